@@ -1,0 +1,1037 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-vidkompycomposite
+ * @title: vidkompycomposite
+ *
+ * Overlays a foreground video (fg) on a background video (bg) with
+ * optionally feathered borders. The fg is the timing master: every fg frame
+ * gives exactly one output frame, with the fg frame's PTS and duration,
+ * showing the bg frame whose interval covers that time (the last bg frame
+ * is repeated when the bg ends first; before the bg's first frame, the
+ * first bg frame is shown). The output has the bg's size and
+ * pixel-aspect-ratio and the fg's frame rate; EOS follows the fg's EOS.
+ *
+ * The fg is converted to the output format (and scaled to the pad's
+ * #GstVidkompyCompositePad:width x #GstVidkompyCompositePad:height) by the
+ * aggregator's converter; the blend itself runs natively in I420, YV12,
+ * NV12, NV21, Y41B, Y42B, Y444, AYUV, BGRA, RGBA, ARGB, ABGR, BGRx, RGBx,
+ * xRGB, xBGR and GRAY8, never through RGB. The output format is the bg's
+ * when it is one of those and downstream accepts it.
+ *
+ * ## Feathering
+ *
+ * For an fg pixel at distance d from an active fg edge (d = 0 on the
+ * outermost row or column), the edge weight is
+ * w = clamp ((d + 0.5) / border, 0, 1), passed through the
+ * #GstVidkompyCompositePad:border-profile (linear, or smoothstep
+ * 3w² − 2w³). The pixel's fg weight is the minimum over the active edges
+ * times #GstVidkompyCompositePad:alpha, and out = fg·w + bg·(1 − w),
+ * rounded. Samples of subsampled chroma planes use the weight at the chroma
+ * sample's centre. Which edges are active is set by
+ * #GstVidkompyCompositePad:border-edges: by default only those beyond which
+ * the bg remains visible. All channels, alpha included, are blended with
+ * the same weight: the fg's own alpha channel does not modulate it.
+ *
+ * The weights are computed once per change of geometry (two small tables
+ * per plane, as the 2-D mask is separable); the opaque interior of the fg
+ * is a plain copy and only the border strips pay for per-pixel weights.
+ * Frames are processed in horizontal bands on
+ * #GstVidkompyComposite:max-threads threads.
+ *
+ * With #GstVidkompyCompositePad:auto-position (the default), fg buffers that
+ * carry a #GstVidkompyAlignmentMeta (as output by `vidkompyalign`) are
+ * placed and scaled by it, except for the properties set explicitly.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 vidkompycomposite name=c fg_sink::xpos=160 fg_sink::ypos=120 \
+ *     fg_sink::border=16 ! videoconvert ! autovideosink \
+ *   videotestsrc pattern=smpte ! video/x-raw,width=640,height=480,framerate=24/1 ! c.bg_sink \
+ *   videotestsrc pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! c.fg_sink
+ * ]| Overlays a 30 fps ball on a 24 fps test pattern with a 16 px soft
+ * border; the output runs at 30 fps.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/vidkompy/vidkompy.h>
+
+#include "gstvidkompycomposite.h"
+
+GST_DEBUG_CATEGORY (gst_vidkompy_composite_debug);
+#define GST_CAT_DEFAULT gst_vidkompy_composite_debug
+
+#define DEFAULT_MAX_THREADS 0
+
+/* bands smaller than this are not worth a thread hop */
+#define MIN_BAND_ROWS 64
+
+enum
+{
+  PROP_0,
+  PROP_MAX_THREADS,
+};
+
+#define BLEND_FORMATS "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, AYUV, " \
+    "BGRA, RGBA, ARGB, ABGR, BGRx, RGBx, xRGB, xBGR, GRAY8 }"
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (BLEND_FORMATS))
+    );
+
+/* The formats we blend come first, so that upstream picks one of them
+ * when it can; any other raw format is accepted too and converted to the
+ * output format by the aggregator's converter. */
+#define SINK_CAPS GST_VIDEO_CAPS_MAKE (BLEND_FORMATS) "; " \
+    GST_VIDEO_CAPS_MAKE (GST_VIDEO_FORMATS_ALL)
+
+static GstStaticPadTemplate bg_template = GST_STATIC_PAD_TEMPLATE ("bg_sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (SINK_CAPS)
+    );
+
+static GstStaticPadTemplate fg_template = GST_STATIC_PAD_TEMPLATE ("fg_sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (SINK_CAPS)
+    );
+
+struct _GstVidkompyComposite
+{
+  GstVideoAggregator parent;
+
+  GstVideoAggregatorPad *bg_pad;
+  GstVidkompyCompositePad *fg_pad;
+
+  /* properties, object lock */
+  guint max_threads;
+
+  /* streaming state, aggregator src thread */
+  GstBuffer *bg_buffer;         /* bg frame currently shown */
+  GstClockTime bg_end;          /* its end, running time, or NONE */
+  gboolean bg_pending;          /* caps change waiting for the next bg buffer */
+  GstVideoInfo bg_pending_info;
+  VkMask mask;
+  GstTaskPool *pool;
+  guint n_bands;
+  guint64 n_frames;
+};
+
+static void gst_vidkompy_composite_child_proxy_init (gpointer g_iface,
+    gpointer iface_data);
+
+#define gst_vidkompy_composite_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstVidkompyComposite, gst_vidkompy_composite,
+    GST_TYPE_VIDEO_AGGREGATOR,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
+        gst_vidkompy_composite_child_proxy_init));
+
+GST_ELEMENT_REGISTER_DEFINE (vidkompycomposite, "vidkompycomposite",
+    GST_RANK_NONE, GST_TYPE_VIDKOMPY_COMPOSITE);
+
+/* ------------------------------------------------------------------------ */
+/* Caps */
+
+static gboolean
+pad_has_caps (GstVideoAggregatorPad * pad)
+{
+  return pad->info.finfo != NULL
+      && GST_VIDEO_INFO_FORMAT (&pad->info) != GST_VIDEO_FORMAT_UNKNOWN;
+}
+
+static GstFlowReturn
+gst_vidkompy_composite_update_src_caps (GstAggregator * agg,
+    GstCaps * downstream_caps, GstCaps ** ret)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  GstAggregatorPad *bg = GST_AGGREGATOR_PAD (self->bg_pad);
+  GstAggregatorPad *fg = GST_AGGREGATOR_PAD (self->fg_pad);
+
+  if (!pad_has_caps (self->bg_pad)) {
+    if (gst_aggregator_pad_is_eos (bg) && !gst_aggregator_pad_has_buffer (bg)) {
+      GST_ELEMENT_ERROR (self, STREAM, FAILED,
+          ("The background (bg_sink) ended without any video frame."),
+          ("bg_sink got EOS before caps"));
+      return GST_FLOW_ERROR;
+    }
+    GST_DEBUG_OBJECT (self, "waiting for the bg caps to set the output size");
+    gst_pad_mark_reconfigure (agg->srcpad);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+  if (!pad_has_caps (GST_VIDEO_AGGREGATOR_PAD (self->fg_pad))) {
+    if (gst_aggregator_pad_is_eos (fg))
+      return GST_FLOW_EOS;
+    GST_DEBUG_OBJECT (self, "waiting for the fg caps to set the frame rate");
+    gst_pad_mark_reconfigure (agg->srcpad);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+
+  return GST_AGGREGATOR_CLASS (parent_class)->update_src_caps (agg,
+      downstream_caps, ret);
+}
+
+/* Output format: the bg's when we blend it and downstream takes it, else the
+ * first of our formats downstream takes. */
+static void
+gst_vidkompy_composite_find_best_format (GstVideoAggregator * vagg,
+    GstCaps * downstream_caps, GstVideoInfo * best_info,
+    gboolean * at_least_one_alpha)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (vagg);
+  const GstVideoInfo *bg_info = &self->bg_pad->info;
+  GstVideoFormat fmt = GST_VIDEO_INFO_FORMAT (bg_info);
+  GstCaps *templ, *possible;
+  GstStructure *s;
+  const GValue *formats;
+
+  *at_least_one_alpha = GST_VIDEO_INFO_HAS_ALPHA (bg_info);
+
+  if (vk_blend_format_supported (fmt)) {
+    GstCaps *bg_caps = gst_caps_new_simple ("video/x-raw", "format",
+        G_TYPE_STRING, gst_video_format_to_string (fmt), NULL);
+    gboolean ok = gst_caps_can_intersect (bg_caps, downstream_caps);
+
+    gst_caps_unref (bg_caps);
+    if (ok) {
+      *best_info = *bg_info;
+      return;
+    }
+  }
+
+  templ = gst_static_pad_template_get_caps (&src_template);
+  possible = gst_caps_intersect_full (downstream_caps, templ,
+      GST_CAPS_INTERSECT_FIRST);
+  gst_caps_unref (templ);
+  if (!gst_caps_is_empty (possible)) {
+    s = gst_caps_get_structure (possible, 0);
+    formats = gst_structure_get_value (s, "format");
+    if (formats && GST_VALUE_HOLDS_LIST (formats))
+      formats = gst_value_list_get_value (formats, 0);
+    if (formats && G_VALUE_HOLDS_STRING (formats)) {
+      fmt = gst_video_format_from_string (g_value_get_string (formats));
+      gst_video_info_set_format (best_info, fmt,
+          GST_VIDEO_INFO_WIDTH (bg_info), GST_VIDEO_INFO_HEIGHT (bg_info));
+      GST_INFO_OBJECT (self, "bg format %s not usable downstream, output %s",
+          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (bg_info)),
+          gst_video_format_to_string (fmt));
+    }
+  }
+  gst_caps_unref (possible);
+}
+
+/* Output size and pixel-aspect-ratio are the bg's, frame rate the fg's. */
+static GstCaps *
+gst_vidkompy_composite_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  const GstVideoInfo *bg = &self->bg_pad->info;
+  const GstVideoInfo *fg = &GST_VIDEO_AGGREGATOR_PAD (self->fg_pad)->info;
+  GstStructure *s;
+
+  caps = gst_caps_make_writable (caps);
+  caps = gst_caps_truncate (caps);
+  s = gst_caps_get_structure (caps, 0);
+  gst_structure_fixate_field_nearest_int (s, "width",
+      GST_VIDEO_INFO_WIDTH (bg));
+  gst_structure_fixate_field_nearest_int (s, "height",
+      GST_VIDEO_INFO_HEIGHT (bg));
+  gst_structure_fixate_field_nearest_fraction (s, "framerate",
+      GST_VIDEO_INFO_FPS_N (fg), GST_VIDEO_INFO_FPS_D (fg));
+  if (gst_structure_has_field (s, "pixel-aspect-ratio"))
+    gst_structure_fixate_field_nearest_fraction (s, "pixel-aspect-ratio",
+        GST_VIDEO_INFO_PAR_N (bg), GST_VIDEO_INFO_PAR_D (bg));
+  caps = gst_caps_fixate (caps);
+
+  GST_DEBUG_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);
+  return caps;
+}
+
+static gboolean
+gst_vidkompy_composite_negotiated_src_caps (GstAggregator * agg,
+    GstCaps * caps)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  GstVideoInfo info;
+
+  if (!gst_video_info_from_caps (&info, caps))
+    return FALSE;
+  if (GST_VIDEO_INFO_WIDTH (&info) != GST_VIDEO_INFO_WIDTH (&self->bg_pad->info)
+      || GST_VIDEO_INFO_HEIGHT (&info) !=
+      GST_VIDEO_INFO_HEIGHT (&self->bg_pad->info)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+        ("Downstream does not accept the background's size %dx%d.",
+            GST_VIDEO_INFO_WIDTH (&self->bg_pad->info),
+            GST_VIDEO_INFO_HEIGHT (&self->bg_pad->info)),
+        ("negotiated %" GST_PTR_FORMAT, caps));
+    return FALSE;
+  }
+
+  return GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg, caps);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events */
+
+/* Answer caps queries in our order of preference (formats we blend first)
+ * rather than in the order of the filter, so that upstream elements that
+ * can produce anything pick a format we blend without conversion. */
+static gboolean
+gst_vidkompy_composite_sink_query (GstAggregator * agg,
+    GstAggregatorPad * pad, GstQuery * query)
+{
+  if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+    GstCaps *filter, *caps, *result;
+    GstQuery *unfiltered = gst_query_new_caps (NULL);
+    gboolean ret;
+
+    ret = GST_AGGREGATOR_CLASS (parent_class)->sink_query (agg, pad,
+        unfiltered);
+    if (ret) {
+      gst_query_parse_caps (query, &filter);
+      gst_query_parse_caps_result (unfiltered, &caps);
+      result = filter ? gst_caps_intersect_full (caps, filter,
+          GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (caps);
+      gst_query_set_caps_result (query, result);
+      gst_caps_unref (result);
+    }
+    gst_query_unref (unfiltered);
+    return ret;
+  }
+
+  return GST_AGGREGATOR_CLASS (parent_class)->sink_query (agg, pad, query);
+}
+
+
+static gboolean
+gst_vidkompy_composite_sink_event (GstAggregator * agg,
+    GstAggregatorPad * apad, GstEvent * event)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  GstVideoAggregatorPad *vpad = GST_VIDEO_AGGREGATOR_PAD (apad);
+  gboolean is_fg = apad == GST_AGGREGATOR_PAD (self->fg_pad);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+      GstVideoInfo info;
+      gboolean had_caps = pad_has_caps (vpad);
+
+      gst_event_parse_caps (event, &caps);
+      if (!gst_video_info_from_caps (&info, caps)) {
+        GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+            ("%s: invalid video caps.", GST_PAD_NAME (apad)),
+            ("%" GST_PTR_FORMAT, caps));
+        gst_event_unref (event);
+        return FALSE;
+      }
+      if (GST_VIDEO_INFO_IS_INTERLACED (&info)) {
+        GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+            ("%s: interlaced video cannot be blended; deinterlace it first "
+                "(for example with the deinterlace element).",
+                GST_PAD_NAME (apad)), ("%" GST_PTR_FORMAT, caps));
+        gst_event_unref (event);
+        return FALSE;
+      }
+      GST_INFO_OBJECT (apad, "caps %" GST_PTR_FORMAT, caps);
+
+      if (!GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event))
+        return FALSE;
+      if (!had_caps)
+        return TRUE;
+
+      /* Serialized events reach us once the buffers before them have been
+       * dequeued. The fg frames are consumed as they are output, so the fg
+       * takes its new caps now; the bg frame being shown may still be needed,
+       * so the bg switches when its next buffer is taken. */
+      if (is_fg) {
+        vpad->info = info;
+        gst_video_aggregator_convert_pad_update_conversion_info
+            (GST_VIDEO_AGGREGATOR_CONVERT_PAD (vpad));
+        gst_pad_mark_reconfigure (agg->srcpad);
+      } else {
+        self->bg_pending_info = info;
+        self->bg_pending = TRUE;
+      }
+      return TRUE;
+    }
+    case GST_EVENT_SEGMENT:{
+      const GstSegment *segment;
+
+      /* the output timeline is the fg's */
+      if (is_fg) {
+        gst_event_parse_segment (event, &segment);
+        if (segment->format == GST_FORMAT_TIME)
+          gst_aggregator_update_segment (agg, segment);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+
+  return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Aggregation */
+
+/* Running time of the start of @buf in @pad's segment, or NONE when the
+ * buffer lies outside the segment. */
+static GstClockTime
+buffer_running_time (GstAggregatorPad * pad, GstBuffer * buf,
+    GstClockTime * end)
+{
+  GstClockTime start = GST_BUFFER_PTS (buf);
+  GstClockTime dur = GST_BUFFER_DURATION (buf);
+  GstClockTime rt;
+  GstSegment seg;
+
+  GST_OBJECT_LOCK (pad);
+  seg = pad->segment;
+  GST_OBJECT_UNLOCK (pad);
+
+  if (GST_CLOCK_TIME_IS_VALID (seg.stop) && start >= seg.stop)
+    return GST_CLOCK_TIME_NONE;
+  if (GST_CLOCK_TIME_IS_VALID (dur) && start + dur <= seg.start)
+    return GST_CLOCK_TIME_NONE;
+
+  rt = gst_segment_to_running_time (&seg, GST_FORMAT_TIME,
+      MAX (start, seg.start));
+  if (end) {
+    *end = GST_CLOCK_TIME_NONE;
+    if (GST_CLOCK_TIME_IS_VALID (dur) && GST_CLOCK_TIME_IS_VALID (rt))
+      *end = gst_segment_to_running_time (&seg, GST_FORMAT_TIME,
+          GST_CLOCK_TIME_IS_VALID (seg.stop) ? MIN (start + dur,
+              seg.stop) : start + dur);
+  }
+  return rt;
+}
+
+static gboolean
+check_timestamp (GstVidkompyComposite * self, GstAggregatorPad * pad,
+    GstBuffer * buf)
+{
+  if (GST_BUFFER_PTS_IS_VALID (buf))
+    return TRUE;
+
+  GST_ELEMENT_ERROR (self, STREAM, FAILED,
+      ("%s: received a video buffer without a timestamp; "
+          "vidkompycomposite needs timestamped frames.", GST_PAD_NAME (pad)),
+      ("buffer %" GST_PTR_FORMAT, buf));
+  return FALSE;
+}
+
+/* Makes self->bg_buffer the bg frame whose interval covers running time
+ * @rt. Returns NEED_DATA until that is known, OK once it is. */
+static GstFlowReturn
+advance_bg (GstVidkompyComposite * self, GstClockTime rt, gboolean timeout)
+{
+  GstAggregator *agg = GST_AGGREGATOR (self);
+  GstAggregatorPad *bg = GST_AGGREGATOR_PAD (self->bg_pad);
+  gboolean reconfigure = FALSE;
+
+  for (;;) {
+    GstBuffer *buf = gst_aggregator_pad_peek_buffer (bg);
+    GstClockTime start, end;
+
+    if (buf == NULL) {
+      if (gst_aggregator_pad_is_eos (bg))
+        break;                  /* keep showing the last bg frame */
+      if (self->bg_buffer && GST_CLOCK_TIME_IS_VALID (self->bg_end)
+          && self->bg_end > rt)
+        break;                  /* the current one still covers rt */
+      if (timeout)
+        break;                  /* live and late: show what we have */
+      return GST_AGGREGATOR_FLOW_NEED_DATA;
+    }
+
+    if (!check_timestamp (self, bg, buf)) {
+      gst_buffer_unref (buf);
+      return GST_FLOW_ERROR;
+    }
+
+    start = buffer_running_time (bg, buf, &end);
+    if (!GST_CLOCK_TIME_IS_VALID (start)) {
+      GST_LOG_OBJECT (bg, "dropping bg buffer outside the segment");
+      gst_aggregator_pad_drop_buffer (bg);
+      gst_buffer_unref (buf);
+      continue;
+    }
+
+    /* Take every bg frame that starts at or before rt; the very first bg
+     * frame is also taken when it starts later (shown until it is due). */
+    if (self->bg_buffer != NULL && start > rt) {
+      gst_buffer_unref (buf);
+      break;
+    }
+
+    GST_LOG_OBJECT (bg, "taking bg frame %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (start));
+    gst_buffer_replace (&self->bg_buffer, buf);
+    self->bg_end = end;
+    gst_aggregator_pad_drop_buffer (bg);
+    gst_buffer_unref (buf);
+
+    if (self->bg_pending) {
+      GST_DEBUG_OBJECT (bg, "bg caps change takes effect");
+      self->bg_pad->info = self->bg_pending_info;
+      self->bg_pending = FALSE;
+      gst_video_aggregator_convert_pad_update_conversion_info
+          (GST_VIDEO_AGGREGATOR_CONVERT_PAD (self->bg_pad));
+      reconfigure = TRUE;
+    }
+  }
+
+  if (self->bg_buffer == NULL) {
+    if (gst_aggregator_pad_is_eos (bg)) {
+      GST_ELEMENT_ERROR (self, STREAM, FAILED,
+          ("The background (bg_sink) ended without any video frame."), (NULL));
+      return GST_FLOW_ERROR;
+    }
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+
+  if (reconfigure) {
+    /* renegotiate the output for the new bg before rendering */
+    gst_pad_mark_reconfigure (agg->srcpad);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+  return GST_FLOW_OK;
+}
+
+typedef struct
+{
+  GstVideoFrame *out;
+  const GstVideoFrame *bg;
+  const GstVideoFrame *fg;
+  const VkMask *mask;
+  guint band, n_bands;
+} BandJob;
+
+static void
+run_band (gpointer data)
+{
+  BandJob *job = data;
+
+  vk_blend_frame (job->out, job->bg, job->fg, job->mask,
+      vk_blend_kernels_default, job->band, job->n_bands);
+}
+
+static void
+blend_parallel (GstVidkompyComposite * self, GstVideoFrame * out,
+    const GstVideoFrame * bg, const GstVideoFrame * fg)
+{
+  guint n = self->pool ? self->n_bands : 1;
+  BandJob jobs[64];
+  gpointer ids[64];
+  guint i;
+
+  n = MIN (n, G_N_ELEMENTS (jobs));
+  n = MIN (n, (guint) MAX (1, GST_VIDEO_FRAME_HEIGHT (out) / MIN_BAND_ROWS));
+
+  for (i = 0; i < n; i++) {
+    jobs[i] = (BandJob) {
+    out, bg, fg, &self->mask, i, n};
+    ids[i] = NULL;
+  }
+  for (i = 1; i < n; i++) {
+    GError *err = NULL;
+
+    ids[i] = gst_task_pool_push (self->pool, run_band, &jobs[i], &err);
+    if (err) {
+      /* no thread: do it here */
+      GST_WARNING_OBJECT (self, "task pool: %s", err->message);
+      g_clear_error (&err);
+      run_band (&jobs[i]);
+      ids[i] = NULL;
+    }
+  }
+  run_band (&jobs[0]);
+  for (i = 1; i < n; i++)
+    if (ids[i])
+      gst_task_pool_join (self->pool, ids[i]);
+}
+
+static void
+copy_alignment_meta (GstBuffer * dst, GstBuffer * src)
+{
+  GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (src);
+  GstVidkompyAlignmentMeta *d;
+
+  if (m == NULL)
+    return;
+  d = gst_buffer_add_vidkompy_alignment_meta (dst);
+  d->fg_index = m->fg_index;
+  d->bg_index = m->bg_index;
+  d->bg_pts = m->bg_pts;
+  d->cost = m->cost;
+  d->confidence = m->confidence;
+  d->x = m->x;
+  d->y = m->y;
+  d->scale = m->scale;
+  d->spatial_confidence = m->spatial_confidence;
+}
+
+static gboolean
+rect_visible (const VkPlacement * p, gint out_w, gint out_h)
+{
+  return p->width > 0 && p->height > 0 && p->alpha > 0.0
+      && p->x < out_w && p->y < out_h
+      && (gint64) p->x + p->width > 0 && (gint64) p->y + p->height > 0;
+}
+
+static GstFlowReturn
+render (GstVidkompyComposite * self, GstBuffer * fgbuf, GstBuffer ** outbuf)
+{
+  GstVideoAggregator *vagg = GST_VIDEO_AGGREGATOR (self);
+  GstVideoAggregatorClass *vklass = GST_VIDEO_AGGREGATOR_GET_CLASS (vagg);
+  GstVideoAggregatorPadClass *fg_class =
+      GST_VIDEO_AGGREGATOR_PAD_GET_CLASS (self->fg_pad);
+  GstVideoAggregatorPadClass *bg_class =
+      GST_VIDEO_AGGREGATOR_PAD_GET_CLASS (self->bg_pad);
+  GstVideoAggregatorPad *fg_vpad = GST_VIDEO_AGGREGATOR_PAD (self->fg_pad);
+  GstSegment *fg_seg = &GST_AGGREGATOR_PAD (self->fg_pad)->segment;
+  GstVideoFrame bg_frame = { 0, }, fg_frame = { 0, }, out_frame;
+  gboolean have_fg = FALSE;
+  GstClockTime stream_time, duration;
+  VkPlacement placement;
+  gint out_w = GST_VIDEO_INFO_WIDTH (&vagg->info);
+  gint out_h = GST_VIDEO_INFO_HEIGHT (&vagg->info);
+  GstFlowReturn ret;
+
+  /* controlled properties follow the fg's stream time */
+  GST_OBJECT_LOCK (self->fg_pad);
+  stream_time = gst_segment_to_stream_time (fg_seg, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (fgbuf));
+  GST_OBJECT_UNLOCK (self->fg_pad);
+  if (GST_CLOCK_TIME_IS_VALID (stream_time))
+    gst_object_sync_values (GST_OBJECT (self->fg_pad), stream_time);
+
+  gst_vidkompy_composite_pad_get_placement (self->fg_pad, fgbuf, out_w, out_h,
+      &placement);
+  if (vk_mask_update (&self->mask, &placement, &vagg->info))
+    GST_DEBUG_OBJECT (self, "mask: fg %dx%d at %d,%d, border %u (%s), "
+        "edges 0x%x, alpha %.3f", placement.width, placement.height,
+        placement.x, placement.y, placement.border,
+        placement.profile == VK_BORDER_PROFILE_SMOOTH ? "smooth" : "linear",
+        placement.edges, placement.alpha);
+
+  duration = GST_BUFFER_DURATION (fgbuf);
+  if (!GST_CLOCK_TIME_IS_VALID (duration)
+      && GST_VIDEO_INFO_FPS_N (&fg_vpad->info) > 0)
+    duration = gst_util_uint64_scale_int (GST_SECOND,
+        GST_VIDEO_INFO_FPS_D (&fg_vpad->info),
+        GST_VIDEO_INFO_FPS_N (&fg_vpad->info));
+
+  gst_aggregator_selected_samples (GST_AGGREGATOR (self),
+      GST_BUFFER_PTS (fgbuf), GST_BUFFER_DTS (fgbuf), duration, NULL);
+
+  ret = vklass->create_output_buffer (vagg, outbuf);
+  if (ret != GST_FLOW_OK || *outbuf == NULL)
+    return ret;
+
+  if (!bg_class->prepare_frame (self->bg_pad, vagg, self->bg_buffer,
+          &bg_frame)) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("bg_sink: cannot convert the background to the output format."),
+        (NULL));
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  if (rect_visible (&placement, out_w, out_h)) {
+    if (!fg_class->prepare_frame (fg_vpad, vagg, fgbuf, &fg_frame)) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("fg_sink: cannot convert the foreground to the output format."),
+          (NULL));
+      ret = GST_FLOW_ERROR;
+      goto done;
+    }
+    have_fg = TRUE;
+  }
+
+  if (!gst_video_frame_map (&out_frame, &vagg->info, *outbuf, GST_MAP_WRITE)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("Could not map the output buffer."), (NULL));
+    ret = GST_FLOW_ERROR;
+    goto done;
+  }
+  blend_parallel (self, &out_frame, &bg_frame, have_fg ? &fg_frame : NULL);
+  gst_video_frame_unmap (&out_frame);
+
+  GST_BUFFER_PTS (*outbuf) = GST_BUFFER_PTS (fgbuf);
+  GST_BUFFER_DTS (*outbuf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (*outbuf) = duration;
+  copy_alignment_meta (*outbuf, fgbuf);
+
+done:
+  if (have_fg)
+    fg_class->clean_frame (fg_vpad, vagg, &fg_frame);
+  if (bg_frame.buffer)
+    bg_class->clean_frame (self->bg_pad, vagg, &bg_frame);
+  if (ret != GST_FLOW_OK)
+    gst_clear_buffer (outbuf);
+  return ret;
+}
+
+static GstFlowReturn
+gst_vidkompy_composite_aggregate (GstAggregator * agg, gboolean timeout)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  GstVideoAggregator *vagg = GST_VIDEO_AGGREGATOR (agg);
+  GstAggregatorPad *fg = GST_AGGREGATOR_PAD (self->fg_pad);
+  GstBuffer *fgbuf, *outbuf = NULL;
+  GstClockTime rt, end;
+  GstFlowReturn ret;
+
+  for (;;) {
+    fgbuf = gst_aggregator_pad_peek_buffer (fg);
+    if (fgbuf == NULL) {
+      if (gst_aggregator_pad_is_eos (fg)) {
+        GST_DEBUG_OBJECT (self, "fg is EOS after %" G_GUINT64_FORMAT
+            " frames", self->n_frames);
+        return GST_FLOW_EOS;
+      }
+      return GST_AGGREGATOR_FLOW_NEED_DATA;
+    }
+    if (!check_timestamp (self, fg, fgbuf)) {
+      gst_buffer_unref (fgbuf);
+      return GST_FLOW_ERROR;
+    }
+    rt = buffer_running_time (fg, fgbuf, &end);
+    if (GST_CLOCK_TIME_IS_VALID (rt))
+      break;
+    GST_LOG_OBJECT (fg, "dropping fg buffer outside the segment");
+    gst_aggregator_pad_drop_buffer (fg);
+    gst_buffer_unref (fgbuf);
+  }
+
+  if (GST_VIDEO_INFO_FORMAT (&vagg->info) == GST_VIDEO_FORMAT_UNKNOWN) {
+    gst_buffer_unref (fgbuf);
+    return GST_AGGREGATOR_FLOW_NEED_DATA;
+  }
+
+  ret = advance_bg (self, rt, timeout);
+  if (ret != GST_FLOW_OK) {
+    gst_buffer_unref (fgbuf);
+    return ret;
+  }
+
+  GST_LOG_OBJECT (self, "fg %" GST_TIME_FORMAT " (running time %"
+      GST_TIME_FORMAT ") over bg %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (GST_BUFFER_PTS (fgbuf)), GST_TIME_ARGS (rt),
+      GST_TIME_ARGS (GST_BUFFER_PTS (self->bg_buffer)));
+
+  ret = render (self, fgbuf, &outbuf);
+  gst_aggregator_pad_drop_buffer (fg);
+  if (ret != GST_FLOW_OK) {
+    gst_buffer_unref (fgbuf);
+    return ret;
+  }
+
+  GST_OBJECT_LOCK (agg->srcpad);
+  GST_AGGREGATOR_PAD (agg->srcpad)->segment.position =
+      GST_BUFFER_PTS (fgbuf) + (GST_CLOCK_TIME_IS_VALID (GST_BUFFER_DURATION
+          (outbuf)) ? GST_BUFFER_DURATION (outbuf) : 0);
+  GST_OBJECT_UNLOCK (agg->srcpad);
+  gst_buffer_unref (fgbuf);
+
+  self->n_frames++;
+  return gst_aggregator_finish_buffer (agg, outbuf);
+}
+
+/* Live: output each fg frame when it is due (plus latency), whatever the bg
+ * has delivered by then. Nothing is due without a fg frame. */
+static GstClockTime
+gst_vidkompy_composite_get_next_time (GstAggregator * agg)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  GstAggregatorPad *fg = GST_AGGREGATOR_PAD (self->fg_pad);
+  GstBuffer *buf = gst_aggregator_pad_peek_buffer (fg);
+  GstClockTime rt = GST_CLOCK_TIME_NONE;
+
+  if (buf) {
+    if (GST_BUFFER_PTS_IS_VALID (buf))
+      rt = buffer_running_time (fg, buf, NULL);
+    gst_buffer_unref (buf);
+  }
+  return rt;
+}
+
+static void
+reset_stream_state (GstVidkompyComposite * self)
+{
+  gst_clear_buffer (&self->bg_buffer);
+  self->bg_end = GST_CLOCK_TIME_NONE;
+}
+
+static GstFlowReturn
+gst_vidkompy_composite_flush (GstAggregator * agg)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+
+  GST_DEBUG_OBJECT (self, "flush");
+  reset_stream_state (self);
+  return GST_AGGREGATOR_CLASS (parent_class)->flush (agg);
+}
+
+static gboolean
+gst_vidkompy_composite_start (GstAggregator * agg)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+  guint n;
+
+  GST_OBJECT_LOCK (self);
+  n = self->max_threads ? self->max_threads : g_get_num_processors ();
+  GST_OBJECT_UNLOCK (self);
+
+  self->n_bands = MAX (1, n);
+  if (self->n_bands > 1) {
+    self->pool = gst_shared_task_pool_new ();
+    gst_shared_task_pool_set_max_threads (GST_SHARED_TASK_POOL (self->pool),
+        self->n_bands - 1);
+    gst_task_pool_prepare (self->pool, NULL);
+  }
+  GST_DEBUG_OBJECT (self, "blending in %u band(s) with %s kernels",
+      self->n_bands, vk_blend_kernels_default->name);
+
+  self->n_frames = 0;
+  self->bg_pending = FALSE;
+  reset_stream_state (self);
+
+  return GST_AGGREGATOR_CLASS (parent_class)->start (agg);
+}
+
+static gboolean
+gst_vidkompy_composite_stop (GstAggregator * agg)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
+
+  reset_stream_state (self);
+  self->bg_pending = FALSE;
+  vk_mask_clear (&self->mask);
+  if (self->pool) {
+    gst_task_pool_cleanup (self->pool);
+    gst_clear_object (&self->pool);
+  }
+
+  return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
+}
+
+static GstStateChangeReturn
+gst_vidkompy_composite_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (element);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    GstPad *pads[2] = { GST_PAD (self->bg_pad), GST_PAD (self->fg_pad) };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (pads); i++) {
+      if (!gst_pad_is_linked (pads[i])) {
+        GST_ELEMENT_ERROR (self, CORE, PAD,
+            ("%s is not linked: vidkompycomposite needs both a background "
+                "(bg_sink) and a foreground (fg_sink).",
+                GST_PAD_NAME (pads[i])), (NULL));
+        return GST_STATE_CHANGE_FAILURE;
+      }
+    }
+  }
+
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject */
+
+static void
+gst_vidkompy_composite_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (object);
+
+  switch (prop_id) {
+    case PROP_MAX_THREADS:
+      GST_OBJECT_LOCK (self);
+      self->max_threads = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_vidkompy_composite_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (object);
+
+  switch (prop_id) {
+    case PROP_MAX_THREADS:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->max_threads);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_vidkompy_composite_finalize (GObject * object)
+{
+  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (object);
+
+  reset_stream_state (self);
+  vk_mask_clear (&self->mask);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_vidkompy_composite_class_init (GstVidkompyCompositeClass * klass)
+{
+  GObjectClass *gobject_class = (GObjectClass *) klass;
+  GstElementClass *element_class = (GstElementClass *) klass;
+  GstAggregatorClass *agg_class = (GstAggregatorClass *) klass;
+  GstVideoAggregatorClass *vagg_class = (GstVideoAggregatorClass *) klass;
+
+  GST_DEBUG_CATEGORY_INIT (gst_vidkompy_composite_debug, "vidkompycomposite",
+      0, "vidkompy foreground-over-background compositor");
+
+  gobject_class->set_property = gst_vidkompy_composite_set_property;
+  gobject_class->get_property = gst_vidkompy_composite_get_property;
+  gobject_class->finalize = gst_vidkompy_composite_finalize;
+
+  /**
+   * GstVidkompyComposite:max-threads:
+   *
+   * Number of threads the blend is split over, in horizontal bands.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_THREADS,
+      g_param_spec_uint ("max-threads", "Maximum threads",
+          "Number of threads the blend uses, in horizontal bands "
+          "(0 = the number of processors; read when going to PAUSED)",
+          0, 64, DEFAULT_MAX_THREADS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &src_template, GST_TYPE_AGGREGATOR_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &bg_template, GST_TYPE_VIDEO_AGGREGATOR_CONVERT_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &fg_template, GST_TYPE_VIDKOMPY_COMPOSITE_PAD);
+
+  gst_element_class_set_static_metadata (element_class,
+      "Vidkompy compositor", "Filter/Editor/Video/Compositor",
+      "Overlays a foreground video on a background video with feathered "
+      "borders, one output frame per foreground frame",
+      "gst-vidkompy developers");
+
+  element_class->change_state = gst_vidkompy_composite_change_state;
+
+  agg_class->aggregate = gst_vidkompy_composite_aggregate;
+  agg_class->sink_event = gst_vidkompy_composite_sink_event;
+  agg_class->sink_query = gst_vidkompy_composite_sink_query;
+  agg_class->update_src_caps = gst_vidkompy_composite_update_src_caps;
+  agg_class->fixate_src_caps = gst_vidkompy_composite_fixate_src_caps;
+  agg_class->negotiated_src_caps = gst_vidkompy_composite_negotiated_src_caps;
+  agg_class->get_next_time = gst_vidkompy_composite_get_next_time;
+  agg_class->flush = gst_vidkompy_composite_flush;
+  agg_class->start = gst_vidkompy_composite_start;
+  agg_class->stop = gst_vidkompy_composite_stop;
+
+  vagg_class->find_best_format = gst_vidkompy_composite_find_best_format;
+
+  gst_type_mark_as_plugin_api (GST_TYPE_VIDKOMPY_COMPOSITE_PAD, 0);
+}
+
+static void
+gst_vidkompy_composite_init (GstVidkompyComposite * self)
+{
+  GstElementClass *klass = GST_ELEMENT_GET_CLASS (self);
+
+  self->max_threads = DEFAULT_MAX_THREADS;
+  self->bg_end = GST_CLOCK_TIME_NONE;
+
+  self->bg_pad = g_object_new (GST_TYPE_VIDEO_AGGREGATOR_CONVERT_PAD,
+      "name", "bg_sink", "direction", GST_PAD_SINK, "template",
+      gst_element_class_get_pad_template (klass, "bg_sink"), NULL);
+  gst_element_add_pad (GST_ELEMENT (self), GST_PAD (self->bg_pad));
+
+  self->fg_pad = g_object_new (GST_TYPE_VIDKOMPY_COMPOSITE_PAD,
+      "name", "fg_sink", "direction", GST_PAD_SINK, "template",
+      gst_element_class_get_pad_template (klass, "fg_sink"), NULL);
+  gst_element_add_pad (GST_ELEMENT (self), GST_PAD (self->fg_pad));
+}
+
+/* ------------------------------------------------------------------------ */
+/* GstChildProxy: fg_sink::xpos=10 on the command line */
+
+static GObject *
+gst_vidkompy_composite_child_proxy_get_child_by_index (GstChildProxy * proxy,
+    guint index)
+{
+  GstElement *element = GST_ELEMENT (proxy);
+  GObject *obj = NULL;
+
+  GST_OBJECT_LOCK (element);
+  obj = g_list_nth_data (element->sinkpads, index);
+  if (obj)
+    gst_object_ref (obj);
+  GST_OBJECT_UNLOCK (element);
+
+  return obj;
+}
+
+static guint
+gst_vidkompy_composite_child_proxy_get_children_count (GstChildProxy * proxy)
+{
+  GstElement *element = GST_ELEMENT (proxy);
+  guint count;
+
+  GST_OBJECT_LOCK (element);
+  count = element->numsinkpads;
+  GST_OBJECT_UNLOCK (element);
+
+  return count;
+}
+
+static void
+gst_vidkompy_composite_child_proxy_init (gpointer g_iface, gpointer iface_data)
+{
+  GstChildProxyInterface *iface = g_iface;
+
+  iface->get_child_by_index =
+      gst_vidkompy_composite_child_proxy_get_child_by_index;
+  iface->get_children_count =
+      gst_vidkompy_composite_child_proxy_get_children_count;
+}
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  return GST_ELEMENT_REGISTER (vidkompycomposite, plugin);
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vidkompycomposite,
+    "Foreground-over-background compositing with feathered borders",
+    plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
