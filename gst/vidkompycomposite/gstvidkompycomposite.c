@@ -354,15 +354,18 @@ gst_vidkompy_composite_sink_event (GstAggregator * agg,
       }
       GST_INFO_OBJECT (apad, "caps %" GST_PTR_FORMAT, caps);
 
-      if (!GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad, event))
-        return FALSE;
       if (!had_caps)
-        return TRUE;
+        return GST_AGGREGATOR_CLASS (parent_class)->sink_event (agg, apad,
+            event);
 
-      /* Serialized events reach us once the buffers before them have been
-       * dequeued. The fg frames are consumed as they are output, so the fg
-       * takes its new caps now; the bg frame being shown may still be needed,
-       * so the bg switches when its next buffer is taken. */
+      /* Later caps are ours to apply: the base class would keep them
+       * pending until a buffer is taken by its own aggregate, which we
+       * replace. Serialized events reach us once the buffers before them
+       * have been dequeued. The fg frames are consumed as they are output,
+       * so the fg takes its new caps now; the bg frame being shown may
+       * still be needed, so the bg switches when its next buffer is
+       * taken. */
+      gst_event_unref (event);
       if (is_fg) {
         vpad->info = info;
         gst_video_aggregator_convert_pad_update_conversion_info
