@@ -156,6 +156,15 @@ build_axis (gint out_len, gint s, gint pos, gint len, gint fg_len,
   return w;
 }
 
+static gboolean
+placement_equal (const VkPlacement * a, const VkPlacement * b)
+{
+  return a->x == b->x && a->y == b->y && a->width == b->width
+      && a->height == b->height && a->border == b->border
+      && a->profile == b->profile && a->edges == b->edges
+      && a->alpha == b->alpha;
+}
+
 static void
 plane_mask_clear (VkPlaneMask * pm)
 {
@@ -186,7 +195,7 @@ vk_mask_update (VkMask * mask, const VkPlacement * placement,
   if (mask->valid && mask->format == GST_VIDEO_INFO_FORMAT (out_info)
       && mask->out_width == GST_VIDEO_INFO_WIDTH (out_info)
       && mask->out_height == GST_VIDEO_INFO_HEIGHT (out_info)
-      && memcmp (&mask->placement, placement, sizeof (*placement)) == 0)
+      && placement_equal (&mask->placement, placement))
     return FALSE;
 
   vk_mask_clear (mask);
