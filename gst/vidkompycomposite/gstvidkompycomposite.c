@@ -267,8 +267,7 @@ gst_vidkompy_composite_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
 }
 
 static gboolean
-gst_vidkompy_composite_negotiated_src_caps (GstAggregator * agg,
-    GstCaps * caps)
+gst_vidkompy_composite_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
 {
   GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
   GstVideoInfo info;
@@ -653,8 +652,7 @@ render (GstVidkompyComposite * self, GstBuffer * fgbuf, GstBuffer ** outbuf)
   if (ret != GST_FLOW_OK || *outbuf == NULL)
     return ret;
 
-  if (!bg_class->prepare_frame (self->bg_pad, vagg, self->bg_buffer,
-          &bg_frame)) {
+  if (!bg_class->prepare_frame (self->bg_pad, vagg, self->bg_buffer, &bg_frame)) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT,
         ("bg_sink: cannot convert the background to the output format."),
         (NULL));
