@@ -552,8 +552,12 @@ blend_parallel (GstVidkompyComposite * self, GstVideoFrame * out,
   n = MIN (n, (guint) MAX (1, GST_VIDEO_FRAME_HEIGHT (out) / MIN_BAND_ROWS));
 
   for (i = 0; i < n; i++) {
-    jobs[i] = (BandJob) {
-    out, bg, fg, &self->mask, i, n};
+    jobs[i].out = out;
+    jobs[i].bg = bg;
+    jobs[i].fg = fg;
+    jobs[i].mask = &self->mask;
+    jobs[i].band = i;
+    jobs[i].n_bands = n;
     ids[i] = NULL;
   }
   for (i = 1; i < n; i++) {
