@@ -65,6 +65,8 @@
 #define N_DISTINCT 3
 /* appsrc queue length */
 #define SRC_MAX_BUFFERS 2
+/* frames of the untimed warm-up run of every case */
+#define WARMUP_FRAMES 30
 /* a single run taking longer than this is an error */
 #define RUN_TIMEOUT (180 * GST_SECOND)
 
@@ -184,7 +186,7 @@ static GOptionEntry opt_entries[] = {
   {"reps", 'r', 0, G_OPTION_ARG_INT, &opt_reps,
       "Repetitions of every case; the median is reported (default 5)", "N"},
   {"iterations", 'i', 0, G_OPTION_ARG_INT, &opt_iterations,
-      "Frames per repetition of the kernel cases (default 200, --quick 40)",
+        "Frames per repetition of the kernel cases (default 200, --quick 40)",
       "N"},
   {"quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick,
       "Fewer frames and cases (a quarter of a minute)", NULL},
@@ -370,8 +372,7 @@ frame_set_free (gpointer data)
 }
 
 static FrameSet *
-get_frame_set (GstVideoFormat format, gint width, gint height,
-    BenchRamp ramp)
+get_frame_set (GstVideoFormat format, gint width, gint height, BenchRamp ramp)
 {
   FrameSet *fs;
   GRand *rand;
@@ -433,8 +434,7 @@ push_thread (gpointer data)
     /* a new buffer sharing the frame's memory: no pixel is copied */
     GstBuffer *buf = gst_buffer_copy (p->fs->frames[i % N_DISTINCT]);
 
-    GST_BUFFER_PTS (buf) = gst_util_uint64_scale (i, GST_SECOND * FPS_D,
-        FPS_N);
+    GST_BUFFER_PTS (buf) = gst_util_uint64_scale (i, GST_SECOND * FPS_D, FPS_N);
     GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (i + 1,
         GST_SECOND * FPS_D, FPS_N) - GST_BUFFER_PTS (buf);
@@ -523,9 +523,10 @@ setup_appsrc (GstElement * pipeline, const gchar * name, Pusher * p,
   p->thread = NULL;
 }
 
-/* Runs @c once; on success stores wall and CPU time per frame. */
+/* Runs @c once; on success stores wall and CPU time per frame when
+ * @record. */
 static gboolean
-run_case (BenchCase * c, gint n_frames)
+run_case (BenchCase * c, gint n_frames, gboolean record)
 {
   GError *err = NULL;
   gchar *desc = pipeline_description (c);
@@ -596,8 +597,7 @@ run_case (BenchCase * c, gint n_frames)
 
     gst_message_parse_error (msg, &err, &dbg);
     g_printerr ("%s: error from %s: %s\n  %s\n", c->id,
-        GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message,
-        dbg ? dbg : "");
+        GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message, dbg ? dbg : "");
     g_clear_error (&err);
     g_free (dbg);
   } else if (g_atomic_int_get (&count) != expected) {
@@ -626,7 +626,7 @@ run_case (BenchCase * c, gint n_frames)
     gst_object_unref (pushers[i].src);
   }
 
-  if (ok) {
+  if (ok && record) {
     gdouble wall = (t1 - t0) / 1e3 / n_frames;
     gdouble cpu = (cpu1 - cpu0) * 1e3 / n_frames;
 
@@ -833,8 +833,7 @@ bench_row_kernel (guint bytes_per_sample, KernelResult * res, gint reps)
   for (k = 0; k < 2; k++) {
     times[k] = g_array_new (FALSE, FALSE, sizeof (gdouble));
     for (i = 0; i < 100; i++)
-      call_row (kernels[k], bytes_per_sample, d[k], fg, bg, w,
-          STRIP_SAMPLES);
+      call_row (kernels[k], bytes_per_sample, d[k], fg, bg, w, STRIP_SAMPLES);
   }
 
   for (r = 0; r < reps; r++) {
@@ -921,9 +920,9 @@ print_pipeline_table (gint n_frames, gint reps)
     if (case_has_result (peer))
       g_snprintf (vs, sizeof (vs), "%5.2fx %s", ms / median (peer->wall_ms),
           peer->id);
-    g_print ("%-10s %-17s %-34s %-4s %8.3f %8.1f %8.3f %8.3f  %s\n", c->id,
+    g_print ("%-10s %-17s %-34s %-4s %8.3f %8.1f %8.3f %8.3f%s%s\n", c->id,
         elem_name (c), c->what, thr, ms, 1e3 / ms, cpu, minimum (c->wall_ms),
-        vs);
+        *vs ? "  " : "", vs);
   }
   g_print ("(ms/frame, CPU: medians; best: fastest run; time vs peer: this "
       "row's median ms/frame / the peer row's, < 1 = faster than the peer)\n");
@@ -965,7 +964,7 @@ print_target (const gchar * text, const gchar * num_id, const gchar * den_id,
   }
   ratio = median (num->wall_ms) / median (den->wall_ms);
   pass = at_least ? ratio >= limit : ratio <= limit;
-  g_print ("  [%s] %s: %.2f (needs %s %.2f)\n", pass ? "PASS" : "FAIL", text,
+  g_print ("  [%s] %s: %.3f (needs %s %.2f)\n", pass ? "PASS" : "FAIL", text,
       ratio, at_least ? ">=" : "<=", limit);
 }
 
@@ -1108,12 +1107,17 @@ main (int argc, char **argv)
       get_frame_set (cases[i].fg_format, FG_WIDTH, FG_HEIGHT, cases[i].ramp);
     }
 
-    for (rep = 0; rep < opt_reps; rep++) {
-      g_printerr ("pipelines: run %d/%d\n", rep + 1, opt_reps);
+    /* rep -1 warms up (code generation, first allocations), untimed */
+    for (rep = -1; rep < opt_reps; rep++) {
+      if (rep < 0)
+        g_printerr ("pipelines: warm-up\n");
+      else
+        g_printerr ("pipelines: run %d/%d\n", rep + 1, opt_reps);
       for (i = 0; i < G_N_ELEMENTS (cases); i++) {
         if (cases[i].wall_ms == NULL)
           continue;
-        if (!run_case (&cases[i], opt_frames))
+        if (!run_case (&cases[i], rep < 0 ? MIN (opt_frames, WARMUP_FRAMES) :
+                opt_frames, rep >= 0))
           cases[i].failed = TRUE;
       }
     }

@@ -158,36 +158,47 @@ blend_const (const VkBlendKernels * k, guint8 * d, const guint8 * fg,
     k->row_const (d, fg, bg, w, n_bytes);
 }
 
-/* Blends one row of the fg rectangle: samples [x0, x1) of the plane. */
+/* Per-sample weights MIN (colw[i], rw) for samples [i0, i1) of the span. */
+static void
+blend_min_var (const VkBlendKernels * k, guint ps, guint8 * d,
+    const guint8 * fg, const guint8 * bg, const guint8 * colw, guint8 rw,
+    gint i0, gint i1)
+{
+  guint8 w[CHUNK];
+  gint i, c;
+
+  for (i = i0; i < i1; i += CHUNK) {
+    gint len = MIN (CHUNK, i1 - i);
+
+    for (c = 0; c < len; c++)
+      w[c] = MIN (colw[i + c], rw);
+    blend_var (k, ps, d + i * ps, fg + i * ps, bg + i * ps, w, len);
+  }
+}
+
+/* Blends one row of the fg rectangle: samples [x0, x1) of the plane. The
+ * columns [full_x0, full_x1) have the maximum column weight, so there the
+ * weight is the row's: one constant-weight run (or copy) per row, and
+ * per-sample weights only in the side strips. */
 static void
 blend_span (const VkBlendKernels * k, const VkPlaneMask * pm, gint j,
     guint ps, guint8 * d, const guint8 * fg, const guint8 * bg)
 {
   gint n = pm->x1 - pm->x0;
+  gint a = pm->full_x0, b = pm->full_x1;
   guint8 rw = pm->roww[j];
 
-  if (j >= pm->full_y0 && j < pm->full_y1) {
-    /* row weight is wmax: the weight is the column weight */
-    gint a = pm->full_x0, b = pm->full_x1;
-
+  if (rw == 0) {
+    memcpy (d, bg, n * ps);
+  } else if (rw == pm->wmax) {
     blend_var (k, ps, d, fg, bg, pm->colw, a);
-    blend_const (k, d + a * ps, fg + a * ps, bg + a * ps, pm->wmax,
-        (b - a) * ps);
+    blend_const (k, d + a * ps, fg + a * ps, bg + a * ps, rw, (b - a) * ps);
     blend_var (k, ps, d + b * ps, fg + b * ps, bg + b * ps, pm->colw + b,
         n - b);
-  } else if (rw == 0) {
-    memcpy (d, bg, n * ps);
   } else {
-    guint8 w[CHUNK];
-    gint i, c;
-
-    for (i = 0; i < n; i += CHUNK) {
-      gint len = MIN (CHUNK, n - i);
-
-      for (c = 0; c < len; c++)
-        w[c] = MIN (pm->colw[i + c], rw);
-      blend_var (k, ps, d + i * ps, fg + i * ps, bg + i * ps, w, len);
-    }
+    blend_min_var (k, ps, d, fg, bg, pm->colw, rw, 0, a);
+    blend_const (k, d + a * ps, fg + a * ps, bg + a * ps, rw, (b - a) * ps);
+    blend_min_var (k, ps, d, fg, bg, pm->colw, rw, b, n);
   }
 }
 
