@@ -129,8 +129,7 @@ pixel (GstSample * sample, gint x, gint y)
   GstVideoFrame frame;
   guint8 v;
 
-  fail_unless (gst_video_info_from_caps (&info,
-          gst_sample_get_caps (sample)));
+  fail_unless (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
   fail_unless (gst_video_frame_map (&frame, &info,
           gst_sample_get_buffer (sample), GST_MAP_READ));
   fail_unless (x < GST_VIDEO_FRAME_WIDTH (&frame)
@@ -170,8 +169,7 @@ check_outputs (Fixture * f, gint fg_fps, guint fg_first, guint n_fg,
     fail_unless_equals_uint64 (GST_BUFFER_DURATION (b), end - pts);
     /* fg at (0, 0), 8x8; the bg shows at (15, 15) */
     fail_unless_equals_int (pixel (s, 0, 0), (guint8) (100 + i));
-    fail_unless_equals_int (pixel (s, 15, 15), covering_bg (pts, bg_fps,
-            n_bg));
+    fail_unless_equals_int (pixel (s, 15, 15), covering_bg (pts, bg_fps, n_bg));
     gst_sample_unref (s);
   }
 }
@@ -398,9 +396,11 @@ GST_START_TEST (test_property_change_next_frame)
     fail_unless (s != NULL);
     if (i < 5) {
       fail_unless_equals_int (pixel (s, 0, 0), 100 + i);
-      fail_unless_equals_int (pixel (s, 8, 0), covering_bg (gst_util_uint64_scale (i, GST_SECOND, 30), 24, 24));
+      fail_unless_equals_int (pixel (s, 8, 0),
+          covering_bg (gst_util_uint64_scale (i, GST_SECOND, 30), 24, 24));
     } else {
-      fail_unless_equals_int (pixel (s, 0, 0), covering_bg (gst_util_uint64_scale (i, GST_SECOND, 30), 24, 24));
+      fail_unless_equals_int (pixel (s, 0, 0),
+          covering_bg (gst_util_uint64_scale (i, GST_SECOND, 30), 24, 24));
       fail_unless_equals_int (pixel (s, 8, 0), 100 + i);
     }
     gst_sample_unref (s);

@@ -1,0 +1,1569 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-vidkompyalign
+ * @title: vidkompyalign
+ *
+ * Aligns a foreground video (fg) to a background video (bg) that shows the
+ * same content at another frame rate, start time, speed or framing: it finds
+ * where the fg sits in the bg (position and scale) and, for every fg frame,
+ * the bg frame that shows the same moment. It outputs every fg frame
+ * unmodified, with its own timestamps, on `fg_src`, and exactly one bg
+ * buffer per fg frame on `bg_src`: the matched bg frame (pixels untouched;
+ * consecutive fg frames that match the same bg frame share its memory) with
+ * the fg frame's PTS and duration. Anything that pairs buffers by timestamp,
+ * `vidkompycomposite` in particular, then composites them exactly.
+ *
+ * Both outputs carry a #GstVidkompyAlignmentMeta (fg and bg frame index,
+ * the bg frame's original PTS, match cost and confidence, position and
+ * scale), which `vidkompycomposite` uses for placement.
+ *
+ * The alignment is global: the element first analyses both inputs to the
+ * end, computing a small low-resolution copy of each frame (no decoded
+ * frame is held), then aligns, then seeks both inputs back to the start and
+ * renders. The inputs must therefore be seekable (files).
+ *
+ * Alignment: the fg is searched in the bg with a multi-scale normalised
+ * cross-correlation on low-resolution frames, then refined on the first
+ * full-resolution frame pair; both streams are fingerprinted on the same
+ * region (the bg cropped to the fg rectangle); a robust line through the
+ * best matches of sampled fg frames gives the offset and rate; a monotonic
+ * dynamic-programming alignment in a corridor around that line then assigns
+ * a bg frame to every fg frame, never stepping backwards, with a smoothness
+ * term so that static scenes and ties follow the line.
+ *
+ * ## Messages
+ *
+ * `vidkompy-progress` (element message, during the analysis, about every
+ * percent): `phase` (string, "analysis"), `percent` (double, 0..100),
+ * `frames` (guint64, frames analysed in both streams), `bg-frames`,
+ * `fg-frames` (guint64).
+ *
+ * `vidkompy-alignment` (element message, once, before the first output
+ * buffer): `x`, `y` (int, fg top-left corner in bg pixels), `scale` (double,
+ * bg pixels per fg pixel), `bg-offset` (gint64, ns: bg stream time shown at
+ * the fg's first frame), `rate` (double, bg time per fg time: 1.0 = same
+ * speed), `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
+ * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
+ * `alignment-time`, `refine-time` (double, seconds).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 vidkompyalign name=a vidkompycomposite name=c fg_sink::border=16 \
+ *     ! videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4 \
+ *   filesrc location=bg.mp4 ! decodebin ! a.bg_sink \
+ *   filesrc location=fg.mp4 ! decodebin ! a.fg_sink \
+ *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
+ * ]| Finds the fg in the bg and composites it there, frame-exactly.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include <gst/video/video.h>
+#include <gst/vidkompy/vidkompy.h>
+
+#include "gstvidkompyalign.h"
+#include "vkalignment.h"
+#include "vkfingerprint.h"
+#include "vkspatial.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
+#define GST_CAT_DEFAULT gst_vidkompy_align_debug
+
+#define DETECT G_MININT
+#define DEFAULT_X DETECT
+#define DEFAULT_Y DETECT
+#define DEFAULT_SCALE 0.0
+#define DEFAULT_UNSCALED TRUE
+#define DEFAULT_WINDOW (2 * GST_SECOND)
+#define DEFAULT_UNMATCHED GST_VIDKOMPY_UNMATCHED_CLAMP
+
+/* the render pass compares each fg frame with the bg frames this far from
+ * the dense alignment's choice, on full frames */
+#define LOCAL_RADIUS 2
+
+
+enum
+{
+  PROP_0,
+  PROP_X,
+  PROP_Y,
+  PROP_SCALE,
+  PROP_UNSCALED,
+  PROP_WINDOW,
+  PROP_UNMATCHED_FRAMES,
+};
+
+typedef enum
+{
+  PHASE_ANALYSIS,
+  PHASE_ALIGNING,
+  PHASE_RENDER,
+  PHASE_DONE,
+} Phase;
+
+/* a bg frame that may be shown by a coming fg frame */
+typedef struct
+{
+  guint index;
+  GstBuffer *buffer;
+  gfloat *desc;
+} Cand;
+
+typedef struct
+{
+  const gchar *name;
+  GstPad *sinkpad, *srcpad;
+
+  /* streaming thread of the stream, or the object lock */
+  GstVideoInfo info;
+  gboolean have_info;
+  GstSegment segment;
+  gboolean eos;
+  gboolean flushing;
+
+  /* analysis: one entry per frame */
+  GArray *pts;                  /* GstClockTime */
+  GArray *durations;            /* GstClockTime */
+  GByteArray *low;
+  gint low_width, low_height;
+  GstClockTime duration;
+  gboolean checked_seekable;
+
+  /* render: the src pad got its sticky events */
+  gboolean src_ready;
+} Stream;
+
+struct _GstVidkompyAlign
+{
+  GstElement parent;
+
+  Stream bg, fg;
+
+  /* properties, object lock */
+  gint x, y;
+  gdouble scale;
+  gboolean unscaled;
+  GstClockTime window;
+  GstVidkompyUnmatchedFrames unmatched;
+
+  /* state, lock */
+  GMutex lock;
+  GCond cond;
+  Phase phase;
+  gboolean replay_seek;         /* flushes of our own seek are swallowed */
+  VkAlignResult result;
+  guint next_fg;                /* next fg frame the bg output is for */
+  guint last_decision;          /* bg frame of the last bg output */
+  guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
+  gfloat **fg_desc;             /* descriptor of each fg frame until used */
+  GQueue cands;                 /* Cand: received bg frames still needed */
+  gboolean bg_finished;
+  gint desc_w, desc_h;
+  gboolean fg_segment_ready;    /* the fg got its segment since the flush */
+  GstBuffer *pair_fg, *pair_bg; /* first frame pair, for the refinement */
+  gboolean refined;
+  gint out_x, out_y;
+  gdouble out_scale, spatial_confidence;
+  gint last_percent;
+  gint64 t_start, t_analysed, t_aligned;
+};
+
+#define FORMATS "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8 }"
+
+static GstStaticPadTemplate bg_sink_template =
+GST_STATIC_PAD_TEMPLATE ("bg_sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate fg_sink_template =
+GST_STATIC_PAD_TEMPLATE ("fg_sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate bg_src_template =
+GST_STATIC_PAD_TEMPLATE ("bg_src", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+static GstStaticPadTemplate fg_src_template =
+GST_STATIC_PAD_TEMPLATE ("fg_src", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+
+#define gst_vidkompy_align_parent_class parent_class
+G_DEFINE_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST_TYPE_ELEMENT);
+
+GST_ELEMENT_REGISTER_DEFINE (vidkompyalign, "vidkompyalign", GST_RANK_NONE,
+    GST_TYPE_VIDKOMPY_ALIGN);
+
+static GType
+gst_vidkompy_unmatched_frames_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VIDKOMPY_UNMATCHED_CLAMP,
+        "Give them the first or last bg frame", "clamp"},
+    {GST_VIDKOMPY_UNMATCHED_DROP, "Do not output them", "drop"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVidkompyUnmatchedFrames", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static Stream *
+stream_of_pad (GstVidkompyAlign * self, GstPad * pad)
+{
+  if (pad == self->bg.sinkpad || pad == self->bg.srcpad)
+    return &self->bg;
+  return &self->fg;
+}
+
+static void
+stream_reset (Stream * s)
+{
+  if (s->pts)
+    g_array_set_size (s->pts, 0);
+  if (s->durations)
+    g_array_set_size (s->durations, 0);
+  if (s->low)
+    g_byte_array_set_size (s->low, 0);
+  s->have_info = FALSE;
+  s->eos = FALSE;
+  s->flushing = FALSE;
+  s->duration = GST_CLOCK_TIME_NONE;
+  s->checked_seekable = FALSE;
+  s->src_ready = FALSE;
+  gst_segment_init (&s->segment, GST_FORMAT_TIME);
+}
+
+static gdouble
+stream_fps (const Stream * s)
+{
+  if (s->have_info && GST_VIDEO_INFO_FPS_N (&s->info) > 0)
+    return (gdouble) GST_VIDEO_INFO_FPS_N (&s->info) /
+        GST_VIDEO_INFO_FPS_D (&s->info);
+  /* from the timestamps */
+  if (s->pts->len >= 2) {
+    GstClockTime first = g_array_index (s->pts, GstClockTime, 0);
+    GstClockTime last = g_array_index (s->pts, GstClockTime, s->pts->len - 1);
+
+    if (last > first)
+      return (s->pts->len - 1) * (gdouble) GST_SECOND / (last - first);
+  }
+  return 25.0;
+}
+
+static void cand_free (Cand * c);
+static void render_reset (GstVidkompyAlign * self, guint from);
+
+static void
+render_state_clear (GstVidkompyAlign * self)
+{
+  guint i;
+
+  g_queue_clear_full (&self->cands, (GDestroyNotify) cand_free);
+  gst_clear_buffer (&self->pair_fg);
+  gst_clear_buffer (&self->pair_bg);
+  if (self->fg_desc)
+    for (i = 0; i < self->result.n_fg; i++)
+      g_free (self->fg_desc[i]);
+  g_clear_pointer (&self->fg_desc, g_free);
+  g_clear_pointer (&self->decision, g_free);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Analysis */
+
+static gboolean
+check_seekable (GstVidkompyAlign * self, Stream * s)
+{
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
+  gboolean seekable = FALSE;
+
+  if (gst_pad_peer_query (s->sinkpad, q))
+    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
+  gst_query_unref (q);
+
+  if (!seekable) {
+    GST_ELEMENT_ERROR (self, STREAM, NOT_IMPLEMENTED,
+        ("The %s input (%s) is not seekable: vidkompyalign analyses both "
+            "inputs to the end and then replays them, which needs files or "
+            "other seekable sources.", s->name, GST_PAD_NAME (s->sinkpad)),
+        ("SEEKING query on %s answered not seekable",
+            GST_PAD_NAME (s->sinkpad)));
+    return FALSE;
+  }
+  if (!gst_pad_peer_query_duration (s->sinkpad, GST_FORMAT_TIME,
+          (gint64 *) & s->duration))
+    s->duration = GST_CLOCK_TIME_NONE;
+  return TRUE;
+}
+
+static void
+post_progress (GstVidkompyAlign * self)
+{
+  gdouble p[2] = { 0, 0 };
+  Stream *ss[2] = { &self->bg, &self->fg };
+  guint64 n_bg, n_fg;
+  gint percent;
+  guint i;
+
+  for (i = 0; i < 2; i++) {
+    Stream *s = ss[i];
+
+    if (s->eos)
+      p[i] = 1.0;
+    else if (GST_CLOCK_TIME_IS_VALID (s->duration) && s->duration > 0
+        && s->pts->len > 0)
+      p[i] = MIN (1.0, (gdouble) g_array_index (s->pts, GstClockTime,
+              s->pts->len - 1) / s->duration);
+  }
+  percent = (gint) (50.0 * (p[0] + p[1]));
+
+  g_mutex_lock (&self->lock);
+  if (percent <= self->last_percent) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  self->last_percent = percent;
+  n_bg = self->bg.pts->len;
+  n_fg = self->fg.pts->len;
+  g_mutex_unlock (&self->lock);
+
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("vidkompy-progress", "phase", G_TYPE_STRING,
+              "analysis", "percent", G_TYPE_DOUBLE, (gdouble) percent,
+              "frames", G_TYPE_UINT64, n_bg + n_fg, "bg-frames",
+              G_TYPE_UINT64, n_bg, "fg-frames", G_TYPE_UINT64, n_fg, NULL)));
+}
+
+/* Keeps the frame's timestamp and a low-resolution copy of its luma. */
+static GstFlowReturn
+analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+{
+  GstVideoFrame frame;
+  gint n = s->low_width * s->low_height, k;
+  gfloat *tmp;
+  guint8 *dst;
+
+  if (!s->checked_seekable) {
+    s->checked_seekable = TRUE;
+    if (!check_seekable (self, s))
+      return GST_FLOW_ERROR;
+  }
+
+  if (!gst_video_frame_map (&frame, &s->info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("%s: could not map a video frame.", GST_PAD_NAME (s->sinkpad)),
+        (NULL));
+    return GST_FLOW_ERROR;
+  }
+
+  tmp = g_newa (gfloat, n);
+  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), GST_VIDEO_FRAME_WIDTH (&frame),
+      GST_VIDEO_FRAME_HEIGHT (&frame), 0, 0, GST_VIDEO_FRAME_WIDTH (&frame),
+      GST_VIDEO_FRAME_HEIGHT (&frame), tmp, s->low_width, s->low_height);
+  gst_video_frame_unmap (&frame);
+
+  g_mutex_lock (&self->lock);
+  g_byte_array_set_size (s->low, s->low->len + n);
+  dst = s->low->data + s->low->len - n;
+  for (k = 0; k < n; k++)
+    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_array_append_val (s->pts, GST_BUFFER_PTS (buf));
+  g_array_append_val (s->durations, GST_BUFFER_DURATION (buf));
+  g_mutex_unlock (&self->lock);
+
+  GST_LOG_OBJECT (s->sinkpad, "analysed frame %u at %" GST_TIME_FORMAT,
+      s->pts->len - 1, GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
+  post_progress (self);
+  return GST_FLOW_OK;
+}
+
+static void
+summary_of (const Stream * s, VkStreamSummary * sum)
+{
+  sum->width = GST_VIDEO_INFO_WIDTH (&s->info);
+  sum->height = GST_VIDEO_INFO_HEIGHT (&s->info);
+  sum->low_width = s->low_width;
+  sum->low_height = s->low_height;
+  sum->fps = stream_fps (s);
+  sum->n_frames = s->pts->len;
+  sum->low = s->low->data;
+}
+
+static void
+seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
+{
+  GstEvent *seek = gst_event_new_seek (1.0, GST_FORMAT_TIME,
+      GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
+      position, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+
+  GST_DEBUG_OBJECT (s->sinkpad, "replaying from %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (position));
+  if (!gst_pad_push_event (s->sinkpad, seek)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("Could not seek the %s input back to its start for rendering.",
+            s->name), ("seek on %s failed", GST_PAD_NAME (s->sinkpad)));
+  }
+}
+
+/* Runs in a thread of its own once both inputs are analysed: aligns, then
+ * seeks both inputs back to the start. */
+static void
+align_and_replay (GstElement * element, gpointer user_data)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  VkStreamSummary bg, fg;
+  VkAlignOptions opts;
+  VkAlignResult result;
+  GError *err = NULL;
+  GstClockTime bg_start;
+
+  vk_align_options_init (&opts);
+  GST_OBJECT_LOCK (self);
+  if (self->x != DETECT && self->y != DETECT) {
+    opts.fixed_position = TRUE;
+    opts.x = self->x;
+    opts.y = self->y;
+  }
+  opts.scale = self->scale;
+  opts.prefer_unscaled = self->unscaled;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->lock);
+  summary_of (&self->bg, &bg);
+  summary_of (&self->fg, &fg);
+  opts.window = (guint) ceil (bg.fps * self->window / GST_SECOND);
+  g_mutex_unlock (&self->lock);
+
+  GST_INFO_OBJECT (self, "aligning %u fg frames (%dx%d, %.3f fps) to %u bg "
+      "frames (%dx%d, %.3f fps), window %u bg frames", fg.n_frames, fg.width,
+      fg.height, fg.fps, bg.n_frames, bg.width, bg.height, bg.fps, opts.window);
+
+  if (!vk_alignment_compute (&bg, &fg, &opts, &result, &err)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("Could not align the foreground to the background: %s.",
+            err->message), (NULL));
+    g_error_free (err);
+    return;
+  }
+
+  GST_INFO_OBJECT (self, "coarse alignment: fg at %.1f,%.1f scale %.4f "
+      "(score %.3f), bg = %.2f + %.4f * fg (inliers %.2f), confidence %.3f",
+      result.x, result.y, result.scale, result.spatial_score, result.offset,
+      result.rate, result.inlier_fraction, result.confidence);
+
+  g_mutex_lock (&self->lock);
+  if (self->phase != PHASE_ALIGNING) {
+    /* shut down meanwhile */
+    g_mutex_unlock (&self->lock);
+    vk_align_result_clear (&result);
+    return;
+  }
+  vk_align_result_clear (&self->result);
+  self->result = result;
+  render_state_clear (self);
+  self->decision = g_new (guint, result.n_fg);
+  self->fg_desc = g_new0 (gfloat *, result.n_fg);
+  render_reset (self, 0);
+  g_queue_init (&self->cands);
+  vk_desc_size (fg.width, fg.height, &self->desc_w, &self->desc_h);
+  self->fg_segment_ready = FALSE;
+  /* the frames are analysed: their copies are not needed any more */
+  g_byte_array_set_size (self->bg.low, 0);
+  g_byte_array_set_size (self->fg.low, 0);
+  self->t_aligned = g_get_monotonic_time ();
+  self->phase = PHASE_RENDER;
+  self->replay_seek = TRUE;
+  self->bg.eos = self->fg.eos = FALSE;
+  self->refined = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  /* the bg is only needed from the first matched frame on */
+  bg_start = g_array_index (self->bg.pts, GstClockTime,
+      result.map[0] > LOCAL_RADIUS ? result.map[0] - LOCAL_RADIUS : 0);
+  seek_to (self, &self->bg, MAX (bg_start, self->bg.segment.start));
+  seek_to (self, &self->fg, self->fg.segment.start);
+
+  g_mutex_lock (&self->lock);
+  self->replay_seek = FALSE;
+  g_mutex_unlock (&self->lock);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Render */
+
+/* index of the analysed frame with timestamp @pts */
+static guint
+frame_index (const Stream * s, GstClockTime pts)
+{
+  const GstClockTime *t = (const GstClockTime *) s->pts->data;
+  guint lo = 0, hi = s->pts->len;
+
+  if (hi == 0)
+    return 0;
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+
+    if (t[mid] <= pts)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* nearest of lo and lo + 1 */
+  if (lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
+    lo++;
+  return lo;
+}
+
+static void
+ensure_src_ready (GstVidkompyAlign * self, Stream * s)
+{
+  GstEvent *ev;
+  GstCaps *caps;
+  gchar *id;
+
+  if (s->src_ready)
+    return;
+  s->src_ready = TRUE;
+
+  ev = gst_pad_get_sticky_event (s->sinkpad, GST_EVENT_STREAM_START, 0);
+  if (ev == NULL) {
+    id = gst_pad_create_stream_id (s->srcpad, GST_ELEMENT (self), s->name);
+    ev = gst_event_new_stream_start (id);
+    g_free (id);
+  }
+  gst_pad_push_event (s->srcpad, ev);
+
+  caps = gst_video_info_to_caps (&s->info);
+  if (s == &self->bg && self->fg.have_info) {
+    /* one bg buffer per fg frame: the fg's frame rate */
+    gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
+        GST_VIDEO_INFO_FPS_N (&self->fg.info),
+        GST_VIDEO_INFO_FPS_D (&self->fg.info), NULL);
+  }
+  gst_pad_push_event (s->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+
+  /* both outputs are on the fg's timeline */
+  gst_pad_push_event (s->srcpad, gst_event_new_segment (&self->fg.segment));
+}
+
+static void
+add_meta (GstVidkompyAlign * self, GstBuffer * buf, guint fg_index,
+    guint bg_index, GstClockTime bg_pts, gfloat cost)
+{
+  GstVidkompyAlignmentMeta *m = gst_buffer_add_vidkompy_alignment_meta (buf);
+
+  m->fg_index = fg_index;
+  m->bg_index = bg_index;
+  m->bg_pts = bg_pts;
+  m->cost = cost;
+  m->confidence = CLAMP (1.0 - cost, 0.0, 1.0);
+  m->x = self->out_x;
+  m->y = self->out_y;
+  m->scale = self->out_scale;
+  m->spatial_confidence = self->spatial_confidence;
+}
+
+static void
+post_alignment (GstVidkompyAlign * self, gdouble refine_time)
+{
+  VkAlignResult *r = &self->result;
+  gdouble bg_fps = stream_fps (&self->bg), fg_fps = stream_fps (&self->fg);
+  GstClockTime bg0 = self->bg.pts->len ?
+      g_array_index (self->bg.pts, GstClockTime, 0) : 0;
+  gint64 offset = (gint64) bg0 + (gint64) (r->offset / bg_fps * GST_SECOND);
+
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("vidkompy-alignment",
+              "x", G_TYPE_INT, self->out_x, "y", G_TYPE_INT, self->out_y,
+              "scale", G_TYPE_DOUBLE, self->out_scale,
+              "bg-offset", G_TYPE_INT64, offset,
+              "rate", G_TYPE_DOUBLE, r->rate * fg_fps / bg_fps,
+              "confidence", G_TYPE_DOUBLE, r->confidence,
+              "spatial-confidence", G_TYPE_DOUBLE, self->spatial_confidence,
+              "frames-matched", G_TYPE_UINT, r->n_fg,
+              "bg-frames", G_TYPE_UINT, self->bg.pts->len,
+              "analysis-time", G_TYPE_DOUBLE,
+              (self->t_analysed - self->t_start) / 1e6,
+              "alignment-time", G_TYPE_DOUBLE,
+              (self->t_aligned - self->t_analysed) / 1e6,
+              "refine-time", G_TYPE_DOUBLE, refine_time, NULL)));
+}
+
+static VkLuma
+luma_of (GstVideoFrame * f)
+{
+  VkLuma l;
+
+  l.data = GST_VIDEO_FRAME_PLANE_DATA (f, 0);
+  l.stride = GST_VIDEO_FRAME_PLANE_STRIDE (f, 0);
+  l.width = GST_VIDEO_FRAME_WIDTH (f);
+  l.height = GST_VIDEO_FRAME_HEIGHT (f);
+  return l;
+}
+
+/* The coarse position is exact to a low-resolution pixel: refine it on the
+ * first full-resolution pair (when there is one). Called with the lock. */
+static void
+refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf, GstBuffer * bgbuf)
+{
+  VkAlignResult *r = &self->result;
+  GstVideoFrame ff, bf;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean fixed;
+
+  GST_OBJECT_LOCK (self);
+  fixed = self->x != DETECT && self->y != DETECT && self->scale > 0;
+  GST_OBJECT_UNLOCK (self);
+
+  self->out_x = (gint) floor (r->x + 0.5);
+  self->out_y = (gint) floor (r->y + 0.5);
+  self->out_scale = r->scale;
+  self->spatial_confidence = CLAMP (r->spatial_score, 0.0, 1.0);
+
+  if (!fixed && fgbuf && bgbuf
+      && gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ)) {
+    if (gst_video_frame_map (&bf, &self->bg.info, bgbuf, GST_MAP_READ)) {
+      VkLuma fl = luma_of (&ff), bl = luma_of (&bf);
+      VkSpatialParams p;
+      VkPlacementEstimate guess, out;
+      GError *err = NULL;
+      gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
+
+      vk_spatial_params_init (&p);
+      p.prefer_unscaled = self->unscaled;
+      guess.x = r->x;
+      guess.y = r->y;
+      guess.scale = r->scale;
+      guess.score = r->spatial_score;
+      if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
+        self->out_x = (gint) floor (out.x + 0.5);
+        self->out_y = (gint) floor (out.y + 0.5);
+        self->out_scale = out.scale;
+        self->spatial_confidence = CLAMP (out.score, 0.0, 1.0);
+      } else {
+        GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);
+        g_error_free (err);
+      }
+      gst_video_frame_unmap (&bf);
+    }
+    gst_video_frame_unmap (&ff);
+  }
+
+  GST_INFO_OBJECT (self, "fg at %d,%d, scale %.4f (confidence %.3f)",
+      self->out_x, self->out_y, self->out_scale, self->spatial_confidence);
+  post_alignment (self, (g_get_monotonic_time () - t0) / 1e6);
+}
+
+static gboolean
+fg_frame_dropped (GstVidkompyAlign * self, guint i)
+{
+  gdouble line = self->result.offset + self->result.rate * i;
+
+  return self->unmatched == GST_VIDKOMPY_UNMATCHED_DROP
+      && (line < -0.5 || line > self->bg.pts->len - 0.5);
+}
+
+/* the fg frame's own duration, or the gap to the next frame */
+static GstClockTime
+fg_duration (GstVidkompyAlign * self, guint i)
+{
+  const Stream *fg = &self->fg;
+  GstClockTime d = g_array_index (fg->durations, GstClockTime, i);
+
+  if (GST_CLOCK_TIME_IS_VALID (d))
+    return d;
+  if (i + 1 < fg->pts->len)
+    return g_array_index (fg->pts, GstClockTime, i + 1) -
+        g_array_index (fg->pts, GstClockTime, i);
+  return GST_CLOCK_TIME_NONE;
+}
+
+/* The first fg frame and its bg frame meet here: whichever thread brings
+ * the second one refines the position; both wait until it is done. Called
+ * with the lock; returns FALSE when flushing or stopping. */
+static gboolean
+wait_refined (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+{
+  if (s == &self->fg && self->pair_fg == NULL)
+    self->pair_fg = gst_buffer_ref (buf);
+  if (s == &self->bg && self->pair_bg == NULL)
+    self->pair_bg = gst_buffer_ref (buf);
+
+  if (!self->refined && self->pair_fg && self->pair_bg) {
+    refine_position (self, self->pair_fg, self->pair_bg);
+    gst_clear_buffer (&self->pair_fg);
+    gst_clear_buffer (&self->pair_bg);
+    self->refined = TRUE;
+    g_cond_broadcast (&self->cond);
+  }
+  while (!self->refined && !s->flushing && self->phase == PHASE_RENDER
+      && !(s == &self->fg && self->bg.eos))
+    g_cond_wait (&self->cond, &self->lock);
+
+  if (!self->refined && s == &self->fg && self->bg.eos && !s->flushing) {
+    /* no bg frame came: keep the coarse placement */
+    refine_position (self, NULL, NULL);
+    self->refined = TRUE;
+  }
+  return self->refined;
+}
+
+/* descriptor of bg frame @k's region under the fg, at full resolution */
+static gfloat *
+bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  GstVideoFrame f;
+  gfloat *d;
+
+  if (!gst_video_frame_map (&f, &self->bg.info, buf, GST_MAP_READ))
+    return NULL;
+  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), self->out_x, self->out_y,
+      self->fg.info.width * self->out_scale,
+      self->fg.info.height * self->out_scale, self->desc_w, self->desc_h);
+  gst_video_frame_unmap (&f);
+  return d;
+}
+
+static gfloat *
+fg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  GstVideoFrame f;
+  gfloat *d;
+
+  if (!gst_video_frame_map (&f, &self->fg.info, buf, GST_MAP_READ))
+    return NULL;
+  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), self->desc_w, self->desc_h);
+  gst_video_frame_unmap (&f);
+  return d;
+}
+
+static void
+cand_free (Cand * c)
+{
+  gst_buffer_unref (c->buffer);
+  g_free (c->desc);
+  g_free (c);
+}
+
+static GstFlowReturn
+render_fg (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+  guint i, j;
+  GstClockTime bg_pts;
+  gfloat *desc;
+
+  g_mutex_lock (&self->lock);
+  i = MIN (frame_index (&self->fg, GST_BUFFER_PTS (buf)), r->n_fg - 1);
+  if (fg_frame_dropped (self, i)) {
+    g_mutex_unlock (&self->lock);
+    GST_LOG_OBJECT (self, "fg frame %u is outside the bg: dropped", i);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  if (!self->refined && !wait_refined (self, &self->fg, buf)) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  g_mutex_unlock (&self->lock);
+
+  /* the bg thread picks the bg frame with this, see decide () */
+  desc = fg_descriptor (self, buf);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->fg_desc[i]);
+  self->fg_desc[i] = desc;
+  g_cond_broadcast (&self->cond);
+  while (self->decision[i] == G_MAXUINT && !self->fg.flushing
+      && !self->bg_finished && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->fg.flushing || self->phase != PHASE_RENDER) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
+  bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
+  ensure_src_ready (self, &self->fg);
+  g_mutex_unlock (&self->lock);
+
+  buf = gst_buffer_make_writable (buf);
+  add_meta (self, buf, i, j, bg_pts, r->cost[i]);
+  return gst_pad_push (self->fg.srcpad, buf);
+}
+
+/* Picks the bg frame of fg frame @i among the dense alignment's choice and
+ * its LOCAL_RADIUS neighbours on each side, by comparing full-resolution descriptors (the dense
+ * alignment works on low-resolution copies, which cannot always tell
+ * neighbouring frames apart). Never steps backwards. Called with the lock,
+ * once the position is refined; returns NULL when no candidate has
+ * arrived. */
+static Cand *
+decide (GstVidkompyAlign * self, guint i)
+{
+  guint m = self->result.map[i];
+  guint lo = MAX (m > LOCAL_RADIUS ? m - LOCAL_RADIUS : 0,
+      self->last_decision);
+  Cand *best = NULL;
+  gdouble best_score = -G_MAXDOUBLE;
+  const gfloat *fd = self->fg_desc[i];
+  GList *l;
+
+  for (l = self->cands.head; l; l = l->next) {
+    Cand *c = l->data;
+    gdouble score;
+
+    if (c->index < lo || c->index > m + LOCAL_RADIUS)
+      continue;
+    if (c->desc == NULL)
+      c->desc = bg_descriptor (self, c->buffer);
+    if (fd == NULL || c->desc == NULL) {
+      score = c->index == m ? 1.0 : -1.0;
+    } else {
+      score = vk_desc_similarity (fd, c->desc, self->desc_w * self->desc_h);
+      /* the dense alignment's choice wins ties */
+      if (c->index == m)
+        score += 1e-6;
+    }
+    GST_TRACE_OBJECT (self, "fg frame %u: bg frame %u scores %.6f", i,
+        c->index, score);
+    if (score > best_score) {
+      best_score = score;
+      best = c;
+    }
+  }
+  if (best == NULL) {
+    /* none in range (frames missing): the latest one received */
+    best = g_queue_peek_tail (&self->cands);
+  }
+  return best;
+}
+
+/* Outputs the bg of every fg frame whose candidates have all arrived (all
+ * remaining ones at the bg's end). */
+static GstFlowReturn
+push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
+{
+  VkAlignResult *r = &self->result;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  for (;;) {
+    Cand *c, *tail;
+    GstBuffer *out;
+    GstClockTime bg_pts;
+    guint i, m;
+
+    g_mutex_lock (&self->lock);
+    if (self->next_fg >= r->n_fg || self->bg.flushing
+        || self->phase != PHASE_RENDER) {
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    i = self->next_fg;
+    m = r->map[i];
+    if (fg_frame_dropped (self, i)) {
+      self->next_fg++;
+      g_mutex_unlock (&self->lock);
+      continue;
+    }
+    tail = g_queue_peek_tail (&self->cands);
+    if (!at_end && m + LOCAL_RADIUS < self->bg.pts->len
+        && (tail == NULL || tail->index < m + LOCAL_RADIUS)) {
+      g_mutex_unlock (&self->lock);
+      break;                    /* the next candidate has not arrived yet */
+    }
+    /* the fg frame's descriptor, unless the fg is gone */
+    while (self->fg_desc[i] == NULL && !self->fg.eos && !self->fg.flushing
+        && !self->bg.flushing && self->phase == PHASE_RENDER)
+      g_cond_wait (&self->cond, &self->lock);
+    if (self->bg.flushing || self->phase != PHASE_RENDER) {
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+
+    c = decide (self, i);
+    if (c == NULL) {
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    self->decision[i] = c->index;
+    self->last_decision = c->index;
+    self->next_fg++;
+    g_cond_broadcast (&self->cond);
+
+    bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
+    ensure_src_ready (self, &self->bg);
+
+    /* a new buffer sharing the bg frame's memory, on the fg's timeline */
+    out = gst_buffer_copy (c->buffer);
+    GST_BUFFER_PTS (out) = g_array_index (self->fg.pts, GstClockTime, i);
+    GST_BUFFER_DTS (out) = GST_CLOCK_TIME_NONE;
+    GST_BUFFER_DURATION (out) = fg_duration (self, i);
+    add_meta (self, out, i, c->index, bg_pts, r->cost[i]);
+    GST_LOG_OBJECT (self, "fg frame %u (%" GST_TIME_FORMAT ") <- bg frame %u "
+        "(%" GST_TIME_FORMAT "; dense alignment: %u)", i,
+        GST_TIME_ARGS (GST_BUFFER_PTS (out)), c->index,
+        GST_TIME_ARGS (bg_pts), m);
+
+    /* later fg frames never go back: keep the chosen frame and later ones */
+    while ((tail = g_queue_peek_head (&self->cands)) && tail != c
+        && tail->index < c->index)
+      cand_free (g_queue_pop_head (&self->cands));
+    g_mutex_unlock (&self->lock);
+
+    ret = gst_pad_push (self->bg.srcpad, out);
+    if (ret != GST_FLOW_OK)
+      break;
+  }
+  return ret;
+}
+
+static GstFlowReturn
+render_bg (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+  Cand *c;
+  guint k;
+
+  g_mutex_lock (&self->lock);
+  k = frame_index (&self->bg, GST_BUFFER_PTS (buf));
+  if (self->next_fg >= r->n_fg || k + LOCAL_RADIUS < r->map[self->next_fg]
+      || k < self->last_decision) {
+    /* not a candidate for any fg frame still to come */
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  /* the bg output is on the fg's timeline: wait for the fg's segment */
+  while (!self->fg_segment_ready && !self->bg.flushing
+      && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  c = g_new0 (Cand, 1);
+  c->index = k;
+  c->buffer = buf;
+  /* the refinement pairs the first fg frame with its own bg frame, not with
+   * the neighbour before it */
+  if (!self->refined && k >= r->map[self->next_fg]
+      && !wait_refined (self, &self->bg, buf)) {
+    g_mutex_unlock (&self->lock);
+    cand_free (c);
+    return GST_FLOW_FLUSHING;
+  }
+  if (self->bg.flushing || self->phase != PHASE_RENDER) {
+    g_mutex_unlock (&self->lock);
+    cand_free (c);
+    return GST_FLOW_FLUSHING;
+  }
+  g_queue_push_tail (&self->cands, c);
+  g_mutex_unlock (&self->lock);
+
+  return push_bg_outputs (self, FALSE);
+}
+
+/* The bg ended: the remaining fg frames get the frames left, or its last
+ * frame. */
+static void
+finish_bg (GstVidkompyAlign * self)
+{
+  gboolean empty;
+
+  g_mutex_lock (&self->lock);
+  empty = g_queue_is_empty (&self->cands);
+  g_mutex_unlock (&self->lock);
+
+  if (empty && self->next_fg < self->result.n_fg) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The background ended during rendering before the first matched "
+            "frame."), (NULL));
+  } else {
+    push_bg_outputs (self, TRUE);
+  }
+  g_mutex_lock (&self->lock);
+  self->bg_finished = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Forgets what the render pass decided from fg frame @from on (the fg
+ * descriptors stay valid: they depend only on the frames). Called with the
+ * lock. */
+static void
+render_reset (GstVidkompyAlign * self, guint from)
+{
+  guint i;
+
+  for (i = from; i < self->result.n_fg; i++)
+    self->decision[i] = G_MAXUINT;
+  self->next_fg = from;
+  self->last_decision = 0;
+  if (from > 0)
+    self->last_decision = MIN (self->result.map[from - 1],
+        self->result.map[from]);
+  self->bg_finished = FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pads */
+
+static GstFlowReturn
+gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
+  Stream *s = stream_of_pad (self, pad);
+  Phase phase;
+
+  if (!GST_BUFFER_PTS_IS_VALID (buf)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("%s: received a video buffer without a timestamp; vidkompyalign "
+            "needs timestamped frames.", GST_PAD_NAME (pad)), (NULL));
+    gst_buffer_unref (buf);
+    return GST_FLOW_ERROR;
+  }
+  if (!s->have_info) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  g_mutex_lock (&self->lock);
+  phase = self->phase;
+  g_mutex_unlock (&self->lock);
+
+  switch (phase) {
+    case PHASE_ANALYSIS:{
+      GstFlowReturn ret = analyse_frame (self, s, buf);
+
+      gst_buffer_unref (buf);
+      return ret;
+    }
+    case PHASE_RENDER:
+      return s == &self->fg ? render_fg (self, buf) : render_bg (self, buf);
+    case PHASE_DONE:
+      gst_buffer_unref (buf);
+      return GST_FLOW_EOS;
+    default:
+      /* aligning: frames that arrive before our seek flushes are dropped */
+      gst_buffer_unref (buf);
+      return GST_FLOW_OK;
+  }
+}
+
+static void
+analysis_done (GstVidkompyAlign * self)
+{
+  self->phase = PHASE_ALIGNING;
+  self->t_analysed = g_get_monotonic_time ();
+  GST_INFO_OBJECT (self, "analysed %u bg and %u fg frames in %.3f s",
+      self->bg.pts->len, self->fg.pts->len,
+      (self->t_analysed - self->t_start) / 1e6);
+  gst_element_call_async (GST_ELEMENT (self), align_and_replay, NULL, NULL);
+}
+
+static gboolean
+gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
+  Stream *s = stream_of_pad (self, pad);
+  gboolean forward;
+
+  g_mutex_lock (&self->lock);
+  forward = self->phase == PHASE_RENDER && !self->replay_seek;
+  g_mutex_unlock (&self->lock);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:{
+      GstCaps *caps;
+      GstVideoInfo info;
+
+      gst_event_parse_caps (event, &caps);
+      if (!gst_video_info_from_caps (&info, caps)) {
+        GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+            ("%s: invalid video caps.", GST_PAD_NAME (pad)),
+            ("%" GST_PTR_FORMAT, caps));
+        gst_event_unref (event);
+        return FALSE;
+      }
+      g_mutex_lock (&self->lock);
+      if (self->phase == PHASE_ANALYSIS && s->have_info
+          && (info.width != s->info.width || info.height != s->info.height)) {
+        g_mutex_unlock (&self->lock);
+        GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+            ("%s: the frame size changed mid-stream, which vidkompyalign does "
+                "not support.", GST_PAD_NAME (pad)), ("%" GST_PTR_FORMAT,
+                caps));
+        gst_event_unref (event);
+        return FALSE;
+      }
+      s->info = info;
+      s->have_info = TRUE;
+      vk_low_size (info.width, info.height, &s->low_width, &s->low_height);
+      s->src_ready = FALSE;
+      g_mutex_unlock (&self->lock);
+      gst_event_unref (event);
+      return TRUE;
+    }
+    case GST_EVENT_SEGMENT:
+      g_mutex_lock (&self->lock);
+      gst_event_copy_segment (event, &s->segment);
+      if (self->phase == PHASE_RENDER) {
+        /* the new segment goes out with the next frame, on both outputs
+         * for the fg's */
+        s->src_ready = FALSE;
+        if (s == &self->fg) {
+          self->bg.src_ready = FALSE;
+          self->fg_segment_ready = TRUE;
+          g_cond_broadcast (&self->cond);
+        }
+      }
+      g_mutex_unlock (&self->lock);
+      gst_event_unref (event);
+      return TRUE;
+    case GST_EVENT_STREAM_START:
+    case GST_EVENT_GAP:
+      gst_event_unref (event);
+      return TRUE;
+    case GST_EVENT_EOS:
+      g_mutex_lock (&self->lock);
+      s->eos = TRUE;
+      g_cond_broadcast (&self->cond);
+      if (self->phase == PHASE_ANALYSIS) {
+        if (self->bg.eos && self->fg.eos)
+          analysis_done (self);
+        g_mutex_unlock (&self->lock);
+        post_progress (self);
+        gst_event_unref (event);
+        return TRUE;
+      }
+      g_mutex_unlock (&self->lock);
+      if (!forward) {
+        gst_event_unref (event);
+        return TRUE;
+      }
+      if (s == &self->bg)
+        finish_bg (self);
+      GST_DEBUG_OBJECT (s->sinkpad, "EOS");
+      return gst_pad_push_event (s->srcpad, event);
+    case GST_EVENT_FLUSH_START:
+      g_mutex_lock (&self->lock);
+      s->flushing = TRUE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      g_mutex_lock (&self->lock);
+      s->flushing = FALSE;
+      s->eos = FALSE;
+      if (s == &self->fg)
+        self->fg_segment_ready = FALSE;
+      else
+        g_queue_clear_full (&self->cands, (GDestroyNotify) cand_free);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      break;
+  }
+
+  if (forward)
+    return gst_pad_push_event (s->srcpad, event);
+  gst_event_unref (event);
+  return TRUE;
+}
+
+static gboolean
+gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_SEEK:{
+      gdouble rate;
+      GstFormat format;
+      GstSeekFlags flags;
+      GstSeekType start_type, stop_type;
+      gint64 start, stop;
+      GstEvent *bg_seek;
+      GstClockTime bg_pos;
+      guint i;
+      gboolean ok;
+
+      /* The outputs are on the fg's timeline: the fg seeks there, the bg
+       * to the bg frame matched to the fg frame at that time. */
+      gst_event_parse_seek (event, &rate, &format, &flags, &start_type,
+          &start, &stop_type, &stop);
+      g_mutex_lock (&self->lock);
+      if (self->phase != PHASE_RENDER || format != GST_FORMAT_TIME
+          || rate <= 0 || start_type != GST_SEEK_TYPE_SET || start < 0) {
+        g_mutex_unlock (&self->lock);
+        GST_WARNING_OBJECT (self, "only forward time seeks to a position "
+            "are supported, once the alignment is known");
+        gst_event_unref (event);
+        return FALSE;
+      }
+      i = MIN (frame_index (&self->fg, start), self->result.n_fg - 1);
+      bg_pos = g_array_index (self->bg.pts, GstClockTime,
+          self->result.map[i] > LOCAL_RADIUS ?
+          self->result.map[i] - LOCAL_RADIUS : 0);
+      render_reset (self, i);
+      g_mutex_unlock (&self->lock);
+
+      GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frame %u), "
+          "bg to %" GST_TIME_FORMAT, GST_TIME_ARGS (start), i,
+          GST_TIME_ARGS (bg_pos));
+      bg_seek = gst_event_new_seek (rate, GST_FORMAT_TIME,
+          flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
+          GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+      gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
+      ok = gst_pad_push_event (self->fg.sinkpad, event);
+      ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
+      return ok;
+    }
+    case GST_EVENT_QOS:
+    case GST_EVENT_NAVIGATION:
+      gst_event_unref (event);
+      return TRUE;
+    default:
+      return gst_pad_event_default (pad, parent, event);
+  }
+}
+
+static gboolean
+gst_vidkompy_align_src_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
+  Stream *s = stream_of_pad (self, pad);
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_DURATION:
+    case GST_QUERY_POSITION:
+    case GST_QUERY_SEEKING:
+      /* both outputs are on the fg's timeline */
+      return gst_pad_peer_query (self->fg.sinkpad, query);
+    case GST_QUERY_CAPS:{
+      GstCaps *filter, *caps;
+
+      gst_query_parse_caps (query, &filter);
+      if (s->have_info)
+        caps = gst_video_info_to_caps (&s->info);
+      else
+        caps = gst_pad_get_pad_template_caps (pad);
+      if (s == &self->bg) {
+        caps = gst_caps_make_writable (caps);
+        gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION_RANGE, 0, 1,
+            G_MAXINT, 1, NULL);
+      }
+      if (filter) {
+        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+            GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (caps);
+        caps = tmp;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+static gboolean
+gst_vidkompy_align_sink_query (GstPad * pad, GstObject * parent,
+    GstQuery * query)
+{
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_ALLOCATION:
+      /* buffers are held (analysis is per frame, rendering up to a few
+       * frames): no pool constraints from downstream */
+      return FALSE;
+    case GST_QUERY_CAPS:{
+      GstCaps *filter, *caps = gst_pad_get_pad_template_caps (pad);
+
+      gst_query_parse_caps (query, &filter);
+      if (filter) {
+        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+            GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (caps);
+        caps = tmp;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default (pad, parent, query);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Element */
+
+static GstStateChangeReturn
+gst_vidkompy_align_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_mutex_lock (&self->lock);
+      stream_reset (&self->bg);
+      stream_reset (&self->fg);
+      self->phase = PHASE_ANALYSIS;
+      self->replay_seek = FALSE;
+      self->refined = FALSE;
+      self->last_percent = -1;
+      self->t_start = self->t_analysed = self->t_aligned =
+          g_get_monotonic_time ();
+      g_mutex_unlock (&self->lock);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* unblock the streaming threads */
+      g_mutex_lock (&self->lock);
+      self->phase = PHASE_DONE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    g_mutex_lock (&self->lock);
+    render_state_clear (self);
+    vk_align_result_clear (&self->result);
+    stream_reset (&self->bg);
+    stream_reset (&self->fg);
+    g_mutex_unlock (&self->lock);
+  }
+  return ret;
+}
+
+static void
+gst_vidkompy_align_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_X:
+      self->x = g_value_get_int (value);
+      break;
+    case PROP_Y:
+      self->y = g_value_get_int (value);
+      break;
+    case PROP_SCALE:
+      self->scale = g_value_get_double (value);
+      break;
+    case PROP_UNSCALED:
+      self->unscaled = g_value_get_boolean (value);
+      break;
+    case PROP_WINDOW:
+      self->window = g_value_get_uint64 (value);
+      break;
+    case PROP_UNMATCHED_FRAMES:
+      self->unmatched = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_vidkompy_align_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_X:
+      g_value_set_int (value, self->x);
+      break;
+    case PROP_Y:
+      g_value_set_int (value, self->y);
+      break;
+    case PROP_SCALE:
+      g_value_set_double (value, self->scale);
+      break;
+    case PROP_UNSCALED:
+      g_value_set_boolean (value, self->unscaled);
+      break;
+    case PROP_WINDOW:
+      g_value_set_uint64 (value, self->window);
+      break;
+    case PROP_UNMATCHED_FRAMES:
+      g_value_set_enum (value, self->unmatched);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_vidkompy_align_finalize (GObject * object)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (object);
+
+  render_state_clear (self);
+  vk_align_result_clear (&self->result);
+  g_array_unref (self->bg.pts);
+  g_array_unref (self->fg.pts);
+  g_array_unref (self->bg.durations);
+  g_array_unref (self->fg.durations);
+  g_byte_array_unref (self->bg.low);
+  g_byte_array_unref (self->fg.low);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
+{
+  GObjectClass *gobject_class = (GObjectClass *) klass;
+  GstElementClass *element_class = (GstElementClass *) klass;
+
+  GST_DEBUG_CATEGORY_INIT (gst_vidkompy_align_debug, "vidkompyalign", 0,
+      "vidkompy spatial and temporal alignment");
+
+  gobject_class->set_property = gst_vidkompy_align_set_property;
+  gobject_class->get_property = gst_vidkompy_align_get_property;
+  gobject_class->finalize = gst_vidkompy_align_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_X,
+      g_param_spec_int ("x", "X",
+          "Position of the fg's left edge in the bg, in bg pixels "
+          "(-2147483648 = detect; used only together with y)",
+          G_MININT, G_MAXINT, DEFAULT_X,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_Y,
+      g_param_spec_int ("y", "Y",
+          "Position of the fg's top edge in the bg, in bg pixels "
+          "(-2147483648 = detect; used only together with x)",
+          G_MININT, G_MAXINT, DEFAULT_Y,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_SCALE,
+      g_param_spec_double ("scale", "Scale",
+          "bg pixels per fg pixel (1.0 = the fg is an unscaled crop of the "
+          "bg; 0 = detect)", 0.0, 64.0, DEFAULT_SCALE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_UNSCALED,
+      g_param_spec_boolean ("unscaled", "Prefer unscaled",
+          "Prefer scale 1.0 when it fits nearly as well as the best scale",
+          DEFAULT_UNSCALED, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_WINDOW,
+      g_param_spec_uint64 ("window", "Window",
+          "Half width of the temporal search corridor around the coarse "
+          "offset/rate line, in nanoseconds of bg time",
+          GST_SECOND / 10, 600 * GST_SECOND, DEFAULT_WINDOW,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_UNMATCHED_FRAMES,
+      g_param_spec_enum ("unmatched-frames", "Unmatched frames",
+          "What fg frames before the bg's start or after its end get",
+          gst_vidkompy_unmatched_frames_get_type (), DEFAULT_UNMATCHED,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &bg_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &fg_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &bg_src_template);
+  gst_element_class_add_static_pad_template (element_class, &fg_src_template);
+
+  gst_element_class_set_static_metadata (element_class,
+      "Vidkompy aligner", "Filter/Analyzer/Video",
+      "Finds a foreground video in a background video and retimes the "
+      "background onto the foreground, frame by frame",
+      "gst-vidkompy developers");
+
+  element_class->change_state = gst_vidkompy_align_change_state;
+
+  gst_type_mark_as_plugin_api (gst_vidkompy_unmatched_frames_get_type (), 0);
+}
+
+static void
+stream_init (GstVidkompyAlign * self, Stream * s, const gchar * name,
+    GstStaticPadTemplate * sink_templ, GstStaticPadTemplate * src_templ)
+{
+  s->name = name;
+  s->sinkpad = gst_pad_new_from_static_template (sink_templ,
+      sink_templ->name_template);
+  gst_pad_set_chain_function (s->sinkpad, gst_vidkompy_align_chain);
+  gst_pad_set_event_function (s->sinkpad, gst_vidkompy_align_sink_event);
+  gst_pad_set_query_function (s->sinkpad, gst_vidkompy_align_sink_query);
+  gst_element_add_pad (GST_ELEMENT (self), s->sinkpad);
+
+  s->srcpad = gst_pad_new_from_static_template (src_templ,
+      src_templ->name_template);
+  gst_pad_set_event_function (s->srcpad, gst_vidkompy_align_src_event);
+  gst_pad_set_query_function (s->srcpad, gst_vidkompy_align_src_query);
+  gst_pad_use_fixed_caps (s->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), s->srcpad);
+
+  s->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  s->durations = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  s->low = g_byte_array_new ();
+  stream_reset (s);
+}
+
+static void
+gst_vidkompy_align_init (GstVidkompyAlign * self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+
+  self->x = DEFAULT_X;
+  self->y = DEFAULT_Y;
+  self->scale = DEFAULT_SCALE;
+  self->unscaled = DEFAULT_UNSCALED;
+  self->window = DEFAULT_WINDOW;
+  self->unmatched = DEFAULT_UNMATCHED;
+
+  stream_init (self, &self->bg, "background", &bg_sink_template,
+      &bg_src_template);
+  stream_init (self, &self->fg, "foreground", &fg_sink_template,
+      &fg_src_template);
+}
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  return GST_ELEMENT_REGISTER (vidkompyalign, plugin);
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vidkompyalign,
+    "Spatial and temporal alignment of a foreground video to a background "
+    "video", plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME,
+    GST_PACKAGE_ORIGIN)

@@ -1,0 +1,37 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+#ifndef __GST_VIDKOMPY_ALIGN_H__
+#define __GST_VIDKOMPY_ALIGN_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstVidkompyUnmatchedFrames:
+ * @GST_VIDKOMPY_UNMATCHED_CLAMP: fg frames before the bg's start or after
+ *   its end get the first or last bg frame
+ * @GST_VIDKOMPY_UNMATCHED_DROP: such fg frames are not output
+ */
+typedef enum
+{
+  GST_VIDKOMPY_UNMATCHED_CLAMP,
+  GST_VIDKOMPY_UNMATCHED_DROP,
+} GstVidkompyUnmatchedFrames;
+
+#define GST_TYPE_VIDKOMPY_ALIGN (gst_vidkompy_align_get_type ())
+G_DECLARE_FINAL_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST,
+    VIDKOMPY_ALIGN, GstElement);
+
+GST_ELEMENT_REGISTER_DECLARE (vidkompyalign);
+
+G_END_DECLS
+
+#endif /* __GST_VIDKOMPY_ALIGN_H__ */

@@ -1,0 +1,530 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The alignment, from the low-resolution copies of all frames of both
+ * streams:
+ *
+ * 1. Spatial (coarse): a few fg frames spread over the fg are searched in
+ *    bg frames spread over the bg (multi-scale NCC, vkspatial); the best bg
+ *    frame of each fg sample forms a pair, and all pairs are searched
+ *    jointly. The result is exact to a low-resolution pixel; the caller
+ *    refines it on full frames.
+ * 2. Fingerprints of the same region in both streams: the bg cropped to the
+ *    fg rectangle, the fg brought to the same resolution.
+ * 3. Temporal (coarse): the best bg frame of sampled fg frames, and a
+ *    robust line through these matches (offset and rate).
+ * 4. Temporal (dense): a monotonic dynamic-programming alignment of every
+ *    fg frame in a corridor around that line (vktemporal).
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vkalignment.h"
+#include "vkfingerprint.h"
+#include "vkspatial.h"
+#include "vktemporal.h"
+
+/* fg frames searched for the spatial match, bg frames each is tried in */
+#define SPATIAL_FG_SAMPLES 3
+#define SPATIAL_BG_CANDIDATES 32
+/* fg frames matched against every bg frame for the coarse line */
+#define LINE_SAMPLES 400
+/* a low-resolution fg must stay at least this wide in the bg */
+#define MIN_LOW_FG_WIDTH 8
+
+void
+vk_low_size (gint width, gint height, gint * low_width, gint * low_height)
+{
+  gint lw = MIN (VK_LOW_WIDTH, width);
+
+  *low_width = MAX (1, lw);
+  *low_height = MAX (1, (gint) floor ((gdouble) height * lw / width + 0.5));
+}
+
+void
+vk_desc_size (gint width, gint height, gint * desc_width, gint * desc_height)
+{
+  *desc_width = VK_DESC_WIDTH;
+  *desc_height = CLAMP ((gint) floor ((gdouble) VK_DESC_WIDTH * height /
+          MAX (1, width) + 0.5), 8, 64);
+}
+
+/**
+ * vk_desc_compute:
+ * @luma: 8-bit luma plane
+ * @rx: the region of the plane to describe (may be fractional)
+ *
+ * Returns: (transfer full): the region resampled to @desc_width x
+ * @desc_height, zero-mean and of unit L2 norm (all zero when flat); free
+ * with g_free()
+ */
+gfloat *
+vk_desc_compute (const guint8 * luma, gint stride, gint width, gint height,
+    gdouble rx, gdouble ry, gdouble rw, gdouble rh, gint desc_width,
+    gint desc_height)
+{
+  gint n = desc_width * desc_height, k;
+  gfloat *d = g_new (gfloat, n);
+  gdouble mean = 0, norm = 0;
+
+  vk_luma_resample (luma, stride, width, height, rx, ry, rw, rh, d,
+      desc_width, desc_height);
+  for (k = 0; k < n; k++)
+    mean += d[k];
+  mean /= n;
+  for (k = 0; k < n; k++) {
+    d[k] -= mean;
+    norm += (gdouble) d[k] * d[k];
+  }
+  norm = norm > 1e-9 ? 1.0 / sqrt (norm) : 0.0;
+  for (k = 0; k < n; k++)
+    d[k] *= norm;
+  return d;
+}
+
+/**
+ * vk_desc_similarity:
+ *
+ * Returns: the normalised cross-correlation of two descriptors, -1..1
+ */
+gdouble
+vk_desc_similarity (const gfloat * a, const gfloat * b, gint n)
+{
+  gdouble s = 0;
+  gint k;
+
+  for (k = 0; k < n; k++)
+    s += a[k] * b[k];
+  return s;
+}
+
+void
+vk_align_options_init (VkAlignOptions * opts)
+{
+  memset (opts, 0, sizeof (*opts));
+  opts->prefer_unscaled = TRUE;
+  opts->window = 60;
+  opts->smoothness = 0.2;
+}
+
+void
+vk_align_result_clear (VkAlignResult * result)
+{
+  g_free (result->map);
+  g_free (result->cost);
+  memset (result, 0, sizeof (*result));
+}
+
+static VkLuma
+low_frame (const VkStreamSummary * s, guint i)
+{
+  VkLuma l;
+
+  l.data = s->low + (gsize) i *s->low_width * s->low_height;
+  l.stride = s->low_width;
+  l.width = s->low_width;
+  l.height = s->low_height;
+  return l;
+}
+
+/* horizontal and vertical factors from full to low resolution */
+static void
+low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky)
+{
+  *kx = (gdouble) s->low_width / s->width;
+  *ky = (gdouble) s->low_height / s->height;
+}
+
+/* A low-resolution fg frame brought to the bg's low-resolution factor, so
+ * that scale 1.0 means the same in both (for prefer_unscaled). */
+static guint8 *
+fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    guint i, VkLuma * out)
+{
+  gdouble kbx, kby;
+  gint w, h, k;
+  gfloat *tmp;
+  guint8 *img;
+  VkLuma l = low_frame (fg, i);
+
+  low_factors (bg, &kbx, &kby);
+  w = MAX (1, (gint) floor (fg->width * kbx + 0.5));
+  h = MAX (1, (gint) floor (fg->height * kby + 0.5));
+  tmp = g_new (gfloat, w * h);
+  img = g_new (guint8, w * h);
+  vk_luma_resample (l.data, l.stride, l.width, l.height, 0, 0, l.width,
+      l.height, tmp, w, h);
+  for (k = 0; k < w * h; k++)
+    img[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+
+  out->data = img;
+  out->stride = out->width = w;
+  out->height = h;
+  return img;
+}
+
+static gboolean
+coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkAlignOptions * opts, VkAlignResult * r, GError ** error)
+{
+  VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
+  guint8 *imgs[SPATIAL_FG_SAMPLES];
+  VkSpatialParams p;
+  VkPlacementEstimate est;
+  gdouble kbx, kby;
+  guint n_pairs = 0, n_imgs = 0, k, b, step;
+  gboolean ok;
+
+  low_factors (bg, &kbx, &kby);
+
+  vk_spatial_params_init (&p);
+  p.prefer_unscaled = opts->prefer_unscaled;
+  if (opts->scale > 0) {
+    p.min_scale = p.max_scale = opts->scale;
+  } else {
+    p.min_scale = MIN (1.0, (gdouble) MIN_LOW_FG_WIDTH / (fg->width * kbx));
+    p.max_scale = 0;
+  }
+
+  step = MAX (1, bg->n_frames / SPATIAL_BG_CANDIDATES);
+  for (k = 0; k < SPATIAL_FG_SAMPLES && k < fg->n_frames; k++) {
+    guint f = (2 * k + 1) * fg->n_frames / (2 * SPATIAL_FG_SAMPLES);
+    VkLuma fl;
+    gdouble best = -2.0;
+    guint best_b = 0;
+
+    imgs[n_imgs++] = fg_at_bg_factor (bg, fg, f, &fl);
+    for (b = step / 2; b < bg->n_frames; b += step) {
+      VkLuma bl = low_frame (bg, b);
+
+      if (vk_spatial_search (&bl, &fl, 1, &p, &est, NULL)
+          && est.score > best) {
+        best = est.score;
+        best_b = b;
+      }
+    }
+    if (best > -2.0) {
+      bgl[n_pairs] = low_frame (bg, best_b);
+      fgl[n_pairs] = fl;
+      n_pairs++;
+    }
+  }
+
+  if (n_pairs == 0) {
+    g_set_error (error, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_NO_MATCH,
+        "the foreground could not be found in the background");
+    ok = FALSE;
+  } else {
+    ok = vk_spatial_search (bgl, fgl, n_pairs, &p, &est, error);
+  }
+  if (ok) {
+    /* the fg image is fg_width * kbx rounded: correct the scale for the
+     * rounding; positions are bg low-resolution pixels */
+    r->x = est.x / kbx;
+    r->y = est.y / kby;
+    r->scale = est.scale * fgl[0].width / (fg->width * kbx);
+    r->spatial_score = est.score;
+  }
+  for (k = 0; k < n_imgs; k++)
+    g_free (imgs[k]);
+  return ok;
+}
+
+/* Fingerprints of the fg rectangle in every bg frame, and of every fg frame
+ * brought to the same resolution first. */
+static void
+region_fingerprints (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkAlignResult * r, VkFingerprint * bgfp, VkFingerprint * fgfp)
+{
+  gdouble kbx, kby, rx, ry, rw, rh;
+  gint tw, th;
+  gfloat *tmpf;
+  guint8 *tmp;
+  guint i;
+  gint k;
+
+  low_factors (bg, &kbx, &kby);
+  rx = r->x * kbx;
+  ry = r->y * kby;
+  rw = fg->width * r->scale * kbx;
+  rh = fg->height * r->scale * kby;
+
+  for (i = 0; i < bg->n_frames; i++) {
+    VkLuma l = low_frame (bg, i);
+
+    vk_fingerprint_from_luma (&bgfp[i], l.data, l.stride, l.width, l.height,
+        rx, ry, rw, rh);
+  }
+
+  tw = MAX (4, (gint) floor (rw + 0.5));
+  th = MAX (4, (gint) floor (rh + 0.5));
+  tmpf = g_new (gfloat, tw * th);
+  tmp = g_new (guint8, tw * th);
+  for (i = 0; i < fg->n_frames; i++) {
+    VkLuma l = low_frame (fg, i);
+
+    vk_luma_resample (l.data, l.stride, l.width, l.height, 0, 0, l.width,
+        l.height, tmpf, tw, th);
+    for (k = 0; k < tw * th; k++)
+      tmp[k] = (guint8) CLAMP (floorf (tmpf[k] + 0.5f), 0, 255);
+    vk_fingerprint_from_luma (&fgfp[i], tmp, tw, tw, th, 0, 0, tw, th);
+  }
+  g_free (tmpf);
+  g_free (tmp);
+}
+
+typedef struct
+{
+  const VkFingerprint *bgfp, *fgfp;
+  gfloat scale;                 /* typical cost of a one-frame error */
+} CostData;
+
+/* the thumbnail distance in units of the typical one-frame error, so that
+ * the smoothness weight means the same whatever the content */
+static gfloat
+thumb_cost (guint fg, guint bg, gpointer user_data)
+{
+  CostData *d = user_data;
+
+  return vk_thumb_distance (&d->fgfp[fg], &d->bgfp[bg]) / d->scale;
+}
+
+static gint
+compare_float (gconstpointer a, gconstpointer b)
+{
+  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The best bg frame of sampled fg frames, weighted by how much better it
+ * is than the best one a few frames away, and a robust line through them. */
+static gboolean
+coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkFingerprint * bgfp, const VkFingerprint * fgfp,
+    VkAlignResult * r, gfloat * cost_scale, GError ** error)
+{
+  guint n = MIN (LINE_SAMPLES, fg->n_frames), k, j, n_pts = 0, n_gaps = 0;
+  VkMatchPoint *pts = g_new (VkMatchPoint, n);
+  gfloat *gaps = g_new (gfloat, n);
+  gdouble tolerance, nominal;
+  gboolean ok;
+
+  for (k = 0; k < n; k++) {
+    guint i = (guint) ((guint64) k * fg->n_frames / n);
+    gfloat best = G_MAXFLOAT, second = G_MAXFLOAT;
+    guint best_j = 0;
+
+    if (fgfp[i].stddev < VK_FLAT_EPSILON)
+      continue;
+    for (j = 0; j < bg->n_frames; j++) {
+      gfloat d = vk_thumb_distance (&fgfp[i], &bgfp[j]);
+
+      if (d < best) {
+        best = d;
+        best_j = j;
+      }
+    }
+    /* the best outside the immediate neighbourhood */
+    for (j = 0; j < bg->n_frames; j++) {
+      if (j + 3 > best_j && j < best_j + 3)
+        continue;
+      second = MIN (second, vk_thumb_distance (&fgfp[i], &bgfp[j]));
+    }
+    if (second == G_MAXFLOAT)
+      second = 1.0f;
+    /* how much worse the neighbouring bg frames are */
+    if (best_j > 0 && best_j + 1 < bg->n_frames) {
+      gfloat g = MIN (vk_thumb_distance (&fgfp[i], &bgfp[best_j - 1]),
+          vk_thumb_distance (&fgfp[i], &bgfp[best_j + 1])) - best;
+
+      if (g > 0)
+        gaps[n_gaps++] = g;
+    }
+    pts[n_pts].fg = i;
+    pts[n_pts].bg = best_j;
+    pts[n_pts].weight = MAX (0.0, second - best) + 1e-3;
+    n_pts++;
+  }
+
+  /* inliers may stray from the line by speed changes: allow a quarter of a
+   * second */
+  tolerance = MAX (2.0, 0.25 * bg->fps);
+  ok = vk_fit_line_robust (pts, n_pts, 4.0, tolerance, &r->offset, &r->rate,
+      &r->inlier_fraction);
+  g_free (pts);
+  nominal = fg->fps > 0 ? bg->fps / fg->fps : 1.0;
+  if (!ok) {
+    /* no motion to match on: assume both start together */
+    r->offset = 0;
+    r->rate = nominal;
+    r->inlier_fraction = 0;
+  } else if (fabs (r->rate / nominal - 1.0) < 0.005) {
+    /* the nominal rate, unless the content says otherwise: a small rate
+     * error would shift where static scenes step */
+    r->rate = nominal;
+  }
+
+  *cost_scale = 1.0f;
+  if (n_gaps > 0) {
+    qsort (gaps, n_gaps, sizeof (gfloat), compare_float);
+    *cost_scale = MAX (gaps[n_gaps / 2], 1e-6f);
+  }
+  g_free (gaps);
+  return TRUE;
+}
+
+/* Refines the position on the low-resolution frames of up to
+ * SPATIAL_FG_SAMPLES pairs of the dense alignment, each the best-matching
+ * fg frame of its part of the fg. Returns whether the position changed. */
+static gboolean
+refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    VkAlignResult * r, const VkAlignOptions * opts, const CostData * cd)
+{
+  VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
+  guint8 *imgs[SPATIAL_FG_SAMPLES];
+  VkSpatialParams p;
+  VkPlacementEstimate guess, est;
+  gdouble kbx, kby;
+  guint k, n = 0;
+  gboolean changed = FALSE;
+
+  low_factors (bg, &kbx, &kby);
+  for (k = 0; k < SPATIAL_FG_SAMPLES && k < fg->n_frames; k++) {
+    guint a = k * fg->n_frames / SPATIAL_FG_SAMPLES;
+    guint b = (k + 1) * fg->n_frames / SPATIAL_FG_SAMPLES;
+    guint i, best = a;
+    gfloat best_cost = G_MAXFLOAT;
+
+    for (i = a; i < b; i++) {
+      gfloat c = vk_thumb_distance (&cd->fgfp[i], &cd->bgfp[r->map[i]]);
+
+      if (cd->fgfp[i].stddev > VK_FLAT_EPSILON && c < best_cost) {
+        best_cost = c;
+        best = i;
+      }
+    }
+    bgl[n] = low_frame (bg, r->map[best]);
+    imgs[n] = fg_at_bg_factor (bg, fg, best, &fgl[n]);
+    n++;
+  }
+
+  vk_spatial_params_init (&p);
+  p.prefer_unscaled = opts->prefer_unscaled;
+  p.min_scale = MIN (1.0, (gdouble) MIN_LOW_FG_WIDTH / (fg->width * kbx));
+  p.max_scale = 0;
+  guess.x = r->x * kbx;
+  guess.y = r->y * kby;
+  guess.scale = r->scale * (fg->width * kbx) / fgl[0].width;
+  guess.score = r->spatial_score;
+  if (n > 0 && vk_spatial_refine (bgl, fgl, n, &p, &guess, 2.0, &est, NULL)
+      && est.score > r->spatial_score) {
+    r->x = est.x / kbx;
+    r->y = est.y / kby;
+    r->scale = est.scale * fgl[0].width / (fg->width * kbx);
+    r->spatial_score = est.score;
+    changed = TRUE;
+  }
+  for (k = 0; k < n; k++)
+    g_free (imgs[k]);
+  return changed;
+}
+
+/**
+ * vk_alignment_compute:
+ * @bg: summary of the bg stream
+ * @fg: summary of the fg stream
+ * @opts: options
+ * @result: (out): the alignment; free with vk_align_result_clear()
+ * @error: a #GError or %NULL
+ *
+ * Returns: %FALSE with @error set when no alignment can be found.
+ */
+gboolean
+vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkAlignOptions * opts, VkAlignResult * result, GError ** error)
+{
+  VkFingerprint *bgfp = NULL, *fgfp = NULL;
+  gint *lo = NULL, *hi = NULL;
+  VkDpParams dp;
+  CostData cd;
+  gboolean ok = FALSE;
+  gdouble sum = 0;
+  guint i, pass;
+
+  memset (result, 0, sizeof (*result));
+  if (bg->n_frames == 0 || fg->n_frames == 0) {
+    g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_INVALID,
+        "no %s frames to align", bg->n_frames == 0 ? "background" :
+        "foreground");
+    return FALSE;
+  }
+
+  if (opts->fixed_position) {
+    result->x = opts->x;
+    result->y = opts->y;
+    result->scale = opts->scale > 0 ? opts->scale : 1.0;
+    result->spatial_score = 1.0;
+  } else if (!coarse_spatial (bg, fg, opts, result, error)) {
+    return FALSE;
+  }
+
+  bgfp = g_new (VkFingerprint, bg->n_frames);
+  fgfp = g_new (VkFingerprint, fg->n_frames);
+  lo = g_new (gint, fg->n_frames);
+  hi = g_new (gint, fg->n_frames);
+  result->n_fg = fg->n_frames;
+  result->map = g_new (guint, fg->n_frames);
+  result->cost = g_new (gfloat, fg->n_frames);
+  cd.bgfp = bgfp;
+  cd.fgfp = fgfp;
+
+  for (pass = 0; pass < 2; pass++) {
+    region_fingerprints (bg, fg, result, bgfp, fgfp);
+    coarse_line (bg, fg, bgfp, fgfp, result, &cd.scale, error);
+
+    vk_band_from_line (fg->n_frames, bg->n_frames, result->offset,
+        result->rate, opts->window, lo, hi);
+    dp.smoothness = opts->smoothness;
+    dp.max_jump = MIN (VK_DP_MAX_JUMP, (guint) ceil (result->rate * 2.0) + 2);
+    if (!vk_dp_align (fg->n_frames, bg->n_frames, lo, hi, result->offset,
+            result->rate, &dp, thumb_cost, &cd, result->map, NULL, error))
+      goto done;
+
+    /* with the frame pairs now known, the position is refined on pairs
+     * from all over the fg, then the fingerprints and the alignment are
+     * redone on that better region */
+    if (pass > 0 || opts->fixed_position
+        || !refine_on_pairs (bg, fg, result, opts, &cd))
+      break;
+  }
+
+  for (i = 0; i < fg->n_frames; i++) {
+    result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[result->map[i]]);
+    sum += CLAMP (1.0 - result->cost[i], 0.0, 1.0);
+  }
+  result->confidence = sum / fg->n_frames;
+  ok = TRUE;
+
+done:
+  if (!ok)
+    vk_align_result_clear (result);
+  g_free (lo);
+  g_free (hi);
+  g_free (bgfp);
+  g_free (fgfp);
+  return ok;
+}

@@ -1,0 +1,117 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vkalignment: from the per-frame summaries of both streams (collected in
+ * one pass) to the alignment: where the fg sits in the bg, and the bg frame
+ * of every fg frame. Pure: no GStreamer objects. */
+
+#ifndef __VK_ALIGNMENT_H__
+#define __VK_ALIGNMENT_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Width of the low-resolution copy of every frame kept for the analysis;
+ * the height follows the frame's aspect. 64x36 for 16:9: 2.3 KB a frame. */
+#define VK_LOW_WIDTH 64
+
+/**
+ * VkStreamSummary:
+ * @width: frame width in pixels
+ * @height: frame height in pixels
+ * @low_width: width of the low-resolution frames
+ * @low_height: their height
+ * @fps: nominal frame rate (frames per second)
+ * @n_frames: number of frames
+ * @low: @n_frames low-resolution luma frames, back to back, each
+ *   @low_width x @low_height bytes without padding
+ */
+typedef struct
+{
+  gint width, height;
+  gint low_width, low_height;
+  gdouble fps;
+  guint n_frames;
+  const guint8 *low;
+} VkStreamSummary;
+
+/**
+ * VkAlignOptions:
+ * @fixed_position: use @x, @y (do not detect the position)
+ * @x: fg left edge in bg pixels, with @fixed_position
+ * @y: fg top edge in bg pixels, with @fixed_position
+ * @scale: bg pixels per fg pixel; 0 = detect
+ * @prefer_unscaled: take scale 1.0 when it fits nearly as well
+ * @window: half width, in bg frames, of the corridor around the coarse
+ *   line in which the dense alignment searches
+ * @smoothness: weight of the smoothness term of the dense alignment, in
+ *   units of the match cost (1 − NCC of the thumbnails)
+ */
+typedef struct
+{
+  gboolean fixed_position;
+  gdouble x, y;
+  gdouble scale;
+  gboolean prefer_unscaled;
+  guint window;
+  gdouble smoothness;
+} VkAlignOptions;
+
+/**
+ * VkAlignResult:
+ * @x: fg left edge in bg pixels (coarse, from the low-resolution frames
+ *   unless fixed: refine it on full frames)
+ * @y: fg top edge
+ * @scale: bg pixels per fg pixel
+ * @spatial_score: NCC of the spatial match, -1..1
+ * @offset: bg frame at fg frame 0 of the coarse line
+ * @rate: bg frames per fg frame of the coarse line
+ * @inlier_fraction: share of the sampled fg frames on that line
+ * @map: bg frame of every fg frame (non-decreasing)
+ * @cost: match cost of every fg frame with its bg frame (0 = identical)
+ * @confidence: overall confidence, 0..1
+ */
+typedef struct
+{
+  gdouble x, y, scale, spatial_score;
+  gdouble offset, rate, inlier_fraction;
+  guint n_fg;
+  guint *map;
+  gfloat *cost;
+  gdouble confidence;
+} VkAlignResult;
+
+void vk_align_options_init (VkAlignOptions * opts);
+
+gboolean vk_alignment_compute (const VkStreamSummary * bg,
+    const VkStreamSummary * fg, const VkAlignOptions * opts,
+    VkAlignResult * result, GError ** error);
+
+void vk_align_result_clear (VkAlignResult * result);
+
+void vk_low_size (gint width, gint height, gint * low_width,
+    gint * low_height);
+
+/* Size of the descriptors that pick between neighbouring bg frames on full
+ * frames: 64 wide, the height from the fg's aspect. */
+#define VK_DESC_WIDTH 64
+
+void vk_desc_size (gint width, gint height, gint * desc_width,
+    gint * desc_height);
+
+gfloat *vk_desc_compute (const guint8 * luma, gint stride, gint width,
+    gint height, gdouble rx, gdouble ry, gdouble rw, gdouble rh,
+    gint desc_width, gint desc_height);
+
+gdouble vk_desc_similarity (const gfloat * a, const gfloat * b, gint n);
+
+G_END_DECLS
+
+#endif /* __VK_ALIGNMENT_H__ */

@@ -1,0 +1,613 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* Temporal alignment, see vktemporal.h. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "vktemporal.h"
+
+GQuark
+vk_temporal_error_quark (void)
+{
+  return g_quark_from_static_string ("vk-temporal-error-quark");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Robust line fit */
+
+/* random line hypotheses (pairs of points) tried by RANSAC */
+#define FIT_ITERATIONS 512
+/* with at most this many points every pair is tried instead */
+#define FIT_EXHAUSTIVE_MAX 48
+/* fixed seed: equal inputs give equal lines */
+#define FIT_SEED 0x766b6669
+/* least-squares refits on the inliers of the previous fit */
+#define FIT_REFINE_MAX 20
+
+static gboolean
+rate_ok (gdouble rate, gdouble max_ratio)
+{
+  if (!isfinite (rate) || rate <= 0.0)
+    return FALSE;
+  if (max_ratio > 0.0 && (rate > max_ratio || rate < 1.0 / max_ratio))
+    return FALSE;
+  return TRUE;
+}
+
+/* MSAC: sum of w * min (r², t²) over all points, lower is better */
+static gdouble
+msac_score (const VkMatchPoint * p, guint m, gdouble off, gdouble rate,
+    gdouble t2)
+{
+  gdouble s = 0.0;
+  guint i;
+
+  for (i = 0; i < m; i++) {
+    gdouble r = p[i].bg - (off + rate * p[i].fg);
+
+    s += p[i].weight * MIN (r * r, t2);
+  }
+  return s;
+}
+
+/* weighted least squares on the points within @tol of the line (off,
+ * rate); FALSE when they do not determine a line */
+static gboolean
+fit_inliers (const VkMatchPoint * p, guint m, gdouble off, gdouble rate,
+    gdouble tol, gdouble * off_out, gdouble * rate_out, gdouble * w_in)
+{
+  gdouble sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, mx, my;
+  guint i;
+
+  for (i = 0; i < m; i++) {
+    if (fabs (p[i].bg - (off + rate * p[i].fg)) <= tol) {
+      sw += p[i].weight;
+      sx += p[i].weight * p[i].fg;
+      sy += p[i].weight * p[i].bg;
+    }
+  }
+  *w_in = sw;
+  if (!(sw > 0.0))
+    return FALSE;
+  mx = sx / sw;
+  my = sy / sw;
+  for (i = 0; i < m; i++) {
+    if (fabs (p[i].bg - (off + rate * p[i].fg)) <= tol) {
+      gdouble dx = p[i].fg - mx;
+
+      sxx += p[i].weight * dx * dx;
+      sxy += p[i].weight * dx * (p[i].bg - my);
+    }
+  }
+  /* all inliers at (nearly) the same fg frame */
+  if (!(sxx > 1e-12 * sw))
+    return FALSE;
+  *rate_out = sxy / sxx;
+  *off_out = my - *rate_out * mx;
+  return TRUE;
+}
+
+/**
+ * vk_fit_line_robust:
+ * @pts: candidate matches
+ * @n: number of @pts
+ * @max_rate_ratio: lines with a rate outside [1 / max_rate_ratio,
+ *   max_rate_ratio] are rejected (e.g. 4: the bg runs at most four times
+ *   faster or slower than the fg); <= 0: any rate > 0
+ * @tolerance: largest |bg − (offset + rate · fg)| of an inlier, in bg
+ *   frames (e.g. 2)
+ * @offset: (out): bg frame at fg frame 0
+ * @rate: (out): bg frames per fg frame, > 0
+ * @inlier_fraction: (out) (optional): weight of the inliers of the result
+ *   over the weight of all points with weight > 0
+ *
+ * Fits bg ≈ offset + rate · fg robustly: RANSAC over pairs of points
+ * (every pair for up to 48 points, otherwise 512 pairs from a fixed-seed
+ * generator, preferring pairs at least 1/16 of the fg span apart) with the
+ * MSAC score Σ w · min (r², tolerance²), followed by weighted least-squares
+ * refits on the inliers until they stop changing. The result is
+ * deterministic. It copes with well over 50 % outliers as long as the
+ * outliers do not line up on another line with more weight than the
+ * inliers. Cost: O(n · 512).
+ *
+ * Returns: FALSE (outputs untouched) when fewer than two points with
+ * distinct fg values have weight > 0, or no line within the rate limits
+ * has two inliers with distinct fg values.
+ */
+gboolean
+vk_fit_line_robust (const VkMatchPoint * pts, guint n,
+    gdouble max_rate_ratio, gdouble tolerance, gdouble * offset,
+    gdouble * rate, gdouble * inlier_fraction)
+{
+  VkMatchPoint *p;
+  GRand *rand;
+  guint m = 0, i, j, it;
+  gdouble fg_min = G_MAXDOUBLE, fg_max = -G_MAXDOUBLE, w_all = 0.0;
+  gdouble t2, min_sep, best_score = G_MAXDOUBLE, best_off = 0.0;
+  gdouble best_rate = 0.0, off, r, w_in = 0.0;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (pts != NULL || n == 0, FALSE);
+  g_return_val_if_fail (offset != NULL && rate != NULL, FALSE);
+
+  if (max_rate_ratio > 0.0 && max_rate_ratio < 1.0)
+    max_rate_ratio = 1.0 / max_rate_ratio;
+  if (!(tolerance > 0.0) || n < 2)
+    return FALSE;
+
+  p = g_new (VkMatchPoint, n);
+  for (i = 0; i < n; i++) {
+    if (pts[i].weight > 0.0 && isfinite (pts[i].weight)
+        && isfinite (pts[i].fg) && isfinite (pts[i].bg)) {
+      p[m++] = pts[i];
+      fg_min = MIN (fg_min, pts[i].fg);
+      fg_max = MAX (fg_max, pts[i].fg);
+      w_all += pts[i].weight;
+    }
+  }
+  if (m < 2 || !(fg_max > fg_min)) {
+    g_free (p);
+    return FALSE;
+  }
+
+  t2 = tolerance * tolerance;
+  min_sep = (fg_max - fg_min) / 16.0;
+  rand = g_rand_new_with_seed (FIT_SEED);
+
+  for (it = 0;; it++) {
+    gdouble s;
+
+    if (m <= FIT_EXHAUSTIVE_MAX) {
+      /* pair number it, in the order (0,1), (0,2), .., (1,2), .. */
+      guint k = it;
+
+      for (i = 0; i < m - 1 && k >= m - 1 - i; i++)
+        k -= m - 1 - i;
+      if (i >= m - 1)
+        break;
+      j = i + 1 + k;
+    } else {
+      guint tries;
+
+      if (it >= FIT_ITERATIONS)
+        break;
+      i = j = 0;
+      for (tries = 0; tries < 16; tries++) {
+        i = (guint) g_rand_int_range (rand, 0, (gint32) m);
+        j = (guint) g_rand_int_range (rand, 0, (gint32) m);
+        if (fabs (p[i].fg - p[j].fg) >= min_sep)
+          break;
+      }
+    }
+    if (p[i].fg == p[j].fg)
+      continue;
+
+    r = (p[j].bg - p[i].bg) / (p[j].fg - p[i].fg);
+    if (!rate_ok (r, max_rate_ratio))
+      continue;
+    off = p[i].bg - r * p[i].fg;
+    s = msac_score (p, m, off, r, t2);
+    if (s < best_score) {
+      best_score = s;
+      best_off = off;
+      best_rate = r;
+      found = TRUE;
+    }
+  }
+  g_rand_free (rand);
+
+  if (!found) {
+    g_free (p);
+    return FALSE;
+  }
+
+  for (it = 0; it < FIT_REFINE_MAX; it++) {
+    gdouble o2, r2, w;
+
+    if (!fit_inliers (p, m, best_off, best_rate, tolerance, &o2, &r2, &w)
+        || !rate_ok (r2, max_rate_ratio))
+      break;
+    if (o2 == best_off && r2 == best_rate)
+      break;
+    best_off = o2;
+    best_rate = r2;
+  }
+
+  /* the final inliers must determine a line themselves */
+  if (!fit_inliers (p, m, best_off, best_rate, tolerance, &off, &r, &w_in)) {
+    g_free (p);
+    return FALSE;
+  }
+  g_free (p);
+
+  *offset = best_off;
+  *rate = best_rate;
+  if (inlier_fraction)
+    *inlier_fraction = w_in / w_all;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Bands */
+
+/**
+ * vk_line_frame:
+ *
+ * Returns: floor (offset + rate · fg + 0.5), the rounded line, clamped to
+ * ±2^52.
+ */
+gint64
+vk_line_frame (gdouble offset, gdouble rate, guint fg)
+{
+  gdouble v = floor (offset + rate * fg + 0.5);
+  const gdouble lim = 4503599627370496.0;
+
+  if (!(v > -lim))
+    return (gint64) - lim;
+  if (v > lim)
+    return (gint64) lim;
+  return (gint64) v;
+}
+
+/**
+ * vk_band_from_line:
+ * @n_fg: rows
+ * @n_bg: bg frames, > 0
+ * @offset: the line, see vk_line_frame ()
+ * @rate: the line's slope, >= 0
+ * @half_width: >= 0
+ * @lo: (out): @n_fg first bg frames of the bands
+ * @hi: (out): @n_fg last bg frames of the bands (inclusive)
+ *
+ * lo[i] = c − half_width, hi[i] = c + half_width with c = vk_line_frame
+ * (offset, rate, i), both clamped to [0, n_bg − 1]. Guarantees:
+ *
+ *  - 0 <= lo[i] <= hi[i] <= n_bg − 1 (no band is empty; a line outside
+ *    the bg pins the band to frame 0 or n_bg − 1);
+ *  - lo and hi never decrease;
+ *  - lo[i] − lo[i−1] <= ceil (rate) and hi[i] − hi[i−1] <= ceil (rate).
+ *
+ * Hence, with max_jump >= ceil (rate), every cell of every band lies on a
+ * valid vk_dp_align () path (from j in band i, some j' in band i+1 has
+ * j <= j' <= j + max_jump, and likewise backwards), so the DP cannot fail
+ * for lack of a path.
+ */
+void
+vk_band_from_line (guint n_fg, guint n_bg, gdouble offset, gdouble rate,
+    gint half_width, gint * lo, gint * hi)
+{
+  guint i;
+
+  g_return_if_fail (n_fg == 0 || (lo != NULL && hi != NULL));
+  g_return_if_fail (n_bg > 0 && n_bg <= G_MAXINT);
+  g_return_if_fail (rate >= 0.0 && isfinite (rate) && isfinite (offset));
+  g_return_if_fail (half_width >= 0);
+
+  for (i = 0; i < n_fg; i++) {
+    gint64 c = vk_line_frame (offset, rate, i);
+
+    lo[i] = (gint) CLAMP (c - half_width, 0, (gint64) n_bg - 1);
+    hi[i] = (gint) CLAMP (c + half_width, 0, (gint64) n_bg - 1);
+  }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Banded monotonic DP */
+
+#define BACK_NONE 0xff
+/* relative tolerance under which two path costs count as equal, so that
+ * rounding differences do not decide between equally good paths */
+#define TIE_EPS 1e-9
+
+/* expected step of row i >= 1: the step of the rounded line */
+static gint64
+line_step (gdouble offset, gdouble rate, guint i)
+{
+  return vk_line_frame (offset, rate, i) - vk_line_frame (offset, rate, i - 1);
+}
+
+static gboolean
+clearly_less (gdouble a, gdouble b)
+{
+  return a < b - TIE_EPS * (1.0 + fabs (b));
+}
+
+/* the order in which the steps 0..max_jump are tried: by distance to the
+ * expected step e, the smaller step first on equal distance; on (near)
+ * ties the first step tried wins */
+static void
+step_order (gint64 e, guint max_jump, guint8 * order)
+{
+  gint64 ec = CLAMP (e, -1, (gint64) max_jump + 1);
+  guint n = 0;
+  gint64 d, k;
+
+  for (d = 0; n <= max_jump; d++) {
+    k = ec - d;
+    if (k >= 0 && k <= max_jump)
+      order[n++] = (guint8) k;
+    k = ec + d;
+    if (d > 0 && k >= 0 && k <= max_jump)
+      order[n++] = (guint8) k;
+  }
+}
+
+static gdouble
+sanitize_cost (gfloat c)
+{
+  return isnan (c) ? INFINITY : (gdouble) c;
+}
+
+/**
+ * vk_dp_align:
+ * @n_fg: fg frames (rows), > 0
+ * @n_bg: bg frames, > 0
+ * @lo: @n_fg first bg frames allowed per row
+ * @hi: @n_fg last bg frames allowed per row (inclusive); bands are clipped
+ *   to [0, n_bg − 1] first
+ * @offset: the line the smoothness term refers to (e.g. from
+ *   vk_fit_line_robust ())
+ * @rate: its slope
+ * @params: smoothness and largest step
+ * @cost: the matching cost
+ * @user_data: for @cost
+ * @path: (out): @n_fg bg frames, path[i] the one for fg frame i
+ * @total_cost: (out) (optional): the minimum found
+ * @error: a #GError, or %NULL
+ *
+ * Finds j[0..n_fg−1] with lo[i] <= j[i] <= hi[i] and
+ * 0 <= j[i] − j[i−1] <= max_jump minimising
+ *
+ *   Σ_i cost (i, j[i]) + λ · Σ_{i>=1} |(j[i] − j[i−1]) − e[i]|,
+ *
+ * where e[i] = L(i) − L(i−1) is the step of the rounded line
+ * L(i) = vk_line_frame (offset, rate, i). The start and the end are free
+ * (any frame of the first and last band).
+ *
+ * The smoothness term is the total variation of j − L: any path parallel
+ * to the rounded line costs nothing, so where costs tie (static scenes,
+ * frozen content) the path stays exactly parallel to the rounded line
+ * instead of jittering. (A penalty |step − rate| with the fractional rate
+ * would not do that: for rate 0.8, steps of 1 cost 0.2 λ each but the
+ * rounded line's pattern 1,1,1,1,0 costs 0.32 λ per step, so static scenes
+ * would drift.) Remaining exact ties are broken deterministically:
+ * towards the step e[i] and then the smaller step; at the end towards
+ * L(n_fg−1) and then the smaller frame.
+ *
+ * Time O(Σ band width · (max_jump + 1)), one @cost call per reachable
+ * cell; memory Σ band width bytes of back pointers (the step of each cell)
+ * plus 8 bytes per row plus two rows of doubles.
+ *
+ * Returns: FALSE and sets @error (@path untouched) for empty arguments, a
+ * max_jump above VK_DP_MAX_JUMP, a negative or non-finite smoothness, a
+ * band that is empty within [0, n_bg), a row that no path can reach (its
+ * band would need a backward step or one above max_jump from the previous
+ * one, or all reachable costs are infinite) or when memory runs out.
+ */
+gboolean
+vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
+    gdouble offset, gdouble rate, const VkDpParams * params,
+    VkCostFunc cost, gpointer user_data, guint * path, gdouble * total_cost,
+    GError ** error)
+{
+  guint8 order[VK_DP_MAX_JUMP + 1];
+  gdouble pen[VK_DP_MAX_JUMP + 1];
+  gsize *row_start = NULL;
+  guint8 *back = NULL;
+  gdouble *prev = NULL, *cur = NULL, *tmp;
+  gdouble lambda, base = 0.0, best;
+  guint max_jump, i, k, o, width_max = 0;
+  gint64 plo = 0, phi = 0, rlo, rhi, j, jbest, target;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_fg == 0 || n_bg == 0 || n_bg > G_MAXINT || lo == NULL || hi == NULL
+      || params == NULL || cost == NULL || path == NULL) {
+    g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_INVALID,
+        "invalid arguments (n_fg %u, n_bg %u, or a NULL pointer)", n_fg, n_bg);
+    return FALSE;
+  }
+  lambda = params->smoothness;
+  max_jump = params->max_jump;
+  if (max_jump > VK_DP_MAX_JUMP) {
+    g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_INVALID,
+        "max_jump %u is above the limit %u", max_jump, VK_DP_MAX_JUMP);
+    return FALSE;
+  }
+  if (!(lambda >= 0.0) || !isfinite (lambda) || !isfinite (offset)
+      || !isfinite (rate)) {
+    g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_INVALID,
+        "smoothness %g must be finite and >= 0, line (%g, %g) finite",
+        lambda, offset, rate);
+    return FALSE;
+  }
+
+  /* clip the bands and lay out the back pointers row by row */
+  row_start = g_try_new (gsize, (gsize) n_fg + 1);
+  if (row_start == NULL)
+    goto no_memory;
+  row_start[0] = 0;
+  for (i = 0; i < n_fg; i++) {
+    rlo = MAX (lo[i], 0);
+    rhi = MIN ((gint64) hi[i], (gint64) n_bg - 1);
+    if (rlo > rhi) {
+      g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_EMPTY_BAND,
+          "fg frame %u: band [%d, %d] is empty within the %u bg frames",
+          i, lo[i], hi[i], n_bg);
+      goto out;
+    }
+    width_max = MAX (width_max, (guint) (rhi - rlo + 1));
+    row_start[i + 1] = row_start[i] + (gsize) (rhi - rlo + 1);
+  }
+
+  back = g_try_malloc (row_start[n_fg]);
+  prev = g_try_new (gdouble, width_max);
+  cur = g_try_new (gdouble, width_max);
+  if (back == NULL || prev == NULL || cur == NULL)
+    goto no_memory;
+
+  for (i = 0; i < n_fg; i++) {
+    guint8 *brow = back + row_start[i];
+    gdouble rmin = INFINITY;
+    gint64 e = 0;
+
+    rlo = MAX (lo[i], 0);
+    rhi = MIN ((gint64) hi[i], (gint64) n_bg - 1);
+
+    if (i > 0) {
+      e = line_step (offset, rate, i);
+      step_order (e, max_jump, order);
+      for (k = 0; k <= max_jump; k++)
+        pen[k] = lambda * fabs ((gdouble) k - (gdouble) e);
+    }
+
+    for (j = rlo; j <= rhi; j++) {
+      gdouble acc;
+      guint8 bk = BACK_NONE;
+
+      if (i == 0) {
+        acc = 0.0;
+        bk = 0;
+      } else {
+        acc = INFINITY;
+        for (o = 0; o <= max_jump; o++) {
+          gint64 p = j - order[o];
+          gdouble v;
+
+          if (p < plo || p > phi)
+            continue;
+          v = prev[p - plo] + pen[order[o]];
+          if (v < INFINITY && (bk == BACK_NONE || clearly_less (v, acc))) {
+            acc = v;
+            bk = order[o];
+          }
+        }
+      }
+      if (bk != BACK_NONE) {
+        acc += sanitize_cost (cost (i, (guint) j, user_data));
+        if (!(acc < INFINITY))
+          bk = BACK_NONE;
+      }
+      if (bk == BACK_NONE)
+        acc = INFINITY;
+      brow[j - rlo] = bk;
+      cur[j - rlo] = acc;
+      rmin = MIN (rmin, acc);
+    }
+
+    if (!(rmin < INFINITY)) {
+      if (i == 0)
+        g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_UNREACHABLE,
+            "fg frame 0: every cost in the band [%" G_GINT64_FORMAT ", %"
+            G_GINT64_FORMAT "] is infinite", rlo, rhi);
+      else
+        g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_UNREACHABLE,
+            "fg frame %u: no frame of the band [%" G_GINT64_FORMAT ", %"
+            G_GINT64_FORMAT "] is reachable from the band [%" G_GINT64_FORMAT
+            ", %" G_GINT64_FORMAT "] of fg frame %u with steps 0..%u "
+            "(or all their costs are infinite)", i, rlo, rhi, plo, phi,
+            i - 1, max_jump);
+      goto out;
+    }
+
+    /* keep the numbers small: subtract the row minimum */
+    for (j = 0; j <= rhi - rlo; j++)
+      cur[j] -= rmin;
+    base += rmin;
+
+    tmp = prev;
+    prev = cur;
+    cur = tmp;
+    plo = rlo;
+    phi = rhi;
+  }
+
+  /* free end: the cheapest frame of the last band, on (near) ties the one
+   * nearest the rounded line, then the smaller one */
+  target = vk_line_frame (offset, rate, n_fg - 1);
+  jbest = -1;
+  best = INFINITY;
+  for (j = plo; j <= phi; j++) {
+    gdouble v = prev[j - plo];
+
+    if (!(v < INFINITY))
+      continue;
+    if (jbest < 0 || clearly_less (v, best) || (!clearly_less (best, v)
+            && ABS (j - target) < ABS (jbest - target))) {
+      best = v;
+      jbest = j;
+    }
+  }
+
+  j = jbest;
+  for (i = n_fg - 1;; i--) {
+    path[i] = (guint) j;
+    if (i == 0)
+      break;
+    rlo = MAX (lo[i], 0);
+    j -= back[row_start[i] + (gsize) (j - rlo)];
+  }
+
+  if (total_cost)
+    *total_cost = base + best;
+  ok = TRUE;
+  goto out;
+
+no_memory:
+  g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_NO_MEMORY,
+      "out of memory for %u x %u frames", n_fg, width_max);
+out:
+  g_free (row_start);
+  g_free (back);
+  g_free (prev);
+  g_free (cur);
+  return ok;
+}
+
+/**
+ * vk_dp_path_cost:
+ *
+ * Returns: the vk_dp_align () objective of @path (which the caller may
+ * have changed or built otherwise): Σ cost + λ · Σ |step − e[i]|, or
+ * +INFINITY when the path leaves [0, n_bg), steps backwards or jumps more
+ * than max_jump.
+ */
+gdouble
+vk_dp_path_cost (guint n_fg, guint n_bg, const guint * path,
+    gdouble offset, gdouble rate, const VkDpParams * params,
+    VkCostFunc cost, gpointer user_data)
+{
+  gdouble sum = 0.0;
+  guint i;
+
+  g_return_val_if_fail (path != NULL || n_fg == 0, INFINITY);
+  g_return_val_if_fail (params != NULL && cost != NULL, INFINITY);
+
+  for (i = 0; i < n_fg; i++) {
+    if (path[i] >= n_bg)
+      return INFINITY;
+    if (i > 0) {
+      gint64 step = (gint64) path[i] - path[i - 1];
+
+      if (step < 0 || step > params->max_jump)
+        return INFINITY;
+      sum += params->smoothness * fabs ((gdouble) (step - line_step (offset,
+                  rate, i)));
+    }
+    sum += sanitize_cost (cost (i, path[i], user_data));
+  }
+  return sum;
+}

@@ -1,0 +1,337 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign on generated pairs with known ground truth (vk-mkpair):
+ * every fg frame comes out unmodified with its timestamps, one bg buffer per
+ * fg frame with the same timestamps, the bg frame of the truth, and the
+ * position of the truth. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gst/check/gstcheck.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/vidkompy/vidkompy.h>
+
+#include "vk-truth.h"
+
+typedef struct
+{
+  const gchar *name;
+  const gchar *args;            /* vk-mkpair arguments */
+  gdouble min_exact;            /* share of fg frames with exactly the truth */
+  gint max_error;               /* largest |bg index - truth| allowed */
+} AlignCase;
+
+/* The thresholds are what the element achieves today (2026-11-24), below
+ * the project's target (issue 3: 99 % exact, max error 1 frame): they guard
+ * against regressions until the aligner reaches it. */
+static const AlignCase cases[] = {
+  {"offset-24to30", "--source cockatoo --bg-size 320x180 --bg-fps 24 "
+        "--duration 6 --fg-rect 41,31,160,90 --fg-fps 30 --fg-start 1.0 "
+        "--fg-duration 4", 0.97, 3},
+  {"fullwidth-60to30", "--source cockatoo --bg-size 320x180 --bg-fps 60 "
+        "--duration 5 --fg-rect 0,0,320,146 --fg-fps 30 --fg-start 0.5 "
+        "--fg-duration 4", 0.97, 3},
+  {"scaled-50", "--source cockatoo --bg-size 320x180 --bg-fps 25 "
+        "--duration 5 --fg-rect 80,40,160,88 --fg-size 80x44 --fg-fps 25 "
+        "--fg-start 0.4 --fg-duration 4", 0.85, 3},
+};
+
+static gchar *tmpdir;
+
+static void
+make_pair (const AlignCase * c)
+{
+  gchar *cmd, *out = NULL, *err = NULL;
+  gint status;
+
+  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
+      g_getenv ("VK_MKPAIR"), tmpdir, c->name, c->args);
+  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
+  g_free (cmd);
+  g_free (out);
+  g_free (err);
+}
+
+typedef struct
+{
+  GstClockTime pts, duration;
+  guint64 fg_index, bg_index;
+  gint x, y;
+  gdouble scale;
+} OutFrame;
+
+static GArray *
+pull_all (GstElement * sink)
+{
+  GArray *frames = g_array_new (FALSE, TRUE, sizeof (OutFrame));
+  GstSample *s;
+
+  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              30 * GST_SECOND))) {
+    GstBuffer *b = gst_sample_get_buffer (s);
+    GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
+    OutFrame f;
+
+    fail_unless (m != NULL, "output buffer without alignment meta");
+    f.pts = GST_BUFFER_PTS (b);
+    f.duration = GST_BUFFER_DURATION (b);
+    f.fg_index = m->fg_index;
+    f.bg_index = m->bg_index;
+    f.x = m->x;
+    f.y = m->y;
+    f.scale = m->scale;
+    g_array_append_val (frames, f);
+    gst_sample_unref (s);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)), "no EOS");
+  return frames;
+}
+
+/* A checksum of the luma of every frame of @path, to tell bg frames that
+ * show identical content (sources at a lower frame rate repeat frames). */
+static GPtrArray *
+frame_checksums (const gchar * path)
+{
+  GPtrArray *sums = g_ptr_array_new_with_free_func (g_free);
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "videoconvert ! video/x-raw,format=GRAY8 ! appsink name=s sync=false",
+      path);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "s");
+  GstSample *sample;
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              30 * GST_SECOND))) {
+    GstMapInfo map;
+
+    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+    g_ptr_array_add (sums, g_compute_checksum_for_data (G_CHECKSUM_MD5,
+            map.data, map.size));
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    gst_sample_unref (sample);
+  }
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (desc);
+  return sums;
+}
+
+/* pulls both sinks concurrently: each output has its own streaming thread */
+static gpointer
+pull_thread (gpointer sink)
+{
+  return pull_all (sink);
+}
+
+GST_START_TEST (test_align_generated)
+{
+  const AlignCase *c = &cases[__i__];
+  gchar *desc, *truth_path;
+  GstElement *pipeline, *fgsink, *bgsink;
+  GError *err = NULL;
+  VkTruth *truth;
+  GThread *t;
+  GArray *fg, *bg;
+  guint i, exact = 0, n;
+  gint max_err = 0, backwards = 0, tx, ty, tw;
+  gdouble tscale;
+  OutFrame *f0;
+  GPtrArray *sums;
+  gchar *bg_path;
+
+  make_pair (c);
+  truth_path = g_strdup_printf ("%s/%s-truth.csv", tmpdir, c->name);
+  truth = vk_truth_load (truth_path, &err);
+  fail_unless (truth != NULL, "%s", err ? err->message : "");
+
+  desc = g_strdup_printf ("vidkompyalign name=a "
+      "filesrc location=%s/%s-bg.mp4 ! decodebin ! a.bg_sink "
+      "filesrc location=%s/%s-fg.mp4 ! decodebin ! a.fg_sink "
+      "a.fg_src ! appsink name=fg sync=false "
+      "a.bg_src ! appsink name=bg sync=false", tmpdir, c->name, tmpdir,
+      c->name);
+  pipeline = gst_parse_launch (desc, &err);
+  fail_unless (pipeline != NULL, "%s", err ? err->message : "");
+  fgsink = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
+  bgsink = gst_bin_get_by_name (GST_BIN (pipeline), "bg");
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+
+  t = g_thread_new ("pull-bg", pull_thread, bgsink);
+  fg = pull_all (fgsink);
+  bg = g_thread_join (t);
+
+  bg_path = g_strdup_printf ("%s/%s-bg.mp4", tmpdir, c->name);
+  sums = frame_checksums (bg_path);
+  g_free (bg_path);
+
+  n = truth->rows->len;
+  fail_unless_equals_int (fg->len, n);
+  fail_unless_equals_int (bg->len, n);
+
+  tx = g_ascii_strtoll (vk_truth_get_param (truth, "rect_x"), NULL, 10);
+  ty = g_ascii_strtoll (vk_truth_get_param (truth, "rect_y"), NULL, 10);
+  tw = g_ascii_strtoll (vk_truth_get_param (truth, "rect_w"), NULL, 10);
+
+  for (i = 0; i < n; i++) {
+    VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
+    OutFrame *f = &g_array_index (fg, OutFrame, i);
+    OutFrame *b = &g_array_index (bg, OutFrame, i);
+    gint e = (gint) b->bg_index - (gint) row->bg_index;
+
+    /* fg: every frame, its own timestamps; bg: the same timestamps */
+    fail_unless_equals_uint64 (f->fg_index, i);
+    fail_unless (ABS ((gint64) f->pts - (gint64) row->fg_pts) < GST_MSECOND,
+        "fg frame %u at %" GST_TIME_FORMAT, i, GST_TIME_ARGS (f->pts));
+    fail_unless_equals_uint64 (b->pts, f->pts);
+    fail_unless_equals_uint64 (b->duration, f->duration);
+    fail_unless_equals_uint64 (b->bg_index, f->bg_index);
+    if (i > 0 && b->bg_index < g_array_index (bg, OutFrame, i - 1).bg_index)
+      backwards++;
+    /* a bg frame identical to the truth's counts as exact */
+    if (e != 0 && b->bg_index < sums->len && row->bg_index < sums->len
+        && g_str_equal (g_ptr_array_index (sums, b->bg_index),
+            g_ptr_array_index (sums, row->bg_index)))
+      e = 0;
+    if (e == 0)
+      exact++;
+    max_err = MAX (max_err, ABS (e));
+  }
+
+  tscale = (gdouble) tw / g_ascii_strtoll (vk_truth_get_param (truth,
+          "fg_width"), NULL, 10);
+  f0 = &g_array_index (fg, OutFrame, 0);
+  GST_INFO ("%s: %u/%u exact, max error %d, position %d,%d scale %.4f "
+      "(truth %d,%d scale %.4f)", c->name, exact, n, max_err, f0->x, f0->y,
+      f0->scale, tx, ty, tscale);
+
+  fail_unless_equals_int (backwards, 0);
+  fail_unless (exact >= c->min_exact * n, "%s: only %u of %u exact",
+      c->name, exact, n);
+  fail_unless (max_err <= c->max_error, "%s: max error %d", c->name, max_err);
+  if (tscale == 1.0) {
+    fail_unless_equals_int (f0->x, tx);
+    fail_unless_equals_int (f0->y, ty);
+    fail_unless_equals_float (f0->scale, 1.0);
+  } else {
+    fail_unless (ABS (f0->x - tx) <= 1 && ABS (f0->y - ty) <= 1,
+        "position %d,%d, truth %d,%d", f0->x, f0->y, tx, ty);
+    fail_unless (fabs (f0->scale / tscale - 1.0) < 0.005, "scale %.4f, "
+        "truth %.4f", f0->scale, tscale);
+  }
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (fgsink);
+  gst_object_unref (bgsink);
+  gst_object_unref (pipeline);
+  g_array_unref (fg);
+  g_array_unref (bg);
+  vk_truth_free (truth);
+  g_ptr_array_unref (sums);
+  g_free (truth_path);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+static void
+push_gray_frames (GstElement * src, guint n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_buffer_new_allocate (NULL, 64 * 48, NULL);
+
+    gst_buffer_memset (buf, 0, i * 10, 64 * 48);
+    GST_BUFFER_PTS (buf) = i * GST_SECOND / 25;
+    GST_BUFFER_DURATION (buf) = GST_SECOND / 25;
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (src), buf),
+        GST_FLOW_OK);
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+}
+
+GST_START_TEST (test_not_seekable)
+{
+  GstElement *pipeline, *bg, *fg;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  /* streams that cannot be replayed: a clear error, no hang */
+  pipeline = gst_parse_launch ("vidkompyalign name=a "
+      "appsrc name=bg format=time caps=video/x-raw,format=GRAY8,width=64,"
+      "height=48,framerate=25/1 ! a.bg_sink "
+      "appsrc name=fg format=time caps=video/x-raw,format=GRAY8,width=64,"
+      "height=48,framerate=25/1 ! a.fg_sink "
+      "a.fg_src ! fakesink a.bg_src ! fakesink", &err);
+  fail_unless (pipeline != NULL);
+  bg = gst_bin_get_by_name (GST_BIN (pipeline), "bg");
+  fg = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  push_gray_frames (bg, 3);
+  push_gray_frames (fg, 3);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "not seekable"), "%s", err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bg);
+  gst_object_unref (fg);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+static void
+setup (void)
+{
+  tmpdir = g_dir_make_tmp ("vk-align-XXXXXX", NULL);
+  fail_unless (tmpdir != NULL);
+}
+
+static void
+teardown (void)
+{
+  gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
+
+  fail_unless (system (cmd) == 0);
+  g_free (cmd);
+  g_free (tmpdir);
+}
+
+static Suite *
+align_element_suite (void)
+{
+  Suite *s = suite_create ("vidkompyalign");
+  TCase *tc = tcase_create ("generated");
+
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_loop_test (tc, test_align_generated, 0, G_N_ELEMENTS (cases));
+  tcase_add_test (tc, test_not_seekable);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN (align_element);
