@@ -92,7 +92,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 
 /* the render pass compares each fg frame with the bg frames this far from
  * the dense alignment's choice, on full frames */
-#define LOCAL_RADIUS 2
+#define LOCAL_RADIUS 4
 
 
 enum
@@ -173,7 +173,7 @@ struct _GstVidkompyAlign
   gboolean bg_finished;
   gint desc_w, desc_h;
   gboolean fg_segment_ready;    /* the fg got its segment since the flush */
-  GstBuffer *pair_fg, *pair_bg; /* first frame pair, for the refinement */
+  GstBuffer *pair_fg;           /* first fg frame, for the refinement */
   gboolean refined;
   gint out_x, out_y;
   gdouble out_scale, spatial_confidence;
@@ -273,7 +273,6 @@ render_state_clear (GstVidkompyAlign * self)
 
   g_queue_clear_full (&self->cands, (GDestroyNotify) cand_free);
   gst_clear_buffer (&self->pair_fg);
-  gst_clear_buffer (&self->pair_bg);
   if (self->fg_desc)
     for (i = 0; i < self->result.n_fg; i++)
       g_free (self->fg_desc[i]);
@@ -618,15 +617,20 @@ luma_of (GstVideoFrame * f)
   return l;
 }
 
-/* The coarse position is exact to a low-resolution pixel: refine it on the
- * first full-resolution pair (when there is one). Called with the lock. */
+/* The alignment's position is exact to a low-resolution pixel: refine it
+ * on full resolution, pairing the first fg frame with each bg frame around
+ * its match and keeping the best (the pair that shows the same moment
+ * correlates best). Without a pair, the alignment's position is kept.
+ * Called with the lock. */
 static void
-refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf, GstBuffer * bgbuf)
+refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 {
   VkAlignResult *r = &self->result;
   GstVideoFrame ff, bf;
   gint64 t0 = g_get_monotonic_time ();
+  gdouble best = -G_MAXDOUBLE;
   gboolean fixed;
+  GList *l;
 
   GST_OBJECT_LOCK (self);
   fixed = self->x != DETECT && self->y != DETECT && self->scale > 0;
@@ -637,35 +641,48 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf, GstBuffer * bgbuf)
   self->out_scale = r->scale;
   self->spatial_confidence = CLAMP (r->spatial_score, 0.0, 1.0);
 
-  if (!fixed && fgbuf && bgbuf
-      && gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ)) {
-    if (gst_video_frame_map (&bf, &self->bg.info, bgbuf, GST_MAP_READ)) {
-      VkLuma fl = luma_of (&ff), bl = luma_of (&bf);
-      VkSpatialParams p;
-      VkPlacementEstimate guess, out;
-      GError *err = NULL;
-      gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
+  if (fixed || fgbuf == NULL
+      || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
+    goto done;
 
-      vk_spatial_params_init (&p);
-      p.prefer_unscaled = self->unscaled;
-      guess.x = r->x;
-      guess.y = r->y;
-      guess.scale = r->scale;
-      guess.score = r->spatial_score;
-      if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
+  for (l = self->cands.head; l; l = l->next) {
+    Cand *c = l->data;
+    VkLuma fl, bl;
+    VkSpatialParams p;
+    VkPlacementEstimate guess, out;
+    GError *err = NULL;
+    gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
+
+    if (!gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ))
+      continue;
+    fl = luma_of (&ff);
+    bl = luma_of (&bf);
+    vk_spatial_params_init (&p);
+    p.prefer_unscaled = self->unscaled;
+    p.min_scale = 0.01;
+    guess.x = r->x;
+    guess.y = r->y;
+    guess.scale = r->scale;
+    guess.score = r->spatial_score;
+    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
+      GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
+          "score %.4f", c->index, out.x, out.y, out.scale, out.score);
+      if (out.score > best) {
+        best = out.score;
         self->out_x = (gint) floor (out.x + 0.5);
         self->out_y = (gint) floor (out.y + 0.5);
         self->out_scale = out.scale;
         self->spatial_confidence = CLAMP (out.score, 0.0, 1.0);
-      } else {
-        GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);
-        g_error_free (err);
       }
-      gst_video_frame_unmap (&bf);
+    } else {
+      GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);
+      g_error_free (err);
     }
-    gst_video_frame_unmap (&ff);
+    gst_video_frame_unmap (&bf);
   }
+  gst_video_frame_unmap (&ff);
 
+done:
   GST_INFO_OBJECT (self, "fg at %d,%d, scale %.4f (confidence %.3f)",
       self->out_x, self->out_y, self->out_scale, self->spatial_confidence);
   post_alignment (self, (g_get_monotonic_time () - t0) / 1e6);
@@ -695,34 +712,54 @@ fg_duration (GstVidkompyAlign * self, guint i)
   return GST_CLOCK_TIME_NONE;
 }
 
-/* The first fg frame and its bg frame meet here: whichever thread brings
- * the second one refines the position; both wait until it is done. Called
- * with the lock; returns FALSE when flushing or stopping. */
+/* The first fg frame waits here until the bg thread has refined the
+ * position with it (or the bg has ended). Called with the lock; returns
+ * FALSE when flushing or stopping. */
 static gboolean
-wait_refined (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
 {
-  if (s == &self->fg && self->pair_fg == NULL)
+  if (self->pair_fg == NULL) {
     self->pair_fg = gst_buffer_ref (buf);
-  if (s == &self->bg && self->pair_bg == NULL)
-    self->pair_bg = gst_buffer_ref (buf);
-
-  if (!self->refined && self->pair_fg && self->pair_bg) {
-    refine_position (self, self->pair_fg, self->pair_bg);
-    gst_clear_buffer (&self->pair_fg);
-    gst_clear_buffer (&self->pair_bg);
-    self->refined = TRUE;
     g_cond_broadcast (&self->cond);
   }
-  while (!self->refined && !s->flushing && self->phase == PHASE_RENDER
-      && !(s == &self->fg && self->bg.eos))
+  while (!self->refined && !self->fg.flushing && !self->bg_finished
+      && self->phase == PHASE_RENDER)
     g_cond_wait (&self->cond, &self->lock);
-
-  if (!self->refined && s == &self->fg && self->bg.eos && !s->flushing) {
-    /* no bg frame came: keep the coarse placement */
-    refine_position (self, NULL, NULL);
+  if (!self->refined && self->bg_finished && !self->fg.flushing) {
+    refine_position (self, NULL);
     self->refined = TRUE;
   }
   return self->refined;
+}
+
+/* The bg thread refines the position once the first fg frame and all the
+ * bg frames around its match (LOCAL_RADIUS on each side) are here, or the
+ * bg has ended. Called with the lock; returns FALSE when flushing or
+ * stopping. */
+static gboolean
+bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
+{
+  Cand *tail = g_queue_peek_tail (&self->cands);
+  guint m;
+
+  if (self->refined || self->next_fg >= self->result.n_fg)
+    return TRUE;
+  m = self->result.map[self->next_fg];
+  if (!at_end && m + LOCAL_RADIUS < self->bg.pts->len
+      && (tail == NULL || tail->index < m + LOCAL_RADIUS))
+    return TRUE;                /* more bg frames to come first */
+
+  while (self->pair_fg == NULL && !self->bg.flushing && !self->fg.eos
+      && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->bg.flushing || self->phase != PHASE_RENDER)
+    return FALSE;
+
+  refine_position (self, self->pair_fg);
+  gst_clear_buffer (&self->pair_fg);
+  self->refined = TRUE;
+  g_cond_broadcast (&self->cond);
+  return TRUE;
 }
 
 /* descriptor of bg frame @k's region under the fg, at full resolution */
@@ -783,7 +820,7 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
-  if (!self->refined && !wait_refined (self, &self->fg, buf)) {
+  if (!self->refined && !fg_wait_refined (self, buf)) {
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
@@ -945,6 +982,7 @@ static GstFlowReturn
 render_bg (GstVidkompyAlign * self, GstBuffer * buf)
 {
   VkAlignResult *r = &self->result;
+  gboolean refined;
   Cand *c;
   guint k;
 
@@ -964,21 +1002,21 @@ render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   c = g_new0 (Cand, 1);
   c->index = k;
   c->buffer = buf;
-  /* the refinement pairs the first fg frame with its own bg frame, not with
-   * the neighbour before it */
-  if (!self->refined && k >= r->map[self->next_fg]
-      && !wait_refined (self, &self->bg, buf)) {
-    g_mutex_unlock (&self->lock);
-    cand_free (c);
-    return GST_FLOW_FLUSHING;
-  }
   if (self->bg.flushing || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
     cand_free (c);
     return GST_FLOW_FLUSHING;
   }
   g_queue_push_tail (&self->cands, c);
+  if (!bg_try_refine (self, FALSE)) {
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_FLUSHING;
+  }
+  refined = self->refined;
   g_mutex_unlock (&self->lock);
+
+  if (!refined)
+    return GST_FLOW_OK;
 
   return push_bg_outputs (self, FALSE);
 }
@@ -992,6 +1030,8 @@ finish_bg (GstVidkompyAlign * self)
 
   g_mutex_lock (&self->lock);
   empty = g_queue_is_empty (&self->cands);
+  if (!empty)
+    bg_try_refine (self, TRUE);
   g_mutex_unlock (&self->lock);
 
   if (empty && self->next_fg < self->result.n_fg) {
