@@ -90,9 +90,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define DEFAULT_WINDOW (2 * GST_SECOND)
 #define DEFAULT_UNMATCHED GST_VIDKOMPY_UNMATCHED_CLAMP
 
-/* the render pass compares each fg frame with the bg frames this far from
- * the dense alignment's choice, on full frames */
-#define LOCAL_RADIUS 4
+#define DEFAULT_DRIFT_TOLERANCE 150
+#define DEFAULT_QUALITY GST_VIDKOMPY_QUALITY_BALANCED
+#define DEFAULT_STRICT FALSE
+
+/* below this confidence the fg is probably not in the bg */
+#define MIN_CONFIDENCE 0.5
 
 
 enum
@@ -104,6 +107,9 @@ enum
   PROP_UNSCALED,
   PROP_WINDOW,
   PROP_UNMATCHED_FRAMES,
+  PROP_DRIFT_TOLERANCE,
+  PROP_QUALITY,
+  PROP_STRICT,
 };
 
 typedef enum
@@ -158,6 +164,9 @@ struct _GstVidkompyAlign
   gboolean unscaled;
   GstClockTime window;
   GstVidkompyUnmatchedFrames unmatched;
+  guint drift_tolerance;        /* ms */
+  GstVidkompyQuality quality;
+  gboolean strict;
 
   /* state, lock */
   GMutex lock;
@@ -172,6 +181,7 @@ struct _GstVidkompyAlign
   GQueue cands;                 /* Cand: received bg frames still needed */
   gboolean bg_finished;
   gint desc_w, desc_h;
+  guint radius;                 /* bg frames around the dense choice */
   gboolean fg_segment_ready;    /* the fg got its segment since the flush */
   GstBuffer *pair_fg;           /* first fg frame, for the refinement */
   gboolean refined;
@@ -430,9 +440,13 @@ align_and_replay (GstElement * element, gpointer user_data)
   VkAlignResult result;
   GError *err = NULL;
   GstClockTime bg_start;
+  guint drift_ms, radius;
+  gboolean strict;
 
   vk_align_options_init (&opts);
   GST_OBJECT_LOCK (self);
+  drift_ms = self->drift_tolerance;
+  strict = self->strict;
   if (self->x != DETECT && self->y != DETECT) {
     opts.fixed_position = TRUE;
     opts.x = self->x;
@@ -447,6 +461,7 @@ align_and_replay (GstElement * element, gpointer user_data)
   summary_of (&self->fg, &fg);
   opts.window = (guint) ceil (bg.fps * self->window / GST_SECOND);
   g_mutex_unlock (&self->lock);
+  radius = MAX (1, (guint) ceil (bg.fps * drift_ms / 1000.0));
 
   GST_INFO_OBJECT (self, "aligning %u fg frames (%dx%d, %.3f fps) to %u bg "
       "frames (%dx%d, %.3f fps), window %u bg frames", fg.n_frames, fg.width,
@@ -465,6 +480,23 @@ align_and_replay (GstElement * element, gpointer user_data)
       result.x, result.y, result.scale, result.spatial_score, result.offset,
       result.rate, result.inlier_fraction, result.confidence);
 
+  if (result.confidence < MIN_CONFIDENCE
+      || result.spatial_score < MIN_CONFIDENCE) {
+    if (strict) {
+      GST_ELEMENT_ERROR (self, STREAM, FAILED,
+          ("The foreground does not seem to be in the background (temporal "
+              "confidence %.2f, spatial confidence %.2f).", result.confidence,
+              result.spatial_score), ("strict is set"));
+      vk_align_result_clear (&result);
+      return;
+    }
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The foreground does not seem to be in the background (temporal "
+            "confidence %.2f, spatial confidence %.2f): the output follows "
+            "the best match found.", result.confidence,
+            result.spatial_score), (NULL));
+  }
+
   g_mutex_lock (&self->lock);
   if (self->phase != PHASE_ALIGNING) {
     /* shut down meanwhile */
@@ -480,6 +512,7 @@ align_and_replay (GstElement * element, gpointer user_data)
   render_reset (self, 0);
   g_queue_init (&self->cands);
   vk_desc_size (fg.width, fg.height, &self->desc_w, &self->desc_h);
+  self->radius = radius;
   self->fg_segment_ready = FALSE;
   /* the frames are analysed: their copies are not needed any more */
   g_byte_array_set_size (self->bg.low, 0);
@@ -493,7 +526,7 @@ align_and_replay (GstElement * element, gpointer user_data)
 
   /* the bg is only needed from the first matched frame on */
   bg_start = g_array_index (self->bg.pts, GstClockTime,
-      result.map[0] > LOCAL_RADIUS ? result.map[0] - LOCAL_RADIUS : 0);
+      result.map[0] > radius ? result.map[0] - radius : 0);
   seek_to (self, &self->bg, MAX (bg_start, self->bg.segment.start));
   seek_to (self, &self->fg, self->fg.segment.start);
 
@@ -733,7 +766,7 @@ fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
 }
 
 /* The bg thread refines the position once the first fg frame and all the
- * bg frames around its match (LOCAL_RADIUS on each side) are here, or the
+ * bg frames around its match (self->radius on each side) are here, or the
  * bg has ended. Called with the lock; returns FALSE when flushing or
  * stopping. */
 static gboolean
@@ -745,8 +778,8 @@ bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
   if (self->refined || self->next_fg >= self->result.n_fg)
     return TRUE;
   m = self->result.map[self->next_fg];
-  if (!at_end && m + LOCAL_RADIUS < self->bg.pts->len
-      && (tail == NULL || tail->index < m + LOCAL_RADIUS))
+  if (!at_end && m + self->radius < self->bg.pts->len
+      && (tail == NULL || tail->index < m + self->radius))
     return TRUE;                /* more bg frames to come first */
 
   while (self->pair_fg == NULL && !self->bg.flushing && !self->fg.eos
@@ -853,7 +886,7 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 }
 
 /* Picks the bg frame of fg frame @i among the dense alignment's choice and
- * its LOCAL_RADIUS neighbours on each side, by comparing full-resolution descriptors (the dense
+ * its self->radius neighbours on each side, by comparing full-resolution descriptors (the dense
  * alignment works on low-resolution copies, which cannot always tell
  * neighbouring frames apart). Never steps backwards. Called with the lock,
  * once the position is refined; returns NULL when no candidate has
@@ -862,7 +895,7 @@ static Cand *
 decide (GstVidkompyAlign * self, guint i)
 {
   guint m = self->result.map[i];
-  guint lo = MAX (m > LOCAL_RADIUS ? m - LOCAL_RADIUS : 0,
+  guint lo = MAX (m > self->radius ? m - self->radius : 0,
       self->last_decision);
   Cand *best = NULL;
   gdouble best_score = -G_MAXDOUBLE;
@@ -873,7 +906,7 @@ decide (GstVidkompyAlign * self, guint i)
     Cand *c = l->data;
     gdouble score;
 
-    if (c->index < lo || c->index > m + LOCAL_RADIUS)
+    if (c->index < lo || c->index > m + self->radius)
       continue;
     if (c->desc == NULL)
       c->desc = bg_descriptor (self, c->buffer);
@@ -927,8 +960,8 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       continue;
     }
     tail = g_queue_peek_tail (&self->cands);
-    if (!at_end && m + LOCAL_RADIUS < self->bg.pts->len
-        && (tail == NULL || tail->index < m + LOCAL_RADIUS)) {
+    if (!at_end && m + self->radius < self->bg.pts->len
+        && (tail == NULL || tail->index < m + self->radius)) {
       g_mutex_unlock (&self->lock);
       break;                    /* the next candidate has not arrived yet */
     }
@@ -988,7 +1021,7 @@ render_bg (GstVidkompyAlign * self, GstBuffer * buf)
 
   g_mutex_lock (&self->lock);
   k = frame_index (&self->bg, GST_BUFFER_PTS (buf));
-  if (self->next_fg >= r->n_fg || k + LOCAL_RADIUS < r->map[self->next_fg]
+  if (self->next_fg >= r->n_fg || k + self->radius < r->map[self->next_fg]
       || k < self->last_decision) {
     /* not a candidate for any fg frame still to come */
     g_mutex_unlock (&self->lock);
@@ -1265,8 +1298,8 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
       }
       i = MIN (frame_index (&self->fg, start), self->result.n_fg - 1);
       bg_pos = g_array_index (self->bg.pts, GstClockTime,
-          self->result.map[i] > LOCAL_RADIUS ?
-          self->result.map[i] - LOCAL_RADIUS : 0);
+          self->result.map[i] > self->radius ?
+          self->result.map[i] - self->radius : 0);
       render_reset (self, i);
       g_mutex_unlock (&self->lock);
 
@@ -1406,6 +1439,42 @@ gst_vidkompy_align_change_state (GstElement * element,
   return ret;
 }
 
+static GType
+gst_vidkompy_quality_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VIDKOMPY_QUALITY_FAST, "Window 1 s, drift tolerance 80 ms", "fast"},
+    {GST_VIDKOMPY_QUALITY_BALANCED, "Window 2 s, drift tolerance 150 ms",
+        "balanced"},
+    {GST_VIDKOMPY_QUALITY_PRECISE, "Window 4 s, drift tolerance 250 ms",
+        "precise"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVidkompyQuality", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* with the object lock */
+static void
+apply_quality (GstVidkompyAlign * self)
+{
+  static const struct
+  {
+    GstClockTime window;
+    guint drift;
+  } presets[] = {
+    {GST_SECOND, 80}, {2 * GST_SECOND, 150}, {4 * GST_SECOND, 250},
+  };
+
+  self->window = presets[self->quality].window;
+  self->drift_tolerance = presets[self->quality].drift;
+}
+
 static void
 gst_vidkompy_align_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
@@ -1431,6 +1500,16 @@ gst_vidkompy_align_set_property (GObject * object, guint prop_id,
       break;
     case PROP_UNMATCHED_FRAMES:
       self->unmatched = g_value_get_enum (value);
+      break;
+    case PROP_DRIFT_TOLERANCE:
+      self->drift_tolerance = g_value_get_uint (value);
+      break;
+    case PROP_QUALITY:
+      self->quality = g_value_get_enum (value);
+      apply_quality (self);
+      break;
+    case PROP_STRICT:
+      self->strict = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1464,6 +1543,15 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
       break;
     case PROP_UNMATCHED_FRAMES:
       g_value_set_enum (value, self->unmatched);
+      break;
+    case PROP_DRIFT_TOLERANCE:
+      g_value_set_uint (value, self->drift_tolerance);
+      break;
+    case PROP_QUALITY:
+      g_value_set_enum (value, self->quality);
+      break;
+    case PROP_STRICT:
+      g_value_set_boolean (value, self->strict);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1537,6 +1625,23 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
           gst_vidkompy_unmatched_frames_get_type (), DEFAULT_UNMATCHED,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (gobject_class, PROP_DRIFT_TOLERANCE,
+      g_param_spec_uint ("drift-tolerance", "Drift tolerance",
+          "How far, in milliseconds of bg time, the final per-frame choice "
+          "(on full-resolution frames) may move from the dense alignment",
+          0, 10000, DEFAULT_DRIFT_TOLERANCE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_QUALITY,
+      g_param_spec_enum ("quality", "Quality",
+          "Preset of window and drift-tolerance (set those after it to "
+          "override one)", gst_vidkompy_quality_get_type (), DEFAULT_QUALITY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_STRICT,
+      g_param_spec_boolean ("strict", "Strict",
+          "Fail with an error instead of a warning when the fg does not seem "
+          "to be in the bg (confidence below 0.5)", DEFAULT_STRICT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
   gst_element_class_add_static_pad_template (element_class, &bg_sink_template);
   gst_element_class_add_static_pad_template (element_class, &fg_sink_template);
   gst_element_class_add_static_pad_template (element_class, &bg_src_template);
@@ -1551,6 +1656,7 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
   element_class->change_state = gst_vidkompy_align_change_state;
 
   gst_type_mark_as_plugin_api (gst_vidkompy_unmatched_frames_get_type (), 0);
+  gst_type_mark_as_plugin_api (gst_vidkompy_quality_get_type (), 0);
 }
 
 static void
@@ -1590,6 +1696,9 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   self->unscaled = DEFAULT_UNSCALED;
   self->window = DEFAULT_WINDOW;
   self->unmatched = DEFAULT_UNMATCHED;
+  self->drift_tolerance = DEFAULT_DRIFT_TOLERANCE;
+  self->quality = DEFAULT_QUALITY;
+  self->strict = DEFAULT_STRICT;
 
   stream_init (self, &self->bg, "background", &bg_sink_template,
       &bg_src_template);

@@ -26,6 +26,21 @@ typedef enum
   GST_VIDKOMPY_UNMATCHED_DROP,
 } GstVidkompyUnmatchedFrames;
 
+/**
+ * GstVidkompyQuality:
+ * @GST_VIDKOMPY_QUALITY_FAST: window 1 s, drift-tolerance 80 ms
+ * @GST_VIDKOMPY_QUALITY_BALANCED: window 2 s, drift-tolerance 150 ms
+ * @GST_VIDKOMPY_QUALITY_PRECISE: window 4 s, drift-tolerance 250 ms
+ *
+ * Presets of #GstVidkompyAlign:window and #GstVidkompyAlign:drift-tolerance.
+ */
+typedef enum
+{
+  GST_VIDKOMPY_QUALITY_FAST,
+  GST_VIDKOMPY_QUALITY_BALANCED,
+  GST_VIDKOMPY_QUALITY_PRECISE,
+} GstVidkompyQuality;
+
 #define GST_TYPE_VIDKOMPY_ALIGN (gst_vidkompy_align_get_type ())
 G_DECLARE_FINAL_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST,
     VIDKOMPY_ALIGN, GstElement);

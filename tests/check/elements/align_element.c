@@ -303,6 +303,64 @@ GST_START_TEST (test_not_seekable)
 
 GST_END_TEST;
 
+/* a fg that is not in the bg: a warning and output, or with strict an
+ * error, never a hang */
+GST_START_TEST (test_fg_not_in_bg)
+{
+  static const AlignCase bg_case = { "nib-bg", "--source cockatoo "
+        "--bg-size 320x180 --bg-fps 25 --duration 3 --fg-rect 0,0,160,90",
+    0, 0
+  };
+  static const AlignCase fg_case = { "nib-fg",
+    "--source \"videotestsrc pattern=pinwheel\" --bg-size 320x180 "
+        "--bg-fps 25 --duration 3 --fg-rect 0,0,160,90", 0, 0
+  };
+  gboolean strict;
+
+  make_pair (&bg_case);
+  make_pair (&fg_case);
+
+  for (strict = FALSE; strict <= TRUE; strict++) {
+    gchar *desc = g_strdup_printf ("vidkompyalign name=a strict=%d "
+        "filesrc location=%s/nib-bg-bg.mp4 ! decodebin ! a.bg_sink "
+        "filesrc location=%s/nib-fg-fg.mp4 ! decodebin ! a.fg_sink "
+        "a.fg_src ! fakesink a.bg_src ! fakesink", strict, tmpdir, tmpdir);
+    GstElement *pipeline = gst_parse_launch (desc, NULL);
+    GstBus *bus = gst_element_get_bus (pipeline);
+    GstMessage *msg;
+    GError *err = NULL;
+
+    gst_element_set_state (pipeline, GST_STATE_PLAYING);
+    msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+        GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+    fail_unless (msg != NULL, "no warning or error");
+    if (strict) {
+      fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_ERROR);
+      gst_message_parse_error (msg, &err, NULL);
+    } else {
+      fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_WARNING);
+      gst_message_parse_warning (msg, &err, NULL);
+    }
+    fail_unless (strstr (err->message, "does not seem to be in the "
+            "background"), "%s", err->message);
+    g_error_free (err);
+    gst_message_unref (msg);
+    if (!strict) {
+      /* the output goes on to the end */
+      msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+          GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+      gst_message_unref (msg);
+    }
+    gst_element_set_state (pipeline, GST_STATE_NULL);
+    gst_object_unref (bus);
+    gst_object_unref (pipeline);
+    g_free (desc);
+  }
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -330,6 +388,7 @@ align_element_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_loop_test (tc, test_align_generated, 0, G_N_ELEMENTS (cases));
   tcase_add_test (tc, test_not_seekable);
+  tcase_add_test (tc, test_fg_not_in_bg);
   suite_add_tcase (s, tc);
   return s;
 }
