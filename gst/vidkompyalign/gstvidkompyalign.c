@@ -1323,6 +1323,25 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
   }
 }
 
+/* answers @query with @caps (transfer full) intersected with its filter */
+static gboolean
+answer_caps_query (GstQuery * query, GstCaps * caps)
+{
+  GstCaps *filter;
+
+  gst_query_parse_caps (query, &filter);
+  if (filter) {
+    GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (caps);
+    caps = tmp;
+  }
+  gst_query_set_caps_result (query, caps);
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
 static gboolean
 gst_vidkompy_align_src_query (GstPad * pad, GstObject * parent,
     GstQuery * query)
@@ -1337,9 +1356,8 @@ gst_vidkompy_align_src_query (GstPad * pad, GstObject * parent,
       /* both outputs are on the fg's timeline */
       return gst_pad_peer_query (self->fg.sinkpad, query);
     case GST_QUERY_CAPS:{
-      GstCaps *filter, *caps;
+      GstCaps *caps;
 
-      gst_query_parse_caps (query, &filter);
       if (s->have_info)
         caps = gst_video_info_to_caps (&s->info);
       else
@@ -1349,15 +1367,7 @@ gst_vidkompy_align_src_query (GstPad * pad, GstObject * parent,
         gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION_RANGE, 0, 1,
             G_MAXINT, 1, NULL);
       }
-      if (filter) {
-        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
-            GST_CAPS_INTERSECT_FIRST);
-        gst_caps_unref (caps);
-        caps = tmp;
-      }
-      gst_query_set_caps_result (query, caps);
-      gst_caps_unref (caps);
-      return TRUE;
+      return answer_caps_query (query, caps);
     }
     default:
       return gst_pad_query_default (pad, parent, query);
@@ -1373,20 +1383,8 @@ gst_vidkompy_align_sink_query (GstPad * pad, GstObject * parent,
       /* buffers are held (analysis is per frame, rendering up to a few
        * frames): no pool constraints from downstream */
       return FALSE;
-    case GST_QUERY_CAPS:{
-      GstCaps *filter, *caps = gst_pad_get_pad_template_caps (pad);
-
-      gst_query_parse_caps (query, &filter);
-      if (filter) {
-        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
-            GST_CAPS_INTERSECT_FIRST);
-        gst_caps_unref (caps);
-        caps = tmp;
-      }
-      gst_query_set_caps_result (query, caps);
-      gst_caps_unref (caps);
-      return TRUE;
-    }
+    case GST_QUERY_CAPS:
+      return answer_caps_query (query, gst_pad_get_pad_template_caps (pad));
     default:
       return gst_pad_query_default (pad, parent, query);
   }

@@ -578,24 +578,15 @@ blend_parallel (GstVidkompyComposite * self, GstVideoFrame * out,
       gst_task_pool_join (self->pool, ids[i]);
 }
 
+/* the fg frame's alignment meta describes the output frame too */
 static void
 copy_alignment_meta (GstBuffer * dst, GstBuffer * src)
 {
-  GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (src);
-  GstVidkompyAlignmentMeta *d;
+  GstMeta *m = (GstMeta *) gst_buffer_get_vidkompy_alignment_meta (src);
+  GstMetaTransformCopy copy = { FALSE, 0, -1 };
 
-  if (m == NULL)
-    return;
-  d = gst_buffer_add_vidkompy_alignment_meta (dst);
-  d->fg_index = m->fg_index;
-  d->bg_index = m->bg_index;
-  d->bg_pts = m->bg_pts;
-  d->cost = m->cost;
-  d->confidence = m->confidence;
-  d->x = m->x;
-  d->y = m->y;
-  d->scale = m->scale;
-  d->spatial_confidence = m->spatial_confidence;
+  if (m)
+    m->info->transform_func (dst, m, src, _gst_meta_transform_copy, &copy);
 }
 
 static gboolean
