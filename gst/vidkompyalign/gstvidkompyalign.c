@@ -110,6 +110,7 @@ enum
   PROP_DRIFT_TOLERANCE,
   PROP_QUALITY,
   PROP_STRICT,
+  PROP_MATCH_REGION,
 };
 
 typedef enum
@@ -167,6 +168,7 @@ struct _GstVidkompyAlign
   guint drift_tolerance;        /* ms */
   GstVidkompyQuality quality;
   gboolean strict;
+  VkMatchRegion match_region;
 
   /* state, lock */
   GMutex lock;
@@ -176,6 +178,8 @@ struct _GstVidkompyAlign
   VkAlignResult result;
   guint next_fg;                /* next fg frame the bg output is for */
   guint last_decision;          /* bg frame of the last bg output */
+  guint last_decided_fg;        /* and its fg frame */
+  gboolean have_decision;
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
   GQueue cands;                 /* Cand: received bg frames still needed */
@@ -454,6 +458,7 @@ align_and_replay (GstElement * element, gpointer user_data)
   }
   opts.scale = self->scale;
   opts.prefer_unscaled = self->unscaled;
+  opts.match_region = self->match_region;
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
@@ -476,9 +481,11 @@ align_and_replay (GstElement * element, gpointer user_data)
   }
 
   GST_INFO_OBJECT (self, "coarse alignment: fg at %.1f,%.1f scale %.4f "
-      "(score %.3f), bg = %.2f + %.4f * fg (inliers %.2f), confidence %.3f",
-      result.x, result.y, result.scale, result.spatial_score, result.offset,
-      result.rate, result.inlier_fraction, result.confidence);
+      "(score %.3f), bg = %.2f + %.4f * fg (inliers %.2f), confidence %.3f, "
+      "compared fg area %dx%d at %d,%d", result.x, result.y, result.scale,
+      result.spatial_score, result.offset, result.rate,
+      result.inlier_fraction, result.confidence, result.valid_w,
+      result.valid_h, result.valid_x, result.valid_y);
 
   if (result.confidence < MIN_CONFIDENCE
       || result.spatial_score < MIN_CONFIDENCE) {
@@ -511,7 +518,7 @@ align_and_replay (GstElement * element, gpointer user_data)
   self->fg_desc = g_new0 (gfloat *, result.n_fg);
   render_reset (self, 0);
   g_queue_init (&self->cands);
-  vk_desc_size (fg.width, fg.height, &self->desc_w, &self->desc_h);
+  vk_desc_size (result.valid_w, result.valid_h, &self->desc_w, &self->desc_h);
   self->radius = radius;
   self->fg_segment_ready = FALSE;
   /* the frames are analysed: their copies are not needed any more */
@@ -666,7 +673,8 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   GList *l;
 
   GST_OBJECT_LOCK (self);
-  fixed = self->x != DETECT && self->y != DETECT && self->scale > 0;
+  fixed = (self->x != DETECT && self->y != DETECT && self->scale > 0)
+      || self->match_region == VK_MATCH_REGION_FULL;
   GST_OBJECT_UNLOCK (self);
 
   self->out_x = (gint) floor (r->x + 0.5);
@@ -693,6 +701,10 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
     vk_spatial_params_init (&p);
     p.prefer_unscaled = self->unscaled;
     p.min_scale = 0.01;
+    p.fg_valid.x = r->valid_x;
+    p.fg_valid.y = r->valid_y;
+    p.fg_valid.w = r->valid_w;
+    p.fg_valid.h = r->valid_h;
     guess.x = r->x;
     guess.y = r->y;
     guess.scale = r->scale;
@@ -806,9 +818,11 @@ bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
     return NULL;
   d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), self->out_x, self->out_y,
-      self->fg.info.width * self->out_scale,
-      self->fg.info.height * self->out_scale, self->desc_w, self->desc_h);
+      GST_VIDEO_FRAME_HEIGHT (&f),
+      self->out_x + self->result.valid_x * self->out_scale,
+      self->out_y + self->result.valid_y * self->out_scale,
+      self->result.valid_w * self->out_scale,
+      self->result.valid_h * self->out_scale, self->desc_w, self->desc_h);
   gst_video_frame_unmap (&f);
   return d;
 }
@@ -823,8 +837,9 @@ fg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
     return NULL;
   d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), self->desc_w, self->desc_h);
+      GST_VIDEO_FRAME_HEIGHT (&f), self->result.valid_x,
+      self->result.valid_y, self->result.valid_w, self->result.valid_h,
+      self->desc_w, self->desc_h);
   gst_video_frame_unmap (&f);
   return d;
 }
@@ -885,6 +900,26 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   return gst_pad_push (self->fg.srcpad, buf);
 }
 
+/* The bg frames fg frame @i may get: around the dense alignment's choice
+ * and around the continuation of the frames picked so far (which come from
+ * full-resolution comparisons), never before the last one picked. Called
+ * with the lock. */
+static void
+candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
+{
+  guint m = self->result.map[i], a = m, b = m;
+
+  if (self->have_decision) {
+    guint pred = self->last_decision +
+        (guint) ceil (self->result.rate * (i - self->last_decided_fg));
+
+    a = MIN (a, pred);
+    b = MAX (b, pred);
+  }
+  *lo = MAX (a > self->radius ? a - self->radius : 0, self->last_decision);
+  *hi = MIN (b + self->radius, self->bg.pts->len - 1);
+}
+
 /* Picks the bg frame of fg frame @i among the dense alignment's choice and
  * its self->radius neighbours on each side, by comparing full-resolution descriptors (the dense
  * alignment works on low-resolution copies, which cannot always tell
@@ -894,19 +929,18 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 static Cand *
 decide (GstVidkompyAlign * self, guint i)
 {
-  guint m = self->result.map[i];
-  guint lo = MAX (m > self->radius ? m - self->radius : 0,
-      self->last_decision);
+  guint m = self->result.map[i], lo, hi;
   Cand *best = NULL;
   gdouble best_score = -G_MAXDOUBLE;
   const gfloat *fd = self->fg_desc[i];
   GList *l;
 
+  candidate_range (self, i, &lo, &hi);
   for (l = self->cands.head; l; l = l->next) {
     Cand *c = l->data;
     gdouble score;
 
-    if (c->index < lo || c->index > m + self->radius)
+    if (c->index < lo || c->index > hi)
       continue;
     if (c->desc == NULL)
       c->desc = bg_descriptor (self, c->buffer);
@@ -944,7 +978,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     Cand *c, *tail;
     GstBuffer *out;
     GstClockTime bg_pts;
-    guint i, m;
+    guint i, m, lo, hi;
 
     g_mutex_lock (&self->lock);
     if (self->next_fg >= r->n_fg || self->bg.flushing
@@ -960,8 +994,8 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       continue;
     }
     tail = g_queue_peek_tail (&self->cands);
-    if (!at_end && m + self->radius < self->bg.pts->len
-        && (tail == NULL || tail->index < m + self->radius)) {
+    candidate_range (self, i, &lo, &hi);
+    if (!at_end && (tail == NULL || tail->index < hi)) {
       g_mutex_unlock (&self->lock);
       break;                    /* the next candidate has not arrived yet */
     }
@@ -981,6 +1015,8 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     }
     self->decision[i] = c->index;
     self->last_decision = c->index;
+    self->last_decided_fg = i;
+    self->have_decision = TRUE;
     self->next_fg++;
     g_cond_broadcast (&self->cond);
 
@@ -1017,12 +1053,13 @@ render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   VkAlignResult *r = &self->result;
   gboolean refined;
   Cand *c;
-  guint k;
+  guint k, lo = 0, hi;
 
   g_mutex_lock (&self->lock);
   k = frame_index (&self->bg, GST_BUFFER_PTS (buf));
-  if (self->next_fg >= r->n_fg || k + self->radius < r->map[self->next_fg]
-      || k < self->last_decision) {
+  if (self->next_fg < r->n_fg)
+    candidate_range (self, self->next_fg, &lo, &hi);
+  if (self->next_fg >= r->n_fg || k < lo) {
     /* not a candidate for any fg frame still to come */
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
@@ -1091,6 +1128,7 @@ render_reset (GstVidkompyAlign * self, guint from)
   for (i = from; i < self->result.n_fg; i++)
     self->decision[i] = G_MAXUINT;
   self->next_fg = from;
+  self->have_decision = FALSE;
   self->last_decision = 0;
   if (from > 0)
     self->last_decision = MIN (self->result.map[from - 1],
@@ -1438,6 +1476,27 @@ gst_vidkompy_align_change_state (GstElement * element,
 }
 
 static GType
+gst_vidkompy_match_region_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {VK_MATCH_REGION_AUTO, "The bg area under the fg, leaving out black "
+          "bars of the fg when there are any", "auto"},
+    {VK_MATCH_REGION_MASK, "The bg area under the fg, always looking for "
+          "letterbox/pillarbox bars of the fg", "mask"},
+    {VK_MATCH_REGION_FULL, "Whole frames: the fg shows the whole bg",
+        "full"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVidkompyMatchRegion", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static GType
 gst_vidkompy_quality_get_type (void)
 {
   static GType type = 0;
@@ -1509,6 +1568,9 @@ gst_vidkompy_align_set_property (GObject * object, guint prop_id,
     case PROP_STRICT:
       self->strict = g_value_get_boolean (value);
       break;
+    case PROP_MATCH_REGION:
+      self->match_region = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1550,6 +1612,9 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
       break;
     case PROP_STRICT:
       g_value_set_boolean (value, self->strict);
+      break;
+    case PROP_MATCH_REGION:
+      g_value_set_enum (value, self->match_region);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1634,6 +1699,11 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
           "Preset of window and drift-tolerance (set those after it to "
           "override one)", gst_vidkompy_quality_get_type (), DEFAULT_QUALITY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MATCH_REGION,
+      g_param_spec_enum ("match-region", "Match region",
+          "Which part of the frames is compared",
+          gst_vidkompy_match_region_get_type (), VK_MATCH_REGION_AUTO,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_STRICT,
       g_param_spec_boolean ("strict", "Strict",
           "Fail with an error instead of a warning when the fg does not seem "
@@ -1655,6 +1725,7 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
 
   gst_type_mark_as_plugin_api (gst_vidkompy_unmatched_frames_get_type (), 0);
   gst_type_mark_as_plugin_api (gst_vidkompy_quality_get_type (), 0);
+  gst_type_mark_as_plugin_api (gst_vidkompy_match_region_get_type (), 0);
 }
 
 static void

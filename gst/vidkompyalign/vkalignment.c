@@ -176,6 +176,64 @@ fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
   return img;
 }
 
+/* the compared part of the fg in an image of the fg @w pixels wide */
+static void
+valid_in (const VkStreamSummary * fg, const VkAlignResult * r, gint w,
+    GstVideoRectangle * rect)
+{
+  gdouble f = (gdouble) w / fg->width;
+
+  rect->x = (gint) ceil (r->valid_x * f);
+  rect->y = (gint) ceil (r->valid_y * f);
+  rect->w = (gint) floor ((r->valid_x + r->valid_w) * f) - rect->x;
+  rect->h = (gint) floor ((r->valid_y + r->valid_h) * f) - rect->y;
+}
+
+/* The part of the fg to compare: without black bars (found on frames from
+ * all over the fg, one low-resolution pixel more to leave out the bars'
+ * edges), or all of it. */
+static void
+find_valid_region (const VkStreamSummary * fg, const VkAlignOptions * opts,
+    VkAlignResult * r)
+{
+  VkLuma frames[16];
+  GstVideoRectangle c;
+  guint k, n = MIN (16, fg->n_frames);
+  gdouble f = (gdouble) fg->width / fg->low_width;
+  gdouble g = (gdouble) fg->height / fg->low_height;
+
+  r->valid_x = r->valid_y = 0;
+  r->valid_w = fg->width;
+  r->valid_h = fg->height;
+  if (opts->match_region == VK_MATCH_REGION_FULL)
+    return;
+
+  for (k = 0; k < n; k++)
+    frames[k] = low_frame (fg, (2 * k + 1) * fg->n_frames / (2 * n));
+  if (!vk_detect_static_bars (frames, n, &c))
+    return;
+  if (c.x == 0 && c.y == 0 && c.w == fg->low_width && c.h == fg->low_height)
+    return;
+  if (c.x > 0) {
+    c.x++;
+    c.w--;
+  }
+  if (c.x + c.w < fg->low_width)
+    c.w--;
+  if (c.y > 0) {
+    c.y++;
+    c.h--;
+  }
+  if (c.y + c.h < fg->low_height)
+    c.h--;
+  if (c.w < 4 || c.h < 4)
+    return;
+  r->valid_x = (gint) ceil (c.x * f);
+  r->valid_y = (gint) ceil (c.y * g);
+  r->valid_w = (gint) floor ((c.x + c.w) * f) - r->valid_x;
+  r->valid_h = (gint) floor ((c.y + c.h) * g) - r->valid_y;
+}
+
 static gboolean
 coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     const VkAlignOptions * opts, VkAlignResult * r, GError ** error)
@@ -207,6 +265,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     guint best_b = 0;
 
     imgs[n_imgs++] = fg_at_bg_factor (bg, fg, f, &fl);
+    valid_in (fg, r, fl.width, &p.fg_valid);
     for (b = step / 2; b < bg->n_frames; b += step) {
       VkLuma bl = low_frame (bg, b);
 
@@ -249,18 +308,20 @@ static void
 region_fingerprints (const VkStreamSummary * bg, const VkStreamSummary * fg,
     const VkAlignResult * r, VkFingerprint * bgfp, VkFingerprint * fgfp)
 {
-  gdouble kbx, kby, rx, ry, rw, rh;
+  gdouble kbx, kby, kfx, kfy, rx, ry, rw, rh;
   gint tw, th;
   gfloat *tmpf;
   guint8 *tmp;
   guint i;
   gint k;
 
+  /* the compared part of the fg, in the bg's low resolution */
   low_factors (bg, &kbx, &kby);
-  rx = r->x * kbx;
-  ry = r->y * kby;
-  rw = fg->width * r->scale * kbx;
-  rh = fg->height * r->scale * kby;
+  low_factors (fg, &kfx, &kfy);
+  rx = (r->x + r->valid_x * r->scale) * kbx;
+  ry = (r->y + r->valid_y * r->scale) * kby;
+  rw = r->valid_w * r->scale * kbx;
+  rh = r->valid_h * r->scale * kby;
 
   for (i = 0; i < bg->n_frames; i++) {
     VkLuma l = low_frame (bg, i);
@@ -276,8 +337,8 @@ region_fingerprints (const VkStreamSummary * bg, const VkStreamSummary * fg,
   for (i = 0; i < fg->n_frames; i++) {
     VkLuma l = low_frame (fg, i);
 
-    vk_luma_resample (l.data, l.stride, l.width, l.height, 0, 0, l.width,
-        l.height, tmpf, tw, th);
+    vk_luma_resample (l.data, l.stride, l.width, l.height, r->valid_x * kfx,
+        r->valid_y * kfy, r->valid_w * kfx, r->valid_h * kfy, tmpf, tw, th);
     for (k = 0; k < tw * th; k++)
       tmp[k] = (guint8) CLAMP (floorf (tmpf[k] + 0.5f), 0, 255);
     vk_fingerprint_from_luma (&fgfp[i], tmp, tw, tw, th, 0, 0, tw, th);
@@ -426,6 +487,8 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
   p.prefer_unscaled = opts->prefer_unscaled;
   p.min_scale = MIN (1.0, (gdouble) MIN_LOW_FG_WIDTH / (fg->width * kbx));
   p.max_scale = 0;
+  if (n > 0)
+    valid_in (fg, r, fgl[0].width, &p.fg_valid);
   guess.x = r->x * kbx;
   guess.y = r->y * kby;
   guess.scale = r->scale * (fg->width * kbx) / fgl[0].width;
@@ -473,7 +536,12 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
     return FALSE;
   }
 
-  if (opts->fixed_position) {
+  find_valid_region (fg, opts, result);
+  if (opts->match_region == VK_MATCH_REGION_FULL) {
+    result->x = result->y = 0;
+    result->scale = (gdouble) bg->width / fg->width;
+    result->spatial_score = 1.0;
+  } else if (opts->fixed_position) {
     result->x = opts->x;
     result->y = opts->y;
     result->scale = opts->scale > 0 ? opts->scale : 1.0;
@@ -508,6 +576,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
      * from all over the fg, then the fingerprints and the alignment are
      * redone on that better region */
     if (pass > 0 || opts->fixed_position
+        || opts->match_region == VK_MATCH_REGION_FULL
         || !refine_on_pairs (bg, fg, result, opts, &cd))
       break;
   }

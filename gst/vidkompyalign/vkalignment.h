@@ -43,6 +43,22 @@ typedef struct
 } VkStreamSummary;
 
 /**
+ * VkMatchRegion:
+ * @VK_MATCH_REGION_AUTO: compare the fg with the bg area under it, leaving
+ *   out black bars of the fg when there are any
+ * @VK_MATCH_REGION_MASK: the same, always looking for bars (letterbox,
+ *   pillarbox) of the fg
+ * @VK_MATCH_REGION_FULL: whole frames: the fg shows the whole bg (no
+ *   position search; the scale is the ratio of the widths)
+ */
+typedef enum
+{
+  VK_MATCH_REGION_AUTO,
+  VK_MATCH_REGION_MASK,
+  VK_MATCH_REGION_FULL,
+} VkMatchRegion;
+
+/**
  * VkAlignOptions:
  * @fixed_position: use @x, @y (do not detect the position)
  * @x: fg left edge in bg pixels, with @fixed_position
@@ -52,7 +68,8 @@ typedef struct
  * @window: half width, in bg frames, of the corridor around the coarse
  *   line in which the dense alignment searches
  * @smoothness: weight of the smoothness term of the dense alignment, in
- *   units of the match cost (1 − NCC of the thumbnails)
+ *   units of the typical one-frame difference of the match cost
+ * @match_region: which part of the frames is compared
  */
 typedef struct
 {
@@ -62,6 +79,7 @@ typedef struct
   gboolean prefer_unscaled;
   guint window;
   gdouble smoothness;
+  VkMatchRegion match_region;
 } VkAlignOptions;
 
 /**
@@ -77,6 +95,11 @@ typedef struct
  * @map: bg frame of every fg frame (non-decreasing)
  * @cost: match cost of every fg frame with its bg frame (0 = identical)
  * @confidence: overall confidence, 0..1
+ * @valid_x: the part of the fg that was compared (without its bars), in fg
+ *   pixels
+ * @valid_y: its top
+ * @valid_w: its width
+ * @valid_h: its height
  */
 typedef struct
 {
@@ -86,6 +109,7 @@ typedef struct
   guint *map;
   gfloat *cost;
   gdouble confidence;
+  gint valid_x, valid_y, valid_w, valid_h;
 } VkAlignResult;
 
 void vk_align_options_init (VkAlignOptions * opts);

@@ -47,6 +47,9 @@ static const AlignCase cases[] = {
   {"scaled-50", "--source cockatoo --bg-size 320x180 --bg-fps 25 "
         "--duration 5 --fg-rect 80,40,160,88 --fg-size 80x44 --fg-fps 25 "
         "--fg-start 0.4 --fg-duration 4", 0.99, 1},
+  {"letterbox", "--source cockatoo --bg-size 320x180 --bg-fps 30 "
+        "--duration 5 --fg-rect 50,30,160,90 --fg-fps 30 --fg-start 0.7 "
+        "--fg-duration 4 --letterbox 10", 0.99, 1},
 };
 
 static gchar *tmpdir;
