@@ -807,41 +807,43 @@ bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
   return TRUE;
 }
 
-/* descriptor of bg frame @k's region under the fg, at full resolution */
+/* descriptor of a region of @buf's luma, at full resolution */
 static gfloat *
-bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
+frame_descriptor (GstVidkompyAlign * self, const GstVideoInfo * info,
+    GstBuffer * buf, gdouble rx, gdouble ry, gdouble rw, gdouble rh)
 {
   GstVideoFrame f;
   gfloat *d;
 
-  if (!gst_video_frame_map (&f, &self->bg.info, buf, GST_MAP_READ))
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
     return NULL;
   d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f),
-      self->out_x + self->result.valid_x * self->out_scale,
-      self->out_y + self->result.valid_y * self->out_scale,
-      self->result.valid_w * self->out_scale,
-      self->result.valid_h * self->out_scale, self->desc_w, self->desc_h);
+      GST_VIDEO_FRAME_HEIGHT (&f), rx, ry, rw, rh, self->desc_w, self->desc_h);
   gst_video_frame_unmap (&f);
   return d;
 }
 
+/* the compared part of the fg frame */
 static gfloat *
 fg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
 {
-  GstVideoFrame f;
-  gfloat *d;
+  VkAlignResult *r = &self->result;
 
-  if (!gst_video_frame_map (&f, &self->fg.info, buf, GST_MAP_READ))
-    return NULL;
-  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), self->result.valid_x,
-      self->result.valid_y, self->result.valid_w, self->result.valid_h,
-      self->desc_w, self->desc_h);
-  gst_video_frame_unmap (&f);
-  return d;
+  return frame_descriptor (self, &self->fg.info, buf, r->valid_x, r->valid_y,
+      r->valid_w, r->valid_h);
+}
+
+/* the bg region under the compared part of the fg */
+static gfloat *
+bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+
+  return frame_descriptor (self, &self->bg.info, buf,
+      self->out_x + r->valid_x * self->out_scale,
+      self->out_y + r->valid_y * self->out_scale,
+      r->valid_w * self->out_scale, r->valid_h * self->out_scale);
 }
 
 static void

@@ -219,77 +219,55 @@ GST_START_TEST (test_fg30_over_bg24)
 
 GST_END_TEST;
 
-GST_START_TEST (test_bg24_over_fg60)
+/* n_bg bg frames from 0 and n_fg fg frames from fg_first, both to EOS: one
+ * output per fg frame, with its timestamps and the covering bg frame */
+static void
+run_streams (gint bg_fps, guint n_bg, gint fg_fps, guint fg_first, guint n_fg)
 {
   Fixture f;
 
-  /* a fg faster than the bg: bg frames repeat */
-  fixture_setup (&f, 16, 16, 24, 8, 8, 60);
+  fixture_setup (&f, 16, 16, bg_fps, 8, 8, fg_fps);
   fixture_start (&f);
-  push_frames (f.bg, 16, 16, 24, 0, 24, 0);
-  push_frames (f.fg, 8, 8, 60, 0, 60, 100);
+  push_frames (f.bg, 16, 16, bg_fps, 0, n_bg, 0);
   gst_app_src_end_of_stream (GST_APP_SRC (f.bg));
+  push_frames (f.fg, 8, 8, fg_fps, fg_first, n_fg, 100);
   gst_app_src_end_of_stream (GST_APP_SRC (f.fg));
-  check_outputs (&f, 60, 0, 60, 24, 24);
+  check_outputs (&f, fg_fps, fg_first, n_fg, bg_fps, n_bg);
   expect_eos (&f);
   fixture_teardown (&f);
+}
+
+GST_START_TEST (test_bg24_under_fg60)
+{
+  /* a fg faster than the bg: bg frames repeat */
+  run_streams (24, 24, 60, 0, 60);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_bg_ends_first)
 {
-  Fixture f;
-
   /* 10 bg frames (0.42 s) under 60 fg frames (2 s): the last bg frame is
    * repeated until the fg ends */
-  fixture_setup (&f, 16, 16, 24, 8, 8, 30);
-  fixture_start (&f);
-  push_frames (f.bg, 16, 16, 24, 0, 10, 0);
-  gst_app_src_end_of_stream (GST_APP_SRC (f.bg));
-  push_frames (f.fg, 8, 8, 30, 0, 60, 100);
-  gst_app_src_end_of_stream (GST_APP_SRC (f.fg));
-  check_outputs (&f, 30, 0, 60, 24, 10);
-  expect_eos (&f);
-  fixture_teardown (&f);
+  run_streams (24, 10, 30, 0, 60);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_fg_ends_first)
 {
-  Fixture f;
-
   /* 10 fg frames over 2 s of bg: 10 outputs, then EOS although the bg
    * goes on */
-  fixture_setup (&f, 16, 16, 24, 8, 8, 30);
-  fixture_start (&f);
-  push_frames (f.fg, 8, 8, 30, 0, 10, 100);
-  gst_app_src_end_of_stream (GST_APP_SRC (f.fg));
-  push_frames (f.bg, 16, 16, 24, 0, 48, 0);
-  gst_app_src_end_of_stream (GST_APP_SRC (f.bg));
-  check_outputs (&f, 30, 0, 10, 24, 48);
-  expect_eos (&f);
-  fixture_teardown (&f);
+  run_streams (24, 48, 30, 0, 10);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_fg_starts_late)
 {
-  Fixture f;
-
   /* fg frames 30..59 (PTS 1 s .. 2 s): outputs keep those timestamps and
    * show the bg of that time */
-  fixture_setup (&f, 16, 16, 24, 8, 8, 30);
-  fixture_start (&f);
-  push_frames (f.bg, 16, 16, 24, 0, 48, 0);
-  gst_app_src_end_of_stream (GST_APP_SRC (f.bg));
-  push_frames (f.fg, 8, 8, 30, 30, 30, 100);
-  gst_app_src_end_of_stream (GST_APP_SRC (f.fg));
-  check_outputs (&f, 30, 30, 30, 24, 48);
-  expect_eos (&f);
-  fixture_teardown (&f);
+  run_streams (24, 48, 30, 30, 30);
 }
 
 GST_END_TEST;
@@ -670,7 +648,7 @@ composite_timing_suite (void)
   suite_add_tcase (s, tc);
   suite_add_tcase (s, bad);
   tcase_add_test (tc, test_fg30_over_bg24);
-  tcase_add_test (tc, test_bg24_over_fg60);
+  tcase_add_test (tc, test_bg24_under_fg60);
   tcase_add_test (tc, test_bg_ends_first);
   tcase_add_test (tc, test_fg_ends_first);
   tcase_add_test (tc, test_fg_starts_late);
