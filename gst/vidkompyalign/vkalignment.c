@@ -275,6 +275,21 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
         best_b = b;
       }
     }
+    /* the sample's own moment lies between the candidates around the best:
+     * a frame or two off, a moving camera passes for a shift and a zoom */
+    if (best > -2.0 && step > 1) {
+      guint c = best_b, first = c > step ? c - step + 1 : 0;
+
+      for (b = first; b < c + step && b < bg->n_frames; b++) {
+        VkLuma bl = low_frame (bg, b);
+
+        if (b != c && vk_spatial_search (&bl, &fl, 1, &p, &est, NULL)
+            && est.score > best) {
+          best = est.score;
+          best_b = b;
+        }
+      }
+    }
     if (best > -2.0) {
       bgl[n_pairs] = low_frame (bg, best_b);
       fgl[n_pairs] = fl;
@@ -495,6 +510,20 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
   guess.score = r->spatial_score;
   if (n > 0 && vk_spatial_refine (bgl, fgl, n, &p, &guess, 2.0, &est, NULL)
       && est.score > r->spatial_score) {
+    VkPlacementEstimate unscaled;
+
+    /* a coarse scale a few percent off 1.0 is often a crop taken for a
+     * zoom; the refinement only looks ±3 % around it, so try 1.0 itself */
+    if (opts->prefer_unscaled && est.scale != 1.0
+        && fabs (r->scale - 1.0) < 0.1) {
+      VkSpatialParams p1 = p;
+
+      p1.min_scale = p1.max_scale = 1.0;
+      guess.scale = 1.0;
+      if (vk_spatial_refine (bgl, fgl, n, &p1, &guess, 4.0, &unscaled, NULL)
+          && unscaled.score >= est.score - p.unscaled_epsilon)
+        est = unscaled;
+    }
     r->x = est.x / kbx;
     r->y = est.y / kby;
     r->scale = est.scale * fgl[0].width / (fg->width * kbx);
