@@ -94,6 +94,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define DEFAULT_QUALITY GST_VIDKOMPY_QUALITY_BALANCED
 #define DEFAULT_STRICT FALSE
 
+/* the position is refined on full-resolution pairs of the first fg frame
+ * and the bg frames this far from its match */
+#define REFINE_RADIUS 4
+
 /* below this confidence the fg is probably not in the bg */
 #define MIN_CONFIDENCE 0.5
 
@@ -660,50 +664,20 @@ luma_of (GstVideoFrame * f)
 static gfloat *fg_descriptor (GstVidkompyAlign * self, GstBuffer * buf);
 static gfloat *bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf);
 
-/* The bg frame among the candidates that looks most like @fgbuf at the
- * current placement. Called with the lock. */
-static Cand *
-most_similar (GstVidkompyAlign * self, GstBuffer * fgbuf)
-{
-  gfloat *fd = fg_descriptor (self, fgbuf);
-  gdouble best = -G_MAXDOUBLE;
-  Cand *found = NULL;
-  GList *l;
-
-  for (l = self->cands.head; fd && l; l = l->next) {
-    Cand *c = l->data;
-    gfloat *bd = bg_descriptor (self, c->buffer);
-    gdouble score;
-
-    if (bd == NULL)
-      continue;
-    score = vk_desc_similarity (fd, bd, self->desc_w * self->desc_h);
-    if (score > best) {
-      best = score;
-      found = c;
-    }
-    g_free (bd);
-  }
-  g_free (fd);
-  return found;
-}
-
 /* The alignment's position is exact to a low-resolution pixel: refine it
- * on full resolution, on the first fg frame and the bg frame around its
- * match that looks most like it at the coarse placement (the pair that
- * shows the same moment). Without a pair, the alignment's position is
- * kept. Called with the lock. */
+ * on full resolution, pairing the first fg frame with each bg frame up to
+ * REFINE_RADIUS frames from its match, and keep the best (the pair that
+ * shows the same moment correlates best). Without a pair, the alignment's
+ * position is kept. Called with the lock. */
 static void
 refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 {
   VkAlignResult *r = &self->result;
   GstVideoFrame ff, bf;
   gint64 t0 = g_get_monotonic_time ();
-  VkSpatialParams p;
-  VkPlacementEstimate guess, out;
-  GError *err = NULL;
+  gdouble best = -G_MAXDOUBLE;
   gboolean fixed;
-  Cand *c;
+  guint m = r->map[MIN (self->next_fg, r->n_fg - 1)];
   GList *l;
 
   GST_OBJECT_LOCK (self);
@@ -716,43 +690,50 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   self->out_scale = r->scale;
   self->spatial_confidence = CLAMP (r->spatial_score, 0.0, 1.0);
 
-  if (fixed || fgbuf == NULL || (c = most_similar (self, fgbuf)) == NULL)
+  if (fixed || fgbuf == NULL
+      || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
     goto done;
-  if (!gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
-    goto done;
-  if (!gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ)) {
-    gst_video_frame_unmap (&ff);
-    goto done;
-  }
 
-  vk_spatial_params_init (&p);
-  p.prefer_unscaled = self->unscaled;
-  p.min_scale = 0.01;
-  p.fg_valid.x = r->valid_x;
-  p.fg_valid.y = r->valid_y;
-  p.fg_valid.w = r->valid_w;
-  p.fg_valid.h = r->valid_h;
-  guess.x = r->x;
-  guess.y = r->y;
-  guess.scale = r->scale;
-  guess.score = r->spatial_score;
-  {
-    VkLuma fl = luma_of (&ff), bl = luma_of (&bf);
+  for (l = self->cands.head; l; l = l->next) {
+    Cand *c = l->data;
+    VkLuma fl, bl;
+    VkSpatialParams p;
+    VkPlacementEstimate guess, out;
+    GError *err = NULL;
     gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
 
+    if (c->index + REFINE_RADIUS < m || c->index > m + REFINE_RADIUS
+        || !gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ))
+      continue;
+    fl = luma_of (&ff);
+    bl = luma_of (&bf);
+    vk_spatial_params_init (&p);
+    p.prefer_unscaled = self->unscaled;
+    p.min_scale = 0.01;
+    p.fg_valid.x = r->valid_x;
+    p.fg_valid.y = r->valid_y;
+    p.fg_valid.w = r->valid_w;
+    p.fg_valid.h = r->valid_h;
+    guess.x = r->x;
+    guess.y = r->y;
+    guess.scale = r->scale;
+    guess.score = r->spatial_score;
     if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
       GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
           "score %.4f", c->index, out.x, out.y, out.scale, out.score);
-      self->out_x = (gint) floor (out.x + 0.5);
-      self->out_y = (gint) floor (out.y + 0.5);
-      self->out_scale = out.scale;
-      self->spatial_confidence = CLAMP (out.score, 0.0, 1.0);
+      if (out.score > best) {
+        best = out.score;
+        self->out_x = (gint) floor (out.x + 0.5);
+        self->out_y = (gint) floor (out.y + 0.5);
+        self->out_scale = out.scale;
+        self->spatial_confidence = CLAMP (out.score, 0.0, 1.0);
+      }
     } else {
       GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);
       g_error_free (err);
     }
+    gst_video_frame_unmap (&bf);
   }
-  gst_video_frame_unmap (&bf);
   gst_video_frame_unmap (&ff);
 
   /* descriptors made at the coarse placement are stale */

@@ -277,16 +277,24 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     }
     /* the sample's own moment lies between the candidates around the best:
      * a frame or two off, a moving camera passes for a shift and a zoom */
-    if (best > -2.0 && step > 1) {
-      guint c = best_b, first = c > step ? c - step + 1 : 0;
+    if (best > -2.0) {
+      guint d;
 
-      for (b = first; b < c + step && b < bg->n_frames; b++) {
-        VkLuma bl = low_frame (bg, b);
+      for (d = step / 2; d >= 1; d /= 2) {
+        guint c = best_b, side;
 
-        if (b != c && vk_spatial_search (&bl, &fl, 1, &p, &est, NULL)
-            && est.score > best) {
-          best = est.score;
-          best_b = b;
+        for (side = 0; side < 2; side++) {
+          VkLuma bl;
+
+          b = side ? c + d : c - d;
+          if ((side == 0 && c < d) || b >= bg->n_frames)
+            continue;
+          bl = low_frame (bg, b);
+          if (vk_spatial_search (&bl, &fl, 1, &p, &est, NULL)
+              && est.score > best) {
+            best = est.score;
+            best_b = b;
+          }
         }
       }
     }
