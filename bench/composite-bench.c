@@ -43,6 +43,8 @@
 #include <sys/time.h>
 
 #include <gst/gst.h>
+
+#include "bench-common.h"
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
@@ -1005,38 +1007,10 @@ cpu_model (void)
 
 /* ------------------------------------------------------------------------ */
 
-static void
-set_plugin_path (void)
-{
-  /* GStreamer reads GST_PLUGIN_PATH_1_0 when it is set, else
-   * GST_PLUGIN_PATH: prepend the build's plugin directory to the one that
-   * is read */
-  const gchar *var = g_getenv ("GST_PLUGIN_PATH_1_0") ?
-      "GST_PLUGIN_PATH_1_0" : "GST_PLUGIN_PATH";
-  const gchar *old = g_getenv (var);
-  gchar *path;
-
-  if (old && *old)
-    path = g_strconcat (VK_BENCH_PLUGIN_DIR, G_SEARCHPATH_SEPARATOR_S, old,
-        NULL);
-  else
-    path = g_strdup (VK_BENCH_PLUGIN_DIR);
-  g_setenv (var, path, TRUE);
-  g_free (path);
-}
-
 static gboolean
 check_element (const gchar * name)
 {
-  GstElementFactory *f = gst_element_factory_find (name);
-
-  if (f == NULL) {
-    g_printerr ("composite-bench: element \"%s\" not found (plugin path %s)\n",
-        name, VK_BENCH_PLUGIN_DIR);
-    return FALSE;
-  }
-  gst_object_unref (f);
-  return TRUE;
+  return vk_bench_check_element ("composite-bench", name, VK_BENCH_PLUGIN_DIR);
 }
 
 int
@@ -1053,7 +1027,7 @@ main (int argc, char **argv)
   guint i;
   gint64 t_start;
 
-  set_plugin_path ();
+  vk_bench_set_plugin_path (VK_BENCH_PLUGIN_DIR);
 
   ctx = g_option_context_new ("- vidkompycomposite vs compositor benchmark");
   g_option_context_add_main_entries (ctx, opt_entries, NULL);
