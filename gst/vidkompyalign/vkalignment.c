@@ -234,16 +234,71 @@ find_valid_region (const VkStreamSummary * fg, const VkAlignOptions * opts,
   r->valid_h = (gint) floor ((c.y + c.h) * g) - r->valid_y;
 }
 
+/* one fg sample of the coarse spatial search, run in a thread of its own */
+typedef struct
+{
+  const VkStreamSummary *bg, *fg;
+  const VkSpatialParams *p;
+  guint f;                      /* the fg frame */
+  VkLuma fl;                    /* it, at the bg's low-resolution factor */
+  guint8 *img;
+  gdouble best;                 /* best score, -2 when none */
+  guint best_b;                 /* and its bg frame */
+} SampleSearch;
+
+static gdouble
+try_bg_frame (SampleSearch * ss, guint b)
+{
+  VkLuma bl = low_frame (ss->bg, b);
+  VkPlacementEstimate est;
+
+  if (vk_spatial_search (&bl, &ss->fl, 1, ss->p, &est, NULL)
+      && est.score > ss->best) {
+    ss->best = est.score;
+    ss->best_b = b;
+  }
+  return ss->best;
+}
+
+/* the bg frame in which fg frame ss->f is found best */
+static gpointer
+search_sample (gpointer data)
+{
+  SampleSearch *ss = data;
+  guint n = ss->bg->n_frames, step = MAX (1, n / SPATIAL_BG_CANDIDATES);
+  guint b, d;
+
+  ss->best = -2.0;
+  for (b = step / 2; b < n; b += step)
+    try_bg_frame (ss, b);
+  if (ss->best <= -2.0)
+    return NULL;
+
+  /* the sample's own moment lies between the candidates around the best (a
+   * frame or two off, a moving camera passes for a shift and a zoom):
+   * narrow it down */
+  for (d = step / 2; d >= 1; d /= 2) {
+    guint c = ss->best_b;
+
+    if (c >= d)
+      try_bg_frame (ss, c - d);
+    if (c + d < n)
+      try_bg_frame (ss, c + d);
+  }
+  return NULL;
+}
+
 static gboolean
 coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     const VkAlignOptions * opts, VkAlignResult * r, GError ** error)
 {
   VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
-  guint8 *imgs[SPATIAL_FG_SAMPLES];
+  SampleSearch ss[SPATIAL_FG_SAMPLES];
+  GThread *threads[SPATIAL_FG_SAMPLES];
   VkSpatialParams p;
   VkPlacementEstimate est;
   gdouble kbx, kby;
-  guint n_pairs = 0, n_imgs = 0, k, b, step;
+  guint n_pairs = 0, n_samples, k;
   gboolean ok;
 
   low_factors (bg, &kbx, &kby);
@@ -257,50 +312,23 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     p.max_scale = 0;
   }
 
-  step = MAX (1, bg->n_frames / SPATIAL_BG_CANDIDATES);
-  for (k = 0; k < SPATIAL_FG_SAMPLES && k < fg->n_frames; k++) {
-    guint f = (2 * k + 1) * fg->n_frames / (2 * SPATIAL_FG_SAMPLES);
-    VkLuma fl;
-    gdouble best = -2.0;
-    guint best_b = 0;
-
-    imgs[n_imgs++] = fg_at_bg_factor (bg, fg, f, &fl);
-    valid_in (fg, r, fl.width, &p.fg_valid);
-    for (b = step / 2; b < bg->n_frames; b += step) {
-      VkLuma bl = low_frame (bg, b);
-
-      if (vk_spatial_search (&bl, &fl, 1, &p, &est, NULL)
-          && est.score > best) {
-        best = est.score;
-        best_b = b;
-      }
-    }
-    /* the sample's own moment lies between the candidates around the best:
-     * a frame or two off, a moving camera passes for a shift and a zoom */
-    if (best > -2.0) {
-      guint d;
-
-      for (d = step / 2; d >= 1; d /= 2) {
-        guint c = best_b, side;
-
-        for (side = 0; side < 2; side++) {
-          VkLuma bl;
-
-          b = side ? c + d : c - d;
-          if ((side == 0 && c < d) || b >= bg->n_frames)
-            continue;
-          bl = low_frame (bg, b);
-          if (vk_spatial_search (&bl, &fl, 1, &p, &est, NULL)
-              && est.score > best) {
-            best = est.score;
-            best_b = b;
-          }
-        }
-      }
-    }
-    if (best > -2.0) {
-      bgl[n_pairs] = low_frame (bg, best_b);
-      fgl[n_pairs] = fl;
+  /* the samples are independent: search them in parallel */
+  n_samples = MIN (SPATIAL_FG_SAMPLES, fg->n_frames);
+  for (k = 0; k < n_samples; k++) {
+    ss[k].bg = bg;
+    ss[k].fg = fg;
+    ss[k].p = &p;
+    ss[k].f = (2 * k + 1) * fg->n_frames / (2 * SPATIAL_FG_SAMPLES);
+    ss[k].img = fg_at_bg_factor (bg, fg, ss[k].f, &ss[k].fl);
+  }
+  valid_in (fg, r, ss[0].fl.width, &p.fg_valid);
+  for (k = 0; k < n_samples; k++)
+    threads[k] = g_thread_new ("vk-spatial", search_sample, &ss[k]);
+  for (k = 0; k < n_samples; k++) {
+    g_thread_join (threads[k]);
+    if (ss[k].best > -2.0) {
+      bgl[n_pairs] = low_frame (bg, ss[k].best_b);
+      fgl[n_pairs] = ss[k].fl;
       n_pairs++;
     }
   }
@@ -320,8 +348,8 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     r->scale = est.scale * fgl[0].width / (fg->width * kbx);
     r->spatial_score = est.score;
   }
-  for (k = 0; k < n_imgs; k++)
-    g_free (imgs[k]);
+  for (k = 0; k < n_samples; k++)
+    g_free (ss[k].img);
   return ok;
 }
 
