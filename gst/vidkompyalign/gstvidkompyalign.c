@@ -75,6 +75,7 @@
 #include <gst/vidkompy/vidkompy.h>
 
 #include "gstvidkompyalign.h"
+#include "vklinkcheck.h"
 #include "vkalignment.h"
 #include "vkfingerprint.h"
 #include "vkspatial.h"
@@ -197,6 +198,8 @@ struct _GstVidkompyAlign
   gdouble out_scale, spatial_confidence;
   gint last_percent;
   gint64 t_start, t_analysed, t_aligned;
+
+  VkLinkCheck link_check;
 };
 
 #define FORMATS "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8 }"
@@ -1455,6 +1458,7 @@ gst_vidkompy_align_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      vk_link_check_arm (&self->link_check, element);
       g_mutex_lock (&self->lock);
       stream_reset (&self->bg);
       stream_reset (&self->fg);
@@ -1467,6 +1471,7 @@ gst_vidkompy_align_change_state (GstElement * element,
       g_mutex_unlock (&self->lock);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+      vk_link_check_disarm (&self->link_check);
       /* unblock the streaming threads */
       g_mutex_lock (&self->lock);
       self->phase = PHASE_DONE;
@@ -1653,6 +1658,7 @@ gst_vidkompy_align_finalize (GObject * object)
   g_byte_array_unref (self->fg.low);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  vk_link_check_clear (&self->link_check);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1773,6 +1779,7 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  vk_link_check_init (&self->link_check);
 
   self->x = DEFAULT_X;
   self->y = DEFAULT_Y;

@@ -69,14 +69,12 @@
 #include <gst/vidkompy/vidkompy.h>
 
 #include "gstvidkompycomposite.h"
+#include "vklinkcheck.h"
 
 GST_DEBUG_CATEGORY (gst_vidkompy_composite_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_composite_debug
 
 #define DEFAULT_MAX_THREADS 0
-
-/* how long a sink pad may stay unlinked after going to PAUSED */
-#define UNLINKED_TIMEOUT (5 * GST_SECOND)
 
 /* bands smaller than this are not worth a thread hop */
 #define MIN_BAND_ROWS 64
@@ -134,7 +132,7 @@ struct _GstVidkompyComposite
   guint n_bands;
   guint64 n_frames;
 
-  GstClockID link_check;        /* object lock */
+  VkLinkCheck link_check;
 };
 
 static void gst_vidkompy_composite_child_proxy_init (gpointer g_iface,
@@ -833,67 +831,6 @@ gst_vidkompy_composite_stop (GstAggregator * agg)
   return GST_AGGREGATOR_CLASS (parent_class)->stop (agg);
 }
 
-/* Pads are often linked while the pipeline goes to PAUSED (decodebin), so
- * an unlinked pad is only an error if it is still unlinked a while later;
- * without this check the aggregator would wait for it forever. */
-static gboolean
-check_links_cb (GstClock * clock, GstClockTime time, GstClockID id,
-    gpointer user_data)
-{
-  GstVidkompyComposite *self = user_data;
-  GstPad *pads[2] = { GST_PAD (self->bg_pad), GST_PAD (self->fg_pad) };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (pads); i++) {
-    if (!gst_pad_is_linked (pads[i])) {
-      GST_ELEMENT_ERROR (self, CORE, PAD,
-          ("%s is not linked: vidkompycomposite needs both a background "
-              "(bg_sink) and a foreground (fg_sink).", GST_PAD_NAME (pads[i])),
-          ("still unlinked %u s after going to PAUSED",
-              (guint) (UNLINKED_TIMEOUT / GST_SECOND)));
-      break;
-    }
-  }
-  return TRUE;
-}
-
-static void
-arm_link_check (GstVidkompyComposite * self)
-{
-  GstClock *clock;
-
-  if (gst_pad_is_linked (GST_PAD (self->bg_pad))
-      && gst_pad_is_linked (GST_PAD (self->fg_pad)))
-    return;
-
-  GST_DEBUG_OBJECT (self, "a sink pad is not linked yet, checking again in "
-      "%" GST_TIME_FORMAT, GST_TIME_ARGS (UNLINKED_TIMEOUT));
-  clock = gst_system_clock_obtain ();
-  GST_OBJECT_LOCK (self);
-  self->link_check = gst_clock_new_single_shot_id (clock,
-      gst_clock_get_time (clock) + UNLINKED_TIMEOUT);
-  gst_clock_id_wait_async (self->link_check, check_links_cb,
-      gst_object_ref (self), gst_object_unref);
-  GST_OBJECT_UNLOCK (self);
-  gst_object_unref (clock);
-}
-
-static void
-disarm_link_check (GstVidkompyComposite * self)
-{
-  GstClockID id;
-
-  GST_OBJECT_LOCK (self);
-  id = self->link_check;
-  self->link_check = NULL;
-  GST_OBJECT_UNLOCK (self);
-
-  if (id) {
-    gst_clock_id_unschedule (id);
-    gst_clock_id_unref (id);
-  }
-}
-
 static GstStateChangeReturn
 gst_vidkompy_composite_change_state (GstElement * element,
     GstStateChange transition)
@@ -902,13 +839,13 @@ gst_vidkompy_composite_change_state (GstElement * element,
   GstStateChangeReturn ret;
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
-    arm_link_check (self);
+    vk_link_check_arm (&self->link_check, element);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY
       || ret == GST_STATE_CHANGE_FAILURE)
-    disarm_link_check (self);
+    vk_link_check_disarm (&self->link_check);
 
   return ret;
 }
@@ -959,6 +896,7 @@ gst_vidkompy_composite_finalize (GObject * object)
 
   reset_stream_state (self);
   vk_mask_clear (&self->mask);
+  vk_link_check_clear (&self->link_check);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -1028,6 +966,7 @@ gst_vidkompy_composite_init (GstVidkompyComposite * self)
 
   self->max_threads = DEFAULT_MAX_THREADS;
   self->bg_end = GST_CLOCK_TIME_NONE;
+  vk_link_check_init (&self->link_check);
 
   self->bg_pad = g_object_new (GST_TYPE_VIDEO_AGGREGATOR_CONVERT_PAD,
       "name", "bg_sink", "direction", GST_PAD_SINK, "template",

@@ -364,6 +364,34 @@ GST_START_TEST (test_fg_not_in_bg)
 
 GST_END_TEST;
 
+/* an unlinked input: an error naming it, not a wait forever */
+GST_START_TEST (test_unlinked_pad)
+{
+  GstElement *pipeline;
+  GstBus *bus;
+  GstMessage *msg;
+  GError *err = NULL;
+
+  pipeline = gst_parse_launch ("vidkompyalign name=a "
+      "videotestsrc num-buffers=10 ! video/x-raw,format=I420 ! a.bg_sink "
+      "a.fg_src ! fakesink a.bg_src ! fakesink", &err);
+  fail_unless (pipeline != NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  msg = gst_bus_timed_pop_filtered (bus, 15 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, "fg_sink is not linked"), "%s",
+      err->message);
+  g_error_free (err);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -392,6 +420,7 @@ align_element_suite (void)
   tcase_add_loop_test (tc, test_align_generated, 0, G_N_ELEMENTS (cases));
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_fg_not_in_bg);
+  tcase_add_test (tc, test_unlinked_pad);
   suite_add_tcase (s, tc);
   return s;
 }
