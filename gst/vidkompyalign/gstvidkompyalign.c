@@ -398,6 +398,15 @@ analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   gst_video_frame_unmap (&frame);
 
   g_mutex_lock (&self->lock);
+  if (s->low->len == 0 && GST_CLOCK_TIME_IS_VALID (s->duration)) {
+    /* room for the whole stream at once: growing by doubling would keep up
+     * to twice the memory */
+    guint64 frames = gst_util_uint64_scale (s->duration,
+        (guint64) (stream_fps (s) * 1000 + 0.5), 1000 * GST_SECOND) + 16;
+
+    g_byte_array_unref (s->low);
+    s->low = g_byte_array_sized_new (MIN (frames * n, G_MAXUINT / 2));
+  }
   g_byte_array_set_size (s->low, s->low->len + n);
   dst = s->low->data + s->low->len - n;
   for (k = 0; k < n; k++)
@@ -529,8 +538,10 @@ align_and_replay (GstElement * element, gpointer user_data)
   self->radius = radius;
   self->fg_segment_ready = FALSE;
   /* the frames are analysed: their copies are not needed any more */
-  g_byte_array_set_size (self->bg.low, 0);
-  g_byte_array_set_size (self->fg.low, 0);
+  g_byte_array_unref (self->bg.low);
+  g_byte_array_unref (self->fg.low);
+  self->bg.low = g_byte_array_new ();
+  self->fg.low = g_byte_array_new ();
   self->t_aligned = g_get_monotonic_time ();
   self->phase = PHASE_RENDER;
   self->replay_seek = TRUE;
@@ -1032,6 +1043,8 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       break;
     }
     self->decision[i] = c->index;
+    /* a seek back computes it again */
+    g_clear_pointer (&self->fg_desc[i], g_free);
     self->last_decision = c->index;
     self->last_decided_fg = i;
     self->have_decision = TRUE;
@@ -1135,9 +1148,9 @@ finish_bg (GstVidkompyAlign * self)
   g_mutex_unlock (&self->lock);
 }
 
-/* Forgets what the render pass decided from fg frame @from on (the fg
- * descriptors stay valid: they depend only on the frames). Called with the
- * lock. */
+/* Forgets what the render pass decided from fg frame @from on (fg
+ * descriptors not used yet stay valid: they depend only on the frames).
+ * Called with the lock. */
 static void
 render_reset (GstVidkompyAlign * self, guint from)
 {
