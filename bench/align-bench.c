@@ -246,40 +246,6 @@ static gchar *tmpdir;
 /* ------------------------------------------------------------------------ */
 /* Helpers */
 
-static gdouble
-cpu_seconds (void)
-{
-  struct rusage ru;
-
-  if (getrusage (RUSAGE_SELF, &ru) != 0)
-    return 0.0;
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-      + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static gint
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* median of @n values, NAN when none */
-static gdouble
-median_of (const gdouble * v, guint n)
-{
-  gdouble *s, m;
-
-  if (n == 0)
-    return NAN;
-  s = g_memdup2 (v, n * sizeof (gdouble));
-  qsort (s, n, sizeof (gdouble), compare_doubles);
-  m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
-  g_free (s);
-  return m;
-}
-
 static gint
 even (gdouble v)
 {
@@ -774,7 +740,7 @@ run_pipeline (GstElement * pipeline, GstClockTime timeout, RunInfo * ri)
 
   memset (ri, 0, sizeof (*ri));
   t0 = g_get_monotonic_time ();
-  c0 = cpu_seconds ();
+  c0 = vk_bench_cpu_seconds ();
   deadline = t0 + timeout / GST_USECOND;
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
@@ -796,7 +762,7 @@ run_pipeline (GstElement * pipeline, GstClockTime timeout, RunInfo * ri)
     switch (GST_MESSAGE_TYPE (msg)) {
       case GST_MESSAGE_EOS:
         ri->wall = (g_get_monotonic_time () - t0) / 1e6;
-        ri->cpu = cpu_seconds () - c0;
+        ri->cpu = vk_bench_cpu_seconds () - c0;
         done = TRUE;
         break;
       case GST_MESSAGE_ERROR:{
@@ -1347,7 +1313,7 @@ run_speed (SpeedKind kind, const gchar * bg, const gchar * fg,
 static gdouble
 med (GArray * a)
 {
-  return a ? median_of ((const gdouble *) a->data, a->len) : NAN;
+  return a ? vk_bench_median ((const gdouble *) a->data, a->len) : NAN;
 }
 
 static gdouble

@@ -69,6 +69,8 @@
 #include "vkfingerprint.h"
 #include "vktemporal.h"
 
+#include "bench-common.h"
+
 #define TARGET_DP_SECONDS 2.0
 #define TARGET_DP_MB 256.0
 #define TARGET_FP_US 1000.0
@@ -126,16 +128,6 @@ typedef struct
 } RunResult;
 
 static gdouble
-cpu_seconds (void)
-{
-  struct rusage ru;
-
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-      + 1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
-static gdouble
 peak_rss_mb (void)
 {
   struct rusage ru;
@@ -151,23 +143,6 @@ now_seconds (void)
 
   clock_gettime (CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static gint
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-static gdouble
-median_of (gdouble * v, guint n)
-{
-  if (n == 0)
-    return NAN;
-  qsort (v, n, sizeof (gdouble), compare_doubles);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static guint32
@@ -390,10 +365,10 @@ dp_run (CostKind kind, ChildResult * res)
   res->setup_rss_mb = peak_rss_mb ();
 
   t0 = now_seconds ();
-  c0 = cpu_seconds ();
+  c0 = vk_bench_cpu_seconds ();
   res->ok = vk_dp_align (n, n, lo, hi, offset, rate, &params, func, data,
       path, NULL, &err);
-  res->cpu_s = cpu_seconds () - c0;
+  res->cpu_s = vk_bench_cpu_seconds () - c0;
   res->wall_s = now_seconds () - t0;
   res->cost_calls = (gdouble) * calls;
 
@@ -532,10 +507,10 @@ bench_fingerprints (void)
       t_fp[f] = 1e6 * (t2 - t1);
       t_all[f] = 1e6 * (t2 - t0);
     }
-    med = median_of (t_all, FP_FRAMES);
+    med = vk_bench_median (t_all, FP_FRAMES);
     printf ("%-32s %10.1f %10.1f %10.1f %8s\n", rect_names[r],
-        median_of (t_res, FP_FRAMES), median_of (t_fp, FP_FRAMES), med,
-        med < TARGET_FP_US ? "ok" : "MISSED");
+        vk_bench_median (t_res, FP_FRAMES), vk_bench_median (t_fp, FP_FRAMES),
+        med, med < TARGET_FP_US ? "ok" : "MISSED");
   }
 
   for (k = 0; k < FP_DISTINCT; k++)
@@ -597,14 +572,14 @@ main (int argc, char **argv)
       exact[rep] = 100.0 * runs[c][rep].exact;
       calls[rep] = runs[c][rep].cost_calls / 1e6;
     }
-    mw = median_of (wall, opt_reps);
-    mr = median_of (rss, opt_reps);
+    mw = vk_bench_median (wall, opt_reps);
+    mr = vk_bench_median (rss, opt_reps);
     if (c == COST_SYNTHETIC)
       verdict = mw < TARGET_DP_SECONDS && mr < TARGET_DP_MB ? "ok" : "MISSED";
     printf ("%-10s %7.3f %8.3f %8.3f %10.1f %10.1f %9.2f %8.3f %8s\n",
-        cost_names[c], cost_lambda[c], mw, median_of (cpu, opt_reps), mr,
-        median_of (setup, opt_reps), median_of (calls, opt_reps),
-        median_of (exact, opt_reps), verdict);
+        cost_names[c], cost_lambda[c], mw, vk_bench_median (cpu, opt_reps), mr,
+        vk_bench_median (setup, opt_reps), vk_bench_median (calls, opt_reps),
+        vk_bench_median (exact, opt_reps), verdict);
   }
 
   bench_fingerprints ();

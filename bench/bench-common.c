@@ -7,6 +7,10 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
+#include <math.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
 #include "bench-common.h"
 
 /**
@@ -50,4 +54,47 @@ vk_bench_check_element (const gchar * prog, const gchar * name,
   }
   gst_object_unref (f);
   return TRUE;
+}
+
+/**
+ * vk_bench_cpu_seconds:
+ *
+ * Returns: user + system CPU time of the process so far, in seconds
+ */
+gdouble
+vk_bench_cpu_seconds (void)
+{
+  struct rusage ru;
+
+  if (getrusage (RUSAGE_SELF, &ru) != 0)
+    return 0.0;
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
+      + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static gint
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * vk_bench_median:
+ *
+ * Returns: the median of @n values (left untouched), NAN when @n is 0
+ */
+gdouble
+vk_bench_median (const gdouble * values, guint n)
+{
+  gdouble *s, m;
+
+  if (n == 0)
+    return NAN;
+  s = g_memdup2 (values, n * sizeof (gdouble));
+  qsort (s, n, sizeof (gdouble), compare_doubles);
+  m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+  g_free (s);
+  return m;
 }

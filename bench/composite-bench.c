@@ -207,44 +207,11 @@ static GOptionEntry opt_entries[] = {
 /* ------------------------------------------------------------------------ */
 /* Helpers */
 
-static gdouble
-cpu_seconds (void)
-{
-  struct rusage ru;
-
-  if (getrusage (RUSAGE_SELF, &ru) != 0)
-    return 0.0;
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6
-      + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static gint
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* median of @arr, NAN when empty */
 static gdouble
 median (GArray * arr)
 {
-  GArray *s;
-  gdouble m;
-
-  if (arr == NULL || arr->len == 0)
-    return NAN;
-  s = g_array_sized_new (FALSE, FALSE, sizeof (gdouble), arr->len);
-  g_array_append_vals (s, arr->data, arr->len);
-  g_array_sort (s, compare_doubles);
-  if (s->len % 2)
-    m = g_array_index (s, gdouble, s->len / 2);
-  else
-    m = (g_array_index (s, gdouble, s->len / 2 - 1)
-        + g_array_index (s, gdouble, s->len / 2)) / 2.0;
-  g_array_unref (s);
-  return m;
+  return arr ? vk_bench_median ((const gdouble *) arr->data, arr->len) : NAN;
 }
 
 static gdouble
@@ -577,7 +544,7 @@ run_case (BenchCase * c, gint n_frames, gboolean record)
 
   bus = gst_element_get_bus (pipeline);
 
-  cpu0 = cpu_seconds ();
+  cpu0 = vk_bench_cpu_seconds ();
   t0 = g_get_monotonic_time ();
   for (i = 0; i < G_N_ELEMENTS (pushers); i++)
     pushers[i].thread = g_thread_new (i ? "push-fg" : "push-bg", push_thread,
@@ -589,7 +556,7 @@ run_case (BenchCase * c, gint n_frames, gboolean record)
   msg = gst_bus_timed_pop_filtered (bus, RUN_TIMEOUT,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   t1 = g_get_monotonic_time ();
-  cpu1 = cpu_seconds ();
+  cpu1 = vk_bench_cpu_seconds ();
 
   if (msg == NULL) {
     g_printerr ("%s: no EOS after %" GST_TIME_FORMAT "\n", c->id,

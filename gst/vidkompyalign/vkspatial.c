@@ -644,55 +644,37 @@ tmpl_make (Ctx * c, gint level, gdouble s, gint max_pixels, Tmpl * t)
 /* ---------------------------------------------------------------------- */
 /* Correlation kernels */
 
-/* Σ t·b over the template rows; b advances bstep floats per template row */
-static gdouble
-corr_dot (const gfloat * t, gint tw, gint nrows, const gfloat * b, gsize bstep)
-{
-  gdouble dot = 0;
-  gint r, i;
-
-  for (r = 0; r < nrows; r++) {
-    gfloat a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-
-    for (i = 0; i + 4 <= tw; i += 4) {
-      a0 += t[i] * b[i];
-      a1 += t[i + 1] * b[i + 1];
-      a2 += t[i + 2] * b[i + 2];
-      a3 += t[i + 3] * b[i + 3];
-    }
-    for (; i < tw; i++)
-      a0 += t[i] * b[i];
-    dot += (gdouble) ((a0 + a1) + (a2 + a3));
-    t += tw;
-    b += bstep;
-  }
-  return dot;
+/* Σ t·b over the template rows; b advances bstep samples per template row.
+ * One body for float and 8-bit images: the type of b is the only
+ * difference, and a conversion per sample would cost more than the dot. */
+#define DEFINE_CORR_DOT(name, btype)                                    \
+static gdouble                                                          \
+name (const gfloat * t, gint tw, gint nrows, const btype * b,           \
+    gsize bstep)                                                        \
+{                                                                       \
+  gdouble dot = 0;                                                      \
+  gint r, i;                                                            \
+                                                                        \
+  for (r = 0; r < nrows; r++) {                                         \
+    gfloat a0 = 0, a1 = 0, a2 = 0, a3 = 0;                              \
+                                                                        \
+    for (i = 0; i + 4 <= tw; i += 4) {                                  \
+      a0 += t[i] * b[i];                                                \
+      a1 += t[i + 1] * b[i + 1];                                        \
+      a2 += t[i + 2] * b[i + 2];                                        \
+      a3 += t[i + 3] * b[i + 3];                                        \
+    }                                                                   \
+    for (; i < tw; i++)                                                 \
+      a0 += t[i] * b[i];                                                \
+    dot += (gdouble) ((a0 + a1) + (a2 + a3));                           \
+    t += tw;                                                            \
+    b += bstep;                                                         \
+  }                                                                     \
+  return dot;                                                           \
 }
 
-static gdouble
-corr_dot_u8 (const gfloat * t, gint tw, gint nrows, const guint8 * b,
-    gsize bstep)
-{
-  gdouble dot = 0;
-  gint r, i;
-
-  for (r = 0; r < nrows; r++) {
-    gfloat a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-
-    for (i = 0; i + 4 <= tw; i += 4) {
-      a0 += t[i] * b[i];
-      a1 += t[i + 1] * b[i + 1];
-      a2 += t[i + 2] * b[i + 2];
-      a3 += t[i + 3] * b[i + 3];
-    }
-    for (; i < tw; i++)
-      a0 += t[i] * b[i];
-    dot += (gdouble) ((a0 + a1) + (a2 + a3));
-    t += tw;
-    b += bstep;
-  }
-  return dot;
-}
+DEFINE_CORR_DOT (corr_dot, gfloat)
+DEFINE_CORR_DOT (corr_dot_u8, guint8)
 
 /* Σ t·b, Σ b, Σ b² */
 static void
