@@ -98,6 +98,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 /* the position is refined on full-resolution pairs of the first fg frame
  * and the bg frames this far from its match */
 #define REFINE_RADIUS 4
+/* a refined position correlating within this of 1 is not searched further */
+#define REFINE_DONE 1e-3
 
 /* below this confidence the fg is probably not in the bg */
 #define MIN_CONFIDENCE 0.5
@@ -678,11 +680,24 @@ luma_of (GstVideoFrame * f)
 static gfloat *fg_descriptor (GstVidkompyAlign * self, GstBuffer * buf);
 static gfloat *bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf);
 
+/* orders candidates by their distance to the matched bg frame */
+static gint
+cand_distance_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  guint m = GPOINTER_TO_UINT (user_data);
+  const Cand *ca = a, *cb = b;
+  guint da = ca->index > m ? ca->index - m : m - ca->index;
+  guint db = cb->index > m ? cb->index - m : m - cb->index;
+
+  return da < db ? -1 : da > db ? 1 : (ca->index < cb->index ? -1 : 1);
+}
+
 /* The alignment's position is exact to a low-resolution pixel: refine it
  * on full resolution, pairing the first fg frame with each bg frame up to
- * REFINE_RADIUS frames from its match, and keep the best (the pair that
- * shows the same moment correlates best). Without a pair, the alignment's
- * position is kept. Called with the lock. */
+ * REFINE_RADIUS frames from its match, nearest first, and keep the best
+ * (the pair that shows the same moment correlates best). A pair that
+ * correlates within REFINE_DONE of perfectly ends the search. Without a
+ * pair, the alignment's position is kept. Called with the lock. */
 static void
 refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 {
@@ -692,7 +707,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   gdouble best = -G_MAXDOUBLE;
   gboolean fixed;
   guint m = r->map[MIN (self->next_fg, r->n_fg - 1)];
-  GList *l;
+  GList *l, *near;
 
   GST_OBJECT_LOCK (self);
   fixed = (self->x != DETECT && self->y != DETECT && self->scale > 0)
@@ -708,7 +723,10 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
       || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
     goto done;
 
-  for (l = self->cands.head; l; l = l->next) {
+  /* nearest first */
+  near = g_list_sort_with_data (g_list_copy (self->cands.head),
+      cand_distance_cmp, GUINT_TO_POINTER (m));
+  for (l = near; l && best < 1.0 - REFINE_DONE; l = l->next) {
     Cand *c = l->data;
     VkLuma fl, bl;
     VkSpatialParams p;
@@ -748,6 +766,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
     }
     gst_video_frame_unmap (&bf);
   }
+  g_list_free (near);
   gst_video_frame_unmap (&ff);
 
   /* descriptors made at the coarse placement are stale */

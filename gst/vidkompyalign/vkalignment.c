@@ -246,45 +246,63 @@ typedef struct
   guint best_b;                 /* and its bg frame */
 } SampleSearch;
 
-static gdouble
-try_bg_frame (SampleSearch * ss, guint b)
+static void
+try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
 {
   VkLuma bl = low_frame (ss->bg, b);
   VkPlacementEstimate est;
 
-  if (vk_spatial_search (&bl, &ss->fl, 1, ss->p, &est, NULL)
+  if (vk_spatial_search (&bl, &ss->fl, 1, p, &est, NULL)
       && est.score > ss->best) {
     ss->best = est.score;
     ss->best_b = b;
   }
-  return ss->best;
 }
 
-/* the bg frame in which fg frame ss->f is found best */
-static gpointer
-search_sample (gpointer data)
+/* The bg frame in which the sample is found best with parameters @p:
+ * SPATIAL_BG_CANDIDATES frames spread over the bg, then, as the sample's
+ * own moment lies between the candidates around the best (a frame or two
+ * off, a moving camera passes for a shift and a zoom), narrowing down. */
+static void
+search_sample_with (SampleSearch * ss, const VkSpatialParams * p)
 {
-  SampleSearch *ss = data;
   guint n = ss->bg->n_frames, step = MAX (1, n / SPATIAL_BG_CANDIDATES);
   guint b, d;
 
   ss->best = -2.0;
   for (b = step / 2; b < n; b += step)
-    try_bg_frame (ss, b);
+    try_bg_frame (ss, p, b);
   if (ss->best <= -2.0)
-    return NULL;
-
-  /* the sample's own moment lies between the candidates around the best (a
-   * frame or two off, a moving camera passes for a shift and a zoom):
-   * narrow it down */
+    return;
   for (d = step / 2; d >= 1; d /= 2) {
     guint c = ss->best_b;
 
     if (c >= d)
-      try_bg_frame (ss, c - d);
+      try_bg_frame (ss, p, c - d);
     if (c + d < n)
-      try_bg_frame (ss, c + d);
+      try_bg_frame (ss, p, c + d);
   }
+}
+
+/* The bg frame in which fg frame ss->f is found best. A search at scale 1
+ * alone costs a fraction of one over the whole scale range: when scale 1 is
+ * preferred and a bg frame matches at scale 1 within unscaled_epsilon of a
+ * perfect score (which the whole range would keep, see vk_spatial_search),
+ * the whole range is not searched. */
+static gpointer
+search_sample (gpointer data)
+{
+  SampleSearch *ss = data;
+  VkSpatialParams unit = *ss->p;
+
+  if (unit.prefer_unscaled && unit.min_scale <= 1.0
+      && (unit.max_scale <= 0 || unit.max_scale >= 1.0)) {
+    unit.min_scale = unit.max_scale = 1.0;
+    search_sample_with (ss, &unit);
+    if (ss->best >= 1.0 - unit.unscaled_epsilon)
+      return NULL;
+  }
+  search_sample_with (ss, ss->p);
   return NULL;
 }
 
