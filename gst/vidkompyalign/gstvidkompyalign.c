@@ -182,6 +182,8 @@ struct _GstVidkompyAlign
   GCond cond;
   Phase phase;
   gboolean replay_seek;         /* flushes of our own seek are swallowed */
+  gboolean seeking;             /* a src seek is on its way upstream */
+  guint32 seek_seqnum;          /* of the last src seek handled */
   VkAlignResult result;
   guint next_fg;                /* next fg frame the bg output is for */
   guint last_decision;          /* bg frame of the last bg output */
@@ -930,8 +932,9 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_free (self->fg_desc[i]);
   self->fg_desc[i] = desc;
   g_cond_broadcast (&self->cond);
-  while (self->decision[i] == G_MAXUINT && !self->fg.flushing
-      && !self->bg_finished && self->phase == PHASE_RENDER)
+  while ((self->decision[i] == G_MAXUINT || self->seeking)
+      && !self->fg.flushing && !self->bg_finished
+      && self->phase == PHASE_RENDER)
     g_cond_wait (&self->cond, &self->lock);
   if (self->fg.flushing || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
@@ -1029,6 +1032,9 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     guint i, m, lo, hi;
 
     g_mutex_lock (&self->lock);
+    /* decisions wait for a seek's reset of the render state */
+    while (self->seeking && !self->bg.flushing)
+      g_cond_wait (&self->cond, &self->lock);
     if (self->next_fg >= r->n_fg || self->bg.flushing
         || self->phase != PHASE_RENDER) {
       g_mutex_unlock (&self->lock);
@@ -1242,6 +1248,20 @@ analysis_done (GstVidkompyAlign * self)
   gst_element_call_async (GST_ELEMENT (self), align_and_replay, NULL, NULL);
 }
 
+/* VkStarvedFunc: @pad has had no frame and no EOS while analysing */
+static gboolean
+starved (GstElement * element, GstPad * pad)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  Stream *s = stream_of_pad (self, pad);
+  gboolean ret;
+
+  g_mutex_lock (&self->lock);
+  ret = self->phase == PHASE_ANALYSIS && s->pts->len == 0 && !s->eos;
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
 static gboolean
 gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
@@ -1311,8 +1331,22 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       s->eos = TRUE;
       g_cond_broadcast (&self->cond);
       if (self->phase == PHASE_ANALYSIS) {
+        Stream *other = s == &self->bg ? &self->fg : &self->bg;
+
+        if (s->pts->len == 0) {
+          g_mutex_unlock (&self->lock);
+          GST_ELEMENT_ERROR (self, STREAM, FAILED,
+              ("The %s input (%s) ended with no frame: there is nothing to "
+                  "align.", s == &self->bg ? "background" : "foreground",
+                  GST_PAD_NAME (pad)), (NULL));
+          gst_event_unref (event);
+          return FALSE;
+        }
         if (self->bg.eos && self->fg.eos)
           analysis_done (self);
+        else if (other->pts->len == 0)
+          vk_link_check_arm_starved (&self->link_check, GST_ELEMENT (self),
+              other->sinkpad, GST_PAD_NAME (pad), starved);
         g_mutex_unlock (&self->lock);
         post_progress (self);
         gst_event_unref (event);
@@ -1376,6 +1410,14 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
       gst_event_parse_seek (event, &rate, &format, &flags, &start_type,
           &start, &stop_type, &stop);
       g_mutex_lock (&self->lock);
+      /* a pipeline seek reaches both src pads: handle it once */
+      if (self->phase == PHASE_RENDER
+          && gst_event_get_seqnum (event) == self->seek_seqnum) {
+        g_mutex_unlock (&self->lock);
+        GST_DEBUG_OBJECT (pad, "seek already handled on the other pad");
+        gst_event_unref (event);
+        return TRUE;
+      }
       if (self->phase != PHASE_RENDER || format != GST_FORMAT_TIME
           || rate <= 0 || start_type != GST_SEEK_TYPE_SET || start < 0) {
         g_mutex_unlock (&self->lock);
@@ -1388,7 +1430,11 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
       bg_pos = g_array_index (self->bg.pts, GstClockTime,
           self->result.map[i] > self->radius ?
           self->result.map[i] - self->radius : 0);
-      render_reset (self, i);
+      self->seek_seqnum = gst_event_get_seqnum (event);
+      /* no decision until both inputs flushed and restarted: one made now
+       * would be from before the seek (without a flush, the streaming
+       * threads must go on for the seek to happen) */
+      self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
       g_mutex_unlock (&self->lock);
 
       GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frame %u), "
@@ -1400,6 +1446,12 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
       gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
       ok = gst_pad_push_event (self->fg.sinkpad, event);
       ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
+
+      g_mutex_lock (&self->lock);
+      render_reset (self, i);
+      self->seeking = FALSE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
       return ok;
     }
     case GST_EVENT_QOS:

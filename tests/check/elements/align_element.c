@@ -25,6 +25,7 @@
 #include <gst/vidkompy/vidkompy.h>
 
 #include "vk-truth.h"
+#include "vk-aligncheck.h"
 
 typedef struct
 {
@@ -57,89 +58,7 @@ static gchar *tmpdir;
 static void
 make_pair (const AlignCase * c)
 {
-  gchar *cmd, *out = NULL, *err = NULL;
-  gint status;
-
-  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
-      g_getenv ("VK_MKPAIR"), tmpdir, c->name, c->args);
-  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
-  g_free (cmd);
-  g_free (out);
-  g_free (err);
-}
-
-typedef struct
-{
-  GstClockTime pts, duration;
-  guint64 fg_index, bg_index;
-  gint x, y;
-  gdouble scale;
-} OutFrame;
-
-static GArray *
-pull_all (GstElement * sink)
-{
-  GArray *frames = g_array_new (FALSE, TRUE, sizeof (OutFrame));
-  GstSample *s;
-
-  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              30 * GST_SECOND))) {
-    GstBuffer *b = gst_sample_get_buffer (s);
-    GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
-    OutFrame f;
-
-    fail_unless (m != NULL, "output buffer without alignment meta");
-    f.pts = GST_BUFFER_PTS (b);
-    f.duration = GST_BUFFER_DURATION (b);
-    f.fg_index = m->fg_index;
-    f.bg_index = m->bg_index;
-    f.x = m->x;
-    f.y = m->y;
-    f.scale = m->scale;
-    g_array_append_val (frames, f);
-    gst_sample_unref (s);
-  }
-  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)), "no EOS");
-  return frames;
-}
-
-/* A checksum of the luma of every frame of @path, to tell bg frames that
- * show identical content (sources at a lower frame rate repeat frames). */
-static GPtrArray *
-frame_checksums (const gchar * path)
-{
-  GPtrArray *sums = g_ptr_array_new_with_free_func (g_free);
-  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "videoconvert ! video/x-raw,format=GRAY8 ! appsink name=s sync=false",
-      path);
-  GstElement *p = gst_parse_launch (desc, NULL);
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "s");
-  GstSample *sample;
-
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              30 * GST_SECOND))) {
-    GstMapInfo map;
-
-    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
-    g_ptr_array_add (sums, g_compute_checksum_for_data (G_CHECKSUM_MD5,
-            map.data, map.size));
-    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
-    gst_sample_unref (sample);
-  }
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (sink);
-  gst_object_unref (p);
-  g_free (desc);
-  return sums;
-}
-
-/* pulls both sinks concurrently: each output has its own streaming thread */
-static gpointer
-pull_thread (gpointer sink)
-{
-  return pull_all (sink);
+  vk_check_make_pair (tmpdir, c->name, c->args);
 }
 
 GST_START_TEST (test_align_generated)
@@ -154,7 +73,7 @@ GST_START_TEST (test_align_generated)
   guint i, exact = 0, n;
   gint max_err = 0, backwards = 0, tx, ty, tw;
   gdouble tscale;
-  OutFrame *f0;
+  VkOutFrame *f0;
   GPtrArray *sums;
   gchar *bg_path;
 
@@ -176,12 +95,12 @@ GST_START_TEST (test_align_generated)
   fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
 
-  t = g_thread_new ("pull-bg", pull_thread, bgsink);
-  fg = pull_all (fgsink);
+  t = vk_check_pull_in_thread (bgsink);
+  fg = vk_check_pull_all (fgsink);
   bg = g_thread_join (t);
 
   bg_path = g_strdup_printf ("%s/%s-bg.mp4", tmpdir, c->name);
-  sums = frame_checksums (bg_path);
+  sums = vk_check_frame_checksums (bg_path);
   g_free (bg_path);
 
   n = truth->rows->len;
@@ -194,8 +113,8 @@ GST_START_TEST (test_align_generated)
 
   for (i = 0; i < n; i++) {
     VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
-    OutFrame *f = &g_array_index (fg, OutFrame, i);
-    OutFrame *b = &g_array_index (bg, OutFrame, i);
+    VkOutFrame *f = &g_array_index (fg, VkOutFrame, i);
+    VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
     gint e = (gint) b->bg_index - (gint) row->bg_index;
 
     /* fg: every frame, its own timestamps; bg: the same timestamps */
@@ -205,12 +124,10 @@ GST_START_TEST (test_align_generated)
     fail_unless_equals_uint64 (b->pts, f->pts);
     fail_unless_equals_uint64 (b->duration, f->duration);
     fail_unless_equals_uint64 (b->bg_index, f->bg_index);
-    if (i > 0 && b->bg_index < g_array_index (bg, OutFrame, i - 1).bg_index)
+    if (i > 0 && b->bg_index < g_array_index (bg, VkOutFrame, i - 1).bg_index)
       backwards++;
     /* a bg frame identical to the truth's counts as exact */
-    if (e != 0 && b->bg_index < sums->len && row->bg_index < sums->len
-        && g_str_equal (g_ptr_array_index (sums, b->bg_index),
-            g_ptr_array_index (sums, row->bg_index)))
+    if (vk_check_same_content (sums, b->bg_index, row->bg_index))
       e = 0;
     if (e == 0)
       exact++;
@@ -219,7 +136,7 @@ GST_START_TEST (test_align_generated)
 
   tscale = (gdouble) tw / g_ascii_strtoll (vk_truth_get_param (truth,
           "fg_width"), NULL, 10);
-  f0 = &g_array_index (fg, OutFrame, 0);
+  f0 = &g_array_index (fg, VkOutFrame, 0);
   GST_INFO ("%s: %u/%u exact, max error %d, position %d,%d scale %.4f "
       "(truth %d,%d scale %.4f)", c->name, exact, n, max_err, f0->x, f0->y,
       f0->scale, tx, ty, tscale);

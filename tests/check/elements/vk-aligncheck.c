@@ -1,0 +1,120 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/app/gstappsink.h>
+#include <gst/vidkompy/vidkompy.h>
+
+#include "vk-aligncheck.h"
+
+/* Runs vk-mkpair (the VK_MKPAIR environment variable) with @args, writing
+ * lossless @dir/@name-{bg,fg}.mp4 and @name-truth.csv. */
+void
+vk_check_make_pair (const gchar * dir, const gchar * name, const gchar * args)
+{
+  gchar *cmd, *out = NULL, *err = NULL;
+  gint status;
+
+  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
+      g_getenv ("VK_MKPAIR"), dir, name, args);
+  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
+  g_free (cmd);
+  g_free (out);
+  g_free (err);
+}
+
+/* Every buffer of @appsink until EOS (30 s at most between two), as
+ * VkOutFrame; fails on a buffer without the alignment meta or without
+ * EOS. */
+GArray *
+vk_check_pull_all (GstElement * appsink)
+{
+  GArray *frames = g_array_new (FALSE, TRUE, sizeof (VkOutFrame));
+  GstSample *s;
+
+  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
+              30 * GST_SECOND))) {
+    GstBuffer *b = gst_sample_get_buffer (s);
+    GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
+    VkOutFrame f;
+
+    fail_unless (m != NULL, "output buffer without alignment meta");
+    f.pts = GST_BUFFER_PTS (b);
+    f.duration = GST_BUFFER_DURATION (b);
+    f.fg_index = m->fg_index;
+    f.bg_index = m->bg_index;
+    f.x = m->x;
+    f.y = m->y;
+    f.scale = m->scale;
+    g_array_append_val (frames, f);
+    gst_sample_unref (s);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (appsink)), "no EOS");
+  return frames;
+}
+
+static gpointer
+pull_thread (gpointer appsink)
+{
+  return vk_check_pull_all (appsink);
+}
+
+/* vk_check_pull_all() in a thread of its own (each output of
+ * vidkompyalign has its own streaming thread); g_thread_join() returns the
+ * array. */
+GThread *
+vk_check_pull_in_thread (GstElement * appsink)
+{
+  return g_thread_new ("vk-pull", pull_thread, appsink);
+}
+
+/* A checksum of the luma of every frame of @path, to tell bg frames that
+ * show identical content (sources at a lower frame rate repeat frames). */
+GPtrArray *
+vk_check_frame_checksums (const gchar * path)
+{
+  GPtrArray *sums = g_ptr_array_new_with_free_func (g_free);
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "videoconvert ! video/x-raw,format=GRAY8 ! appsink name=s sync=false",
+      path);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "s");
+  GstSample *sample;
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              30 * GST_SECOND))) {
+    GstMapInfo map;
+
+    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+    g_ptr_array_add (sums, g_compute_checksum_for_data (G_CHECKSUM_MD5,
+            map.data, map.size));
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    gst_sample_unref (sample);
+  }
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (desc);
+  return sums;
+}
+
+/* TRUE when bg frames @a and @b (indices into @sums) show the same picture */
+gboolean
+vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b)
+{
+  return a == b || (a < sums->len && b < sums->len
+      && g_str_equal (g_ptr_array_index (sums, a),
+          g_ptr_array_index (sums, b)));
+}

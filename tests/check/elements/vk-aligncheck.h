@@ -1,0 +1,38 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* Helpers of the vidkompyalign element tests: generated pairs and the
+ * outputs read back with their alignment meta. */
+
+#ifndef __VK_ALIGN_CHECK_H__
+#define __VK_ALIGN_CHECK_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* one output buffer of vidkompyalign */
+typedef struct
+{
+  GstClockTime pts, duration;
+  guint64 fg_index, bg_index;
+  gint x, y;
+  gdouble scale;
+} VkOutFrame;
+
+void vk_check_make_pair (const gchar * dir, const gchar * name,
+    const gchar * args);
+GArray *vk_check_pull_all (GstElement * appsink);
+GThread *vk_check_pull_in_thread (GstElement * appsink);
+GPtrArray *vk_check_frame_checksums (const gchar * path);
+gboolean vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b);
+
+G_END_DECLS
+
+#endif /* __VK_ALIGN_CHECK_H__ */
