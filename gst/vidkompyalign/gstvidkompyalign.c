@@ -51,6 +51,8 @@
  * bg pixels per fg pixel), `bg-offset` (gint64, ns: bg stream time shown at
  * the fg's first frame), `rate` (double, bg time per fg time: 1.0 = same
  * speed), `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
+ * `region-x`, `region-y`, `region-width`, `region-height` (int, fg pixels:
+ * the compared part of the fg, see #GstVidkompyAlign:match-region),
  * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
  * `alignment-time`, `refine-time` (double, seconds).
  *
@@ -658,6 +660,10 @@ post_alignment (GstVidkompyAlign * self, gdouble refine_time)
               "rate", G_TYPE_DOUBLE, r->rate * fg_fps / bg_fps,
               "confidence", G_TYPE_DOUBLE, r->confidence,
               "spatial-confidence", G_TYPE_DOUBLE, self->spatial_confidence,
+              "region-x", G_TYPE_INT, r->valid_x,
+              "region-y", G_TYPE_INT, r->valid_y,
+              "region-width", G_TYPE_INT, r->valid_w,
+              "region-height", G_TYPE_INT, r->valid_h,
               "frames-matched", G_TYPE_UINT, r->n_fg,
               "bg-frames", G_TYPE_UINT, self->bg.pts->len,
               "analysis-time", G_TYPE_DOUBLE,

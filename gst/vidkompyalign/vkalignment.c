@@ -38,6 +38,9 @@
 
 /* fg frames searched for the spatial match, bg frames each is tried in */
 #define SPATIAL_FG_SAMPLES 3
+/* match-region=auto: the bg under the fg's bars counts as bars too when its
+ * mean luma is at most this above theirs */
+#define AUTO_BAR_LUMA 12.0
 #define SPATIAL_BG_CANDIDATES 32
 /* fg frames matched against every bg frame for the coarse line */
 #define LINE_SAMPLES 400
@@ -232,6 +235,76 @@ find_valid_region (const VkStreamSummary * fg, const VkAlignOptions * opts,
   r->valid_y = (gint) ceil (c.y * g);
   r->valid_w = (gint) floor ((c.x + c.w) * f) - r->valid_x;
   r->valid_h = (gint) floor ((c.y + c.h) * g) - r->valid_y;
+}
+
+/* Mean luma of @s's low-resolution frames spread over the stream, at the
+ * full-resolution pixels of @s outside rectangle @keep but inside
+ * rectangle @frame (@frame in @s's full-resolution pixels). -1 when no
+ * pixel is there. */
+static gdouble
+mean_outside (const VkStreamSummary * s, const GstVideoRectangle * frame,
+    const GstVideoRectangle * keep)
+{
+  gdouble kx, ky, sum = 0;
+  guint64 n = 0;
+  guint k, n_frames = MIN (8, s->n_frames);
+  gint x, y;
+
+  low_factors (s, &kx, &ky);
+  for (k = 0; k < n_frames; k++) {
+    VkLuma l = low_frame (s, (2 * k + 1) * s->n_frames / (2 * n_frames));
+
+    for (y = 0; y < l.height; y++) {
+      /* the full-resolution centre of the low-resolution pixel */
+      gdouble fy = (y + 0.5) / ky;
+
+      if (fy < frame->y || fy >= frame->y + frame->h)
+        continue;
+      for (x = 0; x < l.width; x++) {
+        gdouble fx = (x + 0.5) / kx;
+
+        if (fx < frame->x || fx >= frame->x + frame->w)
+          continue;
+        if (fx >= keep->x && fx < keep->x + keep->w && fy >= keep->y
+            && fy < keep->y + keep->h)
+          continue;
+        sum += l.data[(gsize) y * l.stride + x];
+        n++;
+      }
+    }
+  }
+  return n ? sum / n : -1.0;
+}
+
+/* match-region=auto: the fg's black bars are left out of the comparison
+ * only when the bg under them is not as dark (bars the fg added); bars the
+ * bg shows too are content and are compared. Needs the position. */
+static void
+auto_region (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    VkAlignResult * r)
+{
+  GstVideoRectangle ff = { 0, 0, fg->width, fg->height };
+  GstVideoRectangle fk = { r->valid_x, r->valid_y, r->valid_w, r->valid_h };
+  GstVideoRectangle bf, bk;
+  gdouble fg_bars, bg_bars;
+
+  if (r->valid_w == fg->width && r->valid_h == fg->height)
+    return;                     /* no bars */
+  bf.x = (gint) floor (r->x + 0.5);
+  bf.y = (gint) floor (r->y + 0.5);
+  bf.w = (gint) floor (fg->width * r->scale + 0.5);
+  bf.h = (gint) floor (fg->height * r->scale + 0.5);
+  bk.x = (gint) floor (r->x + r->valid_x * r->scale + 0.5);
+  bk.y = (gint) floor (r->y + r->valid_y * r->scale + 0.5);
+  bk.w = (gint) floor (r->valid_w * r->scale + 0.5);
+  bk.h = (gint) floor (r->valid_h * r->scale + 0.5);
+  fg_bars = mean_outside (fg, &ff, &fk);
+  bg_bars = mean_outside (bg, &bf, &bk);
+  if (bg_bars >= 0 && fg_bars >= 0 && bg_bars <= fg_bars + AUTO_BAR_LUMA) {
+    r->valid_x = r->valid_y = 0;
+    r->valid_w = fg->width;
+    r->valid_h = fg->height;
+  }
 }
 
 /* one fg sample of the coarse spatial search, run in a thread of its own */
@@ -632,6 +705,8 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   } else if (!coarse_spatial (bg, fg, opts, result, error)) {
     return FALSE;
   }
+  if (opts->match_region == VK_MATCH_REGION_AUTO)
+    auto_region (bg, fg, result);
 
   bgfp = g_new (VkFingerprint, bg->n_frames);
   fgfp = g_new (VkFingerprint, fg->n_frames);

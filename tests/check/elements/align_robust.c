@@ -69,7 +69,8 @@ sink_of (GstElement * pipeline, const gchar * name)
   return e;
 }
 
-/* runs @pipeline to the end, returns the fg and bg outputs */
+/* runs @pipeline to the end (left in PLAYING, with its messages), returns
+ * the fg and bg outputs */
 static void
 run_to_end (GstElement * pipeline, GArray ** fg, GArray ** bg)
 {
@@ -80,7 +81,6 @@ run_to_end (GstElement * pipeline, GArray ** fg, GArray ** bg)
   t = vk_check_pull_in_thread (sink_of (pipeline, "bg"));
   *fg = vk_check_pull_all (sink_of (pipeline, "fg"));
   *bg = g_thread_join (t);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
 }
 
 /* the error message posted within @timeout, or fails */
@@ -215,6 +215,7 @@ GST_START_TEST (test_bg_ends_first)
     GArray *fg, *bg;
 
     run_to_end (pipeline, &fg, &bg);
+    gst_element_set_state (pipeline, GST_STATE_NULL);
     fail_unless_equals_int (fg->len, drop ? covered : truth->rows->len);
     fail_unless_equals_int (bg->len, fg->len);
     for (i = 0; i < fg->len; i++) {
@@ -253,6 +254,7 @@ GST_START_TEST (test_fg_ends_first)
   fail_unless_equals_int (truth->rows->len, 30);
   pipeline = align_pipeline ("fgshort", "fgshort", "");
   run_to_end (pipeline, &fg, &bg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
   check_map (fg, bg, truth, sums, 0);
   gst_object_unref (pipeline);
   g_array_unref (fg);
@@ -332,7 +334,9 @@ GST_START_TEST (test_zero_frames)
     push_frames (pipeline, "fg", g_str_equal (empty, "fg") ? 0 : 10, TRUE,
         TRUE);
     msg = wait_error (pipeline, 20 * GST_SECOND);
-    fail_unless (strstr (msg, g_str_equal (empty, "bg") ? "background" : "foreground") && strstr (msg, "ended with no frame"), "%s", msg);
+    fail_unless (strstr (msg, g_str_equal (empty,
+                "bg") ? "background" : "foreground")
+        && strstr (msg, "ended with no frame"), "%s", msg);
     g_free (msg);
     gst_element_set_state (pipeline, GST_STATE_NULL);
     gst_object_unref (pipeline);
@@ -375,6 +379,66 @@ GST_START_TEST (test_no_timestamps)
 
 GST_END_TEST;
 
+/* the compared part of the fg (region-* of the vidkompy-alignment message)
+ * of @name's pair with @props */
+static void
+compared_region (const gchar * name, const gchar * props, gint * x, gint * y,
+    gint * w, gint * h)
+{
+  GstElement *pipeline = align_pipeline (name, name, props);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  const GstStructure *st = NULL;
+  GstMessage *msg;
+  GArray *fg, *bg;
+
+  run_to_end (pipeline, &fg, &bg);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    if (gst_message_has_name (msg, "vidkompy-alignment")) {
+      st = gst_message_get_structure (msg);
+      fail_unless (gst_structure_get (st, "region-x", G_TYPE_INT, x,
+              "region-y", G_TYPE_INT, y, "region-width", G_TYPE_INT, w,
+              "region-height", G_TYPE_INT, h, NULL));
+    }
+    gst_message_unref (msg);
+  }
+  fail_unless (st != NULL, "no vidkompy-alignment message");
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_array_unref (fg);
+  g_array_unref (bg);
+}
+
+/* match-region: black bars the fg added (not in the bg) are left out with
+ * auto and mask; bars the bg shows too are compared with auto, left out
+ * with mask */
+GST_START_TEST (test_match_region)
+{
+  gint x, y, w, h;
+
+  vk_check_make_pair (tmpdir, "fgbars", "--source cockatoo --bg-size 320x180 "
+      "--bg-fps 25 --duration 3 --fg-rect 40,30,160,90 --fg-start 0.5 "
+      "--letterbox 12");
+  vk_check_make_pair (tmpdir, "bgbars", "--source \"videotestsrc "
+      "pattern=smpte horizontal-speed=3 ! video/x-raw,width=320,height=132 "
+      "! videobox top=-24 "
+      "bottom=-24 fill=black\" --bg-size 320x180 --bg-fps 25 --duration 3 "
+      "--fg-rect 40,0,160,180 --fg-start 0.5");
+
+  compared_region ("fgbars", "match-region=auto", &x, &y, &w, &h);
+  fail_unless (y >= 12 && y + h <= 78 && w >= 150, "%d,%d %dx%d", x, y, w, h);
+  compared_region ("fgbars", "match-region=mask", &x, &y, &w, &h);
+  fail_unless (y >= 12 && y + h <= 78 && w >= 150, "%d,%d %dx%d", x, y, w, h);
+
+  compared_region ("bgbars", "match-region=auto", &x, &y, &w, &h);
+  fail_unless (x == 0 && y == 0 && w == 160 && h == 180, "%d,%d %dx%d", x, y,
+      w, h);
+  compared_region ("bgbars", "match-region=mask", &x, &y, &w, &h);
+  fail_unless (y >= 24 && y + h <= 156, "%d,%d %dx%d", x, y, w, h);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -406,6 +470,7 @@ align_robust_suite (void)
   tcase_add_test (tc, test_zero_frames);
   tcase_add_test (tc, test_starved_input);
   tcase_add_test (tc, test_no_timestamps);
+  tcase_add_test (tc, test_match_region);
   suite_add_tcase (s, tc);
   return s;
 }
