@@ -10,7 +10,7 @@
 /* vidkompyalign off the straight path: a flushing seek during playback,
  * inputs that end at different times (unmatched-frames clamp and drop),
  * zero-frame inputs, an input that never sends anything, buffers without
- * timestamps. Every case either gives the right frame map or a clear
+ * timestamps, a frame size change, match-region. Every case either gives the right frame map or a clear
  * error, never a hang (each wait has a timeout). */
 
 #ifdef HAVE_CONFIG_H
@@ -379,6 +379,33 @@ GST_START_TEST (test_no_timestamps)
 
 GST_END_TEST;
 
+/* a frame size change mid-stream: an error saying so */
+GST_START_TEST (test_size_change)
+{
+  GstElement *pipeline = appsrc_pipeline ();
+  GstElement *fg = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
+  GstCaps *caps;
+  gchar *msg;
+
+  push_frames (pipeline, "bg", 10, TRUE, TRUE);
+  push_frames (pipeline, "fg", 3, TRUE, FALSE);
+  caps = gst_caps_from_string ("video/x-raw,format=GRAY8,width=80,height=60,"
+      "framerate=25/1");
+  gst_app_src_set_caps (GST_APP_SRC (fg), caps);
+  gst_caps_unref (caps);
+  gst_app_src_push_buffer (GST_APP_SRC (fg), gst_buffer_new_allocate (NULL,
+          80 * 60, NULL));
+  msg = wait_error (pipeline, 20 * GST_SECOND);
+  fail_unless (strstr (msg, "fg_sink") && strstr (msg, "frame size changed"),
+      "%s", msg);
+  g_free (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (fg);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* the compared part of the fg (region-* of the vidkompy-alignment message)
  * of @name's pair with @props */
 static void
@@ -470,6 +497,7 @@ align_robust_suite (void)
   tcase_add_test (tc, test_zero_frames);
   tcase_add_test (tc, test_starved_input);
   tcase_add_test (tc, test_no_timestamps);
+  tcase_add_test (tc, test_size_change);
   tcase_add_test (tc, test_match_region);
   suite_add_tcase (s, tc);
   return s;
