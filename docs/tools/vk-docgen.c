@@ -45,38 +45,20 @@
 static void
 json_write_string (GString * out, const gchar * s)
 {
+  /* escaped as Python's json module does with ensure_ascii=False */
+  static const gchar special[] = "\"\\\n\r\t\b\f", letter[] = "\"\\nrtbf";
+
   g_string_append_c (out, '"');
   for (; *s; s++) {
     guchar c = (guchar) * s;
+    const gchar *sp = c ? strchr (special, c) : NULL;
 
-    switch (c) {
-      case '"':
-        g_string_append (out, "\\\"");
-        break;
-      case '\\':
-        g_string_append (out, "\\\\");
-        break;
-      case '\n':
-        g_string_append (out, "\\n");
-        break;
-      case '\r':
-        g_string_append (out, "\\r");
-        break;
-      case '\t':
-        g_string_append (out, "\\t");
-        break;
-      case '\b':
-        g_string_append (out, "\\b");
-        break;
-      case '\f':
-        g_string_append (out, "\\f");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f)
-          g_string_append_printf (out, "\\u%04x", c);
-        else
-          g_string_append_c (out, (gchar) c);
-    }
+    if (sp)
+      g_string_append_printf (out, "\\%c", letter[sp - special]);
+    else if (c < 0x20)
+      g_string_append_printf (out, "\\u%04x", c);
+    else
+      g_string_append_c (out, (gchar) c);
   }
   g_string_append_c (out, '"');
 }

@@ -10,6 +10,7 @@ structure name the element sources post (gst_structure_new ("NAME", ...))
 is documented in docs/reference/messages/.
 """
 import difflib
+import json
 import os
 import re
 import shutil
@@ -48,6 +49,11 @@ def main():
                    env=env, check=True, timeout=120)
 
     problems = []
+    # the cache is valid JSON, formatted as upstream's generator writes it
+    text = read(os.path.join(out, "gst_plugins_cache.json"))
+    if json.dumps(json.loads(text), indent=4, sort_keys=True, ensure_ascii=False) != text:
+        problems.append("vk-docgen wrote JSON that differs from json.dump (indent=4, "
+                        "sort_keys=True, ensure_ascii=False) of the same data")
     pairs = [("docs/gst_plugins_cache.json",
               os.path.join(src, "docs/gst_plugins_cache.json"),
               os.path.join(out, "gst_plugins_cache.json"))]
