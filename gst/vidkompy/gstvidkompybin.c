@@ -1,0 +1,476 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-vidkompy
+ * @title: vidkompy
+ *
+ * One element for the whole job: finds a foreground video (fg) inside a
+ * background video (bg) that shows the same content, retimes the bg onto
+ * the fg frame by frame and composites the fg there. A #GstBin wrapping
+ * `videoconvert ! vidkompyalign ! vidkompycomposite` (one `videoconvert`
+ * per input, passthrough when the decoder already outputs a format with a
+ * luma plane), with ghost pads `bg_sink`, `fg_sink` and `src`.
+ *
+ * The output has the bg's size and one frame per fg frame, with the fg's
+ * timestamps. As with `vidkompyalign`, the inputs must be seekable (files):
+ * both are analysed to the end first, then replayed.
+ *
+ * Properties proxied from the children (same names, types, ranges,
+ * defaults and descriptions as there; `gst-inspect-1.0 vidkompy` lists
+ * them): from `vidkompyalign` `x`, `y`, `scale`, `unscaled`,
+ * `match-region`, `window`, `drift-tolerance`, `quality`,
+ * `unmatched-frames`, `strict` (and `mode`, `latency`,
+ * `alignment-location`, `use-alignment`, `cache-dir` when the installed
+ * `vidkompyalign` has them); from the `fg_sink` pad of `vidkompycomposite`
+ * `border`, `border-profile`, `border-edges`, `alpha`; from
+ * `vidkompycomposite` `max-threads`. The properties are installed when the
+ * first `vidkompy` element is created (the children's plugins cannot be
+ * loaded earlier).
+ *
+ * The bus messages of `vidkompyalign` (`vidkompy-progress`,
+ * `vidkompy-alignment`) reach the application unchanged.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 vidkompy name=v border=16 ! x264enc ! mp4mux ! filesink location=out.mp4 \
+ *   uridecodebin uri=file:///path/bg.mp4 ! v.bg_sink \
+ *   uridecodebin uri=file:///path/fg.mp4 ! v.fg_sink
+ * ]| Aligns fg.mp4 to bg.mp4 and composites it with a 16-pixel feathered
+ * border into out.mp4.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstvidkompybin.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_bin_debug);
+#define GST_CAT_DEFAULT gst_vidkompy_bin_debug
+
+typedef enum
+{
+  CHILD_ALIGN,
+  CHILD_COMPOSITE,
+  CHILD_FG_PAD,                 /* the fg_sink pad of vidkompycomposite */
+} ProxyTarget;
+
+typedef struct
+{
+  ProxyTarget target;
+  const gchar *name;
+} ProxiedProperty;
+
+/* The proxied properties: one line each. A property the installed child
+ * does not have is left out (logged). */
+static const ProxiedProperty proxied[] = {
+  {CHILD_ALIGN, "x"},
+  {CHILD_ALIGN, "y"},
+  {CHILD_ALIGN, "scale"},
+  {CHILD_ALIGN, "unscaled"},
+  {CHILD_ALIGN, "match-region"},
+  {CHILD_ALIGN, "window"},
+  {CHILD_ALIGN, "drift-tolerance"},
+  {CHILD_ALIGN, "quality"},
+  {CHILD_ALIGN, "unmatched-frames"},
+  {CHILD_ALIGN, "strict"},
+  {CHILD_ALIGN, "mode"},
+  {CHILD_ALIGN, "latency"},
+  {CHILD_ALIGN, "alignment-location"},
+  {CHILD_ALIGN, "use-alignment"},
+  {CHILD_ALIGN, "cache-dir"},
+  {CHILD_FG_PAD, "border"},
+  {CHILD_FG_PAD, "border-profile"},
+  {CHILD_FG_PAD, "border-edges"},
+  {CHILD_FG_PAD, "alpha"},
+  {CHILD_COMPOSITE, "max-threads"},
+};
+
+struct _GstVidkompyBin
+{
+  GstBin parent;
+
+  GstElement *align, *composite;
+  GstPad *fg_pad;               /* composite's fg_sink (owned ref) */
+  GstPad *bg_sink, *fg_sink, *src;      /* ghost pads */
+  const gchar *missing;         /* first child element that is not installed */
+};
+
+static GstStaticPadTemplate bg_sink_template = GST_STATIC_PAD_TEMPLATE
+    ("bg_sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("video/x-raw"));
+static GstStaticPadTemplate fg_sink_template = GST_STATIC_PAD_TEMPLATE
+    ("fg_sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("video/x-raw"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw"));
+
+/* Why a dynamic type: the proxied properties must be on the class before
+ * the first instance is created (gst-launch looks them up there), and they
+ * are copied from the children's classes, whose plugins GStreamer cannot
+ * load while it is loading this plugin (plugin loading is not reentrant).
+ * The class is first initialised while this plugin registers the element
+ * (then without the proxied properties); as a dynamic type it is finalised
+ * right after, and initialised again, with the properties, when an
+ * application first uses it, outside plugin loading. */
+#define VK_TYPE_BIN_MODULE (vk_bin_module_get_type ())
+G_DECLARE_FINAL_TYPE (VkBinModule, vk_bin_module, VK, BIN_MODULE, GTypeModule);
+
+struct _VkBinModule
+{
+  GTypeModule parent;
+};
+
+G_DEFINE_TYPE (VkBinModule, vk_bin_module, G_TYPE_TYPE_MODULE);
+
+#define gst_vidkompy_bin_parent_class parent_class
+G_DEFINE_DYNAMIC_TYPE (GstVidkompyBin, gst_vidkompy_bin, GST_TYPE_BIN);
+
+/* TRUE while the plugin registers the element (children not loadable) */
+static gboolean registering;
+
+static gboolean
+vk_bin_module_load (GTypeModule * module)
+{
+  gst_vidkompy_bin_register_type (module);
+  return TRUE;
+}
+
+static void
+vk_bin_module_unload (GTypeModule * module)
+{
+}
+
+static void
+vk_bin_module_class_init (VkBinModuleClass * klass)
+{
+  GTypeModuleClass *module_class = (GTypeModuleClass *) klass;
+
+  module_class->load = vk_bin_module_load;
+  module_class->unload = vk_bin_module_unload;
+}
+
+static void
+vk_bin_module_init (VkBinModule * module)
+{
+}
+
+static gboolean
+register_vidkompy (GstPlugin * plugin)
+{
+  static GTypeModule *module;   /* lives as long as the process */
+  gboolean ret;
+
+  if (module == NULL) {
+    module = g_object_new (VK_TYPE_BIN_MODULE, NULL);
+    g_type_module_set_name (module, "vidkompy");
+    gst_vidkompy_bin_register_type (module);
+  }
+  registering = TRUE;
+  ret = gst_element_register (plugin, "vidkompy", GST_RANK_NONE,
+      GST_TYPE_VIDKOMPY_BIN);
+  registering = FALSE;
+  return ret;
+}
+
+GST_ELEMENT_REGISTER_DEFINE_CUSTOM (vidkompy, register_vidkompy);
+
+static GObject *
+proxy_target (GstVidkompyBin * self, ProxyTarget target)
+{
+  switch (target) {
+    case CHILD_ALIGN:
+      return (GObject *) self->align;
+    case CHILD_COMPOSITE:
+      return (GObject *) self->composite;
+    case CHILD_FG_PAD:
+      return (GObject *) self->fg_pad;
+  }
+  return NULL;
+}
+
+/* A copy of a child's property description for the bin: same name, nick,
+ * blurb, type, range and default; not controllable (the bin has no
+ * controller). NULL for types the bin does not proxy. */
+static GParamSpec *
+copy_pspec (GParamSpec * p)
+{
+  const gchar *name = g_param_spec_get_name (p);
+  const gchar *nick = g_param_spec_get_nick (p);
+  const gchar *blurb = g_param_spec_get_blurb (p);
+  GParamFlags flags = p->flags & (G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY
+      | GST_PARAM_MUTABLE_PAUSED | GST_PARAM_MUTABLE_PLAYING |
+      GST_PARAM_DOC_SHOW_DEFAULT);
+  GType t = G_PARAM_SPEC_TYPE (p);
+
+  if (t == G_TYPE_PARAM_BOOLEAN) {
+    return g_param_spec_boolean (name, nick, blurb,
+        G_PARAM_SPEC_BOOLEAN (p)->default_value, flags);
+  } else if (t == G_TYPE_PARAM_INT) {
+    GParamSpecInt *s = G_PARAM_SPEC_INT (p);
+    return g_param_spec_int (name, nick, blurb, s->minimum, s->maximum,
+        s->default_value, flags);
+  } else if (t == G_TYPE_PARAM_UINT) {
+    GParamSpecUInt *s = G_PARAM_SPEC_UINT (p);
+    return g_param_spec_uint (name, nick, blurb, s->minimum, s->maximum,
+        s->default_value, flags);
+  } else if (t == G_TYPE_PARAM_INT64) {
+    GParamSpecInt64 *s = G_PARAM_SPEC_INT64 (p);
+    return g_param_spec_int64 (name, nick, blurb, s->minimum, s->maximum,
+        s->default_value, flags);
+  } else if (t == G_TYPE_PARAM_UINT64) {
+    GParamSpecUInt64 *s = G_PARAM_SPEC_UINT64 (p);
+    return g_param_spec_uint64 (name, nick, blurb, s->minimum, s->maximum,
+        s->default_value, flags);
+  } else if (t == G_TYPE_PARAM_DOUBLE) {
+    GParamSpecDouble *s = G_PARAM_SPEC_DOUBLE (p);
+    return g_param_spec_double (name, nick, blurb, s->minimum, s->maximum,
+        s->default_value, flags);
+  } else if (t == G_TYPE_PARAM_FLOAT) {
+    GParamSpecFloat *s = G_PARAM_SPEC_FLOAT (p);
+    return g_param_spec_float (name, nick, blurb, s->minimum, s->maximum,
+        s->default_value, flags);
+  } else if (t == G_TYPE_PARAM_ENUM) {
+    return g_param_spec_enum (name, nick, blurb, p->value_type,
+        G_PARAM_SPEC_ENUM (p)->default_value, flags);
+  } else if (t == G_TYPE_PARAM_FLAGS) {
+    return g_param_spec_flags (name, nick, blurb, p->value_type,
+        G_PARAM_SPEC_FLAGS (p)->default_value, flags);
+  } else if (t == G_TYPE_PARAM_STRING) {
+    return g_param_spec_string (name, nick, blurb,
+        G_PARAM_SPEC_STRING (p)->default_value, flags);
+  }
+  return NULL;
+}
+
+/* The class of the element @factory, loading its plugin; NULL when it is
+ * not installed. */
+static GObjectClass *
+child_class (const gchar * factory)
+{
+  GstElementFactory *f = gst_element_factory_find (factory);
+  GstPluginFeature *loaded;
+  GObjectClass *klass = NULL;
+
+  if (f == NULL)
+    return NULL;
+  loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (f));
+  if (loaded) {
+    klass = g_type_class_ref (gst_element_factory_get_element_type
+        (GST_ELEMENT_FACTORY (loaded)));
+    gst_object_unref (loaded);
+  }
+  gst_object_unref (f);
+  return klass;
+}
+
+/* The class of the pad @pad_name of the element @factory's template. */
+static GObjectClass *
+child_pad_class (const gchar * factory, const gchar * pad_name)
+{
+  GObjectClass *element = child_class (factory);
+  GstPadTemplate *templ = element ?
+      gst_element_class_get_pad_template (GST_ELEMENT_CLASS (element),
+      pad_name) : NULL;
+  GType type = templ ? GST_PAD_TEMPLATE_GTYPE (templ) : G_TYPE_NONE;
+
+  if (element)
+    g_type_class_unref (element);
+  return type != G_TYPE_NONE ? g_type_class_ref (type) : NULL;
+}
+
+/* Installs the proxied properties the children have, as copies of theirs. */
+static void
+install_proxied_properties (GObjectClass * klass)
+{
+  GObjectClass *targets[3];
+  guint i;
+
+  targets[CHILD_ALIGN] = child_class ("vidkompyalign");
+  targets[CHILD_COMPOSITE] = child_class ("vidkompycomposite");
+  targets[CHILD_FG_PAD] = child_pad_class ("vidkompycomposite", "fg_sink");
+
+  for (i = 0; i < G_N_ELEMENTS (proxied); i++) {
+    GObjectClass *target = targets[proxied[i].target];
+    GParamSpec *p = target ? g_object_class_find_property (target,
+        proxied[i].name) : NULL;
+    GParamSpec *copy = p ? copy_pspec (p) : NULL;
+
+    if (copy == NULL) {
+      GST_INFO ("not proxying %s: %s", proxied[i].name, p ?
+          "unsupported type" : "no such property (or element) installed");
+      continue;
+    }
+    g_object_class_install_property (klass, i + 1, copy);
+    GST_DEBUG ("proxying %s of %s", proxied[i].name,
+        G_OBJECT_CLASS_NAME (target));
+  }
+  for (i = 0; i < G_N_ELEMENTS (targets); i++)
+    if (targets[i])
+      g_type_class_unref (targets[i]);
+}
+
+static void
+gst_vidkompy_bin_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstVidkompyBin *self = GST_VIDKOMPY_BIN (object);
+  GObject *target;
+
+  if (prop_id == 0 || prop_id > G_N_ELEMENTS (proxied)
+      || !(target = proxy_target (self, proxied[prop_id - 1].target))) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  GST_DEBUG_OBJECT (self, "setting %s", pspec->name);
+  g_object_set_property (target, pspec->name, value);
+}
+
+static void
+gst_vidkompy_bin_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstVidkompyBin *self = GST_VIDKOMPY_BIN (object);
+  GObject *target;
+
+  if (prop_id == 0 || prop_id > G_N_ELEMENTS (proxied)
+      || !(target = proxy_target (self, proxied[prop_id - 1].target))) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  g_object_get_property (target, pspec->name, value);
+}
+
+static GstElement *
+add_child (GstVidkompyBin * self, const gchar * factory, const gchar * name)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL) {
+    GST_ERROR_OBJECT (self, "no %s element", factory);
+    if (self->missing == NULL)
+      self->missing = factory;
+    return NULL;
+  }
+  gst_bin_add (GST_BIN (self), e);
+  return e;
+}
+
+/* A ghost pad from @templ to @element's pad @target (a pad without target
+ * when the child is missing). */
+static GstPad *
+add_ghost (GstVidkompyBin * self, GstStaticPadTemplate * templ,
+    GstElement * element, const gchar * target)
+{
+  GstPadTemplate *t = gst_static_pad_template_get (templ);
+  GstPad *ghost =
+      gst_ghost_pad_new_no_target_from_template (templ->name_template, t);
+  GstPad *tpad = element ? gst_element_get_static_pad (element, target) : NULL;
+
+  gst_object_unref (t);
+  if (tpad) {
+    gst_ghost_pad_set_target (GST_GHOST_PAD (ghost), tpad);
+    gst_object_unref (tpad);
+  }
+  gst_element_add_pad (GST_ELEMENT (self), ghost);
+  return ghost;
+}
+
+static void
+gst_vidkompy_bin_init (GstVidkompyBin * self)
+{
+  GstElement *bgconv = add_child (self, "videoconvert", "bg_convert");
+  GstElement *fgconv = add_child (self, "videoconvert", "fg_convert");
+
+  self->align = add_child (self, "vidkompyalign", "align");
+  self->composite = add_child (self, "vidkompycomposite", "composite");
+  if (self->composite)
+    self->fg_pad = gst_element_get_static_pad (self->composite, "fg_sink");
+
+  if (bgconv && fgconv && self->align && self->composite) {
+    gst_element_link_pads (bgconv, "src", self->align, "bg_sink");
+    gst_element_link_pads (fgconv, "src", self->align, "fg_sink");
+    gst_element_link_pads (self->align, "bg_src", self->composite, "bg_sink");
+    gst_element_link_pads (self->align, "fg_src", self->composite, "fg_sink");
+  }
+  self->bg_sink = add_ghost (self, &bg_sink_template, bgconv, "sink");
+  self->fg_sink = add_ghost (self, &fg_sink_template, fgconv, "sink");
+  self->src = add_ghost (self, &src_template, self->composite, "src");
+}
+
+static void
+gst_vidkompy_bin_finalize (GObject * object)
+{
+  GstVidkompyBin *self = GST_VIDKOMPY_BIN (object);
+
+  gst_clear_object (&self->fg_pad);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static GstStateChangeReturn
+gst_vidkompy_bin_change_state (GstElement * element, GstStateChange transition)
+{
+  GstVidkompyBin *self = GST_VIDKOMPY_BIN (element);
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && self->missing) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN,
+        ("The vidkompy element needs the %s element, which is not "
+            "installed (check GST_PLUGIN_PATH and gst-inspect-1.0 %s).",
+            self->missing, self->missing), (NULL));
+    return GST_STATE_CHANGE_FAILURE;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+static void
+gst_vidkompy_bin_class_init (GstVidkompyBinClass * klass)
+{
+  GObjectClass *gobject_class = (GObjectClass *) klass;
+  GstElementClass *element_class = (GstElementClass *) klass;
+
+  GST_DEBUG_CATEGORY_INIT (gst_vidkompy_bin_debug, "vidkompy", 0,
+      "vidkompy bin (vidkompyalign ! vidkompycomposite)");
+
+  gobject_class->set_property = gst_vidkompy_bin_set_property;
+  gobject_class->get_property = gst_vidkompy_bin_get_property;
+  gobject_class->finalize = gst_vidkompy_bin_finalize;
+
+  gst_element_class_add_static_pad_template (element_class, &bg_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &fg_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  gst_element_class_set_static_metadata (element_class,
+      "Vidkompy", "Filter/Editor/Video/Compositor",
+      "Finds a foreground video in a background video, retimes the "
+      "background onto the foreground frame by frame and composites the "
+      "foreground there (vidkompyalign ! vidkompycomposite)",
+      "gst-vidkompy developers");
+
+  element_class->change_state = gst_vidkompy_bin_change_state;
+
+  if (!registering)
+    install_proxied_properties (gobject_class);
+}
+
+static void
+gst_vidkompy_bin_class_finalize (GstVidkompyBinClass * klass)
+{
+}
+
+static gboolean
+plugin_init (GstPlugin * plugin)
+{
+  return GST_ELEMENT_REGISTER (vidkompy, plugin);
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vidkompy,
+    "Aligns a foreground video to a background video and composites it "
+    "there, in one element", plugin_init, VERSION, GST_LICENSE,
+    GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
