@@ -1,0 +1,455 @@
+#!/usr/bin/python3
+# gst-vidkompy: end-to-end tests of the vidkompy command and of the vidkompy
+# bin element's launch line, on generated pairs (vk-mkpair, cockatoo
+# footage) with and without a click track. Every check decodes the output
+# and asserts frame count, size, duration, pixels, audio presence and the
+# position of the clicks.
+#
+# Run by meson (tests/cli/meson.build) with VIDKOMPY, VK_MKPAIR and
+# GST_PLUGIN_PATH_1_0 set; needs python3-gi, gir1.2-gstreamer-1.0 and
+# python3-numpy (scripts/setup-debian.sh).
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import gi
+import numpy as np
+
+gi.require_version("Gst", "1.0")
+from gi.repository import Gst  # noqa: E402
+
+Gst.init(None)
+
+VIDKOMPY = os.environ.get("VIDKOMPY", "vidkompy")
+VK_MKPAIR = os.environ.get("VK_MKPAIR", "vk-mkpair")
+COCKATOO = ("/usr/lib/python3/dist-packages/imageio/resources/images/"
+            "cockatoo.mp4")
+
+# the pair: bg 640x360 25 fps 5 s; fg = the 320x180 crop at (100,60), 30 fps,
+# starting 1.3 s into the bg
+BG_W, BG_H, FG_X, FG_Y, FG_W, FG_H = 640, 360, 100, 60, 320, 180
+FG_FPS, FG_START = 30, 1.3
+CLICK_RATE = 16000
+
+
+def run(args, timeout=120, **kw):
+    return subprocess.run(args, capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+def gst_launch(desc, timeout=120):
+    r = run(["gst-launch-1.0", "-q", "-e"] + desc.split(), timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError("gst-launch failed: %s\n%s" % (desc, r.stderr))
+
+
+def add_clicks(src, dst, seconds):
+    """Copies the video of src into dst with a click track: one click at
+    every whole second of the file's time."""
+    buffers = int(seconds * 10)
+    gst_launch(
+        "filesrc location=%s ! qtdemux ! h264parse ! queue ! mp4mux name=m "
+        "! filesink location=%s audiotestsrc wave=ticks samplesperbuffer=4800 "
+        "num-buffers=%d ! audio/x-raw,rate=48000,channels=1 ! audioconvert "
+        "! avenc_aac ! queue ! m." % (src, dst, buffers))
+
+
+def decode(path, keep_frames=False, timeout=60):
+    """Decodes a media file: video size, frame count, PTS, gray frames (when
+    asked), and the audio as 16 kHz mono floats (None without audio)."""
+    pipe = Gst.Pipeline()
+    dec = Gst.ElementFactory.make("uridecodebin")
+    dec.set_property("uri", Gst.filename_to_uri(path))
+    pipe.add(dec)
+    out = {"frames": 0, "pts": [], "images": [], "audio": None,
+           "width": 0, "height": 0}
+    chunks = []
+
+    def on_video(sink):
+        sample = sink.emit("pull-sample")
+        buf = sample.get_buffer()
+        s = sample.get_caps().get_structure(0)
+        w, h = s.get_value("width"), s.get_value("height")
+        out["width"], out["height"] = w, h
+        out["frames"] += 1
+        out["pts"].append(buf.pts)
+        if keep_frames:
+            ok, info = buf.map(Gst.MapFlags.READ)
+            stride = len(info.data) // h
+            img = np.frombuffer(info.data, np.uint8).reshape(h, stride)
+            out["images"].append(img[:, :w].copy())
+            buf.unmap(info)
+        return Gst.FlowReturn.OK
+
+    def on_audio(sink):
+        buf = sink.emit("pull-sample").get_buffer()
+        ok, info = buf.map(Gst.MapFlags.READ)
+        chunks.append((buf.pts, np.frombuffer(info.data, np.float32).copy()))
+        buf.unmap(info)
+        return Gst.FlowReturn.OK
+
+    branches = {
+        "video/x-raw": ("queue ! videoconvert ! video/x-raw,format=GRAY8 "
+                        "! appsink name=sink sync=false emit-signals=true",
+                        on_video),
+        "audio/x-raw": ("queue ! audioconvert ! audioresample "
+                        "! audio/x-raw,format=F32LE,channels=1,rate=%d "
+                        "! appsink name=sink sync=false emit-signals=true"
+                        % CLICK_RATE, on_audio),
+    }
+
+    def pad_added(_, pad):
+        media = pad.get_current_caps().get_structure(0).get_name()
+        if media not in branches:
+            return
+        desc, cb = branches.pop(media)
+        b = Gst.parse_bin_from_description(desc, True)
+        b.get_by_name("sink").connect("new-sample", cb)
+        pipe.add(b)
+        b.sync_state_with_parent()
+        pad.link(b.get_static_pad("sink"))
+
+    dec.connect("pad-added", pad_added)
+    pipe.set_state(Gst.State.PLAYING)
+    msg = pipe.get_bus().timed_pop_filtered(
+        timeout * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipe.set_state(Gst.State.NULL)
+    if msg is None or msg.type != Gst.MessageType.EOS:
+        raise RuntimeError("cannot decode %s: %s" % (
+            path, msg.parse_error() if msg else "timeout"))
+    if chunks:
+        out["audio_start"] = chunks[0][0] / Gst.SECOND
+        out["audio"] = np.concatenate([c[1] for c in chunks])
+    return out
+
+
+def clicks(audio, start=0.0):
+    """Onsets (seconds) of the clicks: where the level rises above half the
+    peak after 0.2 s of quiet."""
+    level = np.abs(audio)
+    thr = 0.5 * level.max()
+    onsets, last = [], -1e9
+    for i in np.nonzero(level > thr)[0]:
+        if i - last > 0.2 * CLICK_RATE:
+            onsets.append(start + i / CLICK_RATE)
+        last = i
+    return onsets
+
+
+def write_png(path, gray):
+    """A grayscale PNG of a 2-D uint8 array."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    h, w = gray.shape
+    raw = b"".join(b"\0" + gray[y].tobytes() for y in range(h))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def mad(a, b):
+    return float(np.mean(np.abs(a.astype(np.int16) - b.astype(np.int16))))
+
+
+class Pair:
+    """The generated test media, made once."""
+
+    def __init__(self, d):
+        self.dir = d
+        r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir", d,
+                 "--name", "a", "--bg-size", "%dx%d" % (BG_W, BG_H),
+                 "--bg-fps", "25", "--duration", "5", "--fg-rect",
+                 "%d,%d,%d,%d" % (FG_X, FG_Y, FG_W, FG_H), "--fg-fps",
+                 str(FG_FPS), "--fg-start", str(FG_START)], timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError("vk-mkpair: " + r.stderr)
+        self.bg = os.path.join(d, "a-bg.mp4")
+        self.fg = os.path.join(d, "a-fg.mp4")
+        self.truth = [list(map(int, line.split(",")))
+                      for line in open(os.path.join(d, "a-truth.csv"))
+                      if line[0].isdigit()]
+        self.bg_click = os.path.join(d, "bg-click.mp4")
+        self.fg_click = os.path.join(d, "fg-click.mp4")
+        add_clicks(self.bg, self.bg_click, 5.0)
+        add_clicks(self.fg, self.fg_click, len(self.truth) / FG_FPS)
+        self._clicks = {}
+
+    def clicks(self, path):
+        """The click times of a file, as decoded."""
+        if path not in self._clicks:
+            info = decode(path)
+            self._clicks[path] = clicks(info["audio"], info["audio_start"])
+        return self._clicks[path]
+
+
+@unittest.skipUnless(os.path.exists(COCKATOO), "needs " + COCKATOO)
+class Base(unittest.TestCase):
+    pair = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vk-cli-")
+        cls.pair = Pair(cls.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.out_dir = tempfile.mkdtemp(dir=self.tmp)
+
+    def comp(self, *args, bg=None, fg=None, out="out.mp4", expect=0,
+             timeout=120):
+        path = os.path.join(self.out_dir, out)
+        cmd = [VIDKOMPY, "comp", "--bg", bg or self.pair.bg, "--fg",
+               fg or self.pair.fg, "-o", path, "--json"] + list(args)
+        r = run(cmd, timeout=timeout)
+        self.assertEqual(r.returncode, expect, "%s\nstdout: %s\nstderr: %s" %
+                         (" ".join(cmd), r.stdout, r.stderr))
+        self.assertEqual(glob.glob(os.path.join(self.out_dir, ".*.part")), [],
+                         "temporary file left behind")
+        summary = json.loads(r.stdout) if expect == 0 else None
+        return path, summary, r
+
+    def check_video(self, path, summary, keep_frames=False):
+        n = len(self.pair.truth)
+        info = decode(path, keep_frames)
+        self.assertEqual(info["frames"], n)
+        self.assertEqual(summary["frames"], n)
+        self.assertEqual((info["width"], info["height"]), (BG_W, BG_H))
+        # the fg's timestamps: first frame at 0 (the audio's origin too)
+        self.assertAlmostEqual(info["pts"][0] / Gst.SECOND, 0.0, delta=0.002)
+        self.assertAlmostEqual(info["pts"][-1] / Gst.SECOND, (n - 1) / FG_FPS,
+                               delta=0.002)
+        return info
+
+
+class CliTest(Base):
+    def test_no_audio(self):
+        path, s, _ = self.comp()
+        self.check_video(path, s)
+        self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
+        self.assertAlmostEqual(s["scale"], 1.0, delta=0.005)
+        self.assertAlmostEqual(s["bg-offset"], FG_START, delta=0.041)
+        self.assertEqual(s["audio"], "none")
+        self.assertIsNone(decode(path)["audio"])
+
+    def test_bg_audio_fallback(self):
+        """No fg audio: the bg's clicks (every whole bg second), shifted so
+        that the bg time at the fg's first frame plays at 0."""
+        path, s, _ = self.comp(bg=self.pair.bg_click)
+        info = self.check_video(path, s)
+        self.assertEqual(s["audio"], "bg")
+        self.assertIsNotNone(info["audio"])
+        got = clicks(info["audio"], info["audio_start"])
+        off = s["bg-offset"]
+        want = [t - off for t in self.pair.clicks(self.pair.bg_click)
+                if 0 <= t - off < len(self.pair.truth) / FG_FPS - 0.05]
+        self.assertEqual(len(got), len(want), (got, want))
+        # within a bg frame (the offset's unit) plus the AAC encoder delay
+        # (1024 samples, which mp4mux does not compensate): 40 + 21 ms
+        for g, w in zip(got, want):
+            self.assertAlmostEqual(g, w, delta=0.065)
+        # and the audio is cut at the fg's end
+        length = info["audio_start"] + len(info["audio"]) / CLICK_RATE
+        self.assertAlmostEqual(length, len(self.pair.truth) / FG_FPS,
+                               delta=0.1)
+
+    def test_fg_audio(self):
+        """fg audio wins over the bg's, untouched: clicks at 0, 1, 2, 3 s."""
+        path, s, _ = self.comp(bg=self.pair.bg_click, fg=self.pair.fg_click)
+        info = self.check_video(path, s)
+        self.assertEqual(s["audio"], "fg")
+        got = clicks(info["audio"], info["audio_start"])
+        want = self.pair.clicks(self.pair.fg_click)
+        self.assertEqual(len(got), len(want), (got, want))
+        for g, w in zip(got, want):
+            self.assertAlmostEqual(g, w, delta=0.025)
+
+    def test_audio_choice(self):
+        path, s, _ = self.comp("--audio", "none", fg=self.pair.fg_click)
+        self.assertIsNone(decode(path)["audio"])
+        path, s, _ = self.comp("--audio", "bg", bg=self.pair.bg_click,
+                               fg=self.pair.fg_click, out="bg.mp4")
+        got = clicks(decode(path)["audio"])
+        first = [t for t in self.pair.clicks(self.pair.bg_click)
+                 if t >= s["bg-offset"]][0]
+        self.assertAlmostEqual(got[0], first - s["bg-offset"], delta=0.065)
+
+    def test_explicit_position(self):
+        """--x/--y place the fg there (here a wrong place, so --force)."""
+        path, s, _ = self.comp("--x", "10", "--y", "20", "--force")
+        info = self.check_video(path, s, keep_frames=True)
+        fg = decode(self.pair.fg, keep_frames=True)
+        for k in (0, len(fg["images"]) // 2, len(fg["images"]) - 1):
+            region = info["images"][k][20:20 + FG_H, 10:10 + FG_W]
+            self.assertLess(mad(region, fg["images"][k]), 3.0, k)
+
+    def test_mkv_and_default_name(self):
+        path, s, _ = self.comp(out="out.mkv")
+        self.check_video(path, s)
+        r = run([VIDKOMPY, "comp", "--bg", self.pair.bg, "--fg", self.pair.fg,
+                 "--quality", "fast"], cwd=self.out_dir, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.exists(
+            os.path.join(self.out_dir, "a-bg_overlay_a-fg.mp4")))
+        self.assertIn("a-bg_overlay_a-fg.mp4", r.stdout)
+
+    def test_alignment_file_roundtrip(self):
+        """Write the alignment, then render from it without analysis. Runs
+        once vidkompyalign has alignment-location/use-alignment (issue 4)."""
+        afile = os.path.join(self.out_dir, "a.json")
+        r = run([VIDKOMPY, "comp", "--bg", self.pair.bg, "--fg",
+                 self.pair.fg, "-o", os.path.join(self.out_dir, "1.mp4"),
+                 "--alignment", afile, "--json"], timeout=120)
+        if r.returncode == 2 and "does not have yet" in r.stderr:
+            self.skipTest("vidkompyalign has no alignment-location yet")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        first = json.loads(r.stdout)
+        self.assertTrue(os.path.exists(afile))
+        json.load(open(afile))
+        path, s, _ = self.comp("--use-alignment", afile, out="2.mp4")
+        self.check_video(path, s)
+        self.assertEqual((s["x"], s["y"]), (first["x"], first["y"]))
+        self.assertAlmostEqual(s["bg-offset"], first["bg-offset"], delta=1e-3)
+        a = decode(os.path.join(self.out_dir, "1.mp4"), keep_frames=True)
+        b = decode(path, keep_frames=True)
+        for k in range(0, len(a["images"]), 10):
+            self.assertLess(mad(a["images"][k], b["images"][k]), 2.0, k)
+
+    def test_errors(self):
+        missing = os.path.join(self.out_dir, "missing.mp4")
+        _, _, r = self.comp(fg=missing, expect=3)
+        self.assertIn("does not exist", r.stderr)
+        _, _, r = self.comp(bg=self.out_dir, expect=3)
+        text = os.path.join(self.out_dir, "text.mp4")
+        with open(text, "w") as f:
+            f.write("not a video\n" * 100)
+        _, _, r = self.comp(bg=text, expect=3)
+        self.assertIn("cannot be read", r.stderr)
+        audio_only = os.path.join(self.out_dir, "audio.m4a")
+        gst_launch("audiotestsrc num-buffers=20 ! audioconvert ! avenc_aac "
+                   "! mp4mux ! filesink location=" + audio_only)
+        _, _, r = self.comp(fg=audio_only, expect=4)
+        self.assertIn("no video", r.stderr)
+        _, _, r = self.comp("--audio", "left", expect=2)
+        _, _, r = self.comp(out="out.avi", expect=2)
+        r = run([VIDKOMPY, "comp", "--bogus"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(run([VIDKOMPY, "frobnicate"]).returncode, 2)
+        self.assertFalse(os.path.exists(os.path.join(self.out_dir, "out.mp4")))
+
+    def test_output_exists(self):
+        out = os.path.join(self.out_dir, "out.mp4")
+        with open(out, "w") as f:
+            f.write("keep me")
+        _, _, r = self.comp("--no-clobber", expect=6)
+        self.assertEqual(open(out).read(), "keep me")
+        path, s, r = self.comp()
+        self.assertIn("overwritten", r.stderr)
+        self.check_video(path, s)
+
+    def test_no_overlap(self):
+        """An fg that is not in the bg: exit 5 with the confidence and a
+        hint, and no output or temporary file."""
+        other = os.path.join(self.out_dir, "other.mp4")
+        gst_launch("videotestsrc pattern=ball num-buffers=60 "
+                   "! video/x-raw,width=320,height=180,framerate=30/1 "
+                   "! x264enc ! mp4mux ! filesink location=" + other)
+        path, _, r = self.comp(fg=other, expect=5)
+        self.assertIn("confidence", r.stderr)
+        self.assertIn("hint:", r.stderr)
+        self.assertFalse(os.path.exists(path))
+
+    def test_interrupt(self):
+        """Ctrl-C: exit 130, nothing under OUT's name, no temporary file."""
+        out = os.path.join(self.out_dir, "int.mp4")
+        p = subprocess.Popen([VIDKOMPY, "comp", "--bg", self.pair.bg_click,
+                              "--fg", self.pair.fg, "-o", out],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        time.sleep(1.5)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        if p.returncode == 0:
+            self.skipTest("finished before the signal")
+        self.assertEqual(p.returncode, 130, err)
+        self.assertFalse(os.path.exists(out))
+        self.assertEqual(glob.glob(os.path.join(self.out_dir, ".*.part")), [])
+
+    def test_align_command(self):
+        """vidkompy align: an fg frame (PNG) in the bg video and in a bg
+        frame (PNG)."""
+        fg_png = os.path.join(self.out_dir, "fg.png")
+        bg_png = os.path.join(self.out_dir, "bg.png")
+        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
+                   "snapshot=true ! filesink location=%s" % (self.pair.fg,
+                                                            fg_png))
+        bg = decode(self.pair.bg, keep_frames=True)
+        write_png(bg_png, bg["images"][self.pair.truth[0][2]])
+        for bg, args in ((bg_png, []), (self.pair.bg, ["--precision", "3"]),
+                         (bg_png, ["--precision", "0"])):
+            r = run([VIDKOMPY, "align", fg_png, bg, "--json"] + args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            s = json.loads(r.stdout)
+            tol = 4 if "0" in args else 0.5
+            self.assertAlmostEqual(s["x"], FG_X, delta=tol)
+            self.assertAlmostEqual(s["y"], FG_Y, delta=tol)
+            self.assertAlmostEqual(s["scale"], 1.0, delta=0.01)
+            self.assertGreater(s["confidence"], 0.8)
+        r = run([VIDKOMPY, "align", fg_png, bg_png])
+        self.assertIn("position:", r.stdout)
+        # swapped: the bg does not fit in the fg
+        r = run([VIDKOMPY, "align", bg_png, fg_png])
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertEqual(run([VIDKOMPY, "align", fg_png]).returncode, 2)
+
+    def test_help_lists_exit_codes(self):
+        r = run([VIDKOMPY, "--help"])
+        self.assertEqual(r.returncode, 0)
+        for code in ("0 ", "3 ", "4 ", "5 ", "6 ", "130"):
+            self.assertIn("  " + code, r.stdout)
+        r = run([VIDKOMPY, "comp", "--help"])
+        self.assertIn("--no-clobber", r.stdout)
+        self.assertIn("Exit codes", r.stdout)
+
+
+class BinTest(Base):
+    def test_bin_launch_line(self):
+        """The vidkompy element's launch line, as in its documentation:
+        every fg frame, the bg's size, the fg inside its border and the
+        matched bg frame around it."""
+        out = os.path.join(self.out_dir, "bin.mp4")
+        gst_launch("vidkompy name=v border=16 ! x264enc ! mp4mux ! filesink "
+                   "location=%s uridecodebin uri=%s ! v.bg_sink uridecodebin "
+                   "uri=%s ! v.fg_sink" % (out, Gst.filename_to_uri(
+                       self.pair.bg), Gst.filename_to_uri(self.pair.fg)))
+        o = decode(out, keep_frames=True)
+        fg = decode(self.pair.fg, keep_frames=True)
+        bg = decode(self.pair.bg, keep_frames=True)
+        n = len(self.pair.truth)
+        self.assertEqual(o["frames"], n)
+        self.assertEqual((o["width"], o["height"]), (BG_W, BG_H))
+        b = 16
+        for k in (0, n // 2, n - 1):
+            img = o["images"][k]
+            inner = img[FG_Y + b:FG_Y + FG_H - b, FG_X + b:FG_X + FG_W - b]
+            self.assertLess(mad(inner, fg["images"][k][b:-b, b:-b]), 4.0)
+            want_bg = bg["images"][self.pair.truth[k][2]]
+            self.assertLess(mad(img[:FG_Y - 2], want_bg[:FG_Y - 2]), 4.0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

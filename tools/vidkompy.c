@@ -1,0 +1,63 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The vidkompy command: `vidkompy comp` aligns and composites two media
+ * files, `vidkompy align` finds an image or video frame in another. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "vkcli.h"
+
+static void
+print_usage (FILE * f)
+{
+  fprintf (f, "Usage:\n"
+      "  vidkompy comp --bg BG --fg FG [-o OUT] [OPTION...]\n"
+      "      Finds the foreground video FG inside the background video BG, "
+      "retimes BG\n"
+      "      onto FG frame by frame and composites FG there into OUT "
+      "(default\n"
+      "      {bg-stem}_overlay_{fg-stem}.mp4 in the current folder; H.264 "
+      "+ AAC in MP4,\n"
+      "      .mkv and .webm by extension). `vidkompy comp --help` lists "
+      "the options.\n"
+      "  vidkompy align FG BG [--precision 0-4] [--json]\n"
+      "      Finds the image or video frame FG inside the image or video BG "
+      "and prints\n"
+      "      its position, scale and confidence.\n"
+      "  vidkompy --version\n\n%s", VK_EXIT_CODES_HELP);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2 || strcmp (argv[1], "--help") == 0
+      || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0) {
+    print_usage (argc < 2 ? stderr : stdout);
+    return argc < 2 ? VK_EXIT_USAGE : VK_EXIT_OK;
+  }
+  if (strcmp (argv[1], "--version") == 0) {
+    printf ("vidkompy %s (%s)\n", VERSION, GST_PACKAGE_NAME);
+    return VK_EXIT_OK;
+  }
+  if (strcmp (argv[1], "comp") == 0)
+    return vk_cli_comp (argc - 1, argv + 1);
+  if (strcmp (argv[1], "align") == 0)
+    return vk_cli_align (argc - 1, argv + 1);
+  vk_cli_error ("unknown command \"%s\" (commands: comp, align; see "
+      "vidkompy --help)", argv[1]);
+  return VK_EXIT_USAGE;
+}

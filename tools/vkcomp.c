@@ -1,0 +1,989 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* `vidkompy comp`: one pipeline,
+ *
+ *   uridecodebin(BG, video) ! vidkompy.bg_sink
+ *   uridecodebin(FG, video) ! vidkompy.fg_sink
+ *   vidkompy ! videoconvert ! ENC ! queue ! MUX ! filesink (OUT's temp name)
+ *   uridecodebin(FG or BG, audio) ! queue ! audioconvert ! audioresample
+ *                                 ! AENC ! queue ! MUX
+ *
+ * The audio comes from its own decoder: the aligner seeks its inputs back
+ * to the start after the analysis, which would flush an audio branch fed
+ * by the same demuxer. The video decoders leave the audio undecoded and
+ * the audio decoder the video. The bg's audio (used when the fg has none)
+ * is held until the alignment is known, then cut so that the bg time shown
+ * at the fg's first frame plays at time 0, and cut at the fg's end. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <gst/audio/audio.h>
+#include <json-glib/json-glib.h>
+
+#include "vkcli.h"
+
+#define DETECT G_MININT
+#define BAR_WIDTH 30
+#define TICK_MS 250
+
+typedef struct
+{
+  gchar *bg, *fg, *output;
+  gint x, y;
+  gboolean zero_shift, unscaled, smooth, force;
+  gdouble scale;
+  gint border;
+  gchar *match_region, *quality, *mode;
+  gdouble window;
+  gint drift_tolerance;
+  gchar *alignment, *use_alignment, *cache_dir;
+  gboolean verbose, json, no_clobber;
+  gchar *audio, *video_encoder;
+  gint bitrate;
+} CompOptions;
+
+typedef enum
+{
+  PHASE_ANALYSIS,
+  PHASE_RENDER,
+  PHASE_DONE,
+} Phase;
+
+typedef struct
+{
+  CompOptions *o;
+  VkProbe bgp, fgp;
+  VkContainer container;
+  gchar *out, *tmp;
+  const gchar *audio_from;      /* "fg", "bg" or NULL */
+
+  GstElement *pipeline, *vk, *vqueue_head, *aqueue_head;
+  GMainLoop *loop;
+  VkExit exit_code;
+  gboolean interrupted;
+
+  /* bg audio gate (streaming threads vs bus sync handler) */
+  GMutex lock;
+  GCond cond;
+  gboolean offset_known, cancelled;
+  gint64 bg_offset;
+  GstSegment audio_segment;
+  GstAudioInfo audio_info;
+
+  /* progress */
+  Phase phase;
+  gint64 t_start, t_render, t_end;
+  gdouble an_percent;
+  guint64 an_frames;
+  gint frames_out;              /* atomic */
+  guint64 fg_frames;
+  GstStructure *alignment;
+  gboolean tty;
+  gint last_plain[2];
+  gboolean line_open;
+} Comp;
+
+/* ---------- pipeline building ---------- */
+
+static GstElement *
+add_element (Comp * c, const gchar * factory, const gchar * name)
+{
+  GstElement *e;
+
+  if (!vk_cli_check_element (factory))
+    return NULL;
+  e = gst_element_factory_make (factory, name);
+  gst_bin_add (GST_BIN (c->pipeline), e);
+  return e;
+}
+
+static gboolean
+has_property (gpointer object, const gchar * name)
+{
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (object),
+      name) != NULL;
+}
+
+/* Sets the vidkompy property @name from its string form; a clear error
+ * when the installed vidkompyalign does not have it. */
+static gboolean
+set_vk (Comp * c, const gchar * option, const gchar * name, const gchar * value)
+{
+  if (!has_property (c->vk, name)) {
+    vk_cli_error ("%s needs the vidkompyalign property \"%s\", which the "
+        "installed gst-vidkompy does not have yet", option, name);
+    return FALSE;
+  }
+  gst_util_set_object_arg (G_OBJECT (c->vk), name, value);
+  return TRUE;
+}
+
+static gboolean
+configure_vk (Comp * c)
+{
+  CompOptions *o = c->o;
+  gchar buf[64];
+  gboolean ok = TRUE;
+
+  /* the preset first: window and drift-tolerance override it */
+  if (o->quality)
+    ok &= set_vk (c, "--quality", "quality", o->quality);
+  if (o->zero_shift) {
+    o->x = o->y = 0;
+    o->scale = 1.0;
+  }
+  if (o->x != DETECT || o->y != DETECT) {
+    g_object_set (c->vk, "x", o->x == DETECT ? 0 : o->x,
+        "y", o->y == DETECT ? 0 : o->y, NULL);
+  }
+  if (o->unscaled && o->scale == 0.0)
+    o->scale = 1.0;
+  if (o->scale > 0.0)
+    g_object_set (c->vk, "scale", o->scale, NULL);
+  if (o->match_region)
+    ok &= set_vk (c, "--match-region", "match-region", o->match_region);
+  if (o->window > 0.0) {
+    g_snprintf (buf, sizeof (buf), "%" G_GUINT64_FORMAT,
+        (guint64) (o->window * GST_SECOND));
+    ok &= set_vk (c, "--window", "window", buf);
+  }
+  if (o->drift_tolerance >= 0) {
+    g_snprintf (buf, sizeof (buf), "%d", o->drift_tolerance);
+    ok &= set_vk (c, "--drift-tolerance", "drift-tolerance", buf);
+  }
+  if (o->mode)
+    ok &= set_vk (c, "--mode", "mode", o->mode);
+  if (o->alignment)
+    ok &= set_vk (c, "--alignment", "alignment-location", o->alignment);
+  if (o->use_alignment) {
+    ok &= set_vk (c, "--use-alignment", "alignment-location", o->use_alignment);
+    ok = ok && set_vk (c, "--use-alignment", "use-alignment", "true");
+  }
+  if (o->cache_dir)
+    ok &= set_vk (c, "--cache-dir", "cache-dir", o->cache_dir);
+  if (o->smooth && o->border < 0)
+    o->border = 8;
+  if (o->border >= 0)
+    g_object_set (c->vk, "border", (guint) o->border, NULL);
+  if (o->smooth)
+    gst_util_set_object_arg (G_OBJECT (c->vk), "border-profile", "smooth");
+  g_object_set (c->vk, "strict", !o->force, NULL);
+  return ok;
+}
+
+/* Constant quality unless a bitrate is given; encoder speed from the
+ * quality preset. */
+static void
+configure_encoder (Comp * c, GstElement * enc)
+{
+  CompOptions *o = c->o;
+  const gchar *q = o->quality ? o->quality : "balanced";
+  gboolean fast = g_str_equal (q, "fast"), precise = g_str_equal (q, "precise");
+
+  if (has_property (enc, "speed-preset"))
+    gst_util_set_object_arg (G_OBJECT (enc), "speed-preset",
+        fast ? "ultrafast" : precise ? "medium" : "superfast");
+  if (o->bitrate <= 0 && has_property (enc, "pass")
+      && has_property (enc, "quantizer")) {
+    gst_util_set_object_arg (G_OBJECT (enc), "pass", "qual");
+    g_object_set (enc, "quantizer", 21u, NULL);
+  } else if (has_property (enc, "bitrate")) {
+    gchar *v = g_strdup_printf ("%d", o->bitrate > 0 ? o->bitrate : 4000);
+    gst_util_set_object_arg (G_OBJECT (enc), "bitrate", v);
+    g_free (v);
+  } else if (has_property (enc, "target-bitrate")) {
+    gchar *v = g_strdup_printf ("%d", (o->bitrate > 0 ? o->bitrate : 4000)
+        * 1000);
+    gst_util_set_object_arg (G_OBJECT (enc), "target-bitrate", v);
+    g_free (v);
+  }
+  /* mp4mux (1.22) writes no edit list for the B-frame delay: the video
+   * would start 2 frames late against the audio */
+  if (has_property (enc, "bframes"))
+    g_object_set (enc, "bframes", 0u, NULL);
+  if (has_property (enc, "deadline"))
+    g_object_set (enc, "deadline", (gint64) 1, NULL);
+  if (has_property (enc, "cpu-used"))
+    g_object_set (enc, "cpu-used", fast ? 8 : precise ? 2 : 5, NULL);
+  if (has_property (enc, "row-mt"))
+    g_object_set (enc, "row-mt", TRUE, NULL);
+}
+
+/* Keep decoding only @user_data's media ("video/" or "audio/"): other
+ * elementary streams are exposed undecoded (and left unlinked). Containers
+ * (e.g. video/quicktime) are always demuxed. */
+static gboolean
+autoplug_continue (GstElement * bin, GstPad * pad, GstCaps * caps,
+    gpointer user_data)
+{
+  const gchar *keep = user_data;
+  const gchar *media = gst_structure_get_name (gst_caps_get_structure (caps,
+          0));
+  static GList *demuxers;
+  GList *fit;
+  gboolean container;
+
+  if (g_str_has_prefix (media, keep) || (!g_str_has_prefix (media, "video/")
+          && !g_str_has_prefix (media, "audio/")))
+    return TRUE;
+  if (g_once_init_enter (&demuxers)) {
+    GList *l = gst_element_factory_list_get_elements
+        (GST_ELEMENT_FACTORY_TYPE_DEMUXER, GST_RANK_MARGINAL);
+    g_once_init_leave (&demuxers, l ? l : g_list_prepend (NULL, NULL));
+  }
+  fit = demuxers->data ? gst_element_factory_list_filter (demuxers, caps,
+      GST_PAD_SINK, FALSE) : NULL;
+  container = fit != NULL;
+  gst_plugin_feature_list_free (fit);
+  return container;
+}
+
+/* Holds the caller (a streaming thread of the bg audio) until the
+ * alignment is known. FALSE when cancelled. */
+static gboolean
+wait_offset (Comp * c)
+{
+  gboolean ok;
+
+  g_mutex_lock (&c->lock);
+  while (!c->offset_known && !c->cancelled)
+    g_cond_wait (&c->cond, &c->lock);
+  ok = !c->cancelled;
+  g_mutex_unlock (&c->lock);
+  return ok;
+}
+
+static void
+release_audio (Comp * c, gboolean known, gint64 offset)
+{
+  g_mutex_lock (&c->lock);
+  if (known) {
+    c->offset_known = TRUE;
+    c->bg_offset = offset;
+  } else {
+    c->cancelled = TRUE;
+  }
+  g_cond_broadcast (&c->cond);
+  g_mutex_unlock (&c->lock);
+}
+
+static GstPadProbeReturn
+bg_audio_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Comp *c = user_data;
+
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+    const GstSegment *in;
+    GstCaps *caps;
+
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_CAPS) {
+      gst_event_parse_caps (ev, &caps);
+      gst_audio_info_from_caps (&c->audio_info, caps);
+    } else if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
+      if (!wait_offset (c))
+        return GST_PAD_PROBE_DROP;
+      gst_event_parse_segment (ev, &in);
+      gst_segment_copy_into (in, &c->audio_segment);
+      if (!vk_cli_shift_segment (&c->audio_segment, c->bg_offset,
+              c->fgp.duration))
+        return GST_PAD_PROBE_OK;
+      if (c->o->verbose)
+        g_printerr ("vidkompy: bg audio from %.3f s\n",
+            c->bg_offset / (gdouble) GST_SECOND);
+      GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment
+          (&c->audio_segment);
+      gst_event_unref (ev);
+    }
+    return GST_PAD_PROBE_OK;
+  }
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER
+      && c->audio_segment.format == GST_FORMAT_TIME
+      && GST_AUDIO_INFO_BPF (&c->audio_info) > 0) {
+    GstBuffer *buf = gst_audio_buffer_clip (GST_PAD_PROBE_INFO_BUFFER (info),
+        &c->audio_segment, GST_AUDIO_INFO_RATE (&c->audio_info),
+        GST_AUDIO_INFO_BPF (&c->audio_info));
+
+    GST_PAD_PROBE_INFO_DATA (info) = buf;
+    if (buf == NULL)
+      return GST_PAD_PROBE_HANDLED;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+pad_added (GstElement * dec, GstPad * pad, gpointer user_data)
+{
+  Comp *c = user_data;
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+  const gchar *media = caps ? gst_structure_get_name (gst_caps_get_structure
+      (caps, 0)) : "";
+  const gchar *name = GST_ELEMENT_NAME (dec);
+  GstPad *sink = NULL;
+
+  if (g_str_has_prefix (name, "bgvideo") && g_str_equal (media, "video/x-raw"))
+    sink = gst_element_get_static_pad (c->vk, "bg_sink");
+  else if (g_str_has_prefix (name, "fgvideo")
+      && g_str_equal (media, "video/x-raw"))
+    sink = gst_element_get_static_pad (c->vk, "fg_sink");
+  else if (g_str_equal (name, "audio") && g_str_equal (media, "audio/x-raw")
+      && c->aqueue_head)
+    sink = gst_element_get_static_pad (c->aqueue_head, "sink");
+
+  if (sink && !gst_pad_is_linked (sink)) {
+    if (g_str_equal (name, "audio") && g_str_equal (c->audio_from, "bg"))
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+          GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, bg_audio_probe, c, NULL);
+    if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+      GST_ELEMENT_ERROR (dec, CORE, NEGOTIATION,
+          ("Could not link the decoded %s stream.", media), (NULL));
+  }
+  if (sink)
+    gst_object_unref (sink);
+  if (caps)
+    gst_caps_unref (caps);
+}
+
+static GstElement *
+add_decoder (Comp * c, const gchar * name, const gchar * uri,
+    const gchar * keep)
+{
+  GstElement *dec = add_element (c, "uridecodebin", name);
+
+  if (dec == NULL)
+    return NULL;
+  g_object_set (dec, "uri", uri, NULL);
+  g_signal_connect (dec, "autoplug-continue", G_CALLBACK (autoplug_continue),
+      (gpointer) keep);
+  g_signal_connect (dec, "pad-added", G_CALLBACK (pad_added), c);
+  return dec;
+}
+
+static GstPadProbeReturn
+count_frames (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Comp *c = user_data;
+
+  g_atomic_int_inc (&c->frames_out);
+  return GST_PAD_PROBE_OK;
+}
+
+static gboolean
+link_chain (GstElement ** chain, guint n)
+{
+  guint i;
+
+  for (i = 0; i + 1 < n; i++)
+    if (!gst_element_link (chain[i], chain[i + 1]))
+      return FALSE;
+  return TRUE;
+}
+
+static VkExit
+build_pipeline (Comp * c)
+{
+  static const gchar *venc[] = { NULL, "x264enc", "x264enc", "vp9enc" };
+  static const gchar *aenc[] = { NULL, "avenc_aac", "avenc_aac", "opusenc" };
+  static const gchar *mux[] = { NULL, "mp4mux", "matroskamux", "webmmux" };
+  GstElement *v[5], *a[6], *sink;
+  GstPad *src;
+
+  c->pipeline = gst_pipeline_new ("vidkompy-comp");
+  if (!(c->vk = add_element (c, "vidkompy", "vidkompy")))
+    return VK_EXIT_FAILED;
+  if (!configure_vk (c))
+    return VK_EXIT_USAGE;
+  if (!add_decoder (c, "bgvideo", c->bgp.uri, "video/")
+      || !add_decoder (c, "fgvideo", c->fgp.uri, "video/"))
+    return VK_EXIT_FAILED;
+
+  v[0] = c->vk;
+  v[1] = add_element (c, "videoconvert", NULL);
+  v[2] = add_element (c, c->o->video_encoder ? c->o->video_encoder :
+      venc[c->container], "venc");
+  v[3] = add_element (c, "queue", NULL);
+  v[4] = add_element (c, mux[c->container], "mux");
+  sink = add_element (c, "filesink", "sink");
+  if (!v[1] || !v[2] || !v[3] || !v[4] || !sink)
+    return VK_EXIT_FAILED;
+  configure_encoder (c, v[2]);
+  g_object_set (sink, "location", c->tmp, NULL);
+  if (!link_chain (v, 5) || !gst_element_link (v[4], sink)) {
+    vk_cli_error ("cannot link %s to %s (choose an encoder the container "
+        "takes)", GST_OBJECT_NAME (gst_element_get_factory (v[2])),
+        mux[c->container]);
+    return VK_EXIT_FAILED;
+  }
+  src = gst_element_get_static_pad (c->vk, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, count_frames, c, NULL);
+  gst_object_unref (src);
+
+  if (c->audio_from == NULL)
+    return VK_EXIT_OK;
+  if (!add_decoder (c, "audio", g_str_equal (c->audio_from, "fg") ?
+          c->fgp.uri : c->bgp.uri, "audio/"))
+    return VK_EXIT_FAILED;
+  a[0] = c->aqueue_head = add_element (c, "queue", NULL);
+  a[1] = add_element (c, "audioconvert", NULL);
+  a[2] = add_element (c, "audioresample", NULL);
+  a[3] = add_element (c, aenc[c->container], "aenc");
+  a[4] = add_element (c, "queue", NULL);
+  a[5] = v[4];
+  if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4])
+    return VK_EXIT_FAILED;
+  /* the audio queue holds what arrives during the analysis */
+  g_object_set (a[0], "max-size-time", (guint64) 0, "max-size-buffers", 0u,
+      "max-size-bytes", 0u, NULL);
+  if (!link_chain (a, 6)) {
+    vk_cli_error ("cannot link the audio encoder to %s", mux[c->container]);
+    return VK_EXIT_FAILED;
+  }
+  return VK_EXIT_OK;
+}
+
+/* ---------- progress and summary ---------- */
+
+static gdouble
+now_s (Comp * c, gint64 since)
+{
+  return (g_get_monotonic_time () - since) / 1e6;
+}
+
+static void
+end_line (Comp * c)
+{
+  if (c->line_open) {
+    g_printerr ("\n");
+    c->line_open = FALSE;
+  }
+}
+
+static void
+show_progress (Comp * c, const gchar * phase, gdouble percent, gdouble fps,
+    gdouble elapsed)
+{
+  gint idx = c->phase == PHASE_ANALYSIS ? 0 : 1;
+  gchar *text;
+
+  if (c->o->json && !c->tty)
+    return;
+  if (c->tty) {
+    text = vk_cli_progress_text (phase, percent, fps,
+        vk_cli_eta (elapsed, percent), BAR_WIDTH);
+    g_printerr ("\r%s\033[K", text);
+    c->line_open = TRUE;
+  } else {
+    /* plain lines, every 10 % */
+    if ((gint) (percent / 10) <= c->last_plain[idx] && percent < 100.0)
+      return;
+    if (percent >= 100.0 && c->last_plain[idx] >= 10)
+      return;
+    c->last_plain[idx] = (gint) (percent / 10);
+    text = vk_cli_progress_text (phase, percent, fps,
+        vk_cli_eta (elapsed, percent), 0);
+    g_printerr ("%s\n", text);
+  }
+  g_free (text);
+}
+
+static gboolean
+tick (gpointer user_data)
+{
+  Comp *c = user_data;
+
+  if (c->phase == PHASE_ANALYSIS) {
+    gdouble t = now_s (c, c->t_start);
+
+    show_progress (c, "analysis", c->an_percent, t > 0 ? c->an_frames / t :
+        0, t);
+  } else if (c->phase == PHASE_RENDER) {
+    gdouble t = now_s (c, c->t_render);
+    gint n = g_atomic_int_get (&c->frames_out);
+
+    show_progress (c, "render", c->fg_frames ? 100.0 * n / c->fg_frames : 0,
+        t > 0 ? n / t : 0, t);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gdouble
+field_double (const GstStructure * s, const gchar * name)
+{
+  gdouble d = 0;
+
+  if (s)
+    gst_structure_get_double (s, name, &d);
+  return d;
+}
+
+static gint
+field_int (const GstStructure * s, const gchar * name)
+{
+  gint i = 0;
+
+  if (s)
+    gst_structure_get_int (s, name, &i);
+  return i;
+}
+
+static void
+print_summary (Comp * c)
+{
+  const GstStructure *s = c->alignment;
+  gint64 offset = 0;
+  guint matched = 0;
+  gdouble render = (c->t_end - c->t_render) / 1e6;
+  gdouble total = (c->t_end - c->t_start) / 1e6;
+  gint frames = g_atomic_int_get (&c->frames_out);
+
+  if (s) {
+    gst_structure_get_int64 (s, "bg-offset", &offset);
+    gst_structure_get_uint (s, "frames-matched", &matched);
+  }
+  if (c->o->json) {
+    JsonBuilder *b = json_builder_new ();
+    JsonGenerator *g = json_generator_new ();
+    JsonNode *root;
+    gchar *text;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "output");
+    json_builder_add_string_value (b, c->out);
+    json_builder_set_member_name (b, "x");
+    json_builder_add_int_value (b, field_int (s, "x"));
+    json_builder_set_member_name (b, "y");
+    json_builder_add_int_value (b, field_int (s, "y"));
+    json_builder_set_member_name (b, "scale");
+    json_builder_add_double_value (b, field_double (s, "scale"));
+    json_builder_set_member_name (b, "bg-offset");
+    json_builder_add_double_value (b, offset / (gdouble) GST_SECOND);
+    json_builder_set_member_name (b, "rate");
+    json_builder_add_double_value (b, field_double (s, "rate"));
+    json_builder_set_member_name (b, "confidence");
+    json_builder_add_double_value (b, field_double (s, "confidence"));
+    json_builder_set_member_name (b, "spatial-confidence");
+    json_builder_add_double_value (b, field_double (s, "spatial-confidence"));
+    json_builder_set_member_name (b, "frames");
+    json_builder_add_int_value (b, frames);
+    json_builder_set_member_name (b, "frames-matched");
+    json_builder_add_int_value (b, matched);
+    json_builder_set_member_name (b, "audio");
+    json_builder_add_string_value (b, c->audio_from ? c->audio_from : "none");
+    json_builder_set_member_name (b, "analysis-time");
+    json_builder_add_double_value (b, (c->t_render - c->t_start) / 1e6);
+    json_builder_set_member_name (b, "alignment-time");
+    json_builder_add_double_value (b, field_double (s, "alignment-time"));
+    json_builder_set_member_name (b, "render-time");
+    json_builder_add_double_value (b, render);
+    json_builder_set_member_name (b, "total-time");
+    json_builder_add_double_value (b, total);
+    json_builder_end_object (b);
+    root = json_builder_get_root (b);
+    json_generator_set_root (g, root);
+    json_generator_set_pretty (g, TRUE);
+    text = json_generator_to_data (g, NULL);
+    printf ("%s\n", text);
+    g_free (text);
+    json_node_unref (root);
+    g_object_unref (g);
+    g_object_unref (b);
+    return;
+  }
+  printf ("output:       %s\n", c->out);
+  printf ("position:     %d, %d\n", field_int (s, "x"), field_int (s, "y"));
+  printf ("scale:        %.4f\n", field_double (s, "scale"));
+  printf ("start offset: %.3f s (bg time at the fg's first frame)\n",
+      offset / (gdouble) GST_SECOND);
+  printf ("rate:         %.4f (bg time per fg time)\n",
+      field_double (s, "rate"));
+  printf ("confidence:   %.2f (spatial %.2f)\n",
+      field_double (s, "confidence"), field_double (s, "spatial-confidence"));
+  printf ("frames:       %d written, %u matched, %dx%d at %d/%d fps\n",
+      frames, matched, c->bgp.width, c->bgp.height, c->fgp.fps_n, c->fgp.fps_d);
+  printf ("audio:        %s\n", c->audio_from ? c->audio_from : "none");
+  printf ("time:         analysis %.1f s (alignment %.1f s of it), render "
+      "%.1f s, total %.1f s\n", (c->t_render - c->t_start) / 1e6,
+      field_double (s, "alignment-time") + field_double (s, "refine-time"),
+      render, total);
+}
+
+/* ---------- bus ---------- */
+
+static void
+stop (Comp * c, VkExit code)
+{
+  if (c->exit_code == VK_EXIT_OK)
+    c->exit_code = code;
+  release_audio (c, FALSE, 0);
+  g_main_loop_quit (c->loop);
+}
+
+/* The alignment is needed in the streaming thread of the bg audio: take it
+ * from the message as soon as it is posted. */
+static GstBusSyncReply
+bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  Comp *c = user_data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  gint64 offset = 0;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (s, "vidkompy-alignment")) {
+    gst_structure_get_int64 (s, "bg-offset", &offset);
+    release_audio (c, TRUE, offset);
+  }
+  return GST_BUS_PASS;
+}
+
+static void
+handle_error (Comp * c, GstMessage * msg)
+{
+  GError *err = NULL;
+  gchar *debug = NULL;
+  VkExit code = VK_EXIT_FAILED;
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (c->pipeline), "sink");
+
+  gst_message_parse_error (msg, &err, &debug);
+  end_line (c);
+  if (debug && strstr (debug, "strict is set")) {
+    vk_cli_error ("no overlap: %s", err->message);
+    g_printerr ("hint: check that the foreground shows a part of the "
+        "background (were --bg and --fg swapped?), give the position with "
+        "--x/--y, or use --force to composite with the best match found\n");
+    code = VK_EXIT_NO_OVERLAP;
+  } else if (GST_MESSAGE_SRC (msg) == GST_OBJECT (sink)) {
+    vk_cli_error ("cannot write %s: %s", c->out, err->message);
+    code = VK_EXIT_OUTPUT;
+  } else {
+    vk_cli_error ("%s", err->message);
+  }
+  if (c->o->verbose && debug)
+    g_printerr ("  (%s: %s)\n", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_clear_object (&sink);
+  stop (c, code);
+}
+
+static gboolean
+bus_watch (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  Comp *c = user_data;
+  const GstStructure *s = gst_message_get_structure (msg);
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:
+      handle_error (c, msg);
+      break;
+    case GST_MESSAGE_WARNING:
+      gst_message_parse_warning (msg, &err, &debug);
+      end_line (c);
+      g_printerr ("vidkompy: warning: %s\n", err->message);
+      g_clear_error (&err);
+      g_free (debug);
+      break;
+    case GST_MESSAGE_EOS:
+      c->t_end = g_get_monotonic_time ();
+      tick (c);
+      c->phase = PHASE_DONE;
+      g_main_loop_quit (c->loop);
+      break;
+    case GST_MESSAGE_ELEMENT:
+      if (gst_structure_has_name (s, "vidkompy-progress")) {
+        gst_structure_get_double (s, "percent", &c->an_percent);
+        gst_structure_get_uint64 (s, "frames", &c->an_frames);
+      } else if (gst_structure_has_name (s, "vidkompy-alignment")) {
+        c->an_percent = 100.0;
+        tick (c);
+        end_line (c);
+        if (c->alignment)
+          gst_structure_free (c->alignment);
+        c->alignment = gst_structure_copy (s);
+        if (c->o->verbose) {
+          gchar *t = gst_structure_to_string (s);
+          g_printerr ("vidkompy: %s\n", t);
+          g_free (t);
+        }
+        if (c->phase == PHASE_ANALYSIS) {
+          c->phase = PHASE_RENDER;
+          c->t_render = g_get_monotonic_time ();
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Comp *c = user_data;
+
+  end_line (c);
+  g_printerr ("vidkompy: interrupted, stopping\n");
+  c->interrupted = TRUE;
+  stop (c, VK_EXIT_INTERRUPTED);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---------- the command ---------- */
+
+static VkExit
+check_options (Comp * c)
+{
+  CompOptions *o = c->o;
+  gboolean overwrite;
+
+  if (!o->bg || !o->fg) {
+    vk_cli_error ("comp needs --bg BG and --fg FG (see vidkompy comp --help)");
+    return VK_EXIT_USAGE;
+  }
+  if (o->audio && !g_str_equal (o->audio, "fg") && !g_str_equal (o->audio,
+          "bg") && !g_str_equal (o->audio, "none")) {
+    vk_cli_error ("--audio takes fg, bg or none, not \"%s\"", o->audio);
+    return VK_EXIT_USAGE;
+  }
+  if ((o->x == DETECT) != (o->y == DETECT)) {
+    vk_cli_error ("--x and --y go together");
+    return VK_EXIT_USAGE;
+  }
+  c->out = o->output ? g_strdup (o->output) :
+      vk_cli_default_output (o->bg, o->fg);
+  c->container = vk_cli_container_for (c->out);
+  if (c->container == VK_CONTAINER_UNKNOWN) {
+    vk_cli_error ("cannot tell the output format from %s: use a .mp4, "
+        ".mkv or .webm name", c->out);
+    return VK_EXIT_USAGE;
+  }
+  overwrite = g_file_test (c->out, G_FILE_TEST_EXISTS);
+  if (overwrite && o->no_clobber) {
+    vk_cli_error ("%s exists (--no-clobber given)", c->out);
+    return VK_EXIT_OUTPUT;
+  }
+  if (overwrite)
+    g_printerr ("vidkompy: note: %s exists and will be overwritten\n", c->out);
+  return VK_EXIT_OK;
+}
+
+static VkExit
+probe_inputs (Comp * c)
+{
+  VkExit r;
+  const gchar *want = c->o->audio;
+
+  if ((r = vk_probe_file (c->o->bg, "background", &c->bgp)) != VK_EXIT_OK
+      || (r = vk_probe_file (c->o->fg, "foreground", &c->fgp)) != VK_EXIT_OK)
+    return r;
+  if (c->fgp.fps_n <= 0 || c->fgp.fps_d <= 0 || c->fgp.is_image) {
+    vk_cli_error ("the foreground %s is not a video with a frame rate",
+        c->o->fg);
+    return VK_EXIT_NO_VIDEO;
+  }
+  c->fg_frames = GST_CLOCK_TIME_IS_VALID (c->fgp.duration) ?
+      gst_util_uint64_scale_round (c->fgp.duration, c->fgp.fps_n,
+      c->fgp.fps_d * GST_SECOND) : 0;
+  if (want == NULL)
+    c->audio_from = c->fgp.has_audio ? "fg" : c->bgp.has_audio ? "bg" : NULL;
+  else if (g_str_equal (want, "none"))
+    c->audio_from = NULL;
+  else if ((g_str_equal (want, "fg") ? c->fgp.has_audio : c->bgp.has_audio))
+    c->audio_from = g_str_equal (want, "fg") ? "fg" : "bg";
+  else
+    g_printerr ("vidkompy: note: the %s has no audio: the output has none\n",
+        g_str_equal (want, "fg") ? "foreground" : "background");
+  return VK_EXIT_OK;
+}
+
+static VkExit
+run (Comp * c)
+{
+  GstBus *bus;
+  guint timer;
+  VkExit r;
+
+  if ((r = check_options (c)) != VK_EXIT_OK || (r = probe_inputs (c)) !=
+      VK_EXIT_OK)
+    return r;
+  c->tmp = vk_cli_temp_name (c->out, (guint) getpid ());
+  if ((r = build_pipeline (c)) != VK_EXIT_OK)
+    return r;
+
+  bus = gst_element_get_bus (c->pipeline);
+  gst_bus_set_sync_handler (bus, bus_sync, c, NULL);
+  gst_bus_add_watch (bus, bus_watch, c);
+  timer = g_timeout_add (TICK_MS, tick, c);
+  c->tty = isatty (STDERR_FILENO);
+  c->last_plain[0] = c->last_plain[1] = -1;
+  c->t_start = c->t_render = c->t_end = g_get_monotonic_time ();
+
+  if (c->o->verbose)
+    g_printerr ("vidkompy: %s (%dx%d) + %s (%dx%d, %d/%d fps) -> %s, audio "
+        "from %s\n", c->o->bg, c->bgp.width, c->bgp.height, c->o->fg,
+        c->fgp.width, c->fgp.height, c->fgp.fps_n, c->fgp.fps_d, c->out,
+        c->audio_from ? c->audio_from : "nowhere");
+  if (c->interrupted);          /* Ctrl-C during the checks */
+  else if (gst_element_set_state (c->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE)
+    stop (c, VK_EXIT_FAILED);
+  else
+    g_main_loop_run (c->loop);
+
+  g_source_remove (timer);
+  release_audio (c, FALSE, 0);
+  end_line (c);
+  gst_element_set_state (c->pipeline, GST_STATE_NULL);
+  /* messages posted while stopping (errors of the shutdown) */
+  gst_bus_set_flushing (bus, TRUE);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+
+  if (c->exit_code == VK_EXIT_OK) {
+    if (c->o->no_clobber && g_file_test (c->out, G_FILE_TEST_EXISTS)) {
+      vk_cli_error ("%s appeared meanwhile (--no-clobber given)", c->out);
+      c->exit_code = VK_EXIT_OUTPUT;
+    } else if (g_rename (c->tmp, c->out) != 0) {
+      vk_cli_error ("cannot rename %s to %s: %s", c->tmp, c->out,
+          g_strerror (errno));
+      c->exit_code = VK_EXIT_OUTPUT;
+    }
+  }
+  if (c->exit_code != VK_EXIT_OK)
+    g_unlink (c->tmp);
+  else
+    print_summary (c);
+  return c->exit_code;
+}
+
+VkExit
+vk_cli_comp (int argc, char **argv)
+{
+  CompOptions o = {.x = DETECT,.y = DETECT,.border = -1,.drift_tolerance = -1
+  };
+  GOptionEntry entries[] = {
+    {"bg", 0, 0, G_OPTION_ARG_FILENAME, &o.bg,
+        "Background video (any format GStreamer decodes)", "BG"},
+    {"fg", 0, 0, G_OPTION_ARG_FILENAME, &o.fg,
+        "Foreground video: every frame of it is in the output", "FG"},
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+        "Output file (default {bg-stem}_overlay_{fg-stem}.mp4 in the "
+          "current folder); .mp4/.m4v/.mov: H.264 + AAC, .mkv: H.264 + AAC, "
+          ".webm: VP9 + Opus", "OUT"},
+    {"x", 0, 0, G_OPTION_ARG_INT, &o.x,
+        "fg left edge in the bg, pixels (with --y: no position search)", "X"},
+    {"y", 0, 0, G_OPTION_ARG_INT, &o.y, "fg top edge in the bg, pixels", "Y"},
+    {"zero-shift", 0, 0, G_OPTION_ARG_NONE, &o.zero_shift,
+        "Put the fg at 0,0, unscaled (no position or scale search)", NULL},
+    {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &o.scale,
+        "bg pixels per fg pixel (default: detect)", "S"},
+    {"unscaled", 0, 0, G_OPTION_ARG_NONE, &o.unscaled,
+        "The fg is an unscaled crop of the bg (scale 1.0)", NULL},
+    {"border", 0, 0, G_OPTION_ARG_INT, &o.border,
+        "Width of the feathered fg border, pixels (default 0, 8 with "
+          "--smooth)", "N"},
+    {"smooth", 0, 0, G_OPTION_ARG_NONE, &o.smooth,
+        "Smooth (smoothstep) border instead of a linear one", NULL},
+    {"match-region", 0, 0, G_OPTION_ARG_STRING, &o.match_region,
+        "Compared region: auto, mask (ignore fg bars) or full", "REGION"},
+    {"window", 0, 0, G_OPTION_ARG_DOUBLE, &o.window,
+        "Half width of the temporal search corridor, seconds (default from "
+          "--quality)", "SEC"},
+    {"drift-tolerance", 0, 0, G_OPTION_ARG_INT, &o.drift_tolerance,
+          "How far the per-frame choice may move from the dense alignment, ms",
+        "MS"},
+    {"quality", 0, 0, G_OPTION_ARG_STRING, &o.quality,
+        "fast, balanced (default) or precise: the aligner's preset and the "
+          "encoder's speed", "Q"},
+    {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
+        "Alignment mode: auto, global or streaming", "MODE"},
+    {"alignment", 0, 0, G_OPTION_ARG_FILENAME, &o.alignment,
+        "Write the alignment (JSON) to FILE", "FILE"},
+    {"use-alignment", 0, 0, G_OPTION_ARG_FILENAME, &o.use_alignment,
+        "Read the alignment from FILE instead of analysing", "FILE"},
+    {"cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
+        "Keep alignments in DIR and reuse them for the same pair", "DIR"},
+    {"audio", 0, 0, G_OPTION_ARG_STRING, &o.audio,
+        "Audio from fg, bg or none (default: the fg's, else the bg's cut "
+          "to the matched start)", "SRC"},
+    {"video-encoder", 0, 0, G_OPTION_ARG_STRING, &o.video_encoder,
+          "GStreamer video encoder element (default x264enc; vp9enc for .webm)",
+        "ELEMENT"},
+    {"bitrate", 0, 0, G_OPTION_ARG_INT, &o.bitrate,
+        "Video bitrate, kbit/s (default: constant quality)", "KBPS"},
+    {"force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+        "Composite even when the fg does not seem to be in the bg", NULL},
+    {"no-clobber", 'n', 0, G_OPTION_ARG_NONE, &o.no_clobber,
+        "Refuse to overwrite an existing output", NULL},
+    {"json", 0, 0, G_OPTION_ARG_NONE, &o.json,
+        "Print the summary as JSON", NULL},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose,
+        "Tell more (the alignment message, warnings' details)", NULL},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("- align and composite "
+      "a foreground video onto a background video");
+  GError *err = NULL;
+  Comp c = { 0 };
+  guint sigint, sigterm;
+  VkExit r;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  g_option_context_set_description (ctx, "Output: the bg's size, the fg's "
+      "frame rate and length (every fg frame).\n\n" VK_EXIT_CODES_HELP);
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    vk_cli_error ("%s (see vidkompy comp --help)", err->message);
+    g_error_free (err);
+    g_option_context_free (ctx);
+    return VK_EXIT_USAGE;
+  }
+  g_option_context_free (ctx);
+  if (argc > 1) {
+    vk_cli_error ("unexpected argument \"%s\" (inputs go with --bg and "
+        "--fg)", argv[1]);
+    return VK_EXIT_USAGE;
+  }
+
+  c.o = &o;
+  g_mutex_init (&c.lock);
+  g_cond_init (&c.cond);
+  c.loop = g_main_loop_new (NULL, FALSE);
+  /* from here on Ctrl-C stops cleanly (handled once the loop runs) */
+  sigint = g_unix_signal_add (SIGINT, on_signal, &c);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &c);
+  r = run (&c);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  if (c.pipeline)
+    gst_object_unref (c.pipeline);
+  if (c.loop)
+    g_main_loop_unref (c.loop);
+  if (c.alignment)
+    gst_structure_free (c.alignment);
+  vk_probe_clear (&c.bgp);
+  vk_probe_clear (&c.fgp);
+  g_free (c.out);
+  g_free (c.tmp);
+  g_mutex_clear (&c.lock);
+  g_cond_clear (&c.cond);
+  return r;
+}

@@ -1,0 +1,142 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* Input checks of the vidkompy command: the file exists and is readable,
+ * GStreamer can read it, it has a video stream. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "vkcli.h"
+
+#define PROBE_TIMEOUT (30 * GST_SECOND)
+
+void
+vk_cli_error (const gchar * format, ...)
+{
+  va_list args;
+  gchar *msg;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("vidkompy: error: %s\n", msg);
+  g_free (msg);
+}
+
+/* TRUE when the element @factory is installed; an error naming the Debian
+ * package otherwise. */
+gboolean
+vk_cli_check_element (const gchar * factory)
+{
+  static const struct
+  {
+    const gchar *prefix, *package;
+  } packages[] = {
+    {"x264", "gstreamer1.0-plugins-ugly"}, {"avenc", "gstreamer1.0-libav"},
+    {"vidkompy", "gst-vidkompy (or set GST_PLUGIN_PATH)"},
+    {"x265", "gstreamer1.0-plugins-bad"}, {"", "gstreamer1.0-plugins-good"},
+  };
+  GstElementFactory *f = gst_element_factory_find (factory);
+  guint i;
+
+  if (f) {
+    gst_object_unref (f);
+    return TRUE;
+  }
+  for (i = 0; i < G_N_ELEMENTS (packages); i++)
+    if (g_str_has_prefix (factory, packages[i].prefix))
+      break;
+  vk_cli_error ("the GStreamer element %s is not installed (Debian package "
+      "%s)", factory, packages[i].package);
+  return FALSE;
+}
+
+void
+vk_probe_clear (VkProbe * p)
+{
+  g_clear_pointer (&p->uri, g_free);
+}
+
+static void
+probe_streams (GstDiscovererInfo * info, VkProbe * out)
+{
+  GList *videos = gst_discoverer_info_get_video_streams (info);
+  GList *audios = gst_discoverer_info_get_audio_streams (info);
+
+  out->duration = gst_discoverer_info_get_duration (info);
+  out->has_audio = audios != NULL;
+  if (videos) {
+    GstDiscovererVideoInfo *v = videos->data;
+
+    out->has_video = TRUE;
+    out->is_image = gst_discoverer_video_info_is_image (v);
+    out->width = gst_discoverer_video_info_get_width (v);
+    out->height = gst_discoverer_video_info_get_height (v);
+    out->fps_n = gst_discoverer_video_info_get_framerate_num (v);
+    out->fps_d = gst_discoverer_video_info_get_framerate_denom (v);
+  }
+  gst_discoverer_stream_info_list_free (videos);
+  gst_discoverer_stream_info_list_free (audios);
+}
+
+/* Checks the input @path (@role: "background", "foreground") and fills
+ * @out. Prints the error and returns its exit code on failure. */
+VkExit
+vk_probe_file (const gchar * path, const gchar * role, VkProbe * out)
+{
+  GError *err = NULL;
+  GstDiscoverer *disc;
+  GstDiscovererInfo *info;
+  VkExit ret = VK_EXIT_OK;
+
+  memset (out, 0, sizeof (*out));
+  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+    vk_cli_error ("the %s file %s does not exist", role, path);
+    return VK_EXIT_INPUT;
+  }
+  if (g_access (path, R_OK) != 0 || g_file_test (path, G_FILE_TEST_IS_DIR)) {
+    vk_cli_error ("the %s file %s cannot be read: %s", role, path,
+        g_file_test (path, G_FILE_TEST_IS_DIR) ? "it is a folder" :
+        g_strerror (errno));
+    return VK_EXIT_INPUT;
+  }
+  out->uri = gst_filename_to_uri (path, &err);
+  disc = out->uri ? gst_discoverer_new (PROBE_TIMEOUT, &err) : NULL;
+  if (disc == NULL) {
+    vk_cli_error ("%s: %s", path, err->message);
+    g_error_free (err);
+    return VK_EXIT_INPUT;
+  }
+  info = gst_discoverer_discover_uri (disc, out->uri, &err);
+  if (info)
+    probe_streams (info, out);
+  if (err && !(info && out->has_video
+          && gst_discoverer_info_get_result (info) ==
+          GST_DISCOVERER_MISSING_PLUGINS)) {
+    vk_cli_error ("the %s file %s cannot be read as media: %s", role, path,
+        err->message);
+    ret = VK_EXIT_INPUT;
+  } else if (!out->has_video) {
+    vk_cli_error ("the %s file %s has no video stream", role, path);
+    ret = VK_EXIT_NO_VIDEO;
+  }
+  g_clear_error (&err);
+  if (info)
+    gst_discoverer_info_unref (info);
+  g_object_unref (disc);
+  return ret;
+}
