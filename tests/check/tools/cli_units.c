@@ -1,0 +1,151 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* cli_units: the pure helpers of the vidkompy command (tools/vkcliutil.c):
+ * output names, containers, temporary names, progress text and the segment
+ * that cuts and shifts the bg's audio. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+
+#include "vkcliutil.h"
+
+#define MS GST_MSECOND
+
+GST_START_TEST (test_names)
+{
+  gchar *s;
+
+  s = vk_cli_default_output ("/videos/bg.clip.mp4", "../fg.mov");
+  fail_unless_equals_string (s, "bg.clip_overlay_fg.mp4");
+  g_free (s);
+  s = vk_cli_default_output ("noext", ".hidden");
+  fail_unless_equals_string (s, "noext_overlay_.hidden.mp4");
+  g_free (s);
+
+  fail_unless_equals_int (vk_cli_container_for ("a/b.MP4"), VK_CONTAINER_MP4);
+  fail_unless_equals_int (vk_cli_container_for ("x.mov"), VK_CONTAINER_MP4);
+  fail_unless_equals_int (vk_cli_container_for ("x.mkv"), VK_CONTAINER_MKV);
+  fail_unless_equals_int (vk_cli_container_for ("x.webm"), VK_CONTAINER_WEBM);
+  fail_unless_equals_int (vk_cli_container_for ("x.avi"), VK_CONTAINER_UNKNOWN);
+  fail_unless_equals_int (vk_cli_container_for ("dir.mp4/x"),
+      VK_CONTAINER_UNKNOWN);
+
+  s = vk_cli_temp_name ("/out/dir/result.mp4", 42);
+  fail_unless_equals_string (s, "/out/dir/.result.mp4.42.part");
+  g_free (s);
+  s = vk_cli_temp_name ("result.mp4", 7);
+  fail_unless_equals_string (s, "./.result.mp4.7.part");
+  g_free (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_progress)
+{
+  gchar *s;
+
+  s = vk_cli_format_time (59.6);
+  fail_unless_equals_string (s, "1:00");
+  g_free (s);
+  s = vk_cli_format_time (3725);
+  fail_unless_equals_string (s, "1:02:05");
+  g_free (s);
+  s = vk_cli_format_time (-1);
+  fail_unless_equals_string (s, "--:--");
+  g_free (s);
+
+  fail_unless (vk_cli_eta (10, 0) < 0);
+  fail_unless_equals_float (vk_cli_eta (10, 25), 30);
+  fail_unless_equals_float (vk_cli_eta (10, 100), 0);
+
+  s = vk_cli_progress_text ("render", 50, 120, 4, 10);
+  fail_unless_equals_string (s,
+      "render   [#####.....]  50%    120 fps  0:04 left");
+  g_free (s);
+  s = vk_cli_progress_text ("analysis", 100, 99.6, 0, 0);
+  fail_unless_equals_string (s, "analysis 100%    100 fps  0:00 left");
+  g_free (s);
+  s = vk_cli_progress_text ("render", 130, 1, -1, 4);
+  fail_unless_equals_string (s, "render   [####] 100%      1 fps  --:-- left");
+  g_free (s);
+}
+
+GST_END_TEST;
+
+static GstSegment
+time_segment (void)
+{
+  GstSegment s;
+
+  gst_segment_init (&s, GST_FORMAT_TIME);
+  return s;
+}
+
+GST_START_TEST (test_audio_segment)
+{
+  GstSegment s = time_segment ();
+
+  /* the bg time 1.3 s plays at 0; cut 4 s later */
+  fail_unless (vk_cli_shift_segment (&s, 1300 * MS, 4 * GST_SECOND));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 1300 * MS), 0);
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 2300 * MS), GST_SECOND);
+  fail_unless_equals_uint64 (s.stop, 5300 * MS);
+  fail_unless_equals_uint64 (gst_segment_to_stream_time (&s,
+          GST_FORMAT_TIME, 2300 * MS), 2300 * MS);
+  /* audio before the start is outside the segment */
+  fail_if (gst_segment_clip (&s, GST_FORMAT_TIME, 0, 1000 * MS, NULL, NULL));
+
+  /* the fg starts 0.5 s before the bg: the bg audio starts at 0.5 s */
+  s = time_segment ();
+  fail_unless (vk_cli_shift_segment (&s, -500 * MS, 2 * GST_SECOND));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 0), 500 * MS);
+  fail_unless_equals_uint64 (s.stop, 1500 * MS);
+
+  /* a segment that does not start at 0 (e.g. after an edit list) */
+  s = time_segment ();
+  s.start = 100 * MS;
+  s.time = 0;
+  fail_unless (vk_cli_shift_segment (&s, GST_SECOND, GST_CLOCK_TIME_NONE));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 1100 * MS), 0);
+  fail_if (GST_CLOCK_TIME_IS_VALID (s.stop));
+
+  /* an earlier stop is kept */
+  s = time_segment ();
+  s.stop = 3 * GST_SECOND;
+  fail_unless (vk_cli_shift_segment (&s, 2 * GST_SECOND, 5 * GST_SECOND));
+  fail_unless_equals_uint64 (s.stop, 3 * GST_SECOND);
+
+  gst_segment_init (&s, GST_FORMAT_BYTES);
+  fail_if (vk_cli_shift_segment (&s, 0, GST_SECOND));
+}
+
+GST_END_TEST;
+
+static Suite *
+cli_units_suite (void)
+{
+  Suite *s = suite_create ("cli_units");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_names);
+  tcase_add_test (tc, test_progress);
+  tcase_add_test (tc, test_audio_segment);
+  return s;
+}
+
+GST_CHECK_MAIN (cli_units);
