@@ -13,6 +13,7 @@
 #define __VK_CLI_H__
 
 #include <gst/gst.h>
+#include <json-glib/json-glib.h>
 #include "vkcliutil.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,19 @@ void vk_probe_clear (VkProbe * p);
 void vk_cli_error (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 
 gboolean vk_cli_check_element (const gchar * factory);
+
+void vk_cli_print_json (JsonBuilder * builder);
+
+void vk_json_double (JsonBuilder * b, const gchar * name, gdouble value);
+
+void vk_json_int (JsonBuilder * b, const gchar * name, gint64 value);
+
+void vk_json_string (JsonBuilder * b, const gchar * name,
+    const gchar * value);
+
+gboolean vk_cli_parse (const gchar * cmd, const gchar * usage,
+    const gchar * description, const GOptionEntry * entries, int *argc,
+    char ***argv);
 
 VkExit vk_cli_comp (int argc, char **argv);
 

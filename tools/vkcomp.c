@@ -33,7 +33,6 @@
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <gst/audio/audio.h>
-#include <json-glib/json-glib.h>
 
 #include "vkcli.h"
 
@@ -151,7 +150,9 @@ configure_vk (Comp * c)
     g_object_set (c->vk, "x", o->x == DETECT ? 0 : o->x,
         "y", o->y == DETECT ? 0 : o->y, NULL);
   }
-  if (o->unscaled && o->scale == 0.0)
+  /* an explicit position is kept only with a known scale: 1.0 unless
+   * given (vidkompyalign refines x/y when the scale is detected) */
+  if ((o->unscaled || o->x != DETECT) && o->scale == 0.0)
     o->scale = 1.0;
   if (o->scale > 0.0)
     g_object_set (c->vk, "scale", o->scale, NULL);
@@ -557,51 +558,26 @@ print_summary (Comp * c)
   }
   if (c->o->json) {
     JsonBuilder *b = json_builder_new ();
-    JsonGenerator *g = json_generator_new ();
-    JsonNode *root;
-    gchar *text;
 
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "output");
-    json_builder_add_string_value (b, c->out);
-    json_builder_set_member_name (b, "x");
-    json_builder_add_int_value (b, field_int (s, "x"));
-    json_builder_set_member_name (b, "y");
-    json_builder_add_int_value (b, field_int (s, "y"));
-    json_builder_set_member_name (b, "scale");
-    json_builder_add_double_value (b, field_double (s, "scale"));
-    json_builder_set_member_name (b, "bg-offset");
-    json_builder_add_double_value (b, offset / (gdouble) GST_SECOND);
-    json_builder_set_member_name (b, "rate");
-    json_builder_add_double_value (b, field_double (s, "rate"));
-    json_builder_set_member_name (b, "confidence");
-    json_builder_add_double_value (b, field_double (s, "confidence"));
-    json_builder_set_member_name (b, "spatial-confidence");
-    json_builder_add_double_value (b, field_double (s, "spatial-confidence"));
-    json_builder_set_member_name (b, "frames");
-    json_builder_add_int_value (b, frames);
-    json_builder_set_member_name (b, "frames-matched");
-    json_builder_add_int_value (b, matched);
-    json_builder_set_member_name (b, "audio");
-    json_builder_add_string_value (b, c->audio_from ? c->audio_from : "none");
-    json_builder_set_member_name (b, "analysis-time");
-    json_builder_add_double_value (b, (c->t_render - c->t_start) / 1e6);
-    json_builder_set_member_name (b, "alignment-time");
-    json_builder_add_double_value (b, field_double (s, "alignment-time"));
-    json_builder_set_member_name (b, "render-time");
-    json_builder_add_double_value (b, render);
-    json_builder_set_member_name (b, "total-time");
-    json_builder_add_double_value (b, total);
+    vk_json_string (b, "output", c->out);
+    vk_json_int (b, "x", field_int (s, "x"));
+    vk_json_int (b, "y", field_int (s, "y"));
+    vk_json_double (b, "scale", field_double (s, "scale"));
+    vk_json_double (b, "bg-offset", offset / (gdouble) GST_SECOND);
+    vk_json_double (b, "rate", field_double (s, "rate"));
+    vk_json_double (b, "confidence", field_double (s, "confidence"));
+    vk_json_double (b, "spatial-confidence", field_double (s,
+            "spatial-confidence"));
+    vk_json_int (b, "frames", frames);
+    vk_json_int (b, "frames-matched", matched);
+    vk_json_string (b, "audio", c->audio_from ? c->audio_from : "none");
+    vk_json_double (b, "analysis-time", (c->t_render - c->t_start) / 1e6);
+    vk_json_double (b, "alignment-time", field_double (s, "alignment-time"));
+    vk_json_double (b, "render-time", render);
+    vk_json_double (b, "total-time", total);
     json_builder_end_object (b);
-    root = json_builder_get_root (b);
-    json_generator_set_root (g, root);
-    json_generator_set_pretty (g, TRUE);
-    text = json_generator_to_data (g, NULL);
-    printf ("%s\n", text);
-    g_free (text);
-    json_node_unref (root);
-    g_object_unref (g);
-    g_object_unref (b);
+    vk_cli_print_json (b);
     return;
   }
   printf ("output:       %s\n", c->out);
@@ -633,6 +609,19 @@ stop (Comp * c, VkExit code)
   g_main_loop_quit (c->loop);
 }
 
+/* A vidkompy-alignment message with the final alignment: the aligner of
+ * issue 4 posts a coarse estimate (stage "estimate") first. */
+static gboolean
+is_final_alignment (const GstStructure * s)
+{
+  const gchar *stage;
+
+  if (s == NULL || !gst_structure_has_name (s, "vidkompy-alignment"))
+    return FALSE;
+  stage = gst_structure_get_string (s, "stage");
+  return stage == NULL || g_str_equal (stage, "final");
+}
+
 /* The alignment is needed in the streaming thread of the bg audio: take it
  * from the message as soon as it is posted. */
 static GstBusSyncReply
@@ -642,8 +631,7 @@ bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
   const GstStructure *s = gst_message_get_structure (msg);
   gint64 offset = 0;
 
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
-      && gst_structure_has_name (s, "vidkompy-alignment")) {
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && is_final_alignment (s)) {
     gst_structure_get_int64 (s, "bg-offset", &offset);
     release_audio (c, TRUE, offset);
   }
@@ -709,7 +697,7 @@ bus_watch (GstBus * bus, GstMessage * msg, gpointer user_data)
       if (gst_structure_has_name (s, "vidkompy-progress")) {
         gst_structure_get_double (s, "percent", &c->an_percent);
         gst_structure_get_uint64 (s, "frames", &c->an_frames);
-      } else if (gst_structure_has_name (s, "vidkompy-alignment")) {
+      } else if (is_final_alignment (s)) {
         c->an_percent = 100.0;
         tick (c);
         end_line (c);
@@ -888,7 +876,8 @@ vk_cli_comp (int argc, char **argv)
           "current folder); .mp4/.m4v/.mov: H.264 + AAC, .mkv: H.264 + AAC, "
           ".webm: VP9 + Opus", "OUT"},
     {"x", 0, 0, G_OPTION_ARG_INT, &o.x,
-        "fg left edge in the bg, pixels (with --y: no position search)", "X"},
+        "fg left edge in the bg, pixels (with --y: no position search; "
+          "scale 1.0 unless --scale is given)", "X"},
     {"y", 0, 0, G_OPTION_ARG_INT, &o.y, "fg top edge in the bg, pixels", "Y"},
     {"zero-shift", 0, 0, G_OPTION_ARG_NONE, &o.zero_shift,
         "Put the fg at 0,0, unscaled (no position or scale search)", NULL},
@@ -938,24 +927,15 @@ vk_cli_comp (int argc, char **argv)
         "Tell more (the alignment message, warnings' details)", NULL},
     {NULL}
   };
-  GOptionContext *ctx = g_option_context_new ("- align and composite "
-      "a foreground video onto a background video");
-  GError *err = NULL;
   Comp c = { 0 };
   guint sigint, sigterm;
   VkExit r;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  g_option_context_set_description (ctx, "Output: the bg's size, the fg's "
-      "frame rate and length (every fg frame).\n\n" VK_EXIT_CODES_HELP);
-  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
-    vk_cli_error ("%s (see vidkompy comp --help)", err->message);
-    g_error_free (err);
-    g_option_context_free (ctx);
+  if (!vk_cli_parse ("comp", "- align and composite a foreground video "
+          "onto a background video", "Output: the bg's size, the fg's frame "
+          "rate and length (every fg frame).\n\n" VK_EXIT_CODES_HELP, entries,
+          &argc, &argv))
     return VK_EXIT_USAGE;
-  }
-  g_option_context_free (ctx);
   if (argc > 1) {
     vk_cli_error ("unexpected argument \"%s\" (inputs go with --bg and "
         "--fg)", argv[1]);

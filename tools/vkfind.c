@@ -28,7 +28,6 @@
 #include <string.h>
 #include <gst/app/app.h>
 #include <gst/video/video.h>
-#include <json-glib/json-glib.h>
 
 #include "vkcli.h"
 #include "vkspatial.h"
@@ -232,43 +231,21 @@ print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
 {
   if (o->json) {
     JsonBuilder *b = json_builder_new ();
-    JsonGenerator *g = json_generator_new ();
-    JsonNode *root;
-    gchar *text;
 
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "fg");
-    json_builder_add_string_value (b, fg);
-    json_builder_set_member_name (b, "bg");
-    json_builder_add_string_value (b, bg);
-    json_builder_set_member_name (b, "bg-time");
-    json_builder_add_double_value (b, bgf->time / (gdouble) GST_SECOND);
-    json_builder_set_member_name (b, "x");
-    json_builder_add_double_value (b, r->x);
-    json_builder_set_member_name (b, "y");
-    json_builder_add_double_value (b, r->y);
-    json_builder_set_member_name (b, "scale");
-    json_builder_add_double_value (b, r->scale);
-    json_builder_set_member_name (b, "width");
-    json_builder_add_double_value (b, fgp->width * r->scale);
-    json_builder_set_member_name (b, "height");
-    json_builder_add_double_value (b, fgp->height * r->scale);
-    json_builder_set_member_name (b, "confidence");
-    json_builder_add_double_value (b, r->score);
-    json_builder_set_member_name (b, "precision");
-    json_builder_add_int_value (b, o->precision);
-    json_builder_set_member_name (b, "time");
-    json_builder_add_double_value (b, ms / 1000.0);
+    vk_json_string (b, "fg", fg);
+    vk_json_string (b, "bg", bg);
+    vk_json_double (b, "bg-time", bgf->time / (gdouble) GST_SECOND);
+    vk_json_double (b, "x", r->x);
+    vk_json_double (b, "y", r->y);
+    vk_json_double (b, "scale", r->scale);
+    vk_json_double (b, "width", fgp->width * r->scale);
+    vk_json_double (b, "height", fgp->height * r->scale);
+    vk_json_double (b, "confidence", r->score);
+    vk_json_int (b, "precision", o->precision);
+    vk_json_double (b, "time", ms / 1000.0);
     json_builder_end_object (b);
-    root = json_builder_get_root (b);
-    json_generator_set_root (g, root);
-    json_generator_set_pretty (g, TRUE);
-    text = json_generator_to_data (g, NULL);
-    printf ("%s\n", text);
-    g_free (text);
-    json_node_unref (root);
-    g_object_unref (g);
-    g_object_unref (b);
+    vk_cli_print_json (b);
     return;
   }
   printf ("fg:          %s (%dx%d)\n", fg, fgp->width, fgp->height);
@@ -405,20 +382,10 @@ vk_cli_align (int argc, char **argv)
     {"json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print JSON", NULL},
     {NULL}
   };
-  GOptionContext *ctx = g_option_context_new ("FG BG - find the image or "
-      "video frame FG inside the image or video BG");
-  GError *err = NULL;
-
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_group (ctx, gst_init_get_option_group ());
-  g_option_context_set_description (ctx, VK_EXIT_CODES_HELP);
-  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
-    vk_cli_error ("%s (see vidkompy align --help)", err->message);
-    g_error_free (err);
-    g_option_context_free (ctx);
+  if (!vk_cli_parse ("align", "FG BG - find the image or video frame FG "
+          "inside the image or video BG", VK_EXIT_CODES_HELP, entries, &argc,
+          &argv))
     return VK_EXIT_USAGE;
-  }
-  g_option_context_free (ctx);
   if (argc != 3 || o.precision < 0 || o.precision > 4) {
     vk_cli_error ("align needs FG and BG, and --precision between 0 and 4 "
         "(see vidkompy align --help)");

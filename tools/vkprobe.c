@@ -15,6 +15,7 @@
 #endif
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -37,6 +38,69 @@ vk_cli_error (const gchar * format, ...)
   g_free (msg);
 }
 
+/* Prints the object built by @builder (pretty) on stdout and frees
+ * @builder. */
+void
+vk_cli_print_json (JsonBuilder * builder)
+{
+  JsonGenerator *g = json_generator_new ();
+  JsonNode *root = json_builder_get_root (builder);
+  gchar *text;
+
+  json_generator_set_root (g, root);
+  json_generator_set_pretty (g, TRUE);
+  text = json_generator_to_data (g, NULL);
+  printf ("%s\n", text);
+  g_free (text);
+  json_node_unref (root);
+  g_object_unref (g);
+  g_object_unref (builder);
+}
+
+void
+vk_json_double (JsonBuilder * b, const gchar * name, gdouble value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+void
+vk_json_int (JsonBuilder * b, const gchar * name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+vk_json_string (JsonBuilder * b, const gchar * name, const gchar * value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+/* Parses the options of the subcommand @cmd with @entries (and
+ * GStreamer's); prints the error. */
+gboolean
+vk_cli_parse (const gchar * cmd, const gchar * usage,
+    const gchar * description, const GOptionEntry * entries, int *argc,
+    char ***argv)
+{
+  GOptionContext *ctx = g_option_context_new (usage);
+  GError *err = NULL;
+  gboolean ok;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  g_option_context_set_description (ctx, description);
+  ok = g_option_context_parse (ctx, argc, argv, &err);
+  if (!ok) {
+    vk_cli_error ("%s (see vidkompy %s --help)", err->message, cmd);
+    g_error_free (err);
+  }
+  g_option_context_free (ctx);
+  return ok;
+}
+
 /* TRUE when the element @factory is installed; an error naming the Debian
  * package otherwise. */
 gboolean
@@ -53,6 +117,11 @@ vk_cli_check_element (const gchar * factory)
   GstElementFactory *f = gst_element_factory_find (factory);
   guint i;
 
+  /* an installed command finds the plugins installed with it, wherever
+   * the prefix */
+  if (f == NULL && g_str_has_prefix (factory, "vidkompy")
+      && gst_registry_scan_path (gst_registry_get (), VK_PLUGINDIR))
+    f = gst_element_factory_find (factory);
   if (f) {
     gst_object_unref (f);
     return TRUE;

@@ -210,43 +210,36 @@ copy_pspec (GParamSpec * p)
       GST_PARAM_DOC_SHOW_DEFAULT);
   GType t = G_PARAM_SPEC_TYPE (p);
 
-  if (t == G_TYPE_PARAM_BOOLEAN) {
+/* numeric types: the same range and default */
+#define COPY_RANGE(Spec, make) \
+  return make (name, nick, blurb, ((Spec *) p)->minimum, \
+      ((Spec *) p)->maximum, ((Spec *) p)->default_value, flags)
+
+  if (t == G_TYPE_PARAM_INT)
+    COPY_RANGE (GParamSpecInt, g_param_spec_int);
+  if (t == G_TYPE_PARAM_UINT)
+    COPY_RANGE (GParamSpecUInt, g_param_spec_uint);
+  if (t == G_TYPE_PARAM_INT64)
+    COPY_RANGE (GParamSpecInt64, g_param_spec_int64);
+  if (t == G_TYPE_PARAM_UINT64)
+    COPY_RANGE (GParamSpecUInt64, g_param_spec_uint64);
+  if (t == G_TYPE_PARAM_DOUBLE)
+    COPY_RANGE (GParamSpecDouble, g_param_spec_double);
+  if (t == G_TYPE_PARAM_FLOAT)
+    COPY_RANGE (GParamSpecFloat, g_param_spec_float);
+#undef COPY_RANGE
+  if (t == G_TYPE_PARAM_BOOLEAN)
     return g_param_spec_boolean (name, nick, blurb,
         G_PARAM_SPEC_BOOLEAN (p)->default_value, flags);
-  } else if (t == G_TYPE_PARAM_INT) {
-    GParamSpecInt *s = G_PARAM_SPEC_INT (p);
-    return g_param_spec_int (name, nick, blurb, s->minimum, s->maximum,
-        s->default_value, flags);
-  } else if (t == G_TYPE_PARAM_UINT) {
-    GParamSpecUInt *s = G_PARAM_SPEC_UINT (p);
-    return g_param_spec_uint (name, nick, blurb, s->minimum, s->maximum,
-        s->default_value, flags);
-  } else if (t == G_TYPE_PARAM_INT64) {
-    GParamSpecInt64 *s = G_PARAM_SPEC_INT64 (p);
-    return g_param_spec_int64 (name, nick, blurb, s->minimum, s->maximum,
-        s->default_value, flags);
-  } else if (t == G_TYPE_PARAM_UINT64) {
-    GParamSpecUInt64 *s = G_PARAM_SPEC_UINT64 (p);
-    return g_param_spec_uint64 (name, nick, blurb, s->minimum, s->maximum,
-        s->default_value, flags);
-  } else if (t == G_TYPE_PARAM_DOUBLE) {
-    GParamSpecDouble *s = G_PARAM_SPEC_DOUBLE (p);
-    return g_param_spec_double (name, nick, blurb, s->minimum, s->maximum,
-        s->default_value, flags);
-  } else if (t == G_TYPE_PARAM_FLOAT) {
-    GParamSpecFloat *s = G_PARAM_SPEC_FLOAT (p);
-    return g_param_spec_float (name, nick, blurb, s->minimum, s->maximum,
-        s->default_value, flags);
-  } else if (t == G_TYPE_PARAM_ENUM) {
+  if (t == G_TYPE_PARAM_ENUM)
     return g_param_spec_enum (name, nick, blurb, p->value_type,
         G_PARAM_SPEC_ENUM (p)->default_value, flags);
-  } else if (t == G_TYPE_PARAM_FLAGS) {
+  if (t == G_TYPE_PARAM_FLAGS)
     return g_param_spec_flags (name, nick, blurb, p->value_type,
         G_PARAM_SPEC_FLAGS (p)->default_value, flags);
-  } else if (t == G_TYPE_PARAM_STRING) {
+  if (t == G_TYPE_PARAM_STRING)
     return g_param_spec_string (name, nick, blurb,
         G_PARAM_SPEC_STRING (p)->default_value, flags);
-  }
   return NULL;
 }
 
