@@ -112,67 +112,27 @@ static GstStaticPadTemplate fg_sink_template = GST_STATIC_PAD_TEMPLATE
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw"));
 
-/* Why a dynamic type: the proxied properties must be on the class before
- * the first instance is created (gst-launch looks them up there), and they
- * are copied from the children's classes, whose plugins GStreamer cannot
- * load while it is loading this plugin (plugin loading is not reentrant).
- * The class is first initialised while this plugin registers the element
- * (then without the proxied properties); as a dynamic type it is finalised
- * right after, and initialised again, with the properties, when an
- * application first uses it, outside plugin loading. */
-#define VK_TYPE_BIN_MODULE (vk_bin_module_get_type ())
-G_DECLARE_FINAL_TYPE (VkBinModule, vk_bin_module, VK, BIN_MODULE, GTypeModule);
-
-struct _VkBinModule
-{
-  GTypeModule parent;
-};
-
-G_DEFINE_TYPE (VkBinModule, vk_bin_module, G_TYPE_TYPE_MODULE);
-
+/* The proxied properties must be on the class before the first instance
+ * is created (gst-launch looks them up there), and they are copied from
+ * the children's classes, whose plugins GStreamer cannot load while it is
+ * loading this one (plugin loading is not reentrant). When this plugin is
+ * loaded through the registry (applications, gst-launch, gst-inspect), the
+ * element is already registered and its class is initialised when it is
+ * first used, outside plugin loading: with the properties. Only when the
+ * plugin is registered anew (the registry scan, which keeps no properties,
+ * or a plugin file loaded by a path the registry does not know) is the
+ * class initialised during registration, then without them. */
 #define gst_vidkompy_bin_parent_class parent_class
-G_DEFINE_DYNAMIC_TYPE (GstVidkompyBin, gst_vidkompy_bin, GST_TYPE_BIN);
+G_DEFINE_TYPE (GstVidkompyBin, gst_vidkompy_bin, GST_TYPE_BIN);
 
 /* TRUE while the plugin registers the element (children not loadable) */
 static gboolean registering;
 
 static gboolean
-vk_bin_module_load (GTypeModule * module)
-{
-  gst_vidkompy_bin_register_type (module);
-  return TRUE;
-}
-
-static void
-vk_bin_module_unload (GTypeModule * module)
-{
-}
-
-static void
-vk_bin_module_class_init (VkBinModuleClass * klass)
-{
-  GTypeModuleClass *module_class = (GTypeModuleClass *) klass;
-
-  module_class->load = vk_bin_module_load;
-  module_class->unload = vk_bin_module_unload;
-}
-
-static void
-vk_bin_module_init (VkBinModule * module)
-{
-}
-
-static gboolean
 register_vidkompy (GstPlugin * plugin)
 {
-  static GTypeModule *module;   /* lives as long as the process */
   gboolean ret;
 
-  if (module == NULL) {
-    module = g_object_new (VK_TYPE_BIN_MODULE, NULL);
-    g_type_module_set_name (module, "vidkompy");
-    gst_vidkompy_bin_register_type (module);
-  }
   registering = TRUE;
   ret = gst_element_register (plugin, "vidkompy", GST_RANK_NONE,
       GST_TYPE_VIDKOMPY_BIN);
@@ -450,11 +410,6 @@ gst_vidkompy_bin_class_init (GstVidkompyBinClass * klass)
 
   if (!registering)
     install_proxied_properties (gobject_class);
-}
-
-static void
-gst_vidkompy_bin_class_finalize (GstVidkompyBinClass * klass)
-{
 }
 
 static gboolean
