@@ -83,8 +83,8 @@ for k in bin_launch comp_fast comp_default; do
   m=$(median $k)
   case $k in
     bin_launch) d="gst-launch vidkompy (bin) ! x264enc ultrafast ! mp4mux" ;;
-    comp_fast) d="vidkompy comp --quality fast (x264 ultrafast)" ;;
-    *) d="vidkompy comp (default: balanced, x264 superfast)" ;;
+    comp_fast) d="vidkompy comp --quality fast" ;;
+    *) d="vidkompy comp (default options)" ;;
   esac
   printf "| %-66s | %6.2f | %5.2f |\n" "$d" "$m" "$(awk "BEGIN { print $m / $base }")"
 done
