@@ -270,35 +270,41 @@ install_proxied_properties (GObjectClass * klass)
       g_type_class_unref (targets[i]);
 }
 
+/* The child object of the proxied property @prop_id; NULL (warned) for an
+ * unknown one or a missing child. */
+static GObject *
+target_of (GObject * object, guint prop_id, GParamSpec * pspec)
+{
+  GObject *target = NULL;
+
+  if (prop_id > 0 && prop_id <= G_N_ELEMENTS (proxied))
+    target = proxy_target (GST_VIDKOMPY_BIN (object),
+        proxied[prop_id - 1].target);
+  if (target == NULL)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  return target;
+}
+
 static void
 gst_vidkompy_bin_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
-  GstVidkompyBin *self = GST_VIDKOMPY_BIN (object);
-  GObject *target;
+  GObject *target = target_of (object, prop_id, pspec);
 
-  if (prop_id == 0 || prop_id > G_N_ELEMENTS (proxied)
-      || !(target = proxy_target (self, proxied[prop_id - 1].target))) {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    return;
+  if (target) {
+    GST_DEBUG_OBJECT (object, "setting %s", pspec->name);
+    g_object_set_property (target, pspec->name, value);
   }
-  GST_DEBUG_OBJECT (self, "setting %s", pspec->name);
-  g_object_set_property (target, pspec->name, value);
 }
 
 static void
 gst_vidkompy_bin_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
-  GstVidkompyBin *self = GST_VIDKOMPY_BIN (object);
-  GObject *target;
+  GObject *target = target_of (object, prop_id, pspec);
 
-  if (prop_id == 0 || prop_id > G_N_ELEMENTS (proxied)
-      || !(target = proxy_target (self, proxied[prop_id - 1].target))) {
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    return;
-  }
-  g_object_get_property (target, pspec->name, value);
+  if (target)
+    g_object_get_property (target, pspec->name, value);
 }
 
 static GstElement *
