@@ -470,5 +470,23 @@ class BinTest(Base):
             self.assertLess(mad(img[:FG_Y - 2], want_bg[:FG_Y - 2]), 4.0)
 
 
+    def test_missing_child(self):
+        """The bin alone, without the aligner's plugin: a clear error."""
+        build_gst = os.environ["GST_PLUGIN_PATH_1_0"].split(os.pathsep)[0]
+        plug = os.path.join(self.out_dir, "plugins")
+        os.mkdir(plug)
+        shutil.copy(os.path.join(build_gst, "vidkompy", "libgstvidkompy.so"),
+                    plug)
+        env = dict(os.environ, GST_PLUGIN_PATH_1_0=plug,
+                   GST_REGISTRY_1_0=os.path.join(plug, "registry.bin"))
+        r = run(["gst-launch-1.0", "vidkompy", "name=v", "!", "fakesink",
+                 "videotestsrc", "num-buffers=3", "!", "v.bg_sink",
+                 "videotestsrc", "num-buffers=3", "!", "v.fg_sink"],
+                timeout=60, env=env)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("needs the vidkompyalign element, which is not "
+                      "installed", r.stdout + r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
