@@ -304,9 +304,20 @@ class CliTest(Base):
             region = info["images"][k][20:20 + FG_H, 10:10 + FG_W]
             self.assertLess(mad(region, fg["images"][k]), 3.0, k)
 
-    def test_mkv_and_default_name(self):
+    def test_containers_encoders_and_default_name(self):
         path, s, _ = self.comp(out="out.mkv")
         self.check_video(path, s)
+        path, s, _ = self.comp(fg=self.pair.fg_click, out="out.webm",
+                               timeout=300)
+        info = self.check_video(path, s)
+        self.assertIsNotNone(info["audio"])
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(4), b"\x1a\x45\xdf\xa3")  # EBML
+        small, s, _ = self.comp("--video-encoder", "x264enc", "--bitrate",
+                                "100", out="small.mp4")
+        self.check_video(small, s)
+        big, s, _ = self.comp("--bitrate", "2000", out="big.mp4")
+        self.assertLess(os.path.getsize(small), os.path.getsize(big) / 4)
         r = run([VIDKOMPY, "comp", "--bg", self.pair.bg, "--fg", self.pair.fg,
                  "--quality", "fast"], cwd=self.out_dir, timeout=120)
         self.assertEqual(r.returncode, 0, r.stderr)
