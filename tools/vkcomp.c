@@ -966,6 +966,16 @@ vk_cli_comp (int argc, char **argv)
   vk_probe_clear (&c.fgp);
   g_free (c.out);
   g_free (c.tmp);
+  {
+    gchar **strings[] = { &o.bg, &o.fg, &o.output, &o.match_region,
+      &o.quality, &o.mode, &o.alignment, &o.use_alignment, &o.cache_dir,
+      &o.audio, &o.video_encoder
+    };
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS (strings); i++)
+      g_clear_pointer (strings[i], g_free);
+  }
   g_mutex_clear (&c.lock);
   g_cond_clear (&c.cond);
   return r;
