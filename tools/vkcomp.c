@@ -44,7 +44,8 @@ typedef struct
 {
   gchar *bg, *fg, *output;
   gint x, y;
-  gboolean zero_shift, unscaled, smooth, force;
+  gboolean zero_shift, smooth, force;
+  gint unscaled;                /* -1: the aligner's default (yes) */
   gdouble scale;
   gint border;
   gchar *match_region, *quality, *mode;
@@ -152,8 +153,10 @@ configure_vk (Comp * c)
   }
   /* an explicit position is kept only with a known scale: 1.0 unless
    * given (vidkompyalign refines x/y when the scale is detected) */
-  if ((o->unscaled || o->x != DETECT) && o->scale == 0.0)
+  if (o->x != DETECT && o->scale == 0.0)
     o->scale = 1.0;
+  if (o->unscaled >= 0)
+    g_object_set (c->vk, "unscaled", (gboolean) o->unscaled, NULL);
   if (o->scale > 0.0)
     g_object_set (c->vk, "scale", o->scale, NULL);
   if (o->match_region)
@@ -864,10 +867,30 @@ run (Comp * c)
   return c->exit_code;
 }
 
+static CompOptions *parsing;    /* the options being parsed */
+
+static gboolean
+parse_unscaled (const gchar * name, const gchar * value, gpointer data,
+    GError ** error)
+{
+  if (value == NULL || g_str_equal (value, "yes") || g_str_equal (value,
+          "true"))
+    parsing->unscaled = TRUE;
+  else if (g_str_equal (value, "no") || g_str_equal (value, "false"))
+    parsing->unscaled = FALSE;
+  else {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--unscaled takes yes or no, not \"%s\"", value);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 VkExit
 vk_cli_comp (int argc, char **argv)
 {
-  CompOptions o = {.x = DETECT,.y = DETECT,.border = -1,.drift_tolerance = -1
+  CompOptions o = {.x = DETECT,.y = DETECT,.border = -1,.drift_tolerance = -1,
+    .unscaled = -1
   };
   GOptionEntry entries[] = {
     {"bg", 0, 0, G_OPTION_ARG_FILENAME, &o.bg,
@@ -886,8 +909,10 @@ vk_cli_comp (int argc, char **argv)
         "Put the fg at 0,0, unscaled (no position or scale search)", NULL},
     {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &o.scale,
         "bg pixels per fg pixel (default: detect)", "S"},
-    {"unscaled", 0, 0, G_OPTION_ARG_NONE, &o.unscaled,
-        "The fg is an unscaled crop of the bg (scale 1.0)", NULL},
+    {"unscaled", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+          parse_unscaled, "Prefer scale 1.0 when it fits nearly as well "
+          "(yes, the default; --unscaled=no: take the best scale)",
+        "yes|no"},
     {"border", 0, 0, G_OPTION_ARG_INT, &o.border,
         "Width of the feathered fg border, pixels (default 0, 8 with "
           "--smooth)", "N"},
@@ -934,6 +959,7 @@ vk_cli_comp (int argc, char **argv)
   guint sigint, sigterm;
   VkExit r;
 
+  parsing = &o;
   if (!vk_cli_parse ("comp", "- align and composite a foreground video "
           "onto a background video", "Output: the bg's size, the fg's frame "
           "rate and length (every fg frame).\n\n" VK_EXIT_CODES_HELP, entries,

@@ -375,6 +375,8 @@ class CliTest(Base):
         _, _, r = self.comp(fg=audio_only, expect=4)
         self.assertIn("no video", r.stderr)
         _, _, r = self.comp("--audio", "left", expect=2)
+        _, _, r = self.comp("--unscaled=maybe", expect=2)
+        _, _, r = self.comp("--x", "10", expect=2)  # without --y
         _, _, r = self.comp(out="out.avi", expect=2)
         r = run([VIDKOMPY, "comp", "--bogus"])
         self.assertEqual(r.returncode, 2)
