@@ -133,18 +133,21 @@ vk_cli_progress_text (const gchar * phase, gdouble percent, gdouble fps,
 
 /* Shifts the bg's audio @segment (TIME) so that the bg stream time @offset
  * (the bg time shown at the fg's first frame, may be negative) plays at
- * running time 0, and cuts it @duration later (GST_CLOCK_TIME_NONE: no
- * cut). Audio before @offset falls outside the segment (clip it); a
- * negative @offset delays the start instead. FALSE for a segment that is
- * not in TIME. */
+ * running time 0, at @rate bg seconds per fg second (the segment's rate:
+ * a time-stretching element such as scaletempo downstream makes the sound
+ * follow), and cuts it @duration of running time later
+ * (GST_CLOCK_TIME_NONE: no cut). Audio before @offset falls outside the
+ * segment (clip it); a negative @offset delays the start instead. FALSE
+ * for a segment that is not in TIME or a rate <= 0. */
 gboolean
-vk_cli_shift_segment (GstSegment * segment, gint64 offset,
+vk_cli_shift_segment (GstSegment * segment, gint64 offset, gdouble rate,
     GstClockTime duration)
 {
   gint64 p0;
 
-  if (segment->format != GST_FORMAT_TIME)
+  if (segment->format != GST_FORMAT_TIME || !(rate > 0))
     return FALSE;
+  segment->rate = rate;
   /* the position (buffer time) showing stream time @offset */
   p0 = (gint64) segment->start + offset - (gint64) segment->time;
   if (p0 >= (gint64) segment->start) {
@@ -152,12 +155,13 @@ vk_cli_shift_segment (GstSegment * segment, gint64 offset,
     segment->start = p0;
     segment->base = 0;
   } else {
-    segment->base = segment->start - p0;
+    segment->base = (guint64) ((segment->start - p0) / rate);
   }
   segment->position = segment->start;
-  /* running time p0 + @duration - p0 = @duration at the stop, both ways */
+  /* running time (stop - p0) / rate = @duration, both ways */
   if (GST_CLOCK_TIME_IS_VALID (duration)) {
-    gint64 stop = MAX (p0 + (gint64) duration, (gint64) segment->start);
+    gint64 stop = MAX (p0 + (gint64) (duration * rate),
+        (gint64) segment->start);
 
     if (!GST_CLOCK_TIME_IS_VALID (segment->stop)
         || stop < (gint64) segment->stop)

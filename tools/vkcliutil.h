@@ -69,7 +69,7 @@ gchar *vk_cli_progress_text (const gchar * phase, gdouble percent,
     gdouble fps, gdouble eta, gint bar_width);
 
 gboolean vk_cli_shift_segment (GstSegment * segment, gint64 offset,
-    GstClockTime duration);
+    gdouble rate, GstClockTime duration);
 
 G_END_DECLS
 

@@ -27,6 +27,7 @@
 #endif
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,6 +83,7 @@ typedef struct
   GCond cond;
   gboolean offset_known, cancelled;
   gint64 bg_offset;
+  gdouble bg_rate;
   GstSegment audio_segment;
   GstAudioInfo audio_info;
 
@@ -276,12 +278,14 @@ wait_offset (Comp * c)
 }
 
 static void
-release_audio (Comp * c, gboolean known, gint64 offset)
+release_audio (Comp * c, gboolean known, gint64 offset, gdouble rate)
 {
   g_mutex_lock (&c->lock);
   if (known) {
     c->offset_known = TRUE;
     c->bg_offset = offset;
+    /* a rate this close to 1 is no rate change */
+    c->bg_rate = rate > 0 && fabs (rate - 1.0) > 0.002 ? rate : 1.0;
   } else {
     c->cancelled = TRUE;
   }
@@ -308,11 +312,11 @@ bg_audio_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       gst_event_parse_segment (ev, &in);
       gst_segment_copy_into (in, &c->audio_segment);
       if (!vk_cli_shift_segment (&c->audio_segment, c->bg_offset,
-              c->fgp.duration))
+              c->bg_rate, c->fgp.duration))
         return GST_PAD_PROBE_OK;
       if (c->o->verbose)
-        g_printerr ("vidkompy: bg audio from %.3f s\n",
-            c->bg_offset / (gdouble) GST_SECOND);
+        g_printerr ("vidkompy: bg audio from %.3f s at %.4fx\n",
+            c->bg_offset / (gdouble) GST_SECOND, c->bg_rate);
       GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment
           (&c->audio_segment);
       gst_event_unref (ev);
@@ -407,7 +411,7 @@ build_pipeline (Comp * c)
   static const gchar *venc[] = { NULL, "x264enc", "x264enc", "vp9enc" };
   static const gchar *aenc[] = { NULL, "avenc_aac", "avenc_aac", "opusenc" };
   static const gchar *mux[] = { NULL, "mp4mux", "matroskamux", "webmmux" };
-  GstElement *v[5], *a[6], *sink;
+  GstElement *v[5], *a[8], *sink;
   GstPad *src;
 
   c->pipeline = gst_pipeline_new ("vidkompy-comp");
@@ -445,18 +449,23 @@ build_pipeline (Comp * c)
   if (!add_decoder (c, "audio", g_str_equal (c->audio_from, "fg") ?
           c->fgp.uri : c->bgp.uri, "audio/"))
     return VK_EXIT_FAILED;
+  /* the bg's sound follows the bg's rate: its segment carries the rate,
+   * scaletempo stretches it to the fg's time (pitch kept) */
   a[0] = c->aqueue_head = add_element (c, "queue", NULL);
   a[1] = add_element (c, "audioconvert", NULL);
-  a[2] = add_element (c, "audioresample", NULL);
-  a[3] = add_element (c, aenc[c->container], "aenc");
-  a[4] = add_element (c, "queue", NULL);
-  a[5] = v[4];
-  if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4])
+  a[2] = add_element (c, g_str_equal (c->audio_from, "bg") ? "scaletempo" :
+      "identity", NULL);
+  a[3] = add_element (c, "audioconvert", NULL);
+  a[4] = add_element (c, "audioresample", NULL);
+  a[5] = add_element (c, aenc[c->container], "aenc");
+  a[6] = add_element (c, "queue", NULL);
+  a[7] = v[4];
+  if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4] || !a[5] || !a[6])
     return VK_EXIT_FAILED;
   /* the audio queue holds what arrives during the analysis */
   g_object_set (a[0], "max-size-time", (guint64) 0, "max-size-buffers", 0u,
       "max-size-bytes", 0u, NULL);
-  if (!link_chain (a, 6)) {
+  if (!link_chain (a, 8)) {
     vk_cli_error ("cannot link the audio encoder to %s", mux[c->container]);
     return VK_EXIT_FAILED;
   }
@@ -611,7 +620,7 @@ stop (Comp * c, VkExit code)
 {
   if (c->exit_code == VK_EXIT_OK)
     c->exit_code = code;
-  release_audio (c, FALSE, 0);
+  release_audio (c, FALSE, 0, 1.0);
   g_main_loop_quit (c->loop);
 }
 
@@ -636,10 +645,12 @@ bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
   Comp *c = user_data;
   const GstStructure *s = gst_message_get_structure (msg);
   gint64 offset = 0;
+  gdouble rate = 1.0;
 
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && is_final_alignment (s)) {
     gst_structure_get_int64 (s, "bg-offset", &offset);
-    release_audio (c, TRUE, offset);
+    gst_structure_get_double (s, "rate", &rate);
+    release_audio (c, TRUE, offset, rate);
   }
   return GST_BUS_PASS;
 }
@@ -842,7 +853,7 @@ run (Comp * c)
     g_main_loop_run (c->loop);
 
   g_source_remove (timer);
-  release_audio (c, FALSE, 0);
+  release_audio (c, FALSE, 0, 1.0);
   end_line (c);
   gst_element_set_state (c->pipeline, GST_STATE_NULL);
   /* messages posted while stopping (errors of the shutdown) */

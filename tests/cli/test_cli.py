@@ -221,11 +221,11 @@ class Base(unittest.TestCase):
         summary = json.loads(r.stdout) if expect == 0 else None
         return path, summary, r
 
-    def assert_clicks(self, got, want, tol):
+    def assert_clicks(self, got, want, tol, end=None):
         """The clicks @got of the output are those @want (times in the
         output) that fall inside it, each within @tol, none missing and
         none extra (away from the ends, where a click may be cut)."""
-        end = len(self.pair.truth) / FG_FPS
+        end = end or len(self.pair.truth) / FG_FPS
         self.assertGreaterEqual(len(got), 2, got)
         for w in want:
             if 0.05 < w < end - 0.1:
@@ -276,6 +276,25 @@ class CliTest(Base):
         length = info["audio_start"] + len(info["audio"]) / CLICK_RATE
         self.assertAlmostEqual(length, len(self.pair.truth) / FG_FPS,
                                delta=0.1)
+
+    def test_bg_audio_follows_rate(self):
+        """A fg at 1/1.2 of the bg's speed: the bg's sound is stretched to
+        the fg's time (clicks at (t - offset) / rate)."""
+        d = self.out_dir
+        r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir", d,
+                 "--name", "s", "--bg-size", "%dx%d" % (BG_W, BG_H),
+                 "--bg-fps", "25", "--duration", "5", "--fg-rect",
+                 "%d,%d,%d,%d" % (FG_X, FG_Y, FG_W, FG_H), "--fg-fps", "30",
+                 "--fg-start", "0.5", "--speed", "1.2"], timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        bg = os.path.join(d, "s-bg-click.mp4")
+        add_clicks(os.path.join(d, "s-bg.mp4"), bg, 5.0)
+        path, s, _ = self.comp(bg=bg, fg=os.path.join(d, "s-fg.mp4"))
+        self.assertAlmostEqual(s["rate"], 1.2, delta=0.01)
+        info = decode(path)
+        got = clicks(info["audio"], info["audio_start"])
+        want = [(t - s["bg-offset"]) / s["rate"] for t in self.pair.clicks(bg)]
+        self.assert_clicks(got, want, 0.065, info["frames"] / FG_FPS)
 
     def test_fg_audio(self):
         """fg audio wins over the bg's, its timing untouched."""

@@ -96,7 +96,7 @@ GST_START_TEST (test_audio_segment)
   GstSegment s = time_segment ();
 
   /* the bg time 1.3 s plays at 0; cut 4 s later */
-  fail_unless (vk_cli_shift_segment (&s, 1300 * MS, 4 * GST_SECOND));
+  fail_unless (vk_cli_shift_segment (&s, 1300 * MS, 1.0, 4 * GST_SECOND));
   fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
           GST_FORMAT_TIME, 1300 * MS), 0);
   fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
@@ -109,7 +109,7 @@ GST_START_TEST (test_audio_segment)
 
   /* the fg starts 0.5 s before the bg: the bg audio starts at 0.5 s */
   s = time_segment ();
-  fail_unless (vk_cli_shift_segment (&s, -500 * MS, 2 * GST_SECOND));
+  fail_unless (vk_cli_shift_segment (&s, -500 * MS, 1.0, 2 * GST_SECOND));
   fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
           GST_FORMAT_TIME, 0), 500 * MS);
   fail_unless_equals_uint64 (s.stop, 1500 * MS);
@@ -118,7 +118,7 @@ GST_START_TEST (test_audio_segment)
   s = time_segment ();
   s.start = 100 * MS;
   s.time = 0;
-  fail_unless (vk_cli_shift_segment (&s, GST_SECOND, GST_CLOCK_TIME_NONE));
+  fail_unless (vk_cli_shift_segment (&s, GST_SECOND, 1.0, GST_CLOCK_TIME_NONE));
   fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
           GST_FORMAT_TIME, 1100 * MS), 0);
   fail_if (GST_CLOCK_TIME_IS_VALID (s.stop));
@@ -126,11 +126,25 @@ GST_START_TEST (test_audio_segment)
   /* an earlier stop is kept */
   s = time_segment ();
   s.stop = 3 * GST_SECOND;
-  fail_unless (vk_cli_shift_segment (&s, 2 * GST_SECOND, 5 * GST_SECOND));
+  fail_unless (vk_cli_shift_segment (&s, 2 * GST_SECOND, 1.0, 5 * GST_SECOND));
   fail_unless_equals_uint64 (s.stop, 3 * GST_SECOND);
 
+  /* a faster bg (1.25 bg s per fg s): 2.5 s of bg in 2 s */
+  s = time_segment ();
+  fail_unless (vk_cli_shift_segment (&s, GST_SECOND, 1.25, 2 * GST_SECOND));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 2250 * MS), GST_SECOND);
+  fail_unless_equals_uint64 (s.stop, 3500 * MS);
+  s = time_segment ();
+  fail_unless (vk_cli_shift_segment (&s, -500 * MS, 0.5, GST_SECOND));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 0), GST_SECOND);
+  fail_unless_equals_uint64 (s.stop, 0);
+
   gst_segment_init (&s, GST_FORMAT_BYTES);
-  fail_if (vk_cli_shift_segment (&s, 0, GST_SECOND));
+  fail_if (vk_cli_shift_segment (&s, 0, 1.0, GST_SECOND));
+  s = time_segment ();
+  fail_if (vk_cli_shift_segment (&s, 0, 0.0, GST_SECOND));
 }
 
 GST_END_TEST;
