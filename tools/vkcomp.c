@@ -12,15 +12,16 @@
  *   uridecodebin(BG, video) ! vidkompy.bg_sink
  *   uridecodebin(FG, video) ! vidkompy.fg_sink
  *   vidkompy ! videoconvert ! ENC ! queue ! MUX ! filesink (OUT's temp name)
- *   uridecodebin(FG or BG, audio) ! queue ! audioconvert ! audioresample
- *                                 ! AENC ! queue ! MUX
+ *   uridecodebin(FG or BG, audio) ! queue ! audioconvert
+ *       ! scaletempo (bg) ! audioconvert ! audioresample ! AENC ! queue ! MUX
  *
  * The audio comes from its own decoder: the aligner seeks its inputs back
  * to the start after the analysis, which would flush an audio branch fed
  * by the same demuxer. The video decoders leave the audio undecoded and
  * the audio decoder the video. The bg's audio (used when the fg has none)
  * is held until the alignment is known, then cut so that the bg time shown
- * at the fg's first frame plays at time 0, and cut at the fg's end. */
+ * at the fg's first frame plays at time 0, played at the alignment's rate
+ * (scaletempo stretches it to the fg's time) and cut at the fg's end. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
