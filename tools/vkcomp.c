@@ -11,7 +11,7 @@
  *
  *   uridecodebin(BG, video) ! vidkompy.bg_sink
  *   uridecodebin(FG, video) ! vidkompy.fg_sink
- *   vidkompy ! videoconvert ! ENC ! queue ! MUX ! filesink (OUT's temp name)
+ *   vidkompy ! ENC ! queue ! MUX ! filesink (OUT's temp name)
  *   uridecodebin(FG or BG, audio) ! queue ! audioconvert
  *       ! scaletempo (bg) ! audioconvert ! audioresample ! AENC ! queue ! MUX
  *
@@ -412,7 +412,7 @@ build_pipeline (Comp * c)
   static const gchar *venc[] = { NULL, "x264enc", "x264enc", "vp9enc" };
   static const gchar *aenc[] = { NULL, "avenc_aac", "avenc_aac", "opusenc" };
   static const gchar *mux[] = { NULL, "mp4mux", "matroskamux", "webmmux" };
-  GstElement *v[5], *a[8], *sink;
+  GstElement *v[4], *a[8], *sink;
   GstPad *src;
 
   c->pipeline = gst_pipeline_new ("vidkompy-comp");
@@ -424,20 +424,19 @@ build_pipeline (Comp * c)
       || !add_decoder (c, "fgvideo", c->fgp.uri, "video/"))
     return VK_EXIT_FAILED;
 
-  v[0] = c->vk;
-  v[1] = add_element (c, "videoconvert", NULL);
-  v[2] = add_element (c, c->o->video_encoder ? c->o->video_encoder :
+  v[0] = c->vk;                 /* converts to what the encoder takes */
+  v[1] = add_element (c, c->o->video_encoder ? c->o->video_encoder :
       venc[c->container], "venc");
-  v[3] = add_element (c, "queue", NULL);
-  v[4] = add_element (c, mux[c->container], "mux");
+  v[2] = add_element (c, "queue", NULL);
+  v[3] = add_element (c, mux[c->container], "mux");
   sink = add_element (c, "filesink", "sink");
-  if (!v[1] || !v[2] || !v[3] || !v[4] || !sink)
+  if (!v[1] || !v[2] || !v[3] || !sink)
     return VK_EXIT_FAILED;
-  configure_encoder (c, v[2]);
+  configure_encoder (c, v[1]);
   g_object_set (sink, "location", c->tmp, NULL);
-  if (!link_chain (v, 5) || !gst_element_link (v[4], sink)) {
+  if (!link_chain (v, 4) || !gst_element_link (v[3], sink)) {
     vk_cli_error ("cannot link %s to %s (choose an encoder the container "
-        "takes)", GST_OBJECT_NAME (gst_element_get_factory (v[2])),
+        "takes)", GST_OBJECT_NAME (gst_element_get_factory (v[1])),
         mux[c->container]);
     return VK_EXIT_FAILED;
   }
@@ -460,7 +459,7 @@ build_pipeline (Comp * c)
   a[4] = add_element (c, "audioresample", NULL);
   a[5] = add_element (c, aenc[c->container], "aenc");
   a[6] = add_element (c, "queue", NULL);
-  a[7] = v[4];
+  a[7] = v[3];
   if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4] || !a[5] || !a[6])
     return VK_EXIT_FAILED;
   /* the audio queue holds what arrives during the analysis */

@@ -14,9 +14,10 @@
  * One element for the whole job: finds a foreground video (fg) inside a
  * background video (bg) that shows the same content, retimes the bg onto
  * the fg frame by frame and composites the fg there. A #GstBin wrapping
- * `videoconvert ! vidkompyalign ! vidkompycomposite` (one `videoconvert`
- * per input, passthrough when the decoder already outputs a format with a
- * luma plane), with ghost pads `bg_sink`, `fg_sink` and `src`.
+ * `videoconvert ! vidkompyalign ! vidkompycomposite ! videoconvert` (one
+ * `videoconvert` per input and one for the output, passthrough when the
+ * formats already fit: the decoder's output has a luma plane, the encoder
+ * takes the bg's format), with ghost pads `bg_sink`, `fg_sink` and `src`.
  *
  * The output has the bg's size and one frame per fg frame, with the fg's
  * timestamps. As with `vidkompyalign`, the inputs must be seekable (files):
@@ -347,21 +348,23 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
 {
   GstElement *bgconv = add_child (self, "videoconvert", "bg_convert");
   GstElement *fgconv = add_child (self, "videoconvert", "fg_convert");
+  GstElement *outconv = add_child (self, "videoconvert", "out_convert");
 
   self->align = add_child (self, "vidkompyalign", "align");
   self->composite = add_child (self, "vidkompycomposite", "composite");
   if (self->composite)
     self->fg_pad = gst_element_get_static_pad (self->composite, "fg_sink");
 
-  if (bgconv && fgconv && self->align && self->composite) {
+  if (bgconv && fgconv && outconv && self->align && self->composite) {
     gst_element_link_pads (bgconv, "src", self->align, "bg_sink");
     gst_element_link_pads (fgconv, "src", self->align, "fg_sink");
     gst_element_link_pads (self->align, "bg_src", self->composite, "bg_sink");
     gst_element_link_pads (self->align, "fg_src", self->composite, "fg_sink");
+    gst_element_link_pads (self->composite, "src", outconv, "sink");
   }
   self->bg_sink = add_ghost (self, &bg_sink_template, bgconv, "sink");
   self->fg_sink = add_ghost (self, &fg_sink_template, fgconv, "sink");
-  self->src = add_ghost (self, &src_template, self->composite, "src");
+  self->src = add_ghost (self, &src_template, outconv, "src");
 }
 
 static void
