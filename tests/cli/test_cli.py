@@ -502,6 +502,35 @@ class BinTest(Base):
             self.assertLess(mad(img[:FG_Y - 2], want_bg[:FG_Y - 2]), 4.0)
 
 
+    def test_proxied_properties(self):
+        """The bin's properties are the children's: same type, range,
+        default and description; setting one sets the child's."""
+        b = Gst.ElementFactory.make("vidkompy")
+        align = b.get_by_name("align")
+        pad = b.get_by_name("composite").get_static_pad("fg_sink")
+        pairs = [(name, align) for name in (
+            "x", "y", "scale", "unscaled", "match-region", "window",
+            "drift-tolerance", "quality", "unmatched-frames", "strict")]
+        pairs += [(name, pad) for name in ("border", "border-profile",
+                                           "border-edges", "alpha")]
+        pairs.append(("max-threads", b.get_by_name("composite")))
+        for name, child in pairs:
+            mine = b.find_property(name)
+            theirs = child.find_property(name)
+            self.assertIsNotNone(mine, name)
+            self.assertEqual(mine.value_type, theirs.value_type, name)
+            self.assertEqual(mine.blurb, theirs.blurb, name)
+            self.assertEqual(mine.nick, theirs.nick, name)
+            for attr in ("minimum", "maximum", "default_value"):
+                if hasattr(theirs, attr):
+                    self.assertEqual(getattr(mine, attr),
+                                     getattr(theirs, attr), (name, attr))
+        b.set_property("border", 24)
+        self.assertEqual(pad.get_property("border"), 24)
+        Gst.util_set_object_arg(b, "quality", "precise")
+        self.assertEqual(align.get_property("window"), 4 * Gst.SECOND)
+        self.assertEqual(b.get_property("window"), 4 * Gst.SECOND)
+
     def test_missing_child(self):
         """The bin alone, without the aligner's plugin: a clear error."""
         build_gst = os.environ["GST_PLUGIN_PATH_1_0"].split(os.pathsep)[0]
