@@ -718,7 +718,9 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   GList *l, *near;
 
   GST_OBJECT_LOCK (self);
-  fixed = (self->x != DETECT && self->y != DETECT && self->scale > 0)
+  /* x and y set: the position is the user's (at the scale property, 1.0
+   * when unset), see vk_alignment_compute () */
+  fixed = (self->x != DETECT && self->y != DETECT)
       || self->match_region == VK_MATCH_REGION_FULL;
   GST_OBJECT_UNLOCK (self);
 
@@ -1781,8 +1783,8 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
   g_object_class_install_property (gobject_class, PROP_SCALE,
       g_param_spec_double ("scale", "Scale",
           "bg pixels per fg pixel (1.0 = the fg is an unscaled crop of the "
-          "bg; 0 = detect)", 0.0, 64.0, DEFAULT_SCALE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+          "bg; 0 = detect, or 1.0 when x and y are set)", 0.0, 64.0,
+          DEFAULT_SCALE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_UNSCALED,
       g_param_spec_boolean ("unscaled", "Prefer unscaled",
           "Prefer scale 1.0 when it fits nearly as well as the best scale",

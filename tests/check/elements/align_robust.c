@@ -406,25 +406,22 @@ GST_START_TEST (test_size_change)
 
 GST_END_TEST;
 
-/* the compared part of the fg (region-* of the vidkompy-alignment message)
- * of @name's pair with @props */
-static void
-compared_region (const gchar * name, const gchar * props, gint * x, gint * y,
-    gint * w, gint * h)
+/* the vidkompy-alignment message of @name's pair with @props */
+static GstStructure *
+alignment_of (const gchar * name, const gchar * props)
 {
   GstElement *pipeline = align_pipeline (name, name, props);
   GstBus *bus = gst_element_get_bus (pipeline);
-  const GstStructure *st = NULL;
+  GstStructure *st = NULL;
   GstMessage *msg;
   GArray *fg, *bg;
 
   run_to_end (pipeline, &fg, &bg);
   while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
     if (gst_message_has_name (msg, "vidkompy-alignment")) {
-      st = gst_message_get_structure (msg);
-      fail_unless (gst_structure_get (st, "region-x", G_TYPE_INT, x,
-              "region-y", G_TYPE_INT, y, "region-width", G_TYPE_INT, w,
-              "region-height", G_TYPE_INT, h, NULL));
+      if (st)
+        gst_structure_free (st);
+      st = gst_structure_copy (gst_message_get_structure (msg));
     }
     gst_message_unref (msg);
   }
@@ -434,7 +431,41 @@ compared_region (const gchar * name, const gchar * props, gint * x, gint * y,
   gst_object_unref (pipeline);
   g_array_unref (fg);
   g_array_unref (bg);
+  return st;
 }
+
+/* the compared part of the fg (region-* of the vidkompy-alignment message)
+ * of @name's pair with @props */
+static void
+compared_region (const gchar * name, const gchar * props, gint * x, gint * y,
+    gint * w, gint * h)
+{
+  GstStructure *st = alignment_of (name, props);
+
+  fail_unless (gst_structure_get (st, "region-x", G_TYPE_INT, x,
+          "region-y", G_TYPE_INT, y, "region-width", G_TYPE_INT, w,
+          "region-height", G_TYPE_INT, h, NULL));
+  gst_structure_free (st);
+}
+
+/* x and y set: the fg is where they say, not moved by the refinement */
+GST_START_TEST (test_explicit_position)
+{
+  GstStructure *st;
+  gint x, y;
+  gdouble scale;
+
+  vk_check_make_pair (tmpdir, "pos", PAIR_ARGS " --duration 3");
+  st = alignment_of ("pos", "x=30 y=20");
+  fail_unless (gst_structure_get (st, "x", G_TYPE_INT, &x, "y", G_TYPE_INT,
+          &y, "scale", G_TYPE_DOUBLE, &scale, NULL));
+  fail_unless_equals_int (x, 30);
+  fail_unless_equals_int (y, 20);
+  fail_unless_equals_float (scale, 1.0);
+  gst_structure_free (st);
+}
+
+GST_END_TEST;
 
 /* match-region: black bars the fg added (not in the bg) are left out with
  * auto and mask; bars the bg shows too are compared with auto, left out
@@ -499,6 +530,7 @@ align_robust_suite (void)
   tcase_add_test (tc, test_no_timestamps);
   tcase_add_test (tc, test_size_change);
   tcase_add_test (tc, test_match_region);
+  tcase_add_test (tc, test_explicit_position);
   suite_add_tcase (s, tc);
   return s;
 }
