@@ -1171,7 +1171,9 @@ finish_bg (GstVidkompyAlign * self)
   if (empty && self->next_fg < self->result.n_fg) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("The background ended during rendering before the first matched "
-            "frame."), (NULL));
+            "frame: it did not play its frames again after the seek back "
+            "for rendering (a source with num-buffers set stops after that "
+            "many frames, seeks included)."), (NULL));
   } else {
     push_bg_outputs (self, TRUE);
   }
