@@ -324,11 +324,18 @@ clearly_less (gdouble a, gdouble b)
   return a < b - TIE_EPS * (1.0 + fabs (b));
 }
 
-/* the order in which the steps 0..max_jump are tried: by distance to the
+/**
+ * vk_dp_step_order:
+ * @e: the expected step
+ * @max_jump: the largest step, <= VK_DP_MAX_JUMP
+ * @order: (out): max_jump + 1 steps
+ *
+ * The order in which the steps 0..max_jump are tried: by distance to the
  * expected step e, the smaller step first on equal distance; on (near)
- * ties the first step tried wins */
-static void
-step_order (gint64 e, guint max_jump, guint8 * order)
+ * ties the first step tried wins.
+ */
+void
+vk_dp_step_order (gint64 e, guint max_jump, guint8 * order)
 {
   gint64 ec = CLAMP (e, -1, (gint64) max_jump + 1);
   guint n = 0;
@@ -469,7 +476,7 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
 
     if (i > 0) {
       e = line_step (offset, rate, i);
-      step_order (e, max_jump, order);
+      vk_dp_step_order (e, max_jump, order);
       for (k = 0; k <= max_jump; k++)
         pen[k] = lambda * fabs ((gdouble) k - (gdouble) e);
     }

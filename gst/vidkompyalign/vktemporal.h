@@ -90,6 +90,8 @@ gboolean vk_dp_align (guint n_fg, guint n_bg, const gint * lo,
     VkCostFunc cost, gpointer user_data, guint * path, gdouble * total_cost,
     GError ** error);
 
+void vk_dp_step_order (gint64 e, guint max_jump, guint8 * order);
+
 gdouble vk_dp_path_cost (guint n_fg, guint n_bg, const guint * path,
     gdouble offset, gdouble rate, const VkDpParams * params,
     VkCostFunc cost, gpointer user_data);
