@@ -81,6 +81,7 @@
 #include "vkalignment.h"
 #include "vkfingerprint.h"
 #include "vkspatial.h"
+#include "vkstreamrender.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_align_debug
@@ -96,6 +97,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define DEFAULT_DRIFT_TOLERANCE 150
 #define DEFAULT_QUALITY GST_VIDKOMPY_QUALITY_BALANCED
 #define DEFAULT_STRICT FALSE
+#define DEFAULT_MODE GST_VIDKOMPY_ALIGN_MODE_AUTO
+#define DEFAULT_LATENCY (2 * GST_SECOND)
 
 /* the position is refined on full-resolution pairs of the first fg frame
  * and the bg frames this far from its match */
@@ -120,6 +123,8 @@ enum
   PROP_QUALITY,
   PROP_STRICT,
   PROP_MATCH_REGION,
+  PROP_MODE,
+  PROP_LATENCY,
 };
 
 typedef enum
@@ -178,6 +183,12 @@ struct _GstVidkompyAlign
   GstVidkompyQuality quality;
   gboolean strict;
   VkMatchRegion match_region;
+  GstVidkompyAlignMode mode;
+  GstClockTime latency;
+
+  /* streaming mode (vkstreamrender.c), set once decided; lock */
+  gboolean mode_decided;
+  VkStreamRender *streaming;
 
   /* state, lock */
   GMutex lock;
@@ -305,6 +316,126 @@ render_state_clear (GstVidkompyAlign * self)
       g_free (self->fg_desc[i]);
   g_clear_pointer (&self->fg_desc, g_free);
   g_clear_pointer (&self->decision, g_free);
+}
+
+/* the alignment options from the properties */
+static void
+options_from_properties (GstVidkompyAlign * self, VkAlignOptions * opts)
+{
+  vk_align_options_init (opts);
+  GST_OBJECT_LOCK (self);
+  if (self->x != DETECT && self->y != DETECT) {
+    opts->fixed_position = TRUE;
+    opts->x = self->x;
+    opts->y = self->y;
+  }
+  opts->scale = self->scale;
+  opts->prefer_unscaled = self->unscaled;
+  opts->match_region = self->match_region;
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* whether an input can be replayed: seekable and not live (a live
+ * videotestsrc answers seekable) */
+static gboolean
+peer_replayable (GstPad * sinkpad)
+{
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
+  gboolean seekable = FALSE, live = FALSE;
+
+  if (gst_pad_peer_query (sinkpad, q))
+    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
+  gst_query_unref (q);
+  q = gst_query_new_latency ();
+  if (gst_pad_peer_query (sinkpad, q))
+    gst_query_parse_latency (q, &live, NULL, NULL);
+  gst_query_unref (q);
+  return seekable && !live;
+}
+
+/* Decides once between the global and the streaming mode. Returns the
+ * streaming renderer, or NULL in global mode. */
+static VkStreamRender *
+streaming_of (GstVidkompyAlign * self)
+{
+  GstVidkompyAlignMode mode;
+  VkStreamConfig cfg;
+  gboolean streaming;
+
+  g_mutex_lock (&self->lock);
+  if (self->mode_decided) {
+    g_mutex_unlock (&self->lock);
+    return self->streaming;
+  }
+  g_mutex_unlock (&self->lock);
+
+  GST_OBJECT_LOCK (self);
+  mode = self->mode;
+  cfg.latency = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  streaming = mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING
+      || (mode == GST_VIDKOMPY_ALIGN_MODE_AUTO
+      && !(peer_replayable (self->bg.sinkpad)
+          && peer_replayable (self->fg.sinkpad)));
+
+  g_mutex_lock (&self->lock);
+  if (!self->mode_decided) {
+    self->mode_decided = TRUE;
+    GST_INFO_OBJECT (self, "%s mode", streaming ? "streaming" : "global");
+    if (streaming) {
+      cfg.element = GST_ELEMENT (self);
+      cfg.bg_sink = self->bg.sinkpad;
+      cfg.fg_sink = self->fg.sinkpad;
+      cfg.bg_src = self->bg.srcpad;
+      cfg.fg_src = self->fg.srcpad;
+      cfg.bg_info = &self->bg.info;
+      cfg.fg_info = &self->fg.info;
+      cfg.bg_segment = &self->bg.segment;
+      cfg.fg_segment = &self->fg.segment;
+      options_from_properties (self, &cfg.opts);
+      self->streaming = vk_stream_render_new (&cfg);
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  return self->streaming;
+}
+
+/* Streaming: upstream's latency (the larger minimum of both inputs) plus
+ * ours, which the streaming mode never exceeds. */
+static gboolean
+streaming_latency (GstVidkompyAlign * self, GstQuery * query)
+{
+  GstPad *pads[2] = { self->bg.sinkpad, self->fg.sinkpad };
+  GstClockTime min = 0, max = GST_CLOCK_TIME_NONE, latency;
+  gboolean live = FALSE;
+  guint k;
+
+  GST_OBJECT_LOCK (self);
+  latency = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  for (k = 0; k < 2; k++) {
+    GstQuery *q = gst_query_new_latency ();
+    gboolean l;
+    GstClockTime mn, mx;
+
+    if (gst_pad_peer_query (pads[k], q)) {
+      gst_query_parse_latency (q, &l, &mn, &mx);
+      if (l) {
+        live = TRUE;
+        min = MAX (min, mn);
+        if (GST_CLOCK_TIME_IS_VALID (mx))
+          max = GST_CLOCK_TIME_IS_VALID (max) ? MIN (max, mx) : mx;
+      }
+    }
+    gst_query_unref (q);
+  }
+  min += latency;
+  if (GST_CLOCK_TIME_IS_VALID (max))
+    max += latency;
+  GST_DEBUG_OBJECT (self, "latency: live %d, min %" GST_TIME_FORMAT ", max %"
+      GST_TIME_FORMAT, live, GST_TIME_ARGS (min), GST_TIME_ARGS (max));
+  gst_query_set_latency (query, live, min, max);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -469,18 +600,10 @@ align_and_replay (GstElement * element, gpointer user_data)
   guint drift_ms, radius;
   gboolean strict;
 
-  vk_align_options_init (&opts);
+  options_from_properties (self, &opts);
   GST_OBJECT_LOCK (self);
   drift_ms = self->drift_tolerance;
   strict = self->strict;
-  if (self->x != DETECT && self->y != DETECT) {
-    opts.fixed_position = TRUE;
-    opts.x = self->x;
-    opts.y = self->y;
-  }
-  opts.scale = self->scale;
-  opts.prefer_unscaled = self->unscaled;
-  opts.match_region = self->match_region;
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
@@ -1210,6 +1333,7 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
   Stream *s = stream_of_pad (self, pad);
+  VkStreamRender *stream;
   Phase phase;
 
   if (!GST_BUFFER_PTS_IS_VALID (buf)) {
@@ -1223,6 +1347,8 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
     gst_buffer_unref (buf);
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  if ((stream = streaming_of (self)))
+    return vk_stream_render_chain (stream, s == &self->fg, buf);
 
   g_mutex_lock (&self->lock);
   phase = self->phase;
@@ -1278,11 +1404,22 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
   Stream *s = stream_of_pad (self, pad);
+  VkStreamRender *stream;
   gboolean forward;
 
   g_mutex_lock (&self->lock);
   forward = self->phase == PHASE_RENDER && !self->replay_seek;
+  stream = self->streaming;
   g_mutex_unlock (&self->lock);
+
+  /* streaming mode: the element keeps caps and segments, the rest goes to
+   * the streaming renderer (an explicit mode=streaming decides at once) */
+  if (stream == NULL && self->mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING)
+    stream = streaming_of (self);
+  if (stream && GST_EVENT_TYPE (event) != GST_EVENT_CAPS
+      && GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT
+      && GST_EVENT_TYPE (event) != GST_EVENT_STREAM_START)
+    return vk_stream_render_event (stream, s == &self->fg, event);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
@@ -1505,6 +1642,10 @@ gst_vidkompy_align_src_query (GstPad * pad, GstObject * parent,
     case GST_QUERY_SEEKING:
       /* both outputs are on the fg's timeline */
       return gst_pad_peer_query (self->fg.sinkpad, query);
+    case GST_QUERY_LATENCY:
+      if (streaming_of (self))
+        return streaming_latency (self, query);
+      return gst_pad_query_default (pad, parent, query);
     case GST_QUERY_CAPS:{
       GstCaps *caps;
 
@@ -1568,6 +1709,8 @@ gst_vidkompy_align_change_state (GstElement * element,
       vk_link_check_disarm (&self->link_check);
       /* unblock the streaming threads */
       g_mutex_lock (&self->lock);
+      if (self->streaming)
+        vk_stream_render_stop (self->streaming);
       self->phase = PHASE_DONE;
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
@@ -1582,6 +1725,8 @@ gst_vidkompy_align_change_state (GstElement * element,
     g_mutex_lock (&self->lock);
     render_state_clear (self);
     vk_align_result_clear (&self->result);
+    g_clear_pointer (&self->streaming, vk_stream_render_free);
+    self->mode_decided = FALSE;
     stream_reset (&self->bg);
     stream_reset (&self->fg);
     g_mutex_unlock (&self->lock);
@@ -1605,6 +1750,27 @@ gst_vidkompy_match_region_get_type (void)
 
   if (g_once_init_enter (&type)) {
     GType t = g_enum_register_static ("GstVidkompyMatchRegion", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static GType
+gst_vidkompy_align_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_VIDKOMPY_ALIGN_MODE_AUTO, "Global when both inputs are seekable, "
+          "else streaming", "auto"},
+    {GST_VIDKOMPY_ALIGN_MODE_GLOBAL, "Analyse to the end, then render "
+          "(seekable inputs)", "global"},
+    {GST_VIDKOMPY_ALIGN_MODE_STREAMING, "Online, bounded latency (live "
+          "inputs)", "streaming"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstVidkompyAlignMode", values);
     g_once_init_leave (&type, t);
   }
   return type;
@@ -1685,6 +1851,12 @@ gst_vidkompy_align_set_property (GObject * object, guint prop_id,
     case PROP_MATCH_REGION:
       self->match_region = g_value_get_enum (value);
       break;
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      break;
+    case PROP_LATENCY:
+      self->latency = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1730,6 +1902,12 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
     case PROP_MATCH_REGION:
       g_value_set_enum (value, self->match_region);
       break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint64 (value, self->latency);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1744,6 +1922,7 @@ gst_vidkompy_align_finalize (GObject * object)
 
   render_state_clear (self);
   vk_align_result_clear (&self->result);
+  vk_stream_render_free (self->streaming);
   g_array_unref (self->bg.pts);
   g_array_unref (self->fg.pts);
   g_array_unref (self->bg.durations);
@@ -1825,6 +2004,24 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
           "to be in the bg (confidence below 0.5)", DEFAULT_STRICT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (gobject_class, PROP_MODE,
+      g_param_spec_enum ("mode", "Mode",
+          "global: analyse both inputs to the end, then seek back and render "
+          "(seekable inputs); streaming: align online, each fg frame out at "
+          "most latency after it arrives (live inputs); auto: global when "
+          "both inputs are seekable, else streaming",
+          gst_vidkompy_align_mode_get_type (), DEFAULT_MODE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_LATENCY,
+      g_param_spec_uint64 ("latency", "Latency",
+          "Streaming mode: the longest time, in nanoseconds, from a fg "
+          "frame's arrival to its output, reported in the LATENCY query; "
+          "the frames of this window are held (default 2 s)",
+          GST_SECOND / 10, 60 * GST_SECOND, DEFAULT_LATENCY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   gst_element_class_add_static_pad_template (element_class, &bg_sink_template);
   gst_element_class_add_static_pad_template (element_class, &fg_sink_template);
   gst_element_class_add_static_pad_template (element_class, &bg_src_template);
@@ -1841,6 +2038,7 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
   gst_type_mark_as_plugin_api (gst_vidkompy_unmatched_frames_get_type (), 0);
   gst_type_mark_as_plugin_api (gst_vidkompy_quality_get_type (), 0);
   gst_type_mark_as_plugin_api (gst_vidkompy_match_region_get_type (), 0);
+  gst_type_mark_as_plugin_api (gst_vidkompy_align_mode_get_type (), 0);
 }
 
 static void
@@ -1884,6 +2082,8 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   self->drift_tolerance = DEFAULT_DRIFT_TOLERANCE;
   self->quality = DEFAULT_QUALITY;
   self->strict = DEFAULT_STRICT;
+  self->mode = DEFAULT_MODE;
+  self->latency = DEFAULT_LATENCY;
 
   stream_init (self, &self->bg, "background", &bg_sink_template,
       &bg_src_template);

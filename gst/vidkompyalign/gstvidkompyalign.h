@@ -41,6 +41,22 @@ typedef enum
   GST_VIDKOMPY_QUALITY_PRECISE,
 } GstVidkompyQuality;
 
+/**
+ * GstVidkompyAlignMode:
+ * @GST_VIDKOMPY_ALIGN_MODE_AUTO: global when both inputs answer the SEEKING
+ *   query as seekable, else streaming
+ * @GST_VIDKOMPY_ALIGN_MODE_GLOBAL: analyse both inputs to the end, align,
+ *   seek back and render (seekable inputs only)
+ * @GST_VIDKOMPY_ALIGN_MODE_STREAMING: align online with bounded latency
+ *   (live and other non-seekable inputs)
+ */
+typedef enum
+{
+  GST_VIDKOMPY_ALIGN_MODE_AUTO,
+  GST_VIDKOMPY_ALIGN_MODE_GLOBAL,
+  GST_VIDKOMPY_ALIGN_MODE_STREAMING,
+} GstVidkompyAlignMode;
+
 #define GST_TYPE_VIDKOMPY_ALIGN (gst_vidkompy_align_get_type ())
 G_DECLARE_FINAL_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST,
     VIDKOMPY_ALIGN, GstElement);

@@ -1,0 +1,1036 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The streaming mode of vidkompyalign: every fg frame is output at most
+ * `latency` after it arrived, holding only the frames of that window.
+ *
+ * - Until the position is known, every arriving frame keeps a
+ *   low-resolution copy; every half second of fg the held frames are
+ *   aligned with vk_alignment_compute () (the global mode's analysis on the
+ *   frames at hand) and, when the fg is found, the position is refined on a
+ *   full-resolution pair (vk_spatial_refine ()).
+ * - Then every fg frame becomes a row of the online DP (vkonline.c) over
+ *   the held bg frames, with the full-resolution descriptors of the
+ *   global mode's final choice (vk_desc_compute ()) as the cost. A row is
+ *   added once the bg has reached the frame the fg frame is expected at
+ *   (or when its output is due); the oldest fg frame is committed and
+ *   output when the newest fg frame is `latency` minus one frame younger
+ *   (at EOS: all).
+ * - Held bg frames before the DP's lowest possible choice are released;
+ *   at most 2 · latency + 1 s of bg is held (older frames are dropped:
+ *   that is how the bg is scanned forward while the fg is not found).
+ *   With non-live inputs the bg waits for the fg when it is that far
+ *   ahead; live inputs are never blocked.
+ * - fg frames due before the position is known are output with the oldest
+ *   held bg frame, cost 1 and confidence 0.
+ * - Committed costs above LOST_COST for LOST_RUN fg frames post
+ *   vidkompy-match-lost; as many below it afterwards post
+ *   vidkompy-match-recovered.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gst/vidkompy/vidkompy.h>
+
+#include "vkstreamrender.h"
+#include "vkfingerprint.h"
+#include "vkonline.h"
+#include "vkspatial.h"
+
+/* the element's category (same name: the same category) */
+GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
+#define GST_CAT_DEFAULT vk_stream_debug
+
+/* raw cost (1 − NCC of the descriptors) above which a frame is unmatched */
+#define LOST_COST 0.5
+/* consecutive frames (seconds of fg) that make the match lost or back */
+#define LOST_RUN_S 0.25
+/* cost of a restart of the DP, raw cost units */
+#define RESTART_RAW 1.0
+/* fg time between two searches for the position */
+#define SEARCH_EVERY_S 0.5
+/* bg held beyond twice the latency */
+#define EXTRA_HOLD (GST_SECOND)
+/* below this spatial score the fg is not found */
+#define MIN_SPATIAL 0.5
+
+typedef struct
+{
+  GstBuffer *buf;
+  guint index;
+  GstClockTime pts, rt;
+  guint8 *low;                  /* low-resolution luma until positioned */
+  gfloat *desc;                 /* descriptor once positioned */
+  gboolean flat;                /* the descriptor is all zero */
+} Held;
+
+/* what a decision outputs */
+typedef struct
+{
+  guint fg_index, bg_index;
+  GstClockTime bg_pts;
+  gfloat cost;
+} OutInfo;
+
+struct _VkStreamRender
+{
+  VkStreamConfig cfg;
+
+  GMutex lock;
+  GCond cond;
+  GMutex push_lock[2];          /* serialises the outputs of a pad */
+
+  GQueue bg, fg;                /* Held, oldest first */
+  guint n_bg, n_fg;             /* frames received */
+  /* per output ([0] bg, [1] fg): buffers and gap events to push, by the
+   * input's own streaming thread (a sink waiting for preroll must not
+   * block the other output) */
+  GQueue out[2];
+  gboolean bg_eos, fg_eos, flushing, stopping;
+  gboolean eos_sent[2], src_ready[2];
+  gboolean live, live_checked;
+  gdouble bg_fps, fg_fps;
+  gint low_w[2], low_h[2];      /* [0] bg, [1] fg */
+
+  /* position */
+  gboolean positioned;
+  guint next_search;            /* fg frame count of the next search */
+  gint out_x, out_y;
+  gdouble out_scale, spatial_conf;
+  gint valid_x, valid_y, valid_w, valid_h;
+  gint desc_w, desc_h;
+  gdouble offset, rate;         /* bg index ≈ offset + rate · fg index */
+
+  /* the online DP: row k is fg frame dp_first + k */
+  VkOnline *dp;
+  guint dp_first, dp_rows;
+  gdouble cost_scale;
+  gboolean have_out;
+  guint last_out_bg;            /* bg index of the last output */
+  guint last_out_fg;
+
+  /* match state */
+  gboolean lost;
+  guint bad_run, good_run, lost_from;
+};
+
+static void
+held_free (Held * h)
+{
+  gst_buffer_unref (h->buf);
+  g_free (h->low);
+  g_free (h->desc);
+  g_free (h);
+}
+
+static gdouble
+fps_of (const GstVideoInfo * info)
+{
+  if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0)
+    return (gdouble) GST_VIDEO_INFO_FPS_N (info) / GST_VIDEO_INFO_FPS_D (info);
+  return 30.0;
+}
+
+VkStreamRender *
+vk_stream_render_new (const VkStreamConfig * config)
+{
+  VkStreamRender *r = g_new0 (VkStreamRender, 1);
+
+  GST_DEBUG_CATEGORY_INIT (vk_stream_debug, "vidkompyalign", 0,
+      "vidkompy spatial and temporal alignment");
+  r->cfg = *config;
+  g_mutex_init (&r->lock);
+  g_cond_init (&r->cond);
+  g_mutex_init (&r->push_lock[0]);
+  g_mutex_init (&r->push_lock[1]);
+  g_queue_init (&r->bg);
+  g_queue_init (&r->fg);
+  g_queue_init (&r->out[0]);
+  g_queue_init (&r->out[1]);
+  r->bg_fps = r->fg_fps = 30.0;
+  return r;
+}
+
+
+static void
+clear_state (VkStreamRender * r)
+{
+  g_queue_clear_full (&r->bg, (GDestroyNotify) held_free);
+  g_queue_clear_full (&r->fg, (GDestroyNotify) held_free);
+  g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
+  g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
+  g_clear_pointer (&r->dp, vk_online_free);
+  r->n_bg = r->n_fg = 0;
+  r->positioned = FALSE;
+  r->next_search = 0;
+  r->have_out = FALSE;
+  r->lost = FALSE;
+  r->bad_run = r->good_run = 0;
+  r->bg_eos = r->fg_eos = FALSE;
+  r->eos_sent[0] = r->eos_sent[1] = FALSE;
+  r->src_ready[0] = r->src_ready[1] = FALSE;
+  r->live_checked = FALSE;
+}
+
+void
+vk_stream_render_free (VkStreamRender * r)
+{
+  if (r == NULL)
+    return;
+  clear_state (r);
+  g_mutex_clear (&r->lock);
+  g_cond_clear (&r->cond);
+  g_mutex_clear (&r->push_lock[0]);
+  g_mutex_clear (&r->push_lock[1]);
+  g_free (r);
+}
+
+/* Unblocks the streaming threads for good (shutdown). */
+void
+vk_stream_render_stop (VkStreamRender * r)
+{
+  g_mutex_lock (&r->lock);
+  r->stopping = TRUE;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Frames */
+
+static GstClockTime
+fg_frame_duration (VkStreamRender * r)
+{
+  return (GstClockTime) (GST_SECOND / r->fg_fps);
+}
+
+/* whether either input is live (asked once): live inputs are never
+ * blocked */
+static void
+check_live (VkStreamRender * r)
+{
+  GstPad *pads[2] = { r->cfg.bg_sink, r->cfg.fg_sink };
+  guint k;
+
+  if (r->live_checked || GST_VIDEO_INFO_WIDTH (r->cfg.bg_info) == 0
+      || GST_VIDEO_INFO_WIDTH (r->cfg.fg_info) == 0)
+    return;
+  r->live_checked = TRUE;
+  r->bg_fps = fps_of (r->cfg.bg_info);
+  r->fg_fps = fps_of (r->cfg.fg_info);
+  vk_low_size (GST_VIDEO_INFO_WIDTH (r->cfg.bg_info),
+      GST_VIDEO_INFO_HEIGHT (r->cfg.bg_info), &r->low_w[0], &r->low_h[0]);
+  vk_low_size (GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
+      GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &r->low_w[1], &r->low_h[1]);
+  for (k = 0; k < 2; k++) {
+    GstQuery *q = gst_query_new_latency ();
+    gboolean live = FALSE;
+
+    if (gst_pad_peer_query (pads[k], q))
+      gst_query_parse_latency (q, &live, NULL, NULL);
+    gst_query_unref (q);
+    r->live |= live;
+  }
+  GST_INFO_OBJECT (r->cfg.element, "streaming: bg %.3f fps, fg %.3f fps, "
+      "latency %" GST_TIME_FORMAT ", %s inputs", r->bg_fps, r->fg_fps,
+      GST_TIME_ARGS (r->cfg.latency), r->live ? "live" : "non-live");
+}
+
+/* a low-resolution copy of the luma, for the position search */
+static guint8 *
+low_copy (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
+{
+  const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
+  gint w = r->low_w[is_fg], h = r->low_h[is_fg], k;
+  GstVideoFrame f;
+  gfloat *tmp;
+  guint8 *low;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+    return NULL;
+  tmp = g_new (gfloat, w * h);
+  low = g_new (guint8, w * h);
+  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), tmp, w, h);
+  gst_video_frame_unmap (&f);
+  for (k = 0; k < w * h; k++)
+    low[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+  return low;
+}
+
+/* the descriptor of the compared region of a held frame (cached) */
+static const gfloat *
+held_desc (VkStreamRender * r, gboolean is_fg, Held * h)
+{
+  const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
+  gdouble s = is_fg ? 1.0 : r->out_scale;
+  gdouble x0 = is_fg ? 0 : r->out_x, y0 = is_fg ? 0 : r->out_y;
+  GstVideoFrame f;
+
+  if (h->desc)
+    return h->desc;
+  if (!gst_video_frame_map (&f, info, h->buf, GST_MAP_READ))
+    return NULL;
+  h->desc = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), x0 + r->valid_x * s, y0 + r->valid_y * s,
+      r->valid_w * s, r->valid_h * s, r->desc_w, r->desc_h);
+  gst_video_frame_unmap (&f);
+  h->flat = vk_desc_similarity (h->desc, h->desc, r->desc_w * r->desc_h)
+      < 0.5;
+  return h->desc;
+}
+
+/* the held frame with index @index, or NULL */
+static Held *
+find_held (GQueue * q, guint index)
+{
+  Held *first = g_queue_peek_head (q);
+
+  if (first == NULL || index < first->index)
+    return NULL;
+  return g_queue_peek_nth (q, index - first->index);
+}
+
+/* 1 − NCC of the descriptors of fg frame @fg and bg frame @bg */
+static gfloat
+raw_cost (VkStreamRender * r, guint fg, guint bg)
+{
+  Held *f = find_held (&r->fg, fg), *b = find_held (&r->bg, bg);
+  const gfloat *fd, *bd;
+
+  if (f == NULL || b == NULL)
+    return 2.0f;
+  fd = held_desc (r, TRUE, f);
+  bd = held_desc (r, FALSE, b);
+  if (fd == NULL || bd == NULL)
+    return 2.0f;
+  /* flat regions (no texture) are equal to each other only */
+  if (f->flat || b->flat)
+    return f->flat && b->flat ? 0.0f : 1.0f;
+  return (gfloat) (1.0 - vk_desc_similarity (fd, bd, r->desc_w * r->desc_h));
+}
+
+static gfloat
+dp_cost (guint row, guint bg, gpointer user_data)
+{
+  VkStreamRender *r = user_data;
+
+  return raw_cost (r, r->dp_first + row, bg) / r->cost_scale;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Position */
+
+/* contiguous low-resolution frames of a queue */
+static guint8 *
+summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
+{
+  GQueue *q = is_fg ? &r->fg : &r->bg;
+  const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
+  gsize n = (gsize) r->low_w[is_fg] * r->low_h[is_fg];
+  guint8 *data = g_malloc0 (MAX (1, n * q->length));
+  guint k = 0;
+  GList *l;
+
+  for (l = q->head; l; l = l->next) {
+    Held *h = l->data;
+
+    /* frames that came before the other input's caps */
+    if (h->low == NULL)
+      h->low = low_copy (r, is_fg, h->buf);
+    if (h->low)
+      memcpy (data + n * k, h->low, n);
+    k++;
+  }
+  s->width = GST_VIDEO_INFO_WIDTH (info);
+  s->height = GST_VIDEO_INFO_HEIGHT (info);
+  s->low_width = r->low_w[is_fg];
+  s->low_height = r->low_h[is_fg];
+  s->fps = is_fg ? r->fg_fps : r->bg_fps;
+  s->n_frames = q->length;
+  s->low = data;
+  return data;
+}
+
+/* the position on full resolution: the held fg frame that matched best
+ * against its bg frame and that bg frame's neighbours */
+static void
+refine_full (VkStreamRender * r, const VkAlignResult * res, guint fg0,
+    guint bg0)
+{
+  guint k, best_k = 0, d;
+  gdouble best_score = -G_MAXDOUBLE;
+  GstVideoFrame ff, bf;
+  Held *f;
+
+  for (k = 1; k < res->n_fg; k++)
+    if (res->cost[k] < res->cost[best_k])
+      best_k = k;
+  f = find_held (&r->fg, fg0 + best_k);
+  if (f == NULL || !gst_video_frame_map (&ff, r->cfg.fg_info, f->buf,
+          GST_MAP_READ))
+    return;
+  for (d = 0; d < 5; d++) {
+    guint m = res->map[best_k] + d - MIN (2, res->map[best_k]);
+    Held *b = find_held (&r->bg, bg0 + m);
+    VkSpatialParams p;
+    VkPlacementEstimate guess, out;
+    VkLuma fl, bl;
+
+    if (b == NULL || !gst_video_frame_map (&bf, r->cfg.bg_info, b->buf,
+            GST_MAP_READ))
+      continue;
+    fl.data = GST_VIDEO_FRAME_PLANE_DATA (&ff, 0);
+    fl.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&ff, 0);
+    fl.width = GST_VIDEO_FRAME_WIDTH (&ff);
+    fl.height = GST_VIDEO_FRAME_HEIGHT (&ff);
+    bl.data = GST_VIDEO_FRAME_PLANE_DATA (&bf, 0);
+    bl.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&bf, 0);
+    bl.width = GST_VIDEO_FRAME_WIDTH (&bf);
+    bl.height = GST_VIDEO_FRAME_HEIGHT (&bf);
+    vk_spatial_params_init (&p);
+    p.prefer_unscaled = r->cfg.opts.prefer_unscaled;
+    p.min_scale = 0.01;
+    p.fg_valid.x = res->valid_x;
+    p.fg_valid.y = res->valid_y;
+    p.fg_valid.w = res->valid_w;
+    p.fg_valid.h = res->valid_h;
+    guess.x = res->x;
+    guess.y = res->y;
+    guess.scale = res->scale;
+    guess.score = res->spatial_score;
+    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess,
+            2.0 * bl.width / r->low_w[0] + 2.0, &out, NULL)
+        && out.score > best_score) {
+      best_score = out.score;
+      r->out_x = (gint) floor (out.x + 0.5);
+      r->out_y = (gint) floor (out.y + 0.5);
+      r->out_scale = out.scale;
+      r->spatial_conf = CLAMP (out.score, 0.0, 1.0);
+    }
+    gst_video_frame_unmap (&bf);
+  }
+  gst_video_frame_unmap (&ff);
+}
+
+static gint
+compare_float (gconstpointer a, gconstpointer b)
+{
+  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* the typical raw-cost difference between a frame's match and its
+ * neighbours: the unit of the DP's costs, as in the global mode */
+static gdouble
+estimate_cost_scale (VkStreamRender * r, const VkAlignResult * res,
+    guint fg0, guint bg0)
+{
+  gfloat *gaps = g_new (gfloat, res->n_fg);
+  guint k, n = 0;
+  gdouble s = 0.05;
+
+  for (k = 0; k < res->n_fg; k++) {
+    guint m = bg0 + res->map[k];
+    gfloat c = raw_cost (r, fg0 + k, m), g;
+
+    if (res->map[k] == 0 || find_held (&r->bg, m + 1) == NULL)
+      continue;
+    g = MIN (raw_cost (r, fg0 + k, m - 1), raw_cost (r, fg0 + k, m + 1)) - c;
+    if (g > 0)
+      gaps[n++] = g;
+  }
+  if (n > 0) {
+    qsort (gaps, n, sizeof (gfloat), compare_float);
+    s = gaps[n / 2];
+  }
+  g_free (gaps);
+  return MAX (s, 1e-4);
+}
+
+static void
+post_alignment (VkStreamRender * r, const VkAlignResult * res)
+{
+  gst_element_post_message (r->cfg.element,
+      gst_message_new_element (GST_OBJECT (r->cfg.element),
+          gst_structure_new ("vidkompy-alignment",
+              "mode", G_TYPE_STRING, "streaming",
+              "x", G_TYPE_INT, r->out_x, "y", G_TYPE_INT, r->out_y,
+              "scale", G_TYPE_DOUBLE, r->out_scale,
+              "bg-offset", G_TYPE_INT64, (gint64) (r->offset / r->bg_fps *
+                  GST_SECOND),
+              "rate", G_TYPE_DOUBLE, r->rate * r->fg_fps / r->bg_fps,
+              "confidence", G_TYPE_DOUBLE, res->confidence,
+              "spatial-confidence", G_TYPE_DOUBLE, r->spatial_conf,
+              "frames-matched", G_TYPE_UINT, res->n_fg,
+              "bg-frames", G_TYPE_UINT, r->bg.length, NULL)));
+}
+
+static void
+free_low_copies (GQueue * q)
+{
+  GList *l;
+
+  for (l = q->head; l; l = l->next)
+    g_clear_pointer (&((Held *) l->data)->low, g_free);
+}
+
+/* Looks for the fg in the held bg frames (called with the lock). */
+static void
+try_position (VkStreamRender * r)
+{
+  VkStreamSummary bg, fg;
+  VkAlignResult res;
+  VkOnlineParams p;
+  guint8 *bgd, *fgd;
+  guint fg0, bg0;
+  gboolean ok;
+  GError *err = NULL;
+
+  if (r->positioned || !r->live_checked || r->n_fg < r->next_search
+      || r->fg.length < 2 || r->bg.length < 2)
+    return;
+  r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
+
+  fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
+  bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
+  bgd = summary_of_queue (r, FALSE, &bg);
+  fgd = summary_of_queue (r, TRUE, &fg);
+  ok = vk_alignment_compute (&bg, &fg, &r->cfg.opts, &res, &err);
+  g_free (bgd);
+  g_free (fgd);
+  if (!ok) {
+    GST_DEBUG_OBJECT (r->cfg.element, "fg not found yet: %s", err->message);
+    g_clear_error (&err);
+    return;
+  }
+  GST_DEBUG_OBJECT (r->cfg.element, "search on %u fg x %u bg frames: "
+      "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
+      "%.3f", fg.n_frames, bg.n_frames, res.x, res.y, res.scale,
+      res.spatial_score, res.offset, res.rate, res.confidence);
+  if (res.spatial_score < MIN_SPATIAL || res.confidence < MIN_SPATIAL) {
+    vk_align_result_clear (&res);
+    return;
+  }
+
+  r->positioned = TRUE;
+  r->out_x = (gint) floor (res.x + 0.5);
+  r->out_y = (gint) floor (res.y + 0.5);
+  r->out_scale = res.scale;
+  r->spatial_conf = CLAMP (res.spatial_score, 0.0, 1.0);
+  r->valid_x = res.valid_x;
+  r->valid_y = res.valid_y;
+  r->valid_w = res.valid_w;
+  r->valid_h = res.valid_h;
+  if (!r->cfg.opts.fixed_position && r->cfg.opts.match_region !=
+      VK_MATCH_REGION_FULL)
+    refine_full (r, &res, fg0, bg0);
+  vk_desc_size (r->valid_w, r->valid_h, &r->desc_w, &r->desc_h);
+
+  r->rate = res.rate;
+  if (res.inlier_fraction < 0.5 || res.rate < 1 / 3.5 || res.rate > 3.5)
+    r->rate = r->bg_fps / r->fg_fps;
+  r->offset = bg0 + res.offset - r->rate * fg0;
+  r->cost_scale = estimate_cost_scale (r, &res, fg0, bg0);
+
+  /* the DP starts with the oldest fg frame still held */
+  vk_online_params_init (&p, r->rate);
+  p.restart = RESTART_RAW / r->cost_scale;
+  p.offset = r->offset + r->rate * fg0;
+  r->dp = vk_online_new (&p);
+  r->dp_first = fg0;
+  r->dp_rows = 0;
+
+  GST_INFO_OBJECT (r->cfg.element, "streaming: fg at %d,%d scale %.4f "
+      "(confidence %.3f), bg frame = %.2f + %.4f * fg frame, cost unit %.4f",
+      r->out_x, r->out_y, r->out_scale, r->spatial_conf, r->offset, r->rate,
+      r->cost_scale);
+  post_alignment (r, &res);
+  vk_align_result_clear (&res);
+  free_low_copies (&r->bg);
+  free_low_copies (&r->fg);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Decisions */
+
+static void
+post_match (VkStreamRender * r, gboolean lost, const Held * f, guint bg,
+    gfloat cost)
+{
+  GstStructure *s;
+
+  if (lost)
+    s = gst_structure_new ("vidkompy-match-lost",
+        "fg-index", G_TYPE_UINT64, (guint64) f->index,
+        "fg-pts", G_TYPE_UINT64, f->pts, "cost", G_TYPE_DOUBLE,
+        (gdouble) cost, NULL);
+  else
+    s = gst_structure_new ("vidkompy-match-recovered",
+        "fg-index", G_TYPE_UINT64, (guint64) f->index,
+        "fg-pts", G_TYPE_UINT64, f->pts, "bg-index", G_TYPE_UINT64,
+        (guint64) bg, "lost-frames", G_TYPE_UINT64,
+        (guint64) (f->index - r->lost_from), NULL);
+  GST_INFO_OBJECT (r->cfg.element, "%" GST_PTR_FORMAT, s);
+  gst_element_post_message (r->cfg.element,
+      gst_message_new_element (GST_OBJECT (r->cfg.element), s));
+}
+
+/* lost / recovered bookkeeping for a committed frame */
+static void
+track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
+{
+  guint run = MAX (3, (guint) ceil (LOST_RUN_S * r->fg_fps));
+
+  /* a flat fg frame tells nothing */
+  if (f->flat)
+    return;
+  if (cost > LOST_COST) {
+    r->good_run = 0;
+    if (r->bad_run++ == 0 && !r->lost)
+      r->lost_from = f->index;
+    if (!r->lost && r->bad_run >= run) {
+      r->lost = TRUE;
+      post_match (r, TRUE, f, bg, cost);
+    }
+  } else {
+    r->bad_run = 0;
+    if (r->lost && ++r->good_run >= run) {
+      r->lost = FALSE;
+      post_match (r, FALSE, f, bg, cost);
+    }
+  }
+}
+
+static void add_meta (VkStreamRender * r, GstBuffer * buf,
+    const OutInfo * o);
+
+/* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
+ * nearest held one after it). Called with the lock. */
+static void
+emit (VkStreamRender * r, guint bg, gfloat cost)
+{
+  Held *f = g_queue_pop_head (&r->fg), *b = NULL;
+  GstBuffer *fgbuf, *bgbuf;
+  GstClockTime dur;
+  OutInfo o;
+  GList *l;
+
+  if (r->have_out)
+    bg = MAX (bg, r->last_out_bg);
+  for (l = r->bg.head; l; l = l->next) {
+    b = l->data;
+    if (b->index >= bg)
+      break;
+  }
+  o.fg_index = f->index;
+  o.bg_index = b ? b->index : 0;
+  o.bg_pts = b ? b->pts : GST_CLOCK_TIME_NONE;
+  o.cost = cost;
+
+  fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
+  dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
+      fg_frame_duration (r);
+  add_meta (r, fgbuf, &o);
+  g_queue_push_tail (&r->out[1], fgbuf);
+  if (b) {
+    /* a new buffer sharing the bg frame's memory, on the fg's timeline */
+    bgbuf = gst_buffer_copy (b->buf);
+    GST_BUFFER_PTS (bgbuf) = f->pts;
+    GST_BUFFER_DTS (bgbuf) = GST_CLOCK_TIME_NONE;
+    GST_BUFFER_DURATION (bgbuf) = dur;
+    add_meta (r, bgbuf, &o);
+    g_queue_push_tail (&r->out[0], bgbuf);
+    r->have_out = TRUE;
+    r->last_out_bg = b->index;
+  } else {
+    /* no bg frame at all yet */
+    g_queue_push_tail (&r->out[0], gst_event_new_gap (f->pts, dur));
+  }
+  r->last_out_fg = f->index;
+  held_free (f);
+
+  /* bg frames before it are never shown again */
+  while ((b = g_queue_peek_head (&r->bg)) && b->index < r->last_out_bg)
+    held_free (g_queue_pop_head (&r->bg));
+}
+
+/* the bg index fg frame @i is expected at */
+static gdouble
+expected_bg (VkStreamRender * r, guint i)
+{
+  if (r->have_out && r->positioned && r->last_out_fg >= r->dp_first)
+    return r->last_out_bg + r->rate * ((gdouble) i - r->last_out_fg);
+  return r->offset + r->rate * i;
+}
+
+/* Adds DP rows for the held fg frames whose bg has arrived; with @force
+ * at least up to fg frame @upto. */
+static void
+add_rows (VkStreamRender * r, gboolean force, guint upto)
+{
+  Held *last = g_queue_peek_tail (&r->bg), *first = g_queue_peek_head (&r->bg);
+  guint margin = (guint) ceil (4 * r->rate) + 2;
+
+  if (r->dp == NULL || last == NULL)
+    return;
+  for (;;) {
+    guint i = r->dp_first + r->dp_rows, lo;
+    Held *f = find_held (&r->fg, i);
+
+    if (f == NULL)
+      break;
+    if (!(force && i <= upto) && !r->bg_eos
+        && last->index < expected_bg (r, i) + margin)
+      break;
+    lo = MAX (first->index, vk_online_min_bg (r->dp));
+    if (r->have_out)
+      lo = MAX (lo, r->last_out_bg);
+    lo = MIN (lo, last->index);
+    if (!vk_online_push_row (r->dp, lo, last->index, dp_cost, r))
+      break;
+    r->dp_rows++;
+  }
+}
+
+/* Outputs the oldest fg frame (its time is up). Called with the lock. */
+static void
+decide_oldest (VkStreamRender * r)
+{
+  Held *f = g_queue_peek_head (&r->fg), *b;
+  VkOnlineDecision d;
+
+  if (r->dp && f->index >= r->dp_first) {
+    add_rows (r, TRUE, f->index);
+    if (r->dp_first + r->dp_rows > f->index
+        && vk_online_n_rows (r->dp) - vk_online_n_pending (r->dp) ==
+        f->index - r->dp_first && vk_online_commit (r->dp, &d)) {
+      gfloat raw = (gfloat) (d.cost * r->cost_scale);
+
+      GST_LOG_OBJECT (r->cfg.element, "fg frame %u <- bg frame %u, cost "
+          "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");
+      track_match (r, f, d.bg, raw);
+      emit (r, d.bg, raw);
+      return;
+    }
+  }
+  /* not found yet: the oldest held bg frame, unmatched */
+  b = g_queue_peek_head (&r->bg);
+  GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",
+      f->index, b ? (gint) b->index : -1);
+  emit (r, b ? b->index : 0, 1.0f);
+}
+
+/* Decides every fg frame that is due: older than the latency minus one
+ * frame relative to the newest fg frame, or all at the fg's end. */
+static void
+process (VkStreamRender * r)
+{
+  /* the bg output goes out with the next bg frame: keep a frame of each */
+  GstClockTime frame = MAX (fg_frame_duration (r),
+      (GstClockTime) (GST_SECOND / r->bg_fps));
+  GstClockTime budget = r->cfg.latency > frame ? r->cfg.latency - frame : 0;
+  Held *newest, *oldest;
+  guint max_held = (guint) (r->fg_fps * budget / GST_SECOND) + 2;
+
+  try_position (r);
+  add_rows (r, FALSE, 0);
+  while ((oldest = g_queue_peek_head (&r->fg))) {
+    newest = g_queue_peek_tail (&r->fg);
+    if (!r->fg_eos && newest->rt < oldest->rt + budget
+        && r->fg.length <= max_held)
+      break;
+    decide_oldest (r);
+  }
+}
+
+/* drops held bg frames beyond the window (the oldest first) */
+static void
+trim_bg (VkStreamRender * r)
+{
+  guint cap = (guint) ceil (r->bg_fps * (2 * r->cfg.latency + EXTRA_HOLD) /
+      GST_SECOND) + 4;
+  Held *b;
+
+  while (r->bg.length > cap) {
+    b = g_queue_pop_head (&r->bg);
+    GST_LOG_OBJECT (r->cfg.element, "bg frame %u leaves the window",
+        b->index);
+    held_free (b);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Output */
+
+static void
+add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
+{
+  GstVidkompyAlignmentMeta *m = gst_buffer_add_vidkompy_alignment_meta (buf);
+
+  m->fg_index = o->fg_index;
+  m->bg_index = o->bg_index;
+  m->bg_pts = o->bg_pts;
+  m->cost = o->cost;
+  m->confidence = CLAMP (1.0 - o->cost, 0.0, 1.0);
+  m->x = r->out_x;
+  m->y = r->out_y;
+  m->scale = r->positioned ? r->out_scale : 1.0;
+  m->spatial_confidence = r->spatial_conf;
+}
+
+/* stream-start, caps (the fg's frame rate: one buffer per fg frame) and
+ * the fg's segment */
+static void
+send_headers (VkStreamRender * r, gint k)
+{
+  GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
+  GstPad *sink = k ? r->cfg.fg_sink : r->cfg.bg_sink;
+  GstEvent *ev = gst_pad_get_sticky_event (sink, GST_EVENT_STREAM_START, 0);
+  GstCaps *caps = gst_video_info_to_caps (k ? r->cfg.fg_info :
+      r->cfg.bg_info);
+
+  if (ev == NULL) {
+    gchar *id = gst_pad_create_stream_id (src, r->cfg.element,
+        k ? "fg" : "bg");
+
+    ev = gst_event_new_stream_start (id);
+    g_free (id);
+  }
+  gst_pad_push_event (src, ev);
+  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
+      GST_VIDEO_INFO_FPS_N (r->cfg.fg_info),
+      GST_VIDEO_INFO_FPS_D (r->cfg.fg_info), NULL);
+  gst_pad_push_event (src, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+  gst_pad_push_event (src, gst_event_new_segment (r->cfg.fg_segment));
+}
+
+/* Pushes what is queued for output @k ([0] bg, [1] fg), then EOS when
+ * @eos. */
+static GstFlowReturn
+push_out (VkStreamRender * r, gint k, gboolean eos)
+{
+  GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  g_mutex_lock (&r->push_lock[k]);
+  for (;;) {
+    GstMiniObject *o;
+    gboolean headers;
+
+    g_mutex_lock (&r->lock);
+    o = g_queue_pop_head (&r->out[k]);
+    headers = !r->src_ready[k] && (o || eos);
+    r->src_ready[k] |= headers;
+    if (o == NULL && eos) {
+      eos = !r->eos_sent[k];
+      r->eos_sent[k] = TRUE;
+    }
+    g_mutex_unlock (&r->lock);
+    if (headers)
+      send_headers (r, k);
+    if (o == NULL)
+      break;
+    if (GST_IS_BUFFER (o)) {
+      GstFlowReturn fr = gst_pad_push (src, GST_BUFFER_CAST (o));
+
+      /* an unlinked output does not stop the other one */
+      if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED)
+        ret = fr;
+    } else {
+      gst_pad_push_event (src, GST_EVENT_CAST (o));
+    }
+  }
+  if (eos) {
+    GST_DEBUG_OBJECT (src, "EOS");
+    gst_pad_push_event (src, gst_event_new_eos ());
+  }
+  g_mutex_unlock (&r->push_lock[k]);
+  return ret;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pads */
+
+/* Waits for the other input, pushing this input's outputs meanwhile.
+ * Called with the lock. */
+static void
+wait_pushing (VkStreamRender * r, gint k)
+{
+  if (!g_queue_is_empty (&r->out[k])) {
+    g_mutex_unlock (&r->lock);
+    push_out (r, k, FALSE);
+    g_mutex_lock (&r->lock);
+    return;
+  }
+  g_cond_wait (&r->cond, &r->lock);
+}
+
+GstFlowReturn
+vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
+{
+  const GstSegment *seg = is_fg ? r->cfg.fg_segment : r->cfg.bg_segment;
+  Held *h = g_new0 (Held, 1);
+  GstFlowReturn ret;
+  gboolean bg_eos, fg_done;
+
+  g_mutex_lock (&r->lock);
+  if (!is_fg && r->fg_eos) {
+    /* the fg ended: nothing more to align */
+    g_mutex_unlock (&r->lock);
+    g_free (h);
+    gst_buffer_unref (buf);
+    push_out (r, 0, TRUE);
+    return GST_FLOW_EOS;
+  }
+  check_live (r);
+  h->buf = buf;
+  h->pts = GST_BUFFER_PTS (buf);
+  h->rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME, h->pts);
+  if (!GST_CLOCK_TIME_IS_VALID (h->rt))
+    h->rt = 0;
+  GST_LOG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "frame at %"
+      GST_TIME_FORMAT ", running time %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (h->pts), GST_TIME_ARGS (h->rt));
+  if (!r->positioned && r->live_checked) {
+    g_mutex_unlock (&r->lock);
+    h->low = low_copy (r, is_fg, buf);
+    g_mutex_lock (&r->lock);
+  }
+  if (is_fg) {
+    h->index = r->n_fg++;
+    g_queue_push_tail (&r->fg, h);
+    /* non-live inputs: the fg does not run ahead of the bg */
+    while (!r->live && !r->bg_eos && !r->flushing && !r->stopping) {
+      Held *newest_bg = g_queue_peek_tail (&r->bg);
+
+      if (newest_bg && newest_bg->rt >= h->rt)
+        break;
+      wait_pushing (r, 1);
+    }
+  } else {
+    h->index = r->n_bg++;
+    g_queue_push_tail (&r->bg, h);
+    trim_bg (r);
+    g_cond_broadcast (&r->cond);
+    /* non-live inputs: the bg waits while it is far ahead of the fg (the
+     * whole window while the fg is not found) */
+    while (!r->live && !r->fg_eos && !r->flushing && !r->stopping) {
+      GstClockTime ahead = r->positioned && !r->lost ?
+          r->cfg.latency + EXTRA_HOLD : 2 * r->cfg.latency;
+      Held *newest_fg = g_queue_peek_tail (&r->fg);
+
+      if (h->rt <= (newest_fg ? newest_fg->rt : 0) + ahead)
+        break;
+      wait_pushing (r, 0);
+    }
+  }
+  if (r->flushing || r->stopping) {
+    g_mutex_unlock (&r->lock);
+    return GST_FLOW_FLUSHING;
+  }
+  process (r);
+  g_cond_broadcast (&r->cond);
+  bg_eos = r->bg_eos;
+  fg_done = r->fg_eos;
+  g_mutex_unlock (&r->lock);
+
+  if (is_fg) {
+    ret = push_out (r, 1, FALSE);
+    /* the bg's thread is gone: its outputs go from here */
+    if (bg_eos)
+      push_out (r, 0, FALSE);
+  } else {
+    ret = push_out (r, 0, fg_done);
+    if (fg_done)
+      ret = GST_FLOW_EOS;
+  }
+  return ret;
+}
+
+/* The fg ended: every held fg frame is decided and output, then EOS on
+ * the fg output, and on the bg output once its outputs are out (from the
+ * bg's thread unless the bg ended too). */
+static void
+finish (VkStreamRender * r)
+{
+  gboolean bg_eos;
+
+  g_mutex_lock (&r->lock);
+  r->fg_eos = TRUE;
+  check_live (r);
+  process (r);
+  g_cond_broadcast (&r->cond);
+  bg_eos = r->bg_eos;
+  g_mutex_unlock (&r->lock);
+  push_out (r, 1, TRUE);
+  if (bg_eos)
+    push_out (r, 0, TRUE);
+}
+
+gboolean
+vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
+{
+  GstPad *src = is_fg ? r->cfg.fg_src : r->cfg.bg_src;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_GAP:
+      gst_event_unref (event);
+      return TRUE;
+    case GST_EVENT_EOS:{
+      gboolean fg_done;
+
+      gst_event_unref (event);
+      if (is_fg) {
+        finish (r);
+        return TRUE;
+      }
+      g_mutex_lock (&r->lock);
+      r->bg_eos = TRUE;
+      fg_done = r->fg_eos;
+      g_cond_broadcast (&r->cond);
+      g_mutex_unlock (&r->lock);
+      push_out (r, 0, fg_done);
+      return TRUE;
+    }
+    case GST_EVENT_FLUSH_START:
+      g_mutex_lock (&r->lock);
+      r->flushing = TRUE;
+      g_cond_broadcast (&r->cond);
+      g_mutex_unlock (&r->lock);
+      return gst_pad_push_event (src, event);
+    case GST_EVENT_FLUSH_STOP:
+      g_mutex_lock (&r->push_lock[0]);
+      g_mutex_lock (&r->push_lock[1]);
+      g_mutex_lock (&r->lock);
+      r->flushing = FALSE;
+      clear_state (r);
+      g_mutex_unlock (&r->lock);
+      g_mutex_unlock (&r->push_lock[1]);
+      g_mutex_unlock (&r->push_lock[0]);
+      return gst_pad_push_event (src, event);
+    default:
+      /* caps and segments are kept by the element and sent with the
+       * first output; other events are dropped */
+      gst_event_unref (event);
+      return TRUE;
+  }
+}
