@@ -55,8 +55,15 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 
 /* raw cost (1 − NCC of the descriptors) above which a frame is unmatched */
 #define LOST_COST 0.5
+/* the DP's costs are capped here */
+#define CAP_COST 0.6
 /* consecutive frames (seconds of fg) that make the match lost or back */
 #define LOST_RUN_S 0.25
+/* weight of the DP's smoothness term, in units of the typical one-frame
+ * cost difference: only a tie breaker (static scenes follow the line); the
+ * costs are full-resolution descriptors that tell neighbouring frames
+ * apart, as in the global mode's final choice */
+#define SMOOTHNESS 0.02
 /* cost of a restart of the DP, raw cost units */
 #define RESTART_RAW 1.0
 /* fg time between two searches for the position */
@@ -331,7 +338,9 @@ dp_cost (guint row, guint bg, gpointer user_data)
 {
   VkStreamRender *r = user_data;
 
-  return raw_cost (r, r->dp_first + row, bg) / r->cost_scale;
+  /* costs of unrelated content are all alike: where the fg is not in the
+   * bg the path has no preference, and does not pull earlier rows */
+  return MIN (raw_cost (r, r->dp_first + row, bg), CAP_COST) / r->cost_scale;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -507,6 +516,13 @@ try_position (VkStreamRender * r)
   if (r->positioned || !r->live_checked || r->n_fg < r->next_search
       || r->fg.length < 2 || r->bg.length < 2)
     return;
+  /* the first search once a few frames show motion */
+  if (r->next_search == 0) {
+    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
+                0.75 * r->cfg.latency / GST_SECOND)));
+    if (r->n_fg < r->next_search)
+      return;
+  }
   r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
 
   fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
@@ -552,6 +568,7 @@ try_position (VkStreamRender * r)
 
   /* the DP starts with the oldest fg frame still held */
   vk_online_params_init (&p, r->rate);
+  p.smoothness = SMOOTHNESS;
   p.restart = RESTART_RAW / r->cost_scale;
   p.offset = r->offset + r->rate * fg0;
   r->dp = vk_online_new (&p);
@@ -619,8 +636,7 @@ track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
   }
 }
 
-static void add_meta (VkStreamRender * r, GstBuffer * buf,
-    const OutInfo * o);
+static void add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o);
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
  * nearest held one after it). Called with the lock. */
@@ -697,8 +713,10 @@ add_rows (VkStreamRender * r, gboolean force, guint upto)
 
     if (f == NULL)
       break;
+    /* the bg has reached the frame expected, and the fg frame's time */
     if (!(force && i <= upto) && !r->bg_eos
-        && last->index < expected_bg (r, i) + margin)
+        && (last->index < expected_bg (r, i) + margin
+            || last->rt < f->rt + 2 * GST_SECOND / r->bg_fps))
       break;
     lo = MAX (first->index, vk_online_min_bg (r->dp));
     if (r->have_out)
@@ -746,16 +764,24 @@ process (VkStreamRender * r)
   /* the bg output goes out with the next bg frame: keep a frame of each */
   GstClockTime frame = MAX (fg_frame_duration (r),
       (GstClockTime) (GST_SECOND / r->bg_fps));
-  GstClockTime budget = r->cfg.latency > frame ? r->cfg.latency - frame : 0;
+  /* and some time for the processing itself */
+  GstClockTime margin = frame + MIN (100 * GST_MSECOND, r->cfg.latency / 10);
+  GstClockTime budget = r->cfg.latency > margin ? r->cfg.latency - margin : 0;
   Held *newest, *oldest;
   guint max_held = (guint) (r->fg_fps * budget / GST_SECOND) + 2;
 
   try_position (r);
   add_rows (r, FALSE, 0);
   while ((oldest = g_queue_peek_head (&r->fg))) {
+    GstClockTime now;
+
+    /* the time now: the newest frame's; live inputs are both clocks (the
+     * bg tells the time when the fg stalls or has ended) */
     newest = g_queue_peek_tail (&r->fg);
-    if (!r->fg_eos && newest->rt < oldest->rt + budget
-        && r->fg.length <= max_held)
+    now = newest->rt;
+    if (r->live && (newest = g_queue_peek_tail (&r->bg)))
+      now = MAX (now, newest->rt);
+    if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
       break;
     decide_oldest (r);
   }
@@ -771,8 +797,7 @@ trim_bg (VkStreamRender * r)
 
   while (r->bg.length > cap) {
     b = g_queue_pop_head (&r->bg);
-    GST_LOG_OBJECT (r->cfg.element, "bg frame %u leaves the window",
-        b->index);
+    GST_LOG_OBJECT (r->cfg.element, "bg frame %u leaves the window", b->index);
     held_free (b);
   }
 }
@@ -804,8 +829,7 @@ send_headers (VkStreamRender * r, gint k)
   GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
   GstPad *sink = k ? r->cfg.fg_sink : r->cfg.bg_sink;
   GstEvent *ev = gst_pad_get_sticky_event (sink, GST_EVENT_STREAM_START, 0);
-  GstCaps *caps = gst_video_info_to_caps (k ? r->cfg.fg_info :
-      r->cfg.bg_info);
+  GstCaps *caps = gst_video_info_to_caps (k ? r->cfg.fg_info : r->cfg.bg_info);
 
   if (ev == NULL) {
     gchar *id = gst_pad_create_stream_id (src, r->cfg.element,
@@ -825,13 +849,30 @@ send_headers (VkStreamRender * r, gint k)
 
 /* Pushes what is queued for output @k ([0] bg, [1] fg), then EOS when
  * @eos. */
+static GstFlowReturn push_out_locked (VkStreamRender * r, gint k, gboolean eos);
+
 static GstFlowReturn
 push_out (VkStreamRender * r, gint k, gboolean eos)
+{
+  g_mutex_lock (&r->push_lock[k]);
+  return push_out_locked (r, k, eos);
+}
+
+/* the same unless another thread is pushing output @k */
+static void
+push_out_try (VkStreamRender * r, gint k)
+{
+  if (g_mutex_trylock (&r->push_lock[k]))
+    push_out_locked (r, k, FALSE);
+}
+
+/* called with push_lock[k], releases it */
+static GstFlowReturn
+push_out_locked (VkStreamRender * r, gint k, gboolean eos)
 {
   GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
   GstFlowReturn ret = GST_FLOW_OK;
 
-  g_mutex_lock (&r->push_lock[k]);
   for (;;) {
     GstMiniObject *o;
     gboolean headers;
@@ -962,6 +1003,18 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     ret = push_out (r, 0, fg_done);
     if (fg_done)
       ret = GST_FLOW_EOS;
+    /* fg frames decided by the bg's time: out now unless the fg's thread
+     * is pushing (it may be waiting for preroll, which needs this thread) */
+    if (!fg_done && g_mutex_trylock (&r->push_lock[1])) {
+      gboolean ready;
+
+      g_mutex_lock (&r->lock);
+      ready = r->src_ready[1];
+      g_mutex_unlock (&r->lock);
+      g_mutex_unlock (&r->push_lock[1]);
+      if (ready)
+        push_out_try (r, 1);
+    }
   }
   return ret;
 }
@@ -974,9 +1027,22 @@ finish (VkStreamRender * r)
 {
   gboolean bg_eos;
 
+  gint64 deadline;
+
   g_mutex_lock (&r->lock);
-  r->fg_eos = TRUE;
   check_live (r);
+  /* live: the bg frames of the last fg frames may still be coming (the fg
+   * may run a little ahead of the bg); the bg's time decides them as
+   * usual, until the bg ends or for at most the latency */
+  deadline = g_get_monotonic_time () + r->cfg.latency / GST_USECOND;
+  while (r->live && !r->bg_eos && !r->flushing && !r->stopping
+      && r->fg.length > 0) {
+    if (!g_queue_is_empty (&r->out[1])) {
+      wait_pushing (r, 1);
+    } else if (!g_cond_wait_until (&r->cond, &r->lock, deadline))
+      break;
+  }
+  r->fg_eos = TRUE;
   process (r);
   g_cond_broadcast (&r->cond);
   bg_eos = r->bg_eos;

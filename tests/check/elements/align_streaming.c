@@ -1,0 +1,552 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign's streaming mode in GstHarness (live, with a test clock):
+ * the LATENCY query, every fg frame out no later than `latency` after it
+ * went in, the input buffers held bounded by the window, the frame map of
+ * a generated time-warped pair (vk-mkpair) against its truth, and the loss
+ * and recovery of the match on a bg with an unrelated segment spliced
+ * in. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <gst/app/gstappsink.h>
+#include <gst/video/video.h>
+#include <gst/vidkompy/vidkompy.h>
+
+#include "vk-truth.h"
+
+static gchar *tmpdir;
+
+/* ------------------------------------------------------------------------ */
+/* Media */
+
+typedef struct
+{
+  GPtrArray *frames;            /* GstBuffer, I420 */
+  GstCaps *caps;
+  GPtrArray *sums;              /* luma checksum of every frame */
+} Clip;
+
+static void
+clip_free (Clip * c)
+{
+  g_ptr_array_unref (c->frames);
+  g_ptr_array_unref (c->sums);
+  gst_caps_unref (c->caps);
+  g_free (c);
+}
+
+static gchar *
+luma_sum (GstBuffer * b, GstCaps * caps)
+{
+  GstVideoInfo info;
+  GstVideoFrame f;
+  GChecksum *cs = g_checksum_new (G_CHECKSUM_MD5);
+  gchar *s;
+  gint y;
+
+  fail_unless (gst_video_info_from_caps (&info, caps));
+  fail_unless (gst_video_frame_map (&f, &info, b, GST_MAP_READ));
+  for (y = 0; y < GST_VIDEO_FRAME_HEIGHT (&f); y++)
+    g_checksum_update (cs, (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0) +
+        y * GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f));
+  gst_video_frame_unmap (&f);
+  s = g_strdup (g_checksum_get_string (cs));
+  g_checksum_free (cs);
+  return s;
+}
+
+/* every frame of a file, decoded to I420 */
+static Clip *
+decode (const gchar * path)
+{
+  Clip *c = g_new0 (Clip, 1);
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "videoconvert ! video/x-raw,format=I420 ! appsink name=s sync=false",
+      path);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "s");
+  GstSample *sample;
+
+  c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  c->sums = g_ptr_array_new_with_free_func (g_free);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              30 * GST_SECOND))) {
+    if (c->caps == NULL)
+      c->caps = gst_caps_ref (gst_sample_get_caps (sample));
+    g_ptr_array_add (c->frames, gst_buffer_ref (gst_sample_get_buffer
+            (sample)));
+    g_ptr_array_add (c->sums, luma_sum (gst_sample_get_buffer (sample),
+            c->caps));
+    gst_sample_unref (sample);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (desc);
+  fail_unless (c->frames->len > 0 && c->caps != NULL);
+  return c;
+}
+
+static VkTruth *
+make_pair (const gchar * name, const gchar * args, Clip ** bg, Clip ** fg)
+{
+  gchar *cmd, *out = NULL, *err = NULL, *p;
+  gint status;
+  VkTruth *truth;
+
+  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
+      g_getenv ("VK_MKPAIR"), tmpdir, name, args);
+  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
+  g_free (cmd);
+  g_free (out);
+  g_free (err);
+
+  p = g_strdup_printf ("%s/%s-bg.mp4", tmpdir, name);
+  *bg = decode (p);
+  g_free (p);
+  p = g_strdup_printf ("%s/%s-fg.mp4", tmpdir, name);
+  *fg = decode (p);
+  g_free (p);
+  p = g_strdup_printf ("%s/%s-truth.csv", tmpdir, name);
+  truth = vk_truth_load (p, NULL);
+  g_free (p);
+  fail_unless (truth != NULL);
+  fail_unless_equals_int (truth->rows->len, (*fg)->frames->len);
+  return truth;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Harness */
+
+typedef struct
+{
+  GstElement *align;
+  GstHarness *fg, *bg;
+  GstBus *bus;
+  gint alive[2];                /* input buffers alive: [0] bg, [1] fg */
+  gint max_alive[2];
+} Rig;
+
+static Rig *
+rig_new (GstClockTime latency, const gchar * mode)
+{
+  Rig *r = g_new0 (Rig, 1);
+
+  r->align = gst_element_factory_make ("vidkompyalign", NULL);
+  fail_unless (r->align != NULL);
+  g_object_set (r->align, "latency", latency, NULL);
+  if (mode)
+    gst_util_set_object_arg (G_OBJECT (r->align), "mode", mode);
+  r->bus = gst_bus_new ();
+  gst_element_set_bus (r->align, r->bus);
+  r->fg = gst_harness_new_with_element (r->align, "fg_sink", "fg_src");
+  r->bg = gst_harness_new_with_element (r->align, "bg_sink", "bg_src");
+  gst_harness_use_testclock (r->fg);
+  gst_harness_use_testclock (r->bg);
+  gst_harness_set_upstream_latency (r->fg, 40 * GST_MSECOND);
+  gst_harness_set_upstream_latency (r->bg, 20 * GST_MSECOND);
+  return r;
+}
+
+static void
+rig_free (Rig * r)
+{
+  gst_harness_teardown (r->bg);
+  gst_harness_teardown (r->fg);
+  gst_bus_set_flushing (r->bus, TRUE);
+  gst_object_unref (r->bus);
+  gst_object_unref (r->align);
+  fail_unless_equals_int (r->alive[0], 0);
+  fail_unless_equals_int (r->alive[1], 0);
+  g_free (r);
+}
+
+typedef struct
+{
+  Rig *rig;
+  gint k;
+} AliveData;
+
+static void
+buffer_gone (gpointer data, GstMiniObject * obj)
+{
+  AliveData *d = data;
+
+  g_atomic_int_add (&d->rig->alive[d->k], -1);
+  g_free (d);
+}
+
+/* pushes a new buffer sharing @src's memory, counting it while alive */
+static GstFlowReturn
+push_counted (Rig * r, gboolean is_fg, GstBuffer * src, GstClockTime pts,
+    GstClockTime duration)
+{
+  GstBuffer *b = gst_buffer_copy (src);
+  AliveData *d = g_new (AliveData, 1);
+  gint k = is_fg ? 1 : 0, n;
+
+  GST_BUFFER_PTS (b) = pts;
+  GST_BUFFER_DTS (b) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (b) = duration;
+  d->rig = r;
+  d->k = k;
+  gst_mini_object_weak_ref (GST_MINI_OBJECT (b), buffer_gone, d);
+  n = g_atomic_int_add (&r->alive[k], 1) + 1;
+  r->max_alive[k] = MAX (r->max_alive[k], n);
+  return gst_harness_push (is_fg ? r->fg : r->bg, b);
+}
+
+/* the fg's timeline starts at @base running time (it joins later) */
+static void
+start_inputs (Rig * r, GstCaps * bg_caps, GstCaps * fg_caps,
+    GstClockTime fg_base)
+{
+  GstSegment seg;
+
+  gst_harness_set_src_caps (r->bg, gst_caps_ref (bg_caps));
+  gst_harness_set_src_caps (r->fg, gst_caps_ref (fg_caps));
+  gst_segment_init (&seg, GST_FORMAT_TIME);
+  seg.base = fg_base;
+  fail_unless (gst_harness_push_event (r->fg, gst_event_new_segment (&seg)));
+}
+
+typedef struct
+{
+  guint64 fg_index, bg_index;
+  GstClockTime pts;
+} Out;
+
+/* pulls the outputs received so far on one harness */
+static void
+drain (GstHarness * h, GArray * out)
+{
+  GstBuffer *b;
+
+  while ((b = gst_harness_try_pull (h))) {
+    GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
+    Out o;
+
+    fail_unless (m != NULL, "output without alignment meta");
+    o.fg_index = m->fg_index;
+    o.bg_index = m->bg_index;
+    o.pts = GST_BUFFER_PTS (b);
+    g_array_append_val (out, o);
+    gst_buffer_unref (b);
+  }
+}
+
+typedef struct
+{
+  GArray *fg_out, *bg_out;
+  guint late;                   /* fg frames not out within the latency */
+  guint late_bg;
+} PlayResult;
+
+/* Plays both inputs as live streams on the test clock, in running-time
+ * order: bg frame j at j / bg fps, fg frame i at fg_base + i / fg fps
+ * (bg frame @splice_from .. @splice_to − 1 replaced by @splice). After
+ * every push it checks that every fg frame older than the latency has come
+ * out. */
+static void
+play (Rig * r, Clip * bg, Clip * fg, GstClockTime fg_base,
+    GstClockTime latency, guint splice_from, guint splice_to,
+    Clip * splice, PlayResult * res)
+{
+  GstVideoInfo bi, fi;
+  guint i = 0, j = 0;
+  GstClockTime bdur, fdur;
+  guint64 bdur_n, bdur_d, fdur_n, fdur_d;
+
+  memset (res, 0, sizeof (*res));
+  fail_unless (gst_video_info_from_caps (&bi, bg->caps));
+  fail_unless (gst_video_info_from_caps (&fi, fg->caps));
+  bdur = gst_util_uint64_scale (GST_SECOND, bi.fps_d, bi.fps_n);
+  fdur = gst_util_uint64_scale (GST_SECOND, fi.fps_d, fi.fps_n);
+  bdur_n = GST_SECOND * bi.fps_d;
+  bdur_d = bi.fps_n;
+  fdur_n = GST_SECOND * fi.fps_d;
+  fdur_d = fi.fps_n;
+  res->fg_out = g_array_new (FALSE, FALSE, sizeof (Out));
+  res->bg_out = g_array_new (FALSE, FALSE, sizeof (Out));
+  start_inputs (r, bg->caps, fg->caps, fg_base);
+
+  while (i < fg->frames->len || j < bg->frames->len) {
+    GstClockTime tb = gst_util_uint64_scale (j, bdur_n, bdur_d);
+    GstClockTime tf = fg_base + gst_util_uint64_scale (i, fdur_n, fdur_d);
+    GstClockTime now;
+    gboolean push_fg = j >= bg->frames->len || (i < fg->frames->len && tf < tb);
+    guint due = 0, k;
+
+    now = push_fg ? tf : tb;
+    gst_harness_set_time (r->fg, now);
+    if (push_fg) {
+      fail_unless_equals_int (push_counted (r, TRUE,
+              g_ptr_array_index (fg->frames, i), tf - fg_base, fdur),
+          GST_FLOW_OK);
+      i++;
+    } else {
+      GstBuffer *src = g_ptr_array_index (bg->frames, j);
+
+      if (splice && j >= splice_from && j < splice_to)
+        src = g_ptr_array_index (splice->frames, (j - splice_from) %
+            splice->frames->len);
+      fail_unless_equals_int (push_counted (r, FALSE, src, tb, bdur),
+          GST_FLOW_OK);
+      j++;
+    }
+    drain (r->fg, res->fg_out);
+    drain (r->bg, res->bg_out);
+
+    /* fg frames whose latency has passed must be out */
+    for (k = 0; k < i; k++)
+      if (fg_base + gst_util_uint64_scale (k, fdur_n, fdur_d) + latency <= now)
+        due = k + 1;
+    if (res->fg_out->len < due) {
+      GST_INFO ("at %" GST_TIME_FORMAT " (%s pushed): %u fg frames out, %u "
+          "due", GST_TIME_ARGS (now), push_fg ? "fg" : "bg",
+          res->fg_out->len, due);
+      res->late++;
+    }
+    /* their bg buffers go out with the next bg frame */
+    if (!push_fg && res->bg_out->len < due)
+      res->late_bg++;
+  }
+  fail_unless (gst_harness_push_event (r->fg, gst_event_new_eos ()));
+  fail_unless (gst_harness_push_event (r->bg, gst_event_new_eos ()));
+  drain (r->fg, res->fg_out);
+  drain (r->bg, res->bg_out);
+}
+
+static void
+play_result_clear (PlayResult * res)
+{
+  g_array_unref (res->fg_out);
+  g_array_unref (res->bg_out);
+}
+
+/* share of fg frames given the truth's bg frame (or one with identical
+ * luma), the largest error, backward steps */
+static gdouble
+check_map (PlayResult * res, VkTruth * truth, Clip * bg, guint skip_from,
+    guint skip_to, gint * max_err)
+{
+  guint i, exact = 0, n = 0;
+
+  *max_err = 0;
+  fail_unless_equals_int (res->fg_out->len, truth->rows->len);
+  fail_unless_equals_int (res->bg_out->len, truth->rows->len);
+  for (i = 0; i < truth->rows->len; i++) {
+    const VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
+    const Out *f = &g_array_index (res->fg_out, Out, i);
+    const Out *b = &g_array_index (res->bg_out, Out, i);
+    gint e = (gint) ((gint64) b->bg_index - (gint64) row->bg_index);
+
+    /* fg: every frame, in order, its own timestamps; bg: the same */
+    fail_unless_equals_int (f->fg_index, i);
+    fail_unless_equals_int (b->fg_index, i);
+    fail_unless_equals_uint64 (f->pts, row->fg_pts);
+    fail_unless_equals_uint64 (b->pts, row->fg_pts);
+    if (i > 0)
+      fail_unless (b->bg_index >= g_array_index (res->bg_out, Out,
+              i - 1).bg_index, "backward step at fg frame %u", i);
+    if (i >= skip_from && i < skip_to)
+      continue;
+    n++;
+    if (e == 0 || (b->bg_index < bg->sums->len
+            && g_str_equal (g_ptr_array_index (bg->sums, b->bg_index),
+                g_ptr_array_index (bg->sums, row->bg_index)))) {
+      exact++;
+      continue;
+    }
+    GST_INFO ("fg frame %u: bg %" G_GUINT64_FORMAT ", truth %"
+        G_GUINT64_FORMAT, i, b->bg_index, row->bg_index);
+    *max_err = MAX (*max_err, ABS (e));
+  }
+  return (gdouble) exact / MAX (1, n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests */
+
+/* mode auto with non-seekable live inputs is the streaming mode: the
+ * LATENCY query adds the latency to upstream's (the larger of both
+ * inputs') */
+GST_START_TEST (test_streaming_latency_query)
+{
+  Rig *r = rig_new (500 * GST_MSECOND, NULL);
+  GstCaps *caps = gst_caps_from_string ("video/x-raw,format=I420,"
+      "width=64,height=48,framerate=30/1");
+  GstQuery *q;
+  gboolean live;
+  GstClockTime min, max;
+
+  start_inputs (r, caps, caps, 0);
+  q = gst_query_new_latency ();
+  fail_unless (gst_pad_peer_query (r->fg->sinkpad, q));
+  gst_query_parse_latency (q, &live, &min, &max);
+  fail_unless (live);
+  fail_unless_equals_uint64 (min, 540 * GST_MSECOND);
+  gst_query_unref (q);
+  fail_unless_equals_uint64 (gst_harness_query_latency (r->bg),
+      540 * GST_MSECOND);
+  gst_caps_unref (caps);
+  rig_free (r);
+}
+
+GST_END_TEST;
+
+/* A time-warped 24 -> 30 fps pair, the fg joining at its start in the bg:
+ * the frame map of the truth, every fg frame out within the latency, the
+ * held input buffers bounded by the window. */
+GST_START_TEST (test_streaming_warp_pair)
+{
+  GstClockTime latency = GST_SECOND;
+  Clip *bg, *fg;
+  VkTruth *truth = make_pair ("warp", "--source cockatoo --bg-size 320x180 "
+      "--bg-fps 24 --duration 7 --fg-rect 60,40,160,90 --fg-fps 30 "
+      "--fg-start 1.0 --fg-duration 5 --warp 0.2,3", &bg, &fg);
+  Rig *r = rig_new (latency, "streaming");
+  PlayResult res;
+  gdouble exact;
+  gint max_err;
+
+  play (r, bg, fg, GST_SECOND, latency, 0, 0, NULL, &res);
+  exact = check_map (&res, truth, bg, 0, 0, &max_err);
+  GST_INFO ("exact %.3f, max error %d, held at most %d bg and %d fg "
+      "buffers", exact, max_err, r->max_alive[0], r->max_alive[1]);
+  fail_unless (exact >= 0.98, "exact %.3f", exact);
+  fail_unless (max_err <= 2, "max error %d", max_err);
+  fail_unless_equals_int (res.late, 0);
+  fail_unless_equals_int (res.late_bg, 0);
+  /* at most the latency of fg (30 fps) and twice the latency plus 1 s of
+   * bg (24 fps), plus the frame in flight */
+  fail_unless (r->max_alive[1] <= 30 + 2, "%d fg held", r->max_alive[1]);
+  fail_unless (r->max_alive[0] <= 3 * 24 + 5 + 1, "%d bg held",
+      r->max_alive[0]);
+  play_result_clear (&res);
+  rig_free (r);
+  vk_truth_free (truth);
+  clip_free (bg);
+  clip_free (fg);
+}
+
+GST_END_TEST;
+
+/* The bg shows unrelated content (videotestsrc's ball) for 1.5 s in the middle:
+ * the match is lost there (vidkompy-match-lost) and found again after
+ * (vidkompy-match-recovered), the frames outside the splice map right. */
+GST_START_TEST (test_streaming_lost_and_recovered)
+{
+  GstClockTime latency = GST_SECOND;
+  Clip *bg, *fg, *other, *other_fg;
+  VkTruth *truth = make_pair ("splice", "--source cockatoo --bg-size "
+      "320x180 --bg-fps 30 --duration 8 --fg-rect 60,40,160,90 --fg-fps 30 "
+      "--fg-start 0.5 --fg-duration 7", &bg, &fg);
+  VkTruth *t2 = make_pair ("other", "--source 'videotestsrc pattern=ball' "
+      "--bg-size 320x180 --bg-fps 30 --duration 2 --fg-rect 0,0,320,180",
+      &other, &other_fg);
+  Rig *r;
+  PlayResult res;
+  gdouble exact;
+  gint max_err;
+  guint64 lost_at = 0, back_at = 0;
+  guint from = 90, to = 135, fg_from = from - 15, fg_to = to - 15;
+
+  r = rig_new (latency, "streaming");
+  play (r, bg, fg, GST_MSECOND * 500, latency, from, to, other, &res);
+  {
+    GstMessage *m;
+    guint n_lost = 0, n_back = 0;
+
+    while ((m = gst_bus_pop_filtered (r->bus, GST_MESSAGE_ELEMENT))) {
+      const GstStructure *s = gst_message_get_structure (m);
+
+      if (gst_structure_has_name (s, "vidkompy-match-lost")) {
+        n_lost++;
+        gst_structure_get_uint64 (s, "fg-index", &lost_at);
+      } else if (gst_structure_has_name (s, "vidkompy-match-recovered")) {
+        n_back++;
+        gst_structure_get_uint64 (s, "fg-index", &back_at);
+      }
+      gst_message_unref (m);
+    }
+    fail_unless_equals_int (n_lost, 1);
+    fail_unless_equals_int (n_back, 1);
+  }
+  GST_INFO ("lost at fg %" G_GUINT64_FORMAT ", recovered at %"
+      G_GUINT64_FORMAT " (splice: fg %u..%u)", lost_at, back_at, fg_from,
+      fg_to);
+  /* lost within a quarter second of the splice, found again within half a
+   * second after it */
+  fail_unless (lost_at >= fg_from && lost_at <= fg_from + 12);
+  fail_unless (back_at >= fg_to && back_at <= fg_to + 15);
+  /* outside the splice (and the second it takes to lock on again) the map
+   * is right */
+  exact = check_map (&res, truth, bg, fg_from, fg_to + 30, &max_err);
+  fail_unless (exact >= 0.98, "exact %.3f", exact);
+  fail_unless (max_err <= 2, "max error %d", max_err);
+  fail_unless_equals_int (res.late, 0);
+  play_result_clear (&res);
+  rig_free (r);
+  vk_truth_free (truth);
+  vk_truth_free (t2);
+  clip_free (bg);
+  clip_free (fg);
+  clip_free (other);
+  clip_free (other_fg);
+}
+
+GST_END_TEST;
+
+static void
+setup (void)
+{
+  tmpdir = g_dir_make_tmp ("align-streaming-XXXXXX", NULL);
+  fail_unless (tmpdir != NULL);
+}
+
+static void
+teardown (void)
+{
+  gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
+
+  fail_unless (system (cmd) == 0);
+  g_free (cmd);
+  g_free (tmpdir);
+}
+
+static Suite *
+align_streaming_suite (void)
+{
+  Suite *s = suite_create ("align_streaming");
+  TCase *tc = tcase_create ("streaming");
+
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_streaming_latency_query);
+  tcase_add_test (tc, test_streaming_warp_pair);
+  tcase_add_test (tc, test_streaming_lost_and_recovered);
+  return s;
+}
+
+GST_CHECK_MAIN (align_streaming);
