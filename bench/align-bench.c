@@ -63,6 +63,7 @@
 
 #include "bench-common.h"
 #include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 #include <gst/vidkompy/vidkompy.h>
 
@@ -185,7 +186,28 @@ typedef struct
   gdouble scale;
   gboolean has_meta;
   gint64 t;                     /* monotonic time it passed, us */
+  gint64 lag;                   /* newest input running time then minus
+                                 * this frame's, ns */
 } OutFrame;
+
+/* streaming: the newest running time that entered the aligner (ns) */
+static gint64 newest_in_rt = 0;
+
+static gint64
+running_time (GstPad * pad, GstBuffer * b)
+{
+  GstEvent *ev = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  const GstSegment *seg;
+  gint64 rt = -1;
+
+  if (ev) {
+    gst_event_parse_segment (ev, &seg);
+    rt = (gint64) gst_segment_to_running_time (seg, GST_FORMAT_TIME,
+        GST_BUFFER_PTS (b));
+    gst_event_unref (ev);
+  }
+  return rt;
+}
 
 /* what a pipeline run gives */
 typedef struct
@@ -212,6 +234,7 @@ typedef struct
   GString *where;               /* where the errors are */
   gboolean identity;            /* content identity was available */
   gdouble max_delay;            /* streaming: largest fg in -> out, s */
+  gdouble max_lag;              /* streaming: largest stream-time lag, s */
 } AccResult;
 
 /* command line */
@@ -225,6 +248,7 @@ static gboolean opt_keep = FALSE;
 static gboolean opt_verbose = FALSE;
 static gchar *opt_mode = NULL;
 static gchar *opt_latency = NULL;
+static gdouble opt_speed = 1.0;
 /* the run in progress: streaming mode with this latency (ms), or global */
 static gboolean streaming = FALSE;
 static gint cur_latency_ms = 0;
@@ -254,6 +278,11 @@ static GOptionEntry opt_entries[] = {
   {"latency", 'l', 0, G_OPTION_ARG_STRING, &opt_latency,
       "Streaming mode: the latency property in ms; a comma-separated list "
         "runs the cases once per value (default 2000)", "MS[,MS...]"},
+  {"speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed,
+      "Streaming mode: play the live inputs at this speed (default 1.0 = "
+        "real time; below 1 on a loaded machine: the aligner decides on "
+        "running time, so only the delay column changes; 0: as fast as "
+        "possible, the frames of both inputs in running-time order)", "X"},
   {NULL}
 };
 
@@ -706,6 +735,8 @@ record_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   memset (&f, 0, sizeof (f));
   f.pts = GST_BUFFER_PTS (b);
   f.t = g_get_monotonic_time ();
+  if (GST_PAD_DIRECTION (pad) == GST_PAD_SRC)
+    f.lag = newest_in_rt - running_time (pad, b);
   if (m) {
     f.has_meta = TRUE;
     f.fg_index = m->fg_index;
@@ -715,6 +746,17 @@ record_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     f.scale = m->scale;
   }
   g_array_append_val (frames, f);
+  return GST_PAD_PROBE_OK;
+}
+
+/* streaming: the newest running time in */
+static GstPadProbeReturn
+note_input (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  gint64 rt = running_time (pad, GST_PAD_PROBE_INFO_BUFFER (info));
+
+  if (rt > newest_in_rt)
+    newest_in_rt = rt;
   return GST_PAD_PROBE_OK;
 }
 
@@ -811,30 +853,167 @@ run_pipeline (GstElement * pipeline, GstClockTime timeout, RunInfo * ri)
   return ri->error == NULL;
 }
 
-/* Streaming: both inputs are released in real time (identity sync=true
- * waits for each frame's running time, as a live source delivers it) and
- * are not seekable for the aligner (mode=streaming).  The fg joins when
- * its first frame's content plays in the bg (its running time is shifted
- * by the case's fg start, see run_align ()), as a re-stream of a live
- * feed does. */
+/* Streaming: both inputs are live sources.  A feeder thread per input
+ * decodes its file as fast as it may (appsink, a few buffers ahead) and
+ * pushes every frame into a live appsrc (is-live=true) when the pipeline's
+ * clock reaches the frame's running time, as a camera delivers it.  The
+ * fg's running time is shifted by the case's fg start (a pad offset on its
+ * appsrc), so the fg joins when the bg plays the moment its first frame
+ * shows, as a re-stream of a live feed does. */
+/* --speed 0: the feeders push in running-time order, each frame once the
+ * previous one reached the aligner, as fast as the machine allows */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  guint64 pushed, delivered;
+  GstClockTime next[2];         /* running time of each feeder's next frame */
+} Merge;
+
+static Merge merge;
+
+static GstPadProbeReturn
+note_delivered (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  g_mutex_lock (&merge.lock);
+  merge.delivered++;
+  g_cond_broadcast (&merge.cond);
+  g_mutex_unlock (&merge.lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* waits for feeder @k's turn to push a frame at running time @rt */
+static void
+merge_wait (gint k, GstClockTime rt, gint * stop)
+{
+  g_mutex_lock (&merge.lock);
+  merge.next[k] = rt;
+  g_cond_broadcast (&merge.cond);
+  while (!g_atomic_int_get (stop) && (merge.delivered < merge.pushed
+          || rt > merge.next[1 - k] || (rt == merge.next[1 - k] && k == 1)))
+    g_cond_wait_until (&merge.cond, &merge.lock, g_get_monotonic_time () +
+        G_TIME_SPAN_MILLISECOND * 10);
+  merge.pushed++;
+  g_mutex_unlock (&merge.lock);
+}
+
+static void
+merge_done (gint k)
+{
+  g_mutex_lock (&merge.lock);
+  merge.next[k] = GST_CLOCK_TIME_NONE;
+  g_cond_broadcast (&merge.cond);
+  g_mutex_unlock (&merge.lock);
+}
+
+typedef struct
+{
+  GstElement *decoder;          /* filesrc ! decodebin ! appsink */
+  GstAppSink *sink;
+  GstAppSrc *src;
+  GstElement *pipeline;
+  GstClockTime offset;
+  GThread *thread;
+  gint stop;
+  gint k;                       /* 0 bg, 1 fg */
+} Feeder;
+
+static gpointer
+feed (gpointer data)
+{
+  Feeder *f = data;
+  GstSample *sample;
+  gboolean caps_set = FALSE;
+
+  while (!g_atomic_int_get (&f->stop)
+      && (sample = gst_app_sink_pull_sample (f->sink))) {
+    GstBuffer *b = gst_sample_get_buffer (sample);
+    GstClock *clock = NULL;
+
+    if (!caps_set) {
+      gst_app_src_set_caps (f->src, gst_sample_get_caps (sample));
+      caps_set = TRUE;
+    }
+    /* the pipeline's clock, once playing */
+    while (!g_atomic_int_get (&f->stop)
+        && (clock = gst_element_get_clock (f->pipeline)) == NULL)
+      g_usleep (1000);
+    if (opt_speed == 0) {
+      merge_wait (f->k, f->offset + GST_BUFFER_PTS (b), &f->stop);
+      gst_clear_object (&clock);
+    }
+    if (clock) {
+      GstClockID id = gst_clock_new_single_shot_id (clock,
+          gst_element_get_base_time (f->pipeline) +
+          (GstClockTime) ((f->offset + GST_BUFFER_PTS (b)) / opt_speed));
+
+      gst_clock_id_wait (id, NULL);
+      gst_clock_id_unref (id);
+      gst_object_unref (clock);
+    }
+    gst_app_src_push_buffer (f->src, gst_buffer_ref (b));
+    gst_sample_unref (sample);
+  }
+  merge_done (f->k);
+  gst_app_src_end_of_stream (f->src);
+  return NULL;
+}
+
+static void
+feeder_start (Feeder * f, GstElement * pipeline, const gchar * name,
+    const gchar * path, GstClockTime offset)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! "
+      "appsink name=s sync=false max-buffers=4", path);
+  GstElement *e;
+
+  f->decoder = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  g_assert (f->decoder != NULL);
+  f->sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (f->decoder), "s"));
+  e = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  f->src = GST_APP_SRC (e);
+  f->pipeline = pipeline;
+  f->offset = offset;
+  f->stop = 0;
+  f->k = g_str_equal (name, "fgsrc");
+  if (offset) {
+    GstPad *p = gst_element_get_static_pad (e, "src");
+
+    gst_pad_set_offset (p, (gint64) offset);
+    gst_object_unref (p);
+  }
+  gst_element_set_state (f->decoder, GST_STATE_PLAYING);
+  f->thread = g_thread_new ("feeder", feed, f);
+}
+
+static void
+feeder_stop (Feeder * f)
+{
+  g_atomic_int_set (&f->stop, 1);
+  gst_element_set_state (f->decoder, GST_STATE_NULL);
+  g_thread_join (f->thread);
+  gst_object_unref (f->sink);
+  gst_object_unref (f->src);
+  gst_object_unref (f->decoder);
+}
+
 static gchar *
-align_description_streaming (const gchar * bg, const gchar * fg)
+align_description_streaming (void)
 {
   return g_strdup_printf ("vidkompyalign name=a mode=streaming latency=%"
-      G_GUINT64_FORMAT " filesrc location=\"%s\" ! decodebin ! "
-      "identity sync=true ! a.bg_sink "
-      "filesrc location=\"%s\" ! decodebin ! identity name=fgsync "
-      "sync=true ! a.fg_sink "
+      G_GUINT64_FORMAT " appsrc name=bgsrc is-live=true format=time ! "
+      "a.bg_sink appsrc name=fgsrc is-live=true format=time ! a.fg_sink "
       "a.bg_src ! fakesink sync=false enable-last-sample=false "
       "a.fg_src ! fakesink sync=false enable-last-sample=false",
-      (guint64) cur_latency_ms * GST_MSECOND, bg, fg);
+      (guint64) cur_latency_ms * GST_MSECOND);
 }
 
 static gchar *
 align_description (const gchar * bg, const gchar * fg)
 {
   if (streaming)
-    return align_description_streaming (bg, fg);
+    return align_description_streaming ();
   return g_strdup_printf ("vidkompyalign name=a "
       "filesrc location=\"%s\" ! decodebin ! a.bg_sink "
       "filesrc location=\"%s\" ! decodebin ! a.fg_sink "
@@ -854,10 +1033,10 @@ run_align (const gchar * name, GArray * bg_out, GArray * fg_out,
   GstElement *pipeline = gst_parse_launch (desc, &err);
   gboolean ok;
 
-  g_free (bg);
-  g_free (fg);
   g_free (desc);
   if (pipeline == NULL) {
+    g_free (bg);
+    g_free (fg);
     memset (ri, 0, sizeof (*ri));
     ri->error = g_strdup (err ? err->message : "could not build");
     g_clear_error (&err);
@@ -867,14 +1046,27 @@ run_align (const gchar * name, GArray * bg_out, GArray * fg_out,
   probe_pad (pipeline, "a", "fg_src", record_frame, fg_out);
   probe_pad (pipeline, "a", "fg_sink", record_frame, fg_in);
   if (streaming) {
-    GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), "fgsync");
-    GstPad *p = gst_element_get_static_pad (e, "sink");
+    Feeder feeders[2];
 
-    gst_pad_set_offset (p, (gint64) (fg_start * GST_SECOND));
-    gst_object_unref (p);
-    gst_object_unref (e);
+    newest_in_rt = 0;
+    probe_pad (pipeline, "a", "fg_sink", note_input, NULL);
+    probe_pad (pipeline, "a", "bg_sink", note_input, NULL);
+    merge.pushed = merge.delivered = 0;
+    merge.next[0] = merge.next[1] = 0;
+    probe_pad (pipeline, "a", "fg_sink", note_delivered, NULL);
+    probe_pad (pipeline, "a", "bg_sink", note_delivered, NULL);
+
+    feeder_start (&feeders[0], pipeline, "bgsrc", bg, 0);
+    feeder_start (&feeders[1], pipeline, "fgsrc", fg,
+        (GstClockTime) (fg_start * GST_SECOND));
+    ok = run_pipeline (pipeline, ACC_TIMEOUT, ri);
+    feeder_stop (&feeders[0]);
+    feeder_stop (&feeders[1]);
+  } else {
+    ok = run_pipeline (pipeline, ACC_TIMEOUT, ri);
   }
-  ok = run_pipeline (pipeline, ACC_TIMEOUT, ri);
+  g_free (bg);
+  g_free (fg);
   gst_object_unref (pipeline);
   return ok;
 }
@@ -1077,6 +1269,9 @@ run_acc_case (const AccCase * c, const Scale * sc, AccResult * res)
   fg_out = g_array_new (FALSE, TRUE, sizeof (OutFrame));
   fg_in = g_array_new (FALSE, TRUE, sizeof (OutFrame));
   res->ran = run_align (c->id, bg_out, fg_out, fg_in, c->fg_start, &ri);
+  for (guint k = 0; k < fg_out->len; k++)
+    res->max_lag = MAX (res->max_lag, g_array_index (fg_out, OutFrame,
+            k).lag / 1e9);
   for (guint k = 0; k < MIN (fg_in->len, fg_out->len); k++)
     res->max_delay = MAX (res->max_delay, (g_array_index (fg_out, OutFrame,
                 k).t - g_array_index (fg_in, OutFrame, k).t) / 1e6);
@@ -1167,12 +1362,12 @@ print_acc_table (AccResult * res, guint n, const Scale * sc)
   g_print ("Accuracy: bg %dx%d, %.0f s (zone plate: < 256 frames), fg %.0f s; "
       "vk-mkpair default quality (quantizer 18) unless noted\n",
       sc->bg_w, sc->bg_h, sc->duration, sc->fg_duration);
-  g_print ("%-12s %-36s %6s %7s %7s %4s %4s %4s %6s %6s %6s %6s %7s  %s\n",
+  g_print ("%-12s %-36s %6s %7s %7s %4s %4s %4s %6s %6s %6s %6s %5s %7s  %s\n",
       "case", "what", "fg fr", "exact%", "+-1 %", "max", "back", "pos",
-      "scale%", "wall s", "CPU s", "ms/fr", "delay s", "result");
-  g_print ("%-12s %-36s %6s %7s %7s %4s %4s %4s %6s %6s %6s %6s %7s  %s\n",
+      "scale%", "wall s", "CPU s", "ms/fr", "lag s", "delay s", "result");
+  g_print ("%-12s %-36s %6s %7s %7s %4s %4s %4s %6s %6s %6s %6s %5s %7s  %s\n",
       "----", "----", "-----", "------", "-----", "---", "----", "---",
-      "------", "------", "-----", "-----", "-------", "------");
+      "------", "------", "-----", "-----", "-----", "-------", "------");
   for (i = 0; i < n; i++) {
     AccResult *r = &res[i];
     gchar *verdict;
@@ -1186,18 +1381,22 @@ print_acc_table (AccResult * res, guint n, const Scale * sc)
     if (g_str_equal (verdict, "PASS"))
       n_pass++;
     g_print ("%-12s %-36s %6u %7.1f %7.1f %4d %4u %4d %6.2f %6.2f %6.2f "
-        "%6.2f %7.3f  %s\n", r->c->id, r->c->what, r->n_truth,
+        "%6.2f %5.2f %7.3f  %s\n", r->c->id, r->c->what, r->n_truth,
         pct (r->exact, r->n_truth), pct (r->within1, r->n_truth),
         r->max_err, r->backwards, r->pos_err, r->scale_err, r->wall, r->cpu,
-        1000.0 * r->cpu / MAX (1, r->n_truth), r->max_delay, verdict);
+        1000.0 * r->cpu / MAX (1, r->n_truth), r->max_lag, r->max_delay,
+        verdict);
     g_free (verdict);
   }
   g_print ("(fg fr: fg frames of the truth; exact: bg frame == truth or "
       "identical content; +-1: within one frame; max: largest error, "
       "frames; back: backward steps; pos: max |dx|+|dy|, px; scale: "
       "|scale/truth - 1|; wall, CPU: the alignment pipeline, decoding "
-      "included; ms/fr: CPU ms per fg frame; delay: the longest wall time "
-      "from a fg frame entering the aligner to leaving it)\n");
+      "included; ms/fr: CPU ms per fg frame; lag: the largest difference "
+      "between the newest running time that had entered the aligner and a "
+      "fg frame's when it left (the latency in stream time); delay: the "
+      "longest wall time from a fg frame entering the aligner to leaving "
+      "it, scheduling delays of the machine included)\n");
   g_print ("Targets: exact >= %.0f %%, max error <= %d, back 0, pos 0 "
       "(scaled fg: |dx|,|dy| <= %d), scale error <= %.1f %%, every frame "
       "output with its meta and timestamps: %u of %u cases PASS\n",
@@ -1696,8 +1895,16 @@ main (int argc, char **argv)
       model ? model : "unknown CPU", version, load ? load : "?",
       opt_quick ? "--quick" : opt_full ? "--full" : "default");
   if (streaming)
-    g_print ("vidkompyalign mode=streaming, latencies %s ms\n\n",
-        opt_latency ? opt_latency : "2000");
+    g_print ("vidkompyalign mode=streaming, latencies %s ms, live inputs "
+        "played %s\n\n", opt_latency ? opt_latency : "2000",
+        opt_speed == 0 ? "as fast as possible in running-time order" :
+        opt_speed == 1 ? "in real time" : "slowed down");
+  if (!(opt_speed > 0.01) && opt_speed != 0) {
+    g_printerr ("align-bench: --speed must be 0 or above 0.01\n");
+    return 2;
+  }
+  g_mutex_init (&merge.lock);
+  g_cond_init (&merge.cond);
   t_start = g_get_monotonic_time ();
 
   if (!opt_no_accuracy) {

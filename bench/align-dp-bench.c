@@ -34,6 +34,13 @@
  * repetitions and the medians reported, with the share of fg frames the DP
  * put on their true bg frame.
  *
+ *   online      the synthetic costs through the streaming mode's online
+ *               DP (vk_online_push_row () per fg frame over the same band,
+ *               vk_online_commit () with a lag of --lag rows, 60 = 2 s at
+ *               30 fps): what the DP costs per frame in streaming mode,
+ *               against the global DP above; its memory does not grow
+ *               with the length.
+ *
  * Fingerprint case. vk_luma_resample () of a whole 1920x1080 8-bit luma
  * plane to 32x32, and of a fractional 1357.3x763.4 rectangle inside it,
  * followed by vk_fingerprint_from_thumb (); the median over 200 frames
@@ -68,6 +75,7 @@
 
 #include "vkfingerprint.h"
 #include "vktemporal.h"
+#include "vkonline.h"
 
 #include "bench-common.h"
 
@@ -84,6 +92,7 @@ static gint opt_reps = 3;
 static gint opt_minutes = 60;
 static gint opt_band = 60;
 static gint opt_max_jump = 4;
+static gint opt_lag = 60;
 
 static GOptionEntry opt_entries[] = {
   {"reps", 'r', 0, G_OPTION_ARG_INT, &opt_reps,
@@ -94,6 +103,8 @@ static GOptionEntry opt_entries[] = {
       "Half width of the band around the line (default 60)", "FRAMES"},
   {"max-jump", 'j', 0, G_OPTION_ARG_INT, &opt_max_jump,
       "Largest bg step per fg frame (default 4)", "FRAMES"},
+  {"lag", 'l', 0, G_OPTION_ARG_INT, &opt_lag,
+      "Rows the online DP waits before deciding one (default 60)", "ROWS"},
   {NULL}
 };
 
@@ -102,12 +113,15 @@ typedef enum
   COST_SYNTHETIC,
   COST_THUMB_F32,
   COST_THUMB_I8,
+  COST_ONLINE,
   N_COSTS
 } CostKind;
 
-static const gchar *cost_names[] = { "synthetic", "thumb-f32", "thumb-i8" };
+static const gchar *cost_names[] = { "synthetic", "thumb-f32", "thumb-i8",
+  "online"
+};
 
-static const gdouble cost_lambda[] = { 0.3, 0.005, 0.005 };
+static const gdouble cost_lambda[] = { 0.3, 0.005, 0.005, 0.3 };
 
 /* what a child reports through its pipe */
 typedef struct
@@ -302,6 +316,36 @@ make_thumbs (guint n_fg, guint n_bg, const gint * truth, VkFingerprint * ffg,
 /* ---------------------------------------------------------------------- */
 /* One DP run (in a child) */
 
+/* the streaming mode's DP: one row per fg frame, decided --lag rows later */
+static gboolean
+online_align (guint n, const gint * lo, const gint * hi, gdouble offset,
+    gdouble rate, VkCostFunc func, gpointer data, guint * path)
+{
+  VkOnlineParams p;
+  VkOnline *o;
+  VkOnlineDecision d;
+  guint i, done = 0;
+
+  vk_online_params_init (&p, rate);
+  p.smoothness = cost_lambda[COST_ONLINE];
+  p.max_jump = (guint) opt_max_jump;
+  p.offset = offset;
+  o = vk_online_new (&p);
+  for (i = 0; i < n; i++) {
+    guint l = MAX ((guint) lo[i], vk_online_min_bg (o));
+
+    if (!vk_online_push_row (o, l, MAX (l, (guint) hi[i]), func, data))
+      break;
+    while (vk_online_n_pending (o) > (guint) opt_lag
+        && vk_online_commit (o, &d))
+      path[done++] = d.bg;
+  }
+  while (vk_online_commit (o, &d))
+    path[done++] = d.bg;
+  vk_online_free (o);
+  return done == n;
+}
+
 static void
 dp_run (CostKind kind, ChildResult * res)
 {
@@ -328,6 +372,7 @@ dp_run (CostKind kind, ChildResult * res)
 
   switch (kind) {
     case COST_SYNTHETIC:
+    case COST_ONLINE:
       sd.truth = truth;
       sd.calls = 0;
       func = synthetic_cost;
@@ -366,8 +411,11 @@ dp_run (CostKind kind, ChildResult * res)
 
   t0 = now_seconds ();
   c0 = vk_bench_cpu_seconds ();
-  res->ok = vk_dp_align (n, n, lo, hi, offset, rate, &params, func, data,
-      path, NULL, &err);
+  if (kind == COST_ONLINE)
+    res->ok = online_align (n, lo, hi, offset, rate, func, data, path);
+  else
+    res->ok = vk_dp_align (n, n, lo, hi, offset, rate, &params, func, data,
+        path, NULL, &err);
   res->cpu_s = vk_bench_cpu_seconds () - c0;
   res->wall_s = now_seconds () - t0;
   res->cost_calls = (gdouble) * calls;
@@ -576,6 +624,20 @@ main (int argc, char **argv)
     mr = vk_bench_median (rss, opt_reps);
     if (c == COST_SYNTHETIC)
       verdict = mw < TARGET_DP_SECONDS && mr < TARGET_DP_MB ? "ok" : "MISSED";
+    if (c == COST_ONLINE) {
+      gdouble sw[16];
+
+      for (rep = 0; rep < (guint) opt_reps; rep++)
+        sw[rep] = runs[COST_SYNTHETIC][rep].wall_s;
+      printf
+          ("%-10s %7.3f %8.3f %8.3f %10.1f %10.1f %9.2f %8.3f  %.2f us/frame, "
+          "%.2fx synthetic (lag %d)\n", cost_names[c], cost_lambda[c], mw,
+          vk_bench_median (cpu, opt_reps), mr, vk_bench_median (setup,
+              opt_reps), vk_bench_median (calls, opt_reps),
+          vk_bench_median (exact, opt_reps), 1e6 * mw / n_fg,
+          mw / vk_bench_median (sw, opt_reps), opt_lag);
+      continue;
+    }
     printf ("%-10s %7.3f %8.3f %8.3f %10.1f %10.1f %9.2f %8.3f %8s\n",
         cost_names[c], cost_lambda[c], mw, vk_bench_median (cpu, opt_reps), mr,
         vk_bench_median (setup, opt_reps), vk_bench_median (calls, opt_reps),

@@ -25,10 +25,21 @@
  * the bg frame's original PTS, match cost and confidence, position and
  * scale), which `vidkompycomposite` uses for placement.
  *
- * The alignment is global: the element first analyses both inputs to the
- * end, computing a small low-resolution copy of each frame (no decoded
- * frame is held), then aligns, then seeks both inputs back to the start and
- * renders. The inputs must therefore be seekable (files).
+ * With `mode=global` (the default `mode=auto` with seekable, non-live
+ * inputs) the alignment is global: the element first analyses both inputs
+ * to the end, computing a small low-resolution copy of each frame (no
+ * decoded frame is held), then aligns, then seeks both inputs back to the
+ * start and renders. The inputs must therefore be seekable (files).
+ *
+ * With `mode=streaming` (`mode=auto` when an input is live or not
+ * seekable) the alignment is online: every fg frame is output at most
+ * `latency` after it arrives, only the frames of that window are held, and
+ * the LATENCY query reports upstream's latency plus `latency`. The position
+ * is searched on the first frames; a forward dynamic programme over the
+ * held bg frames decides each fg frame after a fixed lag. fg frames whose
+ * time is up before the fg is found get the oldest held bg frame with
+ * confidence 0. `vidkompy-match-lost` and `vidkompy-match-recovered`
+ * messages tell when the fg stops and starts matching the bg.
  *
  * Alignment: the fg is searched in the bg with a multi-scale normalised
  * cross-correlation on low-resolution frames, then refined on the first
@@ -56,6 +67,12 @@
  * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
  * `alignment-time`, `refine-time` (double, seconds).
  *
+ * In streaming mode, `vidkompy-alignment` has a `mode` field ("streaming")
+ * and is posted when the fg is found; `vidkompy-match-lost` (element
+ * message): `fg-index` (guint64), `fg-pts` (guint64, ns), `cost` (double);
+ * `vidkompy-match-recovered`: `fg-index`, `fg-pts`, `bg-index`,
+ * `lost-frames` (guint64).
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 vidkompyalign name=a vidkompycomposite name=c fg_sink::border=16 \
@@ -64,6 +81,14 @@
  *   filesrc location=fg.mp4 ! decodebin ! a.fg_sink \
  *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
  * ]| Finds the fg in the bg and composites it there, frame-exactly.
+ * |[
+ * gst-launch-1.0 vidkompyalign name=a latency=1000000000 \
+ *     vidkompycomposite name=c ! videoconvert ! autovideosink \
+ *   videotestsrc is-live=true ! video/x-raw,width=640,height=360 ! tee name=t \
+ *   t. ! queue ! a.bg_sink \
+ *   t. ! queue ! videocrop left=80 top=40 right=240 bottom=140 ! a.fg_sink \
+ *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
+ * ]| Streaming mode (live input): at most 1 s of latency.
  */
 
 #ifdef HAVE_CONFIG_H

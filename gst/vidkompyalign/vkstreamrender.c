@@ -113,6 +113,9 @@ struct _VkStreamRender
 
   /* position */
   gboolean positioned;
+  gboolean searching;           /* a search thread is running */
+  GThread *search_thread;
+  guint generation;             /* flushes */
   guint next_search;            /* fg frame count of the next search */
   gint out_x, out_y;
   gdouble out_scale, spatial_conf;
@@ -179,6 +182,7 @@ clear_state (VkStreamRender * r)
   g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
   g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   g_clear_pointer (&r->dp, vk_online_free);
+  r->generation++;
   r->n_bg = r->n_fg = 0;
   r->positioned = FALSE;
   r->next_search = 0;
@@ -196,6 +200,9 @@ vk_stream_render_free (VkStreamRender * r)
 {
   if (r == NULL)
     return;
+  vk_stream_render_stop (r);
+  if (r->search_thread)
+    g_thread_join (r->search_thread);
   clear_state (r);
   g_mutex_clear (&r->lock);
   g_cond_clear (&r->cond);
@@ -377,33 +384,25 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
   return data;
 }
 
-/* the position on full resolution: the held fg frame that matched best
- * against its bg frame and that bg frame's neighbours */
-static void
-refine_full (VkStreamRender * r, const VkAlignResult * res, guint fg0,
-    guint bg0)
+/* the position on full resolution: fg frame @fgbuf against the bg frames
+ * @bgbufs around its match; the best pair's estimate goes to @best */
+static gboolean
+refine_full (VkStreamRender * r, const VkAlignResult * res,
+    GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg,
+    VkPlacementEstimate * best)
 {
-  guint k, best_k = 0, d;
-  gdouble best_score = -G_MAXDOUBLE;
   GstVideoFrame ff, bf;
-  Held *f;
+  gboolean found = FALSE;
+  guint k;
 
-  for (k = 1; k < res->n_fg; k++)
-    if (res->cost[k] < res->cost[best_k])
-      best_k = k;
-  f = find_held (&r->fg, fg0 + best_k);
-  if (f == NULL || !gst_video_frame_map (&ff, r->cfg.fg_info, f->buf,
-          GST_MAP_READ))
-    return;
-  for (d = 0; d < 5; d++) {
-    guint m = res->map[best_k] + d - MIN (2, res->map[best_k]);
-    Held *b = find_held (&r->bg, bg0 + m);
+  if (!gst_video_frame_map (&ff, r->cfg.fg_info, fgbuf, GST_MAP_READ))
+    return FALSE;
+  for (k = 0; k < n_bg; k++) {
     VkSpatialParams p;
     VkPlacementEstimate guess, out;
     VkLuma fl, bl;
 
-    if (b == NULL || !gst_video_frame_map (&bf, r->cfg.bg_info, b->buf,
-            GST_MAP_READ))
+    if (!gst_video_frame_map (&bf, r->cfg.bg_info, bgbufs[k], GST_MAP_READ))
       continue;
     fl.data = GST_VIDEO_FRAME_PLANE_DATA (&ff, 0);
     fl.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&ff, 0);
@@ -426,16 +425,14 @@ refine_full (VkStreamRender * r, const VkAlignResult * res, guint fg0,
     guess.score = res->spatial_score;
     if (vk_spatial_refine (&bl, &fl, 1, &p, &guess,
             2.0 * bl.width / r->low_w[0] + 2.0, &out, NULL)
-        && out.score > best_score) {
-      best_score = out.score;
-      r->out_x = (gint) floor (out.x + 0.5);
-      r->out_y = (gint) floor (out.y + 0.5);
-      r->out_scale = out.scale;
-      r->spatial_conf = CLAMP (out.score, 0.0, 1.0);
+        && (!found || out.score > best->score)) {
+      *best = out;
+      found = TRUE;
     }
     gst_video_frame_unmap (&bf);
   }
   gst_video_frame_unmap (&ff);
+  return found;
 }
 
 static gint
@@ -501,72 +498,49 @@ free_low_copies (GQueue * q)
     g_clear_pointer (&((Held *) l->data)->low, g_free);
 }
 
-/* Looks for the fg in the held bg frames (called with the lock). */
-static void
-try_position (VkStreamRender * r)
+/* a search for the position, in a thread of its own */
+typedef struct
 {
+  VkStreamRender *r;
   VkStreamSummary bg, fg;
-  VkAlignResult res;
-  VkOnlineParams p;
   guint8 *bgd, *fgd;
   guint fg0, bg0;
-  gboolean ok;
-  GError *err = NULL;
+  guint generation;
+} SearchJob;
 
-  if (r->positioned || !r->live_checked || r->n_fg < r->next_search
-      || r->fg.length < 2 || r->bg.length < 2)
-    return;
-  /* the first search once a few frames show motion */
-  if (r->next_search == 0) {
-    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
-                0.75 * r->cfg.latency / GST_SECOND)));
-    if (r->n_fg < r->next_search)
-      return;
-  }
-  r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
-
-  fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
-  bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
-  bgd = summary_of_queue (r, FALSE, &bg);
-  fgd = summary_of_queue (r, TRUE, &fg);
-  ok = vk_alignment_compute (&bg, &fg, &r->cfg.opts, &res, &err);
-  g_free (bgd);
-  g_free (fgd);
-  if (!ok) {
-    GST_DEBUG_OBJECT (r->cfg.element, "fg not found yet: %s", err->message);
-    g_clear_error (&err);
-    return;
-  }
-  GST_DEBUG_OBJECT (r->cfg.element, "search on %u fg x %u bg frames: "
-      "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
-      "%.3f", fg.n_frames, bg.n_frames, res.x, res.y, res.scale,
-      res.spatial_score, res.offset, res.rate, res.confidence);
-  if (res.spatial_score < MIN_SPATIAL || res.confidence < MIN_SPATIAL) {
-    vk_align_result_clear (&res);
-    return;
-  }
+/* Takes the search's result (called with the lock). */
+static void
+apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
+    const VkPlacementEstimate * refined)
+{
+  VkOnlineParams p;
+  guint fg0 = MAX (job->fg0, ((Held *) g_queue_peek_head (&r->fg))->index);
 
   r->positioned = TRUE;
-  r->out_x = (gint) floor (res.x + 0.5);
-  r->out_y = (gint) floor (res.y + 0.5);
-  r->out_scale = res.scale;
-  r->spatial_conf = CLAMP (res.spatial_score, 0.0, 1.0);
-  r->valid_x = res.valid_x;
-  r->valid_y = res.valid_y;
-  r->valid_w = res.valid_w;
-  r->valid_h = res.valid_h;
-  if (!r->cfg.opts.fixed_position && r->cfg.opts.match_region !=
-      VK_MATCH_REGION_FULL)
-    refine_full (r, &res, fg0, bg0);
+  r->out_x = (gint) floor (res->x + 0.5);
+  r->out_y = (gint) floor (res->y + 0.5);
+  r->out_scale = res->scale;
+  r->spatial_conf = CLAMP (res->spatial_score, 0.0, 1.0);
+  if (refined) {
+    r->out_x = (gint) floor (refined->x + 0.5);
+    r->out_y = (gint) floor (refined->y + 0.5);
+    r->out_scale = refined->scale;
+    r->spatial_conf = CLAMP (refined->score, 0.0, 1.0);
+  }
+  r->valid_x = res->valid_x;
+  r->valid_y = res->valid_y;
+  r->valid_w = res->valid_w;
+  r->valid_h = res->valid_h;
   vk_desc_size (r->valid_w, r->valid_h, &r->desc_w, &r->desc_h);
 
-  r->rate = res.rate;
-  if (res.inlier_fraction < 0.5 || res.rate < 1 / 3.5 || res.rate > 3.5)
+  r->rate = res->rate;
+  if (res->inlier_fraction < 0.5 || res->rate < 1 / 3.5 || res->rate > 3.5)
     r->rate = r->bg_fps / r->fg_fps;
-  r->offset = bg0 + res.offset - r->rate * fg0;
-  r->cost_scale = estimate_cost_scale (r, &res, fg0, bg0);
+  r->offset = job->bg0 + res->offset - r->rate * job->fg0;
+  r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
 
-  /* the DP starts with the oldest fg frame still held */
+  /* the DP starts with the oldest fg frame still held (frames output
+   * meanwhile went unmatched) */
   vk_online_params_init (&p, r->rate);
   p.smoothness = SMOOTHNESS;
   p.restart = RESTART_RAW / r->cost_scale;
@@ -579,10 +553,111 @@ try_position (VkStreamRender * r)
       "(confidence %.3f), bg frame = %.2f + %.4f * fg frame, cost unit %.4f",
       r->out_x, r->out_y, r->out_scale, r->spatial_conf, r->offset, r->rate,
       r->cost_scale);
-  post_alignment (r, &res);
-  vk_align_result_clear (&res);
+  post_alignment (r, res);
   free_low_copies (&r->bg);
   free_low_copies (&r->fg);
+}
+
+static gpointer
+search (gpointer data)
+{
+  SearchJob *job = data;
+  VkStreamRender *r = job->r;
+  VkAlignResult res;
+  VkPlacementEstimate refined;
+  GstBuffer *fgbuf = NULL, *bgbufs[5];
+  guint n_bg = 0, k, best_k = 0;
+  gboolean ok, have_refined = FALSE;
+  GError *err = NULL;
+
+  ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
+  if (!ok) {
+    GST_DEBUG_OBJECT (r->cfg.element, "fg not found yet: %s", err->message);
+    g_clear_error (&err);
+  } else {
+    GST_DEBUG_OBJECT (r->cfg.element, "search on %u fg x %u bg frames: "
+        "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
+        "%.3f", job->fg.n_frames, job->bg.n_frames, res.x, res.y, res.scale,
+        res.spatial_score, res.offset, res.rate, res.confidence);
+    ok = res.spatial_score >= MIN_SPATIAL && res.confidence >= MIN_SPATIAL;
+    if (!ok)
+      vk_align_result_clear (&res);
+  }
+
+  g_mutex_lock (&r->lock);
+  if (ok && !r->cfg.opts.fixed_position
+      && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
+    /* the pair that matched best, and the bg frames around its match */
+    Held *f;
+
+    for (k = 1; k < res.n_fg; k++)
+      if (res.cost[k] < res.cost[best_k])
+        best_k = k;
+    f = find_held (&r->fg, job->fg0 + best_k);
+    if (f)
+      fgbuf = gst_buffer_ref (f->buf);
+    for (k = 0; k < 5 && fgbuf; k++) {
+      guint m = res.map[best_k] + k - MIN (2, res.map[best_k]);
+      Held *b = find_held (&r->bg, job->bg0 + m);
+
+      if (b)
+        bgbufs[n_bg++] = gst_buffer_ref (b->buf);
+    }
+  }
+  g_mutex_unlock (&r->lock);
+  if (fgbuf) {
+    have_refined = refine_full (r, &res, fgbuf, bgbufs, n_bg, &refined);
+    gst_buffer_unref (fgbuf);
+    for (k = 0; k < n_bg; k++)
+      gst_buffer_unref (bgbufs[k]);
+  }
+
+  g_mutex_lock (&r->lock);
+  if (ok && job->generation == r->generation && !r->positioned
+      && !r->stopping && r->fg.length > 0)
+    apply_position (r, job, &res, have_refined ? &refined : NULL);
+  r->searching = FALSE;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+  if (ok)
+    vk_align_result_clear (&res);
+  g_free (job->bgd);
+  g_free (job->fgd);
+  g_free (job);
+  return NULL;
+}
+
+/* Starts a search for the fg in the held bg frames when one is due
+ * (called with the lock). */
+static void
+try_position (VkStreamRender * r)
+{
+  SearchJob *job;
+
+  if (r->positioned || r->searching || !r->live_checked
+      || r->n_fg < r->next_search || r->fg.length < 2 || r->bg.length < 2)
+    return;
+  /* the first search once a few frames show motion */
+  if (r->next_search == 0) {
+    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
+                0.75 * r->cfg.latency / GST_SECOND)));
+    if (r->n_fg < r->next_search)
+      return;
+  }
+  r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
+
+  /* the previous search has ended */
+  if (r->search_thread)
+    g_thread_join (r->search_thread);
+  job = g_new0 (SearchJob, 1);
+  job->r = r;
+  job->fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
+  job->bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
+  job->bgd = summary_of_queue (r, FALSE, &job->bg);
+  job->fgd = summary_of_queue (r, TRUE, &job->fg);
+  job->generation = r->generation;
+  r->searching = TRUE;
+  r->search_thread = g_thread_new ("vk-search", search, job);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -783,6 +858,13 @@ process (VkStreamRender * r)
       now = MAX (now, newest->rt);
     if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
       break;
+    /* a frame is due while a search runs (in a thread of its own, so that
+     * both inputs keep flowing meanwhile): its result first */
+    if (r->searching && !r->stopping && !r->flushing) {
+      g_cond_wait (&r->cond, &r->lock);
+      add_rows (r, FALSE, 0);
+      continue;
+    }
     decide_oldest (r);
   }
 }
