@@ -853,8 +853,10 @@ run_pipeline (GstElement * pipeline, GstClockTime timeout, RunInfo * ri)
   return ri->error == NULL;
 }
 
-/* Streaming: both inputs are live sources.  A feeder thread per input
- * decodes its file as fast as it may (appsink, a few buffers ahead) and
+/* Streaming: both inputs are live sources (the sinks do not wait for a
+ * preroll: with --speed 0 a bg output waiting for the fg sink's preroll
+ * would hold up the bg, and the merged order with it).  A feeder thread
+ * per input decodes its file as fast as it may (appsink, a few buffers ahead) and
  * pushes every frame into a live appsrc (is-live=true) when the pipeline's
  * clock reaches the frame's running time, as a camera delivers it.  The
  * fg's running time is shifted by the case's fg start (a pad offset on its
@@ -1004,8 +1006,8 @@ align_description_streaming (void)
   return g_strdup_printf ("vidkompyalign name=a mode=streaming latency=%"
       G_GUINT64_FORMAT " appsrc name=bgsrc is-live=true format=time ! "
       "a.bg_sink appsrc name=fgsrc is-live=true format=time ! a.fg_sink "
-      "a.bg_src ! fakesink sync=false enable-last-sample=false "
-      "a.fg_src ! fakesink sync=false enable-last-sample=false",
+      "a.bg_src ! fakesink sync=false async=false enable-last-sample=false "
+      "a.fg_src ! fakesink sync=false async=false enable-last-sample=false",
       (guint64) cur_latency_ms * GST_MSECOND);
 }
 
@@ -1357,8 +1359,10 @@ print_acc_table (AccResult * res, guint n, const Scale * sc)
   guint i, n_pass = 0;
 
   if (streaming)
-    g_print ("Streaming mode, latency %d ms, played as live streams (real "
-        "time, the fg joining at its start in the bg): ", cur_latency_ms);
+    g_print ("Streaming mode, latency %d ms, live inputs (%s, the fg joining "
+        "at its start in the bg): ", cur_latency_ms, opt_speed == 0 ?
+        "in running-time order as fast as possible" : opt_speed == 1 ?
+        "real time" : "slowed down");
   g_print ("Accuracy: bg %dx%d, %.0f s (zone plate: < 256 frames), fg %.0f s; "
       "vk-mkpair default quality (quantizer 18) unless noted\n",
       sc->bg_w, sc->bg_h, sc->duration, sc->fg_duration);
