@@ -398,6 +398,17 @@ streaming_of (GstVidkompyAlign * self)
   mode = self->mode;
   cfg.latency = self->latency;
   GST_OBJECT_UNLOCK (self);
+
+  /* auto: both inputs must be linked and negotiated to be asked (decodebin
+   * links its pads one after the other) */
+  if (mode == GST_VIDKOMPY_ALIGN_MODE_AUTO) {
+    g_mutex_lock (&self->lock);
+    while (!(self->bg.have_info && self->fg.have_info)
+        && !self->bg.flushing && !self->fg.flushing
+        && !self->bg.eos && !self->fg.eos && self->phase == PHASE_ANALYSIS)
+      g_cond_wait (&self->cond, &self->lock);
+    g_mutex_unlock (&self->lock);
+  }
   streaming = mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING
       || (mode == GST_VIDKOMPY_ALIGN_MODE_AUTO
       && !(peer_replayable (self->bg.sinkpad)
@@ -1474,6 +1485,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       s->have_info = TRUE;
       vk_low_size (info.width, info.height, &s->low_width, &s->low_height);
       s->src_ready = FALSE;
+      /* a mode=auto decision may wait for both inputs' caps */
+      g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       gst_event_unref (event);
       return TRUE;

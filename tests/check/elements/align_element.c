@@ -194,8 +194,9 @@ GST_START_TEST (test_not_seekable)
   GstMessage *msg;
   GError *err = NULL;
 
-  /* streams that cannot be replayed: a clear error, no hang */
-  pipeline = gst_parse_launch ("vidkompyalign name=a "
+  /* streams that cannot be replayed, in global mode (mode=auto takes the
+   * streaming mode for them): a clear error, no hang */
+  pipeline = gst_parse_launch ("vidkompyalign name=a mode=global "
       "appsrc name=bg format=time caps=video/x-raw,format=GRAY8,width=64,"
       "height=48,framerate=25/1 ! a.bg_sink "
       "appsrc name=fg format=time caps=video/x-raw,format=GRAY8,width=64,"

@@ -28,6 +28,7 @@
 #include <gst/vidkompy/vidkompy.h>
 
 #include "vk-truth.h"
+#include "vk-aligncheck.h"
 
 static gchar *tmpdir;
 
@@ -41,6 +42,7 @@ typedef struct
   GPtrArray *sums;              /* luma checksum of every frame */
 } Clip;
 
+
 static void
 clip_free (Clip * c)
 {
@@ -48,26 +50,6 @@ clip_free (Clip * c)
   g_ptr_array_unref (c->sums);
   gst_caps_unref (c->caps);
   g_free (c);
-}
-
-static gchar *
-luma_sum (GstBuffer * b, GstCaps * caps)
-{
-  GstVideoInfo info;
-  GstVideoFrame f;
-  GChecksum *cs = g_checksum_new (G_CHECKSUM_MD5);
-  gchar *s;
-  gint y;
-
-  fail_unless (gst_video_info_from_caps (&info, caps));
-  fail_unless (gst_video_frame_map (&f, &info, b, GST_MAP_READ));
-  for (y = 0; y < GST_VIDEO_FRAME_HEIGHT (&f); y++)
-    g_checksum_update (cs, (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0) +
-        y * GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f));
-  gst_video_frame_unmap (&f);
-  s = g_strdup (g_checksum_get_string (cs));
-  g_checksum_free (cs);
-  return s;
 }
 
 /* every frame of a file, decoded to I420 */
@@ -84,7 +66,7 @@ decode (const gchar * path)
 
   c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_buffer_unref);
-  c->sums = g_ptr_array_new_with_free_func (g_free);
+  c->sums = vk_check_frame_checksums (path);
   gst_element_set_state (p, GST_STATE_PLAYING);
   while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
               30 * GST_SECOND))) {
@@ -92,8 +74,6 @@ decode (const gchar * path)
       c->caps = gst_caps_ref (gst_sample_get_caps (sample));
     g_ptr_array_add (c->frames, gst_buffer_ref (gst_sample_get_buffer
             (sample)));
-    g_ptr_array_add (c->sums, luma_sum (gst_sample_get_buffer (sample),
-            c->caps));
     gst_sample_unref (sample);
   }
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
@@ -108,18 +88,10 @@ decode (const gchar * path)
 static VkTruth *
 make_pair (const gchar * name, const gchar * args, Clip ** bg, Clip ** fg)
 {
-  gchar *cmd, *out = NULL, *err = NULL, *p;
-  gint status;
   VkTruth *truth;
+  gchar *p;
 
-  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
-      g_getenv ("VK_MKPAIR"), tmpdir, name, args);
-  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
-  g_free (cmd);
-  g_free (out);
-  g_free (err);
-
+  vk_check_make_pair (tmpdir, name, args);
   p = g_strdup_printf ("%s/%s-bg.mp4", tmpdir, name);
   *bg = decode (p);
   g_free (p);
@@ -371,9 +343,7 @@ check_map (PlayResult * res, VkTruth * truth, Clip * bg, guint skip_from,
     if (i >= skip_from && i < skip_to)
       continue;
     n++;
-    if (e == 0 || (b->bg_index < bg->sums->len
-            && g_str_equal (g_ptr_array_index (bg->sums, b->bg_index),
-                g_ptr_array_index (bg->sums, row->bg_index)))) {
+    if (vk_check_same_content (bg->sums, b->bg_index, row->bg_index)) {
       exact++;
       continue;
     }
