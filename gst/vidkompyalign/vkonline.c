@@ -349,3 +349,27 @@ vk_online_commit (VkOnline * o, VkOnlineDecision * d)
   }
   return TRUE;
 }
+
+/**
+ * vk_online_recost:
+ * @o: the aligner
+ * @cost: the new matching cost
+ * @user_data: for @cost
+ *
+ * Asks the cost of every cell of the pending rows again (e.g. after the
+ * compared region moved) and recomputes their paths; committed decisions
+ * stay.
+ */
+void
+vk_online_recost (VkOnline * o, VkCostFunc cost, gpointer user_data)
+{
+  guint first = o->n_rows - o->pending->len, k, j;
+
+  for (k = 0; k < o->pending->len; k++) {
+    Row *r = pending_row (o, k);
+
+    for (j = r->lo; j <= r->hi; j++)
+      r->cost[j - r->lo] = sanitize (cost (first + k, j, user_data));
+    compute_row (o, first + k, row_before (o, k), r);
+  }
+}

@@ -100,6 +100,8 @@ guint vk_online_min_bg (const VkOnline * o);
 
 gboolean vk_online_commit (VkOnline * o, VkOnlineDecision * d);
 
+void vk_online_recost (VkOnline * o, VkCostFunc cost, gpointer user_data);
+
 G_END_DECLS
 
 #endif /* __VK_ONLINE_H__ */

@@ -55,6 +55,8 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 
 /* raw cost (1 − NCC of the descriptors) above which a frame is unmatched */
 #define LOST_COST 0.5
+/* well-matching decided frames before the position is refined again */
+#define REFINE_AFTER 5
 /* the DP's costs are capped here */
 #define CAP_COST 0.6
 /* consecutive frames (seconds of fg) that make the match lost or back */
@@ -71,7 +73,9 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 /* bg held beyond twice the latency */
 #define EXTRA_HOLD (GST_SECOND)
 /* below this spatial score the fg is not found */
-#define MIN_SPATIAL 0.5
+#define MIN_SPATIAL 0.8
+/* below this temporal confidence (of the search's frames) neither */
+#define MIN_TEMPORAL 0.7
 
 typedef struct
 {
@@ -116,6 +120,10 @@ struct _VkStreamRender
   gboolean searching;           /* a search thread is running */
   GThread *search_thread;
   guint generation;             /* flushes */
+  gboolean refined_pairs;       /* refined on a decided pair */
+  guint good_decisions;
+  GstClockTime scan;            /* non-live: how far the bg is ahead */
+  GstClockTime newest_fg_rt;
   guint next_search;            /* fg frame count of the next search */
   gint out_x, out_y;
   gdouble out_scale, spatial_conf;
@@ -183,8 +191,11 @@ clear_state (VkStreamRender * r)
   g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   g_clear_pointer (&r->dp, vk_online_free);
   r->generation++;
+  r->scan = r->newest_fg_rt = 0;
   r->n_bg = r->n_fg = 0;
   r->positioned = FALSE;
+  r->refined_pairs = FALSE;
+  r->good_decisions = 0;
   r->next_search = 0;
   r->have_out = FALSE;
   r->lost = FALSE;
@@ -515,6 +526,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
 {
   VkOnlineParams p;
   guint fg0 = MAX (job->fg0, ((Held *) g_queue_peek_head (&r->fg))->index);
+  gdouble mid;
 
   r->positioned = TRUE;
   r->out_x = (gint) floor (res->x + 0.5);
@@ -533,10 +545,13 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   r->valid_h = res->valid_h;
   vk_desc_size (r->valid_w, r->valid_h, &r->desc_w, &r->desc_h);
 
-  r->rate = res->rate;
-  if (res->inlier_fraction < 0.5 || res->rate < 1 / 3.5 || res->rate > 3.5)
-    r->rate = r->bg_fps / r->fg_fps;
-  r->offset = job->bg0 + res->offset - r->rate * job->fg0;
+  /* a line fitted on a second or two of frames: its rate is not to be
+   * trusted (0.47 for 1.0 seen), so the nominal one through its middle;
+   * the DP follows speed changes by itself */
+  mid = job->fg.n_frames / 2.0;
+  r->rate = r->bg_fps / r->fg_fps;
+  r->offset = job->bg0 + res->offset + res->rate * mid -
+      r->rate * (job->fg0 + mid);
   r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
 
   /* the DP starts with the oldest fg frame still held (frames output
@@ -579,7 +594,7 @@ search (gpointer data)
         "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
         "%.3f", job->fg.n_frames, job->bg.n_frames, res.x, res.y, res.scale,
         res.spatial_score, res.offset, res.rate, res.confidence);
-    ok = res.spatial_score >= MIN_SPATIAL && res.confidence >= MIN_SPATIAL;
+    ok = res.spatial_score >= MIN_SPATIAL && res.confidence >= MIN_TEMPORAL;
     if (!ok)
       vk_align_result_clear (&res);
   }
@@ -616,6 +631,8 @@ search (gpointer data)
   if (ok && job->generation == r->generation && !r->positioned
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
+  else if (!ok && job->generation == r->generation && !r->live)
+    r->scan += (r->cfg.latency + EXTRA_HOLD) / 2;
   r->searching = FALSE;
   g_cond_broadcast (&r->cond);
   g_mutex_unlock (&r->lock);
@@ -803,6 +820,51 @@ add_rows (VkStreamRender * r, gboolean force, guint upto)
   }
 }
 
+/* The search's frame pairs come from a line fitted on a second or two of
+ * frames and may be a frame or two apart in time, which a moving picture
+ * turns into a shift: once the DP has decided REFINE_AFTER frames that
+ * match well, the position is refined once more on such a pair (as the
+ * global mode refines on the pairs of its dense alignment). Called with
+ * the lock. */
+static void
+refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
+{
+  VkAlignResult guess;
+  VkPlacementEstimate out;
+  Held *b = find_held (&r->bg, bg);
+  GList *l;
+
+  if (r->refined_pairs || r->cfg.opts.fixed_position
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL || b == NULL
+      || raw > 0.1 || ++r->good_decisions < REFINE_AFTER)
+    return;
+  r->refined_pairs = TRUE;
+  memset (&guess, 0, sizeof (guess));
+  guess.x = r->out_x;
+  guess.y = r->out_y;
+  guess.scale = r->out_scale;
+  guess.spatial_score = r->spatial_conf;
+  guess.valid_x = r->valid_x;
+  guess.valid_y = r->valid_y;
+  guess.valid_w = r->valid_w;
+  guess.valid_h = r->valid_h;
+  if (!refine_full (r, &guess, f->buf, &b->buf, 1, &out)
+      || out.score < r->spatial_conf)
+    return;
+  r->out_x = (gint) floor (out.x + 0.5);
+  r->out_y = (gint) floor (out.y + 0.5);
+  r->out_scale = out.scale;
+  r->spatial_conf = CLAMP (out.score, 0.0, 1.0);
+  GST_INFO_OBJECT (r->cfg.element, "position refined on fg frame %u and bg "
+      "frame %u: %d,%d scale %.4f (score %.4f)", f->index, bg, r->out_x,
+      r->out_y, r->out_scale, out.score);
+  /* the bg descriptors were taken at the old position, and the DP's
+   * pending costs with them */
+  for (l = r->bg.head; l; l = l->next)
+    g_clear_pointer (&((Held *) l->data)->desc, g_free);
+  vk_online_recost (r->dp, dp_cost, r);
+}
+
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
 static void
 decide_oldest (VkStreamRender * r)
@@ -819,6 +881,7 @@ decide_oldest (VkStreamRender * r)
 
       GST_LOG_OBJECT (r->cfg.element, "fg frame %u <- bg frame %u, cost "
           "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");
+      refine_on_decision (r, f, d.bg, raw);
       track_match (r, f, d.bg, raw);
       emit (r, d.bg, raw);
       return;
@@ -993,6 +1056,36 @@ push_out_locked (VkStreamRender * r, gint k, gboolean eos)
 /* ------------------------------------------------------------------------ */
 /* Pads */
 
+/* Non-live inputs are paced against each other by running time: the fg
+ * waits until the bg has reached the frame it shows (once found: the bg
+ * frame expected for it, plus the DP's margin; before: its own running
+ * time plus the scan offset), and the bg waits while it is more than
+ * latency + 1 s past that point (the search window while searching). Each
+ * search that does not find the fg moves the scan offset on by half the
+ * bg window, so the held bg sweeps forward relative to the fg until it
+ * holds the fg's content (the bg in between is dropped unseen). */
+static gboolean
+bg_reached (VkStreamRender * r, const Held * f)
+{
+  Held *b = g_queue_peek_tail (&r->bg);
+
+  if (b == NULL)
+    return FALSE;
+  if (r->positioned)
+    return b->index >= expected_bg (r, f->index) + ceil (4 * r->rate) + 2;
+  return b->rt >= f->rt + r->scan;
+}
+
+static gboolean
+bg_too_far (VkStreamRender * r, const Held * b)
+{
+  if (r->positioned)
+    return b->index > expected_bg (r, r->n_fg ? r->n_fg - 1 : 0) +
+        ceil (4 * r->rate) + 2 + r->bg_fps * (r->cfg.latency + EXTRA_HOLD) /
+        GST_SECOND;
+  return b->rt > r->newest_fg_rt + r->scan + 2 * r->cfg.latency;
+}
+
 /* Waits for the other input, pushing this input's outputs meanwhile.
  * Called with the lock. */
 static void
@@ -1041,30 +1134,20 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   if (is_fg) {
     h->index = r->n_fg++;
     g_queue_push_tail (&r->fg, h);
-    /* non-live inputs: the fg does not run ahead of the bg */
-    while (!r->live && !r->bg_eos && !r->flushing && !r->stopping) {
-      Held *newest_bg = g_queue_peek_tail (&r->bg);
-
-      if (newest_bg && newest_bg->rt >= h->rt)
-        break;
+    r->newest_fg_rt = h->rt;
+    /* non-live inputs: the fg waits for the bg to reach it */
+    while (!r->live && !r->bg_eos && !r->flushing && !r->stopping
+        && !bg_reached (r, h))
       wait_pushing (r, 1);
-    }
   } else {
     h->index = r->n_bg++;
     g_queue_push_tail (&r->bg, h);
     trim_bg (r);
     g_cond_broadcast (&r->cond);
-    /* non-live inputs: the bg waits while it is far ahead of the fg (the
-     * whole window while the fg is not found) */
-    while (!r->live && !r->fg_eos && !r->flushing && !r->stopping) {
-      GstClockTime ahead = r->positioned && !r->lost ?
-          r->cfg.latency + EXTRA_HOLD : 2 * r->cfg.latency;
-      Held *newest_fg = g_queue_peek_tail (&r->fg);
-
-      if (h->rt <= (newest_fg ? newest_fg->rt : 0) + ahead)
-        break;
+    /* non-live inputs: the bg waits while it is far ahead of the fg */
+    while (!r->live && !r->fg_eos && !r->flushing && !r->stopping
+        && bg_too_far (r, h))
       wait_pushing (r, 0);
-    }
   }
   if (r->flushing || r->stopping) {
     g_mutex_unlock (&r->lock);

@@ -314,6 +314,42 @@ GST_START_TEST (test_online_bad_input)
 
 GST_END_TEST;
 
+/* vk_online_recost: pending rows take the new costs (the path follows
+ * them), committed decisions stay */
+GST_START_TEST (test_online_recost)
+{
+  Matrix *a = matrix_new (10, 30, 1.0f), *b = matrix_new (10, 30, 1.0f);
+  VkOnlineParams p;
+  VkOnlineDecision d;
+  VkOnline *o;
+  guint i;
+
+  for (i = 0; i < 10; i++) {
+    a->c[i * 30 + 5 + i] = 0;
+    b->c[i * 30 + 12 + i] = 0;
+  }
+  vk_online_params_init (&p, 1.0);
+  /* a jump is cheaper than catching up in steps */
+  p.restart = 0.5;
+  o = vk_online_new (&p);
+  for (i = 0; i < 10; i++)
+    fail_unless (vk_online_push_row (o, 0, 29, matrix_cost, a));
+  fail_unless (vk_online_commit (o, &d));
+  fail_unless_equals_int (d.bg, 5);
+  vk_online_recost (o, matrix_cost, b);
+  /* row 1 must follow 5; b's path 13, 14, .. is reached by a restart */
+  for (i = 1; i < 10; i++) {
+    fail_unless (vk_online_commit (o, &d));
+    fail_unless_equals_int (d.fg, i);
+    fail_unless_equals_int (d.bg, 12 + i);
+  }
+  vk_online_free (o);
+  matrix_free (a);
+  matrix_free (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_online_suite (void)
 {
@@ -328,6 +364,7 @@ align_online_suite (void)
   tcase_add_test (tc, test_online_restart);
   tcase_add_test (tc, test_online_monotonic_random);
   tcase_add_test (tc, test_online_bad_input);
+  tcase_add_test (tc, test_online_recost);
   return s;
 }
 

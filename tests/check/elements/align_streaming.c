@@ -487,6 +487,94 @@ GST_START_TEST (test_streaming_lost_and_recovered)
 
 GST_END_TEST;
 
+/* Non-live, non-seekable files (decodebin) whose fg starts 2.5 s into the
+ * bg, more than the bg window of latency 0.5 s holds (2 s): the bg is
+ * scanned forward until the fg is found; from then on the map is right,
+ * and the position too once refined on the first decided pairs. */
+GST_START_TEST (test_streaming_nonlive_scan)
+{
+  gchar *desc, *path;
+  GstElement *pipeline, *fgsink, *bgsink;
+  GArray *fg, *bg;
+  GThread *t;
+  GPtrArray *sums;
+  VkTruth *truth;
+  guint i, first = G_MAXUINT, exact = 0, n;
+  gint max_err = 0;
+
+  vk_check_make_pair (tmpdir, "scan", "--source cockatoo --bg-size 320x180 "
+      "--bg-fps 30 --duration 7 --fg-rect 40,30,160,90 --fg-fps 30 "
+      "--fg-start 2.5 --fg-duration 4");
+  path = g_strdup_printf ("%s/scan-truth.csv", tmpdir);
+  truth = vk_truth_load (path, NULL);
+  g_free (path);
+  fail_unless (truth != NULL);
+  desc = g_strdup_printf ("vidkompyalign name=a mode=streaming "
+      "latency=500000000 "
+      "filesrc location=%s/scan-bg.mp4 ! decodebin ! a.bg_sink "
+      "filesrc location=%s/scan-fg.mp4 ! decodebin ! a.fg_sink "
+      "a.fg_src ! appsink name=fg sync=false "
+      "a.bg_src ! appsink name=bg sync=false", tmpdir, tmpdir);
+  pipeline = gst_parse_launch (desc, NULL);
+  g_free (desc);
+  fail_unless (pipeline != NULL);
+  fgsink = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
+  bgsink = gst_bin_get_by_name (GST_BIN (pipeline), "bg");
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  t = vk_check_pull_in_thread (bgsink);
+  fg = vk_check_pull_all (fgsink);
+  bg = g_thread_join (t);
+  path = g_strdup_printf ("%s/scan-bg.mp4", tmpdir);
+  sums = vk_check_frame_checksums (path);
+  g_free (path);
+
+  n = truth->rows->len;
+  fail_unless_equals_int (fg->len, n);
+  fail_unless_equals_int (bg->len, n);
+  for (i = 0; i < n; i++) {
+    const VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
+    const VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
+    gint e = (gint) ((gint64) b->bg_index - (gint64) row->bg_index);
+
+    fail_unless_equals_uint64 (b->pts, row->fg_pts);
+    if (i > 0)
+      fail_unless (b->bg_index >= g_array_index (bg, VkOutFrame,
+              i - 1).bg_index);
+    if (vk_check_same_content (sums, b->bg_index, row->bg_index)) {
+      if (first == G_MAXUINT)
+        first = i;
+      exact++;
+    } else if (first != G_MAXUINT) {
+      GST_INFO ("fg frame %u: bg %" G_GUINT64_FORMAT ", truth %"
+          G_GUINT64_FORMAT, i, b->bg_index, row->bg_index);
+      max_err = MAX (max_err, ABS (e));
+    }
+    /* the position is refined on the first decided pairs */
+    if (first != G_MAXUINT && i >= first + 10) {
+      fail_unless_equals_int (b->x, 40);
+      fail_unless_equals_int (b->y, 30);
+    }
+  }
+  GST_INFO ("found at fg frame %u, then %u of %u exact, max error %d",
+      first, exact, n - first, max_err);
+  /* found within 2 s of fg, then right */
+  fail_unless (first <= 60, "found at fg frame %u", first);
+  fail_unless (exact >= 0.98 * (n - first), "%u of %u exact", exact, n - first);
+  fail_unless (max_err <= 2, "max error %d", max_err);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_array_unref (fg);
+  g_array_unref (bg);
+  g_ptr_array_unref (sums);
+  vk_truth_free (truth);
+  gst_object_unref (fgsink);
+  gst_object_unref (bgsink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -516,6 +604,7 @@ align_streaming_suite (void)
   tcase_add_test (tc, test_streaming_latency_query);
   tcase_add_test (tc, test_streaming_warp_pair);
   tcase_add_test (tc, test_streaming_lost_and_recovered);
+  tcase_add_test (tc, test_streaming_nonlive_scan);
   return s;
 }
 
