@@ -15,6 +15,8 @@
 #include <gst/app/gstappsink.h>
 #include <gst/vidkompy/vidkompy.h>
 
+#include <glib/gstdio.h>
+
 #include "vk-aligncheck.h"
 
 /* Runs vk-mkpair (the VK_MKPAIR environment variable) with @args, writing
@@ -117,4 +119,33 @@ vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b)
   return a == b || (a < sums->len && b < sums->len
       && g_str_equal (g_ptr_array_index (sums, a),
           g_ptr_array_index (sums, b)));
+}
+
+/* A temporary directory for the pairs of one test */
+gchar *
+vk_check_tmpdir_new (void)
+{
+  gchar *dir = g_dir_make_tmp ("vk-align-XXXXXX", NULL);
+
+  fail_unless (dir != NULL);
+  return dir;
+}
+
+/* Removes @dir and its files, frees @dir */
+void
+vk_check_tmpdir_remove (gchar * dir)
+{
+  const gchar *name;
+  GDir *d = g_dir_open (dir, 0, NULL);
+
+  while (d && (name = g_dir_read_name (d))) {
+    gchar *p = g_build_filename (dir, name, NULL);
+
+    g_remove (p);
+    g_free (p);
+  }
+  if (d)
+    g_dir_close (d);
+  fail_unless (g_rmdir (dir) == 0);
+  g_free (dir);
 }

@@ -32,6 +32,8 @@ GArray *vk_check_pull_all (GstElement * appsink);
 GThread *vk_check_pull_in_thread (GstElement * appsink);
 GPtrArray *vk_check_frame_checksums (const gchar * path);
 gboolean vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b);
+gchar *vk_check_tmpdir_new (void);
+void vk_check_tmpdir_remove (gchar * dir);
 
 G_END_DECLS
 
