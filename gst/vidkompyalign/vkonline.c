@@ -373,3 +373,30 @@ vk_online_recost (VkOnline * o, VkCostFunc cost, gpointer user_data)
     compute_row (o, first + k, row_before (o, k), r);
   }
 }
+
+/**
+ * vk_online_newest_best:
+ * @o: the aligner
+ * @bg: (out): the bg frame of the cheapest path ending in the newest row
+ *
+ * Returns: FALSE when no row is pending.
+ */
+gboolean
+vk_online_newest_best (const VkOnline * o, guint * bg)
+{
+  Row *r;
+  gdouble best = INFINITY;
+  guint k;
+
+  if (o->pending->len == 0)
+    return FALSE;
+  r = pending_row (o, o->pending->len - 1);
+  *bg = r->lo;
+  for (k = 0; k <= r->hi - r->lo; k++) {
+    if (clearly_less (r->acc[k], best)) {
+      best = r->acc[k];
+      *bg = r->lo + k;
+    }
+  }
+  return TRUE;
+}

@@ -102,6 +102,8 @@ gboolean vk_online_commit (VkOnline * o, VkOnlineDecision * d);
 
 void vk_online_recost (VkOnline * o, VkCostFunc cost, gpointer user_data);
 
+gboolean vk_online_newest_best (const VkOnline * o, guint * bg);
+
 G_END_DECLS
 
 #endif /* __VK_ONLINE_H__ */

@@ -58,7 +58,7 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 /* well-matching decided frames before the position is refined again */
 #define REFINE_AFTER 5
 /* the DP's costs are capped here */
-#define CAP_COST 0.6
+#define CAP_COST 0.3
 /* consecutive frames (seconds of fg) that make the match lost or back */
 #define LOST_RUN_S 0.25
 /* weight of the DP's smoothness term, in units of the typical one-frame
@@ -784,6 +784,13 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
 static gdouble
 expected_bg (VkStreamRender * r, guint i)
 {
+  guint best;
+
+  /* the newest DP row's best cell: the freshest estimate (the fg may run
+   * faster or slower than the nominal rate), unless the match is lost */
+  if (r->dp && r->dp_rows > 0 && !r->lost && r->bad_run == 0
+      && vk_online_newest_best (r->dp, &best))
+    return best + r->rate * ((gdouble) i - (r->dp_first + r->dp_rows - 1));
   if (r->have_out && r->positioned && r->last_out_fg >= r->dp_first)
     return r->last_out_bg + r->rate * ((gdouble) i - r->last_out_fg);
   return r->offset + r->rate * i;
@@ -877,7 +884,7 @@ decide_oldest (VkStreamRender * r)
     if (r->dp_first + r->dp_rows > f->index
         && vk_online_n_rows (r->dp) - vk_online_n_pending (r->dp) ==
         f->index - r->dp_first && vk_online_commit (r->dp, &d)) {
-      gfloat raw = (gfloat) (d.cost * r->cost_scale);
+      gfloat raw = raw_cost (r, f->index, d.bg);
 
       GST_LOG_OBJECT (r->cfg.element, "fg frame %u <- bg frame %u, cost "
           "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");

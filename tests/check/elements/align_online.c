@@ -315,7 +315,7 @@ GST_START_TEST (test_online_bad_input)
 GST_END_TEST;
 
 /* vk_online_recost: pending rows take the new costs (the path follows
- * them), committed decisions stay */
+ * them), committed decisions stay; vk_online_newest_best */
 GST_START_TEST (test_online_recost)
 {
   Matrix *a = matrix_new (10, 30, 1.0f), *b = matrix_new (10, 30, 1.0f);
@@ -332,8 +332,12 @@ GST_START_TEST (test_online_recost)
   /* a jump is cheaper than catching up in steps */
   p.restart = 0.5;
   o = vk_online_new (&p);
+  fail_if (vk_online_newest_best (o, &i));
   for (i = 0; i < 10; i++)
     fail_unless (vk_online_push_row (o, 0, 29, matrix_cost, a));
+  /* the end of the cheapest path */
+  fail_unless (vk_online_newest_best (o, &i));
+  fail_unless_equals_int (i, 14);
   fail_unless (vk_online_commit (o, &d));
   fail_unless_equals_int (d.bg, 5);
   vk_online_recost (o, matrix_cost, b);
