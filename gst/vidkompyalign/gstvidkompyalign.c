@@ -124,6 +124,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define DEFAULT_STRICT FALSE
 #define DEFAULT_MODE GST_VIDKOMPY_ALIGN_MODE_AUTO
 #define DEFAULT_LATENCY (2 * GST_SECOND)
+/* mode=auto waits this long (us) for both inputs' caps before deciding */
+#define AUTO_WAIT (2 * G_TIME_SPAN_SECOND)
 
 /* the position is refined on full-resolution pairs of the first fg frame
  * and the bg frames this far from its match */
@@ -400,13 +402,18 @@ streaming_of (GstVidkompyAlign * self)
   GST_OBJECT_UNLOCK (self);
 
   /* auto: both inputs must be linked and negotiated to be asked (decodebin
-   * links its pads one after the other) */
+   * links its pads one after the other); an input that sends nothing is
+   * not waited for more than AUTO_WAIT */
   if (mode == GST_VIDKOMPY_ALIGN_MODE_AUTO) {
+    gint64 deadline = g_get_monotonic_time () + AUTO_WAIT;
+
     g_mutex_lock (&self->lock);
     while (!(self->bg.have_info && self->fg.have_info)
         && !self->bg.flushing && !self->fg.flushing
-        && !self->bg.eos && !self->fg.eos && self->phase == PHASE_ANALYSIS)
-      g_cond_wait (&self->cond, &self->lock);
+        && !self->bg.eos && !self->fg.eos && self->phase == PHASE_ANALYSIS) {
+      if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+        break;
+    }
     g_mutex_unlock (&self->lock);
   }
   streaming = mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING
@@ -415,6 +422,11 @@ streaming_of (GstVidkompyAlign * self)
           && peer_replayable (self->fg.sinkpad)));
 
   g_mutex_lock (&self->lock);
+  /* shutting down meanwhile: nothing to decide */
+  if (self->phase == PHASE_DONE) {
+    g_mutex_unlock (&self->lock);
+    return NULL;
+  }
   if (!self->mode_decided) {
     self->mode_decided = TRUE;
     GST_INFO_OBJECT (self, "%s mode", streaming ? "streaming" : "global");
