@@ -57,6 +57,8 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 #define LOST_COST 0.5
 /* well-matching decided frames before the position is refined again */
 #define REFINE_AFTER 5
+/* ... whose raw cost is at most this */
+#define REFINE_COST 0.2
 /* the DP's costs are capped here */
 #define CAP_COST 0.3
 /* consecutive frames (seconds of fg) that make the match lost or back */
@@ -74,6 +76,11 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 #define EXTRA_HOLD (GST_SECOND)
 /* below this spatial score the fg is not found */
 #define MIN_SPATIAL 0.8
+/* an upscaled fg (scale below 0.5: a small bg area) matches chance
+ * textures easily: it needs this much */
+#define MIN_SPATIAL_UPSCALED 0.95
+/* above this spatial score one search is enough */
+#define SURE_SPATIAL 0.97
 /* below this temporal confidence (of the search's frames) neither */
 #define MIN_TEMPORAL 0.7
 
@@ -122,6 +129,9 @@ struct _VkStreamRender
   guint generation;             /* flushes */
   gboolean refined_pairs;       /* refined on a decided pair */
   guint good_decisions;
+  guint matched_since_found;    /* decided frames under LOST_COST */
+  gboolean have_candidate;      /* the previous search's placement */
+  gdouble cand_x, cand_y, cand_scale;
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   GstClockTime newest_fg_rt;
   guint next_search;            /* fg frame count of the next search */
@@ -196,6 +206,7 @@ clear_state (VkStreamRender * r)
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
+  r->have_candidate = FALSE;
   r->next_search = 0;
   r->have_out = FALSE;
   r->lost = FALSE;
@@ -399,7 +410,7 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
  * @bgbufs around its match; the best pair's estimate goes to @best */
 static gboolean
 refine_full (VkStreamRender * r, const VkAlignResult * res,
-    GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg,
+    GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg, gdouble fixed_scale,
     VkPlacementEstimate * best)
 {
   GstVideoFrame ff, bf;
@@ -426,13 +437,15 @@ refine_full (VkStreamRender * r, const VkAlignResult * res,
     vk_spatial_params_init (&p);
     p.prefer_unscaled = r->cfg.opts.prefer_unscaled;
     p.min_scale = 0.01;
+    if (fixed_scale > 0)
+      p.min_scale = p.max_scale = fixed_scale;
     p.fg_valid.x = res->valid_x;
     p.fg_valid.y = res->valid_y;
     p.fg_valid.w = res->valid_w;
     p.fg_valid.h = res->valid_h;
     guess.x = res->x;
     guess.y = res->y;
-    guess.scale = res->scale;
+    guess.scale = fixed_scale > 0 ? fixed_scale : res->scale;
     guess.score = res->spatial_score;
     if (vk_spatial_refine (&bl, &fl, 1, &p, &guess,
             2.0 * bl.width / r->low_w[0] + 2.0, &out, NULL)
@@ -529,6 +542,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   gdouble mid;
 
   r->positioned = TRUE;
+  r->matched_since_found = 0;
   r->out_x = (gint) floor (res->x + 0.5);
   r->out_y = (gint) floor (res->y + 0.5);
   r->out_scale = res->scale;
@@ -573,12 +587,31 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   free_low_copies (&r->fg);
 }
 
+/* A placement with a score below SURE_SPATIAL is taken only when the
+ * previous search found the same (chance textures do not repeat). Called
+ * with the lock. */
+static gboolean
+confirmed (VkStreamRender * r, const VkAlignResult * res)
+{
+  gboolean same = r->have_candidate && fabs (res->x - r->cand_x) <= 2.0
+      && fabs (res->y - r->cand_y) <= 2.0
+      && fabs (res->scale / r->cand_scale - 1.0) <= 0.02;
+
+  r->have_candidate = TRUE;
+  r->cand_x = res->x;
+  r->cand_y = res->y;
+  r->cand_scale = res->scale;
+  return res->spatial_score >= SURE_SPATIAL || same
+      || r->cfg.opts.fixed_position
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
+}
+
 static gpointer
 search (gpointer data)
 {
   SearchJob *job = data;
   VkStreamRender *r = job->r;
-  VkAlignResult res;
+  VkAlignResult res = { 0 };
   VkPlacementEstimate refined;
   GstBuffer *fgbuf = NULL, *bgbufs[5];
   guint n_bg = 0, k, best_k = 0;
@@ -594,12 +627,17 @@ search (gpointer data)
         "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
         "%.3f", job->fg.n_frames, job->bg.n_frames, res.x, res.y, res.scale,
         res.spatial_score, res.offset, res.rate, res.confidence);
-    ok = res.spatial_score >= MIN_SPATIAL && res.confidence >= MIN_TEMPORAL;
-    if (!ok)
-      vk_align_result_clear (&res);
+    ok = res.spatial_score >= MIN_SPATIAL && res.confidence >= MIN_TEMPORAL
+        && (res.scale >= 0.5 || res.spatial_score >= MIN_SPATIAL_UPSCALED);
   }
 
   g_mutex_lock (&r->lock);
+  if (ok && !confirmed (r, &res)) {
+    GST_DEBUG_OBJECT (r->cfg.element, "to be confirmed by the next search");
+    ok = FALSE;
+  }
+  if (!ok && res.map)
+    vk_align_result_clear (&res);
   if (ok && !r->cfg.opts.fixed_position
       && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
     /* the pair that matched best, and the bg frames around its match */
@@ -621,7 +659,7 @@ search (gpointer data)
   }
   g_mutex_unlock (&r->lock);
   if (fgbuf) {
-    have_refined = refine_full (r, &res, fgbuf, bgbufs, n_bg, &refined);
+    have_refined = refine_full (r, &res, fgbuf, bgbufs, n_bg, 0, &refined);
     gst_buffer_unref (fgbuf);
     for (k = 0; k < n_bg; k++)
       gst_buffer_unref (bgbufs[k]);
@@ -632,7 +670,7 @@ search (gpointer data)
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
   else if (!ok && job->generation == r->generation && !r->live)
-    r->scan += (r->cfg.latency + EXTRA_HOLD) / 2;
+    r->scan += (2 * r->cfg.latency + EXTRA_HOLD) / 4;
   r->searching = FALSE;
   g_cond_broadcast (&r->cond);
   g_mutex_unlock (&r->lock);
@@ -644,8 +682,9 @@ search (gpointer data)
   return NULL;
 }
 
-/* Starts a search for the fg in the held bg frames when one is due
- * (called with the lock). */
+/* Starts a search for the fg in the held bg frames when one is due, in a
+ * thread of its own with live inputs (called with the lock, which it may
+ * release meanwhile). */
 static void
 try_position (VkStreamRender * r)
 {
@@ -674,6 +713,14 @@ try_position (VkStreamRender * r)
   job->fgd = summary_of_queue (r, TRUE, &job->fg);
   job->generation = r->generation;
   r->searching = TRUE;
+  if (!r->live) {
+    /* non-live inputs wait for each other anyway: the search in this
+     * thread, so that its outcome does not depend on thread timing */
+    g_mutex_unlock (&r->lock);
+    search (job);
+    g_mutex_lock (&r->lock);
+    return;
+  }
   r->search_thread = g_thread_new ("vk-search", search, job);
 }
 
@@ -838,13 +885,22 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
 {
   VkAlignResult guess;
   VkPlacementEstimate out;
-  Held *b = find_held (&r->bg, bg);
+  GstBuffer *bgbufs[5];
+  guint n = 0, k;
   GList *l;
 
   if (r->refined_pairs || r->cfg.opts.fixed_position
-      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL || b == NULL
-      || raw > 0.1 || ++r->good_decisions < REFINE_AFTER)
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL
+      || raw > REFINE_COST || ++r->good_decisions < REFINE_AFTER)
     return;
+  /* the decided bg frame and its neighbours: the pair of the same moment
+   * correlates best */
+  for (k = 0; k < 5; k++) {
+    Held *b = bg + k >= 2 ? find_held (&r->bg, bg + k - 2) : NULL;
+
+    if (b)
+      bgbufs[n++] = b->buf;
+  }
   r->refined_pairs = TRUE;
   memset (&guess, 0, sizeof (guess));
   guess.x = r->out_x;
@@ -855,8 +911,22 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   guess.valid_y = r->valid_y;
   guess.valid_w = r->valid_w;
   guess.valid_h = r->valid_h;
-  if (!refine_full (r, &guess, f->buf, &b->buf, 1, &out)
-      || out.score < r->spatial_conf)
+  if (n == 0 || !refine_full (r, &guess, f->buf, bgbufs, n, 0, &out))
+    return;
+  /* a scale a few percent off 1.0 is often a crop mistaken for a zoom, and
+   * the refinement only looks ±3 % around it: try 1.0 itself (as the
+   * global mode does) */
+  if (r->cfg.opts.prefer_unscaled && out.scale != 1.0
+      && fabs (out.scale - 1.0) < 0.1) {
+    VkPlacementEstimate one;
+    VkSpatialParams sp;
+
+    vk_spatial_params_init (&sp);
+    if (refine_full (r, &guess, f->buf, bgbufs, n, 1.0, &one)
+        && one.score >= out.score - sp.unscaled_epsilon)
+      out = one;
+  }
+  if (out.score < r->spatial_conf)
     return;
   r->out_x = (gint) floor (out.x + 0.5);
   r->out_y = (gint) floor (out.y + 0.5);
@@ -870,6 +940,21 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   for (l = r->bg.head; l; l = l->next)
     g_clear_pointer (&((Held *) l->data)->desc, g_free);
   vk_online_recost (r->dp, dp_cost, r);
+}
+
+/* Forgets a position that never matched (called with the lock) */
+static void
+unposition (VkStreamRender * r)
+{
+  GST_INFO_OBJECT (r->cfg.element, "the fg at %d,%d scale %.4f never "
+      "matched: searching again", r->out_x, r->out_y, r->out_scale);
+  g_clear_pointer (&r->dp, vk_online_free);
+  r->positioned = FALSE;
+  r->refined_pairs = FALSE;
+  r->good_decisions = 0;
+  r->lost = FALSE;
+  r->bad_run = r->good_run = 0;
+  r->next_search = r->n_fg;
 }
 
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
@@ -890,7 +975,12 @@ decide_oldest (VkStreamRender * r)
           "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");
       refine_on_decision (r, f, d.bg, raw);
       track_match (r, f, d.bg, raw);
+      if (raw <= LOST_COST)
+        r->matched_since_found++;
       emit (r, d.bg, raw);
+      /* lost before it ever matched: the search was wrong, search again */
+      if (r->lost && r->matched_since_found == 0)
+        unposition (r);
       return;
     }
   }
@@ -1068,8 +1158,8 @@ push_out_locked (VkStreamRender * r, gint k, gboolean eos)
  * frame expected for it, plus the DP's margin; before: its own running
  * time plus the scan offset), and the bg waits while it is more than
  * latency + 1 s past that point (the search window while searching). Each
- * search that does not find the fg moves the scan offset on by half the
- * bg window, so the held bg sweeps forward relative to the fg until it
+ * search that does not find the fg moves the scan offset on by a quarter
+ * of the bg window, so the held bg sweeps forward relative to the fg until it
  * holds the fg's content (the bg in between is dropped unseen). */
 static gboolean
 bg_reached (VkStreamRender * r, const Held * f)
