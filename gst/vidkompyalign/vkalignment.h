@@ -70,7 +70,13 @@ typedef enum
  * @smoothness: weight of the smoothness term of the dense alignment, in
  *   units of the typical one-frame difference of the match cost
  * @match_region: which part of the frames is compared
+ * @on_estimate: when not %NULL, called once with the coarse estimate
+ *   (position, scale, offset, rate, inlier fraction; no frame map yet) as
+ *   soon as it is known, before the dense alignment
+ * @user_data: for @on_estimate
  */
+typedef struct _VkAlignResult VkAlignResult;
+
 typedef struct
 {
   gboolean fixed_position;
@@ -80,6 +86,8 @@ typedef struct
   guint window;
   gdouble smoothness;
   VkMatchRegion match_region;
+  void (*on_estimate) (const VkAlignResult * estimate, gpointer user_data);
+  gpointer user_data;
 } VkAlignOptions;
 
 /**
@@ -101,7 +109,7 @@ typedef struct
  * @valid_w: its width
  * @valid_h: its height
  */
-typedef struct
+struct _VkAlignResult
 {
   gdouble x, y, scale, spatial_score;
   gdouble offset, rate, inlier_fraction;
@@ -110,7 +118,7 @@ typedef struct
   gfloat *cost;
   gdouble confidence;
   gint valid_x, valid_y, valid_w, valid_h;
-} VkAlignResult;
+};
 
 void vk_align_options_init (VkAlignOptions * opts);
 
