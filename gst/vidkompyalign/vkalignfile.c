@@ -705,7 +705,12 @@ parse_root (JsonNode * node, VkAlignFile * f, GError ** error)
   gint64 version;
   JsonNode *v;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)) {
+  if (node == NULL) {
+    g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_SYNTAX,
+        "not a vidkompy alignment file: empty document");
+    return FALSE;
+  }
+  if (!JSON_NODE_HOLDS_OBJECT (node)) {
     g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_FORMAT,
         "not a vidkompy alignment file: the document is not a JSON object");
     return FALSE;
