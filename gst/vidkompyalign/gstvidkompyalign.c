@@ -46,15 +46,39 @@
  * `frames` (guint64, frames analysed in both streams), `bg-frames`,
  * `fg-frames` (guint64).
  *
- * `vidkompy-alignment` (element message, once, before the first output
- * buffer): `x`, `y` (int, fg top-left corner in bg pixels), `scale` (double,
- * bg pixels per fg pixel), `bg-offset` (gint64, ns: bg stream time shown at
- * the fg's first frame), `rate` (double, bg time per fg time: 1.0 = same
- * speed), `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
+ * `vidkompy-alignment` (element message): `stage` (string, "estimate" or
+ * "final"), `source` (string: "analysis", "file" or "cache"), `x`, `y`
+ * (int, fg top-left corner in bg pixels), `scale` (double, bg pixels per fg
+ * pixel), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
+ * frame), `rate` (double, bg time per fg time: 1.0 = same speed),
+ * `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
  * `region-x`, `region-y`, `region-width`, `region-height` (int, fg pixels:
  * the compared part of the fg, see #GstVidkompyAlign:match-region),
  * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
  * `alignment-time`, `refine-time` (double, seconds).
+ *
+ * The sequence: `vidkompy-progress` messages during the analysis; then a
+ * first `vidkompy-alignment` with stage "estimate" as soon as the coarse
+ * estimate is known, before the dense per-frame alignment (position and
+ * scale from the low-resolution frames, offset and rate of the coarse line,
+ * `confidence` = share of the sampled fg frames on that line, no frame
+ * map); then, once, before the first output buffer, the refined one with
+ * stage "final". An alignment read from a file or the cache posts only the
+ * "final" message, with source "file" or "cache".
+ *
+ * ## Alignment files and cache
+ *
+ * With `alignment-location`, the alignment rendered (inputs' identities,
+ * position, frame map with timestamps; a versioned JSON document described
+ * in docs/vidkompyalign.md) is written atomically once every fg frame got
+ * its bg frame. With `use-alignment=true` that file is read instead: once
+ * the first 16 frames of both inputs are fingerprinted and match the file
+ * (frame size, frame rate, duration, hash of their fingerprints), the
+ * inputs are rendered with the file's frame map without analysis; a file
+ * that does not match the inputs, is of another version or is invalid is
+ * refused with an error. `cache-dir` does the same automatically, keyed by
+ * the inputs' identities and the options: the second run on a pair skips
+ * the analysis.
  *
  * ## Example launch line
  * |[
@@ -64,6 +88,16 @@
  *   filesrc location=fg.mp4 ! decodebin ! a.fg_sink \
  *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
  * ]| Finds the fg in the bg and composites it there, frame-exactly.
+ * |[
+ * gst-launch-1.0 vidkompyalign name=a cache-dir=/var/cache/vidkompy \
+ *     alignment-location=out.align.json vidkompycomposite name=c \
+ *     ! videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4 \
+ *   filesrc location=bg.mp4 ! decodebin ! a.bg_sink \
+ *   filesrc location=fg.mp4 ! decodebin ! a.fg_sink \
+ *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
+ * ]| The same, writing the alignment to out.align.json and caching it: run
+ * again, it renders without analysing. With `use-alignment=true` it renders
+ * out.align.json (edited by hand, for example).
  */
 
 #ifdef HAVE_CONFIG_H
@@ -540,8 +574,12 @@ maybe_use_saved (GstVidkompyAlign * self)
   GError *err = NULL;
 
   GST_OBJECT_LOCK (self);
-  location = g_strdup (self->alignment_location);
   use = self->use_alignment;
+  if (!use && self->cache_dir == NULL) {
+    GST_OBJECT_UNLOCK (self);
+    return TRUE;
+  }
+  location = g_strdup (self->alignment_location);
   dir = g_strdup (self->cache_dir);
   file_options_of (self, &opts);
   GST_OBJECT_UNLOCK (self);
@@ -829,6 +867,10 @@ render_saved (GstElement * element, gpointer user_data)
   g_array_set_size (self->bg.pts, 0);
   g_array_append_vals (self->bg.pts, bg_pts, f->bg.n_frames);
   g_free (bg_pts);
+
+  self->bg_id = f->bg;
+  self->fg_id = f->fg;
+  self->file_opts = f->options;
 
   /* the file's frame map as it is: no choice among neighbours */
   self->preset = TRUE;
@@ -1354,7 +1396,7 @@ save_alignment (GstVidkompyAlign * self)
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
-  cache_path = g_strdup (self->cache_path);
+  cache_path = self->preset ? NULL : g_strdup (self->cache_path);
   if (location == NULL && cache_path == NULL) {
     g_mutex_unlock (&self->lock);
     return;
@@ -1435,8 +1477,10 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       g_cond_wait (&self->cond, &self->lock);
     if (self->next_fg >= r->n_fg || self->bg.flushing
         || self->phase != PHASE_RENDER) {
+      /* (a cached alignment is written to alignment-location too) */
       gboolean save = self->next_fg >= r->n_fg && self->map_complete
-          && !self->preset && !self->written && self->phase == PHASE_RENDER;
+          && (!self->preset || g_strcmp0 (self->source, "cache") == 0)
+          && !self->written && self->phase == PHASE_RENDER;
 
       self->written |= save;
       g_mutex_unlock (&self->lock);

@@ -403,19 +403,33 @@ GST_START_TEST (test_cache)
   gchar *dir = g_build_filename (tmpdir, "cache", "sub", NULL);
   gchar *props = g_strdup_printf ("cache-dir=%s", dir);
   gchar *other = g_strdup_printf ("cache-dir=%s drift-tolerance=80", dir);
+  gchar *path = g_build_filename (tmpdir, "fromcache.json", NULL);
+  gchar *with_file = g_strdup_printf ("cache-dir=%s alignment-location=%s",
+      dir, path);
   Run *run1, *run2, *run3;
+  VkAlignFile f;
+  GError *err = NULL;
+  guint i;
 
   /* miss: analysed, then cached (the directory is created) */
   run1 = run_align ("a", props);
   assert_analysed (run1);
   fail_unless_equals_int (count_files (dir), 1);
 
-  /* hit: the same output without analysis */
-  run2 = run_align ("a", props);
+  /* hit: the same output without analysis, written to alignment-location
+   * too */
+  run2 = run_align ("a", with_file);
   assert_not_analysed (run2, "cache");
   assert_same_frames (run1->fg, run2->fg);
   assert_same_frames (run1->bg, run2->bg);
   fail_unless_equals_int (count_files (dir), 1);
+  fail_unless (vk_align_file_load (path, &f, &err), "%s", err ?
+      err->message : "");
+  fail_unless_equals_int (f.fg.n_frames, run2->bg->len);
+  for (i = 0; i < f.fg.n_frames; i++)
+    fail_unless_equals_int (f.frames[i].bg_index,
+        g_array_index (run2->bg, OutFrame, i).bg_index);
+  vk_align_file_clear (&f);
 
   /* another option that changes the alignment: another entry */
   run3 = run_align ("a", other);
@@ -432,6 +446,8 @@ GST_START_TEST (test_cache)
   run_free (run2);
   run_free (run3);
   g_free (other);
+  g_free (with_file);
+  g_free (path);
   g_free (props);
   g_free (dir);
 }
