@@ -5,7 +5,7 @@ set -eu
 
 PKGS="meson ninja-build pkg-config gcc
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-  liborc-0.4-dev liborc-0.4-dev-bin libjson-glib-dev
+  liborc-0.4-dev liborc-0.4-dev-bin
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3-imageio valgrind libjson-glib-dev
