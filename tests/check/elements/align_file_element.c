@@ -22,72 +22,21 @@
 #include <string.h>
 
 #include <gst/check/gstcheck.h>
-#include <gst/app/gstappsink.h>
-#include <gst/vidkompy/vidkompy.h>
 
 #include "vkalignfile.h"
+#include "vk-aligncheck.h"
 
 static gchar *tmpdir;
 
-typedef struct
-{
-  GstClockTime pts, duration, bg_pts;
-  guint64 fg_index, bg_index;
-  gint x, y;
-  gdouble scale;
-  gfloat cost;
-} OutFrame;
 
 typedef struct
 {
-  GArray *fg, *bg;              /* OutFrame */
+  GArray *fg, *bg;              /* VkOutFrame */
   GPtrArray *alignments;        /* GstStructure: vidkompy-alignment */
   gdouble max_percent;          /* of the vidkompy-progress messages */
   guint progress_before_estimate;
   GError *error;                /* the ERROR message, if any */
 } Run;
-
-static void
-make_pair (const gchar * name, const gchar * args)
-{
-  gchar *cmd, *out = NULL, *err = NULL;
-  gint status;
-
-  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
-      g_getenv ("VK_MKPAIR"), tmpdir, name, args);
-  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
-  g_free (cmd);
-  g_free (out);
-  g_free (err);
-}
-
-static GArray *
-pull_all (GstElement * sink)
-{
-  GArray *frames = g_array_new (FALSE, TRUE, sizeof (OutFrame));
-  GstSample *s;
-
-  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 0))) {
-    GstBuffer *b = gst_sample_get_buffer (s);
-    GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
-    OutFrame f;
-
-    fail_unless (m != NULL, "output buffer without alignment meta");
-    f.pts = GST_BUFFER_PTS (b);
-    f.duration = GST_BUFFER_DURATION (b);
-    f.fg_index = m->fg_index;
-    f.bg_index = m->bg_index;
-    f.bg_pts = m->bg_pts;
-    f.x = m->x;
-    f.y = m->y;
-    f.scale = m->scale;
-    f.cost = m->cost;
-    g_array_append_val (frames, f);
-    gst_sample_unref (s);
-  }
-  return frames;
-}
 
 /* Aligns pair @name with the extra vidkompyalign properties @props, to
  * the end or an error. */
@@ -147,8 +96,8 @@ run_align (const gchar * name, const gchar * props)
     gst_message_unref (msg);
   }
 
-  run->fg = pull_all (fgsink);
-  run->bg = pull_all (bgsink);
+  run->fg = vk_check_pull_queued (fgsink);
+  run->bg = vk_check_pull_queued (bgsink);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (fgsink);
@@ -184,8 +133,8 @@ assert_same_frames (GArray * a, GArray * b)
 
   fail_unless_equals_int (a->len, b->len);
   for (i = 0; i < a->len; i++) {
-    OutFrame *x = &g_array_index (a, OutFrame, i);
-    OutFrame *y = &g_array_index (b, OutFrame, i);
+    VkOutFrame *x = &g_array_index (a, VkOutFrame, i);
+    VkOutFrame *y = &g_array_index (b, VkOutFrame, i);
 
     fail_unless_equals_uint64 (x->pts, y->pts);
     fail_unless_equals_uint64 (x->duration, y->duration);
@@ -249,13 +198,13 @@ GST_START_TEST (test_write_then_use)
       err->message : "");
   fail_unless_equals_int (f.fg.n_frames, run1->fg->len);
   for (i = 0; i < f.fg.n_frames; i++) {
-    OutFrame *o = &g_array_index (run1->bg, OutFrame, i);
+    VkOutFrame *o = &g_array_index (run1->bg, VkOutFrame, i);
 
     fail_unless_equals_uint64 (f.frames[i].fg_pts, o->pts);
     fail_unless_equals_int (f.frames[i].bg_index, o->bg_index);
     fail_unless_equals_uint64 (f.frames[i].bg_pts, o->bg_pts);
   }
-  fail_unless_equals_int (f.x, g_array_index (run1->bg, OutFrame, 0).x);
+  fail_unless_equals_int (f.x, g_array_index (run1->bg, VkOutFrame, 0).x);
   vk_align_file_clear (&f);
   g_free (props);
 
@@ -273,7 +222,7 @@ GST_START_TEST (test_write_then_use)
 
 GST_END_TEST;
 
-/* the user moves two fg frames to other bg frames: the output follows */
+/* the user gives one fg frame another bg frame: the output follows */
 GST_START_TEST (test_hand_edited)
 {
   gchar *path = g_build_filename (tmpdir, "edit.json", NULL);
@@ -301,13 +250,13 @@ GST_START_TEST (test_hand_edited)
   run2 = run_align ("a", props);
   assert_not_analysed (run2, "file");
   fail_unless_equals_int (run2->bg->len, f.fg.n_frames);
-  fail_unless_equals_int (g_array_index (run2->bg, OutFrame, k).bg_index,
+  fail_unless_equals_int (g_array_index (run2->bg, VkOutFrame, k).bg_index,
       f.frames[k - 1].bg_index);
-  fail_unless_equals_uint64 (g_array_index (run2->bg, OutFrame, k).bg_pts,
+  fail_unless_equals_uint64 (g_array_index (run2->bg, VkOutFrame, k).bg_pts,
       f.frames[k - 1].bg_pts);
   /* and only that frame changed */
-  g_array_index (run1->bg, OutFrame, k).bg_index = f.frames[k].bg_index;
-  g_array_index (run1->bg, OutFrame, k).bg_pts = f.frames[k].bg_pts;
+  g_array_index (run1->bg, VkOutFrame, k).bg_index = f.frames[k].bg_index;
+  g_array_index (run1->bg, VkOutFrame, k).bg_pts = f.frames[k].bg_pts;
   assert_same_frames (run1->bg, run2->bg);
 
   vk_align_file_clear (&f);
@@ -428,7 +377,7 @@ GST_START_TEST (test_cache)
   fail_unless_equals_int (f.fg.n_frames, run2->bg->len);
   for (i = 0; i < f.fg.n_frames; i++)
     fail_unless_equals_int (f.frames[i].bg_index,
-        g_array_index (run2->bg, OutFrame, i).bg_index);
+        g_array_index (run2->bg, VkOutFrame, i).bg_index);
   vk_align_file_clear (&f);
 
   /* another option that changes the alignment: another entry */
@@ -517,10 +466,12 @@ setup (void)
   tmpdir = g_dir_make_tmp ("vk-alignfile-XXXXXX", NULL);
   fail_unless (tmpdir != NULL);
   /* pair b: the same bg as a, the fg from another start */
-  make_pair ("a", "--source cockatoo --bg-size 320x180 --bg-fps 24 "
+  vk_check_make_pair (tmpdir, "a",
+      "--source cockatoo --bg-size 320x180 --bg-fps 24 "
       "--duration 4 --fg-rect 41,31,160,90 --fg-fps 30 --fg-start 1.0 "
       "--fg-duration 2.5");
-  make_pair ("b", "--source cockatoo --bg-size 320x180 --bg-fps 24 "
+  vk_check_make_pair (tmpdir, "b",
+      "--source cockatoo --bg-size 320x180 --bg-fps 24 "
       "--duration 4 --fg-rect 41,31,160,90 --fg-fps 30 --fg-start 0.5 "
       "--fg-duration 2.5");
 }
