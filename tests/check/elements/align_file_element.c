@@ -11,8 +11,9 @@
  * written by one run and rendered by another (use-alignment) gives the same
  * frames, timestamps and metas without analysis; a hand-edited frame map is
  * followed; files of other inputs, corrupt files and other versions are
- * refused with a clear error; cache-dir skips the analysis of a pair seen
- * before; the alignment messages come as estimate, then final. */
+ * refused with a clear error (at the start, or at the end for inputs that
+ * differ only after their first frames); cache-dir skips the analysis of a
+ * pair seen before; the alignment messages come as estimate, then final. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -435,6 +436,60 @@ GST_START_TEST (test_cache_corrupt)
 
 GST_END_TEST;
 
+/* pair c shares its first second with pair a (same size, rate, duration,
+ * first frames) and freezes after: found at the inputs' end */
+GST_START_TEST (test_mismatch_after_head)
+{
+  gchar *path = g_build_filename (tmpdir, "m.json", NULL);
+  gchar *dir = g_build_filename (tmpdir, "cache3", NULL);
+  gchar *props = g_strdup_printf ("alignment-location=%s cache-dir=%s", path,
+      dir);
+  gchar *use = g_strdup_printf ("alignment-location=%s use-alignment=true",
+      path);
+  gchar *cache = g_strdup_printf ("cache-dir=%s", dir);
+  Run *run;
+
+  run = run_align ("a", props);
+  assert_analysed (run);
+  run_free (run);
+  fail_unless_equals_int (count_files (dir), 1);
+
+  /* the file: rendered (the start matches), then refused at the end */
+  run = run_align ("c", use);
+  fail_unless (run->error != NULL);
+  GST_INFO ("%s", run->error->message);
+  fail_unless (g_error_matches (run->error, GST_STREAM_ERROR,
+          GST_STREAM_ERROR_FAILED));
+  fail_unless (strstr (run->error->message, "was not made for these inputs: "
+          "the foreground input does not match the alignment file: its "
+          "content (stream_hash of all frames)") != NULL, "%s",
+      run->error->message);
+  fail_unless_equals_string (alignment_field (run, 0, "source"), "file");
+  run_free (run);
+
+  /* the cache: the same, and the entry is removed */
+  run = run_align ("c", cache);
+  fail_unless (run->error != NULL);
+  fail_unless (strstr (run->error->message, "It was removed from the cache")
+      != NULL, "%s", run->error->message);
+  run_free (run);
+  fail_unless_equals_int (count_files (dir), 0);
+
+  /* so that the next run analyses */
+  run = run_align ("c", cache);
+  assert_analysed (run);
+  run_free (run);
+  fail_unless_equals_int (count_files (dir), 1);
+
+  g_free (cache);
+  g_free (use);
+  g_free (props);
+  g_free (dir);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_use_without_location)
 {
   GstElement *e = gst_element_factory_make ("vidkompyalign", NULL);
@@ -474,6 +529,10 @@ setup (void)
       "--source cockatoo --bg-size 320x180 --bg-fps 24 "
       "--duration 4 --fg-rect 41,31,160,90 --fg-fps 30 --fg-start 0.5 "
       "--fg-duration 2.5");
+  /* pair c: pair a with the fg frozen from 1 s to 1.3 s */
+  vk_check_make_pair (tmpdir, "c", "--source cockatoo --bg-size 320x180 "
+      "--bg-fps 24 --duration 4 --fg-rect 41,31,160,90 --fg-fps 30 "
+      "--fg-start 1.0 --fg-duration 2.5 --freeze 1.0,0.3");
 }
 
 static void
@@ -500,6 +559,7 @@ align_file_element_suite (void)
   tcase_add_test (tc, test_refusals);
   tcase_add_test (tc, test_cache);
   tcase_add_test (tc, test_cache_corrupt);
+  tcase_add_test (tc, test_mismatch_after_head);
   tcase_add_test (tc, test_use_without_location);
   suite_add_tcase (s, tc);
   return s;
