@@ -315,13 +315,16 @@ vk_align_file_save (const VkAlignFile * file, const gchar * path,
 /* ------------------------------------------------------------------------ */
 /* Parser */
 
-/* json-glib's parser recurses on nesting: refuse deep documents before it
- * sees them. */
+/* Before json-glib sees the document: its parser recurses on nesting and
+ * holds every value, so deep or huge documents are refused here. Counts
+ * the values as the commas and containers outside strings (an upper bound
+ * of the values, near enough). */
 static gboolean
-check_depth (const gchar * data, gsize length, GError ** error)
+prescan (const gchar * data, gsize length, GError ** error)
 {
   gboolean in_string = FALSE, escape = FALSE;
   gint depth = 0;
+  guint64 values = 1;
   gsize i;
 
   for (i = 0; i < length; i++) {
@@ -334,9 +337,14 @@ check_depth (const gchar * data, gsize length, GError ** error)
         escape = TRUE;
       else if (c == '"')
         in_string = FALSE;
-    } else if (c == '"') {
+      continue;
+    }
+    if (c == '"') {
       in_string = TRUE;
+    } else if (c == ',') {
+      values++;
     } else if (c == '[' || c == '{') {
+      values++;
       if (++depth > VK_ALIGN_FILE_MAX_DEPTH) {
         g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_INVALID,
             "nested more than %d levels deep", VK_ALIGN_FILE_MAX_DEPTH);
@@ -344,6 +352,12 @@ check_depth (const gchar * data, gsize length, GError ** error)
       }
     } else if (c == ']' || c == '}') {
       depth--;
+    }
+    if (values > VK_ALIGN_FILE_MAX_VALUES) {
+      g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_INVALID,
+          "more than %d values (the largest alignment file, %d frames, has "
+          "fewer)", VK_ALIGN_FILE_MAX_VALUES, VK_ALIGN_FILE_MAX_FRAMES);
+      return FALSE;
     }
   }
   return TRUE;
@@ -774,7 +788,7 @@ vk_align_file_parse (const gchar * data, gsize length, VkAlignFile * file,
         "not valid UTF-8 text");
     return FALSE;
   }
-  if (!check_depth (data, length, error))
+  if (!prescan (data, length, error))
     return FALSE;
 
   parser = json_parser_new_immutable ();

@@ -26,9 +26,14 @@ G_BEGIN_DECLS
 /* frames whose fingerprints make the head hash, checked before rendering */
 #define VK_IDENTITY_HEAD_FRAMES 16
 
-/* limits of what the parser accepts */
-#define VK_ALIGN_FILE_MAX_SIZE (256 * 1024 * 1024)
-#define VK_ALIGN_FILE_MAX_FRAMES (8 * 1024 * 1024)
+/* limits of what the parser accepts: 2^21 fg frames (19 h at 30 fps, 9.7 h
+ * at 60 fps; about 125 MB of file), and as many JSON values as such a file
+ * has (json-glib holds the whole document, about 110 bytes a value: a
+ * hostile file of small values cannot take more memory than the largest
+ * valid one) */
+#define VK_ALIGN_FILE_MAX_SIZE (192 * 1024 * 1024)
+#define VK_ALIGN_FILE_MAX_FRAMES (2 * 1024 * 1024)
+#define VK_ALIGN_FILE_MAX_VALUES (6 * VK_ALIGN_FILE_MAX_FRAMES + 4096)
 #define VK_ALIGN_FILE_MAX_DEPTH 8
 
 /* no timestamp / duration (GST_CLOCK_TIME_NONE), -1 in the file */

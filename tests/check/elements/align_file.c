@@ -15,7 +15,9 @@
 #include "config.h"
 #endif
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
@@ -243,7 +245,7 @@ static const Refusal refusals[] = {
         VK_ALIGN_FILE_ERROR_INVALID,
       "\"frames\" has 6 lines but the foreground has 7 frames"},
   {"giant frame count", "\"frame_count\": 6", "\"frame_count\": 900000000",
-      VK_ALIGN_FILE_ERROR_INVALID, "out of the range 1..8388608"},
+      VK_ALIGN_FILE_ERROR_INVALID, "out of the range 1..2097152"},
   {"backwards", "[1000, 33366666, 2,", "[1000, 33366666, 4,",
         VK_ALIGN_FILE_ERROR_INVALID,
       "frames[1]: bg_index 2 is before the previous frame's 4"},
@@ -322,6 +324,47 @@ GST_START_TEST (test_truncated)
   }
   g_free (text);
   vk_align_file_clear (&f);
+}
+
+GST_END_TEST;
+
+/* hostile sizes are refused before json-glib builds the document */
+GST_START_TEST (test_hostile_sizes)
+{
+  VkAlignFile f;
+  GError *err = NULL;
+  GString *doc = g_string_new ("{\"format\": \"vidkompy-alignment\", "
+      "\"x\": [0");
+  gchar *dir, *path;
+  gint fd;
+  guint i;
+
+  /* a giant array of small values: as much memory as the largest valid
+   * file at most */
+  for (i = 0; i < VK_ALIGN_FILE_MAX_VALUES; i++)
+    g_string_append (doc, ",0");
+  g_string_append (doc, "]}");
+  fail_if (vk_align_file_parse (doc->str, doc->len, &f, &err));
+  fail_unless (strstr (err->message, "more than 12587008 values") != NULL,
+      "%s", err->message);
+  g_clear_error (&err);
+  g_string_free (doc, TRUE);
+
+  /* a file over the size limit (sparse: no disk used) */
+  dir = g_dir_make_tmp ("vk-alignfile-XXXXXX", NULL);
+  path = g_build_filename (dir, "big.json", NULL);
+  fd = g_open (path, O_CREAT | O_WRONLY, 0644);
+  fail_unless (fd >= 0);
+  fail_unless (ftruncate (fd, VK_ALIGN_FILE_MAX_SIZE + 1) == 0);
+  close (fd);
+  fail_if (vk_align_file_load (path, &f, &err));
+  fail_unless (strstr (err->message, "too large (201326593 bytes; at most "
+          "201326592)") != NULL, "%s", err->message);
+  g_clear_error (&err);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -518,6 +561,7 @@ align_file_suite (void)
   tcase_add_test (tc, test_round_trip);
   tcase_add_loop_test (tc, test_refusals, 0, G_N_ELEMENTS (refusals));
   tcase_add_test (tc, test_truncated);
+  tcase_add_test (tc, test_hostile_sizes);
   tcase_add_test (tc, test_check_input);
   tcase_add_test (tc, test_hasher);
   tcase_add_test (tc, test_cache_key);
