@@ -47,7 +47,8 @@
  * `fg-frames` (guint64).
  *
  * `vidkompy-alignment` (element message): `stage` (string, "estimate" or
- * "final"), `source` (string: "analysis", "file" or "cache"), `x`, `y`
+ * "final"), `source` (string: "analysis", "file" or "cache"), `analysed`
+ * (double, percent of the analysis behind it: 50 or 100), `x`, `y`
  * (int, fg top-left corner in bg pixels), `scale` (double, bg pixels per fg
  * pixel), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
  * frame), `rate` (double, bg time per fg time: 1.0 = same speed),
@@ -57,9 +58,12 @@
  * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
  * `alignment-time`, `refine-time` (double, seconds).
  *
- * The sequence: `vidkompy-progress` messages during the analysis; then a
- * first `vidkompy-alignment` with stage "estimate" as soon as the coarse
- * estimate is known, before the dense per-frame alignment (position and
+ * The sequence: `vidkompy-progress` messages during the analysis; at half
+ * of it, a `vidkompy-alignment` with stage "estimate" and `analysed` 50,
+ * computed meanwhile from the frames analysed so far (posted only when
+ * ready before the analysis ends); once the analysis is complete, another
+ * "estimate" (`analysed` 100) as soon as the coarse estimate of the whole
+ * streams is known, before the dense per-frame alignment (position and
  * scale from the low-resolution frames, offset and rate of the coarse line,
  * `confidence` = share of the sampled fg frames on that line, no frame
  * map); then, once, before the first output buffer, the refined one with
@@ -264,6 +268,7 @@ struct _GstVidkompyAlign
   gint out_x, out_y;
   gdouble out_scale, spatial_confidence;
   gint last_percent;
+  guint next_estimate;          /* estimates made during the analysis */
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
@@ -358,6 +363,9 @@ static void post_alignment (GstVidkompyAlign * self, gdouble refine_time);
 static void on_estimate (const VkAlignResult * e, gpointer user_data);
 static gboolean verify_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer * buf);
+static gpointer estimate_snapshot (GstVidkompyAlign * self, gint percent);
+static void estimate_partial (GstElement * element, gpointer user_data);
+static void snapshot_free (gpointer data);
 
 static void
 render_state_clear (GstVidkompyAlign * self)
@@ -409,6 +417,7 @@ post_progress (GstVidkompyAlign * self)
   guint64 n_bg, n_fg;
   gint percent;
   guint i;
+  gpointer snap;
 
   for (i = 0; i < 2; i++) {
     Stream *s = ss[i];
@@ -430,6 +439,7 @@ post_progress (GstVidkompyAlign * self)
   self->last_percent = percent;
   n_bg = self->bg.pts->len;
   n_fg = self->fg.pts->len;
+  snap = estimate_snapshot (self, percent);
   g_mutex_unlock (&self->lock);
 
   gst_element_post_message (GST_ELEMENT (self),
@@ -438,6 +448,9 @@ post_progress (GstVidkompyAlign * self)
               "analysis", "percent", G_TYPE_DOUBLE, (gdouble) percent,
               "frames", G_TYPE_UINT64, n_bg + n_fg, "bg-frames",
               G_TYPE_UINT64, n_bg, "fg-frames", G_TYPE_UINT64, n_fg, NULL)));
+  if (snap)
+    gst_element_call_async (GST_ELEMENT (self), estimate_partial, snap,
+        snapshot_free);
 }
 
 /* The low-resolution copy of the frame's luma (its fingerprint) in @dst,
@@ -540,6 +553,7 @@ static void
 stream_identity (Stream * s, gboolean whole, VkStreamIdentity * id)
 {
   memset (id, 0, sizeof (*id));
+  id->fps_d = 1;
   if (s->have_info) {
     id->width = GST_VIDEO_INFO_WIDTH (&s->info);
     id->height = GST_VIDEO_INFO_HEIGHT (&s->info);
@@ -691,6 +705,21 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   }
 }
 
+/* the alignment options from the properties; with the object lock */
+static void
+align_options_of (GstVidkompyAlign * self, VkAlignOptions * opts)
+{
+  vk_align_options_init (opts);
+  if (self->x != DETECT && self->y != DETECT) {
+    opts->fixed_position = TRUE;
+    opts->x = self->x;
+    opts->y = self->y;
+  }
+  opts->scale = self->scale;
+  opts->prefer_unscaled = self->unscaled;
+  opts->match_region = self->match_region;
+}
+
 /* From the alignment in self->result to the render phase; with the
  * lock. */
 static void
@@ -744,18 +773,10 @@ align_and_replay (GstElement * element, gpointer user_data)
   guint drift_ms, radius;
   gboolean strict;
 
-  vk_align_options_init (&opts);
   GST_OBJECT_LOCK (self);
+  align_options_of (self, &opts);
   drift_ms = self->drift_tolerance;
   strict = self->strict;
-  if (self->x != DETECT && self->y != DETECT) {
-    opts.fixed_position = TRUE;
-    opts.x = self->x;
-    opts.y = self->y;
-  }
-  opts.scale = self->scale;
-  opts.prefer_unscaled = self->unscaled;
-  opts.match_region = self->match_region;
   opts.on_estimate = on_estimate;
   opts.user_data = self;
   file_options_of (self, &self->file_opts);
@@ -961,64 +982,248 @@ add_meta (GstVidkompyAlign * self, GstBuffer * buf, guint fg_index,
   m->spatial_confidence = self->spatial_confidence;
 }
 
-/* The vidkompy-alignment message of @stage ("estimate": @r is the coarse
+/* What a vidkompy-alignment message says besides the result */
+typedef struct
+{
+  const gchar *stage;           /* "estimate" or "final" */
+  gint x, y;
+  gdouble scale, spatial_confidence, confidence, refine_time;
+  gdouble bg_fps, fg_fps;       /* of the frames @r counts in */
+  GstClockTime bg0;             /* PTS of the bg's first frame */
+  guint n_fg, n_bg;             /* frames (analysed so far) */
+  gdouble analysed;             /* percent of the analysis behind it */
+} AlignMsg;
+
+/* The vidkompy-alignment message of @m->stage ("estimate": @r is a coarse
  * estimate, position from the low-resolution frames, no frame map yet;
  * "final": the alignment rendered). */
 static void
-post_alignment_message (GstVidkompyAlign * self, const gchar * stage,
-    const VkAlignResult * r, gint x, gint y, gdouble scale,
-    gdouble spatial_confidence, gdouble confidence, gdouble refine_time)
+post_alignment_message (GstVidkompyAlign * self, const VkAlignResult * r,
+    const AlignMsg * m)
 {
-  gdouble bg_fps = stream_fps (&self->bg), fg_fps = stream_fps (&self->fg);
-  GstClockTime bg0 = self->bg.pts->len ?
-      g_array_index (self->bg.pts, GstClockTime, 0) : 0;
-  gint64 offset = (gint64) bg0 + (gint64) (r->offset / bg_fps * GST_SECOND);
+  gint64 offset = (gint64) m->bg0 +
+      (gint64) (r->offset / m->bg_fps * GST_SECOND);
+  gdouble rate = r->rate * m->fg_fps / m->bg_fps;
 
-  GST_INFO_OBJECT (self, "alignment %s (%s): fg at %d,%d scale %.4f, bg "
-      "offset %" G_GINT64_FORMAT " ns, rate %.4f", stage, self->source, x, y,
-      scale, offset, r->rate * fg_fps / bg_fps);
+  GST_INFO_OBJECT (self, "alignment %s (%s, %.0f %% analysed): fg at %d,%d "
+      "scale %.4f, bg offset %" G_GINT64_FORMAT " ns, rate %.4f, confidence "
+      "%.3f", m->stage, self->source, m->analysed, m->x, m->y, m->scale,
+      offset, rate, m->confidence);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("vidkompy-alignment",
-              "stage", G_TYPE_STRING, stage,
+              "stage", G_TYPE_STRING, m->stage,
               "source", G_TYPE_STRING, self->source,
-              "x", G_TYPE_INT, x, "y", G_TYPE_INT, y,
-              "scale", G_TYPE_DOUBLE, scale,
+              "analysed", G_TYPE_DOUBLE, m->analysed,
+              "x", G_TYPE_INT, m->x, "y", G_TYPE_INT, m->y,
+              "scale", G_TYPE_DOUBLE, m->scale,
               "bg-offset", G_TYPE_INT64, offset,
-              "rate", G_TYPE_DOUBLE, r->rate * fg_fps / bg_fps,
-              "confidence", G_TYPE_DOUBLE, confidence,
-              "spatial-confidence", G_TYPE_DOUBLE, spatial_confidence,
+              "rate", G_TYPE_DOUBLE, rate,
+              "confidence", G_TYPE_DOUBLE, m->confidence,
+              "spatial-confidence", G_TYPE_DOUBLE, m->spatial_confidence,
               "region-x", G_TYPE_INT, r->valid_x,
               "region-y", G_TYPE_INT, r->valid_y,
               "region-width", G_TYPE_INT, r->valid_w,
               "region-height", G_TYPE_INT, r->valid_h,
-              "frames-matched", G_TYPE_UINT, r->n_fg,
-              "bg-frames", G_TYPE_UINT, self->bg.pts->len,
+              "frames-matched", G_TYPE_UINT, m->n_fg,
+              "bg-frames", G_TYPE_UINT, m->n_bg,
               "analysis-time", G_TYPE_DOUBLE,
               (self->t_analysed - self->t_start) / 1e6,
               "alignment-time", G_TYPE_DOUBLE,
               (self->t_aligned - self->t_analysed) / 1e6,
-              "refine-time", G_TYPE_DOUBLE, refine_time, NULL)));
+              "refine-time", G_TYPE_DOUBLE, m->refine_time, NULL)));
+}
+
+/* the message fields of the whole analysis */
+static void
+align_msg_init (GstVidkompyAlign * self, AlignMsg * m, const gchar * stage)
+{
+  memset (m, 0, sizeof (*m));
+  m->stage = stage;
+  m->bg_fps = stream_fps (&self->bg);
+  m->fg_fps = stream_fps (&self->fg);
+  m->bg0 = self->bg.pts->len ? g_array_index (self->bg.pts, GstClockTime,
+      0) : 0;
+  m->n_fg = self->result.n_fg;
+  m->n_bg = self->bg.pts->len;
+  m->analysed = 100.0;
 }
 
 static void
 post_alignment (GstVidkompyAlign * self, gdouble refine_time)
 {
-  post_alignment_message (self, "final", &self->result, self->out_x,
-      self->out_y, self->out_scale, self->spatial_confidence,
-      self->result.confidence, refine_time);
+  AlignMsg m;
+
+  align_msg_init (self, &m, "final");
+  m.x = self->out_x;
+  m.y = self->out_y;
+  m.scale = self->out_scale;
+  m.spatial_confidence = self->spatial_confidence;
+  m.confidence = self->result.confidence;
+  m.refine_time = refine_time;
+  post_alignment_message (self, &self->result, &m);
 }
 
-/* vk_alignment_compute () found the coarse line: tell the application */
+/* the estimate fields of @e */
+static void
+align_msg_estimate (AlignMsg * m, const VkAlignResult * e)
+{
+  m->x = (gint) floor (e->x + 0.5);
+  m->y = (gint) floor (e->y + 0.5);
+  m->scale = e->scale;
+  m->spatial_confidence = CLAMP (e->spatial_score, 0.0, 1.0);
+  /* the share of the sampled fg frames on the coarse line */
+  m->confidence = e->inlier_fraction;
+}
+
+/* vk_alignment_compute () found the coarse line of the whole streams:
+ * tell the application */
 static void
 on_estimate (const VkAlignResult * e, gpointer user_data)
 {
   GstVidkompyAlign *self = user_data;
+  AlignMsg m;
 
   self->t_aligned = g_get_monotonic_time ();
-  post_alignment_message (self, "estimate", e, (gint) floor (e->x + 0.5),
-      (gint) floor (e->y + 0.5), e->scale, CLAMP (e->spatial_score, 0.0, 1.0),
-      e->inlier_fraction, 0.0);
+  align_msg_init (self, &m, "estimate");
+  m.n_fg = self->fg.pts->len;
+  align_msg_estimate (&m, e);
+  post_alignment_message (self, e, &m);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Estimates during the analysis */
+
+/* A subsampled copy of what both streams analysed so far: at most
+ * ESTIMATE_FRAMES frames a stream, the same time step in both. */
+typedef struct
+{
+  GstVidkompyAlign *self;
+  VkStreamSummary bg, fg;
+  AlignMsg msg;
+} Snapshot;
+
+#define ESTIMATE_FRAMES 1000
+
+static void
+snapshot_free (gpointer data)
+{
+  Snapshot *snap = data;
+
+  g_free ((guint8 *) snap->bg.low);
+  g_free ((guint8 *) snap->fg.low);
+  g_free (snap);
+}
+
+/* every @k-th frame of @s; with the lock */
+static void
+subsample (const Stream * s, guint k, VkStreamSummary * sum)
+{
+  gsize size;
+  guint8 *low;
+  guint i;
+
+  summary_of (s, sum);
+  size = (gsize) sum->low_width * sum->low_height;
+  sum->n_frames /= k;
+  sum->fps /= k;
+  low = g_malloc (MAX (1, sum->n_frames * size));
+  for (i = 0; i < sum->n_frames; i++)
+    memcpy (low + i * size, s->low->data + (gsize) i * k * size, size);
+  sum->low = low;
+}
+
+/* with the lock, during the analysis */
+static Snapshot *
+snapshot_take (GstVidkompyAlign * self, gdouble percent)
+{
+  Snapshot *snap = g_new0 (Snapshot, 1);
+  gdouble bg_fps = stream_fps (&self->bg), fg_fps = stream_fps (&self->fg);
+  gdouble step = MAX (self->bg.pts->len / bg_fps,
+      self->fg.pts->len / fg_fps) / ESTIMATE_FRAMES;
+
+  snap->self = self;
+  subsample (&self->bg, MAX (1, (guint) floor (step * bg_fps + 0.5)),
+      &snap->bg);
+  subsample (&self->fg, MAX (1, (guint) floor (step * fg_fps + 0.5)),
+      &snap->fg);
+  align_msg_init (self, &snap->msg, "estimate");
+  snap->msg.bg_fps = snap->bg.fps;
+  snap->msg.fg_fps = snap->fg.fps;
+  snap->msg.n_fg = self->fg.pts->len;
+  snap->msg.analysed = percent;
+  return snap;
+}
+
+/* posted only while the analysis goes on: an estimate of the whole
+ * streams, or the final alignment, never comes before it */
+static void
+on_partial_estimate (const VkAlignResult * e, gpointer user_data)
+{
+  Snapshot *snap = user_data;
+  GstVidkompyAlign *self = snap->self;
+
+  g_mutex_lock (&self->lock);
+  if (self->phase == PHASE_ANALYSIS) {
+    align_msg_estimate (&snap->msg, e);
+    post_alignment_message (self, e, &snap->msg);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* The analysis reached @percent: the snapshot for the next estimate, when
+ * one is due (at 10, 25 and 50 % of the analysis, not when a saved
+ * alignment may be used instead); with the lock. */
+static gpointer
+estimate_snapshot (GstVidkompyAlign * self, gint percent)
+{
+  static const gint at[] = { 50 };
+  gboolean saved;
+
+  if (self->phase != PHASE_ANALYSIS || percent >= 100
+      || self->next_estimate >= G_N_ELEMENTS (at)
+      || percent < at[self->next_estimate])
+    return NULL;
+  while (self->next_estimate < G_N_ELEMENTS (at)
+      && percent >= at[self->next_estimate])
+    self->next_estimate++;
+
+  GST_OBJECT_LOCK (self);
+  saved = self->use_alignment || (self->cache_dir && !self->saved_checked);
+  GST_OBJECT_UNLOCK (self);
+  if (saved || self->bg.pts->len == 0 || self->fg.pts->len == 0)
+    return NULL;
+  GST_DEBUG_OBJECT (self, "estimate at %d %% of the analysis (%u bg, %u fg "
+      "frames)", percent, self->bg.pts->len, self->fg.pts->len);
+  return snapshot_take (self, percent);
+}
+
+/* Runs in a thread of its own: the coarse estimate of a snapshot. */
+static void
+estimate_partial (GstElement * element, gpointer user_data)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  Snapshot *snap = user_data;
+  VkAlignOptions opts;
+  VkAlignResult r;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  align_options_of (self, &opts);
+  GST_OBJECT_UNLOCK (self);
+  opts.on_estimate = on_partial_estimate;
+  opts.user_data = snap;
+  opts.estimate_only = TRUE;
+  GST_DEBUG_OBJECT (self, "estimating from %u bg and %u fg frames",
+      snap->bg.n_frames, snap->fg.n_frames);
+  if (snap->bg.n_frames == 0 || snap->fg.n_frames == 0
+      || !vk_alignment_compute (&snap->bg, &snap->fg, &opts, &r, &err)) {
+    GST_DEBUG_OBJECT (self, "no estimate at %.0f %%: %s", snap->msg.analysed,
+        err ? err->message : "no frames");
+    g_clear_error (&err);
+    return;
+  }
+  vk_align_result_clear (&r);
 }
 
 static VkLuma
@@ -1857,6 +2062,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         }
         g_mutex_unlock (&self->lock);
         ok = maybe_use_saved (self);
+        /* (before analysis_done (): the render resets the EOS flags) */
+        post_progress (self);
         g_mutex_lock (&self->lock);
         if (ok && self->phase == PHASE_ANALYSIS && self->bg.eos && self->fg.eos)
           analysis_done (self);
@@ -1864,7 +2071,6 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
           vk_link_check_arm_starved (&self->link_check, GST_ELEMENT (self),
               other->sinkpad, GST_PAD_NAME (pad), starved);
         g_mutex_unlock (&self->lock);
-        post_progress (self);
         gst_event_unref (event);
         return ok;
       }
@@ -2102,6 +2308,7 @@ gst_vidkompy_align_change_state (GstElement * element,
       self->replay_seek = FALSE;
       self->refined = FALSE;
       self->last_percent = -1;
+      self->next_estimate = 0;
       self->t_start = self->t_analysed = self->t_aligned =
           g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);

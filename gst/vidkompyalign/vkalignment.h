@@ -74,6 +74,8 @@ typedef enum
  *   (position, scale, offset, rate, inlier fraction; no frame map yet) as
  *   soon as it is known, before the dense alignment
  * @user_data: for @on_estimate
+ * @estimate_only: stop after the coarse estimate: vk_alignment_compute()
+ *   then returns it in its result, without a frame map
  */
 typedef struct _VkAlignResult VkAlignResult;
 
@@ -88,6 +90,7 @@ typedef struct
   VkMatchRegion match_region;
   void (*on_estimate) (const VkAlignResult * estimate, gpointer user_data);
   gpointer user_data;
+  gboolean estimate_only;
 } VkAlignOptions;
 
 /**

@@ -34,15 +34,17 @@ typedef struct
 {
   GArray *fg, *bg;              /* VkOutFrame */
   GPtrArray *alignments;        /* GstStructure: vidkompy-alignment */
+  GArray *percent_at;           /* gdouble: max_percent when each came */
   gdouble max_percent;          /* of the vidkompy-progress messages */
   guint progress_before_estimate;
   GError *error;                /* the ERROR message, if any */
 } Run;
 
 /* Aligns pair @name with the extra vidkompyalign properties @props, to
- * the end or an error. */
+ * the end or an error; @filter (or NULL) goes before both sink pads. */
 static Run *
-run_align (const gchar * name, const gchar * props)
+run_align_filtered (const gchar * name, const gchar * props,
+    const gchar * filter)
 {
   Run *run = g_new0 (Run, 1);
   gchar *desc;
@@ -51,18 +53,21 @@ run_align (const gchar * name, const gchar * props)
   GError *err = NULL;
   gboolean done = FALSE;
 
+  if (filter == NULL)
+    filter = "identity";
   desc = g_strdup_printf ("vidkompyalign name=a %s "
-      "filesrc location=%s/%s-bg.mp4 ! decodebin ! a.bg_sink "
-      "filesrc location=%s/%s-fg.mp4 ! decodebin ! a.fg_sink "
+      "filesrc location=%s/%s-bg.mp4 ! decodebin ! %s ! a.bg_sink "
+      "filesrc location=%s/%s-fg.mp4 ! decodebin ! %s ! a.fg_sink "
       "a.fg_src ! appsink name=fg sync=false wait-on-eos=false "
-      "a.bg_src ! appsink name=bg sync=false wait-on-eos=false", props, tmpdir,
-      name, tmpdir, name);
+      "a.bg_src ! appsink name=bg sync=false wait-on-eos=false", props,
+      tmpdir, name, filter, tmpdir, name, filter);
   pipeline = gst_parse_launch (desc, &err);
   fail_unless (pipeline != NULL, "%s", err ? err->message : "");
   fgsink = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
   bgsink = gst_bin_get_by_name (GST_BIN (pipeline), "bg");
   run->alignments = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_structure_free);
+  run->percent_at = g_array_new (FALSE, FALSE, sizeof (gdouble));
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
 
@@ -84,6 +89,7 @@ run_align (const gchar * name, const gchar * props)
         st = gst_message_get_structure (msg);
         if (gst_structure_has_name (st, "vidkompy-alignment")) {
           g_ptr_array_add (run->alignments, gst_structure_copy (st));
+          g_array_append_val (run->percent_at, run->max_percent);
         } else if (gst_structure_has_name (st, "vidkompy-progress")) {
           gdouble p;
 
@@ -108,14 +114,32 @@ run_align (const gchar * name, const gchar * props)
   return run;
 }
 
+static Run *
+run_align (const gchar * name, const gchar * props)
+{
+  return run_align_filtered (name, props, NULL);
+}
+
 static void
 run_free (Run * run)
 {
   g_array_unref (run->fg);
   g_array_unref (run->bg);
   g_ptr_array_unref (run->alignments);
+  g_array_unref (run->percent_at);
   g_clear_error (&run->error);
   g_free (run);
+}
+
+static gdouble
+alignment_double (Run * run, guint i, const gchar * field)
+{
+  gdouble v;
+
+  fail_unless (i < run->alignments->len);
+  fail_unless (gst_structure_get_double (g_ptr_array_index (run->alignments,
+              i), field, &v), "no %s", field);
+  return v;
 }
 
 static const gchar *
@@ -155,13 +179,23 @@ assert_same_frames (GArray * a, GArray * b)
 static void
 assert_analysed (Run * run)
 {
+  guint i, n = run->alignments->len;
+
   fail_unless (run->error == NULL, "%s", run->error ? run->error->message : "");
-  fail_unless_equals_int (run->alignments->len, 2);
-  fail_unless_equals_string (alignment_field (run, 0, "stage"), "estimate");
-  fail_unless_equals_string (alignment_field (run, 0, "source"), "analysis");
-  fail_unless_equals_string (alignment_field (run, 1, "stage"), "final");
-  fail_unless_equals_string (alignment_field (run, 1, "source"), "analysis");
-  /* the estimate comes after the analysis to the end */
+  /* estimates (one during the analysis, when it lasted long enough, and
+   * one of the whole streams), then the final alignment */
+  fail_unless (n == 2 || n == 3, "%u alignment messages", n);
+  for (i = 0; i < n; i++) {
+    fail_unless_equals_string (alignment_field (run, i, "stage"),
+        i + 1 < n ? "estimate" : "final");
+    fail_unless_equals_string (alignment_field (run, i, "source"), "analysis");
+  }
+  if (n == 3) {
+    fail_unless (alignment_double (run, 0, "analysed") < 100.0);
+    fail_unless (g_array_index (run->percent_at, gdouble, 0) < 100.0);
+  }
+  fail_unless_equals_float (alignment_double (run, n - 2, "analysed"), 100.0);
+  fail_unless_equals_float (alignment_double (run, n - 1, "analysed"), 100.0);
   fail_unless (run->progress_before_estimate > 0);
   fail_unless_equals_float (run->max_percent, 100.0);
   fail_unless (run->fg->len > 0);
@@ -490,6 +524,33 @@ GST_START_TEST (test_mismatch_after_head)
 
 GST_END_TEST;
 
+/* An estimate while the analysis goes on (inputs slowed down to make it
+ * last, the position given so that the estimate is quick), then one of the
+ * whole streams, then the final alignment. */
+GST_START_TEST (test_progressive)
+{
+  Run *run = run_align_filtered ("a", "x=41 y=31",
+      "identity sleep-time=20000");
+  gdouble offset, rate;
+
+  assert_analysed (run);
+  fail_unless_equals_int (run->alignments->len, 3);
+  /* posted at half of the analysis, before its end */
+  fail_unless_equals_float (alignment_double (run, 0, "analysed"), 50.0);
+  fail_unless (g_array_index (run->percent_at, gdouble, 0) < 100.0);
+  /* already about right from half of the frames: the fg starts 1 s into
+   * the bg, same speed */
+  offset = (gdouble) g_value_get_int64 (gst_structure_get_value
+      (g_ptr_array_index (run->alignments, 0), "bg-offset")) / GST_SECOND;
+  rate = alignment_double (run, 0, "rate");
+  GST_INFO ("estimate at 50 %%: bg offset %.3f s, rate %.4f", offset, rate);
+  fail_unless (ABS (offset - 1.0) < 0.1, "offset %.3f", offset);
+  fail_unless (ABS (rate - 1.0) < 0.1, "rate %.4f", rate);
+  run_free (run);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_use_without_location)
 {
   GstElement *e = gst_element_factory_make ("vidkompyalign", NULL);
@@ -560,6 +621,7 @@ align_file_element_suite (void)
   tcase_add_test (tc, test_cache);
   tcase_add_test (tc, test_cache_corrupt);
   tcase_add_test (tc, test_mismatch_after_head);
+  tcase_add_test (tc, test_progressive);
   tcase_add_test (tc, test_use_without_location);
   suite_add_tcase (s, tc);
   return s;
