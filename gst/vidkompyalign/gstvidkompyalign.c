@@ -269,6 +269,7 @@ struct _GstVidkompyAlign
   gdouble out_scale, spatial_confidence;
   gint last_percent;
   guint next_estimate;          /* estimates made during the analysis */
+  guint run_id;                 /* READY_TO_PAUSED transitions */
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
@@ -1099,6 +1100,7 @@ on_estimate (const VkAlignResult * e, gpointer user_data)
 typedef struct
 {
   GstVidkompyAlign *self;
+  guint run_id;
   VkStreamSummary bg, fg;
   AlignMsg msg;
 } Snapshot;
@@ -1143,6 +1145,7 @@ snapshot_take (GstVidkompyAlign * self, gdouble percent)
       self->fg.pts->len / fg_fps) / ESTIMATE_FRAMES;
 
   snap->self = self;
+  snap->run_id = self->run_id;
   subsample (&self->bg, MAX (1, (guint) floor (step * bg_fps + 0.5)),
       &snap->bg);
   subsample (&self->fg, MAX (1, (guint) floor (step * fg_fps + 0.5)),
@@ -1155,8 +1158,9 @@ snapshot_take (GstVidkompyAlign * self, gdouble percent)
   return snap;
 }
 
-/* posted only while the analysis goes on: an estimate of the whole
- * streams, or the final alignment, never comes before it */
+/* posted only while the analysis that took the snapshot goes on: an
+ * estimate of the whole streams, or the final alignment, never comes
+ * before it */
 static void
 on_partial_estimate (const VkAlignResult * e, gpointer user_data)
 {
@@ -1164,7 +1168,7 @@ on_partial_estimate (const VkAlignResult * e, gpointer user_data)
   GstVidkompyAlign *self = snap->self;
 
   g_mutex_lock (&self->lock);
-  if (self->phase == PHASE_ANALYSIS) {
+  if (self->phase == PHASE_ANALYSIS && self->run_id == snap->run_id) {
     align_msg_estimate (&snap->msg, e);
     post_alignment_message (self, e, &snap->msg);
   }
@@ -2309,6 +2313,7 @@ gst_vidkompy_align_change_state (GstElement * element,
       self->refined = FALSE;
       self->last_percent = -1;
       self->next_estimate = 0;
+      self->run_id++;
       self->t_start = self->t_analysed = self->t_aligned =
           g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);
