@@ -57,11 +57,13 @@
  * `frames` (guint64, frames analysed in both streams), `bg-frames`,
  * `fg-frames` (guint64).
  *
- * `vidkompy-alignment` (element message, once, before the first output
- * buffer): `x`, `y` (int, fg top-left corner in bg pixels), `scale` (double,
- * bg pixels per fg pixel), `bg-offset` (gint64, ns: bg stream time shown at
- * the fg's first frame), `rate` (double, bg time per fg time: 1.0 = same
- * speed), `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
+ * `vidkompy-alignment` (element message): `stage` (string, "estimate" or
+ * "final"), `source` (string: "analysis", "file" or "cache"), `analysed`
+ * (double, percent of the analysis behind it: 50 or 100), `x`, `y`
+ * (int, fg top-left corner in bg pixels), `scale` (double, bg pixels per fg
+ * pixel), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
+ * frame), `rate` (double, bg time per fg time: 1.0 = same speed),
+ * `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
  * `region-x`, `region-y`, `region-width`, `region-height` (int, fg pixels:
  * the compared part of the fg, see #GstVidkompyAlign:match-region),
  * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
@@ -72,6 +74,31 @@
  * message): `fg-index` (guint64), `fg-pts` (guint64, ns), `cost` (double);
  * `vidkompy-match-recovered`: `fg-index`, `fg-pts`, `bg-index`,
  * `lost-frames` (guint64).
+ * The sequence: `vidkompy-progress` messages during the analysis; at half
+ * of it, a `vidkompy-alignment` with stage "estimate" and `analysed` 50,
+ * computed meanwhile from the frames analysed so far (posted only when
+ * ready before the analysis ends); once the analysis is complete, another
+ * "estimate" (`analysed` 100) as soon as the coarse estimate of the whole
+ * streams is known, before the dense per-frame alignment (position and
+ * scale from the low-resolution frames, offset and rate of the coarse line,
+ * `confidence` = share of the sampled fg frames on that line, no frame
+ * map); then, once, before the first output buffer, the refined one with
+ * stage "final". An alignment read from a file or the cache posts only the
+ * "final" message, with source "file" or "cache".
+ *
+ * ## Alignment files and cache
+ *
+ * With `alignment-location`, the alignment rendered (inputs' identities,
+ * position, frame map with timestamps; a versioned JSON document described
+ * in docs/vidkompyalign.md) is written atomically once every fg frame got
+ * its bg frame. With `use-alignment=true` that file is read instead: once
+ * the first 16 frames of both inputs are fingerprinted and match the file
+ * (frame size, frame rate, duration, hash of their fingerprints), the
+ * inputs are rendered with the file's frame map without analysis; a file
+ * that does not match the inputs, is of another version or is invalid is
+ * refused with an error. `cache-dir` does the same automatically, keyed by
+ * the inputs' identities and the options: the second run on a pair skips
+ * the analysis.
  *
  * ## Example launch line
  * |[
@@ -89,21 +116,34 @@
  *   t. ! queue ! videocrop left=80 top=40 right=240 bottom=140 ! a.fg_sink \
  *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
  * ]| Streaming mode (live input): at most 1 s of latency.
+ * |[
+ * gst-launch-1.0 vidkompyalign name=a cache-dir=/var/cache/vidkompy \
+ *     alignment-location=out.align.json vidkompycomposite name=c \
+ *     ! videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4 \
+ *   filesrc location=bg.mp4 ! decodebin ! a.bg_sink \
+ *   filesrc location=fg.mp4 ! decodebin ! a.fg_sink \
+ *   a.bg_src ! c.bg_sink  a.fg_src ! c.fg_sink
+ * ]| The same, writing the alignment to out.align.json and caching it: run
+ * again, it renders without analysing. With `use-alignment=true` it renders
+ * out.align.json (edited by hand, for example).
  */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gst/video/video.h>
 #include <gst/vidkompy/vidkompy.h>
 
 #include "gstvidkompyalign.h"
 #include "vklinkcheck.h"
 #include "vkalignment.h"
+#include "vkalignfile.h"
 #include "vkfingerprint.h"
 #include "vkspatial.h"
 #include "vkstreamrender.h"
@@ -126,6 +166,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define DEFAULT_LATENCY (2 * GST_SECOND)
 /* mode=auto waits this long (us) for both inputs' caps before deciding */
 #define AUTO_WAIT (2 * G_TIME_SPAN_SECOND)
+#define DEFAULT_ALIGNMENT_LOCATION NULL
+#define DEFAULT_USE_ALIGNMENT FALSE
+#define DEFAULT_CACHE_DIR NULL
 
 /* the position is refined on full-resolution pairs of the first fg frame
  * and the bg frames this far from its match */
@@ -152,6 +195,9 @@ enum
   PROP_MATCH_REGION,
   PROP_MODE,
   PROP_LATENCY,
+  PROP_ALIGNMENT_LOCATION,
+  PROP_USE_ALIGNMENT,
+  PROP_CACHE_DIR,
 };
 
 typedef enum
@@ -189,6 +235,7 @@ typedef struct
   gint low_width, low_height;
   GstClockTime duration;
   gboolean checked_seekable;
+  VkIdentityHasher hasher;      /* fingerprints of the frames seen */
 
   /* render: the src pad got its sticky events */
   gboolean src_ready;
@@ -216,6 +263,23 @@ struct _GstVidkompyAlign
   /* streaming mode (vkstreamrender.c), set once decided; lock */
   gboolean mode_decided;
   VkStreamRender *streaming;
+  gchar *alignment_location;
+  gboolean use_alignment;
+  gchar *cache_dir;
+
+  /* saved alignments (alignment-location, cache-dir), lock */
+  GMutex saved_lock;            /* one look-up at a time */
+  gboolean saved_checked;       /* looked for once the heads are hashed */
+  gboolean preset;              /* rendering an alignment read from a file */
+  const gchar *source;          /* "analysis", "file" or "cache" */
+  VkAlignFile *saved;           /* the file rendered, with preset */
+  gchar *saved_path;            /* its path */
+  gchar *cache_path;            /* where to cache this alignment */
+  gboolean verify;              /* preset: check the whole inputs at EOS */
+  gboolean map_complete;        /* every fg frame decided since frame 0 */
+  gboolean written;
+  VkAlignFileOptions file_opts; /* what the alignment was made with */
+  VkStreamIdentity bg_id, fg_id;
 
   /* state, lock */
   GMutex lock;
@@ -241,6 +305,8 @@ struct _GstVidkompyAlign
   gint out_x, out_y;
   gdouble out_scale, spatial_confidence;
   gint last_percent;
+  guint next_estimate;          /* estimates made during the analysis */
+  guint run_id;                 /* READY_TO_PAUSED transitions */
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
@@ -308,6 +374,7 @@ stream_reset (Stream * s)
   s->duration = GST_CLOCK_TIME_NONE;
   s->checked_seekable = FALSE;
   s->src_ready = FALSE;
+  vk_identity_hasher_reset (&s->hasher);
   gst_segment_init (&s->segment, GST_FORMAT_TIME);
 }
 
@@ -330,6 +397,13 @@ stream_fps (const Stream * s)
 
 static void cand_free (Cand * c);
 static void render_reset (GstVidkompyAlign * self, guint from);
+static void post_alignment (GstVidkompyAlign * self, gdouble refine_time);
+static void on_estimate (const VkAlignResult * e, gpointer user_data);
+static gboolean verify_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer * buf);
+static gpointer estimate_snapshot (GstVidkompyAlign * self, gint percent);
+static void estimate_partial (GstElement * element, gpointer user_data);
+static void snapshot_free (gpointer data);
 
 static void
 render_state_clear (GstVidkompyAlign * self)
@@ -345,22 +419,7 @@ render_state_clear (GstVidkompyAlign * self)
   g_clear_pointer (&self->decision, g_free);
 }
 
-/* the alignment options from the properties */
-static void
-options_from_properties (GstVidkompyAlign * self, VkAlignOptions * opts)
-{
-  vk_align_options_init (opts);
-  GST_OBJECT_LOCK (self);
-  if (self->x != DETECT && self->y != DETECT) {
-    opts->fixed_position = TRUE;
-    opts->x = self->x;
-    opts->y = self->y;
-  }
-  opts->scale = self->scale;
-  opts->prefer_unscaled = self->unscaled;
-  opts->match_region = self->match_region;
-  GST_OBJECT_UNLOCK (self);
-}
+static void align_options_of (GstVidkompyAlign * self, VkAlignOptions * opts);
 
 /* whether an input can be replayed: seekable and not live (a live
  * videotestsrc answers seekable) */
@@ -399,6 +458,7 @@ streaming_of (GstVidkompyAlign * self)
   GST_OBJECT_LOCK (self);
   mode = self->mode;
   cfg.latency = self->latency;
+  align_options_of (self, &cfg.opts);
   GST_OBJECT_UNLOCK (self);
 
   /* auto: both inputs must be linked and negotiated to be asked (decodebin
@@ -440,7 +500,6 @@ streaming_of (GstVidkompyAlign * self)
       cfg.fg_info = &self->fg.info;
       cfg.bg_segment = &self->bg.segment;
       cfg.fg_segment = &self->fg.segment;
-      options_from_properties (self, &cfg.opts);
       self->streaming = vk_stream_render_new (&cfg);
     }
   }
@@ -522,6 +581,7 @@ post_progress (GstVidkompyAlign * self)
   guint64 n_bg, n_fg;
   gint percent;
   guint i;
+  gpointer snap;
 
   for (i = 0; i < 2; i++) {
     Stream *s = ss[i];
@@ -543,6 +603,7 @@ post_progress (GstVidkompyAlign * self)
   self->last_percent = percent;
   n_bg = self->bg.pts->len;
   n_fg = self->fg.pts->len;
+  snap = estimate_snapshot (self, percent);
   g_mutex_unlock (&self->lock);
 
   gst_element_post_message (GST_ELEMENT (self),
@@ -551,28 +612,26 @@ post_progress (GstVidkompyAlign * self)
               "analysis", "percent", G_TYPE_DOUBLE, (gdouble) percent,
               "frames", G_TYPE_UINT64, n_bg + n_fg, "bg-frames",
               G_TYPE_UINT64, n_bg, "fg-frames", G_TYPE_UINT64, n_fg, NULL)));
+  if (snap)
+    gst_element_call_async (GST_ELEMENT (self), estimate_partial, snap,
+        snapshot_free);
 }
 
-/* Keeps the frame's timestamp and a low-resolution copy of its luma. */
-static GstFlowReturn
-analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+/* The low-resolution copy of the frame's luma (its fingerprint) in @dst,
+ * s->low_width x s->low_height bytes. */
+static gboolean
+frame_fingerprint (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
+    guint8 * dst)
 {
   GstVideoFrame frame;
   gint n = s->low_width * s->low_height, k;
   gfloat *tmp;
-  guint8 *dst;
-
-  if (!s->checked_seekable) {
-    s->checked_seekable = TRUE;
-    if (!check_seekable (self, s))
-      return GST_FLOW_ERROR;
-  }
 
   if (!gst_video_frame_map (&frame, &s->info, buf, GST_MAP_READ)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("%s: could not map a video frame.", GST_PAD_NAME (s->sinkpad)),
         (NULL));
-    return GST_FLOW_ERROR;
+    return FALSE;
   }
 
   tmp = g_newa (gfloat, n);
@@ -581,8 +640,36 @@ analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
       GST_VIDEO_FRAME_HEIGHT (&frame), 0, 0, GST_VIDEO_FRAME_WIDTH (&frame),
       GST_VIDEO_FRAME_HEIGHT (&frame), tmp, s->low_width, s->low_height);
   gst_video_frame_unmap (&frame);
+  for (k = 0; k < n; k++)
+    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  return TRUE;
+}
+
+static gboolean maybe_use_saved (GstVidkompyAlign * self);
+
+/* Keeps the frame's timestamp and a low-resolution copy of its luma. */
+static GstFlowReturn
+analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+{
+  gint n = s->low_width * s->low_height;
+  guint8 *fp, *dst;
+
+  if (!s->checked_seekable) {
+    s->checked_seekable = TRUE;
+    if (!check_seekable (self, s))
+      return GST_FLOW_ERROR;
+  }
+
+  fp = g_newa (guint8, n);
+  if (!frame_fingerprint (self, s, buf, fp))
+    return GST_FLOW_ERROR;
 
   g_mutex_lock (&self->lock);
+  if (self->phase != PHASE_ANALYSIS) {
+    /* a saved alignment was taken meanwhile */
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_OK;
+  }
   if (s->low->len == 0 && GST_CLOCK_TIME_IS_VALID (s->duration)) {
     /* room for the whole stream at once: growing by doubling would keep up
      * to twice the memory */
@@ -594,8 +681,8 @@ analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   }
   g_byte_array_set_size (s->low, s->low->len + n);
   dst = s->low->data + s->low->len - n;
-  for (k = 0; k < n; k++)
-    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  memcpy (dst, fp, n);
+  vk_identity_hasher_add (&s->hasher, fp, n);
   g_array_append_val (s->pts, GST_BUFFER_PTS (buf));
   g_array_append_val (s->durations, GST_BUFFER_DURATION (buf));
   g_mutex_unlock (&self->lock);
@@ -603,7 +690,155 @@ analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   GST_LOG_OBJECT (s->sinkpad, "analysed frame %u at %" GST_TIME_FORMAT,
       s->pts->len - 1, GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
   post_progress (self);
-  return GST_FLOW_OK;
+  return maybe_use_saved (self) ? GST_FLOW_OK : GST_FLOW_ERROR;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Saved alignments: alignment-location, use-alignment, cache-dir */
+
+/* with the object lock */
+static void
+file_options_of (GstVidkompyAlign * self, VkAlignFileOptions * o)
+{
+  memset (o, 0, sizeof (*o));
+  o->fixed_position = self->x != DETECT && self->y != DETECT;
+  o->x = o->fixed_position ? self->x : 0;
+  o->y = o->fixed_position ? self->y : 0;
+  o->scale = self->scale;
+  o->unscaled = self->unscaled;
+  o->window = self->window;
+  o->drift_tolerance = self->drift_tolerance;
+  o->match_region = self->match_region;
+}
+
+/* what identifies the input so far (with @whole: also its frame count and
+ * the hash of all its frames); with the lock */
+static void
+stream_identity (Stream * s, gboolean whole, VkStreamIdentity * id)
+{
+  memset (id, 0, sizeof (*id));
+  id->fps_d = 1;
+  if (s->have_info) {
+    id->width = GST_VIDEO_INFO_WIDTH (&s->info);
+    id->height = GST_VIDEO_INFO_HEIGHT (&s->info);
+    id->fps_n = GST_VIDEO_INFO_FPS_N (&s->info);
+    id->fps_d = MAX (1, GST_VIDEO_INFO_FPS_D (&s->info));
+  }
+  id->duration = GST_CLOCK_TIME_IS_VALID (s->duration) ? s->duration :
+      VK_TIME_NONE;
+  vk_identity_hasher_get (&s->hasher, whole, id);
+}
+
+static gboolean
+head_ready (Stream * s)
+{
+  return s->eos || vk_identity_hasher_head_done (&s->hasher);
+}
+
+static void render_saved (GstElement * element, gpointer user_data);
+
+/* Once the first frames of both inputs are fingerprinted: with
+ * use-alignment, checks alignment-location against the inputs and renders
+ * with it (no analysis); with cache-dir, renders with the cached alignment
+ * of the pair when there is one. Returns FALSE after posting an error. */
+static gboolean
+maybe_use_saved (GstVidkompyAlign * self)
+{
+  gchar *location, *dir, *key, *path = NULL;
+  gboolean use, ok = TRUE;
+  VkStreamIdentity bg, fg;
+  VkAlignFileOptions opts;
+  VkAlignFile *file = NULL;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  use = self->use_alignment;
+  if (!use && self->cache_dir == NULL) {
+    GST_OBJECT_UNLOCK (self);
+    return TRUE;
+  }
+  location = g_strdup (self->alignment_location);
+  dir = g_strdup (self->cache_dir);
+  file_options_of (self, &opts);
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->saved_lock);
+  g_mutex_lock (&self->lock);
+  if (self->saved_checked || self->phase != PHASE_ANALYSIS || !(use || dir)
+      || !head_ready (&self->bg) || !head_ready (&self->fg)) {
+    g_mutex_unlock (&self->lock);
+    goto done;
+  }
+  self->saved_checked = TRUE;
+  stream_identity (&self->bg, FALSE, &bg);
+  stream_identity (&self->fg, FALSE, &fg);
+  g_mutex_unlock (&self->lock);
+
+  file = g_new0 (VkAlignFile, 1);
+  if (use && location == NULL) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("use-alignment is set but alignment-location is not."), (NULL));
+    ok = FALSE;
+    goto done;
+  } else if (use) {
+    path = g_strdup (location);
+    if (!vk_align_file_load (path, file, &err)
+        || !vk_align_file_check_input (file, TRUE, &bg, FALSE, &err)
+        || !vk_align_file_check_input (file, FALSE, &fg, FALSE, &err)) {
+      GST_ELEMENT_ERROR (self, RESOURCE, READ,
+          ("Cannot use the alignment file \"%s\": %s.", path, err->message),
+          ("use-alignment is set"));
+      g_error_free (err);
+      ok = FALSE;
+      goto done;
+    }
+  } else {
+    key = vk_align_cache_key (&bg, &fg, &opts);
+    path = g_strdup_printf ("%s%s%s.json", dir, G_DIR_SEPARATOR_S, key);
+    g_free (key);
+    if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+      GST_INFO_OBJECT (self, "no cached alignment (%s): analysing", path);
+      goto miss;
+    }
+    if (!vk_align_file_load (path, file, &err)
+        || !vk_align_file_check_input (file, TRUE, &bg, FALSE, &err)
+        || !vk_align_file_check_input (file, FALSE, &fg, FALSE, &err)) {
+      GST_WARNING_OBJECT (self, "ignoring the cached alignment %s: %s", path,
+          err->message);
+      g_clear_error (&err);
+      goto miss;
+    }
+  }
+
+  GST_INFO_OBJECT (self, "using the alignment of %s: analysis skipped", path);
+  g_mutex_lock (&self->lock);
+  if (self->phase == PHASE_ANALYSIS) {
+    self->saved = g_steal_pointer (&file);
+    self->saved_path = g_steal_pointer (&path);
+    self->source = use ? "file" : "cache";
+    self->phase = PHASE_ALIGNING;
+    self->t_analysed = g_get_monotonic_time ();
+    gst_element_call_async (GST_ELEMENT (self), render_saved, NULL, NULL);
+  }
+  g_mutex_unlock (&self->lock);
+  goto done;
+
+miss:
+  g_mutex_lock (&self->lock);
+  g_free (self->cache_path);
+  self->cache_path = g_steal_pointer (&path);
+  g_mutex_unlock (&self->lock);
+
+done:
+  g_mutex_unlock (&self->saved_lock);
+  if (file) {
+    vk_align_file_clear (file);
+    g_free (file);
+  }
+  g_free (path);
+  g_free (location);
+  g_free (dir);
+  return ok;
 }
 
 static void
@@ -634,6 +869,60 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   }
 }
 
+/* the alignment options from the properties; with the object lock */
+static void
+align_options_of (GstVidkompyAlign * self, VkAlignOptions * opts)
+{
+  vk_align_options_init (opts);
+  if (self->x != DETECT && self->y != DETECT) {
+    opts->fixed_position = TRUE;
+    opts->x = self->x;
+    opts->y = self->y;
+  }
+  opts->scale = self->scale;
+  opts->prefer_unscaled = self->unscaled;
+  opts->match_region = self->match_region;
+}
+
+/* From the alignment in self->result to the render phase; with the
+ * lock. */
+static void
+start_render (GstVidkompyAlign * self, guint radius)
+{
+  VkAlignResult *r = &self->result;
+
+  render_state_clear (self);
+  self->decision = g_new (guint, r->n_fg);
+  self->fg_desc = g_new0 (gfloat *, r->n_fg);
+  render_reset (self, 0);
+  g_queue_init (&self->cands);
+  vk_desc_size (r->valid_w, r->valid_h, &self->desc_w, &self->desc_h);
+  self->radius = radius;
+  self->fg_segment_ready = FALSE;
+  /* the frames are analysed: their copies are not needed any more */
+  g_byte_array_unref (self->bg.low);
+  g_byte_array_unref (self->fg.low);
+  self->bg.low = g_byte_array_new ();
+  self->fg.low = g_byte_array_new ();
+  self->t_aligned = g_get_monotonic_time ();
+  self->phase = PHASE_RENDER;
+  self->replay_seek = TRUE;
+  self->bg.eos = self->fg.eos = FALSE;
+  self->refined = FALSE;
+}
+
+/* seeks the bg to @bg_start and the fg to its start, to render */
+static void
+replay (GstVidkompyAlign * self, GstClockTime bg_start)
+{
+  seek_to (self, &self->bg, bg_start);
+  seek_to (self, &self->fg, self->fg.segment.start);
+
+  g_mutex_lock (&self->lock);
+  self->replay_seek = FALSE;
+  g_mutex_unlock (&self->lock);
+}
+
 /* Runs in a thread of its own once both inputs are analysed: aligns, then
  * seeks both inputs back to the start. */
 static void
@@ -648,10 +937,13 @@ align_and_replay (GstElement * element, gpointer user_data)
   guint drift_ms, radius;
   gboolean strict;
 
-  options_from_properties (self, &opts);
   GST_OBJECT_LOCK (self);
+  align_options_of (self, &opts);
   drift_ms = self->drift_tolerance;
   strict = self->strict;
+  opts.on_estimate = on_estimate;
+  opts.user_data = self;
+  file_options_of (self, &self->file_opts);
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
@@ -706,35 +998,76 @@ align_and_replay (GstElement * element, gpointer user_data)
   }
   vk_align_result_clear (&self->result);
   self->result = result;
-  render_state_clear (self);
-  self->decision = g_new (guint, result.n_fg);
-  self->fg_desc = g_new0 (gfloat *, result.n_fg);
-  render_reset (self, 0);
-  g_queue_init (&self->cands);
-  vk_desc_size (result.valid_w, result.valid_h, &self->desc_w, &self->desc_h);
-  self->radius = radius;
-  self->fg_segment_ready = FALSE;
-  /* the frames are analysed: their copies are not needed any more */
-  g_byte_array_unref (self->bg.low);
-  g_byte_array_unref (self->fg.low);
-  self->bg.low = g_byte_array_new ();
-  self->fg.low = g_byte_array_new ();
-  self->t_aligned = g_get_monotonic_time ();
-  self->phase = PHASE_RENDER;
-  self->replay_seek = TRUE;
-  self->bg.eos = self->fg.eos = FALSE;
-  self->refined = FALSE;
+  start_render (self, radius);
   g_mutex_unlock (&self->lock);
 
   /* the bg is only needed from the first matched frame on */
   bg_start = g_array_index (self->bg.pts, GstClockTime,
       result.map[0] > radius ? result.map[0] - radius : 0);
-  seek_to (self, &self->bg, MAX (bg_start, self->bg.segment.start));
-  seek_to (self, &self->fg, self->fg.segment.start);
+  replay (self, MAX (bg_start, self->bg.segment.start));
+}
+
+/* Runs in a thread of its own when the alignment was read from a file
+ * (use-alignment or cache-dir): takes it as the result, timestamps
+ * included, and renders it from the inputs' starts. */
+static void
+render_saved (GstElement * element, gpointer user_data)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  VkAlignResult *r = &self->result;
+  VkAlignFile *f;
+  guint64 *bg_pts;
+  guint i;
 
   g_mutex_lock (&self->lock);
-  self->replay_seek = FALSE;
+  f = self->saved;
+  if (self->phase != PHASE_ALIGNING || f == NULL) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  vk_align_result_clear (r);
+  r->n_fg = f->fg.n_frames;
+  r->map = g_new (guint, r->n_fg);
+  r->cost = g_new (gfloat, r->n_fg);
+  r->x = self->out_x = f->x;
+  r->y = self->out_y = f->y;
+  r->scale = self->out_scale = f->scale;
+  r->spatial_score = self->spatial_confidence = f->spatial_confidence;
+  r->offset = f->offset;
+  r->rate = f->rate;
+  r->confidence = f->confidence;
+  r->inlier_fraction = 1.0;
+  r->valid_w = f->fg.width;
+  r->valid_h = f->fg.height;
+  g_array_set_size (self->fg.pts, r->n_fg);
+  g_array_set_size (self->fg.durations, r->n_fg);
+  for (i = 0; i < r->n_fg; i++) {
+    r->map[i] = f->frames[i].bg_index;
+    r->cost[i] = f->frames[i].cost;
+    g_array_index (self->fg.pts, GstClockTime, i) = f->frames[i].fg_pts;
+    g_array_index (self->fg.durations, GstClockTime, i) =
+        f->frames[i].fg_duration;
+  }
+  bg_pts = vk_align_file_bg_timestamps (f);
+  g_array_set_size (self->bg.pts, 0);
+  g_array_append_vals (self->bg.pts, bg_pts, f->bg.n_frames);
+  g_free (bg_pts);
+
+  self->bg_id = f->bg;
+  self->fg_id = f->fg;
+  self->file_opts = f->options;
+
+  /* the file's frame map as it is: no choice among neighbours */
+  self->preset = TRUE;
+  self->verify = TRUE;
+  start_render (self, 0);
+  self->refined = TRUE;
+  post_alignment (self, 0.0);
   g_mutex_unlock (&self->lock);
+
+  /* from the starts: every frame is fingerprinted again to check that the
+   * inputs are those of the file */
+  replay (self, self->bg.segment.start);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -813,35 +1146,251 @@ add_meta (GstVidkompyAlign * self, GstBuffer * buf, guint fg_index,
   m->spatial_confidence = self->spatial_confidence;
 }
 
-static void
-post_alignment (GstVidkompyAlign * self, gdouble refine_time)
+/* What a vidkompy-alignment message says besides the result */
+typedef struct
 {
-  VkAlignResult *r = &self->result;
-  gdouble bg_fps = stream_fps (&self->bg), fg_fps = stream_fps (&self->fg);
-  GstClockTime bg0 = self->bg.pts->len ?
-      g_array_index (self->bg.pts, GstClockTime, 0) : 0;
-  gint64 offset = (gint64) bg0 + (gint64) (r->offset / bg_fps * GST_SECOND);
+  const gchar *stage;           /* "estimate" or "final" */
+  gint x, y;
+  gdouble scale, spatial_confidence, confidence, refine_time;
+  gdouble bg_fps, fg_fps;       /* of the frames @r counts in */
+  GstClockTime bg0;             /* PTS of the bg's first frame */
+  guint n_fg, n_bg;             /* frames (analysed so far) */
+  gdouble analysed;             /* percent of the analysis behind it */
+} AlignMsg;
 
+/* The vidkompy-alignment message of @m->stage ("estimate": @r is a coarse
+ * estimate, position from the low-resolution frames, no frame map yet;
+ * "final": the alignment rendered). */
+static void
+post_alignment_message (GstVidkompyAlign * self, const VkAlignResult * r,
+    const AlignMsg * m)
+{
+  gint64 offset = (gint64) m->bg0 +
+      (gint64) (r->offset / m->bg_fps * GST_SECOND);
+  gdouble rate = r->rate * m->fg_fps / m->bg_fps;
+
+  GST_INFO_OBJECT (self, "alignment %s (%s, %.0f %% analysed): fg at %d,%d "
+      "scale %.4f, bg offset %" G_GINT64_FORMAT " ns, rate %.4f, confidence "
+      "%.3f", m->stage, self->source, m->analysed, m->x, m->y, m->scale,
+      offset, rate, m->confidence);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("vidkompy-alignment",
-              "x", G_TYPE_INT, self->out_x, "y", G_TYPE_INT, self->out_y,
-              "scale", G_TYPE_DOUBLE, self->out_scale,
+              "stage", G_TYPE_STRING, m->stage,
+              "source", G_TYPE_STRING, self->source,
+              "analysed", G_TYPE_DOUBLE, m->analysed,
+              "x", G_TYPE_INT, m->x, "y", G_TYPE_INT, m->y,
+              "scale", G_TYPE_DOUBLE, m->scale,
               "bg-offset", G_TYPE_INT64, offset,
-              "rate", G_TYPE_DOUBLE, r->rate * fg_fps / bg_fps,
-              "confidence", G_TYPE_DOUBLE, r->confidence,
-              "spatial-confidence", G_TYPE_DOUBLE, self->spatial_confidence,
+              "rate", G_TYPE_DOUBLE, rate,
+              "confidence", G_TYPE_DOUBLE, m->confidence,
+              "spatial-confidence", G_TYPE_DOUBLE, m->spatial_confidence,
               "region-x", G_TYPE_INT, r->valid_x,
               "region-y", G_TYPE_INT, r->valid_y,
               "region-width", G_TYPE_INT, r->valid_w,
               "region-height", G_TYPE_INT, r->valid_h,
-              "frames-matched", G_TYPE_UINT, r->n_fg,
-              "bg-frames", G_TYPE_UINT, self->bg.pts->len,
+              "frames-matched", G_TYPE_UINT, m->n_fg,
+              "bg-frames", G_TYPE_UINT, m->n_bg,
               "analysis-time", G_TYPE_DOUBLE,
               (self->t_analysed - self->t_start) / 1e6,
               "alignment-time", G_TYPE_DOUBLE,
               (self->t_aligned - self->t_analysed) / 1e6,
-              "refine-time", G_TYPE_DOUBLE, refine_time, NULL)));
+              "refine-time", G_TYPE_DOUBLE, m->refine_time, NULL)));
+}
+
+/* the message fields of the whole analysis */
+static void
+align_msg_init (GstVidkompyAlign * self, AlignMsg * m, const gchar * stage)
+{
+  memset (m, 0, sizeof (*m));
+  m->stage = stage;
+  m->bg_fps = stream_fps (&self->bg);
+  m->fg_fps = stream_fps (&self->fg);
+  m->bg0 = self->bg.pts->len ? g_array_index (self->bg.pts, GstClockTime,
+      0) : 0;
+  m->n_fg = self->result.n_fg;
+  m->n_bg = self->bg.pts->len;
+  m->analysed = 100.0;
+}
+
+static void
+post_alignment (GstVidkompyAlign * self, gdouble refine_time)
+{
+  AlignMsg m;
+
+  align_msg_init (self, &m, "final");
+  m.x = self->out_x;
+  m.y = self->out_y;
+  m.scale = self->out_scale;
+  m.spatial_confidence = self->spatial_confidence;
+  m.confidence = self->result.confidence;
+  m.refine_time = refine_time;
+  post_alignment_message (self, &self->result, &m);
+}
+
+/* the estimate fields of @e */
+static void
+align_msg_estimate (AlignMsg * m, const VkAlignResult * e)
+{
+  m->x = (gint) floor (e->x + 0.5);
+  m->y = (gint) floor (e->y + 0.5);
+  m->scale = e->scale;
+  m->spatial_confidence = CLAMP (e->spatial_score, 0.0, 1.0);
+  /* the share of the sampled fg frames on the coarse line */
+  m->confidence = e->inlier_fraction;
+}
+
+/* vk_alignment_compute () found the coarse line of the whole streams:
+ * tell the application */
+static void
+on_estimate (const VkAlignResult * e, gpointer user_data)
+{
+  GstVidkompyAlign *self = user_data;
+  AlignMsg m;
+
+  self->t_aligned = g_get_monotonic_time ();
+  align_msg_init (self, &m, "estimate");
+  m.n_fg = self->fg.pts->len;
+  align_msg_estimate (&m, e);
+  post_alignment_message (self, e, &m);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Estimates during the analysis */
+
+/* A subsampled copy of what both streams analysed so far: at most
+ * ESTIMATE_FRAMES frames a stream, the same time step in both. */
+typedef struct
+{
+  GstVidkompyAlign *self;
+  guint run_id;
+  VkStreamSummary bg, fg;
+  AlignMsg msg;
+} Snapshot;
+
+#define ESTIMATE_FRAMES 1000
+
+static void
+snapshot_free (gpointer data)
+{
+  Snapshot *snap = data;
+
+  g_free ((guint8 *) snap->bg.low);
+  g_free ((guint8 *) snap->fg.low);
+  g_free (snap);
+}
+
+/* every @k-th frame of @s; with the lock */
+static void
+subsample (const Stream * s, guint k, VkStreamSummary * sum)
+{
+  gsize size;
+  guint8 *low;
+  guint i;
+
+  summary_of (s, sum);
+  size = (gsize) sum->low_width * sum->low_height;
+  sum->n_frames /= k;
+  sum->fps /= k;
+  low = g_malloc (MAX (1, sum->n_frames * size));
+  for (i = 0; i < sum->n_frames; i++)
+    memcpy (low + i * size, s->low->data + (gsize) i * k * size, size);
+  sum->low = low;
+}
+
+/* with the lock, during the analysis */
+static Snapshot *
+snapshot_take (GstVidkompyAlign * self, gdouble percent)
+{
+  Snapshot *snap = g_new0 (Snapshot, 1);
+  gdouble bg_fps = stream_fps (&self->bg), fg_fps = stream_fps (&self->fg);
+  gdouble step = MAX (self->bg.pts->len / bg_fps,
+      self->fg.pts->len / fg_fps) / ESTIMATE_FRAMES;
+
+  snap->self = self;
+  snap->run_id = self->run_id;
+  subsample (&self->bg, MAX (1, (guint) floor (step * bg_fps + 0.5)),
+      &snap->bg);
+  subsample (&self->fg, MAX (1, (guint) floor (step * fg_fps + 0.5)),
+      &snap->fg);
+  align_msg_init (self, &snap->msg, "estimate");
+  snap->msg.bg_fps = snap->bg.fps;
+  snap->msg.fg_fps = snap->fg.fps;
+  snap->msg.n_fg = self->fg.pts->len;
+  snap->msg.analysed = percent;
+  return snap;
+}
+
+/* posted only while the analysis that took the snapshot goes on: an
+ * estimate of the whole streams, or the final alignment, never comes
+ * before it */
+static void
+on_partial_estimate (const VkAlignResult * e, gpointer user_data)
+{
+  Snapshot *snap = user_data;
+  GstVidkompyAlign *self = snap->self;
+
+  g_mutex_lock (&self->lock);
+  if (self->phase == PHASE_ANALYSIS && self->run_id == snap->run_id) {
+    align_msg_estimate (&snap->msg, e);
+    post_alignment_message (self, e, &snap->msg);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* The analysis reached @percent: the snapshot for the next estimate, when
+ * one is due (at 10, 25 and 50 % of the analysis, not when a saved
+ * alignment may be used instead); with the lock. */
+static gpointer
+estimate_snapshot (GstVidkompyAlign * self, gint percent)
+{
+  static const gint at[] = { 50 };
+  gboolean saved;
+
+  if (self->phase != PHASE_ANALYSIS || percent >= 100
+      || self->next_estimate >= G_N_ELEMENTS (at)
+      || percent < at[self->next_estimate])
+    return NULL;
+  while (self->next_estimate < G_N_ELEMENTS (at)
+      && percent >= at[self->next_estimate])
+    self->next_estimate++;
+
+  GST_OBJECT_LOCK (self);
+  saved = self->use_alignment || (self->cache_dir && !self->saved_checked);
+  GST_OBJECT_UNLOCK (self);
+  if (saved || self->bg.pts->len == 0 || self->fg.pts->len == 0)
+    return NULL;
+  GST_DEBUG_OBJECT (self, "estimate at %d %% of the analysis (%u bg, %u fg "
+      "frames)", percent, self->bg.pts->len, self->fg.pts->len);
+  return snapshot_take (self, percent);
+}
+
+/* Runs in a thread of its own: the coarse estimate of a snapshot. */
+static void
+estimate_partial (GstElement * element, gpointer user_data)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  Snapshot *snap = user_data;
+  VkAlignOptions opts;
+  VkAlignResult r;
+  GError *err = NULL;
+
+  GST_OBJECT_LOCK (self);
+  align_options_of (self, &opts);
+  GST_OBJECT_UNLOCK (self);
+  opts.on_estimate = on_partial_estimate;
+  opts.user_data = snap;
+  opts.estimate_only = TRUE;
+  GST_DEBUG_OBJECT (self, "estimating from %u bg and %u fg frames",
+      snap->bg.n_frames, snap->fg.n_frames);
+  if (snap->bg.n_frames == 0 || snap->fg.n_frames == 0
+      || !vk_alignment_compute (&snap->bg, &snap->fg, &opts, &r, &err)) {
+    GST_DEBUG_OBJECT (self, "no estimate at %.0f %%: %s", snap->msg.analysed,
+        err ? err->message : "no frames");
+    g_clear_error (&err);
+    return;
+  }
+  vk_align_result_clear (&r);
 }
 
 static VkLuma
@@ -1104,8 +1653,9 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   }
   g_mutex_unlock (&self->lock);
 
-  /* the bg thread picks the bg frame with this, see decide () */
-  desc = fg_descriptor (self, buf);
+  /* the bg thread picks the bg frame with this, see decide (); a saved
+   * frame map is rendered as it is */
+  desc = self->preset ? NULL : fg_descriptor (self, buf);
 
   g_mutex_lock (&self->lock);
   g_free (self->fg_desc[i]);
@@ -1139,6 +1689,10 @@ candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
 {
   guint m = self->result.map[i], a = m, b = m;
 
+  if (self->preset) {
+    *lo = *hi = m;
+    return;
+  }
   if (self->have_decision) {
     guint pred = self->last_decision +
         (guint) ceil (self->result.rate * (i - self->last_decided_fg));
@@ -1172,6 +1726,8 @@ decide (GstVidkompyAlign * self, guint i)
 
     if (c->index < lo || c->index > hi)
       continue;
+    if (self->preset)
+      return c;
     if (c->desc == NULL)
       c->desc = bg_descriptor (self, c->buffer);
     if (fd == NULL || c->desc == NULL) {
@@ -1196,6 +1752,83 @@ decide (GstVidkompyAlign * self, guint i)
   return best;
 }
 
+/* Writes the alignment rendered, every frame decided, to
+ * alignment-location and to the cache. */
+static void
+save_alignment (GstVidkompyAlign * self)
+{
+  VkAlignResult *r = &self->result;
+  VkAlignFile f;
+  gchar *location, *cache_path;
+  GError *err = NULL;
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  location = self->use_alignment ? NULL : g_strdup (self->alignment_location);
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->lock);
+  cache_path = self->preset ? NULL : g_strdup (self->cache_path);
+  if (location == NULL && cache_path == NULL) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  memset (&f, 0, sizeof (f));
+  f.bg = self->bg_id;
+  f.fg = self->fg_id;
+  f.options = self->file_opts;
+  f.x = self->out_x;
+  f.y = self->out_y;
+  f.scale = self->out_scale;
+  f.spatial_confidence = self->spatial_confidence;
+  f.offset = r->offset;
+  f.rate = r->rate;
+  f.confidence = r->confidence;
+  f.frames = g_new (VkAlignFileFrame, r->n_fg);
+  for (i = 0; i < r->n_fg; i++) {
+    guint j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
+
+    f.frames[i].fg_pts = g_array_index (self->fg.pts, GstClockTime, i);
+    f.frames[i].fg_duration =
+        g_array_index (self->fg.durations, GstClockTime, i);
+    f.frames[i].bg_index = j;
+    f.frames[i].bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
+    f.frames[i].cost = r->cost[i];
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (location) {
+    if (vk_align_file_save (&f, location, &err)) {
+      GST_INFO_OBJECT (self, "alignment written to %s", location);
+    } else {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not write the alignment to \"%s\": %s.", location,
+              err->message), (NULL));
+      g_clear_error (&err);
+    }
+  }
+  if (cache_path) {
+    gchar *dir = g_path_get_dirname (cache_path);
+
+    if (g_mkdir_with_parents (dir, 0755) != 0) {
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("Could not create the cache directory \"%s\": %s.", dir,
+              g_strerror (errno)), (NULL));
+    } else if (vk_align_file_save (&f, cache_path, &err)) {
+      GST_INFO_OBJECT (self, "alignment cached in %s", cache_path);
+    } else {
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("Could not cache the alignment in \"%s\": %s.", cache_path,
+              err->message), (NULL));
+      g_clear_error (&err);
+    }
+    g_free (dir);
+  }
+  g_free (f.frames);
+  g_free (location);
+  g_free (cache_path);
+}
+
 /* Outputs the bg of every fg frame whose candidates have all arrived (all
  * remaining ones at the bg's end). */
 static GstFlowReturn
@@ -1216,7 +1849,15 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       g_cond_wait (&self->cond, &self->lock);
     if (self->next_fg >= r->n_fg || self->bg.flushing
         || self->phase != PHASE_RENDER) {
+      /* (a cached alignment is written to alignment-location too) */
+      gboolean save = self->next_fg >= r->n_fg && self->map_complete
+          && (!self->preset || g_strcmp0 (self->source, "cache") == 0)
+          && !self->written && self->phase == PHASE_RENDER;
+
+      self->written |= save;
       g_mutex_unlock (&self->lock);
+      if (save)
+        save_alignment (self);
       break;
     }
     i = self->next_fg;
@@ -1233,8 +1874,9 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       break;                    /* the next candidate has not arrived yet */
     }
     /* the fg frame's descriptor, unless the fg is gone */
-    while (self->fg_desc[i] == NULL && !self->fg.eos && !self->fg.flushing
-        && !self->bg.flushing && self->phase == PHASE_RENDER)
+    while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
+        && !self->fg.flushing && !self->bg.flushing
+        && self->phase == PHASE_RENDER)
       g_cond_wait (&self->cond, &self->lock);
     if (self->bg.flushing || self->phase != PHASE_RENDER) {
       g_mutex_unlock (&self->lock);
@@ -1365,6 +2007,8 @@ render_reset (GstVidkompyAlign * self, guint from)
   for (i = from; i < self->result.n_fg; i++)
     self->decision[i] = G_MAXUINT;
   self->next_fg = from;
+  /* from the first frame on, every frame gets its decision again */
+  self->map_complete = from == 0;
   self->have_decision = FALSE;
   self->last_decision = 0;
   if (from > 0)
@@ -1410,6 +2054,10 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       return ret;
     }
     case PHASE_RENDER:
+      if (!verify_frame (self, s, buf)) {
+        gst_buffer_unref (buf);
+        return GST_FLOW_ERROR;
+      }
       return s == &self->fg ? render_fg (self, buf) : render_bg (self, buf);
     case PHASE_DONE:
       gst_buffer_unref (buf);
@@ -1421,9 +2069,64 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   }
 }
 
+/* Rendering a saved alignment: fingerprints the frame for the check of
+ * the whole input at its end. */
+static gboolean
+verify_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+{
+  guint8 *fp;
+  gint n = s->low_width * s->low_height;
+
+  if (!self->preset || !self->verify)
+    return TRUE;
+  fp = g_newa (guint8, n);
+  if (!frame_fingerprint (self, s, buf, fp))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  vk_identity_hasher_add (&s->hasher, fp, n);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* Rendering a saved alignment, at the input's end: its frame count and
+ * the hash of all its frames must be those of the file (the start was
+ * checked before rendering). A cached alignment that fails is removed. */
+static gboolean
+verify_input (GstVidkompyAlign * self, Stream * s)
+{
+  VkStreamIdentity id;
+  GError *err = NULL;
+  gboolean cached;
+
+  g_mutex_lock (&self->lock);
+  if (!self->preset || !self->verify) {
+    g_mutex_unlock (&self->lock);
+    return TRUE;
+  }
+  stream_identity (s, TRUE, &id);
+  if (vk_align_file_check_input (self->saved, s == &self->bg, &id, TRUE, &err)) {
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (s->sinkpad, "the whole input matches the alignment");
+    return TRUE;
+  }
+  cached = g_strcmp0 (self->source, "cache") == 0;
+  if (cached)
+    g_unlink (self->saved_path);
+  g_mutex_unlock (&self->lock);
+
+  GST_ELEMENT_ERROR (self, STREAM, FAILED,
+      ("The alignment %s \"%s\" was not made for these inputs: %s.%s",
+          cached ? "in the cache" : "file", self->saved_path, err->message,
+          cached ? " It was removed from the cache; run again." : ""), (NULL));
+  g_error_free (err);
+  return FALSE;
+}
+
 static void
 analysis_done (GstVidkompyAlign * self)
 {
+  stream_identity (&self->bg, TRUE, &self->bg_id);
+  stream_identity (&self->fg, TRUE, &self->fg_id);
   self->phase = PHASE_ALIGNING;
   self->t_analysed = g_get_monotonic_time ();
   GST_INFO_OBJECT (self, "analysed %u bg and %u fg frames in %.3f s",
@@ -1529,6 +2232,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       g_cond_broadcast (&self->cond);
       if (self->phase == PHASE_ANALYSIS) {
         Stream *other = s == &self->bg ? &self->fg : &self->bg;
+        gboolean ok;
 
         if (s->pts->len == 0) {
           g_mutex_unlock (&self->lock);
@@ -1539,20 +2243,28 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
           gst_event_unref (event);
           return FALSE;
         }
-        if (self->bg.eos && self->fg.eos)
+        g_mutex_unlock (&self->lock);
+        ok = maybe_use_saved (self);
+        /* (before analysis_done (): the render resets the EOS flags) */
+        post_progress (self);
+        g_mutex_lock (&self->lock);
+        if (ok && self->phase == PHASE_ANALYSIS && self->bg.eos && self->fg.eos)
           analysis_done (self);
-        else if (other->pts->len == 0)
+        else if (ok && self->phase == PHASE_ANALYSIS && other->pts->len == 0)
           vk_link_check_arm_starved (&self->link_check, GST_ELEMENT (self),
               other->sinkpad, GST_PAD_NAME (pad), starved);
         g_mutex_unlock (&self->lock);
-        post_progress (self);
         gst_event_unref (event);
-        return TRUE;
+        return ok;
       }
       g_mutex_unlock (&self->lock);
       if (!forward) {
         gst_event_unref (event);
         return TRUE;
+      }
+      if (!verify_input (self, s)) {
+        gst_event_unref (event);
+        return FALSE;
       }
       if (s == &self->bg)
         finish_bg (self);
@@ -1568,6 +2280,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       g_mutex_lock (&self->lock);
       s->flushing = FALSE;
       s->eos = FALSE;
+      if (self->preset)
+        vk_identity_hasher_reset (&s->hasher);
       if (s == &self->fg)
         self->fg_segment_ready = FALSE;
       else
@@ -1624,6 +2338,8 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
         return FALSE;
       }
       i = MIN (frame_index (&self->fg, start), self->result.n_fg - 1);
+      /* the saved alignment's inputs are checked on whole passes only */
+      self->verify = FALSE;
       bg_pos = g_array_index (self->bg.pts, GstClockTime,
           self->result.map[i] > self->radius ?
           self->result.map[i] - self->radius : 0);
@@ -1734,6 +2450,24 @@ gst_vidkompy_align_sink_query (GstPad * pad, GstObject * parent,
 /* ------------------------------------------------------------------------ */
 /* Element */
 
+/* forgets the saved alignment of the last run; with the lock */
+static void
+saved_reset (GstVidkompyAlign * self)
+{
+  if (self->saved) {
+    vk_align_file_clear (self->saved);
+    g_clear_pointer (&self->saved, g_free);
+  }
+  g_clear_pointer (&self->saved_path, g_free);
+  g_clear_pointer (&self->cache_path, g_free);
+  self->saved_checked = FALSE;
+  self->preset = FALSE;
+  self->verify = FALSE;
+  self->written = FALSE;
+  self->map_complete = FALSE;
+  self->source = "analysis";
+}
+
 static GstStateChangeReturn
 gst_vidkompy_align_change_state (GstElement * element,
     GstStateChange transition)
@@ -1743,14 +2477,26 @@ gst_vidkompy_align_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      GST_OBJECT_LOCK (self);
+      if (self->use_alignment && self->alignment_location == NULL) {
+        GST_OBJECT_UNLOCK (self);
+        GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+            ("use-alignment is set but alignment-location is not: set it "
+                "to the alignment file to render."), (NULL));
+        return GST_STATE_CHANGE_FAILURE;
+      }
+      GST_OBJECT_UNLOCK (self);
       vk_link_check_arm (&self->link_check, element);
       g_mutex_lock (&self->lock);
+      saved_reset (self);
       stream_reset (&self->bg);
       stream_reset (&self->fg);
       self->phase = PHASE_ANALYSIS;
       self->replay_seek = FALSE;
       self->refined = FALSE;
       self->last_percent = -1;
+      self->next_estimate = 0;
+      self->run_id++;
       self->t_start = self->t_analysed = self->t_aligned =
           g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);
@@ -1779,6 +2525,7 @@ gst_vidkompy_align_change_state (GstElement * element,
     self->mode_decided = FALSE;
     stream_reset (&self->bg);
     stream_reset (&self->fg);
+    saved_reset (self);
     g_mutex_unlock (&self->lock);
   }
   return ret;
@@ -1907,6 +2654,17 @@ gst_vidkompy_align_set_property (GObject * object, guint prop_id,
     case PROP_LATENCY:
       self->latency = g_value_get_uint64 (value);
       break;
+    case PROP_ALIGNMENT_LOCATION:
+      g_free (self->alignment_location);
+      self->alignment_location = g_value_dup_string (value);
+      break;
+    case PROP_USE_ALIGNMENT:
+      self->use_alignment = g_value_get_boolean (value);
+      break;
+    case PROP_CACHE_DIR:
+      g_free (self->cache_dir);
+      self->cache_dir = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1958,6 +2716,15 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
     case PROP_LATENCY:
       g_value_set_uint64 (value, self->latency);
       break;
+    case PROP_ALIGNMENT_LOCATION:
+      g_value_set_string (value, self->alignment_location);
+      break;
+    case PROP_USE_ALIGNMENT:
+      g_value_set_boolean (value, self->use_alignment);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, self->cache_dir);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1979,6 +2746,12 @@ gst_vidkompy_align_finalize (GObject * object)
   g_array_unref (self->fg.durations);
   g_byte_array_unref (self->bg.low);
   g_byte_array_unref (self->fg.low);
+  vk_identity_hasher_clear (&self->bg.hasher);
+  vk_identity_hasher_clear (&self->fg.hasher);
+  saved_reset (self);
+  g_free (self->alignment_location);
+  g_free (self->cache_dir);
+  g_mutex_clear (&self->saved_lock);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   vk_link_check_clear (&self->link_check);
@@ -2053,6 +2826,24 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
           "Fail with an error instead of a warning when the fg does not seem "
           "to be in the bg (confidence below 0.5)", DEFAULT_STRICT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_ALIGNMENT_LOCATION,
+      g_param_spec_string ("alignment-location", "Alignment location",
+          "Alignment file (JSON, see docs/vidkompyalign.md): written "
+          "atomically once every frame is rendered; with use-alignment, "
+          "read instead (NULL = none)", DEFAULT_ALIGNMENT_LOCATION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_USE_ALIGNMENT,
+      g_param_spec_boolean ("use-alignment", "Use alignment",
+          "Read the alignment from alignment-location and render it, "
+          "without analysis; a file made for other inputs or with another "
+          "format version is refused with an error", DEFAULT_USE_ALIGNMENT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_CACHE_DIR,
+      g_param_spec_string ("cache-dir", "Cache directory",
+          "Directory of alignment files keyed by the inputs' identities and "
+          "the alignment options: a pair aligned before is rendered without "
+          "analysis, a new one is added (NULL = no cache)", DEFAULT_CACHE_DIR,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_property (gobject_class, PROP_MODE,
       g_param_spec_enum ("mode", "Mode",
@@ -2120,6 +2911,7 @@ static void
 gst_vidkompy_align_init (GstVidkompyAlign * self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->saved_lock);
   g_cond_init (&self->cond);
   vk_link_check_init (&self->link_check);
 
@@ -2134,6 +2926,8 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   self->strict = DEFAULT_STRICT;
   self->mode = DEFAULT_MODE;
   self->latency = DEFAULT_LATENCY;
+  self->use_alignment = DEFAULT_USE_ALIGNMENT;
+  self->source = "analysis";
 
   stream_init (self, &self->bg, "background", &bg_sink_template,
       &bg_src_template);

@@ -721,6 +721,12 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   for (pass = 0; pass < 2; pass++) {
     region_fingerprints (bg, fg, result, bgfp, fgfp);
     coarse_line (bg, fg, bgfp, fgfp, result, &cd.scale, error);
+    if (pass == 0 && opts->on_estimate)
+      opts->on_estimate (result, opts->user_data);
+    if (opts->estimate_only) {
+      ok = TRUE;
+      goto done;
+    }
 
     vk_band_from_line (fg->n_frames, bg->n_frames, result->offset,
         result->rate, opts->window, lo, hi);

@@ -70,7 +70,15 @@ typedef enum
  * @smoothness: weight of the smoothness term of the dense alignment, in
  *   units of the typical one-frame difference of the match cost
  * @match_region: which part of the frames is compared
+ * @on_estimate: when not %NULL, called once with the coarse estimate
+ *   (position, scale, offset, rate, inlier fraction; no frame map yet) as
+ *   soon as it is known, before the dense alignment
+ * @user_data: for @on_estimate
+ * @estimate_only: stop after the coarse estimate: vk_alignment_compute()
+ *   then returns it in its result, without a frame map
  */
+typedef struct _VkAlignResult VkAlignResult;
+
 typedef struct
 {
   gboolean fixed_position;
@@ -80,6 +88,9 @@ typedef struct
   guint window;
   gdouble smoothness;
   VkMatchRegion match_region;
+  void (*on_estimate) (const VkAlignResult * estimate, gpointer user_data);
+  gpointer user_data;
+  gboolean estimate_only;
 } VkAlignOptions;
 
 /**
@@ -101,7 +112,7 @@ typedef struct
  * @valid_w: its width
  * @valid_h: its height
  */
-typedef struct
+struct _VkAlignResult
 {
   gdouble x, y, scale, spatial_score;
   gdouble offset, rate, inlier_fraction;
@@ -110,7 +121,7 @@ typedef struct
   gfloat *cost;
   gdouble confidence;
   gint valid_x, valid_y, valid_w, valid_h;
-} VkAlignResult;
+};
 
 void vk_align_options_init (VkAlignOptions * opts);
 

@@ -36,17 +36,14 @@ vk_check_make_pair (const gchar * dir, const gchar * name, const gchar * args)
   g_free (err);
 }
 
-/* Every buffer of @appsink until EOS (30 s at most between two), as
- * VkOutFrame; fails on a buffer without the alignment meta or without
- * EOS. */
-GArray *
-vk_check_pull_all (GstElement * appsink)
+/* The buffers of @appsink, waiting @timeout at most for each */
+static GArray *
+pull (GstElement * appsink, GstClockTime timeout)
 {
   GArray *frames = g_array_new (FALSE, TRUE, sizeof (VkOutFrame));
   GstSample *s;
 
-  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-              30 * GST_SECOND))) {
+  while ((s = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink), timeout))) {
     GstBuffer *b = gst_sample_get_buffer (s);
     GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
     VkOutFrame f;
@@ -56,14 +53,35 @@ vk_check_pull_all (GstElement * appsink)
     f.duration = GST_BUFFER_DURATION (b);
     f.fg_index = m->fg_index;
     f.bg_index = m->bg_index;
+    f.bg_pts = m->bg_pts;
     f.x = m->x;
     f.y = m->y;
     f.scale = m->scale;
+    f.cost = m->cost;
     g_array_append_val (frames, f);
     gst_sample_unref (s);
   }
+  return frames;
+}
+
+/* Every buffer of @appsink until EOS (30 s at most between two), as
+ * VkOutFrame; fails on a buffer without the alignment meta or without
+ * EOS. */
+GArray *
+vk_check_pull_all (GstElement * appsink)
+{
+  GArray *frames = pull (appsink, 30 * GST_SECOND);
+
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (appsink)), "no EOS");
   return frames;
+}
+
+/* The buffers @appsink holds now (after an EOS or an error of the
+ * pipeline), as VkOutFrame. */
+GArray *
+vk_check_pull_queued (GstElement * appsink)
+{
+  return pull (appsink, 0);
 }
 
 static gpointer

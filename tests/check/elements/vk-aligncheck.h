@@ -22,13 +22,16 @@ typedef struct
 {
   GstClockTime pts, duration;
   guint64 fg_index, bg_index;
+  GstClockTime bg_pts;          /* the bg frame's original PTS */
   gint x, y;
   gdouble scale;
+  gfloat cost;
 } VkOutFrame;
 
 void vk_check_make_pair (const gchar * dir, const gchar * name,
     const gchar * args);
 GArray *vk_check_pull_all (GstElement * appsink);
+GArray *vk_check_pull_queued (GstElement * appsink);
 GThread *vk_check_pull_in_thread (GstElement * appsink);
 GPtrArray *vk_check_frame_checksums (const gchar * path);
 gboolean vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b);
