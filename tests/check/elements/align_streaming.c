@@ -550,11 +550,11 @@ GST_START_TEST (test_streaming_nonlive_scan)
           G_GUINT64_FORMAT, i, b->bg_index, row->bg_index);
       max_err = MAX (max_err, ABS (e));
     }
-    /* the position is refined on the first decided pairs */
-    if (first != G_MAXUINT && i >= first + 10) {
-      fail_unless_equals_int (b->x, 40);
-      fail_unless_equals_int (b->y, 30);
-    }
+    /* the position is refined on the first decided pairs (to within a
+     * pixel: a pair a frame apart in time can shift it by one) */
+    if (first != G_MAXUINT && i >= first + 10)
+      fail_unless (ABS (b->x - 40) <= 1 && ABS (b->y - 30) <= 1,
+          "fg frame %u at %d,%d", i, b->x, b->y);
   }
   GST_INFO ("found at fg frame %u, then %u of %u exact, max error %d",
       first, exact, n - first, max_err);
