@@ -840,9 +840,14 @@ run_pipeline (GstElement * pipeline, GstClockTime timeout, RunInfo * ri)
       default:{
         const GstStructure *s = gst_message_get_structure (msg);
 
+        /* the final alignment, not the early estimates */
         if (s && gst_structure_has_name (s, "vidkompy-alignment")
-            && ri->alignment == NULL)
+            && g_strcmp0 (gst_structure_get_string (s, "stage"),
+                "estimate") != 0) {
+          if (ri->alignment)
+            gst_structure_free (ri->alignment);
           ri->alignment = gst_structure_copy (s);
+        }
         break;
       }
     }
