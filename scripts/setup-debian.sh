@@ -9,7 +9,8 @@ PKGS="meson ninja-build pkg-config gcc
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   python3-imageio valgrind libjson-glib-dev
-  python3 python3-gi gir1.2-gstreamer-1.0 python3-numpy"
+  python3 python3-gi gir1.2-gstreamer-1.0 python3-numpy
+  clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

@@ -10,15 +10,9 @@
 /* Drives the real vidkompycomposite element (appsrc bg + appsrc fg ->
  * vidkompycomposite -> appsink) with one random frame on each input and
  * compares every sample byte of the output with a straightforward
- * double-precision reference of the specified blend:
- *
- *   For a plane with subsampling sx x sy, the output sample (i, j) has its
- *   centre at cx = sx*i + sx/2 - xpos, cy = sy*j + sy/2 - ypos in fg luma
- *   coordinates; it is covered by fg sample (floor (cx/sx), floor (cy/sy))
- *   when that lies inside the fg plane. A covered sample gets
- *   w = alpha * min over the active edges of profile (clamp (dist/border)),
- *   dist = cx, W - cx, cy, H - cy, and out = round (fg*w + bg*(1 - w)) for
- *   each of its bytes. The element may be off by one.
+ * double-precision reference of the specified blend (tests/common/
+ * vk-blend-ref.h, shared with tests/fuzz/fuzz-blend.c). The element may be
+ * off by one.
  *
  * Also: fg scaling through the pad's width/height, and conversion of a fg
  * in another format than the bg. */
@@ -34,6 +28,8 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/app/gstappsink.h>
 #include <gst/video/video.h>
+
+#include "vk-blend-ref.h"
 
 #define FPS_N 30
 #define FPS_D 1
@@ -280,8 +276,7 @@ run_composite (const GstVideoInfo * bg_info, GstBuffer * bg,
     g_object_set (fgpad, "width", props->width, NULL);
   if (props->height > 0)
     g_object_set (fgpad, "height", props->height, NULL);
-  gst_util_set_object_arg (G_OBJECT (fgpad), "border-profile",
-      props->profile);
+  gst_util_set_object_arg (G_OBJECT (fgpad), "border-profile", props->profile);
   gst_util_set_object_arg (G_OBJECT (fgpad), "border-edges", props->edges);
   if (props->resampler >= 0) {
     GstStructure *config = gst_structure_new ("GstVideoConverter",
@@ -359,136 +354,28 @@ map_output (GstSample * sample, GstVideoFormat format, gint width,
 /* ---------------------------------------------------------------------- */
 /* Reference */
 
-static gdouble
-ref_profile (gdouble t, const gchar * profile)
-{
-  t = CLAMP (t, 0.0, 1.0);
-  if (g_str_equal (profile, "smooth"))
-    return t * t * (3.0 - 2.0 * t);
-  return t;
-}
-
-/* weight of a covered sample centred at (cx, cy) in fg luma coordinates */
-static gdouble
-ref_weight (const BlendCase * bc, gdouble cx, gdouble cy)
-{
-  gboolean left, right, top, bottom;
-  gdouble m = 1.0;
-
-  if (g_str_equal (bc->edges, "all")) {
-    left = right = top = bottom = TRUE;
-  } else if (g_str_equal (bc->edges, "none")) {
-    left = right = top = bottom = FALSE;
-  } else {
-    left = bc->x > 0;
-    right = bc->x + bc->fg_w < bc->bg_w;
-    top = bc->y > 0;
-    bottom = bc->y + bc->fg_h < bc->bg_h;
-  }
-
-  if (bc->border > 0) {
-    if (left)
-      m = MIN (m, ref_profile (cx / bc->border, bc->profile));
-    if (right)
-      m = MIN (m, ref_profile ((bc->fg_w - cx) / bc->border, bc->profile));
-    if (top)
-      m = MIN (m, ref_profile (cy / bc->border, bc->profile));
-    if (bottom)
-      m = MIN (m, ref_profile ((bc->fg_h - cy) / bc->border, bc->profile));
-  }
-  return bc->alpha * m;
-}
-
 /* Compares every sample byte of @out with the reference blend of @bg and
- * @fg; fails with the first mismatch. */
+ * @fg (tests/common/vk-blend-ref.c); fails with the first mismatch. */
 static void
 check_blend (GstVideoFormat format, const BlendCase * bc,
     const GstVideoFrame * bg, const GstVideoFrame * fg,
     const GstVideoFrame * out)
 {
-  const GstVideoFormatInfo *finfo = out->info.finfo;
+  VkRefBlend rb = { bc->bg_w, bc->bg_h, bc->fg_w, bc->fg_h, bc->x, bc->y,
+    bc->border, bc->alpha, g_str_equal (bc->profile, "smooth")
+  };
+  VkRefBlendResult res;
   gchar *what = describe_case (format, bc);
-  gchar *first = NULL;
-  guint p, n_bad = 0, n_covered = 0;
-  gint max_diff = 0;
 
-  for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (out); p++) {
-    gint comp[GST_VIDEO_MAX_COMPONENTS];
-    gint sx, sy, ps, pw, ph, fpw, fph, i, j, k;
+  fail_unless (vk_ref_blend_set_edges (&rb, bc->edges));
+  vk_ref_blend_check (&rb, bg, fg, out, TOLERANCE, &res);
+  GST_INFO ("%s: %u covered samples, max diff %d", what, res.n_covered,
+      res.max_diff);
+  if (res.n_bad)
+    fail ("%s: %s; %u byte(s) off by more than %d (max %d)", what, res.first,
+        res.n_bad, TOLERANCE, res.max_diff);
 
-    gst_video_format_info_component (finfo, p, comp);
-    sx = 1 << GST_VIDEO_FORMAT_INFO_W_SUB (finfo, comp[0]);
-    sy = 1 << GST_VIDEO_FORMAT_INFO_H_SUB (finfo, comp[0]);
-    ps = GST_VIDEO_FORMAT_INFO_PSTRIDE (finfo, comp[0]);
-    pw = GST_VIDEO_FRAME_COMP_WIDTH (out, comp[0]);
-    ph = GST_VIDEO_FRAME_COMP_HEIGHT (out, comp[0]);
-    fpw = (bc->fg_w + sx - 1) / sx;
-    fph = (bc->fg_h + sy - 1) / sy;
-
-    /* the reference computes the plane geometry itself; the frames must
-     * agree with it */
-    fail_unless_equals_int (pw, (bc->bg_w + sx - 1) / sx);
-    fail_unless_equals_int (ph, (bc->bg_h + sy - 1) / sy);
-    fail_unless_equals_int (GST_VIDEO_FRAME_COMP_WIDTH (fg, comp[0]), fpw);
-    fail_unless_equals_int (GST_VIDEO_FRAME_COMP_HEIGHT (fg, comp[0]), fph);
-
-    for (j = 0; j < ph; j++) {
-      const guint8 *orow = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (out,
-          p) + (gsize) j * GST_VIDEO_FRAME_PLANE_STRIDE (out, p);
-      const guint8 *brow = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (bg,
-          p) + (gsize) j * GST_VIDEO_FRAME_PLANE_STRIDE (bg, p);
-      gdouble cy = sy * j + sy / 2.0 - bc->y;
-      gint fy = (gint) floor (cy / sy);
-
-      for (i = 0; i < pw; i++) {
-        gdouble cx = sx * i + sx / 2.0 - bc->x;
-        gint fx = (gint) floor (cx / sx);
-        gboolean covered = fx >= 0 && fx < fpw && fy >= 0 && fy < fph;
-        const guint8 *frow = NULL;
-        gdouble w = 0.0;
-
-        if (covered) {
-          frow = (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (fg, p) +
-              (gsize) fy * GST_VIDEO_FRAME_PLANE_STRIDE (fg, p);
-          w = ref_weight (bc, cx, cy);
-          n_covered++;
-        }
-
-        for (k = 0; k < ps; k++) {
-          gint b = brow[i * ps + k];
-          gint got = orow[i * ps + k];
-          gint expected, diff;
-
-          if (covered) {
-            gint f = frow[fx * ps + k];
-
-            expected = (gint) floor (f * w + b * (1.0 - w) + 0.5);
-          } else {
-            expected = b;
-          }
-          diff = ABS (got - expected);
-          max_diff = MAX (max_diff, diff);
-          if (diff > TOLERANCE) {
-            if (first == NULL) {
-              first = g_strdup_printf ("plane %u sample (%d,%d) byte %d: "
-                  "expected %d, got %d (%s, bg %d, fg %s%d, w %.4f)", p, i,
-                  j, k, expected, got, covered ? "covered" : "not covered",
-                  b, covered ? "" : "-",
-                  covered ? frow[fx * ps + k] : 0, w);
-            }
-            n_bad++;
-          }
-        }
-      }
-    }
-  }
-
-  GST_INFO ("%s: %u covered samples, max diff %d", what, n_covered, max_diff);
-  if (n_bad)
-    fail ("%s: %s; %u byte(s) off by more than %d (max %d)", what, first,
-        n_bad, TOLERANCE, max_diff);
-
-  g_free (first);
+  g_free (res.first);
   g_free (what);
 }
 
@@ -698,8 +585,7 @@ convert_colour (const GstVideoInfo * fg_info, const guint8 * colour,
   src_buf = flat_frame (fg_info, colour);
   dst_buf = gst_buffer_new_allocate (NULL, conv_info.size, NULL);
   fail_unless (gst_video_frame_map (&src, fg_info, src_buf, GST_MAP_READ));
-  fail_unless (gst_video_frame_map (&dst, &conv_info, dst_buf,
-          GST_MAP_WRITE));
+  fail_unless (gst_video_frame_map (&dst, &conv_info, dst_buf, GST_MAP_WRITE));
   conv = gst_video_converter_new ((GstVideoInfo *) fg_info, &conv_info, NULL);
   fail_unless (conv != NULL);
   gst_video_converter_frame (conv, &src, &dst);
@@ -824,8 +710,7 @@ composite_blend_suite (void)
   tc = tcase_create ("blend");
   tcase_set_timeout (tc, 120);
   suite_add_tcase (s, tc);
-  tcase_add_loop_test (tc, test_blend_formats, 0,
-      N_FORMATS * N_GEOMETRY_CASES);
+  tcase_add_loop_test (tc, test_blend_formats, 0, N_FORMATS * N_GEOMETRY_CASES);
   tcase_add_loop_test (tc, test_blend_profiles_edges, 0, N_PROFILE_CASES);
 
   tc = tcase_create ("scaling");
