@@ -1,0 +1,592 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The bad-input matrix of docs/bad-input.md, for the elements: each test
+ * feeds vidkompyalign ! vidkompycomposite one kind of bad input and checks
+ * what the user sees (an error message that says what is wrong, or correct
+ * output), never a crash or a hang (every wait has a timeout).
+ *
+ * The inputs are seekable appsrcs that serve frames from memory (the
+ * aligner needs seekable inputs: it reads them twice), so any frame size,
+ * format, caps and timestamps can be made up: the bg is noise that changes
+ * every frame, the fg a crop of it at (FG_X, FG_Y). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gst/check/gstcheck.h>
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/video/video.h>
+#include <gst/vidkompy/vidkompy.h>
+
+#define WAIT (60 * GST_SECOND)
+#define FPS 25
+
+/* ---------------------------------------------------------------------- */
+/* A seekable source of made-up frames */
+
+typedef struct
+{
+  GstVideoInfo info;
+  const gchar *interlace;       /* caps interlace-mode, or NULL */
+  guint n_frames;
+  const GstClockTime *pts;      /* or NULL: i / FPS */
+  gboolean no_pts;              /* buffers without timestamps */
+  /* the frame content: a crop at (crop_x, crop_y) of a bg_w x bg_h noise
+   * picture that depends on the content frame index (pts * FPS) */
+  gint crop_x, crop_y, bg_w, bg_h;
+  GMutex lock;
+  guint next;
+} FrameSrc;
+
+static GstClockTime
+frame_pts (FrameSrc * fs, guint i)
+{
+  return fs->pts ? fs->pts[i] : gst_util_uint64_scale (i, GST_SECOND, FPS);
+}
+
+static guint8
+noise (guint frame, gint x, gint y)
+{
+  guint32 h = (frame * 73856093u) ^ ((guint32) x * 19349663u) ^
+      ((guint32) y * 83492791u);
+
+  h ^= h >> 13;
+  h *= 0x5bd1e995u;
+  h ^= h >> 15;
+  return (guint8) h;
+}
+
+static GstBuffer *
+make_frame (FrameSrc * fs, guint i)
+{
+  GstBuffer *buf = gst_buffer_new_allocate (NULL, fs->info.size, NULL);
+  GstClockTime pts = frame_pts (fs, i);
+  guint content = (guint) gst_util_uint64_scale (pts, FPS, GST_SECOND);
+  GstVideoFrame f;
+  guint p;
+
+  fail_unless (gst_video_frame_map (&f, &fs->info, buf, GST_MAP_WRITE));
+  for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (&f); p++) {
+    guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (&f, p);
+    gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (&f, p);
+    gint w = GST_VIDEO_FRAME_COMP_WIDTH (&f, p) *
+        GST_VIDEO_FRAME_COMP_PSTRIDE (&f, p);
+    gint h = GST_VIDEO_FRAME_COMP_HEIGHT (&f, p), x, y;
+
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++)
+        d[(gsize) y * stride + x] = p == 0 ? noise (content, fs->crop_x + x,
+            fs->crop_y + y) : 128;
+  }
+  gst_video_frame_unmap (&f);
+  if (!fs->no_pts) {
+    GST_BUFFER_PTS (buf) = pts;
+    GST_BUFFER_DURATION (buf) = i + 1 < fs->n_frames ?
+        frame_pts (fs, i + 1) - pts : GST_SECOND / FPS;
+  }
+  return buf;
+}
+
+static void
+need_data (GstAppSrc * src, guint length, gpointer user_data)
+{
+  FrameSrc *fs = user_data;
+  guint i;
+
+  g_mutex_lock (&fs->lock);
+  i = fs->next++;
+  g_mutex_unlock (&fs->lock);
+  if (i >= fs->n_frames)
+    gst_app_src_end_of_stream (src);
+  else
+    gst_app_src_push_buffer (src, make_frame (fs, i));
+}
+
+static gboolean
+seek_data (GstAppSrc * src, guint64 offset, gpointer user_data)
+{
+  FrameSrc *fs = user_data;
+  guint i;
+
+  g_mutex_lock (&fs->lock);
+  for (i = 0; i < fs->n_frames && frame_pts (fs, i) < offset; i++);
+  fs->next = i;
+  g_mutex_unlock (&fs->lock);
+  return TRUE;
+}
+
+/* @bg_w x @bg_h: the noise picture the frames are crops of */
+static void
+frame_src_init (FrameSrc * fs, GstVideoFormat format, gint width,
+    gint height, guint n_frames, gint crop_x, gint crop_y)
+{
+  memset (fs, 0, sizeof (*fs));
+  fail_unless (gst_video_info_set_format (&fs->info, format, width, height));
+  GST_VIDEO_INFO_FPS_N (&fs->info) = FPS;
+  GST_VIDEO_INFO_FPS_D (&fs->info) = 1;
+  fs->n_frames = n_frames;
+  fs->crop_x = crop_x;
+  fs->crop_y = crop_y;
+  g_mutex_init (&fs->lock);
+}
+
+static void
+frame_src_attach (FrameSrc * fs, GstElement * appsrc)
+{
+  GstAppSrcCallbacks cb = { need_data, NULL, seek_data };
+  GstCaps *caps = gst_video_info_to_caps (&fs->info);
+
+  if (fs->interlace)
+    gst_caps_set_simple (caps, "interlace-mode", G_TYPE_STRING,
+        fs->interlace, NULL);
+  g_object_set (appsrc, "caps", caps, "format", GST_FORMAT_TIME,
+      "stream-type", GST_APP_STREAM_TYPE_SEEKABLE, "max-buffers",
+      (guint64) 2, NULL);
+  gst_caps_unref (caps);
+  gst_app_src_set_callbacks (GST_APP_SRC (appsrc), &cb, fs, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Running align ! composite */
+
+typedef struct
+{
+  guint n_out;                  /* composite output frames */
+  GArray *bg_index;             /* guint64 per output frame (meta) */
+  GArray *pts;                  /* GstClockTime per output frame */
+  gint out_w, out_h;
+  gchar *error;                 /* the first error message, or NULL */
+  gchar *warning;               /* the first warning message, or NULL */
+  gboolean eos;
+} Outcome;
+
+static void
+outcome_clear (Outcome * o)
+{
+  g_array_unref (o->bg_index);
+  g_array_unref (o->pts);
+  g_free (o->error);
+  g_free (o->warning);
+}
+
+static gchar *
+message_text (GstMessage * msg)
+{
+  GError *err = NULL;
+  gchar *dbg = NULL, *text;
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (msg, &err, &dbg);
+  else
+    gst_message_parse_warning (msg, &err, &dbg);
+  text = g_strdup_printf ("%s [%s]", err->message, dbg ? dbg : "");
+  g_error_free (err);
+  g_free (dbg);
+  return text;
+}
+
+/* Runs "@bg_desc ! a.bg_sink @fg_desc ! a.fg_sink vidkompyalign name=a
+ * @align_props ! vidkompycomposite ! appsink" until EOS or an error, with
+ * FrameSrcs for the appsrcs named bgsrc / fgsrc. */
+static void
+run (const gchar * bg_desc, const gchar * fg_desc, const gchar * align_props,
+    FrameSrc * bg, FrameSrc * fg, Outcome * o)
+{
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a %s "
+      "vidkompycomposite name=c ! appsink name=out sync=false "
+      "%s ! a.bg_sink %s ! a.fg_sink a.bg_src ! c.bg_sink a.fg_src ! c.fg_sink",
+      align_props, bg_desc, fg_desc);
+  GError *err = NULL;
+  GstElement *p = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_NONE,
+      &err);
+  GstElement *sink, *e;
+  GstBus *bus;
+  GstSample *s;
+  gint64 t0;
+
+  memset (o, 0, sizeof (*o));
+  o->bg_index = g_array_new (FALSE, FALSE, sizeof (guint64));
+  o->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  fail_unless (p != NULL, "%s: %s", desc, err ? err->message : "");
+  g_clear_error (&err);
+  if (bg && (e = gst_bin_get_by_name (GST_BIN (p), "bgsrc"))) {
+    frame_src_attach (bg, e);
+    gst_object_unref (e);
+  }
+  if (fg && (e = gst_bin_get_by_name (GST_BIN (p), "fgsrc"))) {
+    frame_src_attach (fg, e);
+    gst_object_unref (e);
+  }
+  sink = gst_bin_get_by_name (GST_BIN (p), "out");
+  bus = gst_element_get_bus (p);
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  t0 = g_get_monotonic_time ();
+  /* until EOS, an error or WAIT */
+  while (g_get_monotonic_time () - t0 < WAIT / GST_USECOND) {
+    GstMessage *msg;
+    GstBuffer *b;
+    GstVidkompyAlignmentMeta *m;
+    GstVideoInfo info;
+    guint64 bi;
+
+    s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), GST_SECOND / 10);
+    if (s == NULL) {
+      if (gst_app_sink_is_eos (GST_APP_SINK (sink)))
+        break;
+      if ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR))) {
+        o->error = message_text (msg);
+        gst_message_unref (msg);
+        break;
+      }
+      continue;
+    }
+    b = gst_sample_get_buffer (s);
+    m = gst_buffer_get_vidkompy_alignment_meta (b);
+    bi = m ? m->bg_index : G_MAXUINT64;
+    fail_unless (gst_video_info_from_caps (&info, gst_sample_get_caps (s)));
+    o->out_w = GST_VIDEO_INFO_WIDTH (&info);
+    o->out_h = GST_VIDEO_INFO_HEIGHT (&info);
+    g_array_append_val (o->bg_index, bi);
+    g_array_append_val (o->pts, GST_BUFFER_PTS (b));
+    o->n_out++;
+    gst_sample_unref (s);
+  }
+  o->eos = gst_app_sink_is_eos (GST_APP_SINK (sink));
+
+  while (TRUE) {
+    GstMessage *msg = gst_bus_pop_filtered (bus,
+        GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+
+    if (msg == NULL)
+      break;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR && o->error == NULL)
+      o->error = message_text (msg);
+    else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING
+        && o->warning == NULL)
+      o->warning = message_text (msg);
+    gst_message_unref (msg);
+  }
+  GST_INFO ("%s: %u frames%s, error: %s, warning: %s", desc, o->n_out,
+      o->eos ? ", EOS" : "", o->error, o->warning);
+  fail_unless (o->eos || o->error, "%s: neither EOS nor an error within %"
+      GST_TIME_FORMAT " (hang?)", desc, GST_TIME_ARGS (WAIT));
+
+  fail_unless_equals_int (gst_element_set_state (p, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (desc);
+}
+
+#define APPSRCS "appsrc name=bgsrc", "appsrc name=fgsrc"
+
+static void
+assert_error (const Outcome * o, const gchar * what)
+{
+  fail_unless (o->error != NULL, "no error (%u frames)", o->n_out);
+  fail_unless (strstr (o->error, what) != NULL, "error '%s' does not say "
+      "'%s'", o->error, what);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Rows */
+
+/* zero frames on one input: an error naming the empty input */
+GST_START_TEST (test_zero_frames)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, __i__ == 0 ? 0 : 20,
+      0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 32, 24, __i__ == 0 ? 20 : 0,
+      16, 8);
+  run (APPSRCS, "", &bg, &fg, &o);
+  assert_error (&o, __i__ == 0 ? "no background frames" :
+      "no foreground frames");
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* The fg larger than the bg (128x96 on 64x48, its top-left quarter the
+ * bg): no crash; the aligner considers scales below 1 (a fg that is an
+ * upscaled bg region), so either the fg comes out placed on the bg's size,
+ * or an error says it could not be found. */
+GST_START_TEST (test_fg_larger_than_bg)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 128, 96, 20, 0, 0);
+  run (APPSRCS, "", &bg, &fg, &o);
+  if (o.error == NULL) {
+    fail_unless_equals_int (o.n_out, 20);
+    fail_unless_equals_int (o.out_w, 64);
+    fail_unless_equals_int (o.out_h, 48);
+  } else {
+    fail_unless (strstr (o.error, "could not be found") != NULL, "%s", o.error);
+  }
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* 1x1 frames: fg 1x1 in a 64x48 bg, and both 1x1: no crash, no hang; an
+ * error that says why, or output for every fg frame */
+GST_START_TEST (test_1x1_frames)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+  gint bw = __i__ == 0 ? 64 : 1, bh = __i__ == 0 ? 48 : 1;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, bw, bh, 20, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 1, 1, 20, bw / 2, bh / 2);
+  run (APPSRCS, "", &bg, &fg, &o);
+  if (o.error == NULL) {
+    fail_unless_equals_int (o.n_out, 20);
+  } else {
+    fail_unless (strstr (o.error, "align") != NULL, "%s", o.error);
+  }
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* 8K frames: a 7680x4320 bg with a 1920x1080 crop as fg: every fg frame
+ * comes out, on the bg's size, on the right bg frame */
+GST_START_TEST (test_8k_frames)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+  guint i;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_GRAY8, 7680, 4320, 6, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_GRAY8, 1920, 1080, 6, 2880, 1620);
+  run (APPSRCS, "x=2880 y=1620", &bg, &fg, &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, 6);
+  fail_unless_equals_int (o.out_w, 7680);
+  fail_unless_equals_int (o.out_h, 4320);
+  for (i = 0; i < o.n_out; i++)
+    fail_unless_equals_uint64 (g_array_index (o.bg_index, guint64, i), i);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* a variable frame rate fg (gaps of 1 to 3 frames): every fg frame comes
+ * out with its own timestamp, on the bg frame of its time */
+GST_START_TEST (test_vfr_fg)
+{
+  static const guint steps[] = { 1, 2, 1, 3, 1, 1, 2 };
+  GstClockTime pts[40];
+  FrameSrc bg, fg;
+  Outcome o;
+  guint i, t = 0, exact = 0;
+
+  for (i = 0; i < G_N_ELEMENTS (pts); i++) {
+    pts[i] = gst_util_uint64_scale (t, GST_SECOND, FPS);
+    t += steps[i % G_N_ELEMENTS (steps)];
+  }
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, t + 2, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, G_N_ELEMENTS (pts),
+      32, 24);
+  fg.pts = pts;
+  run (APPSRCS, "", &bg, &fg, &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, G_N_ELEMENTS (pts));
+  for (i = 0; i < o.n_out; i++) {
+    guint64 want = gst_util_uint64_scale (pts[i], FPS, GST_SECOND);
+    guint64 got = g_array_index (o.bg_index, guint64, i);
+
+    fail_unless_equals_uint64 (g_array_index (o.pts, GstClockTime, i), pts[i]);
+    fail_unless (ABS ((gint64) got - (gint64) want) <= 1, "fg frame %u at "
+        "%" GST_TIME_FORMAT ": bg frame %" G_GUINT64_FORMAT ", expected %"
+        G_GUINT64_FORMAT, i, GST_TIME_ARGS (pts[i]), got, want);
+    if (got == want)
+      exact++;
+  }
+  fail_unless (exact >= o.n_out * 9 / 10, "only %u of %u exact", exact,
+      o.n_out);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* fg buffers without timestamps: an error saying so */
+GST_START_TEST (test_missing_timestamps)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 32, 24, 20, 16, 8);
+  fg.no_pts = TRUE;
+  run (APPSRCS, "", &bg, &fg, &o);
+  assert_error (&o, "without a timestamp");
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* interlaced caps on both inputs: the compositor refuses them with an error
+ * that says to deinterlace first */
+GST_START_TEST (test_interlaced)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 32, 24, 20, 16, 8);
+  bg.interlace = fg.interlace = "interleaved";
+  run (APPSRCS, "", &bg, &fg, &o);
+  assert_error (&o, "interlaced");
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* A format the aligner does not take (RGB; 10-bit): a not-negotiated
+ * error, or with a converter in front, correct output. */
+GST_START_TEST (test_unsupported_format)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+  GstVideoFormat fmt = __i__ == 0 ? GST_VIDEO_FORMAT_RGB :
+      GST_VIDEO_FORMAT_I420_10LE;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
+  frame_src_init (&fg, fmt, 32, 24, 20, 16, 8);
+  run ("appsrc name=bgsrc", "appsrc name=fgsrc ! capsfilter", "", &bg, &fg, &o);
+  assert_error (&o, "not-negotiated");
+  outcome_clear (&o);
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
+  frame_src_init (&fg, fmt, 32, 24, 20, 16, 8);
+  run ("appsrc name=bgsrc", "appsrc name=fgsrc ! videoconvert", "", &bg, &fg,
+      &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, 20);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* a fg input that is not video (audio): it cannot be linked, and the
+ * aligner says which input is missing instead of waiting */
+GST_START_TEST (test_non_video_input)
+{
+  GstElement *p, *a;
+  GstPad *sink;
+  GstCaps *audio;
+  GstBus *bus;
+  GstMessage *msg;
+  gchar *text;
+
+  p = gst_parse_launch ("vidkompyalign name=a "
+      "videotestsrc num-buffers=20 ! video/x-raw,format=I420,width=64,"
+      "height=48 ! a.bg_sink a.bg_src ! fakesink a.fg_src ! fakesink", NULL);
+  fail_unless (p != NULL);
+  a = gst_bin_get_by_name (GST_BIN (p), "a");
+  sink = gst_element_get_static_pad (a, "fg_sink");
+  audio = gst_caps_from_string ("audio/x-raw,format=S16LE,rate=44100,"
+      "channels=1,layout=interleaved");
+  fail_if (gst_pad_query_accept_caps (sink, audio), "audio accepted");
+  gst_caps_unref (audio);
+
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (p);
+  msg = gst_bus_timed_pop_filtered (bus, WAIT, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error");
+  text = message_text (msg);
+  fail_unless (strstr (text, "fg_sink is not linked") != NULL, "%s", text);
+  g_free (text);
+  gst_message_unref (msg);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  gst_object_unref (a);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
+/* a truncated file (the first half of an MP4 made by vk-mkpair): the
+ * demuxer's error, no hang */
+GST_START_TEST (test_truncated_file)
+{
+  gchar *dir = g_dir_make_tmp ("vk-bad-XXXXXX", NULL);
+  gchar *cmd, *bg, *fg, *contents, *desc_bg, *desc_fg;
+  gsize len;
+  gint status;
+  Outcome o;
+
+  cmd = g_strdup_printf ("%s --quiet --outdir %s --name t --bg-size 160x120 "
+      "--duration 1", g_getenv ("VK_MKPAIR"), dir);
+  fail_unless (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  fail_unless (g_spawn_check_wait_status (status, NULL), "%s", cmd);
+  bg = g_strdup_printf ("%s/t-bg.mp4", dir);
+  fg = g_strdup_printf ("%s/t-fg.mp4", dir);
+  fail_unless (g_file_get_contents (fg, &contents, &len, NULL));
+  fail_unless (g_file_set_contents (fg, contents, len / 2, NULL));
+
+  desc_bg = g_strdup_printf ("filesrc location=%s ! decodebin", bg);
+  desc_fg = g_strdup_printf ("filesrc location=%s ! decodebin", fg);
+  run (desc_bg, desc_fg, "", NULL, NULL, &o);
+  fail_unless (o.error != NULL, "no error for a truncated file");
+  GST_INFO ("truncated file: %s", o.error);
+  outcome_clear (&o);
+
+  g_free (cmd);
+  cmd = g_strdup_printf ("rm -rf %s", dir);
+  fail_unless (system (cmd) == 0);
+  g_free (cmd);
+  g_free (contents);
+  g_free (desc_bg);
+  g_free (desc_fg);
+  g_free (bg);
+  g_free (fg);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static Suite *
+bad_input_suite (void)
+{
+  Suite *s = suite_create ("bad_input");
+  TCase *tc = tcase_create ("bad_input");
+
+  tcase_set_timeout (tc, 180);
+  tcase_add_loop_test (tc, test_zero_frames, 0, 2);
+  tcase_add_test (tc, test_fg_larger_than_bg);
+  tcase_add_loop_test (tc, test_1x1_frames, 0, 2);
+  tcase_add_test (tc, test_8k_frames);
+  tcase_add_test (tc, test_vfr_fg);
+  tcase_add_test (tc, test_missing_timestamps);
+  tcase_add_test (tc, test_interlaced);
+  tcase_add_loop_test (tc, test_unsupported_format, 0, 2);
+  tcase_add_test (tc, test_non_video_input);
+  tcase_add_test (tc, test_truncated_file);
+  suite_add_tcase (s, tc);
+  return s;
+}
+
+GST_CHECK_MAIN (bad_input);
