@@ -1662,8 +1662,11 @@ run_search (Ctx * c, const VkSpatialParams * p, VkPlacementEstimate * out,
     if (score_fine (c, f->X, f->Y, f->s, 0.0, &score))
       f->score = score;
   }
+  /* a free-scale candidate that ended on scale 1.0 exactly (clamped to the
+   * range) has a sub-pixel position, but at scale 1.0 positions are
+   * integers: the scale-1 lane answers for it */
   if (u && f)
-    best = (u->score >= f->score
+    best = (u->score >= f->score || f->s == 1.0
         || (p->prefer_unscaled && u->score >= f->score - p->unscaled_epsilon))
         ? u : f;
   else
