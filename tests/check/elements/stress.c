@@ -43,9 +43,9 @@
   "--duration 1 --fg-rect 80,40,160,90 --fg-fps 25 --fg-start 0"
 
 /* Both pairs show the bg's (80,40) 160x90 rectangle. The position is set
- * explicitly: the spatial search costs about 1.5 s a run at this size,
- * which 200 state cycles cannot afford (it is tested in align_element);
- * the temporal alignment runs every time. */
+ * explicitly: the spatial search (tested in align_element) would take most
+ * of the time of 200 state cycles; the temporal alignment runs every
+ * time. */
 #define POS "x=80 y=40"
 
 static gchar *tmpdir;
