@@ -317,8 +317,8 @@ GST_START_TEST (test_zero_frames)
   frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 32, 24, __i__ == 0 ? 20 : 0,
       16, 8);
   run (APPSRCS, "", &bg, &fg, &o);
-  assert_error (&o, __i__ == 0 ? "no background frames" :
-      "no foreground frames");
+  assert_error (&o, __i__ == 0 ? "(bg_sink) ended with no frame" :
+      "(fg_sink) ended with no frame");
   outcome_clear (&o);
 }
 
