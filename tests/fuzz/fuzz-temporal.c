@@ -15,7 +15,8 @@
  *     sequences: a bg of random noise with repeated (static) stretches and
  *     an fg that shows a random crop of it along a random, possibly
  *     backwards, time map, or unrelated noise; random frame sizes (1x1 up
- *     to 4096 px), frame rates and options (fixed, possibly hostile,
+ *     to 4096 px, the fg not larger than the bg: see below), frame rates
+ *     and options (fixed, possibly hostile,
  *     position and scale, window, smoothness, match region).
  *     Invariants on success: one map entry per fg frame, every entry a bg
  *     frame, the map non-decreasing, costs >= 0, confidence and inlier
@@ -36,7 +37,8 @@
  *     placed fg inside the bg, and a scale-1 position integral; otherwise
  *     an error is set.
  *
- * A broken invariant aborts with its description. */
+ * A broken invariant aborts with its description. FUZZ_VERBOSE=1 in the
+ * environment prints the parameters of each alignment case. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -146,6 +148,13 @@ fuzz_alignment (FuzzInput * in)
   /* keep a case fast: tall, thin frames have tall low-resolution copies */
   if (bg.low_height > 256 || fg.low_height > 256)
     return;
+  /* Known issue (docs/hardening.md, inputs in tests/fuzz/slow/): a fg
+   * larger than the bg makes the search try scales far below 1, and one
+   * alignment of 11-16 fg frames takes 4-12 s (minutes with the
+   * sanitizers); left out until that is fixed, so that the fuzzer can look
+   * for other things. */
+  if (fg.width > bg.width || fg.height > bg.height)
+    return;
 
   vk_align_options_init (&opts);
   opts.fixed_position = fuzz_u8 (in) < 48;
@@ -188,6 +197,15 @@ fuzz_alignment (FuzzInput * in)
   }
   bg.low = bglow;
   fg.low = fglow;
+  if (g_getenv ("FUZZ_VERBOSE"))
+    fprintf (stderr, "alignment: bg %dx%d (low %dx%d) %u frames %.3f fps, "
+        "fg %dx%d (low %dx%d) %u frames %.3f fps, fixed %d at %g,%g scale "
+        "%g, unscaled %d, window %u, smoothness %g, region %d; fg %s\n",
+        bg.width, bg.height, bg.low_width, bg.low_height, bg.n_frames,
+        bg.fps, fg.width, fg.height, fg.low_width, fg.low_height,
+        fg.n_frames, fg.fps, opts.fixed_position, opts.x, opts.y, opts.scale,
+        opts.prefer_unscaled, opts.window, opts.smoothness,
+        opts.match_region, related ? "a crop of the bg" : "unrelated");
 
   if (vk_alignment_compute (&bg, &fg, &opts, &res, &err)) {
     check (res.n_fg == fg.n_frames, "%u map entries for %u fg frames",

@@ -463,14 +463,14 @@ block_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 }
 
 /* The aligner's outputs unlinked from the compositor and relinked: in
- * READY (three times), then while playing behind a blocking probe. The
+ * READY (three times), then while playing behind blocking probes. The
  * output is complete and correct each time. */
 GST_START_TEST (test_relink)
 {
   GstElement *p, *a, *c, *sink;
   GArray *frames;
-  GstPad *pad;
-  gulong probe;
+  GstPad *pads[2];
+  gulong probes[2];
   guint round, i;
   OutFrame f;
 
@@ -496,18 +496,19 @@ GST_START_TEST (test_relink)
         GST_STATE_CHANGE_SUCCESS);
   }
 
-  /* while playing: block the fg output, relink both, unblock */
-  fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  for (i = 0; i < 5; i++)
-    fail_unless (pull_frame (sink, &f), "no frame: %s", pop_error (p));
-  pad = gst_element_get_static_pad (a, "fg_src");
-  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
-      block_cb, NULL, NULL);
+  /* while playing: block both outputs (a push into an unlinked pad would
+   * lose its buffer), relink both, unblock */
+  for (i = 0; i < 2; i++) {
+    pads[i] = gst_element_get_static_pad (a, i ? "bg_src" : "fg_src");
+    probes[i] = gst_pad_add_probe (pads[i],
+        GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, block_cb, NULL, NULL);
+  }
   relink (a, "fg_src", c, "fg_sink");
   relink (a, "bg_src", c, "bg_sink");
-  gst_pad_remove_probe (pad, probe);
-  gst_object_unref (pad);
+  for (i = 0; i < 2; i++) {
+    gst_pad_remove_probe (pads[i], probes[i]);
+    gst_object_unref (pads[i]);
+  }
   for (i = 5; pull_frame (sink, &f); i++)
     check_ref_map (&f, "relinked while playing");
   fail_unless (pop_error (p) == NULL);
