@@ -31,6 +31,8 @@
 #include <gst/video/video.h>
 #include <gst/vidkompy/vidkompy.h>
 
+#include "vk-aligncheck.h"
+
 #define WAIT (60 * GST_SECOND)
 #define FPS 25
 
@@ -535,13 +537,9 @@ GST_START_TEST (test_truncated_file)
   gchar *dir = g_dir_make_tmp ("vk-bad-XXXXXX", NULL);
   gchar *cmd, *bg, *fg, *contents, *desc_bg, *desc_fg;
   gsize len;
-  gint status;
   Outcome o;
 
-  cmd = g_strdup_printf ("%s --quiet --outdir %s --name t --bg-size 160x120 "
-      "--duration 1", g_getenv ("VK_MKPAIR"), dir);
-  fail_unless (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "%s", cmd);
+  vk_check_make_pair (dir, "t", "--bg-size 160x120 --duration 1");
   bg = g_strdup_printf ("%s/t-bg.mp4", dir);
   fg = g_strdup_printf ("%s/t-fg.mp4", dir);
   fail_unless (g_file_get_contents (fg, &contents, &len, NULL));
@@ -554,7 +552,6 @@ GST_START_TEST (test_truncated_file)
   GST_INFO ("truncated file: %s", o.error);
   outcome_clear (&o);
 
-  g_free (cmd);
   cmd = g_strdup_printf ("rm -rf %s", dir);
   fail_unless (system (cmd) == 0);
   g_free (cmd);

@@ -28,6 +28,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/vidkompy/vidkompy.h>
 
+#include "vk-aligncheck.h"
 #include "vk-truth.h"
 
 #define STATE_CYCLES 200
@@ -55,25 +56,18 @@ static guint main_fg_frames, short_fg_frames, short_bg_frames;
 /* bg index of every fg frame in an undisturbed run of the main pair */
 static guint64 *ref_map;
 
+/* vk-mkpair NAME ARGS, and its truth */
 static VkTruth *
 make_pair (const gchar * name, const gchar * args)
 {
-  gchar *cmd, *out = NULL, *err = NULL, *path;
+  gchar *path = g_strdup_printf ("%s/%s-truth.csv", tmpdir, name);
   GError *error = NULL;
   VkTruth *truth;
-  gint status;
 
-  cmd = g_strdup_printf ("%s --quiet --lossless --outdir %s --name %s %s",
-      g_getenv ("VK_MKPAIR"), tmpdir, name, args);
-  fail_unless (g_spawn_command_line_sync (cmd, &out, &err, &status, NULL));
-  fail_unless (g_spawn_check_wait_status (status, NULL), "%s: %s", cmd, err);
-  path = g_strdup_printf ("%s/%s-truth.csv", tmpdir, name);
+  vk_check_make_pair (tmpdir, name, args);
   truth = vk_truth_load (path, &error);
   fail_unless (truth != NULL, "%s: %s", path, error ? error->message : "");
   g_free (path);
-  g_free (cmd);
-  g_free (out);
-  g_free (err);
   return truth;
 }
 
@@ -456,23 +450,14 @@ relink (GstElement * a, const gchar * src, GstElement * c, const gchar * sink)
   gst_object_unref (sinkpad);
 }
 
-static GstPadProbeReturn
-block_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  return GST_PAD_PROBE_OK;
-}
-
-/* The aligner's outputs unlinked from the compositor and relinked: in
- * READY (three times), then while playing behind blocking probes. The
- * output is complete and correct each time. */
+/* The aligner's outputs unlinked from the compositor and relinked in READY,
+ * three times: the output is complete and correct each time. (Relinking
+ * while playing is not tested: see docs/hardening.md.) */
 GST_START_TEST (test_relink)
 {
   GstElement *p, *a, *c, *sink;
   GArray *frames;
-  GstPad *pads[2];
-  gulong probes[2];
   guint round, i;
-  OutFrame f;
 
   ensure_ref_map ();
   p = make_pipeline (main_bg, main_fg, POS, NULL, NULL);
@@ -495,25 +480,6 @@ GST_START_TEST (test_relink)
     fail_unless_equals_int (gst_element_set_state (p, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);
   }
-
-  /* while playing: block both outputs (a push into an unlinked pad would
-   * lose its buffer), relink both, unblock */
-  for (i = 0; i < 2; i++) {
-    pads[i] = gst_element_get_static_pad (a, i ? "bg_src" : "fg_src");
-    probes[i] = gst_pad_add_probe (pads[i],
-        GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, block_cb, NULL, NULL);
-  }
-  relink (a, "fg_src", c, "fg_sink");
-  relink (a, "bg_src", c, "bg_sink");
-  for (i = 0; i < 2; i++) {
-    gst_pad_remove_probe (pads[i], probes[i]);
-    gst_object_unref (pads[i]);
-  }
-  for (i = 5; pull_frame (sink, &f); i++)
-    check_ref_map (&f, "relinked while playing");
-  fail_unless (pop_error (p) == NULL);
-  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)), "no EOS (timeout)");
-  fail_unless_equals_int (i, main_fg_frames);
 
   fail_unless_equals_int (gst_element_set_state (p, GST_STATE_NULL),
       GST_STATE_CHANGE_SUCCESS);
