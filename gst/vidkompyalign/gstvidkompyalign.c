@@ -165,7 +165,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define DEFAULT_MODE GST_VIDKOMPY_ALIGN_MODE_AUTO
 #define DEFAULT_LATENCY (2 * GST_SECOND)
 /* mode=auto waits this long (us) for both inputs' caps before deciding */
-#define AUTO_WAIT (2 * G_TIME_SPAN_SECOND)
+#define AUTO_WAIT (10 * G_TIME_SPAN_SECOND)
 #define DEFAULT_ALIGNMENT_LOCATION NULL
 #define DEFAULT_USE_ALIGNMENT FALSE
 #define DEFAULT_CACHE_DIR NULL
@@ -463,9 +463,11 @@ streaming_of (GstVidkompyAlign * self)
 
   /* auto: both inputs must be linked and negotiated to be asked (decodebin
    * links its pads one after the other); an input that sends nothing is
-   * not waited for more than AUTO_WAIT */
+   * not waited for more than AUTO_WAIT, and is not asked */
+  streaming = mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING;
   if (mode == GST_VIDKOMPY_ALIGN_MODE_AUTO) {
     gint64 deadline = g_get_monotonic_time () + AUTO_WAIT;
+    gboolean bg_info, fg_info;
 
     g_mutex_lock (&self->lock);
     while (!(self->bg.have_info && self->fg.have_info)
@@ -474,12 +476,17 @@ streaming_of (GstVidkompyAlign * self)
       if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
         break;
     }
+    if (self->bg.flushing || self->fg.flushing || self->phase != PHASE_ANALYSIS) {
+      /* stopping or seeking: decided with a later buffer */
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+    bg_info = self->bg.have_info;
+    fg_info = self->fg.have_info;
     g_mutex_unlock (&self->lock);
+    streaming = (bg_info && !peer_replayable (self->bg.sinkpad))
+        || (fg_info && !peer_replayable (self->fg.sinkpad));
   }
-  streaming = mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING
-      || (mode == GST_VIDKOMPY_ALIGN_MODE_AUTO
-      && !(peer_replayable (self->bg.sinkpad)
-          && peer_replayable (self->fg.sinkpad)));
 
   g_mutex_lock (&self->lock);
   /* shutting down meanwhile: nothing to decide */
