@@ -17,7 +17,6 @@
 #endif
 
 #include <math.h>
-#include <stdlib.h>
 
 #include <gst/check/gstcheck.h>
 #include <gst/app/gstappsink.h>
@@ -313,18 +312,13 @@ GST_END_TEST;
 static void
 setup (void)
 {
-  tmpdir = g_dir_make_tmp ("vk-align-XXXXXX", NULL);
-  fail_unless (tmpdir != NULL);
+  tmpdir = vk_check_tmpdir_new ();
 }
 
 static void
 teardown (void)
 {
-  gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
-
-  fail_unless (system (cmd) == 0);
-  g_free (cmd);
-  g_free (tmpdir);
+  vk_check_tmpdir_remove (tmpdir);
 }
 
 static Suite *

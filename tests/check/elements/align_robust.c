@@ -17,7 +17,6 @@
 #include "config.h"
 #endif
 
-#include <stdlib.h>
 
 #include <gst/check/gstcheck.h>
 #include <gst/app/gstappsink.h>
@@ -500,18 +499,13 @@ GST_END_TEST;
 static void
 setup (void)
 {
-  tmpdir = g_dir_make_tmp ("vk-robust-XXXXXX", NULL);
-  fail_unless (tmpdir != NULL);
+  tmpdir = vk_check_tmpdir_new ();
 }
 
 static void
 teardown (void)
 {
-  gchar *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
-
-  fail_unless (system (cmd) == 0);
-  g_free (cmd);
-  g_free (tmpdir);
+  vk_check_tmpdir_remove (tmpdir);
 }
 
 static Suite *
