@@ -847,9 +847,18 @@ run (Comp * c)
         c->audio_from ? c->audio_from : "nowhere");
   if (c->interrupted);          /* Ctrl-C during the checks */
   else if (gst_element_set_state (c->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE)
-    stop (c, VK_EXIT_FAILED);
-  else
+      GST_STATE_CHANGE_FAILURE) {
+    /* e.g. the output cannot be opened: the element said why */
+    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+    if (msg) {
+      handle_error (c, msg);
+      gst_message_unref (msg);
+    } else {
+      vk_cli_error ("the pipeline could not start");
+      stop (c, VK_EXIT_FAILED);
+    }
+  } else
     g_main_loop_run (c->loop);
 
   g_source_remove (timer);
