@@ -498,6 +498,20 @@ add_object_details (JsonObject * o, GType type, JsonObject * other_types)
   g_type_class_unref (klass);
 }
 
+/* one enum or flags value, as upstream's cache lists it */
+static void
+add_value (JsonArray * values, const gchar * name, const gchar * nick,
+    gchar * num)
+{
+  JsonObject *v = json_object_new ();
+
+  json_object_set_string_member (v, "desc", name);
+  json_object_set_string_member (v, "name", nick);
+  json_object_set_string_member (v, "value", num);
+  json_array_add_object_element (values, v);
+  g_free (num);
+}
+
 static void
 add_enum_values (JsonObject * o, GType type)
 {
@@ -507,31 +521,17 @@ add_enum_values (JsonObject * o, GType type)
     GEnumClass *k = g_type_class_ref (type);
 
     json_object_set_string_member (o, "kind", "enum");
-    for (guint i = 0; i < k->n_values; i++) {
-      JsonObject *v = json_object_new ();
-      gchar *num = g_strdup_printf ("%d", k->values[i].value);
-
-      json_object_set_string_member (v, "desc", k->values[i].value_name);
-      json_object_set_string_member (v, "name", k->values[i].value_nick);
-      json_object_set_string_member (v, "value", num);
-      json_array_add_object_element (values, v);
-      g_free (num);
-    }
+    for (guint i = 0; i < k->n_values; i++)
+      add_value (values, k->values[i].value_name, k->values[i].value_nick,
+          g_strdup_printf ("%d", k->values[i].value));
     g_type_class_unref (k);
   } else {
     GFlagsClass *k = g_type_class_ref (type);
 
     json_object_set_string_member (o, "kind", "flags");
-    for (guint i = 0; i < k->n_values; i++) {
-      JsonObject *v = json_object_new ();
-      gchar *num = g_strdup_printf ("0x%08x", k->values[i].value);
-
-      json_object_set_string_member (v, "desc", k->values[i].value_name);
-      json_object_set_string_member (v, "name", k->values[i].value_nick);
-      json_object_set_string_member (v, "value", num);
-      json_array_add_object_element (values, v);
-      g_free (num);
-    }
+    for (guint i = 0; i < k->n_values; i++)
+      add_value (values, k->values[i].value_name, k->values[i].value_nick,
+          g_strdup_printf ("0x%08x", k->values[i].value));
     g_type_class_unref (k);
   }
   json_object_set_array_member (o, "values", values);
