@@ -82,26 +82,30 @@ run_to_end (GstElement * pipeline, GArray ** fg, GArray ** bg)
   *bg = g_thread_join (t);
 }
 
-/* the error message posted within @timeout, or fails */
-static gchar *
-wait_error (GstElement * pipeline, GstClockTime timeout)
+/* Waits @timeout at most for an error whose message contains @want and
+ * @also (when not NULL), fails otherwise; then stops and frees
+ * @pipeline. */
+static void
+expect_error (GstElement * pipeline, GstClockTime timeout, const gchar * want,
+    const gchar * also)
 {
   GstBus *bus = gst_element_get_bus (pipeline);
   GstMessage *msg = gst_bus_timed_pop_filtered (bus, timeout,
       GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
   GError *err = NULL;
-  gchar *text;
 
   fail_unless (msg != NULL, "neither an error nor EOS in time");
   fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR, "EOS instead of "
       "an error");
   gst_message_parse_error (msg, &err, NULL);
-  text = g_strdup (err->message);
-  GST_INFO ("error: %s", text);
+  GST_INFO ("error: %s", err->message);
+  fail_unless (strstr (err->message, want) && (!also
+          || strstr (err->message, also)), "%s", err->message);
   g_error_free (err);
   gst_message_unref (msg);
   gst_object_unref (bus);
-  return text;
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
 }
 
 /* fg and bg outputs agree and follow the truth from fg frame @from on */
@@ -326,19 +330,13 @@ GST_START_TEST (test_zero_frames)
 
   for (empty = "bg"; empty; empty = g_str_equal (empty, "bg") ? "fg" : NULL) {
     GstElement *pipeline = appsrc_pipeline ();
-    gchar *msg;
 
     push_frames (pipeline, "bg", g_str_equal (empty, "bg") ? 0 : 10, TRUE,
         TRUE);
     push_frames (pipeline, "fg", g_str_equal (empty, "fg") ? 0 : 10, TRUE,
         TRUE);
-    msg = wait_error (pipeline, 20 * GST_SECOND);
-    fail_unless (strstr (msg, g_str_equal (empty,
-                "bg") ? "background" : "foreground")
-        && strstr (msg, "ended with no frame"), "%s", msg);
-    g_free (msg);
-    gst_element_set_state (pipeline, GST_STATE_NULL);
-    gst_object_unref (pipeline);
+    expect_error (pipeline, 20 * GST_SECOND, g_str_equal (empty, "bg") ?
+        "background" : "foreground", "ended with no frame");
   }
 }
 
@@ -349,14 +347,9 @@ GST_END_TEST;
 GST_START_TEST (test_starved_input)
 {
   GstElement *pipeline = appsrc_pipeline ();
-  gchar *msg;
 
   push_frames (pipeline, "bg", 10, TRUE, TRUE);
-  msg = wait_error (pipeline, 40 * GST_SECOND);
-  fail_unless (strstr (msg, "fg_sink") && strstr (msg, "no data"), "%s", msg);
-  g_free (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (pipeline);
+  expect_error (pipeline, 40 * GST_SECOND, "fg_sink", "no data");
 }
 
 GST_END_TEST;
@@ -365,15 +358,10 @@ GST_END_TEST;
 GST_START_TEST (test_no_timestamps)
 {
   GstElement *pipeline = appsrc_pipeline ();
-  gchar *msg;
 
   push_frames (pipeline, "bg", 5, TRUE, TRUE);
   push_frames (pipeline, "fg", 5, FALSE, TRUE);
-  msg = wait_error (pipeline, 20 * GST_SECOND);
-  fail_unless (strstr (msg, "without a timestamp"), "%s", msg);
-  g_free (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (pipeline);
+  expect_error (pipeline, 20 * GST_SECOND, "without a timestamp", NULL);
 }
 
 GST_END_TEST;
@@ -384,7 +372,6 @@ GST_START_TEST (test_size_change)
   GstElement *pipeline = appsrc_pipeline ();
   GstElement *fg = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
   GstCaps *caps;
-  gchar *msg;
 
   push_frames (pipeline, "bg", 10, TRUE, TRUE);
   push_frames (pipeline, "fg", 3, TRUE, FALSE);
@@ -394,13 +381,8 @@ GST_START_TEST (test_size_change)
   gst_caps_unref (caps);
   gst_app_src_push_buffer (GST_APP_SRC (fg), gst_buffer_new_allocate (NULL,
           80 * 60, NULL));
-  msg = wait_error (pipeline, 20 * GST_SECOND);
-  fail_unless (strstr (msg, "fg_sink") && strstr (msg, "frame size changed"),
-      "%s", msg);
-  g_free (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (fg);
-  gst_object_unref (pipeline);
+  expect_error (pipeline, 20 * GST_SECOND, "fg_sink", "frame size changed");
 }
 
 GST_END_TEST;
