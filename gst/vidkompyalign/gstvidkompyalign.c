@@ -285,7 +285,9 @@ struct _GstVidkompyAlign
   GMutex lock;
   GCond cond;
   Phase phase;
-  gboolean replay_seek;         /* flushes of our own seek are swallowed */
+  gboolean replay_seek;         /* seeking back to render: flushes of our
+                                 * own seeks are swallowed, and a stop
+                                 * waits for the seeks to return */
   gboolean seeking;             /* a src seek is on its way upstream */
   guint32 seek_seqnum;          /* of the last src seek handled */
   VkAlignResult result;
@@ -306,7 +308,8 @@ struct _GstVidkompyAlign
   gdouble out_scale, spatial_confidence;
   gint last_percent;
   guint next_estimate;          /* estimates made during the analysis */
-  guint run_id;                 /* READY_TO_PAUSED transitions */
+  guint run_id;                 /* READY_TO_PAUSED transitions: the
+                                 * jobs of an earlier run see a change */
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
@@ -394,6 +397,13 @@ stream_fps (const Stream * s)
   }
   return 25.0;
 }
+
+/* an alignment job: the element and the run it was started for */
+typedef struct
+{
+  GstVidkompyAlign *self;
+  gpointer run;
+} AlignJob;
 
 static void cand_free (Cand * c);
 static void render_reset (GstVidkompyAlign * self, guint from);
@@ -825,7 +835,8 @@ maybe_use_saved (GstVidkompyAlign * self)
     self->source = use ? "file" : "cache";
     self->phase = PHASE_ALIGNING;
     self->t_analysed = g_get_monotonic_time ();
-    gst_element_call_async (GST_ELEMENT (self), render_saved, NULL, NULL);
+    gst_element_call_async (GST_ELEMENT (self), render_saved,
+        GUINT_TO_POINTER (self->run_id), NULL);
   }
   g_mutex_unlock (&self->lock);
   goto done;
@@ -870,6 +881,15 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   GST_DEBUG_OBJECT (s->sinkpad, "replaying from %" GST_TIME_FORMAT,
       GST_TIME_ARGS (position));
   if (!gst_pad_push_event (s->sinkpad, seek)) {
+    gboolean stopping;
+
+    g_mutex_lock (&self->lock);
+    stopping = self->phase == PHASE_DONE;
+    g_mutex_unlock (&self->lock);
+    if (stopping) {
+      GST_DEBUG_OBJECT (s->sinkpad, "seek failed while stopping");
+      return;
+    }
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("Could not seek the %s input back to its start for rendering.",
             s->name), ("seek on %s failed", GST_PAD_NAME (s->sinkpad)));
@@ -927,35 +947,59 @@ replay (GstVidkompyAlign * self, GstClockTime bg_start)
 
   g_mutex_lock (&self->lock);
   self->replay_seek = FALSE;
+  g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 }
 
-/* Runs in a thread of its own once both inputs are analysed: aligns, then
- * seeks both inputs back to the start. */
+/* The alignment jobs run in threads of their own (gst_element_call_async ())
+ * and get the run they were started for: a stop, or a stop and a restart,
+ * may have come before them. TRUE when that run still waits for them; with
+ * the lock. */
+static gboolean
+aligning_run (GstVidkompyAlign * self, gpointer run)
+{
+  return self->phase == PHASE_ALIGNING
+      && self->run_id == GPOINTER_TO_UINT (run);
+}
+
+/* Runs in a thread of its own once both inputs are analysed (@run: see
+ * aligning_run ()): aligns, then seeks both inputs back to the start. */
 static void
-align_and_replay (GstElement * element, gpointer user_data)
+align_and_replay (GstElement * element, gpointer run)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  AlignJob job = { self, run };
   VkStreamSummary bg, fg;
+  GByteArray *bg_low, *fg_low;
   VkAlignOptions opts;
   VkAlignResult result;
   GError *err = NULL;
   GstClockTime bg_start;
   guint drift_ms, radius;
-  gboolean strict;
+  gboolean strict, ok, current;
 
   GST_OBJECT_LOCK (self);
   align_options_of (self, &opts);
   drift_ms = self->drift_tolerance;
   strict = self->strict;
   opts.on_estimate = on_estimate;
-  opts.user_data = self;
+  opts.user_data = &job;
   file_options_of (self, &self->file_opts);
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
+  if (!aligning_run (self, run)) {
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (self, "stopped before the alignment");
+    return;
+  }
   summary_of (&self->bg, &bg);
   summary_of (&self->fg, &fg);
+  /* the frames' copies are the job's now: a restart cannot free them */
+  bg_low = g_steal_pointer (&self->bg.low);
+  fg_low = g_steal_pointer (&self->fg.low);
+  self->bg.low = g_byte_array_new ();
+  self->fg.low = g_byte_array_new ();
   opts.window = (guint) ceil (bg.fps * self->window / GST_SECOND);
   g_mutex_unlock (&self->lock);
   radius = MAX (1, (guint) ceil (bg.fps * drift_ms / 1000.0));
@@ -964,7 +1008,19 @@ align_and_replay (GstElement * element, gpointer user_data)
       "frames (%dx%d, %.3f fps), window %u bg frames", fg.n_frames, fg.width,
       fg.height, fg.fps, bg.n_frames, bg.width, bg.height, bg.fps, opts.window);
 
-  if (!vk_alignment_compute (&bg, &fg, &opts, &result, &err)) {
+  ok = vk_alignment_compute (&bg, &fg, &opts, &result, &err);
+  g_byte_array_unref (bg_low);
+  g_byte_array_unref (fg_low);
+  g_mutex_lock (&self->lock);
+  current = aligning_run (self, run);
+  g_mutex_unlock (&self->lock);
+  if (!current) {
+    GST_DEBUG_OBJECT (self, "stopped during the alignment");
+    g_clear_error (&err);
+    vk_align_result_clear (&result);
+    return;
+  }
+  if (!ok) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("Could not align the foreground to the background: %s.",
             err->message), (NULL));
@@ -997,8 +1053,7 @@ align_and_replay (GstElement * element, gpointer user_data)
   }
 
   g_mutex_lock (&self->lock);
-  if (self->phase != PHASE_ALIGNING) {
-    /* shut down meanwhile */
+  if (!aligning_run (self, run)) {
     g_mutex_unlock (&self->lock);
     vk_align_result_clear (&result);
     return;
@@ -1018,7 +1073,7 @@ align_and_replay (GstElement * element, gpointer user_data)
  * (use-alignment or cache-dir): takes it as the result, timestamps
  * included, and renders it from the inputs' starts. */
 static void
-render_saved (GstElement * element, gpointer user_data)
+render_saved (GstElement * element, gpointer run)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
   VkAlignResult *r = &self->result;
@@ -1028,7 +1083,7 @@ render_saved (GstElement * element, gpointer user_data)
 
   g_mutex_lock (&self->lock);
   f = self->saved;
-  if (self->phase != PHASE_ALIGNING || f == NULL) {
+  if (!aligning_run (self, run) || f == NULL) {
     g_mutex_unlock (&self->lock);
     return;
   }
@@ -1252,14 +1307,19 @@ align_msg_estimate (AlignMsg * m, const VkAlignResult * e)
 static void
 on_estimate (const VkAlignResult * e, gpointer user_data)
 {
-  GstVidkompyAlign *self = user_data;
+  AlignJob *job = user_data;
+  GstVidkompyAlign *self = job->self;
   AlignMsg m;
 
-  self->t_aligned = g_get_monotonic_time ();
-  align_msg_init (self, &m, "estimate");
-  m.n_fg = self->fg.pts->len;
-  align_msg_estimate (&m, e);
-  post_alignment_message (self, e, &m);
+  g_mutex_lock (&self->lock);
+  if (aligning_run (self, job->run)) {
+    self->t_aligned = g_get_monotonic_time ();
+    align_msg_init (self, &m, "estimate");
+    m.n_fg = self->fg.pts->len;
+    align_msg_estimate (&m, e);
+    post_alignment_message (self, e, &m);
+  }
+  g_mutex_unlock (&self->lock);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2139,7 +2199,8 @@ analysis_done (GstVidkompyAlign * self)
   GST_INFO_OBJECT (self, "analysed %u bg and %u fg frames in %.3f s",
       self->bg.pts->len, self->fg.pts->len,
       (self->t_analysed - self->t_start) / 1e6);
-  gst_element_call_async (GST_ELEMENT (self), align_and_replay, NULL, NULL);
+  gst_element_call_async (GST_ELEMENT (self), align_and_replay,
+      GUINT_TO_POINTER (self->run_id), NULL);
 }
 
 /* VkStarvedFunc: @pad has had no frame and no EOS while analysing */
@@ -2516,6 +2577,11 @@ gst_vidkompy_align_change_state (GstElement * element,
         vk_stream_render_stop (self->streaming);
       self->phase = PHASE_DONE;
       g_cond_broadcast (&self->cond);
+      /* an alignment job seeking the inputs back must be done with the
+       * pads before they are deactivated, or its seeks could reach the
+       * next run */
+      while (self->replay_seek)
+        g_cond_wait (&self->cond, &self->lock);
       g_mutex_unlock (&self->lock);
       break;
     default:

@@ -209,6 +209,29 @@ pop_error (GstElement * pipeline)
   return text;
 }
 
+/* Waits for vidkompyalign's 100 % analysis progress message: the alignment
+ * job starts then. FALSE on a timeout. */
+static gboolean
+wait_analysed (GstElement * pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  gboolean done = FALSE;
+
+  while (!done && (msg = gst_bus_timed_pop_filtered (bus, PULL_TIMEOUT,
+              GST_MESSAGE_ELEMENT)) != NULL) {
+    const GstStructure *st = gst_message_get_structure (msg);
+    gdouble percent;
+
+    done = gst_structure_has_name (st, "vidkompy-progress")
+        && gst_structure_get_double (st, "percent", &percent)
+        && percent >= 100.0;
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  return done;
+}
+
 typedef struct
 {
   guint64 fg_index, bg_index;
@@ -335,21 +358,22 @@ ensure_ref_map (void)
 /* Tests */
 
 /* NULL -> PLAYING -> NULL STATE_CYCLES times on the same pipeline, stopping
- * at a different point each time (during the analysis, during the
- * rendering after some frames, at EOS); then one full run, whose frames
- * must all be there. */
+ * at a different point each time (during the analysis, as the alignment
+ * starts, during the rendering after some frames); then one full run,
+ * whose frames must all be there. A stop as the alignment starts leaves an
+ * alignment job behind, which must not touch the next run. */
 GST_START_TEST (test_state_cycles)
 {
   GstElement *p = make_pipeline (main_bg, main_fg, POS, NULL, NULL);
   GstElement *sink = get (p, "out");
   GRand *rand = g_rand_new_with_seed (42);
   GArray *frames;
-  guint cycle, n_rendering = 0;
+  guint cycle, n_rendering = 0, n_analysed = 0;
   gint64 t0 = g_get_monotonic_time ();
   OutFrame f;
 
   for (cycle = 0; cycle < STATE_CYCLES; cycle++) {
-    guint stop = g_rand_int_range (rand, 0, 4), n;
+    guint stop = g_rand_int_range (rand, 0, 5), n;
 
     fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
         GST_STATE_CHANGE_FAILURE, "cycle %u", cycle);
@@ -358,6 +382,11 @@ GST_START_TEST (test_state_cycles)
         break;
       case 1:                  /* a few ms in */
         g_usleep (g_rand_int_range (rand, 0, 20000));
+        break;
+      case 2:                  /* as the alignment starts */
+        fail_unless (wait_analysed (p), "cycle %u: no end of the analysis: "
+            "%s", cycle, pop_error (p));
+        n_analysed++;
         break;
       default:                 /* while rendering */
         for (n = g_rand_int_range (rand, 1, 8); n > 0; n--)
@@ -369,8 +398,9 @@ GST_START_TEST (test_state_cycles)
     fail_unless_equals_int (gst_element_set_state (p, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);
   }
-  GST_INFO ("%u cycles, %u of them stopped while rendering, %.1f s",
-      STATE_CYCLES, n_rendering, (g_get_monotonic_time () - t0) / 1e6);
+  GST_INFO ("%u cycles, %u of them stopped as the alignment started, %u "
+      "while rendering, %.1f s", STATE_CYCLES, n_analysed, n_rendering,
+      (g_get_monotonic_time () - t0) / 1e6);
 
 
   fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
