@@ -176,8 +176,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 /* a refined position correlating within this of 1 is not searched further */
 #define REFINE_DONE 1e-3
 
-/* below this confidence the fg is probably not in the bg */
-#define MIN_CONFIDENCE 0.5
+/* below these confidences the fg is probably not in the bg: the temporal
+ * one is the match of the frames the bg shows (about 0.5 for unrelated
+ * content, above 0.9 for the same content through two encodes), the
+ * spatial one an NCC */
+#define MIN_CONFIDENCE 0.7
+#define MIN_SPATIAL_CONFIDENCE 0.5
 
 
 enum
@@ -239,6 +243,10 @@ typedef struct
 
   /* render: the src pad got its sticky events */
   gboolean src_ready;
+  /* render: the refinement pass before rendering (see refine_first ()),
+   * until the flush of the seek back to the start; nothing is output */
+  gboolean hold;
+  gint64 last_seen;             /* render: the last frame since the flush */
 } Stream;
 
 struct _GstVidkompyAlign
@@ -295,6 +303,7 @@ struct _GstVidkompyAlign
   guint last_decision;          /* bg frame of the last bg output */
   guint last_decided_fg;        /* and its fg frame */
   gboolean have_decision;
+  gint64 fg_reached;            /* the last fg frame rendered, -1: none */
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
   GQueue cands;                 /* Cand: received bg frames still needed */
@@ -377,6 +386,8 @@ stream_reset (Stream * s)
   s->duration = GST_CLOCK_TIME_NONE;
   s->checked_seekable = FALSE;
   s->src_ready = FALSE;
+  s->hold = FALSE;
+  s->last_seen = -1;
   vk_identity_hasher_reset (&s->hasher);
   gst_segment_init (&s->segment, GST_FORMAT_TIME);
 }
@@ -406,9 +417,12 @@ typedef struct
 } AlignJob;
 
 static void cand_free (Cand * c);
+static gboolean bg_try_refine (GstVidkompyAlign * self, gboolean at_end);
 static void render_reset (GstVidkompyAlign * self, guint from);
 static void post_alignment (GstVidkompyAlign * self, gdouble refine_time);
 static void on_estimate (const VkAlignResult * e, gpointer user_data);
+static gboolean replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer * buf);
 static gboolean verify_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer * buf);
 static gpointer estimate_snapshot (GstVidkompyAlign * self, gint percent);
@@ -871,10 +885,29 @@ summary_of (const Stream * s, VkStreamSummary * sum)
   sum->low = s->low->data;
 }
 
+/* see seek_to () */
+#define SEEK_MARGIN GST_MSECOND
+
+/* Seeks @s back to its analysed frame at @position: to the stream's start
+ * for its first frame (qtdemux and a decoder can lose the first frames of
+ * a file with B-frames after an accurate seek to their timestamp), else a
+ * little before the frame (a decoder can give it a timestamp a nanosecond
+ * earlier than the first time, and clip it). What comes before the frame
+ * is dropped, see analysed_frame (). */
 static void
 seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
 {
-  GstEvent *seek = gst_event_new_seek (1.0, GST_FORMAT_TIME,
+  GstClockTime first;
+  GstEvent *seek;
+
+  g_mutex_lock (&self->lock);
+  first = s->pts->len > 0 ? g_array_index (s->pts, GstClockTime, 0) : 0;
+  g_mutex_unlock (&self->lock);
+  if (position <= first)
+    position = 0;
+  else
+    position -= MIN (position, SEEK_MARGIN);
+  seek = gst_event_new_seek (1.0, GST_FORMAT_TIME,
       GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
       position, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
 
@@ -926,6 +959,7 @@ start_render (GstVidkompyAlign * self, guint radius)
   vk_desc_size (r->valid_w, r->valid_h, &self->desc_w, &self->desc_h);
   self->radius = radius;
   self->fg_segment_ready = FALSE;
+  self->bg.last_seen = self->fg.last_seen = -1;
   /* the frames are analysed: their copies are not needed any more */
   g_byte_array_unref (self->bg.low);
   g_byte_array_unref (self->fg.low);
@@ -938,12 +972,20 @@ start_render (GstVidkompyAlign * self, guint radius)
   self->refined = FALSE;
 }
 
-/* seeks the bg to @bg_start and the fg to its start, to render */
+/* seeks the bg to @bg_start and the fg to @fg_start, to render (unless
+ * stopping meanwhile) */
 static void
-replay (GstVidkompyAlign * self, GstClockTime bg_start)
+replay (GstVidkompyAlign * self, GstClockTime bg_start, GstClockTime fg_start)
 {
-  seek_to (self, &self->bg, bg_start);
-  seek_to (self, &self->fg, self->fg.segment.start);
+  gboolean rendering;
+
+  g_mutex_lock (&self->lock);
+  rendering = self->phase == PHASE_RENDER;
+  g_mutex_unlock (&self->lock);
+  if (rendering) {
+    seek_to (self, &self->bg, bg_start);
+    seek_to (self, &self->fg, fg_start);
+  }
 
   g_mutex_lock (&self->lock);
   self->replay_seek = FALSE;
@@ -962,6 +1004,41 @@ aligning_run (GstVidkompyAlign * self, gpointer run)
       && self->run_id == GPOINTER_TO_UINT (run);
 }
 
+/* The bg starts after the fg's content does, and the fg frames before the
+ * first one it shows get its first frame: they are output first, with the
+ * position, which is refined on a fg frame the bg shows (see
+ * bg_try_refine ()). So a pass before rendering seeks the fg to that frame
+ * (and the bg to @bg_start) and waits for the refinement; its frames are
+ * not output (Stream.hold). Runs in the alignment job. */
+static void
+refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
+{
+  GstClockTime fg_pts;
+
+  g_mutex_lock (&self->lock);
+  self->bg.hold = self->fg.hold = TRUE;
+  fg_pts = g_array_index (self->fg.pts, GstClockTime,
+      self->result.covered_start);
+  g_mutex_unlock (&self->lock);
+  GST_DEBUG_OBJECT (self, "refining the position on fg frame %u before "
+      "rendering", self->result.covered_start);
+
+  seek_to (self, &self->bg, bg_start);
+  seek_to (self, &self->fg, fg_pts);
+
+  g_mutex_lock (&self->lock);
+  while (!self->refined && !self->bg.eos && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  if (!self->refined && self->phase == PHASE_RENDER) {
+    /* the bg ended before the frames around the match */
+    bg_try_refine (self, TRUE);
+    self->refined = TRUE;
+  }
+  /* the bg outputs wait for the fg's segment of the seek back */
+  self->fg_segment_ready = FALSE;
+  g_mutex_unlock (&self->lock);
+}
+
 /* Runs in a thread of its own once both inputs are analysed (@run: see
  * aligning_run ()): aligns, then seeks both inputs back to the start. */
 static void
@@ -974,9 +1051,9 @@ align_and_replay (GstElement * element, gpointer run)
   VkAlignOptions opts;
   VkAlignResult result;
   GError *err = NULL;
-  GstClockTime bg_start;
-  guint drift_ms, radius;
-  gboolean strict, ok, current;
+  GstClockTime bg_start, fg_start;
+  guint drift_ms, radius, i;
+  gboolean strict, ok, current, first;
 
   GST_OBJECT_LOCK (self);
   align_options_of (self, &opts);
@@ -1030,13 +1107,17 @@ align_and_replay (GstElement * element, gpointer run)
 
   GST_INFO_OBJECT (self, "coarse alignment: fg at %.1f,%.1f scale %.4f "
       "(score %.3f), bg = %.2f + %.4f * fg (inliers %.2f), confidence %.3f, "
-      "compared fg area %dx%d at %d,%d", result.x, result.y, result.scale,
-      result.spatial_score, result.offset, result.rate,
-      result.inlier_fraction, result.confidence, result.valid_w,
-      result.valid_h, result.valid_x, result.valid_y);
+      "compared fg area %dx%d at %d,%d, the bg shows fg frames %u to %u",
+      result.x, result.y, result.scale, result.spatial_score, result.offset,
+      result.rate, result.inlier_fraction, result.confidence, result.valid_w,
+      result.valid_h, result.valid_x, result.valid_y, result.covered_start,
+      result.covered_end > 0 ? result.covered_end - 1 : 0);
+  for (i = 0; i < result.n_fg; i++)
+    GST_LOG_OBJECT (self, "dense alignment: fg frame %u on bg frame %u, cost "
+        "%.4f", i, result.map[i], result.cost[i]);
 
   if (result.confidence < MIN_CONFIDENCE
-      || result.spatial_score < MIN_CONFIDENCE) {
+      || result.spatial_score < MIN_SPATIAL_CONFIDENCE) {
     if (strict) {
       GST_ELEMENT_ERROR (self, STREAM, FAILED,
           ("The foreground does not seem to be in the background (temporal "
@@ -1061,12 +1142,19 @@ align_and_replay (GstElement * element, gpointer run)
   vk_align_result_clear (&self->result);
   self->result = result;
   start_render (self, radius);
-  g_mutex_unlock (&self->lock);
-
   /* the bg is only needed from the first matched frame on */
   bg_start = g_array_index (self->bg.pts, GstClockTime,
       result.map[0] > radius ? result.map[0] - radius : 0);
-  replay (self, MAX (bg_start, self->bg.segment.start));
+  bg_start = MAX (bg_start, self->bg.segment.start);
+  fg_start = self->fg.segment.start;
+  first = !opts.fixed_position && opts.match_region != VK_MATCH_REGION_FULL
+      && self->unmatched == GST_VIDKOMPY_UNMATCHED_CLAMP
+      && result.covered_start > 0 && result.covered_start < result.n_fg;
+  g_mutex_unlock (&self->lock);
+
+  if (first)
+    refine_first (self, bg_start);
+  replay (self, bg_start, fg_start);
 }
 
 /* Runs in a thread of its own when the alignment was read from a file
@@ -1114,6 +1202,7 @@ render_saved (GstElement * element, gpointer run)
   g_array_set_size (self->bg.pts, 0);
   g_array_append_vals (self->bg.pts, bg_pts, f->bg.n_frames);
   g_free (bg_pts);
+  vk_align_covered (r, f->bg.n_frames, &r->covered_start, &r->covered_end);
 
   self->bg_id = f->bg;
   self->fg_id = f->fg;
@@ -1129,7 +1218,7 @@ render_saved (GstElement * element, gpointer run)
 
   /* from the starts: every frame is fingerprinted again to check that the
    * inputs are those of the file */
-  replay (self, self->bg.segment.start);
+  replay (self, self->bg.segment.start, self->fg.segment.start);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1153,9 +1242,34 @@ frame_index (const Stream * s, GstClockTime pts)
       hi = mid;
   }
   /* nearest of lo and lo + 1 */
-  if (lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
+  if (pts > t[lo] && lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
     lo++;
   return lo;
+}
+
+/* a frame seen again has its timestamp within this of the first time */
+#define PTS_TOLERANCE (GST_MSECOND / 2)
+
+/* The analysed frame that @buf shows again, in @index; FALSE for a buffer
+ * that is none (before the analysed frames after a seek back, or the end
+ * of a frame that a decoder clipped at the seek's position). With the
+ * lock. */
+static gboolean
+analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
+    guint * index)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf), t;
+
+  if (s->pts->len == 0)
+    return FALSE;
+  *index = frame_index (s, pts);
+  t = g_array_index (s->pts, GstClockTime, *index);
+  if ((pts > t ? pts - t : t - pts) <= PTS_TOLERANCE)
+    return TRUE;
+  GST_DEBUG_OBJECT (s->sinkpad, "%" GST_TIME_FORMAT " is not an analysed "
+      "frame (the nearest is frame %u at %" GST_TIME_FORMAT "): dropped",
+      GST_TIME_ARGS (pts), *index, GST_TIME_ARGS (t));
+  return FALSE;
 }
 
 static void
@@ -1487,6 +1601,16 @@ cand_distance_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
   return da < db ? -1 : da > db ? 1 : (ca->index < cb->index ? -1 : 1);
 }
 
+/* the fg frame the position is refined with: the first one to render
+ * that the bg shows; with the lock */
+static guint
+refine_fg_index (GstVidkompyAlign * self)
+{
+  const VkAlignResult *r = &self->result;
+
+  return MIN (MAX (self->next_fg, r->covered_start), r->n_fg - 1);
+}
+
 /* The alignment's position is exact to a low-resolution pixel: refine it
  * on full resolution, pairing the first fg frame with each bg frame up to
  * REFINE_RADIUS frames from its match, nearest first, and keep the best
@@ -1501,7 +1625,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   gint64 t0 = g_get_monotonic_time ();
   gdouble best = -G_MAXDOUBLE;
   gboolean fixed;
-  guint m = r->map[MIN (self->next_fg, r->n_fg - 1)];
+  guint m = r->map[refine_fg_index (self)];
   GList *l, *near;
 
   GST_OBJECT_LOCK (self);
@@ -1576,13 +1700,18 @@ done:
   post_alignment (self, (g_get_monotonic_time () - t0) / 1e6);
 }
 
+/* the bg does not show fg frame @i (see vk_align_covered ()) */
+static gboolean
+fg_frame_outside (GstVidkompyAlign * self, guint i)
+{
+  return i < self->result.covered_start || i >= self->result.covered_end;
+}
+
 static gboolean
 fg_frame_dropped (GstVidkompyAlign * self, guint i)
 {
-  gdouble line = self->result.offset + self->result.rate * i;
-
   return self->unmatched == GST_VIDKOMPY_UNMATCHED_DROP
-      && (line < -0.5 || line > self->bg.pts->len - 0.5);
+      && fg_frame_outside (self, i);
 }
 
 /* the fg frame's own duration, or the gap to the next frame */
@@ -1632,7 +1761,7 @@ bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
 
   if (self->refined || self->next_fg >= self->result.n_fg)
     return TRUE;
-  m = self->result.map[self->next_fg];
+  m = self->result.map[refine_fg_index (self)];
   if (!at_end && m + self->radius < self->bg.pts->len
       && (tail == NULL || tail->index < m + self->radius))
     return TRUE;                /* more bg frames to come first */
@@ -1707,6 +1836,19 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 
   g_mutex_lock (&self->lock);
   i = MIN (frame_index (&self->fg, GST_BUFFER_PTS (buf)), r->n_fg - 1);
+  if (self->fg.hold) {
+    /* the refinement pass (refine_first ()): the first frame the bg shows
+     * is the refinement's; nothing goes out until the seek back */
+    if (self->pair_fg == NULL && !self->refined && i >= r->covered_start) {
+      self->pair_fg = gst_buffer_ref (buf);
+      g_cond_broadcast (&self->cond);
+    }
+    while (self->fg.hold && !self->fg.flushing && self->phase == PHASE_RENDER)
+      g_cond_wait (&self->cond, &self->lock);
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
   if (fg_frame_dropped (self, i)) {
     g_mutex_unlock (&self->lock);
     GST_LOG_OBJECT (self, "fg frame %u is outside the bg: dropped", i);
@@ -1727,6 +1869,7 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_mutex_lock (&self->lock);
   g_free (self->fg_desc[i]);
   self->fg_desc[i] = desc;
+  self->fg_reached = i;
   g_cond_broadcast (&self->cond);
   while ((self->decision[i] == G_MAXUINT || self->seeking)
       && !self->fg.flushing && !self->bg_finished
@@ -1756,7 +1899,8 @@ candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
 {
   guint m = self->result.map[i], a = m, b = m;
 
-  if (self->preset) {
+  /* a frame the bg does not show is on its first or last frame */
+  if (self->preset || fg_frame_outside (self, i)) {
     *lo = *hi = m;
     return;
   }
@@ -1940,14 +2084,23 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       g_mutex_unlock (&self->lock);
       break;                    /* the next candidate has not arrived yet */
     }
-    /* the fg frame's descriptor, unless the fg is gone */
+    /* the fg frame's descriptor, unless the fg is gone or past it */
     while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
-        && !self->fg.flushing && !self->bg.flushing
-        && self->phase == PHASE_RENDER)
+        && self->fg_reached < (gint64) i && !self->fg.flushing
+        && !self->bg.flushing && self->phase == PHASE_RENDER)
       g_cond_wait (&self->cond, &self->lock);
     if (self->bg.flushing || self->phase != PHASE_RENDER) {
       g_mutex_unlock (&self->lock);
       break;
+    }
+    if (!self->preset && self->fg_desc[i] == NULL
+        && self->fg_reached > (gint64) i) {
+      /* the fg did not play this frame again after the seek (a decoder
+       * can leave out the first frames): it has no output */
+      GST_DEBUG_OBJECT (self, "fg frame %u did not come: no bg output", i);
+      self->next_fg++;
+      g_mutex_unlock (&self->lock);
+      continue;
     }
 
     c = decide (self, i);
@@ -2026,6 +2179,16 @@ render_bg (GstVidkompyAlign * self, GstBuffer * buf)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
   }
+  if (self->bg.hold) {
+    /* the refinement pass (refine_first ()): frames until the refinement,
+     * then nothing until the seek back */
+    while (self->bg.hold && self->refined && !self->bg.flushing
+        && self->phase == PHASE_RENDER)
+      g_cond_wait (&self->cond, &self->lock);
+    refined = self->refined;
+    g_mutex_unlock (&self->lock);
+    return refined ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  }
   refined = self->refined;
   g_mutex_unlock (&self->lock);
 
@@ -2077,6 +2240,7 @@ render_reset (GstVidkompyAlign * self, guint from)
   /* from the first frame on, every frame gets its decision again */
   self->map_complete = from == 0;
   self->have_decision = FALSE;
+  self->fg_reached = -1;
   self->last_decision = 0;
   if (from > 0)
     self->last_decision = MIN (self->result.map[from - 1],
@@ -2121,6 +2285,10 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       return ret;
     }
     case PHASE_RENDER:
+      if (!replayed_frame (self, s, buf)) {
+        gst_buffer_unref (buf);
+        return GST_FLOW_OK;
+      }
       if (!verify_frame (self, s, buf)) {
         gst_buffer_unref (buf);
         return GST_FLOW_ERROR;
@@ -2134,6 +2302,23 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       gst_buffer_unref (buf);
       return GST_FLOW_OK;
   }
+}
+
+/* Whether @buf, replayed after the seek back, is the next analysed frame
+ * of @s (and not before the analysed ones, a repeat, or the end of a frame
+ * that a decoder clipped at the seek's position). */
+static gboolean
+replayed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+{
+  gboolean ok;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  ok = analysed_frame (self, s, buf, &i) && (gint64) i > s->last_seen;
+  if (ok)
+    s->last_seen = i;
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
 
 /* Rendering a saved alignment: fingerprints the frame for the check of
@@ -2348,6 +2533,10 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       g_mutex_lock (&self->lock);
       s->flushing = FALSE;
       s->eos = FALSE;
+      s->last_seen = -1;
+      /* the seek back after the refinement pass: rendering starts */
+      if (s->hold && self->refined)
+        s->hold = FALSE;
       if (self->preset)
         vk_identity_hasher_reset (&s->hasher);
       if (s == &self->fg)
@@ -2897,7 +3086,8 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
   g_object_class_install_property (gobject_class, PROP_STRICT,
       g_param_spec_boolean ("strict", "Strict",
           "Fail with an error instead of a warning when the fg does not seem "
-          "to be in the bg (confidence below 0.5)", DEFAULT_STRICT,
+          "to be in the bg (temporal confidence below 0.7 or spatial "
+          "confidence below 0.5)", DEFAULT_STRICT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_ALIGNMENT_LOCATION,
       g_param_spec_string ("alignment-location", "Alignment location",

@@ -42,6 +42,14 @@
  * mean luma is at most this above theirs */
 #define AUTO_BAR_LUMA 12.0
 #define SPATIAL_BG_CANDIDATES 32
+/* a fg sample found this much worse than the best sample shows content the
+ * bg may not have (a bg that starts late or ends early): it is left out of
+ * the joint position search */
+#define SPATIAL_SAMPLE_MARGIN 0.03
+/* likewise in the refinement: a pair whose cost is above this many times
+ * the best pair's (and above UNSHOWN_MIN_COST) */
+#define UNSHOWN_COST_FACTOR 4.0f
+#define UNSHOWN_MIN_COST 0.02f
 /* fg frames matched against every bg frame for the coarse line */
 #define LINE_SAMPLES 400
 /* a low-resolution fg must stay at least this wide in the bg */
@@ -128,6 +136,75 @@ vk_align_result_clear (VkAlignResult * result)
   g_free (result->map);
   g_free (result->cost);
   memset (result, 0, sizeof (*result));
+}
+
+static int
+compare_float (gconstpointer a, gconstpointer b)
+{
+  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* the median of the @n costs of @r from @from, 0 when @n is 0 */
+static gfloat
+median_cost (const VkAlignResult * r, guint from, guint n)
+{
+  gfloat *c, m;
+
+  if (n == 0)
+    return 0.0f;
+  c = g_memdup2 (r->cost + from, n * sizeof (gfloat));
+  qsort (c, n, sizeof (gfloat), compare_float);
+  m = c[n / 2];
+  g_free (c);
+  return m;
+}
+
+/**
+ * vk_align_covered:
+ * @result: an alignment with its line, map and costs
+ * @n_bg: bg frames, > 0
+ * @start: (out): first fg frame the bg shows
+ * @end: (out): one past the last
+ *
+ * The fg frames the bg shows, when it starts after the fg's content or
+ * ends before it. A fg frame is not shown when the line puts it before the
+ * bg's first frame (after its last) and its match is clearly worse than
+ * the typical match of the frames the line puts inside the bg (the cost of
+ * a frame shown is 4 times that median at most, or 0.02 when the median is
+ * lower). A frame the line puts outside but that matches well is shown: a
+ * speed change takes the frames away from the line, and a static scene
+ * matches anywhere. The frames not shown are a prefix and a suffix of the
+ * fg; when none is inside, the line alone decides.
+ */
+void
+vk_align_covered (const VkAlignResult * result, guint n_bg, guint * start,
+    guint * end)
+{
+  const VkAlignResult *r = result;
+  guint n = r->n_fg, first = 0, last = n, s, e;
+  gfloat limit;
+
+  g_return_if_fail (r != NULL && n_bg > 0 && start != NULL && end != NULL);
+
+  /* [first, last): the frames the line puts inside the bg */
+  while (first < n && r->offset + r->rate * first < -0.5)
+    first++;
+  last = first;
+  while (last < n && r->offset + r->rate * last <= n_bg - 0.5)
+    last++;
+  if (r->cost == NULL || first == last) {
+    *start = first;
+    *end = last;
+    return;
+  }
+  limit = MAX (UNSHOWN_COST_FACTOR * median_cost (r, first, last - first),
+      UNSHOWN_MIN_COST);
+  for (s = first; s > 0 && r->cost[s - 1] <= limit; s--);
+  for (e = last; e < n && r->cost[e] <= limit; e++);
+  *start = s;
+  *end = e;
 }
 
 static VkLuma
@@ -390,6 +467,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   VkPlacementEstimate est;
   gdouble kbx, kby;
   guint n_pairs = 0, n_samples, k;
+  gdouble max_best = -2.0;
   gboolean ok;
 
   low_factors (bg, &kbx, &kby);
@@ -417,7 +495,10 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     threads[k] = g_thread_new ("vk-spatial", search_sample, &ss[k]);
   for (k = 0; k < n_samples; k++) {
     g_thread_join (threads[k]);
-    if (ss[k].best > -2.0) {
+    max_best = MAX (max_best, ss[k].best);
+  }
+  for (k = 0; k < n_samples; k++) {
+    if (ss[k].best > -2.0 && ss[k].best >= max_best - SPATIAL_SAMPLE_MARGIN) {
       bgl[n_pairs] = low_frame (bg, ss[k].best_b);
       fgl[n_pairs] = ss[k].fl;
       n_pairs++;
@@ -493,6 +574,7 @@ typedef struct
 {
   const VkFingerprint *bgfp, *fgfp;
   gfloat scale;                 /* typical cost of a one-frame error */
+  guint base;                   /* fg frame of the DP's first row */
 } CostData;
 
 /* the thumbnail distance in units of the typical one-frame error, so that
@@ -502,16 +584,9 @@ thumb_cost (guint fg, guint bg, gpointer user_data)
 {
   CostData *d = user_data;
 
-  return vk_thumb_distance (&d->fgfp[fg], &d->bgfp[bg]) / d->scale;
+  return vk_thumb_distance (&d->fgfp[d->base + fg], &d->bgfp[bg]) / d->scale;
 }
 
-static gint
-compare_float (gconstpointer a, gconstpointer b)
-{
-  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 /* The best bg frame of sampled fg frames, weighted by how much better it
  * is than the best one a few frames away, and a robust line through them. */
@@ -523,6 +598,8 @@ coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
   guint n = MIN (LINE_SAMPLES, fg->n_frames), k, j, n_pts = 0, n_gaps = 0;
   VkMatchPoint *pts = g_new (VkMatchPoint, n);
   gfloat *gaps = g_new (gfloat, n);
+  gboolean *at_end = g_new (gboolean, n);
+  guint n_inner = 0;
   gdouble tolerance, nominal;
   gboolean ok;
 
@@ -559,9 +636,22 @@ coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
     }
     pts[n_pts].fg = i;
     pts[n_pts].bg = best_j;
-    pts[n_pts].weight = MAX (0.0, second - best) + 1e-3;
+    /* how distinct the match is, scaled down when even the best bg frame
+     * is nearly as far as the others (a fg frame the bg does not show) */
+    pts[n_pts].weight = MAX (0.0, second - best) * MAX (0.0, 1.0 - best /
+        MAX (second, 1e-6f)) + 1e-3;
+    at_end[n_pts] = best_j == 0 || best_j + 1 == bg->n_frames;
+    n_inner += !at_end[n_pts];
     n_pts++;
   }
+  /* A match on the bg's first or last frame only says that the fg frame is
+   * at or beyond that end: a bg cut short matches the fg frames past its
+   * end there, and these points would pull the line towards the end. They
+   * count only when there are too few others. */
+  if (n_inner >= 2)
+    for (k = 0; k < n_pts; k++)
+      if (at_end[k])
+        pts[k].weight = 0.0;
 
   /* inliers may stray from the line by speed changes: allow a quarter of a
    * second */
@@ -569,6 +659,7 @@ coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
   ok = vk_fit_line_robust (pts, n_pts, 4.0, tolerance, &r->offset, &r->rate,
       &r->inlier_fraction);
   g_free (pts);
+  g_free (at_end);
   nominal = fg->fps > 0 ? bg->fps / fg->fps : 1.0;
   if (!ok) {
     /* no motion to match on: assume both start together */
@@ -599,29 +690,39 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
 {
   VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
   guint8 *imgs[SPATIAL_FG_SAMPLES];
+  guint best[SPATIAL_FG_SAMPLES];
+  gfloat best_cost[SPATIAL_FG_SAMPLES], limit = G_MAXFLOAT;
   VkSpatialParams p;
   VkPlacementEstimate guess, est;
   gdouble kbx, kby;
-  guint k, n = 0;
+  guint k, n = 0, n_parts = MIN (SPATIAL_FG_SAMPLES, fg->n_frames);
   gboolean changed = FALSE;
 
   low_factors (bg, &kbx, &kby);
-  for (k = 0; k < SPATIAL_FG_SAMPLES && k < fg->n_frames; k++) {
+  for (k = 0; k < n_parts; k++) {
     guint a = k * fg->n_frames / SPATIAL_FG_SAMPLES;
     guint b = (k + 1) * fg->n_frames / SPATIAL_FG_SAMPLES;
-    guint i, best = a;
-    gfloat best_cost = G_MAXFLOAT;
+    guint i;
 
+    best[k] = a;
+    best_cost[k] = G_MAXFLOAT;
     for (i = a; i < b; i++) {
       gfloat c = vk_thumb_distance (&cd->fgfp[i], &cd->bgfp[r->map[i]]);
 
-      if (cd->fgfp[i].stddev > VK_FLAT_EPSILON && c < best_cost) {
-        best_cost = c;
-        best = i;
+      if (cd->fgfp[i].stddev > VK_FLAT_EPSILON && c < best_cost[k]) {
+        best_cost[k] = c;
+        best[k] = i;
       }
     }
-    bgl[n] = low_frame (bg, r->map[best]);
-    imgs[n] = fg_at_bg_factor (bg, fg, best, &fgl[n]);
+    limit = MIN (limit, best_cost[k]);
+  }
+  /* parts of the fg the bg does not show match clearly worse */
+  limit = MAX (UNSHOWN_COST_FACTOR * limit, UNSHOWN_MIN_COST);
+  for (k = 0; k < n_parts; k++) {
+    if (best_cost[k] > limit && best_cost[k] < G_MAXFLOAT)
+      continue;
+    bgl[n] = low_frame (bg, r->map[best[k]]);
+    imgs[n] = fg_at_bg_factor (bg, fg, best[k], &fgl[n]);
     n++;
   }
 
@@ -717,6 +818,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   result->cost = g_new (gfloat, fg->n_frames);
   cd.bgfp = bgfp;
   cd.fgfp = fgfp;
+  cd.base = 0;
 
   for (pass = 0; pass < 2; pass++) {
     region_fingerprints (bg, fg, result, bgfp, fgfp);
@@ -745,11 +847,40 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
       break;
   }
 
-  for (i = 0; i < fg->n_frames; i++) {
+  for (i = 0; i < fg->n_frames; i++)
     result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[result->map[i]]);
-    sum += CLAMP (1.0 - result->cost[i], 0.0, 1.0);
+  /* the fg frames the bg does not show are on its first or last frame, not
+   * on whatever the DP found closest */
+  vk_align_covered (result, bg->n_frames, &result->covered_start,
+      &result->covered_end);
+  if (result->covered_end > result->covered_start
+      && result->covered_end - result->covered_start < fg->n_frames) {
+    guint s0 = result->covered_start, n = result->covered_end - s0;
+
+    /* the frames the bg does not show would pull the path at the ends of
+     * the part it shows (through the smoothness term): that part is
+     * aligned again on its own */
+    cd.base = s0;
+    if (vk_dp_align (n, bg->n_frames, lo + s0, hi + s0,
+            result->offset + result->rate * s0, result->rate, &dp, thumb_cost,
+            &cd, result->map + s0, NULL, NULL))
+      for (i = s0; i < s0 + n; i++)
+        result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[result->map[i]]);
+    cd.base = 0;
   }
-  result->confidence = sum / fg->n_frames;
+  for (i = 0; i < fg->n_frames; i++) {
+    guint j = i < result->covered_start ? 0 : bg->n_frames - 1;
+
+    if (i < result->covered_start || i >= result->covered_end) {
+      result->map[i] = j;
+      result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[j]);
+    } else {
+      sum += CLAMP (1.0 - result->cost[i], 0.0, 1.0);
+    }
+  }
+  /* how well the frames the bg shows match */
+  result->confidence = result->covered_end > result->covered_start ?
+      sum / (result->covered_end - result->covered_start) : 0.0;
   ok = TRUE;
 
 done:

@@ -17,11 +17,9 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
 /* Width of the low-resolution copy of every frame kept for the analysis;
  * the height follows the frame's aspect. 64x36 for 16:9: 2.3 KB a frame. */
 #define VK_LOW_WIDTH 64
-
 /**
  * VkStreamSummary:
  * @width: frame width in pixels
@@ -33,7 +31,7 @@ G_BEGIN_DECLS
  * @low: @n_frames low-resolution luma frames, back to back, each
  *   @low_width x @low_height bytes without padding
  */
-typedef struct
+    typedef struct
 {
   gint width, height;
   gint low_width, low_height;
@@ -105,12 +103,15 @@ typedef struct
  * @inlier_fraction: share of the sampled fg frames on that line
  * @map: bg frame of every fg frame (non-decreasing)
  * @cost: match cost of every fg frame with its bg frame (0 = identical)
- * @confidence: overall confidence, 0..1
+ * @confidence: mean of 1 − cost over the fg frames the bg shows, 0..1
  * @valid_x: the part of the fg that was compared (without its bars), in fg
  *   pixels
  * @valid_y: its top
  * @valid_w: its width
  * @valid_h: its height
+ * @covered_start: first fg frame the bg shows (see vk_align_covered ())
+ * @covered_end: one past the last; the fg frames before @covered_start are
+ *   on bg frame 0 in @map, those from @covered_end on the last bg frame
  */
 struct _VkAlignResult
 {
@@ -121,6 +122,7 @@ struct _VkAlignResult
   gfloat *cost;
   gdouble confidence;
   gint valid_x, valid_y, valid_w, valid_h;
+  guint covered_start, covered_end;
 };
 
 void vk_align_options_init (VkAlignOptions * opts);
@@ -131,8 +133,10 @@ gboolean vk_alignment_compute (const VkStreamSummary * bg,
 
 void vk_align_result_clear (VkAlignResult * result);
 
-void vk_low_size (gint width, gint height, gint * low_width,
-    gint * low_height);
+void vk_align_covered (const VkAlignResult * result, guint n_bg,
+    guint * start, guint * end);
+
+void vk_low_size (gint width, gint height, gint * low_width, gint * low_height);
 
 /* Size of the descriptors that pick between neighbouring bg frames on full
  * frames: 64 wide, the height from the fg's aspect. */
@@ -148,5 +152,4 @@ gfloat *vk_desc_compute (const guint8 * luma, gint stride, gint width,
 gdouble vk_desc_similarity (const gfloat * a, const gfloat * b, gint n);
 
 G_END_DECLS
-
 #endif /* __VK_ALIGNMENT_H__ */

@@ -25,6 +25,7 @@
 
 #include <gst/check/gstcheck.h>
 
+#include "vkalignment.h"
 #include "vkfingerprint.h"
 #include "vktemporal.h"
 
@@ -1357,6 +1358,64 @@ chain_content_time (guint j)
   return j - 30.0;
 }
 
+/* vk_align_covered (): the fg frames a bg that starts late or ends early
+ * shows, from the line and the match costs */
+GST_START_TEST (test_covered)
+{
+  const guint n = 20, n_bg = 10;
+  gfloat cost[20];
+  VkAlignResult r = { 0 };
+  guint s, e, i;
+
+  r.n_fg = n;
+  r.cost = cost;
+  r.rate = 1.0;
+
+  /* the bg shows fg frames 5..14 (bg = fg - 5): frames outside match
+   * badly, those inside well */
+  r.offset = -5.0;
+  for (i = 0; i < n; i++)
+    cost[i] = (i >= 5 && i < 15) ? 0.001f : 0.3f;
+  vk_align_covered (&r, n_bg, &s, &e);
+  fail_unless_equals_int (s, 5);
+  fail_unless_equals_int (e, 15);
+
+  /* the line a frame off at both ends, the costs tell: frames 4 and 15
+   * match well (a speed change), so they are shown */
+  cost[4] = cost[15] = 0.002f;
+  vk_align_covered (&r, n_bg, &s, &e);
+  fail_unless_equals_int (s, 4);
+  fail_unless_equals_int (e, 16);
+
+  /* a static scene: every frame matches, every frame is shown */
+  for (i = 0; i < n; i++)
+    cost[i] = 0.001f;
+  vk_align_covered (&r, n_bg, &s, &e);
+  fail_unless_equals_int (s, 0);
+  fail_unless_equals_int (e, n);
+
+  /* encoding noise: matches at 0.01, the limit is 4 times that */
+  for (i = 0; i < n; i++)
+    cost[i] = (i >= 5 && i < 15) ? 0.01f : (i == 3 ? 0.039f : 0.05f);
+  vk_align_covered (&r, n_bg, &s, &e);
+  fail_unless_equals_int (s, 5);
+  fail_unless_equals_int (e, 15);
+
+  /* no cost (an alignment file without them): the line alone */
+  r.cost = NULL;
+  vk_align_covered (&r, n_bg, &s, &e);
+  fail_unless_equals_int (s, 5);
+  fail_unless_equals_int (e, 15);
+
+  /* the line entirely outside: nothing is shown */
+  r.cost = cost;
+  r.offset = 30.0;
+  vk_align_covered (&r, n_bg, &s, &e);
+  fail_unless_equals_int (s, e);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_chain_synthetic)
 {
   const gint bw = 160, bh = 120, cx = 31, cy = 17, cw = 96, ch = 72;
@@ -1517,6 +1576,7 @@ align_temporal_suite (void)
   tc = tcase_create ("chain");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_chain_synthetic);
+  tcase_add_test (tc, test_covered);
 
   return s;
 }

@@ -52,7 +52,7 @@
 static gchar *tmpdir;
 static gchar *main_bg, *main_fg, *short_bg, *short_fg;
 static VkTruth *main_truth, *short_truth;
-static guint main_fg_frames, short_fg_frames, short_bg_frames;
+static guint main_fg_frames, main_bg_frames, short_fg_frames, short_bg_frames;
 /* bg index of every fg frame in an undisturbed run of the main pair */
 static guint64 *ref_map;
 
@@ -86,8 +86,10 @@ media_setup (void)
   short_fg_frames = short_truth->rows->len;
   short_bg_frames = g_ascii_strtoull (vk_truth_get_param (short_truth,
           "bg_frames"), NULL, 10);
+  main_bg_frames = g_ascii_strtoull (vk_truth_get_param (main_truth,
+          "bg_frames"), NULL, 10);
   fail_unless (main_fg_frames > 20 && short_fg_frames > 10
-      && short_bg_frames > 10);
+      && short_bg_frames > 10 && main_bg_frames == 50);
 }
 
 static void
@@ -236,6 +238,7 @@ typedef struct
 {
   guint64 fg_index, bg_index;
   GstClockTime pts;
+  gint x, y;
 } OutFrame;
 
 /* One output frame, checked: alignment meta, and if @size, the bg's size.
@@ -256,6 +259,8 @@ pull_frame (GstElement * sink, OutFrame * f)
   f->fg_index = m->fg_index;
   f->bg_index = m->bg_index;
   f->pts = GST_BUFFER_PTS (b);
+  f->x = m->x;
+  f->y = m->y;
   gst_sample_unref (s);
   return TRUE;
 }
@@ -521,25 +526,50 @@ GST_START_TEST (test_relink)
 
 GST_END_TEST;
 
-/* The bg ends before the fg's content does (the short pair's 1 s bg, the
- * main pair's fg from 0.4 s to 1.8 s):
- * with unmatched-frames=clamp every fg frame comes out, those after the
- * bg's end on its last frame; with drop only those the bg covers. */
-GST_START_TEST (test_bg_ends_first)
+/* Drops the bg frames before BG_CUT: a bg that starts late */
+#define BG_CUT (GST_SECOND)
+
+static GstPadProbeReturn
+cut_bg_start_cb (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER (info);
+
+  return GST_BUFFER_PTS (b) < BG_CUT ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+/* The main fg on a bg that shows only the main bg's frames [@first,
+ * @first + @n_bg): with unmatched-frames=clamp every fg frame comes out,
+ * those outside the bg on its first or last frame; with drop only those
+ * the bg covers. The covered frames are on their truth's bg frame. When
+ * the bg covers less than half of the fg, the frames outside it must not
+ * pull the alignment: the position is searched (not set), and must be the
+ * truth's. */
+static void
+check_partial_bg (const gchar * bg, gboolean cut_start, guint first, guint n_bg)
 {
   static const gchar *const modes[] = { "clamp", "drop" };
   guint m;
 
   for (m = 0; m < G_N_ELEMENTS (modes); m++) {
-    gchar *props = g_strdup_printf ("unmatched-frames=%s " POS, modes[m]);
-    GstElement *p = make_pipeline (short_bg, main_fg, props, NULL, NULL);
+    gchar *props = g_strdup_printf ("unmatched-frames=%s", modes[m]);
+    GstElement *p = make_pipeline (bg, main_fg, props,
+        cut_start ? "identity name=bgtail" : NULL, NULL);
     GstElement *sink = get (p, "out");
     GArray *frames;
-    guint i, n_last = 0, n_covered = 0, n_fg = main_fg_frames;
+    guint i, n_covered = 0, n_fg = main_fg_frames;
 
-    /* fg frames whose content is inside the short bg */
+    if (cut_start) {
+      GstElement *tail = get (p, "bgtail");
+      GstPad *pad = gst_element_get_static_pad (tail, "src");
+
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cut_bg_start_cb,
+          NULL, NULL);
+      gst_object_unref (pad);
+      gst_object_unref (tail);
+    }
     for (i = 0; i < n_fg; i++)
-      if (truth_bg (main_truth, i) < short_bg_frames)
+      if (truth_bg (main_truth, i) >= first
+          && truth_bg (main_truth, i) < first + n_bg)
         n_covered++;
 
     fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
@@ -547,30 +577,29 @@ GST_START_TEST (test_bg_ends_first)
     frames = pull_all (p, sink);
     for (i = 0; i < frames->len; i++) {
       OutFrame *f = &g_array_index (frames, OutFrame, i);
+      guint64 truth = truth_bg (main_truth, f->fg_index);
+      /* where the frame must be: its truth, or the end it is beyond */
+      guint64 want = CLAMP (truth, first, first + n_bg - 1) - first;
 
-      fail_unless (f->bg_index < short_bg_frames, "%s: bg frame %"
-          G_GUINT64_FORMAT, modes[m], f->bg_index);
-      if (f->bg_index == short_bg_frames - 1)
-        n_last++;
+      fail_unless (f->bg_index < n_bg, "%s: bg frame %" G_GUINT64_FORMAT,
+          modes[m], f->bg_index);
+      fail_unless (f->x == 80 && f->y == 40, "%s: fg at %d,%d", modes[m],
+          f->x, f->y);
       if (i > 0)
         fail_unless (f->bg_index >= (f - 1)->bg_index
             && f->fg_index > (f - 1)->fg_index);
+      /* up to one frame off: the source repeats frames */
+      fail_unless (ABS ((gint64) f->bg_index - (gint64) want) <= 1,
+          "%s: fg frame %" G_GUINT64_FORMAT " on bg frame %" G_GUINT64_FORMAT
+          ", expected %" G_GUINT64_FORMAT, modes[m], f->fg_index,
+          f->bg_index, want);
     }
-    GST_INFO ("%s: %u frames, %u on the last bg frame", modes[m],
-        frames->len, n_last);
-    if (m == 0) {
-      check_frames (frames, main_fg_frames, "clamp");
-      fail_unless (n_last + 1 >= n_fg - n_covered, "clamp: only %u frames "
-          "on the last bg frame, %u fg frames after the bg's end", n_last,
-          n_fg - n_covered);
-    } else {
-      /* Known issue (docs/bad-input.md): with the bg ending before the fg
-       * content does, the coarse line is pulled towards the bg's last
-       * frames (here about 24 frames come out where the bg covers 15), so
-       * only bounds are checked */
-      fail_unless (frames->len > 0 && frames->len <= n_fg, "drop: %u frames",
-          frames->len);
-    }
+    GST_INFO ("%s: %u frames, %u fg frames covered", modes[m], frames->len,
+        n_covered);
+    if (m == 0)
+      check_frames (frames, n_fg, "clamp");
+    else
+      fail_unless_equals_int (frames->len, n_covered);
     fail_unless_equals_int (gst_element_set_state (p, GST_STATE_NULL),
         GST_STATE_CHANGE_SUCCESS);
     g_array_unref (frames);
@@ -578,6 +607,24 @@ GST_START_TEST (test_bg_ends_first)
     gst_object_unref (p);
     g_free (props);
   }
+}
+
+/* The bg ends before the fg's content does: the short pair's 1 s bg covers
+ * 15 of the main fg's 35 frames (0.4 s to 1.8 s). */
+GST_START_TEST (test_bg_ends_first)
+{
+  check_partial_bg (short_bg, FALSE, 0, short_bg_frames);
+}
+
+GST_END_TEST;
+
+/* The bg starts after the fg's content does: the main bg from 1 s covers
+ * the main fg's last 20 frames. */
+GST_START_TEST (test_bg_starts_late)
+{
+  guint first = (guint) (BG_CUT * 25 / GST_SECOND);
+
+  check_partial_bg (main_bg, TRUE, first, main_bg_frames - first);
 }
 
 GST_END_TEST;
@@ -762,6 +809,7 @@ stress_suite (void)
   tcase_add_test (tc, test_flushing_seeks);
   tcase_add_test (tc, test_relink);
   tcase_add_test (tc, test_bg_ends_first);
+  tcase_add_test (tc, test_bg_starts_late);
   tcase_add_test (tc, test_fg_ends_first);
   tcase_add_loop_test (tc, test_caps_change, 0, G_N_ELEMENTS (caps_cases));
   tcase_add_test (tc, test_parallel_pipelines);
