@@ -616,6 +616,7 @@ search (gpointer data)
   GstBuffer *fgbuf = NULL, *bgbufs[5];
   guint n_bg = 0, k, best_k = 0;
   gboolean ok, have_refined = FALSE;
+  gdouble all;
   GError *err = NULL;
 
   ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
@@ -625,9 +626,17 @@ search (gpointer data)
   } else {
     GST_DEBUG_OBJECT (r->cfg.element, "search on %u fg x %u bg frames: "
         "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
-        "%.3f", job->fg.n_frames, job->bg.n_frames, res.x, res.y, res.scale,
-        res.spatial_score, res.offset, res.rate, res.confidence);
-    ok = res.spatial_score >= MIN_SPATIAL && res.confidence >= MIN_TEMPORAL
+        "%.3f (fg frames %u to %u shown)", job->fg.n_frames, job->bg.n_frames,
+        res.x, res.y, res.scale, res.spatial_score, res.offset, res.rate,
+        res.confidence, res.covered_start, res.covered_end);
+    /* the match of all the held fg frames, not only of those the held bg
+     * shows (res.confidence): a search waits until the bg window holds
+     * most of the fg's content */
+    all = 0.0;
+    for (k = 0; k < res.n_fg; k++)
+      all += CLAMP (1.0 - res.cost[k], 0.0, 1.0);
+    all /= MAX (1, res.n_fg);
+    ok = res.spatial_score >= MIN_SPATIAL && all >= MIN_TEMPORAL
         && (res.scale >= 0.5 || res.spatial_score >= MIN_SPATIAL_UPSCALED);
   }
 
