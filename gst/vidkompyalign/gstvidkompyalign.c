@@ -322,6 +322,7 @@ struct _GstVidkompyAlign
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
+  GPtrArray *jobs;              /* GThread of the jobs, see start_job () */
 };
 
 #define FORMATS "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8 }"
@@ -369,6 +370,63 @@ stream_of_pad (GstVidkompyAlign * self, GstPad * pad)
   if (pad == self->bg.sinkpad || pad == self->bg.srcpad)
     return &self->bg;
   return &self->fg;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Jobs: the alignment and the estimates run in threads of their own */
+
+typedef struct
+{
+  GstVidkompyAlign *self;
+  GstElementCallAsyncFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} Job;
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+
+  job->func (GST_ELEMENT (job->self), job->data);
+  if (job->destroy)
+    job->destroy (job->data);
+  g_free (job);
+  return NULL;
+}
+
+/* Runs @func (@data) in a thread of its own, which a stop waits for (see
+ * join_jobs ()); with the lock. */
+static void
+start_job (GstVidkompyAlign * self, const gchar * name,
+    GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy)
+{
+  Job *job = g_new (Job, 1);
+
+  job->self = self;
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  g_ptr_array_add (self->jobs, g_thread_new (name, job_thread, job));
+}
+
+/* Waits for the jobs, which return soon once the phase is PHASE_DONE (they
+ * check it after each step that takes time). Without the lock. */
+static void
+join_jobs (GstVidkompyAlign * self)
+{
+  GPtrArray *jobs;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  jobs = self->jobs;
+  self->jobs = g_ptr_array_new ();
+  g_mutex_unlock (&self->lock);
+  for (i = 0; i < jobs->len; i++)
+    g_thread_join (g_ptr_array_index (jobs, i));
+  if (jobs->len > 0)
+    GST_DEBUG_OBJECT (self, "joined %u jobs", jobs->len);
+  g_ptr_array_unref (jobs);
 }
 
 static void
@@ -643,9 +701,11 @@ post_progress (GstVidkompyAlign * self)
               "analysis", "percent", G_TYPE_DOUBLE, (gdouble) percent,
               "frames", G_TYPE_UINT64, n_bg + n_fg, "bg-frames",
               G_TYPE_UINT64, n_bg, "fg-frames", G_TYPE_UINT64, n_fg, NULL)));
-  if (snap)
-    gst_element_call_async (GST_ELEMENT (self), estimate_partial, snap,
-        snapshot_free);
+  if (snap) {
+    g_mutex_lock (&self->lock);
+    start_job (self, "vk-estimate", estimate_partial, snap, snapshot_free);
+    g_mutex_unlock (&self->lock);
+  }
 }
 
 /* The low-resolution copy of the frame's luma (its fingerprint) in @dst,
@@ -849,7 +909,7 @@ maybe_use_saved (GstVidkompyAlign * self)
     self->source = use ? "file" : "cache";
     self->phase = PHASE_ALIGNING;
     self->t_analysed = g_get_monotonic_time ();
-    gst_element_call_async (GST_ELEMENT (self), render_saved,
+    start_job (self, "vk-render-saved", render_saved,
         GUINT_TO_POINTER (self->run_id), NULL);
   }
   g_mutex_unlock (&self->lock);
@@ -993,8 +1053,8 @@ replay (GstVidkompyAlign * self, GstClockTime bg_start, GstClockTime fg_start)
   g_mutex_unlock (&self->lock);
 }
 
-/* The alignment jobs run in threads of their own (gst_element_call_async ())
- * and get the run they were started for: a stop, or a stop and a restart,
+/* The alignment jobs run in threads of their own (start_job ()) and get
+ * the run they were started for: a stop, or a stop and a restart,
  * may have come before them. TRUE when that run still waits for them; with
  * the lock. */
 static gboolean
@@ -2384,7 +2444,7 @@ analysis_done (GstVidkompyAlign * self)
   GST_INFO_OBJECT (self, "analysed %u bg and %u fg frames in %.3f s",
       self->bg.pts->len, self->fg.pts->len,
       (self->t_analysed - self->t_start) / 1e6);
-  gst_element_call_async (GST_ELEMENT (self), align_and_replay,
+  start_job (self, "vk-align", align_and_replay,
       GUINT_TO_POINTER (self->run_id), NULL);
 }
 
@@ -2780,6 +2840,8 @@ gst_vidkompy_align_change_state (GstElement * element,
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    /* before the state they use goes */
+    join_jobs (self);
     g_mutex_lock (&self->lock);
     render_state_clear (self);
     vk_align_result_clear (&self->result);
@@ -3013,6 +3075,8 @@ gst_vidkompy_align_finalize (GObject * object)
   saved_reset (self);
   g_free (self->alignment_location);
   g_free (self->cache_dir);
+  join_jobs (self);
+  g_ptr_array_unref (self->jobs);
   g_mutex_clear (&self->saved_lock);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -3176,6 +3240,7 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->saved_lock);
   g_cond_init (&self->cond);
+  self->jobs = g_ptr_array_new ();
   vk_link_check_init (&self->link_check);
 
   self->x = DEFAULT_X;
