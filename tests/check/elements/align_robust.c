@@ -133,6 +133,28 @@ check_map (GArray * fg, GArray * bg, VkTruth * truth, GPtrArray * sums,
   }
 }
 
+/* fg frames 0, 1, .. in order, each bg output at its fg frame's time and
+ * showing its truth's bg frame (the last one of @sums for a fg frame past
+ * the bg's end) */
+static void
+check_outputs (GArray * fg, GArray * bg, VkTruth * truth, GPtrArray * sums)
+{
+  guint i, last = sums->len - 1;
+
+  fail_unless_equals_int (bg->len, fg->len);
+  for (i = 0; i < fg->len; i++) {
+    VkOutFrame *f = &g_array_index (fg, VkOutFrame, i);
+    VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
+    VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
+
+    fail_unless_equals_uint64 (f->fg_index, i);
+    fail_unless_equals_uint64 (b->pts, f->pts);
+    fail_unless (vk_check_same_content (sums, b->bg_index,
+            MIN (row->bg_index, last)), "fg frame %u: bg frame %"
+        G_GUINT64_FORMAT ", truth %u", i, b->bg_index, row->bg_index);
+  }
+}
+
 static GPtrArray *
 checksums_of (const gchar * name)
 {
@@ -221,18 +243,7 @@ GST_START_TEST (test_bg_ends_first)
     run_to_end (pipeline, &fg, &bg);
     gst_element_set_state (pipeline, GST_STATE_NULL);
     fail_unless_equals_int (fg->len, drop ? covered : truth->rows->len);
-    fail_unless_equals_int (bg->len, fg->len);
-    for (i = 0; i < fg->len; i++) {
-      VkOutFrame *f = &g_array_index (fg, VkOutFrame, i);
-      VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
-      VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
-
-      fail_unless_equals_uint64 (f->fg_index, i);
-      fail_unless_equals_uint64 (b->pts, f->pts);
-      fail_unless (vk_check_same_content (sums, b->bg_index,
-              MIN (row->bg_index, last)), "fg frame %u: bg frame %"
-          G_GUINT64_FORMAT ", truth %u", i, b->bg_index, row->bg_index);
-    }
+    check_outputs (fg, bg, truth, sums);
     gst_object_unref (pipeline);
     g_array_unref (fg);
     g_array_unref (bg);
@@ -281,7 +292,6 @@ GST_START_TEST (test_bframes)
   GPtrArray *sums;
   GstElement *pipeline;
   GArray *fg, *bg;
-  guint i;
 
   vk_check_make_pair (tmpdir, "plain", PAIR_ARGS " --duration 3");
   reencode_bframes ("plain", "bg", "bframes");
@@ -293,18 +303,7 @@ GST_START_TEST (test_bframes)
   run_to_end (pipeline, &fg, &bg);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   fail_unless_equals_int (fg->len, truth->rows->len);
-  fail_unless_equals_int (bg->len, fg->len);
-  for (i = 0; i < fg->len; i++) {
-    VkOutFrame *f = &g_array_index (fg, VkOutFrame, i);
-    VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
-    VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
-
-    fail_unless_equals_uint64 (f->fg_index, i);
-    fail_unless_equals_uint64 (b->pts, f->pts);
-    fail_unless (vk_check_same_content (sums, b->bg_index, row->bg_index),
-        "fg frame %u: bg frame %" G_GUINT64_FORMAT ", truth %u", i,
-        b->bg_index, row->bg_index);
-  }
+  check_outputs (fg, bg, truth, sums);
   gst_object_unref (pipeline);
   g_array_unref (fg);
   g_array_unref (bg);
