@@ -303,7 +303,6 @@ struct _GstVidkompyAlign
   guint last_decision;          /* bg frame of the last bg output */
   guint last_decided_fg;        /* and its fg frame */
   gboolean have_decision;
-  gint64 fg_reached;            /* the last fg frame rendered, -1: none */
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
   GQueue cands;                 /* Cand: received bg frames still needed */
@@ -317,8 +316,6 @@ struct _GstVidkompyAlign
   gdouble out_scale, spatial_confidence;
   gint last_percent;
   guint next_estimate;          /* estimates made during the analysis */
-  guint run_id;                 /* READY_TO_PAUSED transitions: the
-                                 * jobs of an earlier run see a change */
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
@@ -466,13 +463,6 @@ stream_fps (const Stream * s)
   }
   return 25.0;
 }
-
-/* an alignment job: the element and the run it was started for */
-typedef struct
-{
-  GstVidkompyAlign *self;
-  gpointer run;
-} AlignJob;
 
 static void cand_free (Cand * c);
 static gboolean bg_try_refine (GstVidkompyAlign * self, gboolean at_end);
@@ -909,8 +899,7 @@ maybe_use_saved (GstVidkompyAlign * self)
     self->source = use ? "file" : "cache";
     self->phase = PHASE_ALIGNING;
     self->t_analysed = g_get_monotonic_time ();
-    start_job (self, "vk-render-saved", render_saved,
-        GUINT_TO_POINTER (self->run_id), NULL);
+    start_job (self, "vk-render-saved", render_saved, NULL, NULL);
   }
   g_mutex_unlock (&self->lock);
   goto done;
@@ -1053,17 +1042,6 @@ replay (GstVidkompyAlign * self, GstClockTime bg_start, GstClockTime fg_start)
   g_mutex_unlock (&self->lock);
 }
 
-/* The alignment jobs run in threads of their own (start_job ()) and get
- * the run they were started for: a stop, or a stop and a restart,
- * may have come before them. TRUE when that run still waits for them; with
- * the lock. */
-static gboolean
-aligning_run (GstVidkompyAlign * self, gpointer run)
-{
-  return self->phase == PHASE_ALIGNING
-      && self->run_id == GPOINTER_TO_UINT (run);
-}
-
 /* The bg starts after the fg's content does, and the fg frames before the
  * first one it shows get its first frame: they are output first, with the
  * position, which is refined on a fg frame the bg shows (see
@@ -1099,13 +1077,13 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   g_mutex_unlock (&self->lock);
 }
 
-/* Runs in a thread of its own once both inputs are analysed (@run: see
- * aligning_run ()): aligns, then seeks both inputs back to the start. */
+/* Runs in a thread of its own once both inputs are analysed (a job, see
+ * start_job ()): aligns, then seeks both inputs back to the start. A stop
+ * meanwhile (PHASE_DONE) ends it. */
 static void
-align_and_replay (GstElement * element, gpointer run)
+align_and_replay (GstElement * element, gpointer user_data)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
-  AlignJob job = { self, run };
   VkStreamSummary bg, fg;
   GByteArray *bg_low, *fg_low;
   VkAlignOptions opts;
@@ -1120,19 +1098,19 @@ align_and_replay (GstElement * element, gpointer run)
   drift_ms = self->drift_tolerance;
   strict = self->strict;
   opts.on_estimate = on_estimate;
-  opts.user_data = &job;
+  opts.user_data = self;
   file_options_of (self, &self->file_opts);
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
-  if (!aligning_run (self, run)) {
+  if (self->phase != PHASE_ALIGNING) {
     g_mutex_unlock (&self->lock);
     GST_DEBUG_OBJECT (self, "stopped before the alignment");
     return;
   }
   summary_of (&self->bg, &bg);
   summary_of (&self->fg, &fg);
-  /* the frames' copies are the job's now: a restart cannot free them */
+  /* the frames' copies are the job's now (the render does not need them) */
   bg_low = g_steal_pointer (&self->bg.low);
   fg_low = g_steal_pointer (&self->fg.low);
   self->bg.low = g_byte_array_new ();
@@ -1149,7 +1127,7 @@ align_and_replay (GstElement * element, gpointer run)
   g_byte_array_unref (bg_low);
   g_byte_array_unref (fg_low);
   g_mutex_lock (&self->lock);
-  current = aligning_run (self, run);
+  current = self->phase == PHASE_ALIGNING;
   g_mutex_unlock (&self->lock);
   if (!current) {
     GST_DEBUG_OBJECT (self, "stopped during the alignment");
@@ -1194,7 +1172,7 @@ align_and_replay (GstElement * element, gpointer run)
   }
 
   g_mutex_lock (&self->lock);
-  if (!aligning_run (self, run)) {
+  if (self->phase != PHASE_ALIGNING) {
     g_mutex_unlock (&self->lock);
     vk_align_result_clear (&result);
     return;
@@ -1221,7 +1199,7 @@ align_and_replay (GstElement * element, gpointer run)
  * (use-alignment or cache-dir): takes it as the result, timestamps
  * included, and renders it from the inputs' starts. */
 static void
-render_saved (GstElement * element, gpointer run)
+render_saved (GstElement * element, gpointer user_data)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
   VkAlignResult *r = &self->result;
@@ -1231,7 +1209,7 @@ render_saved (GstElement * element, gpointer run)
 
   g_mutex_lock (&self->lock);
   f = self->saved;
-  if (!aligning_run (self, run) || f == NULL) {
+  if (self->phase != PHASE_ALIGNING || f == NULL) {
     g_mutex_unlock (&self->lock);
     return;
   }
@@ -1481,12 +1459,11 @@ align_msg_estimate (AlignMsg * m, const VkAlignResult * e)
 static void
 on_estimate (const VkAlignResult * e, gpointer user_data)
 {
-  AlignJob *job = user_data;
-  GstVidkompyAlign *self = job->self;
+  GstVidkompyAlign *self = user_data;
   AlignMsg m;
 
   g_mutex_lock (&self->lock);
-  if (aligning_run (self, job->run)) {
+  if (self->phase == PHASE_ALIGNING) {
     self->t_aligned = g_get_monotonic_time ();
     align_msg_init (self, &m, "estimate");
     m.n_fg = self->fg.pts->len;
@@ -1504,7 +1481,6 @@ on_estimate (const VkAlignResult * e, gpointer user_data)
 typedef struct
 {
   GstVidkompyAlign *self;
-  guint run_id;
   VkStreamSummary bg, fg;
   AlignMsg msg;
 } Snapshot;
@@ -1549,7 +1525,6 @@ snapshot_take (GstVidkompyAlign * self, gdouble percent)
       self->fg.pts->len / fg_fps) / ESTIMATE_FRAMES;
 
   snap->self = self;
-  snap->run_id = self->run_id;
   subsample (&self->bg, MAX (1, (guint) floor (step * bg_fps + 0.5)),
       &snap->bg);
   subsample (&self->fg, MAX (1, (guint) floor (step * fg_fps + 0.5)),
@@ -1572,7 +1547,7 @@ on_partial_estimate (const VkAlignResult * e, gpointer user_data)
   GstVidkompyAlign *self = snap->self;
 
   g_mutex_lock (&self->lock);
-  if (self->phase == PHASE_ANALYSIS && self->run_id == snap->run_id) {
+  if (self->phase == PHASE_ANALYSIS) {
     align_msg_estimate (&snap->msg, e);
     post_alignment_message (self, e, &snap->msg);
   }
@@ -1929,7 +1904,6 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_mutex_lock (&self->lock);
   g_free (self->fg_desc[i]);
   self->fg_desc[i] = desc;
-  self->fg_reached = i;
   g_cond_broadcast (&self->cond);
   while ((self->decision[i] == G_MAXUINT || self->seeking)
       && !self->fg.flushing && !self->bg_finished
@@ -2146,7 +2120,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     }
     /* the fg frame's descriptor, unless the fg is gone or past it */
     while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
-        && self->fg_reached < (gint64) i && !self->fg.flushing
+        && self->fg.last_seen <= (gint64) i && !self->fg.flushing
         && !self->bg.flushing && self->phase == PHASE_RENDER)
       g_cond_wait (&self->cond, &self->lock);
     if (self->bg.flushing || self->phase != PHASE_RENDER) {
@@ -2154,7 +2128,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       break;
     }
     if (!self->preset && self->fg_desc[i] == NULL
-        && self->fg_reached > (gint64) i) {
+        && self->fg.last_seen > (gint64) i) {
       /* the fg did not play this frame again after the seek (a decoder
        * can leave out the first frames): it has no output */
       GST_DEBUG_OBJECT (self, "fg frame %u did not come: no bg output", i);
@@ -2300,7 +2274,6 @@ render_reset (GstVidkompyAlign * self, guint from)
   /* from the first frame on, every frame gets its decision again */
   self->map_complete = from == 0;
   self->have_decision = FALSE;
-  self->fg_reached = -1;
   self->last_decision = 0;
   if (from > 0)
     self->last_decision = MIN (self->result.map[from - 1],
@@ -2444,8 +2417,7 @@ analysis_done (GstVidkompyAlign * self)
   GST_INFO_OBJECT (self, "analysed %u bg and %u fg frames in %.3f s",
       self->bg.pts->len, self->fg.pts->len,
       (self->t_analysed - self->t_start) / 1e6);
-  start_job (self, "vk-align", align_and_replay,
-      GUINT_TO_POINTER (self->run_id), NULL);
+  start_job (self, "vk-align", align_and_replay, NULL, NULL);
 }
 
 /* VkStarvedFunc: @pad has had no frame and no EOS while analysing */
@@ -2813,7 +2785,6 @@ gst_vidkompy_align_change_state (GstElement * element,
       self->refined = FALSE;
       self->last_percent = -1;
       self->next_estimate = 0;
-      self->run_id++;
       self->t_start = self->t_analysed = self->t_aligned =
           g_get_monotonic_time ();
       g_mutex_unlock (&self->lock);
@@ -2827,8 +2798,7 @@ gst_vidkompy_align_change_state (GstElement * element,
       self->phase = PHASE_DONE;
       g_cond_broadcast (&self->cond);
       /* an alignment job seeking the inputs back must be done with the
-       * pads before they are deactivated, or its seeks could reach the
-       * next run */
+       * pads before they are deactivated (the jobs are joined after) */
       while (self->replay_seek)
         g_cond_wait (&self->cond, &self->lock);
       g_mutex_unlock (&self->lock);
