@@ -155,6 +155,23 @@ check_outputs (GArray * fg, GArray * bg, VkTruth * truth, GPtrArray * sums)
   }
 }
 
+/* runs @pipeline to the end and frees it; @n_fg fg frames must come out,
+ * see check_outputs () */
+static void
+run_and_check (GstElement * pipeline, guint n_fg, VkTruth * truth,
+    GPtrArray * sums)
+{
+  GArray *fg, *bg;
+
+  run_to_end (pipeline, &fg, &bg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless_equals_int (fg->len, n_fg);
+  check_outputs (fg, bg, truth, sums);
+  gst_object_unref (pipeline);
+  g_array_unref (fg);
+  g_array_unref (bg);
+}
+
 static GPtrArray *
 checksums_of (const gchar * name)
 {
@@ -236,17 +253,9 @@ GST_START_TEST (test_bg_ends_first)
   fail_unless (covered > 30 && covered < truth->rows->len);
 
   for (drop = 0; drop <= 1; drop++) {
-    GstElement *pipeline = align_pipeline ("short", "long", drop ?
-        "unmatched-frames=drop" : "unmatched-frames=clamp");
-    GArray *fg, *bg;
-
-    run_to_end (pipeline, &fg, &bg);
-    gst_element_set_state (pipeline, GST_STATE_NULL);
-    fail_unless_equals_int (fg->len, drop ? covered : truth->rows->len);
-    check_outputs (fg, bg, truth, sums);
-    gst_object_unref (pipeline);
-    g_array_unref (fg);
-    g_array_unref (bg);
+    run_and_check (align_pipeline ("short", "long", drop ?
+            "unmatched-frames=drop" : "unmatched-frames=clamp"),
+        drop ? covered : truth->rows->len, truth, sums);
   }
   g_ptr_array_unref (sums);
   vk_truth_free (truth);
@@ -290,8 +299,6 @@ GST_START_TEST (test_bframes)
 {
   VkTruth *truth;
   GPtrArray *sums;
-  GstElement *pipeline;
-  GArray *fg, *bg;
 
   vk_check_make_pair (tmpdir, "plain", PAIR_ARGS " --duration 3");
   reencode_bframes ("plain", "bg", "bframes");
@@ -299,14 +306,8 @@ GST_START_TEST (test_bframes)
   truth = load_truth ("plain");
   sums = checksums_of ("bframes");
 
-  pipeline = align_pipeline ("bframes", "bframes", "");
-  run_to_end (pipeline, &fg, &bg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  fail_unless_equals_int (fg->len, truth->rows->len);
-  check_outputs (fg, bg, truth, sums);
-  gst_object_unref (pipeline);
-  g_array_unref (fg);
-  g_array_unref (bg);
+  run_and_check (align_pipeline ("bframes", "bframes", ""), truth->rows->len,
+      truth, sums);
   g_ptr_array_unref (sums);
   vk_truth_free (truth);
 }
