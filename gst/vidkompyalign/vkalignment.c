@@ -207,6 +207,30 @@ vk_align_covered (const VkAlignResult * result, guint n_bg, guint * start,
   *end = e;
 }
 
+/**
+ * vk_align_match:
+ * @result: an alignment with its costs
+ * @from: first fg frame
+ * @to: one past the last
+ *
+ * Returns: the mean of 1 − cost, each clamped to [0, 1], over the fg frames
+ * [@from, @to); 0 when there is none
+ */
+gdouble
+vk_align_match (const VkAlignResult * result, guint from, guint to)
+{
+  gdouble sum = 0.0;
+  guint i;
+
+  g_return_val_if_fail (result != NULL && to <= result->n_fg, 0.0);
+
+  if (to <= from)
+    return 0.0;
+  for (i = from; i < to; i++)
+    sum += CLAMP (1.0 - result->cost[i], 0.0, 1.0);
+  return sum / (to - from);
+}
+
 static VkLuma
 low_frame (const VkStreamSummary * s, guint i)
 {
@@ -587,7 +611,6 @@ thumb_cost (guint fg, guint bg, gpointer user_data)
   return vk_thumb_distance (&d->fgfp[d->base + fg], &d->bgfp[bg]) / d->scale;
 }
 
-
 /* The best bg frame of sampled fg frames, weighted by how much better it
  * is than the best one a few frames away, and a robust line through them. */
 static gboolean
@@ -782,7 +805,6 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   VkDpParams dp;
   CostData cd;
   gboolean ok = FALSE;
-  gdouble sum = 0;
   guint i, pass;
 
   memset (result, 0, sizeof (*result));
@@ -874,13 +896,11 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
     if (i < result->covered_start || i >= result->covered_end) {
       result->map[i] = j;
       result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[j]);
-    } else {
-      sum += CLAMP (1.0 - result->cost[i], 0.0, 1.0);
     }
   }
   /* how well the frames the bg shows match */
-  result->confidence = result->covered_end > result->covered_start ?
-      sum / (result->covered_end - result->covered_start) : 0.0;
+  result->confidence = vk_align_match (result, result->covered_start,
+      result->covered_end);
   ok = TRUE;
 
 done:

@@ -136,6 +136,8 @@ void vk_align_result_clear (VkAlignResult * result);
 void vk_align_covered (const VkAlignResult * result, guint n_bg,
     guint * start, guint * end);
 
+gdouble vk_align_match (const VkAlignResult * result, guint from, guint to);
+
 void vk_low_size (gint width, gint height, gint * low_width, gint * low_height);
 
 /* Size of the descriptors that pick between neighbouring bg frames on full

@@ -632,10 +632,7 @@ search (gpointer data)
     /* the match of all the held fg frames, not only of those the held bg
      * shows (res.confidence): a search waits until the bg window holds
      * most of the fg's content */
-    all = 0.0;
-    for (k = 0; k < res.n_fg; k++)
-      all += CLAMP (1.0 - res.cost[k], 0.0, 1.0);
-    all /= MAX (1, res.n_fg);
+    all = vk_align_match (&res, 0, res.n_fg);
     ok = res.spatial_score >= MIN_SPATIAL && all >= MIN_TEMPORAL
         && (res.scale >= 0.5 || res.spatial_score >= MIN_SPATIAL_UPSCALED);
   }

@@ -1379,6 +1379,11 @@ GST_START_TEST (test_covered)
   vk_align_covered (&r, n_bg, &s, &e);
   fail_unless_equals_int (s, 5);
   fail_unless_equals_int (e, 15);
+  /* vk_align_match (): the mean of 1 - cost over a range, 0 when empty */
+  fail_unless (fabs (vk_align_match (&r, s, e) - 0.999) < 1e-6);
+  fail_unless (fabs (vk_align_match (&r, 0, n) - (10 * 0.999 + 10 * 0.7) /
+          20) < 1e-6);
+  fail_unless_equals_float (vk_align_match (&r, 7, 7), 0.0);
 
   /* the line a frame off at both ends, the costs tell: frames 4 and 15
    * match well (a speed change), so they are shown */
