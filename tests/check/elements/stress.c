@@ -365,8 +365,9 @@ ensure_ref_map (void)
 /* NULL -> PLAYING -> NULL STATE_CYCLES times on the same pipeline, stopping
  * at a different point each time (during the analysis, as the alignment
  * starts, during the rendering after some frames); then one full run,
- * whose frames must all be there. A stop as the alignment starts leaves an
- * alignment job behind, which must not touch the next run. */
+ * whose frames must all be there. A stop as the alignment starts finds an
+ * alignment job running, which must give up and be joined before the next
+ * run. */
 GST_START_TEST (test_state_cycles)
 {
   GstElement *p = make_pipeline (main_bg, main_fg, POS, NULL, NULL);
