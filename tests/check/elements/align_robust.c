@@ -269,7 +269,8 @@ static void
 reencode_bframes (const gchar * name, const gchar * which, const gchar * out)
 {
   gchar *desc = g_strdup_printf ("filesrc location=%s/%s-%s.mp4 ! decodebin "
-      "! videoconvert ! x264enc ! mp4mux ! filesink location=%s/%s-%s.mp4",
+      "! videoconvert ! x264enc threads=1 ! mp4mux "
+      "! filesink location=%s/%s-%s.mp4",
       tmpdir, name, which, tmpdir, out, which);
   GError *err = NULL;
   GstElement *p = gst_parse_launch (desc, &err);
@@ -294,7 +295,13 @@ reencode_bframes (const gchar * name, const gchar * which, const gchar * out)
  * encoders write them): after the seek back to render, qtdemux and the
  * decoder drop the first frames of a seek to their timestamp and give a
  * clipped piece of a frame; the render must still output every fg frame
- * on its truth's bg frame (it hung before). */
+ * on its truth's bg frame (it hung before).
+ *
+ * The 20 fps source shows each of its frames on one or two bg frames: the
+ * lossy re-encode makes such copies differ a little, so the copies that
+ * show the same content are told from the (lossless) pair re-encoded.
+ * (x264enc runs on one thread so that the re-encode is the same file in
+ * every run.) */
 GST_START_TEST (test_bframes)
 {
   VkTruth *truth;
@@ -304,7 +311,7 @@ GST_START_TEST (test_bframes)
   reencode_bframes ("plain", "bg", "bframes");
   reencode_bframes ("plain", "fg", "bframes");
   truth = load_truth ("plain");
-  sums = checksums_of ("bframes");
+  sums = checksums_of ("plain");
 
   run_and_check (align_pipeline ("bframes", "bframes", ""), truth->rows->len,
       truth, sums);
