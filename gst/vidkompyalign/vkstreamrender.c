@@ -83,6 +83,12 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 #define SURE_SPATIAL 0.97
 /* below this temporal confidence (of the search's frames) neither */
 #define MIN_TEMPORAL 0.7
+/* non-live inputs: below this one, the next search must find the same bg
+ * time too (the scan shows a near-static scene's bg seconds before the
+ * fg's content, which matches it nearly as well) */
+#define SURE_TEMPORAL 0.98
+/* how far (in bg frames) the line of two searches may differ to agree */
+#define SAME_LINE_FRAMES 3.0
 
 typedef struct
 {
@@ -132,6 +138,7 @@ struct _VkStreamRender
   guint matched_since_found;    /* decided frames under LOST_COST */
   gboolean have_candidate;      /* the previous search's placement */
   gdouble cand_x, cand_y, cand_scale;
+  gdouble cand_fg, cand_bg;     /* and the bg frame of its middle fg frame */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   GstClockTime newest_fg_rt;
   guint next_search;            /* fg frame count of the next search */
@@ -532,6 +539,19 @@ typedef struct
   guint generation;
 } SearchJob;
 
+/* The (absolute) bg frame that the line of @job's search @res gives fg
+ * frame @fg: through the middle of the search's frames at the nominal rate
+ * (see apply_position ()). */
+static gdouble
+search_line_at (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res, gdouble fg)
+{
+  gdouble mid = job->fg.n_frames / 2.0;
+
+  return job->bg0 + res->offset + res->rate * mid +
+      r->bg_fps / r->fg_fps * (fg - (job->fg0 + mid));
+}
+
 /* Takes the search's result (called with the lock). */
 static void
 apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
@@ -539,7 +559,6 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
 {
   VkOnlineParams p;
   guint fg0 = MAX (job->fg0, ((Held *) g_queue_peek_head (&r->fg))->index);
-  gdouble mid;
 
   r->positioned = TRUE;
   r->matched_since_found = 0;
@@ -562,10 +581,8 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   /* a line fitted on a second or two of frames: its rate is not to be
    * trusted (0.47 for 1.0 seen), so the nominal one through its middle;
    * the DP follows speed changes by itself */
-  mid = job->fg.n_frames / 2.0;
   r->rate = r->bg_fps / r->fg_fps;
-  r->offset = job->bg0 + res->offset + res->rate * mid -
-      r->rate * (job->fg0 + mid);
+  r->offset = search_line_at (r, job, res, 0.0);
   r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
 
   /* the DP starts with the oldest fg frame still held (frames output
@@ -587,23 +604,34 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   free_low_copies (&r->fg);
 }
 
-/* A placement with a score below SURE_SPATIAL is taken only when the
- * previous search found the same (chance textures do not repeat). Called
- * with the lock. */
+/* A placement is taken from one search when its spatial score leaves no
+ * doubt, and with non-live inputs (whose bg is scanned forward) its
+ * temporal match (@match) too; otherwise only when the previous search
+ * found the same position and the same bg time (chance textures and a
+ * near-static scene's match at another time do not repeat). Live inputs
+ * do not wait for a second search: their first frames would go out
+ * unmatched. Called with the lock. */
 static gboolean
-confirmed (VkStreamRender * r, const VkAlignResult * res)
+confirmed (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res, gdouble match)
 {
+  gboolean spatial_sure = res->spatial_score >= SURE_SPATIAL
+      || r->cfg.opts.fixed_position
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
+  gdouble tolerance = SAME_LINE_FRAMES * MAX (1.0, r->bg_fps / r->fg_fps);
   gboolean same = r->have_candidate && fabs (res->x - r->cand_x) <= 2.0
       && fabs (res->y - r->cand_y) <= 2.0
-      && fabs (res->scale / r->cand_scale - 1.0) <= 0.02;
+      && fabs (res->scale / r->cand_scale - 1.0) <= 0.02
+      && fabs (search_line_at (r, job, res, r->cand_fg) - r->cand_bg)
+      <= tolerance;
 
   r->have_candidate = TRUE;
   r->cand_x = res->x;
   r->cand_y = res->y;
   r->cand_scale = res->scale;
-  return res->spatial_score >= SURE_SPATIAL || same
-      || r->cfg.opts.fixed_position
-      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
+  r->cand_fg = job->fg0 + job->fg.n_frames / 2.0;
+  r->cand_bg = search_line_at (r, job, res, r->cand_fg);
+  return (spatial_sure && (r->live || match >= SURE_TEMPORAL)) || same;
 }
 
 static gpointer
@@ -616,7 +644,7 @@ search (gpointer data)
   GstBuffer *fgbuf = NULL, *bgbufs[5];
   guint n_bg = 0, k, best_k = 0;
   gboolean ok, have_refined = FALSE;
-  gdouble all;
+  gdouble all = 0.0;
   GError *err = NULL;
 
   ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
@@ -638,7 +666,7 @@ search (gpointer data)
   }
 
   g_mutex_lock (&r->lock);
-  if (ok && !confirmed (r, &res)) {
+  if (ok && !confirmed (r, job, &res, all)) {
     GST_DEBUG_OBJECT (r->cfg.element, "to be confirmed by the next search");
     ok = FALSE;
   }
@@ -1035,12 +1063,19 @@ process (VkStreamRender * r)
   }
 }
 
+/* the most bg frames held */
+static guint
+bg_cap (VkStreamRender * r)
+{
+  return (guint) ceil (r->bg_fps * (2 * r->cfg.latency + EXTRA_HOLD) /
+      GST_SECOND) + 4;
+}
+
 /* drops held bg frames beyond the window (the oldest first) */
 static void
 trim_bg (VkStreamRender * r)
 {
-  guint cap = (guint) ceil (r->bg_fps * (2 * r->cfg.latency + EXTRA_HOLD) /
-      GST_SECOND) + 4;
+  guint cap = bg_cap (r);
   Held *b;
 
   while (r->bg.length > cap) {
@@ -1182,10 +1217,21 @@ bg_reached (VkStreamRender * r, const Held * f)
 static gboolean
 bg_too_far (VkStreamRender * r, const Held * b)
 {
-  if (r->positioned)
-    return b->index > expected_bg (r, r->n_fg ? r->n_fg - 1 : 0) +
-        ceil (4 * r->rate) + 2 + r->bg_fps * (r->cfg.latency + EXTRA_HOLD) /
+  if (r->positioned) {
+    gdouble newest = expected_bg (r, r->n_fg ? r->n_fg - 1 : 0) +
+        ceil (4 * r->rate) + 2;
+    gdouble limit = newest + r->bg_fps * (r->cfg.latency + EXTRA_HOLD) /
         GST_SECOND;
+    guint lowest = r->dp ? vk_online_min_bg (r->dp) : 0;
+
+    if (r->have_out)
+      lowest = MAX (lowest, r->last_out_bg);
+    /* the window holds the bg frames a coming decision may pick: the next
+     * bg frame would push the lowest one out (trim_bg ()); but never short
+     * of the frames the newest fg frame waits for */
+    limit = MIN (limit, MAX (lowest + bg_cap (r) - 2.0, newest));
+    return b->index > limit;
+  }
   return b->rt > r->newest_fg_rt + r->scan + 2 * r->cfg.latency;
 }
 
