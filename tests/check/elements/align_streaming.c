@@ -499,7 +499,9 @@ GST_START_TEST (test_streaming_nonlive_scan)
   GThread *t;
   GPtrArray *sums;
   VkTruth *truth;
-  guint i, first = G_MAXUINT, exact = 0, n;
+  GstBus *bus;
+  GstMessage *msg;
+  guint i, first = G_MAXUINT, exact = 0, n, placements = 0;
   gint max_err = 0;
 
   vk_check_make_pair (tmpdir, "scan", "--source cockatoo --bg-size 320x180 "
@@ -562,6 +564,24 @@ GST_START_TEST (test_streaming_nonlive_scan)
   fail_unless (first <= 90, "found at fg frame %u", first);
   fail_unless (exact >= 0.98 * (n - first), "%u of %u exact", exact, n - first);
   fail_unless (max_err <= 2, "max error %d", max_err);
+
+  /* every placement posted is at the fg's bg time, 2.5 s (the nearly
+   * still scene once matched the bg 2 s earlier nearly as well) */
+  bus = gst_element_get_bus (pipeline);
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *st = gst_message_get_structure (msg);
+    gint64 offset;
+
+    if (gst_structure_has_name (st, "vidkompy-alignment")) {
+      fail_unless (gst_structure_get_int64 (st, "bg-offset", &offset));
+      fail_unless (ABS (offset - 2500 * GST_MSECOND) <= 100 * GST_MSECOND,
+          "placed at bg offset %" GST_STIME_FORMAT, GST_STIME_ARGS (offset));
+      placements++;
+    }
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  fail_unless (placements > 0);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_array_unref (fg);
