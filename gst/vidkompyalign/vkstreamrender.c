@@ -1198,7 +1198,8 @@ push_out_locked (VkStreamRender * r, gint k, gboolean eos)
  * waits until the bg has reached the frame it shows (once found: the bg
  * frame expected for it, plus the DP's margin; before: its own running
  * time plus the scan offset), and the bg waits while it is more than
- * latency + 1 s past that point (the search window while searching). Each
+ * latency + 1 s past that point (the search window while searching), or
+ * once found, before it would push out a frame still to be picked. Each
  * search that does not find the fg moves the scan offset on by a quarter
  * of the bg window, so the held bg sweeps forward relative to the fg until it
  * holds the fg's content (the bg in between is dropped unseen). */
