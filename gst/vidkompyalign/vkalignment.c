@@ -611,6 +611,18 @@ thumb_cost (guint fg, guint bg, gpointer user_data)
   return vk_thumb_distance (&d->fgfp[d->base + fg], &d->bgfp[bg]) / d->scale;
 }
 
+/* the match cost of fg frames [@from, @to) with their bg frames in the
+ * map of @r */
+static void
+map_costs (VkAlignResult * r, const VkFingerprint * bgfp,
+    const VkFingerprint * fgfp, guint from, guint to)
+{
+  guint i;
+
+  for (i = from; i < to; i++)
+    r->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[r->map[i]]);
+}
+
 /* The best bg frame of sampled fg frames, weighted by how much better it
  * is than the best one a few frames away, and a robust line through them. */
 static gboolean
@@ -869,8 +881,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
       break;
   }
 
-  for (i = 0; i < fg->n_frames; i++)
-    result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[result->map[i]]);
+  map_costs (result, bgfp, fgfp, 0, fg->n_frames);
   /* the fg frames the bg does not show are on its first or last frame, not
    * on whatever the DP found closest */
   vk_align_covered (result, bg->n_frames, &result->covered_start,
@@ -886,18 +897,15 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
     if (vk_dp_align (n, bg->n_frames, lo + s0, hi + s0,
             result->offset + result->rate * s0, result->rate, &dp, thumb_cost,
             &cd, result->map + s0, NULL, NULL))
-      for (i = s0; i < s0 + n; i++)
-        result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[result->map[i]]);
+      map_costs (result, bgfp, fgfp, s0, s0 + n);
     cd.base = 0;
   }
-  for (i = 0; i < fg->n_frames; i++) {
-    guint j = i < result->covered_start ? 0 : bg->n_frames - 1;
-
-    if (i < result->covered_start || i >= result->covered_end) {
-      result->map[i] = j;
-      result->cost[i] = vk_thumb_distance (&fgfp[i], &bgfp[j]);
-    }
-  }
+  for (i = 0; i < result->covered_start; i++)
+    result->map[i] = 0;
+  for (i = result->covered_end; i < fg->n_frames; i++)
+    result->map[i] = bg->n_frames - 1;
+  map_costs (result, bgfp, fgfp, 0, result->covered_start);
+  map_costs (result, bgfp, fgfp, result->covered_end, fg->n_frames);
   /* how well the frames the bg shows match */
   result->confidence = vk_align_match (result, result->covered_start,
       result->covered_end);

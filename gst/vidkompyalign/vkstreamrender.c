@@ -877,6 +877,16 @@ expected_bg (VkStreamRender * r, guint i)
   return r->offset + r->rate * i;
 }
 
+/* The lowest bg frame a coming decision may pick: none before the DP's
+ * band or the last frame output. */
+static guint
+lowest_pick (VkStreamRender * r)
+{
+  guint lo = r->dp ? vk_online_min_bg (r->dp) : 0;
+
+  return r->have_out ? MAX (lo, r->last_out_bg) : lo;
+}
+
 /* Adds DP rows for the held fg frames whose bg has arrived; with @force
  * at least up to fg frame @upto. */
 static void
@@ -898,10 +908,7 @@ add_rows (VkStreamRender * r, gboolean force, guint upto)
         && (last->index < expected_bg (r, i) + margin
             || last->rt < f->rt + 2 * GST_SECOND / r->bg_fps))
       break;
-    lo = MAX (first->index, vk_online_min_bg (r->dp));
-    if (r->have_out)
-      lo = MAX (lo, r->last_out_bg);
-    lo = MIN (lo, last->index);
+    lo = MIN (MAX (first->index, lowest_pick (r)), last->index);
     if (!vk_online_push_row (r->dp, lo, last->index, dp_cost, r))
       break;
     r->dp_rows++;
@@ -1223,10 +1230,8 @@ bg_too_far (VkStreamRender * r, const Held * b)
         ceil (4 * r->rate) + 2;
     gdouble limit = newest + r->bg_fps * (r->cfg.latency + EXTRA_HOLD) /
         GST_SECOND;
-    guint lowest = r->dp ? vk_online_min_bg (r->dp) : 0;
+    guint lowest = lowest_pick (r);
 
-    if (r->have_out)
-      lowest = MAX (lowest, r->last_out_bg);
     /* the window holds the bg frames a coming decision may pick: the next
      * bg frame would push the lowest one out (trim_bg ()); but never short
      * of the frames the newest fg frame waits for */
