@@ -1077,6 +1077,30 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   g_mutex_unlock (&self->lock);
 }
 
+/* Whether the fg seems to be in the bg: @confidence (temporal) and
+ * @spatial at least MIN_CONFIDENCE and MIN_SPATIAL_CONFIDENCE. When not,
+ * an error ("strict is set" in its details) with @strict, else a warning;
+ * the numbers are the ones the vidkompy-alignment message gives. */
+static gboolean
+confidence_check (GstVidkompyAlign * self, gdouble confidence,
+    gdouble spatial, gboolean strict)
+{
+  if (confidence >= MIN_CONFIDENCE && spatial >= MIN_SPATIAL_CONFIDENCE)
+    return TRUE;
+  if (strict) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The foreground does not seem to be in the background (temporal "
+            "confidence %.2f, spatial confidence %.2f).", confidence,
+            spatial), ("strict is set"));
+    return FALSE;
+  }
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("The foreground does not seem to be in the background (temporal "
+          "confidence %.2f, spatial confidence %.2f): the output follows "
+          "the best match found.", confidence, spatial), (NULL));
+  return TRUE;
+}
+
 /* Runs in a thread of its own once both inputs are analysed (a job, see
  * start_job ()): aligns, then seeks both inputs back to the start. A stop
  * meanwhile (PHASE_DONE) ends it. */
@@ -1154,21 +1178,17 @@ align_and_replay (GstElement * element, gpointer user_data)
     GST_LOG_OBJECT (self, "dense alignment: fg frame %u on bg frame %u, cost "
         "%.4f", i, result.map[i], result.cost[i]);
 
-  if (result.confidence < MIN_CONFIDENCE
-      || result.spatial_score < MIN_SPATIAL_CONFIDENCE) {
-    if (strict) {
-      GST_ELEMENT_ERROR (self, STREAM, FAILED,
-          ("The foreground does not seem to be in the background (temporal "
-              "confidence %.2f, spatial confidence %.2f).", result.confidence,
-              result.spatial_score), ("strict is set"));
-      vk_align_result_clear (&result);
-      return;
-    }
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+  /* strict: fail before rendering when the temporal confidence is already
+   * too low; the spatial one is known once the position is refined, where
+   * the check of both is made (refine_position ()), so that the warning
+   * gives the confidences of the vidkompy-alignment message */
+  if (strict && result.confidence < MIN_CONFIDENCE) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("The foreground does not seem to be in the background (temporal "
-            "confidence %.2f, spatial confidence %.2f): the output follows "
-            "the best match found.", result.confidence,
-            result.spatial_score), (NULL));
+            "confidence %.2f, below %.2f).", result.confidence,
+            MIN_CONFIDENCE), ("strict is set"));
+    vk_align_result_clear (&result);
+    return;
   }
 
   g_mutex_lock (&self->lock);
@@ -1659,7 +1679,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   GstVideoFrame ff, bf;
   gint64 t0 = g_get_monotonic_time ();
   gdouble best = -G_MAXDOUBLE;
-  gboolean fixed;
+  gboolean fixed, strict;
   guint m = r->map[refine_fg_index (self)];
   GList *l, *near;
 
@@ -1732,6 +1752,16 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 done:
   GST_INFO_OBJECT (self, "fg at %d,%d, scale %.4f (confidence %.3f)",
       self->out_x, self->out_y, self->out_scale, self->spatial_confidence);
+  GST_OBJECT_LOCK (self);
+  strict = self->strict;
+  GST_OBJECT_UNLOCK (self);
+  if (!confidence_check (self, r->confidence, self->spatial_confidence, strict)) {
+    /* strict: the streaming threads stop (their waits end, the chain
+     * functions return EOS) and the application gets the error */
+    self->phase = PHASE_DONE;
+    g_cond_broadcast (&self->cond);
+    return;
+  }
   post_alignment (self, (g_get_monotonic_time () - t0) / 1e6);
 }
 
