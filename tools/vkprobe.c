@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
 
 #include "vkcli.h"
 
@@ -140,6 +141,28 @@ vk_probe_clear (VkProbe * p)
   g_clear_pointer (&p->uri, g_free);
 }
 
+/* The size as shown: a quarter-turn orientation (an MP4 display matrix,
+ * which qtdemux reports as an image-orientation tag, or the tag itself)
+ * swaps the stored size, as the vidkompy bin's videoflip does. */
+static void
+apply_orientation (GstDiscovererStreamInfo * v, VkProbe * out)
+{
+  const GstTagList *tags = gst_discoverer_stream_info_get_tags (v);
+  GstVideoOrientationMethod method;
+  gint w = out->width;
+
+  if (tags == NULL || !gst_video_orientation_from_tag ((GstTagList *) tags,
+          &method))
+    return;
+  if (method == GST_VIDEO_ORIENTATION_90R
+      || method == GST_VIDEO_ORIENTATION_90L
+      || method == GST_VIDEO_ORIENTATION_UL_LR
+      || method == GST_VIDEO_ORIENTATION_UR_LL) {
+    out->width = out->height;
+    out->height = w;
+  }
+}
+
 static void
 probe_streams (GstDiscovererInfo * info, VkProbe * out)
 {
@@ -157,6 +180,7 @@ probe_streams (GstDiscovererInfo * info, VkProbe * out)
     out->height = gst_discoverer_video_info_get_height (v);
     out->fps_n = gst_discoverer_video_info_get_framerate_num (v);
     out->fps_d = gst_discoverer_video_info_get_framerate_denom (v);
+    apply_orientation (videos->data, out);
   }
   gst_discoverer_stream_info_list_free (videos);
   gst_discoverer_stream_info_list_free (audios);

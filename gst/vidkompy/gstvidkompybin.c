@@ -14,10 +14,18 @@
  * One element for the whole job: finds a foreground video (fg) inside a
  * background video (bg) that shows the same content, retimes the bg onto
  * the fg frame by frame and composites the fg there. A #GstBin wrapping
- * `videoconvert ! vidkompyalign ! vidkompycomposite ! videoconvert` (one
- * `videoconvert` per input and one for the output, passthrough when the
- * formats already fit: the decoder's output has a luma plane, the encoder
- * takes the bg's format), with ghost pads `bg_sink`, `fg_sink` and `src`.
+ * `videoconvert ! videoflip ! vidkompyalign ! vidkompycomposite !
+ * videoconvert` (one `videoconvert` and one `videoflip` per input and one
+ * `videoconvert` for the output, passthrough when the formats already fit:
+ * the decoder's output has a luma plane, the encoder takes the bg's
+ * format), with ghost pads `bg_sink`, `fg_sink` and `src`.
+ *
+ * Orientation: each input's `videoflip` has `video-direction=auto`, so an
+ * input with an `image-orientation` tag (what qtdemux reports for an MP4
+ * display matrix, e.g. `rotate-90` for a phone video stored 540x960 with a
+ * -90 degree matrix, or a `taginject` upstream) is turned upright before it is matched and composited, as
+ * players and ffmpeg show it. The output is upright and carries no
+ * orientation. Without a tag `videoflip` is passthrough.
  *
  * The output has the bg's size and one frame per fg frame, with the fg's
  * timestamps. As with `vidkompyalign`, the inputs must be seekable (files):
@@ -349,15 +357,24 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
   GstElement *bgconv = add_child (self, "videoconvert", "bg_convert");
   GstElement *fgconv = add_child (self, "videoconvert", "fg_convert");
   GstElement *outconv = add_child (self, "videoconvert", "out_convert");
+  GstElement *bgflip = add_child (self, "videoflip", "bg_orient");
+  GstElement *fgflip = add_child (self, "videoflip", "fg_orient");
 
   self->align = add_child (self, "vidkompyalign", "align");
   self->composite = add_child (self, "vidkompycomposite", "composite");
   if (self->composite)
     self->fg_pad = gst_element_get_static_pad (self->composite, "fg_sink");
 
-  if (bgconv && fgconv && outconv && self->align && self->composite) {
-    gst_element_link_pads (bgconv, "src", self->align, "bg_sink");
-    gst_element_link_pads (fgconv, "src", self->align, "fg_sink");
+  if (bgflip && fgflip) {
+    gst_util_set_object_arg (G_OBJECT (bgflip), "video-direction", "auto");
+    gst_util_set_object_arg (G_OBJECT (fgflip), "video-direction", "auto");
+  }
+  if (bgconv && fgconv && outconv && bgflip && fgflip && self->align
+      && self->composite) {
+    gst_element_link (bgconv, bgflip);
+    gst_element_link (fgconv, fgflip);
+    gst_element_link_pads (bgflip, "src", self->align, "bg_sink");
+    gst_element_link_pads (fgflip, "src", self->align, "fg_sink");
     gst_element_link_pads (self->align, "bg_src", self->composite, "bg_sink");
     gst_element_link_pads (self->align, "fg_src", self->composite, "fg_sink");
     gst_element_link_pads (self->composite, "src", outconv, "sink");

@@ -2501,7 +2501,10 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         return FALSE;
       }
       g_mutex_lock (&self->lock);
-      if (self->phase == PHASE_ANALYSIS && s->have_info
+      /* (new caps before the first frame are fine: videoflip's
+       * video-direction=auto renegotiates when the orientation tag comes
+       * after the first caps) */
+      if (self->phase == PHASE_ANALYSIS && s->have_info && s->pts->len > 0
           && (info.width != s->info.width || info.height != s->info.height)) {
         g_mutex_unlock (&self->lock);
         GST_ELEMENT_ERROR (self, STREAM, FORMAT,
