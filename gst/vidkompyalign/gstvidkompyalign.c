@@ -142,6 +142,7 @@
 
 #include "gstvidkompyalign.h"
 #include "vklinkcheck.h"
+#include "vkstreamstart.h"
 #include "vkalignment.h"
 #include "vkalignfile.h"
 #include "vkfingerprint.h"
@@ -1333,21 +1334,13 @@ analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
 static void
 ensure_src_ready (GstVidkompyAlign * self, Stream * s)
 {
-  GstEvent *ev;
   GstCaps *caps;
-  gchar *id;
 
   if (s->src_ready)
     return;
   s->src_ready = TRUE;
 
-  ev = gst_pad_get_sticky_event (s->sinkpad, GST_EVENT_STREAM_START, 0);
-  if (ev == NULL) {
-    id = gst_pad_create_stream_id (s->srcpad, GST_ELEMENT (self), s->name);
-    ev = gst_event_new_stream_start (id);
-    g_free (id);
-  }
-  gst_pad_push_event (s->srcpad, ev);
+  gst_pad_push_event (s->srcpad, vk_stream_start_event (s->sinkpad, s->srcpad));
 
   caps = gst_video_info_to_caps (&s->info);
   if (s == &self->bg && self->fg.have_info) {

@@ -48,6 +48,7 @@
 #include "vkfingerprint.h"
 #include "vkonline.h"
 #include "vkspatial.h"
+#include "vkstreamstart.h"
 
 /* the element's category (same name: the same category) */
 GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
@@ -1118,17 +1119,9 @@ send_headers (VkStreamRender * r, gint k)
 {
   GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
   GstPad *sink = k ? r->cfg.fg_sink : r->cfg.bg_sink;
-  GstEvent *ev = gst_pad_get_sticky_event (sink, GST_EVENT_STREAM_START, 0);
   GstCaps *caps = gst_video_info_to_caps (k ? r->cfg.fg_info : r->cfg.bg_info);
 
-  if (ev == NULL) {
-    gchar *id = gst_pad_create_stream_id (src, r->cfg.element,
-        k ? "fg" : "bg");
-
-    ev = gst_event_new_stream_start (id);
-    g_free (id);
-  }
-  gst_pad_push_event (src, ev);
+  gst_pad_push_event (src, vk_stream_start_event (sink, src));
   gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
       GST_VIDEO_INFO_FPS_N (r->cfg.fg_info),
       GST_VIDEO_INFO_FPS_D (r->cfg.fg_info), NULL);

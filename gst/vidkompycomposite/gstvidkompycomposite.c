@@ -264,6 +264,31 @@ gst_vidkompy_composite_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
   return caps;
 }
 
+/* the frame rate GstVideoAggregator is told about a variable-rate output */
+#define NOMINAL_FPS 25
+
+/* A variable-rate output (framerate 0/1, the fg's): GstVideoAggregator
+ * (1.22) divides by the frame rate for its latency, a critical with 0/1.
+ * It is given the caps at a nominal rate (one frame of latency at
+ * NOMINAL_FPS), then the output gets the real caps. The output is timed by
+ * the fg's buffers (see aggregate ()), not by the frame rate. */
+static gboolean
+negotiated_variable_rate (GstAggregator * agg, GstCaps * caps)
+{
+  GstCaps *nominal = gst_caps_copy (caps);
+  gboolean ok;
+
+  gst_caps_set_simple (nominal, "framerate", GST_TYPE_FRACTION, NOMINAL_FPS,
+      1, NULL);
+  GST_DEBUG_OBJECT (agg, "variable frame rate: negotiated at a nominal %d/1",
+      NOMINAL_FPS);
+  ok = GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg, nominal);
+  gst_caps_unref (nominal);
+  if (ok)
+    gst_aggregator_set_src_caps (agg, caps);
+  return ok;
+}
+
 static gboolean
 gst_vidkompy_composite_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
 {
@@ -282,6 +307,8 @@ gst_vidkompy_composite_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
         ("negotiated %" GST_PTR_FORMAT, caps));
     return FALSE;
   }
+  if (GST_VIDEO_INFO_FPS_N (&info) == 0)
+    return negotiated_variable_rate (agg, caps);
 
   return GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg, caps);
 }
