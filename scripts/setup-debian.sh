@@ -1,16 +1,23 @@
 #!/bin/sh
 # Installs what gst-vidkompy needs on Debian 12 (run as root). Idempotent:
-# does nothing when everything is already there.
+# does nothing when everything is already there. `--list` prints the
+# packages and installs nothing (the setup_packages test checks that they
+# hold every element, program and module the tree uses).
 set -eu
 
 PKGS="meson ninja-build pkg-config gcc
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   liborc-0.4-dev liborc-0.4-dev-bin
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   python3-imageio valgrind libjson-glib-dev
   python3 python3-gi gir1.2-gstreamer-1.0 python3-numpy
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev indent"
+
+if [ "${1:-}" = --list ]; then
+  echo $PKGS
+  exit 0
+fi
 
 missing=""
 for p in $PKGS; do
