@@ -358,7 +358,10 @@ def main():
                   [shutil.which(p, path=SYSTEM_PATH) for p in programs])
     for name in sorted(elements):
         check("element", name, elements[name], factories[name])
-    for name in sorted(modules):
+    local = {os.path.splitext(os.path.basename(p))[0]
+             for p in glob.glob(os.path.join(src, "**", "*.py"),
+                                recursive=True)}
+    for name in sorted(set(modules) - local):
         spec = None
         try:
             spec = importlib.util.find_spec(name)
