@@ -87,6 +87,8 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
+#include "vk-scene.h"
+
 #ifndef VERSION
 #define VERSION "unknown"
 #endif
@@ -94,6 +96,10 @@
 #define COCKATOO_PATH \
   "/usr/lib/python3/dist-packages/imageio/resources/images/cockatoo.mp4"
 #define DEFAULT_SOURCE "videotestsrc pattern=smpte horizontal-speed=3"
+/* --source text-page: a still page of text-like lines (vk-scene), pushed
+ * into an appsrc of this name; any --source may contain one */
+#define TEXT_PAGE_SOURCE "text-page"
+#define TEXT_PAGE_APPSRC "vk_mkpair_page"
 
 /* raw frames queued in front of each encoder */
 #define ENCODER_MAX_QUEUED 4
@@ -129,6 +135,13 @@ typedef struct
   GArray *freezes;              /* VkFreeze, sorted, non-overlapping */
   gint letterbox;
   gint quantizer;
+  /* real-world modes (vk-scene.h) */
+  gint canvas_w, canvas_h;      /* the source's size */
+  gboolean camera;
+  VkSceneCamera cam;
+  gint bg_grain;
+  gchar *fg_filter;
+  VkSceneBurn burn_in;
   gboolean quiet;
   gchar *bg_path, *fg_path, *truth_path;
 } VkConfig;
@@ -183,6 +196,11 @@ static gboolean opt_lossless = FALSE;
 static gchar *opt_outdir = NULL;
 static gchar *opt_name = NULL;
 static gboolean opt_quiet = FALSE;
+static gchar *opt_canvas = NULL;
+static gchar *opt_camera = NULL;
+static gint opt_bg_grain = 0;
+static gchar *opt_fg_filter = NULL;
+static gchar *opt_burn_in = NULL;
 
 static GOptionEntry opt_entries[] = {
   {"source", 0, 0, G_OPTION_ARG_STRING, &opt_source,
@@ -210,7 +228,7 @@ static GOptionEntry opt_entries[] = {
   {"warp", 0, 0, G_OPTION_ARG_STRING, &opt_warp,
       "Sinusoidal time warp: speed 1 + A*cos(2*pi*t/P), |A| <= 1", "A,P"},
   {"freeze", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_freeze,
-      "Hold the content from foreground time T for LEN seconds (repeatable)",
+        "Hold the content from foreground time T for LEN seconds (repeatable)",
       "T,LEN"},
   {"letterbox", 0, 0, G_OPTION_ARG_INT, &opt_letterbox,
       "Paint N-pixel black bars at the top and bottom of the foreground", "N"},
@@ -222,6 +240,19 @@ static GOptionEntry opt_entries[] = {
       "Output directory (default .)", "DIR"},
   {"name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
       "Output name prefix (default \"pair\")", "NAME"},
+  {"canvas", 0, 0, G_OPTION_ARG_STRING, &opt_canvas,
+      "Render the source at this size; --camera picks the bg from it "
+        "(default: the bg size)", "WxH"},
+  {"camera", 0, 0, G_OPTION_ARG_STRING, &opt_camera,
+      "The canvas rectangle each bg frame shows, moving linearly from the "
+        "first to the last bg frame (pan, zoom, scroll)", "X,Y,W,H:X,Y,W,H"},
+  {"bg-grain", 0, 0, G_OPTION_ARG_INT, &opt_bg_grain,
+      "Add grain of amplitude N (luma levels) to the bg only", "N"},
+  {"fg-filter", 0, 0, G_OPTION_ARG_STRING, &opt_fg_filter,
+      "gst-launch fragment applied to the fg before encoding (colour "
+        "grading, colorimetry)", "DESC"},
+  {"burn-in", 0, 0, G_OPTION_ARG_STRING, &opt_burn_in,
+      "Burn a logo or subtitles into the fg only", "logo|subtitles"},
   {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
       "Print nothing but warnings and errors", NULL},
   {NULL}
@@ -356,6 +387,51 @@ compare_freezes (gconstpointer a, gconstpointer b)
   return (fa->t > fb->t) - (fa->t < fb->t);
 }
 
+/* the real-world modes: canvas and camera, grain, fg filter, burn-in */
+static gboolean
+build_scene_config (VkConfig * c, GError ** error)
+{
+  c->canvas_w = c->bg_w;
+  c->canvas_h = c->bg_h;
+  if (opt_canvas && !parse_size ("canvas", opt_canvas, &c->canvas_w,
+          &c->canvas_h, error))
+    return FALSE;
+  if (c->canvas_w % 2 || c->canvas_h % 2) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--canvas %dx%d: width and height must be even (I420)", c->canvas_w,
+        c->canvas_h);
+    return FALSE;
+  }
+  c->camera = opt_camera != NULL;
+  if (c->camera && (!vk_scene_parse_camera (opt_camera, &c->cam)
+          || !vk_scene_camera_inside (&c->cam, c->canvas_w, c->canvas_h))) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--camera: expected X,Y,W,H:X,Y,W,H, two non-empty rectangles "
+        "inside the %dx%d canvas, got '%s'", c->canvas_w, c->canvas_h,
+        opt_camera);
+    return FALSE;
+  }
+  if (!c->camera && (c->canvas_w != c->bg_w || c->canvas_h != c->bg_h)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--canvas differs from --bg-size: give --camera too");
+    return FALSE;
+  }
+  c->bg_grain = opt_bg_grain;
+  if (c->bg_grain < 0 || c->bg_grain > 127) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--bg-grain %d: must be within 0..127", c->bg_grain);
+    return FALSE;
+  }
+  c->fg_filter = opt_fg_filter ? g_strdelimit (g_strdup (opt_fg_filter),
+      "\r\n", ' ') : NULL;
+  if (opt_burn_in && !vk_scene_parse_burn (opt_burn_in, &c->burn_in)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--burn-in: expected logo or subtitles, got '%s'", opt_burn_in);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 build_config (VkConfig * c, GError ** error)
 {
@@ -380,6 +456,9 @@ build_config (VkConfig * c, GError ** error)
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
         "--source: empty description");
     return FALSE;
+  } else if (strcmp (c->source_arg, TEXT_PAGE_SOURCE) == 0) {
+    c->source_desc = g_strdup ("appsrc name=" TEXT_PAGE_APPSRC
+        " ! imagefreeze");
   } else {
     c->source_desc = g_strdup (c->source_arg);
   }
@@ -410,6 +489,9 @@ build_config (VkConfig * c, GError ** error)
         "--duration must be positive");
     return FALSE;
   }
+
+  if (!build_scene_config (c, error))
+    return FALSE;
 
   /* foreground geometry */
   if (opt_fg_rect) {
@@ -508,8 +590,7 @@ build_config (VkConfig * c, GError ** error)
 
     if (b->t < a->t + a->len) {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-          "--freeze %g,%g overlaps --freeze %g,%g", b->t, b->len, a->t,
-          a->len);
+          "--freeze %g,%g overlaps --freeze %g,%g", b->t, b->len, a->t, a->len);
       return FALSE;
     }
   }
@@ -565,6 +646,7 @@ clear_config (VkConfig * c)
 {
   g_free (c->source_arg);
   g_free (c->source_desc);
+  g_free (c->fg_filter);
   if (c->freezes)
     g_array_unref (c->freezes);
   g_free (c->bg_path);
@@ -664,11 +746,42 @@ add_element (GstElement * bin, const gchar * factory, const gchar * package,
   return e;
 }
 
+/* FILTER ! videoconvert ! I420 in front of @enc; returns FILTER's bin */
+static GstElement *
+add_filter (GstElement * pipeline, const gchar * filter, GstElement * enc,
+    GError ** error)
+{
+  GError *err = NULL;
+  GstElement *bin = gst_parse_bin_from_description (filter, TRUE, &err);
+  GstElement *conv, *caps;
+
+  if (bin == NULL) {
+    g_set_error (error, VK_MKPAIR_ERROR, 0, "--fg-filter '%s': %s", filter,
+        err ? err->message : "cannot parse");
+    g_clear_error (&err);
+    return NULL;
+  }
+  g_clear_error (&err);
+  gst_bin_add (GST_BIN (pipeline), bin);
+  if (!(conv = add_element (pipeline, "videoconvert", "gst-plugins-base",
+              error))
+      || !(caps = add_element (pipeline, "capsfilter", "gstreamer", error)))
+    return NULL;
+  gst_util_set_object_arg (G_OBJECT (caps), "caps", "video/x-raw,format=I420");
+  if (!gst_element_link_many (bin, conv, caps, enc, NULL)) {
+    g_set_error (error, VK_MKPAIR_ERROR, 0, "--fg-filter '%s': cannot link "
+        "it to the encoder", filter);
+    return NULL;
+  }
+  return bin;
+}
+
 static gboolean
 encoder_start (VkEncoder * e, const gchar * what, const gchar * path,
-    const GstVideoInfo * info, gint quantizer, GError ** error)
+    const GstVideoInfo * info, gint quantizer, const gchar * filter,
+    GError ** error)
 {
-  GstElement *src, *enc, *mux, *sink;
+  GstElement *src, *enc, *mux, *sink, *first;
   GstCaps *caps;
 
   e->what = what;
@@ -679,8 +792,7 @@ encoder_start (VkEncoder * e, const gchar * what, const gchar * path,
   if (!(src = add_element (e->pipeline, "appsrc", "gst-plugins-base", error))
       || !(enc = add_element (e->pipeline, "x264enc", "gst-plugins-ugly",
               error))
-      || !(mux = add_element (e->pipeline, "mp4mux", "gst-plugins-good",
-              error))
+      || !(mux = add_element (e->pipeline, "mp4mux", "gst-plugins-good", error))
       || !(sink = add_element (e->pipeline, "filesink", "gstreamer", error)))
     return FALSE;
 
@@ -698,7 +810,11 @@ encoder_start (VkEncoder * e, const gchar * what, const gchar * path,
 
   g_object_set (sink, "location", path, NULL);
 
-  if (!gst_element_link_many (src, enc, mux, sink, NULL)) {
+  first = enc;
+  if (filter && !(first = add_filter (e->pipeline, filter, enc, error)))
+    return FALSE;
+  if (!gst_element_link (src, first)
+      || !gst_element_link_many (enc, mux, sink, NULL)) {
     g_set_error (error, VK_MKPAIR_ERROR, 0, "%s: could not link %s",
         what, "appsrc ! x264enc ! mp4mux ! filesink");
     return FALSE;
@@ -1003,7 +1119,7 @@ setup_converters (VkState * st, GError ** error)
 
 /* crop/scale bg frame @in into a new fg buffer */
 static GstBuffer *
-crop_frame (VkState * st, const GstVideoFrame * in)
+crop_frame (VkState * st, const GstVideoFrame * in, gdouble t)
 {
   GstBuffer *out = gst_buffer_new_allocate (NULL,
       GST_VIDEO_INFO_SIZE (&st->fg_info), NULL);
@@ -1030,14 +1146,17 @@ crop_frame (VkState * st, const GstVideoFrame * in)
 
   if (st->c->letterbox > 0)
     paint_letterbox (&out_frame, st->c->letterbox);
+  vk_scene_burn_in (GST_VIDEO_FRAME_COMP_DATA (&out_frame, 0),
+      GST_VIDEO_FRAME_COMP_STRIDE (&out_frame, 0),
+      GST_VIDEO_FRAME_WIDTH (&out_frame), GST_VIDEO_FRAME_HEIGHT (&out_frame),
+      st->c->burn_in, t);
   gst_video_frame_unmap (&out_frame);
   return out;
 }
 
 /* produce all fg frames showing bg frame @j (never the last bg frame) */
 static gboolean
-emit_fg_frames (VkState * st, guint64 j, GstSample * bg_sample,
-    GError ** error)
+emit_fg_frames (VkState * st, guint64 j, GstSample * bg_sample, GError ** error)
 {
   const VkConfig *c = st->c;
   GstBuffer *bg_buf = gst_sample_get_buffer (bg_sample);
@@ -1056,7 +1175,7 @@ emit_fg_frames (VkState * st, guint64 j, GstSample * bg_sample,
   }
 
   /* several fg frames may show bg frame j: crop once, share the memory */
-  image = crop_frame (st, &in_frame);
+  image = crop_frame (st, &in_frame, (gdouble) j * c->bg_fps_d / c->bg_fps_n);
   gst_video_frame_unmap (&in_frame);
   if (image == NULL) {
     g_set_error (error, VK_MKPAIR_ERROR, 0, "cannot map fg frame");
@@ -1096,6 +1215,135 @@ format_double (gdouble v)
   gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   return g_strdup (g_ascii_formatd (buf, sizeof (buf), "%.9g", v));
+}
+
+/* ---------------------------------------------------------------------- */
+/* real-world modes (the pixel work is in vk-scene.c) */
+
+/* bg frame @j of @n_bg: the camera's rect of the canvas frame @canvas,
+ * scaled to the bg size; takes @canvas */
+static GstSample *
+camera_frame (VkState * st, GstSample * canvas, guint64 j, guint64 n_bg,
+    GError ** error)
+{
+  GstVideoInfo in_info;
+  GstVideoFrame in, out;
+  GstBuffer *buf = gst_buffer_new_allocate (NULL,
+      GST_VIDEO_INFO_SIZE (&st->bg_info), NULL);
+  GstCaps *caps = gst_video_info_to_caps (&st->bg_info);
+  GstSample *sample = NULL;
+  VkSceneRect r;
+  guint p;
+
+  vk_scene_camera_at (&st->c->cam, n_bg > 1 ? (gdouble) j / (n_bg - 1) : 0, &r);
+  if (gst_video_info_from_caps (&in_info, gst_sample_get_caps (canvas))
+      && gst_video_frame_map (&in, &in_info, gst_sample_get_buffer (canvas),
+          GST_MAP_READ)) {
+    if (gst_video_frame_map (&out, &st->bg_info, buf, GST_MAP_WRITE)) {
+      for (p = 0; p < 3; p++) {
+        /* chroma planes: half the coordinates */
+        gdouble k = p ? 0.5 : 1.0;
+        VkSceneRect pr = { r.x * k, r.y * k, r.w * k, r.h * k };
+
+        vk_scene_resample (GST_VIDEO_FRAME_COMP_DATA (&in, p),
+            GST_VIDEO_FRAME_COMP_STRIDE (&in, p),
+            GST_VIDEO_FRAME_COMP_WIDTH (&in, p),
+            GST_VIDEO_FRAME_COMP_HEIGHT (&in, p), &pr,
+            GST_VIDEO_FRAME_COMP_DATA (&out, p),
+            GST_VIDEO_FRAME_COMP_STRIDE (&out, p),
+            GST_VIDEO_FRAME_COMP_WIDTH (&out, p),
+            GST_VIDEO_FRAME_COMP_HEIGHT (&out, p));
+      }
+      gst_video_frame_unmap (&out);
+      sample = gst_sample_new (buf, caps, NULL, NULL);
+    }
+    gst_video_frame_unmap (&in);
+  }
+  if (sample == NULL)
+    g_set_error (error, VK_MKPAIR_ERROR, 0, "cannot map canvas frame %"
+        G_GUINT64_FORMAT, j);
+  gst_buffer_unref (buf);
+  gst_caps_unref (caps);
+  gst_sample_unref (canvas);
+  return sample;
+}
+
+/* grain on the luma of the bg buffer @buf (writable), seeded by the frame */
+static void
+add_grain (const GstVideoInfo * info, GstBuffer * buf, gint amount,
+    guint32 seed)
+{
+  GstVideoFrame f;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READWRITE))
+    return;
+  vk_scene_grain (GST_VIDEO_FRAME_COMP_DATA (&f, 0),
+      GST_VIDEO_FRAME_COMP_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), amount, seed);
+  gst_video_frame_unmap (&f);
+}
+
+/* the text page into the source's appsrc TEXT_PAGE_APPSRC, if it has one:
+ * at the size of the appsrc's caps if they give one, else the canvas's */
+static gboolean
+push_text_page (GstElement * source, const VkConfig * c, GError ** error)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (source), TEXT_PAGE_APPSRC);
+  GstCaps *caps = NULL;
+  GstVideoInfo info;
+  GstVideoFrame f;
+  GstBuffer *buf;
+  gint w = c->canvas_w, h = c->canvas_h;
+
+  if (e == NULL)
+    return TRUE;
+  g_object_get (e, "caps", &caps, NULL);
+  if (caps && gst_video_info_from_caps (&info, caps)) {
+    w = GST_ROUND_UP_2 (info.width);
+    h = GST_ROUND_UP_2 (info.height);
+  }
+  gst_clear_caps (&caps);
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, w, h);
+  caps = gst_video_info_to_caps (&info);
+  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
+  g_object_set (e, "caps", caps, "format", GST_FORMAT_TIME, NULL);
+  gst_caps_unref (caps);
+
+  buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  if (!gst_video_frame_map (&f, &info, buf, GST_MAP_WRITE)) {
+    gst_buffer_unref (buf);
+    gst_object_unref (e);
+    g_set_error (error, VK_MKPAIR_ERROR, 0, "cannot map the text page");
+    return FALSE;
+  }
+  vk_scene_text_page (GST_VIDEO_FRAME_COMP_DATA (&f, 0),
+      GST_VIDEO_FRAME_COMP_STRIDE (&f, 0), w, h, 1);
+  memset (GST_VIDEO_FRAME_COMP_DATA (&f, 1), 128,
+      GST_VIDEO_FRAME_COMP_STRIDE (&f, 1) * GST_VIDEO_FRAME_COMP_HEIGHT (&f,
+          1));
+  memset (GST_VIDEO_FRAME_COMP_DATA (&f, 2), 128,
+      GST_VIDEO_FRAME_COMP_STRIDE (&f, 2) * GST_VIDEO_FRAME_COMP_HEIGHT (&f,
+          2));
+  gst_video_frame_unmap (&f);
+  GST_BUFFER_PTS (buf) = 0;
+  gst_app_src_push_buffer (GST_APP_SRC (e), buf);
+  gst_app_src_end_of_stream (GST_APP_SRC (e));
+  gst_object_unref (e);
+  return TRUE;
+}
+
+static void
+append_scene_params (GString * s, const VkConfig * c)
+{
+  g_string_append_printf (s, "# canvas=%dx%d\n", c->canvas_w, c->canvas_h);
+  if (c->camera)
+    g_string_append_printf (s, "# camera=%s\n", opt_camera);
+  else
+    g_string_append (s, "# camera=none\n");
+  g_string_append_printf (s, "# bg_grain=%d\n", c->bg_grain);
+  g_string_append_printf (s, "# fg_filter=%s\n", c->fg_filter ?
+      c->fg_filter : "none");
+  g_string_append_printf (s, "# burn_in=%s\n", vk_scene_burn_name (c->burn_in));
 }
 
 static gboolean
@@ -1153,6 +1401,7 @@ write_truth (const VkState * st, guint64 n_bg, GError ** error)
   }
   g_string_append (s, c->freezes->len ? "\n" : "none\n");
   g_string_append_printf (s, "# quantizer=%d\n", c->quantizer);
+  append_scene_params (s, c);
   g_string_append (s, "fg_index,fg_pts_ns,bg_index,bg_pts_ns,x,y,w,h\n");
   g_string_append_len (s, st->rows->str, st->rows->len);
 
@@ -1217,7 +1466,7 @@ run (const VkConfig * c, GError ** error)
       "! videorate ! video/x-raw,format=I420,width=%d,height=%d,"
       "framerate=%d/%d,pixel-aspect-ratio=1/1 ! appsink name=vk_mkpair_sink "
       "sync=false max-buffers=2 enable-last-sample=false", c->source_desc,
-      c->bg_w, c->bg_h, c->bg_fps_n, c->bg_fps_d);
+      c->canvas_w, c->canvas_h, c->bg_fps_n, c->bg_fps_d);
   source = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
       &parse_err);
   g_free (desc);
@@ -1238,9 +1487,10 @@ run (const VkConfig * c, GError ** error)
 
   /* encoders */
   if (!encoder_start (&st.bg_enc, "bg", c->bg_path, &st.bg_info,
-          c->quantizer, error)
+          c->quantizer, NULL, error)
       || !encoder_start (&st.fg_enc, "fg", c->fg_path, &st.fg_info,
-          c->quantizer, error))
+          c->quantizer, c->fg_filter, error)
+      || !push_text_page (source, c, error))
     goto done;
 
   if (gst_element_set_state (source, GST_STATE_PLAYING) ==
@@ -1269,7 +1519,11 @@ run (const VkConfig * c, GError ** error)
       break;
     }
 
+    if (c->camera && !(sample = camera_frame (&st, sample, j, n_bg, error)))
+      goto done;
     buf = gst_buffer_copy (gst_sample_get_buffer (sample));
+    if (c->bg_grain)
+      add_grain (&st.bg_info, buf, c->bg_grain, (guint32) j);
     GST_BUFFER_PTS (buf) = pts;
     GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_DURATION (buf) = frame_pts (j + 1, c->bg_fps_n,
@@ -1390,8 +1644,7 @@ main (int argc, char **argv)
   }
   g_option_context_free (ctx);
   if (argc > 1) {
-    g_printerr ("vk-mkpair: unexpected argument '%s' (see --help)\n",
-        argv[1]);
+    g_printerr ("vk-mkpair: unexpected argument '%s' (see --help)\n", argv[1]);
     return 2;
   }
 
