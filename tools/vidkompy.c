@@ -44,20 +44,21 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  vk_cli_json_errors (argc, argv);
   if (argc < 2 || strcmp (argv[1], "--help") == 0
       || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0) {
     print_usage (argc < 2 ? stderr : stdout);
-    return argc < 2 ? VK_EXIT_USAGE : VK_EXIT_OK;
+    return vk_cli_finish (argc < 2 ? VK_EXIT_USAGE : VK_EXIT_OK);
   }
   if (strcmp (argv[1], "--version") == 0) {
     printf ("vidkompy %s (%s)\n", VERSION, GST_PACKAGE_NAME);
     return VK_EXIT_OK;
   }
   if (strcmp (argv[1], "comp") == 0)
-    return vk_cli_comp (argc - 1, argv + 1);
+    return vk_cli_finish (vk_cli_comp (argc - 1, argv + 1));
   if (strcmp (argv[1], "align") == 0)
-    return vk_cli_align (argc - 1, argv + 1);
+    return vk_cli_finish (vk_cli_align (argc - 1, argv + 1));
   vk_cli_error ("unknown command \"%s\" (commands: comp, align; see "
       "vidkompy --help)", argv[1]);
-  return VK_EXIT_USAGE;
+  return vk_cli_finish (VK_EXIT_USAGE);
 }

@@ -38,6 +38,12 @@ void vk_probe_clear (VkProbe * p);
 
 void vk_cli_error (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 
+void vk_cli_hint (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
+
+void vk_cli_json_errors (int argc, char **argv);
+
+int vk_cli_finish (int code);
+
 gboolean vk_cli_check_element (const gchar * factory);
 
 void vk_cli_print_json (JsonBuilder * builder);

@@ -36,28 +36,10 @@
 #include <glib-unix.h>
 #include <gst/audio/audio.h>
 
-#include "vkcli.h"
+#include "vkcompopts.h"
 
-#define DETECT G_MININT
 #define BAR_WIDTH 30
 #define TICK_MS 250
-
-typedef struct
-{
-  gchar *bg, *fg, *output;
-  gint x, y;
-  gboolean zero_shift, smooth, force;
-  gint unscaled;                /* -1: the aligner's default (yes) */
-  gdouble scale;
-  gint border;
-  gchar *match_region, *quality, *mode;
-  gdouble window;
-  gint drift_tolerance;
-  gchar *alignment, *use_alignment, *cache_dir;
-  gboolean verbose, json, no_clobber;
-  gchar *audio, *video_encoder;
-  gint bitrate;
-} CompOptions;
 
 typedef enum
 {
@@ -68,13 +50,13 @@ typedef enum
 
 typedef struct
 {
-  CompOptions *o;
+  VkCompOptions *o;
   VkProbe bgp, fgp;
   VkContainer container;
   gchar *out, *tmp;
   const gchar *audio_from;      /* "fg", "bg" or NULL */
 
-  GstElement *pipeline, *vk, *vqueue_head, *aqueue_head;
+  GstElement *pipeline, *vk, *bg_still, *aqueue_head;
   GMainLoop *loop;
   VkExit exit_code;
   gboolean interrupted;
@@ -139,7 +121,7 @@ set_vk (Comp * c, const gchar * option, const gchar * name, const gchar * value)
 static gboolean
 configure_vk (Comp * c)
 {
-  CompOptions *o = c->o;
+  VkCompOptions *o = c->o;
   gchar buf[64];
   gboolean ok = TRUE;
 
@@ -150,13 +132,15 @@ configure_vk (Comp * c)
     o->x = o->y = 0;
     o->scale = 1.0;
   }
-  if (o->x != DETECT || o->y != DETECT) {
-    g_object_set (c->vk, "x", o->x == DETECT ? 0 : o->x,
-        "y", o->y == DETECT ? 0 : o->y, NULL);
+  if (o->x != VK_UNSET || o->y != VK_UNSET) {
+    g_object_set (c->vk, "x", o->x == VK_UNSET ? 0 : o->x,
+        "y", o->y == VK_UNSET ? 0 : o->y, NULL);
   }
   /* an explicit position is kept only with a known scale: 1.0 unless
    * given (vidkompyalign refines x/y when the scale is detected) */
-  if (o->x != DETECT && o->scale == 0.0)
+  if (o->scale == 0.0)
+    o->scale = NAN;             /* detect */
+  if (o->x != VK_UNSET && isnan (o->scale))
     o->scale = 1.0;
   if (o->unscaled >= 0)
     g_object_set (c->vk, "unscaled", (gboolean) o->unscaled, NULL);
@@ -164,12 +148,12 @@ configure_vk (Comp * c)
     g_object_set (c->vk, "scale", o->scale, NULL);
   if (o->match_region)
     ok &= set_vk (c, "--match-region", "match-region", o->match_region);
-  if (o->window > 0.0) {
+  if (!isnan (o->window)) {
     g_snprintf (buf, sizeof (buf), "%" G_GUINT64_FORMAT,
         (guint64) (o->window * GST_SECOND));
     ok &= set_vk (c, "--window", "window", buf);
   }
-  if (o->drift_tolerance >= 0) {
+  if (o->drift_tolerance != VK_UNSET) {
     g_snprintf (buf, sizeof (buf), "%d", o->drift_tolerance);
     ok &= set_vk (c, "--drift-tolerance", "drift-tolerance", buf);
   }
@@ -183,9 +167,9 @@ configure_vk (Comp * c)
   }
   if (o->cache_dir)
     ok &= set_vk (c, "--cache-dir", "cache-dir", o->cache_dir);
-  if (o->smooth && o->border < 0)
+  if (o->smooth && o->border == VK_UNSET)
     o->border = 8;
-  if (o->border >= 0)
+  if (o->border != VK_UNSET)
     g_object_set (c->vk, "border", (guint) o->border, NULL);
   if (o->smooth)
     gst_util_set_object_arg (G_OBJECT (c->vk), "border-profile", "smooth");
@@ -198,7 +182,7 @@ configure_vk (Comp * c)
 static void
 configure_encoder (Comp * c, GstElement * enc)
 {
-  CompOptions *o = c->o;
+  VkCompOptions *o = c->o;
   const gchar *q = o->quality ? o->quality : "balanced";
   gboolean fast = g_str_equal (q, "fast"), precise = g_str_equal (q, "precise");
 
@@ -207,11 +191,12 @@ configure_encoder (Comp * c, GstElement * enc)
    * quantizer */
   if (has_property (enc, "speed-preset"))
     gst_util_set_object_arg (G_OBJECT (enc), "speed-preset",
-        precise ? "veryfast" : "ultrafast");
+        o->preset ? o->preset : precise ? "veryfast" : "ultrafast");
   if (o->bitrate <= 0 && has_property (enc, "pass")
       && has_property (enc, "quantizer")) {
     gst_util_set_object_arg (G_OBJECT (enc), "pass", "qual");
-    g_object_set (enc, "quantizer", 21u, NULL);
+    g_object_set (enc, "quantizer", (guint) (o->crf != VK_UNSET ? o->crf :
+            VK_DEFAULT_CRF), NULL);
   } else if (has_property (enc, "bitrate")) {
     gchar *v = g_strdup_printf ("%d", o->bitrate > 0 ? o->bitrate : 4000);
     gst_util_set_object_arg (G_OBJECT (enc), "bitrate", v);
@@ -349,7 +334,8 @@ pad_added (GstElement * dec, GstPad * pad, gpointer user_data)
   GstPad *sink = NULL;
 
   if (g_str_has_prefix (name, "bgvideo") && g_str_equal (media, "video/x-raw"))
-    sink = gst_element_get_static_pad (c->vk, "bg_sink");
+    sink = c->bg_still ? gst_element_get_static_pad (c->bg_still, "sink") :
+        gst_element_get_static_pad (c->vk, "bg_sink");
   else if (g_str_has_prefix (name, "fgvideo")
       && g_str_equal (media, "video/x-raw"))
     sink = gst_element_get_static_pad (c->vk, "fg_sink");
@@ -412,8 +398,10 @@ build_pipeline (Comp * c)
   static const gchar *venc[] = { NULL, "x264enc", "x264enc", "vp9enc" };
   static const gchar *aenc[] = { NULL, "avenc_aac", "avenc_aac", "opusenc" };
   static const gchar *mux[] = { NULL, "mp4mux", "matroskamux", "webmmux" };
-  GstElement *v[4], *a[8], *sink;
+  GstElement *v[5], *a[8], *sink, *enc, *mux_e;
   GstPad *src;
+  gboolean missing;
+  guint n = 0;
 
   c->pipeline = gst_pipeline_new ("vidkompy-comp");
   if (!(c->vk = add_element (c, "vidkompy", "vidkompy")))
@@ -423,20 +411,32 @@ build_pipeline (Comp * c)
   if (!add_decoder (c, "bgvideo", c->bgp.uri, "video/")
       || !add_decoder (c, "fgvideo", c->fgp.uri, "video/"))
     return VK_EXIT_FAILED;
+  if (c->bgp.is_image) {
+    GstPad *bg_sink = gst_element_get_static_pad (c->vk, "bg_sink");
 
-  v[0] = c->vk;                 /* converts to what the encoder takes */
-  v[1] = add_element (c, c->o->video_encoder ? c->o->video_encoder :
+    c->bg_still = vk_comp_still_bg (GST_BIN (c->pipeline), bg_sink, &c->fgp);
+    gst_object_unref (bg_sink);
+    if (c->bg_still == NULL)
+      return VK_EXIT_FAILED;
+  }
+
+  v[n++] = c->vk;               /* converts to what the encoder takes */
+  enc = add_element (c, c->o->video_encoder ? c->o->video_encoder :
       venc[c->container], "venc");
-  v[2] = add_element (c, "queue", NULL);
-  v[3] = add_element (c, mux[c->container], "mux");
+  if (enc && (v[n] = vk_comp_even_pad (GST_BIN (c->pipeline), enc,
+              c->bgp.width, c->bgp.height, &missing)))
+    n++;
+  v[n++] = enc;
+  v[n++] = add_element (c, "queue", NULL);
+  v[n++] = mux_e = add_element (c, mux[c->container], "mux");
   sink = add_element (c, "filesink", "sink");
-  if (!v[1] || !v[2] || !v[3] || !sink)
+  if (!enc || missing || !v[n - 2] || !mux_e || !sink)
     return VK_EXIT_FAILED;
-  configure_encoder (c, v[1]);
+  configure_encoder (c, enc);
   g_object_set (sink, "location", c->tmp, NULL);
-  if (!link_chain (v, 4) || !gst_element_link (v[3], sink)) {
+  if (!link_chain (v, n) || !gst_element_link (mux_e, sink)) {
     vk_cli_error ("cannot link %s to %s (choose an encoder the container "
-        "takes)", GST_OBJECT_NAME (gst_element_get_factory (v[1])),
+        "takes)", GST_OBJECT_NAME (gst_element_get_factory (enc)),
         mux[c->container]);
     return VK_EXIT_FAILED;
   }
@@ -459,7 +459,7 @@ build_pipeline (Comp * c)
   a[4] = add_element (c, "audioresample", NULL);
   a[5] = add_element (c, aenc[c->container], "aenc");
   a[6] = add_element (c, "queue", NULL);
-  a[7] = v[3];
+  a[7] = mux_e;
   if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4] || !a[5] || !a[6])
     return VK_EXIT_FAILED;
   /* the audio queue holds what arrives during the analysis */
@@ -667,9 +667,9 @@ handle_error (Comp * c, GstMessage * msg)
   end_line (c);
   if (debug && strstr (debug, "strict is set")) {
     vk_cli_error ("no overlap: %s", err->message);
-    g_printerr ("hint: check that the foreground shows a part of the "
+    vk_cli_hint ("check that the foreground shows a part of the "
         "background (were --bg and --fg swapped?), give the position with "
-        "--x/--y, or use --force to composite with the best match found\n");
+        "--x/--y, or use --force to composite with the best match found");
     code = VK_EXIT_NO_OVERLAP;
   } else if (GST_MESSAGE_SRC (msg) == GST_OBJECT (sink)) {
     vk_cli_error ("cannot write %s: %s", c->out, err->message);
@@ -755,22 +755,10 @@ on_signal (gpointer user_data)
 static VkExit
 check_options (Comp * c)
 {
-  CompOptions *o = c->o;
+  VkCompOptions *o = c->o;
   gboolean overwrite;
+  VkExit r;
 
-  if (!o->bg || !o->fg) {
-    vk_cli_error ("comp needs --bg BG and --fg FG (see vidkompy comp --help)");
-    return VK_EXIT_USAGE;
-  }
-  if (o->audio && !g_str_equal (o->audio, "fg") && !g_str_equal (o->audio,
-          "bg") && !g_str_equal (o->audio, "none")) {
-    vk_cli_error ("--audio takes fg, bg or none, not \"%s\"", o->audio);
-    return VK_EXIT_USAGE;
-  }
-  if ((o->x == DETECT) != (o->y == DETECT)) {
-    vk_cli_error ("--x and --y go together");
-    return VK_EXIT_USAGE;
-  }
   c->out = o->output ? g_strdup (o->output) :
       vk_cli_default_output (o->bg, o->fg);
   c->container = vk_cli_container_for (c->out);
@@ -779,6 +767,8 @@ check_options (Comp * c)
         ".mkv or .webm name", c->out);
     return VK_EXIT_USAGE;
   }
+  if ((r = vk_comp_make_output_folder (c->out)) != VK_EXIT_OK)
+    return r;
   overwrite = g_file_test (c->out, G_FILE_TEST_EXISTS);
   if (overwrite && o->no_clobber) {
     vk_cli_error ("%s exists (--no-clobber given)", c->out);
@@ -887,108 +877,17 @@ run (Comp * c)
   return c->exit_code;
 }
 
-static CompOptions *parsing;    /* the options being parsed */
-
-static gboolean
-parse_unscaled (const gchar * name, const gchar * value, gpointer data,
-    GError ** error)
-{
-  if (value == NULL || g_str_equal (value, "yes") || g_str_equal (value,
-          "true"))
-    parsing->unscaled = TRUE;
-  else if (g_str_equal (value, "no") || g_str_equal (value, "false"))
-    parsing->unscaled = FALSE;
-  else {
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-        "--unscaled takes yes or no, not \"%s\"", value);
-    return FALSE;
-  }
-  return TRUE;
-}
-
 VkExit
 vk_cli_comp (int argc, char **argv)
 {
-  CompOptions o = {.x = DETECT,.y = DETECT,.border = -1,.drift_tolerance = -1,
-    .unscaled = -1
-  };
-  GOptionEntry entries[] = {
-    {"bg", 0, 0, G_OPTION_ARG_FILENAME, &o.bg,
-        "Background video (any format GStreamer decodes)", "BG"},
-    {"fg", 0, 0, G_OPTION_ARG_FILENAME, &o.fg,
-        "Foreground video: every frame of it is in the output", "FG"},
-    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
-        "Output file (default {bg-stem}_overlay_{fg-stem}.mp4 in the "
-          "current folder); .mp4/.m4v/.mov: H.264 + AAC, .mkv: H.264 + AAC, "
-          ".webm: VP9 + Opus", "OUT"},
-    {"x", 0, 0, G_OPTION_ARG_INT, &o.x,
-        "fg left edge in the bg, pixels (with --y: no position search; "
-          "scale 1.0 unless --scale is given)", "X"},
-    {"y", 0, 0, G_OPTION_ARG_INT, &o.y, "fg top edge in the bg, pixels", "Y"},
-    {"zero-shift", 0, 0, G_OPTION_ARG_NONE, &o.zero_shift,
-        "Put the fg at 0,0, unscaled (no position or scale search)", NULL},
-    {"scale", 0, 0, G_OPTION_ARG_DOUBLE, &o.scale,
-        "bg pixels per fg pixel (default: detect)", "S"},
-    {"unscaled", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
-          parse_unscaled, "Prefer scale 1.0 when it fits nearly as well "
-          "(yes, the default; --unscaled=no: take the best scale)",
-        "yes|no"},
-    {"border", 0, 0, G_OPTION_ARG_INT, &o.border,
-        "Width of the feathered fg border, pixels (default 0, 8 with "
-          "--smooth)", "N"},
-    {"smooth", 0, 0, G_OPTION_ARG_NONE, &o.smooth,
-        "Smooth (smoothstep) border instead of a linear one", NULL},
-    {"match-region", 0, 0, G_OPTION_ARG_STRING, &o.match_region,
-        "Compared region: auto, mask (ignore fg bars) or full", "REGION"},
-    {"window", 0, 0, G_OPTION_ARG_DOUBLE, &o.window,
-        "Half width of the temporal search corridor, seconds (default from "
-          "--quality)", "SEC"},
-    {"drift-tolerance", 0, 0, G_OPTION_ARG_INT, &o.drift_tolerance,
-          "How far the per-frame choice may move from the dense alignment, ms",
-        "MS"},
-    {"quality", 0, 0, G_OPTION_ARG_STRING, &o.quality,
-        "fast, balanced (default) or precise: the aligner's preset and the "
-          "encoder's speed", "Q"},
-    {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
-        "Alignment mode: auto, global or streaming", "MODE"},
-    {"alignment", 0, 0, G_OPTION_ARG_FILENAME, &o.alignment,
-        "Write the alignment (JSON) to FILE", "FILE"},
-    {"use-alignment", 0, 0, G_OPTION_ARG_FILENAME, &o.use_alignment,
-        "Read the alignment from FILE instead of analysing", "FILE"},
-    {"cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir,
-        "Keep alignments in DIR and reuse them for the same pair", "DIR"},
-    {"audio", 0, 0, G_OPTION_ARG_STRING, &o.audio,
-        "Audio from fg, bg or none (default: the fg's, else the bg's cut "
-          "to the matched start)", "SRC"},
-    {"video-encoder", 0, 0, G_OPTION_ARG_STRING, &o.video_encoder,
-          "GStreamer video encoder element (default x264enc; vp9enc for .webm)",
-        "ELEMENT"},
-    {"bitrate", 0, 0, G_OPTION_ARG_INT, &o.bitrate,
-        "Video bitrate, kbit/s (default: constant quality)", "KBPS"},
-    {"force", 0, 0, G_OPTION_ARG_NONE, &o.force,
-        "Composite even when the fg does not seem to be in the bg", NULL},
-    {"no-clobber", 'n', 0, G_OPTION_ARG_NONE, &o.no_clobber,
-        "Refuse to overwrite an existing output", NULL},
-    {"json", 0, 0, G_OPTION_ARG_NONE, &o.json,
-        "Print the summary as JSON", NULL},
-    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose,
-        "Tell more (the alignment message, warnings' details)", NULL},
-    {NULL}
-  };
+  VkCompOptions o;
   Comp c = { 0 };
   guint sigint, sigterm;
   VkExit r;
 
-  parsing = &o;
-  if (!vk_cli_parse ("comp", "- align and composite a foreground video "
-          "onto a background video", "Output: the bg's size, the fg's frame "
-          "rate and length (every fg frame).\n\n" VK_EXIT_CODES_HELP, entries,
-          &argc, &argv))
-    return VK_EXIT_USAGE;
-  if (argc > 1) {
-    vk_cli_error ("unexpected argument \"%s\" (inputs go with --bg and "
-        "--fg)", argv[1]);
-    return VK_EXIT_USAGE;
+  if ((r = vk_comp_options_parse (&o, argc, argv)) != VK_EXIT_OK) {
+    vk_comp_options_clear (&o);
+    return r;
   }
 
   c.o = &o;
@@ -1012,16 +911,7 @@ vk_cli_comp (int argc, char **argv)
   vk_probe_clear (&c.fgp);
   g_free (c.out);
   g_free (c.tmp);
-  {
-    gchar **strings[] = { &o.bg, &o.fg, &o.output, &o.match_region,
-      &o.quality, &o.mode, &o.alignment, &o.use_alignment, &o.cache_dir,
-      &o.audio, &o.video_encoder
-    };
-    guint i;
-
-    for (i = 0; i < G_N_ELEMENTS (strings); i++)
-      g_clear_pointer (strings[i], g_free);
-  }
+  vk_comp_options_clear (&o);
   g_mutex_clear (&c.lock);
   g_cond_clear (&c.cond);
   return r;

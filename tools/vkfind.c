@@ -352,8 +352,8 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
           &best, (g_get_monotonic_time () - t0) / 1000.0);
     vk_cli_error ("no overlap: the best match has confidence %.2f (below "
         "%.1f)", MAX (best.score, 0.0), MIN_CONFIDENCE);
-    g_printerr ("hint: check that FG shows a part of BG (FG comes first), "
-        "or try another frame with --fg-time/--bg-time or --precision 4\n");
+    vk_cli_hint ("check that FG shows a part of BG (FG comes first), "
+        "or try another frame with --fg-time/--bg-time or --precision 4");
     r = VK_EXIT_NO_OVERLAP;
   } else {
     print_result (o, fg, bg, &fgp, &g_array_index (bgs, Grey, best_i), &best,

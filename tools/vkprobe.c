@@ -23,61 +23,9 @@
 #include <gst/video/video.h>
 
 #include "vkcli.h"
+#include "vkoptcheck.h"
 
 #define PROBE_TIMEOUT (30 * GST_SECOND)
-
-void
-vk_cli_error (const gchar * format, ...)
-{
-  va_list args;
-  gchar *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_printerr ("vidkompy: error: %s\n", msg);
-  g_free (msg);
-}
-
-/* Prints the object built by @builder (pretty) on stdout and frees
- * @builder. */
-void
-vk_cli_print_json (JsonBuilder * builder)
-{
-  JsonGenerator *g = json_generator_new ();
-  JsonNode *root = json_builder_get_root (builder);
-  gchar *text;
-
-  json_generator_set_root (g, root);
-  json_generator_set_pretty (g, TRUE);
-  text = json_generator_to_data (g, NULL);
-  printf ("%s\n", text);
-  g_free (text);
-  json_node_unref (root);
-  g_object_unref (g);
-  g_object_unref (builder);
-}
-
-void
-vk_json_double (JsonBuilder * b, const gchar * name, gdouble value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
-void
-vk_json_int (JsonBuilder * b, const gchar * name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-void
-vk_json_string (JsonBuilder * b, const gchar * name, const gchar * value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
 
 /* Parses the options of the subcommand @cmd with @entries (and
  * GStreamer's); prints the error. */
@@ -86,10 +34,23 @@ vk_cli_parse (const gchar * cmd, const gchar * usage,
     const gchar * description, const GOptionEntry * entries, int *argc,
     char ***argv)
 {
-  GOptionContext *ctx = g_option_context_new (usage);
+  GOptionContext *ctx;
   GError *err = NULL;
   gboolean ok;
+  gint i;
 
+  /* option names users bring from the Python vidkompy, or with '_' */
+  for (i = 1; i < *argc && strcmp ((*argv)[i], "--") != 0; i++) {
+    gchar *hint = vk_opt_suggest ((*argv)[i], entries);
+
+    if (hint) {
+      vk_cli_error ("unknown option %.*s: %s (see vidkompy %s --help)",
+          (int) strcspn ((*argv)[i], "="), (*argv)[i], hint, cmd);
+      g_free (hint);
+      return FALSE;
+    }
+  }
+  ctx = g_option_context_new (usage);
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   g_option_context_set_description (ctx, description);
