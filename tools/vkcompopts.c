@@ -260,7 +260,8 @@ vk_comp_options_parse (VkCompOptions * o, int argc, char **argv)
     {"preset", 0, 0, G_OPTION_ARG_STRING, &o->preset,
           "x264 speed preset, ultrafast to veryslow (default: ultrafast, "
           "veryfast with --quality precise; ultrafast writes Constrained "
-          "Baseline H.264, about 30 % larger than ffmpeg's medium)",
+          "Baseline H.264, about 1.5x the size of veryfast's or ffmpeg's "
+          "medium)",
         "NAME"},
     {"bitrate", 0, 0, G_OPTION_ARG_INT, &o->bitrate,
         "Video bitrate, kbit/s (default: constant quality)", "KBPS"},

@@ -20,6 +20,9 @@
 
 #include "vkoptcheck.h"
 
+/* a maximum this large (in the option's unit) is no limit a user meets */
+#define NO_LIMIT 1e9
+
 /* "a, b or c": the nicks of @pspec's enum. */
 gchar *
 vk_opt_enum_choices (GParamSpec * pspec)
@@ -85,13 +88,19 @@ vk_opt_check_range (GParamSpec * pspec, const gchar * option, gdouble value,
     gdouble unit, const gchar * unit_name, GError ** error)
 {
   gdouble min, max;
+  gchar *range;
 
   g_return_val_if_fail (pspec_range (pspec, &min, &max), FALSE);
   if (value * unit >= min && value * unit <= max)
     return TRUE;
+  if (max / unit >= NO_LIMIT)
+    range = g_strdup_printf ("%g or more", min / unit);
+  else
+    range = g_strdup_printf ("%g to %g", min / unit, max / unit);
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-      "%s takes %g to %g%s%s, not %g", option, min / unit, max / unit,
-      unit_name ? " " : "", unit_name ? unit_name : "", value);
+      "%s takes %s%s%s, not %g", option, range, unit_name ? " " : "",
+      unit_name ? unit_name : "", value);
+  g_free (range);
   return FALSE;
 }
 

@@ -411,10 +411,11 @@ class CliTest(Base):
         path, s, r = self.comp()
         self.assertIn("overwritten", r.stderr)
         self.check_video(path, s)
-        # an output that cannot be written: exit 6, saying why
-        _, _, r = self.comp(out=os.path.join("no-such-dir", "out.mp4"),
-                            expect=6)
-        self.assertIn("cannot write", r.stderr)
+        # an output that cannot be written (a file where its folder would
+        # be): exit 6, saying why
+        open(os.path.join(self.out_dir, "file"), "w").close()
+        _, _, r = self.comp(out=os.path.join("file", "out.mp4"), expect=6)
+        self.assertIn("cannot make the output folder", r.stderr)
 
     def test_no_overlap(self):
         """An fg that is not in the bg: exit 5 with the confidence and a

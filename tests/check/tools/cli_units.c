@@ -9,7 +9,9 @@
 
 /* cli_units: the pure helpers of the vidkompy command (tools/vkcliutil.c):
  * output names, containers, temporary names, progress text and the segment
- * that cuts and shifts the bg's audio. */
+ * that cuts and shifts the bg's audio; the option checks
+ * (tools/vkoptcheck.c): values against a property, hints for the Python
+ * vidkompy's option names. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,6 +20,7 @@
 #include <gst/check/gstcheck.h>
 
 #include "vkcliutil.h"
+#include "vkoptcheck.h"
 
 #define MS GST_MSECOND
 
@@ -149,6 +152,114 @@ GST_START_TEST (test_audio_segment)
 
 GST_END_TEST;
 
+static GType
+test_enum_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {0, "Fast", "fast"}, {1, "Balanced", "balanced"}, {2, "Precise",
+        "precise"}, {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("VkTestQuality", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static void
+assert_error (GError * err, const gchar * message)
+{
+  fail_unless (g_error_matches (err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE));
+  fail_unless_equals_string (err->message, message);
+  g_error_free (err);
+}
+
+GST_START_TEST (test_option_values)
+{
+  GParamSpec *q = g_param_spec_enum ("quality", "Q", "Q",
+      test_enum_get_type (), 1, G_PARAM_READWRITE);
+  GParamSpec *w = g_param_spec_uint64 ("window", "W", "W",
+      GST_SECOND / 10, 600 * GST_SECOND, GST_SECOND, G_PARAM_READWRITE);
+  GParamSpec *b = g_param_spec_uint ("border", "B", "B", 0, G_MAXUINT, 0,
+      G_PARAM_READWRITE);
+  GParamSpec *s = g_param_spec_double ("scale", "S", "S", 0, 64, 0,
+      G_PARAM_READWRITE);
+  GError *err = NULL;
+  gchar *t;
+
+  g_param_spec_ref_sink (q);
+  g_param_spec_ref_sink (w);
+  g_param_spec_ref_sink (b);
+  g_param_spec_ref_sink (s);
+  t = vk_opt_enum_choices (q);
+  fail_unless_equals_string (t, "fast, balanced or precise");
+  g_free (t);
+  fail_unless (vk_opt_check_enum (q, "--quality", "precise", NULL));
+  fail_if (vk_opt_check_enum (q, "--quality", "ultra", &err));
+  assert_error (err, "--quality takes fast, balanced or precise, "
+      "not \"ultra\"");
+  err = NULL;
+
+  /* seconds for a property in nanoseconds */
+  fail_unless (vk_opt_check_range (w, "--window", 0.1, GST_SECOND,
+          "seconds", NULL));
+  fail_unless (vk_opt_check_range (w, "--window", 600, GST_SECOND,
+          "seconds", NULL));
+  fail_if (vk_opt_check_range (w, "--window", 0, GST_SECOND, "seconds", &err));
+  assert_error (err, "--window takes 0.1 to 600 seconds, not 0");
+  err = NULL;
+  fail_if (vk_opt_check_range (w, "--window", 601, GST_SECOND, "seconds",
+          NULL));
+  fail_if (vk_opt_check_range (b, "--border", -3, 1, "pixels", &err));
+  assert_error (err, "--border takes 0 or more pixels, not -3");
+  err = NULL;
+  fail_unless (vk_opt_check_range (s, "--scale", 0.5, 1, NULL, NULL));
+  fail_if (vk_opt_check_range (s, "--scale", -1, 1, NULL, &err));
+  assert_error (err, "--scale takes 0 to 64, not -1");
+  g_param_spec_unref (q);
+  g_param_spec_unref (w);
+  g_param_spec_unref (b);
+  g_param_spec_unref (s);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_option_names)
+{
+  const GOptionEntry entries[] = {
+    {"border", 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
+    {"zero-shift", 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
+    {"window", 0, 0, G_OPTION_ARG_NONE, NULL, NULL, NULL},
+    {NULL}
+  };
+  gchar *s;
+
+  /* known options, values and short options: no hint */
+  fail_unless (vk_opt_suggest ("--border", entries) == NULL);
+  fail_unless (vk_opt_suggest ("--window=3", entries) == NULL);
+  fail_unless (vk_opt_suggest ("-o", entries) == NULL);
+  fail_unless (vk_opt_suggest ("8", entries) == NULL);
+  fail_unless (vk_opt_suggest ("--", entries) == NULL);
+  fail_unless (vk_opt_suggest ("--unheard-of", entries) == NULL);
+
+  s = vk_opt_suggest ("--margin", entries);
+  fail_unless_equals_string (s, "did you mean --border?");
+  g_free (s);
+  s = vk_opt_suggest ("--x_shift=10", entries);
+  fail_unless_equals_string (s, "did you mean --x?");
+  g_free (s);
+  s = vk_opt_suggest ("--zero_shift", entries);
+  fail_unless_equals_string (s, "did you mean --zero-shift?");
+  g_free (s);
+  s = vk_opt_suggest ("--engine", entries);
+  fail_unless (g_str_has_prefix (s, "did you mean --match-region"));
+  g_free (s);
+}
+
+GST_END_TEST;
+
 static Suite *
 cli_units_suite (void)
 {
@@ -159,6 +270,8 @@ cli_units_suite (void)
   tcase_add_test (tc, test_names);
   tcase_add_test (tc, test_progress);
   tcase_add_test (tc, test_audio_segment);
+  tcase_add_test (tc, test_option_values);
+  tcase_add_test (tc, test_option_names);
   return s;
 }
 

@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+# gst-vidkompy: the vidkompy command's options and failure paths (issue 13,
+# point 5): every option value checked (exit 2 naming what is allowed),
+# errors as JSON with --json, the Python vidkompy's option names hinted,
+# missing output folders made, a still image as bg, odd bg sizes padded for
+# H.264, --crf and --preset reaching x264enc.
+#
+# Run by meson (tests/cli/meson.build, test "cli_opts") like test_cli.py,
+# whose helpers it uses.
+
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import numpy as np
+
+from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, decode, gst_launch, mad,
+                      run)
+
+# the pair: bg 320x180 25 fps 3 s; fg = the 160x90 crop at (60,40) from 0.5 s
+BG_W, BG_H, FG_X, FG_Y, FG_W, FG_H = 320, 180, 60, 40, 160, 90
+
+
+@unittest.skipUnless(os.path.exists(COCKATOO), "needs " + COCKATOO)
+class OptsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vk-cli-opts-")
+        r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir",
+                 cls.tmp, "--name", "p", "--bg-size", "%dx%d" % (BG_W, BG_H),
+                 "--bg-fps", "25", "--duration", "3", "--fg-rect",
+                 "%d,%d,%d,%d" % (FG_X, FG_Y, FG_W, FG_H), "--fg-fps", "25",
+                 "--fg-start", "0.5"], timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError("vk-mkpair: " + r.stderr)
+        cls.bg = os.path.join(cls.tmp, "p-bg.mp4")
+        cls.fg = os.path.join(cls.tmp, "p-fg.mp4")
+        cls.fg_frames = decode(cls.fg)["frames"]
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(dir=self.tmp)
+
+    def comp(self, *args, bg=None, fg=None, out="out.mp4", expect=0,
+             timeout=120):
+        cmd = [VIDKOMPY, "comp", "--bg", bg or self.bg, "--fg",
+               fg or self.fg, "-o", os.path.join(self.dir, out)] + list(args)
+        r = run(cmd, timeout=timeout)
+        self.assertEqual(r.returncode, expect, "%s\nstdout: %s\nstderr: %s" %
+                         (" ".join(cmd), r.stdout, r.stderr))
+        return r
+
+    def test_bad_values(self):
+        """Each bad value: exit 2 before anything is probed, naming the
+        allowed values (from the element's property), no output."""
+        cases = [
+            ("--quality", "ultra", "fast, balanced or precise"),
+            ("--mode", "bogus", "auto, global or streaming"),
+            ("--match-region", "bogus", "auto, mask or full"),
+            ("--border", "-3", "takes 0 or more pixels"),
+            ("--scale", "-1", "takes 0 to 64"),
+            ("--window", "0", "takes 0.1 to 600 seconds"),
+            ("--drift-tolerance", "-5", "takes 0 to 10000 ms"),
+            ("--crf", "51", "takes 0 to 50"),
+            ("--preset", "quick", "ultrafast, superfast, veryfast"),
+            ("--bitrate", "-5", "positive number of kbit/s"),
+            ("--audio", "left", "fg, bg or none"),
+        ]
+        for option, value, allowed in cases:
+            r = self.comp(option, value, expect=2)
+            self.assertIn(option, r.stderr)
+            self.assertIn(allowed, r.stderr, option)
+            self.assertIn('"%s"' % value if option in (
+                "--quality", "--mode", "--match-region", "--preset",
+                "--audio") else "not " + value, r.stderr)
+            self.assertEqual(r.stdout, "")
+        self.assertEqual(os.listdir(self.dir), [])
+        # --crf/--preset set x264enc's options: not with VP9
+        r = self.comp("--preset", "fast", out="out.webm", expect=2)
+        self.assertIn("x264enc", r.stderr)
+        self.comp("--crf", "20", "--bitrate", "500", expect=2)
+
+    def test_good_values(self):
+        """Values in range pass and take effect."""
+        r = self.comp("--quality", "precise", "--mode", "global",
+                      "--match-region", "mask", "--border", "0",
+                      "--window", "1", "--drift-tolerance", "100",
+                      "--scale", "1", "--json")
+        s = json.loads(r.stdout)
+        self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
+        self.assertEqual(s["frames"], self.fg_frames)
+
+    def test_vidkompy_names(self):
+        """Option names of the Python vidkompy: exit 2 with what to use."""
+        cases = [
+            (["--margin", "8"], "--margin", "did you mean --border?"),
+            (["--x_shift", "3"], "--x_shift", "did you mean --x?"),
+            (["--y_shift=3"], "--y_shift", "did you mean --y?"),
+            (["--engine", "mask"], "--engine", "did you mean --match-region"),
+            (["--tolerance", "5"], "--tolerance",
+             "did you mean --drift-tolerance"),
+            (["--zero_shift"], "--zero_shift", "did you mean --zero-shift?"),
+            (["--drift_tolerance", "5"], "--drift_tolerance",
+             "did you mean --drift-tolerance?"),
+            (["--gpu"], "--gpu", "there is no GPU option"),
+        ]
+        for args, name, hint in cases:
+            r = self.comp(*args, expect=2)
+            self.assertIn("unknown option %s: %s" % (name, hint), r.stderr)
+        r = run([VIDKOMPY, "align", "--x_shift", "1", self.fg, self.bg])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("did you mean", r.stderr)
+
+    def assert_json_error(self, r, code, *texts):
+        """stdout is one JSON object: the exit code, the error, the hint."""
+        doc = json.loads(r.stdout)
+        self.assertEqual(set(doc), {"exit-code", "error", "hint"}, doc)
+        self.assertEqual(doc["exit-code"], code)
+        self.assertEqual(r.returncode, code)
+        for t in texts:
+            self.assertIn(t, doc["error"])
+        self.assertIn(doc["error"], r.stderr)
+        return doc
+
+    def test_json_errors(self):
+        """--json: every failure prints a JSON object on stdout."""
+        r = self.comp("--json", "--quality", "ultra", expect=2)
+        self.assert_json_error(r, 2, "--quality", "fast, balanced or precise")
+        r = self.comp("--json", "--margin", "4", expect=2)
+        self.assert_json_error(r, 2, "did you mean --border?")
+        r = self.comp("--json", "--bogus", expect=2)
+        self.assert_json_error(r, 2, "--bogus")
+        missing = os.path.join(self.dir, "missing.mp4")
+        r = self.comp("--json", fg=missing, expect=3)
+        self.assert_json_error(r, 3, "does not exist", missing)
+        # no overlap: with the hint
+        other = os.path.join(self.dir, "other.mp4")
+        gst_launch("videotestsrc pattern=ball num-buffers=40 "
+                   "! video/x-raw,width=160,height=90,framerate=25/1 "
+                   "! x264enc ! mp4mux ! filesink location=" + other)
+        r = self.comp("--json", fg=other, expect=5)
+        doc = self.assert_json_error(r, 5, "no overlap")
+        self.assertIn("--force", doc["hint"])
+        # an output folder that cannot be made (a file is in the way)
+        blocker = os.path.join(self.dir, "file")
+        open(blocker, "w").close()
+        r = self.comp("--json", out=os.path.join("file", "out.mp4"), expect=6)
+        self.assert_json_error(r, 6, blocker)
+        # the other commands too
+        for args in (["frobnicate", "--json"], ["align", "--json", self.fg]):
+            r = run([VIDKOMPY] + args)
+            self.assert_json_error(r, 2)
+        r = run([VIDKOMPY, "align", "--json", missing, self.bg])
+        self.assert_json_error(r, 3, "does not exist")
+
+    def test_output_folders(self):
+        """-o into missing folders makes them; a folder that cannot be
+        made is named (not the hidden temporary file)."""
+        r = self.comp("--json", out=os.path.join("new", "sub", "out.mp4"))
+        out = os.path.join(self.dir, "new", "sub", "out.mp4")
+        self.assertEqual(json.loads(r.stdout)["output"], out)
+        self.assertEqual(os.listdir(os.path.dirname(out)), ["out.mp4"])
+        self.assertEqual(decode(out)["frames"], self.fg_frames)
+        open(os.path.join(self.dir, "file"), "w").close()
+        r = self.comp(out=os.path.join("file", "sub", "out.mp4"), expect=6)
+        self.assertIn("cannot make the output folder %s" %
+                      os.path.join(self.dir, "file", "sub"), r.stderr)
+        self.assertNotIn(".part", r.stderr)
+
+    def test_still_bg(self):
+        """A still image as bg: frozen for the fg's length."""
+        still = os.path.join(self.dir, "still.png")
+        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
+                   "snapshot=true ! filesink location=%s" % (self.bg, still))
+        # an fg showing a part of the image
+        fg = os.path.join(self.dir, "fg.mp4")
+        gst_launch("filesrc location=%s ! pngdec ! imagefreeze num-buffers=40 "
+                   "! videocrop left=%d top=%d right=%d bottom=%d "
+                   "! videoconvert ! video/x-raw,format=I420,framerate=25/1 "
+                   "! x264enc ! mp4mux ! filesink location=%s" % (
+                       still, FG_X, FG_Y, BG_W - FG_X - FG_W,
+                       BG_H - FG_Y - FG_H, fg))
+        r = self.comp("--json", "--border", "0", bg=still, fg=fg)
+        s = json.loads(r.stdout)
+        self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
+        self.assertAlmostEqual(s["scale"], 1.0, delta=0.005)
+        out = decode(os.path.join(self.dir, "out.mp4"), keep_frames=True)
+        self.assertEqual(out["frames"], 40)
+        self.assertEqual((out["width"], out["height"]), (BG_W, BG_H))
+        # the image is the bg's first frame (decoded from the video: the
+        # PNG's RGB gives other grey levels)
+        img = decode(self.bg, keep_frames=True)["images"][0]
+        for k in (0, 39):
+            self.assertLess(mad(out["images"][k], img), 3.0, k)
+        # a moving fg under the still bg (--force: only its first frame is
+        # in the image): every fg frame, no hang
+        r = self.comp("--json", "--force", bg=still, out="moving.mp4")
+        self.assertEqual(json.loads(r.stdout)["frames"], self.fg_frames)
+
+    def test_encoder_options(self):
+        """The default encoder settings and --crf/--preset, read back from
+        the x264 settings the encoder writes into the stream."""
+        def x264_settings(path):
+            with open(path, "rb") as f:
+                data = f.read()
+            i = data.find(b"x264 - core")
+            self.assertGreaterEqual(i, 0)
+            return data[i:data.index(b"\0", i)].decode()
+
+        self.comp()
+        s = x264_settings(os.path.join(self.dir, "out.mp4"))
+        # ultrafast: no CABAC (Constrained Baseline), CRF 23
+        self.assertIn("cabac=0", s)
+        self.assertIn("crf=23.0", s)
+        self.comp("--crf", "30", "--preset", "veryfast", out="vf.mp4")
+        path = os.path.join(self.dir, "vf.mp4")
+        s = x264_settings(path)
+        self.assertIn("cabac=1", s)
+        self.assertIn("crf=30.0", s)
+        self.assertIn("subme=2", s)  # veryfast's
+        self.assertIn("bframes=0", s)
+        info = decode(path)
+        self.assertEqual(info["frames"], self.fg_frames)
+        r = run([VIDKOMPY, "comp", "--help"])
+        self.assertIn("Constrained", r.stdout)
+        self.assertIn("--crf", r.stdout)
+
+    def test_odd_sizes(self):
+        """An odd bg size: the H.264 output gets a black column/row."""
+        bg = os.path.join(self.dir, "bg-319x179.mkv")
+        fg = os.path.join(self.dir, "fg-159x89.mkv")
+        for src, dst in ((self.bg, bg), (self.fg, fg)):
+            gst_launch("filesrc location=%s ! decodebin ! videocrop right=1 "
+                       "bottom=1 ! videoconvert ! avenc_ffv1 ! matroskamux "
+                       "! filesink location=%s" % (src, dst))
+        r = self.comp("--json", bg=bg, fg=fg)
+        s = json.loads(r.stdout)
+        self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
+        self.assertIn("320x180", r.stderr)
+        out = decode(os.path.join(self.dir, "out.mp4"), keep_frames=True)
+        self.assertEqual(out["frames"], self.fg_frames)
+        self.assertEqual((out["width"], out["height"]), (BG_W, BG_H))
+        ref = decode(fg, keep_frames=True)["images"]
+        for k in (0, len(ref) - 1):
+            img = out["images"][k]
+            self.assertLess(float(np.mean(img[:, -1])), 20.0)  # black
+            self.assertLess(float(np.mean(img[-1, :])), 20.0)
+            self.assertGreater(float(np.mean(img[:-1, -2])), 20.0)
+            region = img[FG_Y:FG_Y + FG_H - 1, FG_X:FG_X + FG_W - 1]
+            self.assertLess(mad(region, ref[k]), 3.0, k)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
