@@ -63,8 +63,31 @@ vk_cli_parse (const gchar * cmd, const gchar * usage,
   return ok;
 }
 
+/* Adds the plugins installed with this program to the registry: the
+ * plugins' folder relative to the program's (a tree installed with
+ * --destdir or moved), else the one of the configured prefix. TRUE when
+ * one was found. */
+static gboolean
+scan_own_plugins (void)
+{
+  gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
+  gchar *dir = exe ? g_path_get_dirname (exe) : NULL;
+  gchar *near = dir ? g_build_filename (dir, VK_PLUGINDIR_FROM_BINDIR,
+      NULL) : NULL;
+  gboolean found = FALSE;
+
+  if (near && g_file_test (near, G_FILE_TEST_IS_DIR))
+    found = gst_registry_scan_path (gst_registry_get (), near);
+  if (!found)
+    found = gst_registry_scan_path (gst_registry_get (), VK_PLUGINDIR);
+  g_free (near);
+  g_free (dir);
+  g_free (exe);
+  return found;
+}
+
 /* TRUE when the element @factory is installed; an error naming the Debian
- * package otherwise. */
+ * package (or how to install gst-vidkompy's plugin) otherwise. */
 gboolean
 vk_cli_check_element (const gchar * factory)
 {
@@ -73,7 +96,7 @@ vk_cli_check_element (const gchar * factory)
     const gchar *prefix, *package;
   } packages[] = {
     {"x264", "gstreamer1.0-plugins-ugly"}, {"avenc", "gstreamer1.0-libav"},
-    {"vidkompy", "gst-vidkompy (or set GST_PLUGIN_PATH)"},
+    {"vidkompy", NULL},
     {"x265", "gstreamer1.0-plugins-bad"}, {"", "gstreamer1.0-plugins-good"},
   };
   GstElementFactory *f = gst_element_factory_find (factory);
@@ -82,7 +105,7 @@ vk_cli_check_element (const gchar * factory)
   /* an installed command finds the plugins installed with it, wherever
    * the prefix */
   if (f == NULL && g_str_has_prefix (factory, "vidkompy")
-      && gst_registry_scan_path (gst_registry_get (), VK_PLUGINDIR))
+      && scan_own_plugins ())
     f = gst_element_factory_find (factory);
   if (f) {
     gst_object_unref (f);
@@ -91,6 +114,13 @@ vk_cli_check_element (const gchar * factory)
   for (i = 0; i < G_N_ELEMENTS (packages); i++)
     if (g_str_has_prefix (factory, packages[i].prefix))
       break;
+  if (packages[i].package == NULL) {
+    vk_cli_error ("the GStreamer element %s is not installed: it is in "
+        "gst-vidkompy's plugin, libgstvidkompy.so; install it (meson "
+        "install) or set GST_PLUGIN_PATH to its folder (a build's "
+        "BUILD/gst, an install's LIBDIR/gstreamer-1.0)", factory);
+    return FALSE;
+  }
   vk_cli_error ("the GStreamer element %s is not installed (Debian package "
       "%s)", factory, packages[i].package);
   return FALSE;

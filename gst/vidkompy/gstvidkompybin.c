@@ -35,13 +35,12 @@
  * defaults and descriptions as there; `gst-inspect-1.0 vidkompy` lists
  * them): from `vidkompyalign` `x`, `y`, `scale`, `unscaled`,
  * `match-region`, `window`, `drift-tolerance`, `quality`,
- * `unmatched-frames`, `strict` (and `mode`, `latency`,
- * `alignment-location`, `use-alignment`, `cache-dir` when the installed
- * `vidkompyalign` has them); from the `fg_sink` pad of `vidkompycomposite`
- * `border`, `border-profile`, `border-edges`, `alpha`; from
- * `vidkompycomposite` `max-threads`. The properties are installed when the
- * first `vidkompy` element is created (the children's plugins cannot be
- * loaded earlier).
+ * `unmatched-frames`, `strict`, `mode`, `latency`,
+ * `alignment-location`, `use-alignment`, `cache-dir`; from the `fg_sink`
+ * pad of `vidkompycomposite` `border`, `border-profile`, `border-edges`,
+ * `alpha`; from `vidkompycomposite` `max-threads`. The three elements are
+ * in one plugin, so the class has these properties however the plugin was
+ * loaded.
  *
  * The bus messages of `vidkompyalign` (`vidkompy-progress`,
  * `vidkompy-alignment`) reach the application unchanged.
@@ -59,7 +58,9 @@
 #include "config.h"
 #endif
 
+#include "gstvidkompyalign.h"
 #include "gstvidkompybin.h"
+#include "gstvidkompycomposite.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_bin_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_bin_debug
@@ -77,8 +78,7 @@ typedef struct
   const gchar *name;
 } ProxiedProperty;
 
-/* The proxied properties: one line each. A property the installed child
- * does not have is left out (logged). */
+/* The proxied properties: one line each. */
 static const ProxiedProperty proxied[] = {
   {CHILD_ALIGN, "x"},
   {CHILD_ALIGN, "y"},
@@ -109,7 +109,8 @@ struct _GstVidkompyBin
   GstElement *align, *composite;
   GstPad *fg_pad;               /* composite's fg_sink (owned ref) */
   GstPad *bg_sink, *fg_sink, *src;      /* ghost pads */
-  const gchar *missing;         /* first child element that is not installed */
+  const gchar *missing;         /* first child element that is not installed
+                                 * (videoconvert, videoflip) */
 };
 
 static GstStaticPadTemplate bg_sink_template = GST_STATIC_PAD_TEMPLATE
@@ -121,35 +122,11 @@ static GstStaticPadTemplate fg_sink_template = GST_STATIC_PAD_TEMPLATE
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw"));
 
-/* The proxied properties must be on the class before the first instance
- * is created (gst-launch looks them up there), and they are copied from
- * the children's classes, whose plugins GStreamer cannot load while it is
- * loading this one (plugin loading is not reentrant). When this plugin is
- * loaded through the registry (applications, gst-launch, gst-inspect), the
- * element is already registered and its class is initialised when it is
- * first used, outside plugin loading: with the properties. Only when the
- * plugin is registered anew (the registry scan, which keeps no properties,
- * or a plugin file loaded by a path the registry does not know) is the
- * class initialised during registration, then without them. */
 #define gst_vidkompy_bin_parent_class parent_class
 G_DEFINE_TYPE (GstVidkompyBin, gst_vidkompy_bin, GST_TYPE_BIN);
 
-/* TRUE while the plugin registers the element (children not loadable) */
-static gboolean registering;
-
-static gboolean
-register_vidkompy (GstPlugin * plugin)
-{
-  gboolean ret;
-
-  registering = TRUE;
-  ret = gst_element_register (plugin, "vidkompy", GST_RANK_NONE,
-      GST_TYPE_VIDKOMPY_BIN);
-  registering = FALSE;
-  return ret;
-}
-
-GST_ELEMENT_REGISTER_DEFINE_CUSTOM (vidkompy, register_vidkompy);
+GST_ELEMENT_REGISTER_DEFINE (vidkompy, "vidkompy", GST_RANK_NONE,
+    GST_TYPE_VIDKOMPY_BIN);
 
 static GObject *
 proxy_target (GstVidkompyBin * self, ProxyTarget target)
@@ -212,71 +189,43 @@ copy_pspec (GParamSpec * p)
   return NULL;
 }
 
-/* The class of the element @factory, loading its plugin; NULL when it is
- * not installed. */
+/* The class of the pad @pad_name of @element's template (a reference). */
 static GObjectClass *
-child_class (const gchar * factory)
+pad_class (GObjectClass * element, const gchar * pad_name)
 {
-  GstElementFactory *f = gst_element_factory_find (factory);
-  GstPluginFeature *loaded;
-  GObjectClass *klass = NULL;
-
-  if (f == NULL)
-    return NULL;
-  loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (f));
-  if (loaded) {
-    klass = g_type_class_ref (gst_element_factory_get_element_type
-        (GST_ELEMENT_FACTORY (loaded)));
-    gst_object_unref (loaded);
-  }
-  gst_object_unref (f);
-  return klass;
-}
-
-/* The class of the pad @pad_name of the element @factory's template. */
-static GObjectClass *
-child_pad_class (const gchar * factory, const gchar * pad_name)
-{
-  GObjectClass *element = child_class (factory);
-  GstPadTemplate *templ = element ?
+  GstPadTemplate *templ =
       gst_element_class_get_pad_template (GST_ELEMENT_CLASS (element),
-      pad_name) : NULL;
-  GType type = templ ? GST_PAD_TEMPLATE_GTYPE (templ) : G_TYPE_NONE;
+      pad_name);
 
-  if (element)
-    g_type_class_unref (element);
-  return type != G_TYPE_NONE ? g_type_class_ref (type) : NULL;
+  return g_type_class_ref (GST_PAD_TEMPLATE_GTYPE (templ));
 }
 
-/* Installs the proxied properties the children have, as copies of theirs. */
+/* Installs the proxied properties, as copies of the children's (the
+ * children are of this plugin: their classes are at hand). */
 static void
 install_proxied_properties (GObjectClass * klass)
 {
   GObjectClass *targets[3];
   guint i;
 
-  targets[CHILD_ALIGN] = child_class ("vidkompyalign");
-  targets[CHILD_COMPOSITE] = child_class ("vidkompycomposite");
-  targets[CHILD_FG_PAD] = child_pad_class ("vidkompycomposite", "fg_sink");
+  targets[CHILD_ALIGN] = g_type_class_ref (GST_TYPE_VIDKOMPY_ALIGN);
+  targets[CHILD_COMPOSITE] = g_type_class_ref (GST_TYPE_VIDKOMPY_COMPOSITE);
+  targets[CHILD_FG_PAD] = pad_class (targets[CHILD_COMPOSITE], "fg_sink");
 
   for (i = 0; i < G_N_ELEMENTS (proxied); i++) {
     GObjectClass *target = targets[proxied[i].target];
-    GParamSpec *p = target ? g_object_class_find_property (target,
-        proxied[i].name) : NULL;
+    GParamSpec *p = g_object_class_find_property (target, proxied[i].name);
     GParamSpec *copy = p ? copy_pspec (p) : NULL;
 
-    if (copy == NULL) {
-      GST_INFO ("not proxying %s: %s", proxied[i].name, p ?
-          "unsupported type" : "no such property (or element) installed");
-      continue;
-    }
+    /* a programming error: the table names a property the child lacks or
+     * of a type copy_pspec () does not know */
+    g_return_if_fail (copy != NULL);
     g_object_class_install_property (klass, i + 1, copy);
     GST_DEBUG ("proxying %s of %s", proxied[i].name,
         G_OBJECT_CLASS_NAME (target));
   }
   for (i = 0; i < G_N_ELEMENTS (targets); i++)
-    if (targets[i])
-      g_type_class_unref (targets[i]);
+    g_type_class_unref (targets[i]);
 }
 
 /* The child object of the proxied property @prop_id; NULL (warned) for an
@@ -434,17 +383,5 @@ gst_vidkompy_bin_class_init (GstVidkompyBinClass * klass)
 
   element_class->change_state = gst_vidkompy_bin_change_state;
 
-  if (!registering)
-    install_proxied_properties (gobject_class);
+  install_proxied_properties (gobject_class);
 }
-
-static gboolean
-plugin_init (GstPlugin * plugin)
-{
-  return GST_ELEMENT_REGISTER (vidkompy, plugin);
-}
-
-GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vidkompy,
-    "Aligns a foreground video to a background video and composites it "
-    "there, in one element", plugin_init, VERSION, GST_LICENSE,
-    GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

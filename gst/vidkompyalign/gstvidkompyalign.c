@@ -3258,14 +3258,3 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   stream_init (self, &self->fg, "foreground", &fg_sink_template,
       &fg_src_template);
 }
-
-static gboolean
-plugin_init (GstPlugin * plugin)
-{
-  return GST_ELEMENT_REGISTER (vidkompyalign, plugin);
-}
-
-GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vidkompyalign,
-    "Spatial and temporal alignment of a foreground video to a background "
-    "video", plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME,
-    GST_PACKAGE_ORIGIN)

@@ -1048,13 +1048,3 @@ gst_vidkompy_composite_child_proxy_init (gpointer g_iface, gpointer iface_data)
   iface->get_children_count =
       gst_vidkompy_composite_child_proxy_get_children_count;
 }
-
-static gboolean
-plugin_init (GstPlugin * plugin)
-{
-  return GST_ELEMENT_REGISTER (vidkompycomposite, plugin);
-}
-
-GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, vidkompycomposite,
-    "Foreground-over-background compositing with feathered borders",
-    plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -537,22 +537,37 @@ class BinTest(Base):
         self.assertEqual(b.get_property("window"), 4 * Gst.SECOND)
 
     def test_missing_child(self):
-        """The bin alone, without the aligner's plugin: a clear error."""
+        """The bin without the system plugins it uses (videoconvert,
+        videoflip; only the core elements): a clear error naming the
+        missing element."""
         build_gst = os.environ["GST_PLUGIN_PATH_1_0"].split(os.pathsep)[0]
-        plug = os.path.join(self.out_dir, "plugins")
-        os.mkdir(plug)
-        shutil.copy(os.path.join(build_gst, "vidkompy", "libgstvidkompy.so"),
-                    plug)
-        env = dict(os.environ, GST_PLUGIN_PATH_1_0=plug,
-                   GST_REGISTRY_1_0=os.path.join(plug, "registry.bin"))
+        system = os.path.join(self.out_dir, "system")
+        os.mkdir(system)
+        core = Gst.Registry.get().find_plugin("coreelements").get_filename()
+        os.symlink(core, os.path.join(system, os.path.basename(core)))
+        env = dict(os.environ, GST_PLUGIN_PATH_1_0=build_gst,
+                   GST_PLUGIN_SYSTEM_PATH_1_0=system,
+                   GST_REGISTRY_1_0=os.path.join(self.out_dir, "reg.bin"))
         r = run(["gst-launch-1.0", "vidkompy", "name=v", "!", "fakesink",
-                 "videotestsrc", "num-buffers=3", "!", "v.bg_sink",
-                 "videotestsrc", "num-buffers=3", "!", "v.fg_sink"],
+                 "fakesrc", "num-buffers=3", "!", "v.bg_sink",
+                 "fakesrc", "num-buffers=3", "!", "v.fg_sink"],
                 timeout=60, env=env)
         self.assertNotEqual(r.returncode, 0)
-        self.assertIn("needs the vidkompyalign element, which is not "
+        self.assertIn("needs the videoconvert element, which is not "
                       "installed", r.stdout + r.stderr)
 
+    def test_properties_without_fork(self):
+        """The bin has its properties however the registry is loaded
+        (GST_REGISTRY_FORK=no and a fresh registry: the plugin is loaded in
+        the scanning process itself; the bin used to have none then)."""
+        for fork in ("yes", "no"):
+            reg = os.path.join(self.out_dir, "fork-%s.bin" % fork)
+            env = dict(os.environ, GST_REGISTRY_FORK=fork,
+                       GST_REGISTRY_1_0=reg)
+            r = run(["gst-inspect-1.0", "vidkompy"], timeout=120, env=env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for name in ("strict", "border", "max-threads", "cache-dir"):
+                self.assertRegex(r.stdout, r"\n  %s +:" % name, fork)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
