@@ -21,7 +21,9 @@
  * the audio decoder the video. The bg's audio (used when the fg has none)
  * is held until the alignment is known, then cut so that the bg time shown
  * at the fg's first frame plays at time 0, played at the alignment's rate
- * (scaletempo stretches it to the fg's time) and cut at the fg's end. */
+ * (scaletempo stretches it to the fg's time) and cut at the fg's end.
+ * Either sound enters the encoder advanced by the encoder's priming
+ * (vkpriming.c). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -37,6 +39,7 @@
 #include <gst/audio/audio.h>
 
 #include "vkcompopts.h"
+#include "vkpriming.h"
 
 #define BAR_WIDTH 30
 #define TICK_MS 250
@@ -462,6 +465,8 @@ build_pipeline (Comp * c)
   a[7] = mux_e;
   if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4] || !a[5] || !a[6])
     return VK_EXIT_FAILED;
+  /* AAC's 1024 samples of priming: the audio goes in that much early */
+  vk_cli_compensate_priming (a[5]);
   /* the audio queue holds what arrives during the analysis */
   g_object_set (a[0], "max-size-time", (guint64) 0, "max-size-buffers", 0u,
       "max-size-bytes", 0u, NULL);

@@ -62,7 +62,8 @@
  * (double, percent of the analysis behind it: 50 or 100), `x`, `y`
  * (int, fg top-left corner in bg pixels), `scale` (double, bg pixels per fg
  * pixel), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
- * frame), `rate` (double, bg time per fg time: 1.0 = same speed),
+ * frame: the bg's PTS mapped through its segment, so that an edit list
+ * that delays the first PTS does not shift it), `rate` (double, bg time per fg time: 1.0 = same speed),
  * `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),
  * `region-x`, `region-y`, `region-width`, `region-height` (int, fg pixels:
  * the compared part of the fg, see #GstVidkompyAlign:match-region),
@@ -236,6 +237,7 @@ typedef struct
   /* analysis: one entry per frame */
   GArray *pts;                  /* GstClockTime */
   GArray *durations;            /* GstClockTime */
+  GstClockTime time0;           /* stream time of the first frame */
   GByteArray *low;
   gint low_width, low_height;
   GstClockTime duration;
@@ -729,6 +731,22 @@ frame_fingerprint (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
 
 static gboolean maybe_use_saved (GstVidkompyAlign * self);
 
+/* The stream time of @s's first frame, at PTS @pts: the time users count
+ * (an MP4 edit list that skips the B-frame delay makes the first frame's
+ * PTS 0.067 s at 30 fps but its stream time 0, as players and ffmpeg show
+ * it); @pts when the segment does not map it. */
+static GstClockTime
+first_stream_time (Stream * s, GstClockTime pts)
+{
+  GstClockTime t = gst_segment_to_stream_time (&s->segment, GST_FORMAT_TIME,
+      pts);
+
+  GST_DEBUG_OBJECT (s->sinkpad, "first frame: PTS %" GST_TIME_FORMAT
+      ", stream time %" GST_TIME_FORMAT, GST_TIME_ARGS (pts),
+      GST_TIME_ARGS (t));
+  return GST_CLOCK_TIME_IS_VALID (t) ? t : pts;
+}
+
 /* Keeps the frame's timestamp and a low-resolution copy of its luma. */
 static GstFlowReturn
 analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
@@ -765,6 +783,8 @@ analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   dst = s->low->data + s->low->len - n;
   memcpy (dst, fp, n);
   vk_identity_hasher_add (&s->hasher, fp, n);
+  if (s->pts->len == 0)
+    s->time0 = first_stream_time (s, GST_BUFFER_PTS (buf));
   g_array_append_val (s->pts, GST_BUFFER_PTS (buf));
   g_array_append_val (s->durations, GST_BUFFER_DURATION (buf));
   g_mutex_unlock (&self->lock);
@@ -1380,7 +1400,7 @@ typedef struct
   gint x, y;
   gdouble scale, spatial_confidence, confidence, refine_time;
   gdouble bg_fps, fg_fps;       /* of the frames @r counts in */
-  GstClockTime bg0;             /* PTS of the bg's first frame */
+  GstClockTime bg0;             /* stream time of the bg's first frame */
   guint n_fg, n_bg;             /* frames (analysed so far) */
   gdouble analysed;             /* percent of the analysis behind it */
 } AlignMsg;
@@ -1433,8 +1453,7 @@ align_msg_init (GstVidkompyAlign * self, AlignMsg * m, const gchar * stage)
   m->stage = stage;
   m->bg_fps = stream_fps (&self->bg);
   m->fg_fps = stream_fps (&self->fg);
-  m->bg0 = self->bg.pts->len ? g_array_index (self->bg.pts, GstClockTime,
-      0) : 0;
+  m->bg0 = self->bg.pts->len ? self->bg.time0 : 0;
   m->n_fg = self->result.n_fg;
   m->n_bg = self->bg.pts->len;
   m->analysed = 100.0;

@@ -11,49 +11,11 @@
 # (tests/cli/meson.build) like test_cli.py.
 
 import os
-import struct
 import unittest
 
+from mp4box import set_display_matrix
 from test_cli import (BG_W, BG_H, FG_X, FG_Y, FG_W, FG_H, VIDKOMPY, Base,
                       Gst, decode, gst_launch, mad, run)
-
-# the tkhd matrices qtdemux maps to these image-orientation tags
-# (a b u / c d v / x y w, 16.16 and 2.30 fixed point)
-MATRICES = {
-    "rotate-90": (0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000),
-    "rotate-270": (0, -0x10000, 0, 0x10000, 0, 0, 0, 0, 0x40000000),
-}
-
-
-def tkhd_offsets(data, off=0, end=None):
-    """Offsets of the tkhd boxes of an MP4 (under moov/trak)."""
-    end = len(data) if end is None else end
-    found = []
-    while off + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[off:off + 8])
-        if size < 8:
-            break
-        if kind in (b"moov", b"trak"):
-            found += tkhd_offsets(data, off + 8, off + size)
-        elif kind == b"tkhd":
-            found.append(off)
-        off += size
-    return found
-
-
-def set_display_matrix(path, orientation):
-    """Writes the display matrix of @orientation into every track of the
-    MP4 @path (mp4mux 1.22 writes none from tags)."""
-    with open(path, "rb") as f:
-        data = bytearray(f.read())
-    for off in tkhd_offsets(data):
-        version = data[off + 8]
-        # header, version+flags, times/ids/duration, reserved, layer,
-        # group, volume, reserved
-        m = off + 8 + 4 + (32 if version == 1 else 20) + 8 + 8
-        data[m:m + 36] = struct.pack(">9i", *MATRICES[orientation])
-    with open(path, "wb") as f:
-        f.write(data)
 
 
 def orientation_tag(path):

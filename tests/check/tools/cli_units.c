@@ -11,7 +11,7 @@
  * output names, containers, temporary names, progress text and the segment
  * that cuts and shifts the bg's audio; the option checks
  * (tools/vkoptcheck.c): values against a property, hints for the Python
- * vidkompy's option names. */
+ * vidkompy's option names; the audio encoder's priming (tools/vkpriming.c). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,6 +21,7 @@
 
 #include "vkcliutil.h"
 #include "vkoptcheck.h"
+#include "vkpriming.h"
 
 #define MS GST_MSECOND
 
@@ -260,6 +261,56 @@ GST_START_TEST (test_option_names)
 
 GST_END_TEST;
 
+GST_START_TEST (test_priming)
+{
+  GstSegment s = time_segment ();
+  const GstClockTime lead = gst_util_uint64_scale_int (1024, GST_SECOND,
+      44100);
+
+  fail_unless_equals_int (vk_cli_encoder_priming ("avenc_aac"), 1024);
+  fail_unless_equals_int (vk_cli_encoder_priming ("opusenc"), 0);
+  fail_unless_equals_int (vk_cli_encoder_priming ("unknownenc"), 0);
+
+  /* what played at 23 ms plays at 0; the first 23 ms are cut */
+  fail_unless (vk_cli_advance_segment (&s, lead));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, lead), 0);
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, GST_SECOND), GST_SECOND - lead);
+  fail_unless_equals_uint64 (gst_segment_to_stream_time (&s,
+          GST_FORMAT_TIME, GST_SECOND), GST_SECOND);
+  fail_if (gst_segment_clip (&s, GST_FORMAT_TIME, 0, lead - 1, NULL, NULL));
+
+  /* audio that starts late (base): it starts earlier, nothing is cut */
+  s = time_segment ();
+  s.base = GST_SECOND;
+  fail_unless (vk_cli_advance_segment (&s, lead));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 0), GST_SECOND - lead);
+  fail_unless_equals_uint64 (s.start, 0);
+
+  /* the bg's sound at 1.25x: the lead is running time (fg time) */
+  s = time_segment ();
+  fail_unless (vk_cli_shift_segment (&s, GST_SECOND, 1.25, 2 * GST_SECOND));
+  fail_unless (vk_cli_advance_segment (&s, 20 * MS));
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 1025 * MS), 0);
+  fail_unless_equals_uint64 (gst_segment_to_running_time (&s,
+          GST_FORMAT_TIME, 2250 * MS), 980 * MS);
+  fail_unless_equals_uint64 (s.stop, 3500 * MS);
+
+  /* a lead beyond the stop leaves an empty segment */
+  s = time_segment ();
+  s.stop = 10 * MS;
+  fail_unless (vk_cli_advance_segment (&s, lead));
+  fail_unless_equals_uint64 (s.start, 10 * MS);
+
+  gst_segment_init (&s, GST_FORMAT_BYTES);
+  fail_if (vk_cli_advance_segment (&s, lead));
+}
+
+GST_END_TEST;
+
 static Suite *
 cli_units_suite (void)
 {
@@ -270,6 +321,7 @@ cli_units_suite (void)
   tcase_add_test (tc, test_names);
   tcase_add_test (tc, test_progress);
   tcase_add_test (tc, test_audio_segment);
+  tcase_add_test (tc, test_priming);
   tcase_add_test (tc, test_option_values);
   tcase_add_test (tc, test_option_names);
   return s;
