@@ -312,18 +312,7 @@ bg_audio_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     }
     return GST_PAD_PROBE_OK;
   }
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER
-      && c->audio_segment.format == GST_FORMAT_TIME
-      && GST_AUDIO_INFO_BPF (&c->audio_info) > 0) {
-    GstBuffer *buf = gst_audio_buffer_clip (GST_PAD_PROBE_INFO_BUFFER (info),
-        &c->audio_segment, GST_AUDIO_INFO_RATE (&c->audio_info),
-        GST_AUDIO_INFO_BPF (&c->audio_info));
-
-    GST_PAD_PROBE_INFO_DATA (info) = buf;
-    if (buf == NULL)
-      return GST_PAD_PROBE_HANDLED;
-  }
-  return GST_PAD_PROBE_OK;
+  return vk_cli_clip_audio (info, &c->audio_segment, &c->audio_info);
 }
 
 static void

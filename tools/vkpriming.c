@@ -75,6 +75,24 @@ vk_cli_advance_segment (GstSegment * segment, GstClockTime lead)
   return TRUE;
 }
 
+/* For a buffer probe: clips the audio buffer of @info to the TIME
+ * @segment (its format from @ai); drops it when it falls outside. Other
+ * segments or formats leave it alone. */
+GstPadProbeReturn
+vk_cli_clip_audio (GstPadProbeInfo * info, const GstSegment * segment,
+    const GstAudioInfo * ai)
+{
+  GstBuffer *buf;
+
+  if (!(GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER)
+      || segment->format != GST_FORMAT_TIME || GST_AUDIO_INFO_BPF (ai) <= 0)
+    return GST_PAD_PROBE_OK;
+  buf = gst_audio_buffer_clip (GST_PAD_PROBE_INFO_BUFFER (info), segment,
+      GST_AUDIO_INFO_RATE (ai), GST_AUDIO_INFO_BPF (ai));
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return buf ? GST_PAD_PROBE_OK : GST_PAD_PROBE_HANDLED;
+}
+
 typedef struct
 {
   guint priming;
@@ -109,18 +127,7 @@ priming_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     }
     return GST_PAD_PROBE_OK;
   }
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER
-      && p->segment.format == GST_FORMAT_TIME
-      && GST_AUDIO_INFO_BPF (&p->info) > 0) {
-    GstBuffer *buf = gst_audio_buffer_clip (GST_PAD_PROBE_INFO_BUFFER (info),
-        &p->segment, GST_AUDIO_INFO_RATE (&p->info),
-        GST_AUDIO_INFO_BPF (&p->info));
-
-    GST_PAD_PROBE_INFO_DATA (info) = buf;
-    if (buf == NULL)
-      return GST_PAD_PROBE_HANDLED;
-  }
-  return GST_PAD_PROBE_OK;
+  return vk_cli_clip_audio (info, &p->segment, &p->info);
 }
 
 /* Compensates the priming of the audio @encoder (nothing for an encoder
