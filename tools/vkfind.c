@@ -8,31 +8,41 @@
  */
 
 /* `vidkompy align FG BG`: finds an image or video frame (FG) inside an
- * image or video (BG) with the aligner's spatial search (vkspatial.c) and
- * prints position, scale and confidence. For a bg video, frames spread
- * over its length are tried and the best one is kept.
+ * image or video (BG) with the aligner's own search and prints position,
+ * scale and confidence:
  *
- * For a bg video, every frame (at most about 600, spread over it) is first
- * compared at a low resolution; the best ones are searched again.
+ * - the bg is read once: the low-resolution luma of every frame, as
+ *   vidkompyalign keeps it (its VkStreamSummary);
+ * - vk_alignment_compute () finds the position and scale (both ways: an
+ *   upscaled or a downscaled fg region) and the bg frame that shows the fg
+ *   frame, as it does for the element;
+ * - vk_spatial_refine () refines the placement on that bg frame at the
+ *   resolution --precision asks for, as the element does before rendering.
  *
- * --precision: 0 and 1 search at 1/4 and 1/2 of the resolution (the best
- * bg frame); 2 (the default) at full resolution, the 2 best bg frames; 3
- * adds a refinement around the result (3 frames); 4 a wider refinement
- * (5 frames). */
+ * --precision: 0 and 1 refine at 1/4 and 1/2 of the resolution; 2 (the
+ * default) at full resolution; 3 and 4 also on the 1 or 2 bg frames on each
+ * side of the match. Below the aligner's spatial threshold the command
+ * exits with 5 (no overlap). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <gst/app/app.h>
 #include <gst/video/video.h>
 
 #include "vkcli.h"
+#include "vkalignment.h"
+#include "vkfingerprint.h"
 #include "vkspatial.h"
 
+/* the aligner's spatial threshold (vidkompyalign's strict) */
 #define MIN_CONFIDENCE 0.5
+/* how far (bg pixels) a found fg may reach outside the bg: rounding */
+#define INSIDE_SLACK 1.0
 #define PREROLL_TIMEOUT (30 * GST_SECOND)
 
 /* A decoded grey frame. */
@@ -147,64 +157,80 @@ read_frames (const VkProbe * probe, const gdouble * times, guint n, gint factor)
   return frames;
 }
 
-/* Plays the bg video @probe at low resolution (@factor) and scores every
- * frame (at most about 600 spread over it) against the fg @fg at the same
- * resolution: the times of the @n best frames into @best (sorted by
- * score). Returns how many were found. */
-static guint
-scan_video (const VkProbe * probe, const Grey * fg, gint factor,
-    gdouble * best, guint n)
+/* The low-resolution luma of @g, as the aligner keeps it, into @dst. */
+static void
+low_luma (const guint8 * data, gint stride, gint width, gint height,
+    gint low_w, gint low_h, guint8 * dst)
 {
-  GstAppSink *sink;
-  GstElement *p = open_frames (probe->uri, probe->width, probe->height,
-      factor, &sink);
-  gdouble frames = GST_CLOCK_TIME_IS_VALID (probe->duration) ?
-      probe->duration / (gdouble) GST_SECOND * probe->fps_n /
-      MAX (probe->fps_d, 1) : 0;
-  guint stride = MAX (1, (guint) (frames / 600)), i = 0, found = 0, k;
-  gdouble scores[16];
-  VkSpatialParams params;
-  VkLuma fl = luma (fg);
-  GstSample *sample;
+  gfloat *tmp = g_new (gfloat, low_w * low_h);
+  gint k;
 
-  if (p == NULL)
-    return 0;
-  vk_spatial_params_init (&params);
+  vk_luma_resample (data, stride, width, height, 0, 0, width, height, tmp,
+      low_w, low_h);
+  for (k = 0; k < low_w * low_h; k++)
+    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+}
+
+static void
+summary_init (VkStreamSummary * sum, gint width, gint height, gdouble fps)
+{
+  memset (sum, 0, sizeof (*sum));
+  sum->width = width;
+  sum->height = height;
+  sum->fps = fps > 0 ? fps : 25.0;
+  vk_low_size (width, height, &sum->low_width, &sum->low_height);
+}
+
+/* Plays the bg @probe once: the low-resolution luma of every frame into
+ * @sum (its @low is a new block) and the frames' times (seconds) into
+ * @times. FALSE when it cannot be decoded. */
+static gboolean
+read_summary (const VkProbe * probe, VkStreamSummary * sum, GArray * times)
+{
+  gchar *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! "
+      "video/x-raw,format={I420,YV12,NV12,NV21,Y41B,Y42B,Y444,GRAY8} ! "
+      "appsink name=s sync=false", probe->uri);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstAppSink *sink;
+  GByteArray *low = g_byte_array_new ();
+  GstSample *sample;
+  gsize n;
+
+  g_free (desc);
+  summary_init (sum, probe->width, probe->height, probe->fps_d > 0 ?
+      (gdouble) probe->fps_n / probe->fps_d : 0);
+  n = (gsize) sum->low_width * sum->low_height;
+  if (p == NULL) {
+    g_byte_array_free (low, TRUE);
+    return FALSE;
+  }
+  sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (p), "s"));
   gst_element_set_state (p, GST_STATE_PLAYING);
   while ((sample = gst_app_sink_pull_sample (sink))) {
     GstBuffer *buf = gst_sample_get_buffer (sample);
     GstVideoInfo info;
     GstVideoFrame f;
-    VkPlacementEstimate r;
 
-    if (i++ % stride == 0 && gst_video_info_from_caps (&info,
-            gst_sample_get_caps (sample))
+    if (gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
+        && GST_VIDEO_INFO_WIDTH (&info) == sum->width
+        && GST_VIDEO_INFO_HEIGHT (&info) == sum->height
         && gst_video_frame_map (&f, &info, buf, GST_MAP_READ)) {
-      VkLuma bl = { GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-        GST_VIDEO_FRAME_HEIGHT (&f)
-      };
+      gdouble t = GST_BUFFER_PTS (buf) / (gdouble) GST_SECOND;
 
-      if (vk_spatial_search (&bl, &fl, 1, &params, &r, NULL)) {
-        /* insert into the sorted top @n */
-        for (k = MIN (found, n); k > 0 && scores[k - 1] < r.score; k--) {
-          if (k < n) {
-            scores[k] = scores[k - 1];
-            best[k] = best[k - 1];
-          }
-        }
-        if (k < n) {
-          scores[k] = r.score;
-          best[k] = GST_BUFFER_PTS (buf) / (gdouble) GST_SECOND;
-          found = MIN (found + 1, n);
-        }
-      }
+      g_byte_array_set_size (low, low->len + n);
+      low_luma (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+          GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), sum->width, sum->height,
+          sum->low_width, sum->low_height, low->data + low->len - n);
+      g_array_append_val (times, t);
       gst_video_frame_unmap (&f);
     }
     gst_sample_unref (sample);
   }
   close_frames (p, sink);
-  return found;
+  sum->n_frames = times->len;
+  sum->low = g_byte_array_free (low, FALSE);
+  return sum->n_frames > 0;
 }
 
 static void
@@ -258,112 +284,207 @@ print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
   printf ("precision:   %d (%.0f ms)\n", o->precision, ms);
 }
 
-/* Searches the fg frame in every bg frame; the best placement, in full
- * resolution pixels, in @best and its bg frame in @best_i. */
-static gboolean
-search (const FindOptions * o, GArray * fgs, GArray * bgs, gint factor,
-    VkPlacementEstimate * best, guint * best_i)
+/* Refines @coarse (full-resolution pixels) on the bg frames @bgs with the
+ * fg frame @fg, both @factor times smaller: the best into @best (full
+ * resolution) and its bg frame into @best_i. */
+static void
+refine (const Grey * fg, GArray * bgs, gint factor, const VkAlignResult * r,
+    gint low_width, VkPlacementEstimate * best, guint * best_i)
 {
-  VkSpatialParams params;
-  GError *err = NULL;
-  VkLuma fl = luma (&g_array_index (fgs, Grey, 0));
+  VkLuma fl = luma (fg);
+  VkSpatialParams p;
+  VkPlacementEstimate guess = { r->x / factor, r->y / factor, r->scale,
+    r->spatial_score
+  };
   guint i;
 
-  vk_spatial_params_init (&params);
-  best->score = -2;
+  vk_spatial_params_init (&p);
+  p.min_scale = 0.01;
+  p.fg_valid.x = r->valid_x / factor;
+  p.fg_valid.y = r->valid_y / factor;
+  p.fg_valid.w = MIN (r->valid_w / factor, fl.width - p.fg_valid.x);
+  p.fg_valid.h = MIN (r->valid_h / factor, fl.height - p.fg_valid.y);
   for (i = 0; i < bgs->len; i++) {
     VkLuma bl = luma (&g_array_index (bgs, Grey, i));
-    VkPlacementEstimate r;
+    VkPlacementEstimate out;
+    /* the element's radius: two low-resolution pixels and two more */
+    gdouble radius = 2.0 * bl.width / low_width + 2.0;
 
-    if (!vk_spatial_search (&bl, &fl, 1, &params, &r, &err)) {
-      if (!g_error_matches (err, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_NO_MATCH)) {
-        vk_cli_error ("%s%s", err->message,
-            g_error_matches (err, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_TOO_LARGE)
-            ? " (the fg must be a part of the bg: were FG and BG swapped?)" :
-            "");
-        g_error_free (err);
-        return FALSE;
-      }
-      g_clear_error (&err);
-      continue;
-    }
-    if (o->precision >= 3 && factor == 1) {
-      VkPlacementEstimate refined;
-
-      if (vk_spatial_refine (&bl, &fl, 1, &params, &r,
-              o->precision >= 4 ? 4.0 : 2.0, &refined, NULL))
-        r = refined;
-    }
-    if (r.score > best->score) {
-      *best = r;
+    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, NULL)
+        && out.score > best->score) {
+      *best = out;
+      best->x *= factor;
+      best->y *= factor;
       *best_i = i;
     }
   }
-  best->x *= factor;
-  best->y *= factor;
-  return TRUE;
+}
+
+/* TRUE when the fg @fg (one frame), larger than the bg frame @m of @bg,
+ * matches better as a part of it than it in that bg frame (@r): the
+ * files were given the other way round. */
+static gboolean
+swapped (const VkStreamSummary * bg, const VkStreamSummary * fg, guint m,
+    const VkAlignResult * r)
+{
+  VkStreamSummary one = *bg;
+  VkAlignOptions opts;
+  VkAlignResult back = { 0 };
+  gboolean better;
+
+  if (fg->width <= bg->width || fg->height <= bg->height)
+    return FALSE;
+  one.n_frames = 1;
+  one.low = bg->low + (gsize) m *bg->low_width * bg->low_height;
+  vk_align_options_init (&opts);
+  better = vk_alignment_compute (fg, &one, &opts, &back, NULL)
+      && back.spatial_score > r->spatial_score;
+  vk_align_result_clear (&back);
+  return better;
 }
 
 static VkExit
 find (const FindOptions * o, const gchar * fg, const gchar * bg)
 {
   static const gint factors[] = { 4, 2, 1, 1, 1 };
-  static const guint bg_samples[] = { 1, 1, 2, 3, 5 };
   VkProbe fgp, bgp;
-  VkExit r;
-  GArray *fgs = NULL, *bgs = NULL;
-  VkPlacementEstimate best = { 0 };
-  guint best_i = 0;
+  VkExit ret = VK_EXIT_OK;
+  GArray *fgs = NULL, *bgs = NULL, *times = g_array_new (FALSE, FALSE,
+      sizeof (gdouble));
+  VkStreamSummary bgsum, fgsum;
+  VkAlignOptions opts;
+  VkAlignResult r = { 0 };
+  VkPlacementEstimate best = {.score = -2 };
+  GError *err = NULL;
+  guint best_i = 0, m, i;
   gint64 t0;
-  gint factor = factors[o->precision];
-  gdouble fg_t, bg_t[5];
-  guint n_bg;
+  gboolean inside;
+  gint factor = factors[o->precision], side = MAX (0, o->precision - 2);
+  gdouble fg_t = MAX (o->fg_time, 0.0), bg_t[5];
+  guint8 *fg_low = NULL;
 
-  if ((r = vk_probe_file (fg, "foreground", &fgp)) != VK_EXIT_OK)
-    return r;
-  if ((r = vk_probe_file (bg, "background", &bgp)) != VK_EXIT_OK) {
+  memset (&bgsum, 0, sizeof (bgsum));
+  if ((ret = vk_probe_file (fg, "foreground", &fgp)) != VK_EXIT_OK)
+    goto out_times;
+  if ((ret = vk_probe_file (bg, "background", &bgp)) != VK_EXIT_OK) {
     vk_probe_clear (&fgp);
-    return r;
+    goto out_times;
   }
   t0 = g_get_monotonic_time ();
-  fg_t = MAX (o->fg_time, 0.0);
-  fgs = read_frames (&fgp, &fg_t, 1, factor);
-  n_bg = 1;
-  bg_t[0] = MAX (o->bg_time, 0.0);
-  if (o->bg_time < 0 && !bgp.is_image && fgs->len) {
-    /* a video bg: find the frames that look most like the fg first, at a
-     * low resolution (the fg at least 32 pixels wide) */
-    gint low = CLAMP (MIN (bgp.width / 160, fgp.width / 32), 1, 16);
-    GArray *fg_low = read_frames (&fgp, &fg_t, 1, low);
+  fgs = read_frames (&fgp, &fg_t, 1, 1);
+  if (o->bg_time >= 0 || bgp.is_image) {
+    /* one bg frame */
+    bg_t[0] = MAX (o->bg_time, 0.0);
+    bgs = read_frames (&bgp, bg_t, 1, 1);
+    summary_init (&bgsum, bgp.width, bgp.height, 0);
+    bgsum.n_frames = bgs->len;
+    if (bgs->len) {
+      const Grey *g = &g_array_index (bgs, Grey, 0);
 
-    n_bg = fg_low->len ? scan_video (&bgp, &g_array_index (fg_low, Grey, 0),
-        low, bg_t, bg_samples[o->precision]) : 0;
-    free_frames (fg_low);
+      bgsum.low = g_malloc ((gsize) bgsum.low_width * bgsum.low_height);
+      low_luma (g->data, g->width, g->width, g->height, bgsum.low_width,
+          bgsum.low_height, (guint8 *) bgsum.low);
+      g_array_append_val (times, bg_t[0]);
+    }
+  } else if (!read_summary (&bgp, &bgsum, times)) {
+    bgsum.n_frames = 0;
   }
-  bgs = read_frames (&bgp, bg_t, n_bg, factor);
-  if (fgs->len == 0 || bgs->len == 0) {
+  if (fgs->len == 0 || bgsum.n_frames == 0) {
     vk_cli_error ("cannot decode a frame of %s", fgs->len ? bg : fg);
-    r = VK_EXIT_INPUT;
-  } else if (!search (o, fgs, bgs, factor, &best, &best_i)) {
-    r = VK_EXIT_NO_OVERLAP;
+    ret = VK_EXIT_INPUT;
+    goto out;
+  }
+
+  /* the fg frame as a one-frame stream */
+  {
+    const Grey *g = &g_array_index (fgs, Grey, 0);
+
+    summary_init (&fgsum, g->width, g->height, bgsum.fps);
+    fg_low = g_malloc ((gsize) fgsum.low_width * fgsum.low_height);
+    low_luma (g->data, g->width, g->width, g->height, fgsum.low_width,
+        fgsum.low_height, fg_low);
+    fgsum.low = fg_low;
+    fgsum.n_frames = 1;
+  }
+  vk_align_options_init (&opts);
+  if (!vk_alignment_compute (&bgsum, &fgsum, &opts, &r, &err)) {
+    vk_cli_error ("no overlap: %s%s", err->message,
+        g_error_matches (err, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_TOO_LARGE)
+        ? " (the fg must be a part of the bg: were FG and BG swapped?)" : "");
+    vk_cli_hint ("check that FG shows a part of BG (FG comes first)");
+    g_clear_error (&err);
+    ret = VK_EXIT_NO_OVERLAP;
+    goto out;
+  }
+
+  /* the matched bg frame (and its neighbours) at the refinement's
+   * resolution */
+  m = MIN (r.map[0], bgsum.n_frames - 1);
+  if (swapped (&bgsum, &fgsum, m, &r)) {
+    vk_cli_error ("no overlap: BG is found inside FG (not FG inside BG)");
+    vk_cli_hint ("FG comes first: vidkompy align %s %s", bg, fg);
+    ret = VK_EXIT_NO_OVERLAP;
+    goto out;
+  }
+  if (bgs == NULL || factor != 1) {
+    guint from = m - MIN (m, (guint) side);
+    guint to = MIN (m + side, bgsum.n_frames - 1), n = 0;
+
+    for (i = from; i <= to; i++)
+      bg_t[n++] = g_array_index (times, gdouble, i);
+    if (bgs)
+      free_frames (bgs);
+    bgs = read_frames (&bgp, bg_t, n, factor);
+    if (factor != 1) {
+      free_frames (fgs);
+      fgs = read_frames (&fgp, &fg_t, 1, factor);
+    }
+  }
+  best.x = r.x;
+  best.y = r.y;
+  best.scale = r.scale;
+  best.score = r.spatial_score;
+  if (fgs->len && bgs->len)
+    refine (&g_array_index (fgs, Grey, 0), bgs, factor, &r,
+        bgsum.low_width, &best, &best_i);
+  if (bgs->len == 0) {
+    vk_cli_error ("cannot decode a frame of %s", bg);
+    ret = VK_EXIT_INPUT;
+    goto out;
+  }
+  inside = best.x >= -INSIDE_SLACK && best.y >= -INSIDE_SLACK
+      && best.x + fgp.width * best.scale <= bgp.width + INSIDE_SLACK
+      && best.y + fgp.height * best.scale <= bgp.height + INSIDE_SLACK;
+  /* with --json, stdout holds one object: the result or the error */
+  if (!o->json || (inside && best.score >= MIN_CONFIDENCE))
+    print_result (o, fg, bg, &fgp, &g_array_index (bgs, Grey, best_i),
+        &best, (g_get_monotonic_time () - t0) / 1000.0);
+  if (!inside) {
+    vk_cli_error ("no overlap: the best match (confidence %.2f) lies partly "
+        "outside BG", MAX (best.score, 0.0));
+    vk_cli_hint ("check that FG shows a part of BG (FG comes first), "
+        "or try another frame with --fg-time/--bg-time");
+    ret = VK_EXIT_NO_OVERLAP;
   } else if (best.score < MIN_CONFIDENCE) {
-    if (best.score > -2)
-      print_result (o, fg, bg, &fgp, &g_array_index (bgs, Grey, best_i),
-          &best, (g_get_monotonic_time () - t0) / 1000.0);
     vk_cli_error ("no overlap: the best match has confidence %.2f (below "
         "%.1f)", MAX (best.score, 0.0), MIN_CONFIDENCE);
     vk_cli_hint ("check that FG shows a part of BG (FG comes first), "
         "or try another frame with --fg-time/--bg-time or --precision 4");
-    r = VK_EXIT_NO_OVERLAP;
-  } else {
-    print_result (o, fg, bg, &fgp, &g_array_index (bgs, Grey, best_i), &best,
-        (g_get_monotonic_time () - t0) / 1000.0);
+    ret = VK_EXIT_NO_OVERLAP;
   }
-  free_frames (fgs);
-  free_frames (bgs);
+out:
+  vk_align_result_clear (&r);
+  g_free (fg_low);
+  g_free ((gpointer) bgsum.low);
+  if (fgs)
+    free_frames (fgs);
+  if (bgs)
+    free_frames (bgs);
   vk_probe_clear (&fgp);
   vk_probe_clear (&bgp);
-  return r;
+out_times:
+  g_array_free (times, TRUE);
+  return ret;
 }
 
 VkExit

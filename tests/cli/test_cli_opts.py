@@ -10,6 +10,7 @@
 
 import json
 import os
+import resource
 import shutil
 import tempfile
 import unittest
@@ -18,6 +19,15 @@ import numpy as np
 
 from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, decode, gst_launch, mad,
                       run)
+
+def cpu_time(args, timeout=120):
+    """Runs @args: (result, CPU seconds of the child, user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = run(args, timeout=timeout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r, (after.ru_utime - before.ru_utime +
+               after.ru_stime - before.ru_stime)
+
 
 # the pair: bg 320x180 25 fps 3 s; fg = the 160x90 crop at (60,40) from 0.5 s
 BG_W, BG_H, FG_X, FG_Y, FG_W, FG_H = 320, 180, 60, 40, 160, 90
@@ -253,6 +263,82 @@ class OptsTest(unittest.TestCase):
             self.assertGreater(float(np.mean(img[:-1, -2])), 20.0)
             region = img[FG_Y:FG_Y + FG_H - 1, FG_X:FG_X + FG_W - 1]
             self.assertLess(mad(region, ref[k]), 3.0, k)
+
+
+@unittest.skipUnless(os.path.exists(COCKATOO), "needs " + COCKATOO)
+class AlignTest(unittest.TestCase):
+    """vidkompy align: the aligner's search (both scale directions), exit 5
+    below its threshold, and its speed on a 10-s 1080p bg."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vk-cli-align-")
+        # fg: the 640x360 region at (700,300) from 2 s, upscaled 1.5x
+        r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir",
+                 cls.tmp, "--name", "u", "--bg-size", "1920x1080",
+                 "--bg-fps", "30", "--duration", "10", "--fg-rect",
+                 "700,300,640,360", "--fg-size", "960x540", "--fg-fps", "30",
+                 "--fg-start", "2", "--fg-duration", "1"], timeout=300)
+        if r.returncode != 0:
+            raise RuntimeError("vk-mkpair: " + r.stderr)
+        cls.bg = os.path.join(cls.tmp, "u-bg.mp4")
+        cls.fg_png = os.path.join(cls.tmp, "u-fg.png")
+        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
+                   "snapshot=true ! filesink location=%s" % (
+                       os.path.join(cls.tmp, "u-fg.mp4"), cls.fg_png))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_upscaled_region_and_time(self):
+        """The upscaled fg region is found at the truth (700,300, scale
+        2/3, bg frame at 2 s; was 560,201 at scale 1.0, exit 0), in CPU
+        time within twice the bg's bare decoding plus 1 s (was 4 s against
+        1 s of decoding)."""
+        r, cpu = cpu_time([VIDKOMPY, "align", "--json", self.fg_png, self.bg])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = json.loads(r.stdout)
+        self.assertAlmostEqual(s["x"], 700, delta=1.0)
+        self.assertAlmostEqual(s["y"], 300, delta=1.0)
+        self.assertAlmostEqual(s["scale"], 2 / 3, delta=0.003)
+        self.assertAlmostEqual(s["bg-time"], 2.0, delta=0.05)
+        self.assertGreater(s["confidence"], 0.9)
+        _, decode_cpu = cpu_time(["gst-launch-1.0", "-q", "uridecodebin",
+                                  "uri=file://" + self.bg, "!", "fakesink"])
+        print("align: %.2f s CPU (%.2f s wall in the command), bare decoding "
+              "%.2f s CPU" % (cpu, s["time"], decode_cpu))
+        self.assertLess(cpu, 2 * decode_cpu + 1.0)
+
+    def test_no_overlap(self):
+        """Below the aligner's threshold, or FG and BG swapped: exit 5, one
+        JSON object (the error) on stdout."""
+        d = tempfile.mkdtemp(dir=self.tmp)
+        for pattern in ("snow", "checkers-8"):
+            png = os.path.join(d, pattern + ".png")
+            gst_launch("videotestsrc pattern=%s num-buffers=1 "
+                       "! video/x-raw,width=480,height=270 ! videoconvert "
+                       "! pngenc ! filesink location=%s" % (pattern, png))
+            r = run([VIDKOMPY, "align", "--json", png, self.bg])
+            self.assertEqual(r.returncode, 5, r.stderr)
+            doc = json.loads(r.stdout)
+            self.assertEqual(doc["exit-code"], 5)
+            self.assertIn("no overlap", doc["error"])
+        # swapped: a bg frame and a crop of it
+        bg_png = os.path.join(d, "bg.png")
+        crop_png = os.path.join(d, "crop.png")
+        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
+                   "snapshot=true ! filesink location=%s" % (self.bg, bg_png))
+        gst_launch("filesrc location=%s ! pngdec ! videocrop left=700 "
+                   "top=300 right=580 bottom=420 ! pngenc ! filesink "
+                   "location=%s" % (bg_png, crop_png))
+        r = run([VIDKOMPY, "align", crop_png, bg_png, "--json"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual((json.loads(r.stdout)["x"],
+                          json.loads(r.stdout)["y"]), (700, 300))
+        r = run([VIDKOMPY, "align", bg_png, crop_png])
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn("BG is found inside FG", r.stderr)
 
 
 if __name__ == "__main__":
