@@ -75,7 +75,9 @@ vk_cli_json_errors (int argc, char **argv)
 }
 
 /* The end of a command that returns @code: with --json, a failure is
- * printed as a JSON object on stdout. Returns @code. */
+ * printed as a JSON object on stdout; then GStreamer is left (gst_deinit),
+ * so that its leaks tracer (GST_TRACERS=leaks) reports what the command
+ * left alive. Returns @code. */
 int
 vk_cli_finish (int code)
 {
@@ -92,6 +94,8 @@ vk_cli_finish (int code)
   }
   g_clear_pointer (&first_error, g_free);
   g_clear_pointer (&first_hint, g_free);
+  if (gst_is_initialized ())
+    gst_deinit ();
   return code;
 }
 

@@ -282,11 +282,42 @@ release_audio (Comp * c, gboolean known, gint64 offset, gdouble rate)
   g_mutex_unlock (&c->lock);
 }
 
+static gboolean
+audio_cancelled (Comp * c)
+{
+  gboolean cancelled;
+
+  g_mutex_lock (&c->lock);
+  cancelled = c->cancelled;
+  g_mutex_unlock (&c->lock);
+  return cancelled;
+}
+
+/* Once the run stops (error, interrupt, end), the bg audio goes no further:
+ * events are dropped and buffers refused with FLUSHING, which stops the
+ * audio decoder. Letting buffers through after the held segment event was
+ * dropped sent them downstream with no segment ("data flow before segment
+ * event"), and scaletempo then wrote past its output buffer (ASan:
+ * heap-buffer-overflow in its transform), which crashed the teardown. */
+static GstPadProbeReturn
+refuse_audio (GstPadProbeInfo * info)
+{
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
+    gst_buffer_unref (GST_PAD_PROBE_INFO_BUFFER (info));
+    GST_PAD_PROBE_INFO_DATA (info) = NULL;
+    GST_PAD_PROBE_INFO_FLOW_RETURN (info) = GST_FLOW_FLUSHING;
+    return GST_PAD_PROBE_HANDLED;
+  }
+  return GST_PAD_PROBE_DROP;
+}
+
 static GstPadProbeReturn
 bg_audio_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Comp *c = user_data;
 
+  if (audio_cancelled (c))
+    return refuse_audio (info);
   if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
     GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
     const GstSegment *in;
@@ -297,7 +328,7 @@ bg_audio_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       gst_audio_info_from_caps (&c->audio_info, caps);
     } else if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
       if (!wait_offset (c))
-        return GST_PAD_PROBE_DROP;
+        return refuse_audio (info);
       gst_event_parse_segment (ev, &in);
       gst_segment_copy_into (in, &c->audio_segment);
       if (!vk_cli_shift_segment (&c->audio_segment, c->bg_offset,
