@@ -27,5 +27,5 @@ echo "sample pair:  $OUT/sample-bg.mp4 (bg), $OUT/sample-fg.mp4 (fg)"
 echo "truth:        $OUT/sample-truth.csv (fg at 333,181, bg offset 1.0 s)"
 echo
 echo "To run vidkompy and the elements of this build yourself (gst-launch-1.0,"
-echo "gst-inspect-1.0 vidkompy, Python), in this shell:"
-echo "  export PATH=\"$PWD/build/tools:\$PATH\" GST_PLUGIN_PATH=\"$PWD/build/gst\""
+echo "gst-inspect-1.0 vidkompy, Python with the alignment meta), in this shell:"
+echo "  export PATH=\"$PWD/build/tools:\$PATH\" GST_PLUGIN_PATH=\"$PWD/build/gst\" GI_TYPELIB_PATH=\"$PWD/build/gst-libs/gst/vidkompy\""

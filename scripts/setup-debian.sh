@@ -12,6 +12,7 @@ PKGS="meson ninja-build pkg-config gcc
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   python3-imageio valgrind libjson-glib-dev
   python3 python3-gi gir1.2-gstreamer-1.0 python3-numpy
+  gobject-introspection libgirepository1.0-dev gir1.2-gst-plugins-base-1.0
   clang libclang-rt-14-dev indent"
 
 if [ "${1:-}" = --list ]; then

@@ -5,8 +5,9 @@
 #   GST_PLUGIN_PATH=$PWD/build/gst python3 docs/examples/align-messages.py BG FG [OUT]
 #
 # Needs PyGObject and the GStreamer typelib (Debian: python3-gi,
-# gir1.2-gstreamer-1.0). Prints the analysis progress, then the alignment
-# (position, scale, bg offset, rate, confidence) and the output path; exits
+# gir1.2-gstreamer-1.0). Prints the analysis progress, then the final
+# alignment (the vidkompy-alignment message with stage=final: position,
+# scale, bg offset, rate, confidence) and the output path; exits
 # with status 1 on a pipeline error and 2 when no alignment was reported.
 import os
 import sys
@@ -29,8 +30,9 @@ def on_message(bus, msg, state):
                 print(f"{s.get_string('phase')}: {pct:3.0f} %  "
                       f"({s.get_value('bg-frames')} bg + {s.get_value('fg-frames')} fg frames)")
                 state["next_pct"] = pct + 25
-        elif name == "vidkompy-alignment":
-            # once, before the first output frame
+        elif name == "vidkompy-alignment" and s.get_string("stage") == "final":
+            # once, before the first output frame (the aligner may post
+            # coarse placements with stage=estimate during the analysis)
             a = {k: s.get_value(k) for k in (
                 "x", "y", "scale", "bg-offset", "rate", "confidence",
                 "spatial-confidence", "frames-matched")}

@@ -144,6 +144,10 @@ class Environment:
             return None if self.cli else "the vidkompy program is not built"
         if req == "python-gi":
             return None if self.gi_python else "python3-gi / gir1.2-gstreamer-1.0 missing"
+        if kind == "typelib" and arg:
+            # this build's typelibs (GI_TYPELIB_PATH points at them)
+            return None if glob.glob(os.path.join(self.build, "**", arg + ".typelib"),
+                                     recursive=True) else f"no typelib {arg} built"
         if kind == "element" and arg:
             return None if self.inspect(arg) else f"no element {arg}"
         if kind == "property" and arg.count(":") == 1:
@@ -155,7 +159,7 @@ class Environment:
                 return None
             return f"{element} has no property {prop}"
         raise ValueError(f"unknown requirement '{req}' (known: vidkompy-cli, python-gi, "
-                         "element:NAME, property:ELEMENT:NAME)")
+                         "element:NAME, property:ELEMENT:NAME, typelib:NAME-VERSION)")
 
 
 def run_block(block, cwd, env, log):

@@ -3,6 +3,7 @@
 environment (README.md, "Installing").
 
 Usage: check-installed.py MESON BUILD_ROOT PREFIX BINDIR LIBDIR VK_MKPAIR
+                          [SOURCE_ROOT]   (given when the typelib is built)
 
 `meson install --destdir TMP` of BUILD_ROOT, then, with only
 PATH=TMP/PREFIX/BINDIR:$PATH and
@@ -15,7 +16,9 @@ plugin's RUNPATH finds libgstvidkompy-1.0) and a fresh registry:
     checked), also without GST_PLUGIN_PATH (it finds the plugins installed
     with it) and with GST_REGISTRY_FORK=no;
   - a fg that is not in the bg exits 5 with no output, with
-    GST_REGISTRY_FORK=no and a fresh registry too.
+    GST_REGISTRY_FORK=no and a fresh registry too;
+  - with SOURCE_ROOT, docs/examples/align-meta.py reads the meta in Python
+    through the installed typelib (GI_TYPELIB_PATH=.../girepository-1.0).
 """
 import json
 import os
@@ -40,6 +43,7 @@ def fail(msg):
 
 def main():
     meson, build, prefix, bindir, libdir, mkpair = sys.argv[1:7]
+    src = sys.argv[7] if len(sys.argv) > 7 else None
     tmp = tempfile.mkdtemp(prefix="vk-install-")
     try:
         r = subprocess.run([meson, "install", "-C", build, "--no-rebuild",
@@ -128,6 +132,19 @@ def main():
                                  r.stderr))
             print("no overlap (GST_REGISTRY_FORK=%s): exit 5, no output"
                   % fork)
+        if src:
+            e = env()
+            e["GI_TYPELIB_PATH"] = os.path.join(root, libdir,
+                                                "girepository-1.0")
+            r = run([sys.executable, os.path.join(src, "docs", "examples",
+                                                  "align-meta.py"), bg, fg], e)
+            lines = r.stdout.splitlines()
+            if r.returncode != 0 or not lines or not all(
+                    "fg at (80,44) scale 1.0000" in l for l in lines):
+                fail("align-meta.py with the installed typelib: exit %d\n%s%s"
+                     % (r.returncode, r.stdout, r.stderr))
+            print("align-meta.py (installed typelib): %d frames at (80,44)"
+                  % len(lines))
         print("installed_tree: %s: the elements and the command work" % root)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -111,3 +111,22 @@ gst_buffer_add_vidkompy_alignment_meta (GstBuffer * buffer)
   return (GstVidkompyAlignmentMeta *) gst_buffer_add_meta (buffer,
       GST_VIDKOMPY_ALIGNMENT_META_INFO, NULL);
 }
+
+/**
+ * gst_buffer_get_vidkompy_alignment_meta:
+ * @buffer: a #GstBuffer
+ *
+ * The alignment meta of @buffer (a function, not a macro, so that bindings
+ * such as Python's see it).
+ *
+ * Returns: (nullable) (transfer none): the #GstVidkompyAlignmentMeta of
+ *   @buffer, or %NULL
+ */
+GstVidkompyAlignmentMeta *
+gst_buffer_get_vidkompy_alignment_meta (GstBuffer * buffer)
+{
+  g_return_val_if_fail (GST_IS_BUFFER (buffer), NULL);
+
+  return (GstVidkompyAlignmentMeta *) gst_buffer_get_meta (buffer,
+      GST_VIDKOMPY_ALIGNMENT_META_API_TYPE);
+}

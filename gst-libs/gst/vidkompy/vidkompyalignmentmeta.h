@@ -79,15 +79,9 @@ GST_VIDKOMPY_API
 GstVidkompyAlignmentMeta *gst_buffer_add_vidkompy_alignment_meta (GstBuffer *
     buffer);
 
-/**
- * gst_buffer_get_vidkompy_alignment_meta:
- * @b: a #GstBuffer
- *
- * Returns: (nullable) (transfer none): the #GstVidkompyAlignmentMeta of @b
- */
-#define gst_buffer_get_vidkompy_alignment_meta(b) \
-  ((GstVidkompyAlignmentMeta *) gst_buffer_get_meta ((b), \
-      GST_VIDKOMPY_ALIGNMENT_META_API_TYPE))
+GST_VIDKOMPY_API
+GstVidkompyAlignmentMeta *gst_buffer_get_vidkompy_alignment_meta (GstBuffer *
+    buffer);
 
 G_END_DECLS
 
