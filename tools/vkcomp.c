@@ -128,7 +128,7 @@ configure_vk (Comp * c)
   gchar buf[64];
   gboolean ok = TRUE;
 
-  /* the preset first: window and drift-tolerance override it */
+  /* (the preset sets only what --window/--drift-tolerance leave) */
   if (o->quality)
     ok &= set_vk (c, "--quality", "quality", o->quality);
   if (o->zero_shift) {
@@ -138,6 +138,7 @@ configure_vk (Comp * c)
   if (o->x != VK_UNSET || o->y != VK_UNSET) {
     g_object_set (c->vk, "x", o->x == VK_UNSET ? 0 : o->x,
         "y", o->y == VK_UNSET ? 0 : o->y, NULL);
+    ok &= set_vk (c, "--x/--y", "detect-position", "false");
   }
   /* an explicit position is kept only with a known scale: 1.0 unless
    * given (vidkompyalign refines x/y when the scale is detected) */
@@ -157,7 +158,9 @@ configure_vk (Comp * c)
     ok &= set_vk (c, "--window", "window", buf);
   }
   if (o->drift_tolerance != VK_UNSET) {
-    g_snprintf (buf, sizeof (buf), "%d", o->drift_tolerance);
+    /* ms on the command line, ns in the property */
+    g_snprintf (buf, sizeof (buf), "%" G_GUINT64_FORMAT,
+        (guint64) o->drift_tolerance * GST_MSECOND);
     ok &= set_vk (c, "--drift-tolerance", "drift-tolerance", buf);
   }
   if (o->mode)

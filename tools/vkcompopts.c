@@ -59,7 +59,7 @@ static const struct
   {"--window", "vidkompy", "window", KIND_DOUBLE,
       offsetof (VkCompOptions, window), GST_SECOND, "seconds"},
   {"--drift-tolerance", "vidkompy", "drift-tolerance", KIND_INT,
-      offsetof (VkCompOptions, drift_tolerance), 1.0, "ms"},
+      offsetof (VkCompOptions, drift_tolerance), GST_MSECOND, "ms"},
   {"--crf", X264, "quantizer", KIND_INT, offsetof (VkCompOptions, crf), 1.0,
       NULL},
   {"--preset", X264, "speed-preset", KIND_STRING,

@@ -34,7 +34,7 @@
  * Properties proxied from the children (same names, types, ranges,
  * defaults and descriptions as there; `gst-inspect-1.0 vidkompy` lists
  * them): from `vidkompyalign` `x`, `y`, `scale`, `unscaled`,
- * `match-region`, `window`, `drift-tolerance`, `quality`,
+ * `detect-position`, `match-region`, `window`, `drift-tolerance`, `quality`,
  * `unmatched-frames`, `strict`, `mode`, `latency`,
  * `alignment-location`, `use-alignment`, `cache-dir`; from the `fg_sink`
  * pad of `vidkompycomposite` `border`, `border-profile`, `border-edges`,
@@ -82,6 +82,7 @@ typedef struct
 static const ProxiedProperty proxied[] = {
   {CHILD_ALIGN, "x"},
   {CHILD_ALIGN, "y"},
+  {CHILD_ALIGN, "detect-position"},
   {CHILD_ALIGN, "scale"},
   {CHILD_ALIGN, "unscaled"},
   {CHILD_ALIGN, "match-region"},

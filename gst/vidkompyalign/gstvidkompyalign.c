@@ -149,28 +149,13 @@
 #include "vkfingerprint.h"
 #include "vkspatial.h"
 #include "vkstreamrender.h"
+#include "vkalignprops.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_align_debug
 
-#define DETECT G_MININT
-#define DEFAULT_X DETECT
-#define DEFAULT_Y DETECT
-#define DEFAULT_SCALE 0.0
-#define DEFAULT_UNSCALED TRUE
-#define DEFAULT_WINDOW (2 * GST_SECOND)
-#define DEFAULT_UNMATCHED GST_VIDKOMPY_UNMATCHED_CLAMP
-
-#define DEFAULT_DRIFT_TOLERANCE 150
-#define DEFAULT_QUALITY GST_VIDKOMPY_QUALITY_BALANCED
-#define DEFAULT_STRICT FALSE
-#define DEFAULT_MODE GST_VIDKOMPY_ALIGN_MODE_AUTO
-#define DEFAULT_LATENCY (2 * GST_SECOND)
 /* mode=auto waits this long (us) for both inputs' caps before deciding */
 #define AUTO_WAIT (10 * G_TIME_SPAN_SECOND)
-#define DEFAULT_ALIGNMENT_LOCATION NULL
-#define DEFAULT_USE_ALIGNMENT FALSE
-#define DEFAULT_CACHE_DIR NULL
 
 /* the position is refined on full-resolution pairs of the first fg frame
  * and the bg frames this far from its match */
@@ -185,26 +170,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define MIN_CONFIDENCE 0.7
 #define MIN_SPATIAL_CONFIDENCE 0.5
 
-
-enum
-{
-  PROP_0,
-  PROP_X,
-  PROP_Y,
-  PROP_SCALE,
-  PROP_UNSCALED,
-  PROP_WINDOW,
-  PROP_UNMATCHED_FRAMES,
-  PROP_DRIFT_TOLERANCE,
-  PROP_QUALITY,
-  PROP_STRICT,
-  PROP_MATCH_REGION,
-  PROP_MODE,
-  PROP_LATENCY,
-  PROP_ALIGNMENT_LOCATION,
-  PROP_USE_ALIGNMENT,
-  PROP_CACHE_DIR,
-};
 
 typedef enum
 {
@@ -260,11 +225,12 @@ struct _GstVidkompyAlign
 
   /* properties, object lock */
   gint x, y;
+  gboolean detect_position;
   gdouble scale;
   gboolean unscaled;
-  GstClockTime window;
+  GstClockTime window, drift_tolerance;
+  gboolean window_set, drift_set;       /* set explicitly: quality keeps them */
   GstVidkompyUnmatchedFrames unmatched;
-  guint drift_tolerance;        /* ms */
   GstVidkompyQuality quality;
   gboolean strict;
   VkMatchRegion match_region;
@@ -345,24 +311,6 @@ G_DEFINE_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST_TYPE_ELEMENT);
 
 GST_ELEMENT_REGISTER_DEFINE (vidkompyalign, "vidkompyalign", GST_RANK_NONE,
     GST_TYPE_VIDKOMPY_ALIGN);
-
-static GType
-gst_vidkompy_unmatched_frames_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_VIDKOMPY_UNMATCHED_CLAMP,
-        "Give them the first or last bg frame", "clamp"},
-    {GST_VIDKOMPY_UNMATCHED_DROP, "Do not output them", "drop"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstVidkompyUnmatchedFrames", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
 
 static Stream *
 stream_of_pad (GstVidkompyAlign * self, GstPad * pad)
@@ -803,13 +751,13 @@ static void
 file_options_of (GstVidkompyAlign * self, VkAlignFileOptions * o)
 {
   memset (o, 0, sizeof (*o));
-  o->fixed_position = self->x != DETECT && self->y != DETECT;
+  o->fixed_position = !self->detect_position;
   o->x = o->fixed_position ? self->x : 0;
   o->y = o->fixed_position ? self->y : 0;
   o->scale = self->scale;
   o->unscaled = self->unscaled;
   o->window = self->window;
-  o->drift_tolerance = self->drift_tolerance;
+  o->drift_tolerance = (guint) (self->drift_tolerance / GST_MSECOND);
   o->match_region = self->match_region;
 }
 
@@ -1004,7 +952,7 @@ static void
 align_options_of (GstVidkompyAlign * self, VkAlignOptions * opts)
 {
   vk_align_options_init (opts);
-  if (self->x != DETECT && self->y != DETECT) {
+  if (!self->detect_position) {
     opts->fixed_position = TRUE;
     opts->x = self->x;
     opts->y = self->y;
@@ -1140,7 +1088,7 @@ align_and_replay (GstElement * element, gpointer user_data)
 
   GST_OBJECT_LOCK (self);
   align_options_of (self, &opts);
-  drift_ms = self->drift_tolerance;
+  drift_ms = (guint) (self->drift_tolerance / GST_MSECOND);
   strict = self->strict;
   opts.on_estimate = on_estimate;
   opts.user_data = self;
@@ -1696,10 +1644,9 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   GList *l, *near;
 
   GST_OBJECT_LOCK (self);
-  /* x and y set: the position is the user's (at the scale property, 1.0
-   * when unset), see vk_alignment_compute () */
-  fixed = (self->x != DETECT && self->y != DETECT)
-      || self->match_region == VK_MATCH_REGION_FULL;
+  /* detect-position=false: the position is the user's (at the scale
+   * property, 1.0 when unset), see vk_alignment_compute () */
+  fixed = !self->detect_position || self->match_region == VK_MATCH_REGION_FULL;
   GST_OBJECT_UNLOCK (self);
 
   self->out_x = (gint) floor (r->x + 0.5);
@@ -2870,82 +2817,18 @@ gst_vidkompy_align_change_state (GstElement * element,
   return ret;
 }
 
-static GType
-gst_vidkompy_match_region_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {VK_MATCH_REGION_AUTO, "The bg area under the fg, leaving out black "
-          "bars of the fg when there are any", "auto"},
-    {VK_MATCH_REGION_MASK, "The bg area under the fg, always looking for "
-          "letterbox/pillarbox bars of the fg", "mask"},
-    {VK_MATCH_REGION_FULL, "Whole frames: the fg shows the whole bg",
-        "full"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstVidkompyMatchRegion", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-static GType
-gst_vidkompy_align_mode_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_VIDKOMPY_ALIGN_MODE_AUTO, "Global when both inputs are seekable, "
-          "else streaming", "auto"},
-    {GST_VIDKOMPY_ALIGN_MODE_GLOBAL, "Analyse to the end, then render "
-          "(seekable inputs)", "global"},
-    {GST_VIDKOMPY_ALIGN_MODE_STREAMING, "Online, bounded latency (live "
-          "inputs)", "streaming"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstVidkompyAlignMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-static GType
-gst_vidkompy_quality_get_type (void)
-{
-  static GType type = 0;
-  static const GEnumValue values[] = {
-    {GST_VIDKOMPY_QUALITY_FAST, "Window 1 s, drift tolerance 80 ms", "fast"},
-    {GST_VIDKOMPY_QUALITY_BALANCED, "Window 2 s, drift tolerance 150 ms",
-        "balanced"},
-    {GST_VIDKOMPY_QUALITY_PRECISE, "Window 4 s, drift tolerance 250 ms",
-        "precise"},
-    {0, NULL, NULL},
-  };
-
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstVidkompyQuality", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-/* with the object lock */
+/* with the object lock: the preset's window and drift-tolerance, for those
+ * not set explicitly */
 static void
 apply_quality (GstVidkompyAlign * self)
 {
-  static const struct
-  {
-    GstClockTime window;
-    guint drift;
-  } presets[] = {
-    {GST_SECOND, 80}, {2 * GST_SECOND, 150}, {4 * GST_SECOND, 250},
-  };
+  GstClockTime window, drift;
 
-  self->window = presets[self->quality].window;
-  self->drift_tolerance = presets[self->quality].drift;
+  vk_align_quality_preset (self->quality, &window, &drift);
+  if (!self->window_set)
+    self->window = window;
+  if (!self->drift_set)
+    self->drift_tolerance = drift;
 }
 
 static void
@@ -2962,6 +2845,9 @@ gst_vidkompy_align_set_property (GObject * object, guint prop_id,
     case PROP_Y:
       self->y = g_value_get_int (value);
       break;
+    case PROP_DETECT_POSITION:
+      self->detect_position = g_value_get_boolean (value);
+      break;
     case PROP_SCALE:
       self->scale = g_value_get_double (value);
       break;
@@ -2970,12 +2856,14 @@ gst_vidkompy_align_set_property (GObject * object, guint prop_id,
       break;
     case PROP_WINDOW:
       self->window = g_value_get_uint64 (value);
+      self->window_set = TRUE;
       break;
     case PROP_UNMATCHED_FRAMES:
       self->unmatched = g_value_get_enum (value);
       break;
     case PROP_DRIFT_TOLERANCE:
-      self->drift_tolerance = g_value_get_uint (value);
+      self->drift_tolerance = g_value_get_uint64 (value);
+      self->drift_set = TRUE;
       break;
     case PROP_QUALITY:
       self->quality = g_value_get_enum (value);
@@ -3025,6 +2913,9 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
     case PROP_Y:
       g_value_set_int (value, self->y);
       break;
+    case PROP_DETECT_POSITION:
+      g_value_set_boolean (value, self->detect_position);
+      break;
     case PROP_SCALE:
       g_value_set_double (value, self->scale);
       break;
@@ -3038,7 +2929,7 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
       g_value_set_enum (value, self->unmatched);
       break;
     case PROP_DRIFT_TOLERANCE:
-      g_value_set_uint (value, self->drift_tolerance);
+      g_value_set_uint64 (value, self->drift_tolerance);
       break;
     case PROP_QUALITY:
       g_value_set_enum (value, self->quality);
@@ -3113,97 +3004,7 @@ gst_vidkompy_align_class_init (GstVidkompyAlignClass * klass)
   gobject_class->get_property = gst_vidkompy_align_get_property;
   gobject_class->finalize = gst_vidkompy_align_finalize;
 
-  g_object_class_install_property (gobject_class, PROP_X,
-      g_param_spec_int ("x", "X",
-          "Position of the fg's left edge in the bg, in bg pixels "
-          "(-2147483648 = detect; used only together with y)",
-          G_MININT, G_MAXINT, DEFAULT_X,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_Y,
-      g_param_spec_int ("y", "Y",
-          "Position of the fg's top edge in the bg, in bg pixels "
-          "(-2147483648 = detect; used only together with x)",
-          G_MININT, G_MAXINT, DEFAULT_Y,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_SCALE,
-      g_param_spec_double ("scale", "Scale",
-          "bg pixels per fg pixel (1.0 = the fg is an unscaled crop of the "
-          "bg; 0 = detect, or 1.0 when x and y are set)", 0.0, 64.0,
-          DEFAULT_SCALE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_UNSCALED,
-      g_param_spec_boolean ("unscaled", "Prefer unscaled",
-          "Prefer scale 1.0 when it fits nearly as well as the best scale",
-          DEFAULT_UNSCALED, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_WINDOW,
-      g_param_spec_uint64 ("window", "Window",
-          "Half width of the temporal search corridor around the coarse "
-          "offset/rate line, in nanoseconds of bg time",
-          GST_SECOND / 10, 600 * GST_SECOND, DEFAULT_WINDOW,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_UNMATCHED_FRAMES,
-      g_param_spec_enum ("unmatched-frames", "Unmatched frames",
-          "What fg frames before the bg's start or after its end get",
-          gst_vidkompy_unmatched_frames_get_type (), DEFAULT_UNMATCHED,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_property (gobject_class, PROP_DRIFT_TOLERANCE,
-      g_param_spec_uint ("drift-tolerance", "Drift tolerance",
-          "How far, in milliseconds of bg time, the final per-frame choice "
-          "(on full-resolution frames) may move from the dense alignment",
-          0, 10000, DEFAULT_DRIFT_TOLERANCE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_QUALITY,
-      g_param_spec_enum ("quality", "Quality",
-          "Preset of window and drift-tolerance (set those after it to "
-          "override one)", gst_vidkompy_quality_get_type (), DEFAULT_QUALITY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_MATCH_REGION,
-      g_param_spec_enum ("match-region", "Match region",
-          "Which part of the frames is compared",
-          gst_vidkompy_match_region_get_type (), VK_MATCH_REGION_AUTO,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_STRICT,
-      g_param_spec_boolean ("strict", "Strict",
-          "Fail with an error instead of a warning when the fg does not seem "
-          "to be in the bg (temporal confidence below 0.7 or spatial "
-          "confidence below 0.5)", DEFAULT_STRICT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_ALIGNMENT_LOCATION,
-      g_param_spec_string ("alignment-location", "Alignment location",
-          "Alignment file (JSON, see docs/vidkompyalign.md): written "
-          "atomically once every frame is rendered; with use-alignment, "
-          "read instead (NULL = none)", DEFAULT_ALIGNMENT_LOCATION,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_USE_ALIGNMENT,
-      g_param_spec_boolean ("use-alignment", "Use alignment",
-          "Read the alignment from alignment-location and render it, "
-          "without analysis; a file made for other inputs or with another "
-          "format version is refused with an error", DEFAULT_USE_ALIGNMENT,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (gobject_class, PROP_CACHE_DIR,
-      g_param_spec_string ("cache-dir", "Cache directory",
-          "Directory of alignment files keyed by the inputs' identities and "
-          "the alignment options: a pair aligned before is rendered without "
-          "analysis, a new one is added (NULL = no cache)", DEFAULT_CACHE_DIR,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_property (gobject_class, PROP_MODE,
-      g_param_spec_enum ("mode", "Mode",
-          "global: analyse both inputs to the end, then seek back and render "
-          "(seekable inputs); streaming: align online, each fg frame out at "
-          "most latency after it arrives (live inputs); auto: global when "
-          "both inputs are seekable, else streaming",
-          gst_vidkompy_align_mode_get_type (), DEFAULT_MODE,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
-  g_object_class_install_property (gobject_class, PROP_LATENCY,
-      g_param_spec_uint64 ("latency", "Latency",
-          "Streaming mode: the longest time, in nanoseconds, from a fg "
-          "frame's arrival to its output, reported in the LATENCY query; "
-          "the frames of this window are held (default 2 s)",
-          GST_SECOND / 10, 60 * GST_SECOND, DEFAULT_LATENCY,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+  vk_align_install_properties (gobject_class);
 
   gst_element_class_add_static_pad_template (element_class, &bg_sink_template);
   gst_element_class_add_static_pad_template (element_class, &fg_sink_template);
@@ -3260,6 +3061,7 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
 
   self->x = DEFAULT_X;
   self->y = DEFAULT_Y;
+  self->detect_position = DEFAULT_DETECT_POSITION;
   self->scale = DEFAULT_SCALE;
   self->unscaled = DEFAULT_UNSCALED;
   self->window = DEFAULT_WINDOW;

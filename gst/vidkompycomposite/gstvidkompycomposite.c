@@ -946,12 +946,16 @@ gst_vidkompy_composite_class_init (GstVidkompyCompositeClass * klass)
   /**
    * GstVidkompyComposite:max-threads:
    *
-   * Number of threads the blend is split over, in horizontal bands.
+   * Number of threads the blend is split over, in horizontal bands; 0:
+   * the number of processors. Read when going to PAUSED.
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_MAX_THREADS,
       g_param_spec_uint ("max-threads", "Maximum threads",
           "Number of threads the blend uses, in horizontal bands "
-          "(0 = the number of processors; read when going to PAUSED)",
+          "(0: the number of processors; read when going to PAUSED). "
+          "Default 0",
           0, 64, DEFAULT_MAX_THREADS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 

@@ -315,51 +315,122 @@ gst_vidkompy_composite_pad_class_init (GstVidkompyCompositePadClass * klass)
    * GstVidkompyCompositePad:xpos:
    *
    * Horizontal position of the fg's left edge in the output, in pixels.
-   * Any value: parts outside the output are clipped.
+   * Any value: parts outside the output are clipped. Once set, it
+   * overrides the alignment meta's position (see
+   * #GstVidkompyCompositePad:auto-position).
+   *
+   * Since: 0.1
    */
   g_object_class_install_property (gobject_class, PROP_PAD_XPOS,
       g_param_spec_int ("xpos", "X position",
           "Horizontal position of the fg's left edge in the output, in "
-          "pixels (may be negative; clipped). Overrides the alignment meta",
-          G_MININT, G_MAXINT, DEFAULT_PAD_XPOS, flags));
+          "pixels (may be negative; clipped). Overrides the alignment meta. "
+          "Default 0", G_MININT, G_MAXINT, DEFAULT_PAD_XPOS, flags));
+  /**
+   * GstVidkompyCompositePad:ypos:
+   *
+   * Vertical position of the fg's top edge in the output, in pixels. Any
+   * value: parts outside the output are clipped. Once set, it overrides
+   * the alignment meta's position.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_YPOS,
       g_param_spec_int ("ypos", "Y position",
           "Vertical position of the fg's top edge in the output, in "
-          "pixels (may be negative; clipped). Overrides the alignment meta",
-          G_MININT, G_MAXINT, DEFAULT_PAD_YPOS, flags));
+          "pixels (may be negative; clipped). Overrides the alignment meta. "
+          "Default 0", G_MININT, G_MAXINT, DEFAULT_PAD_YPOS, flags));
+  /**
+   * GstVidkompyCompositePad:width:
+   *
+   * Width the fg is scaled to, in pixels; 0: the fg's own width, or its
+   * width times the alignment meta's scale.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_WIDTH,
       g_param_spec_int ("width", "Width",
-          "Width the fg is scaled to, in pixels (0 = the fg's own width, "
-          "or its width times the alignment meta's scale)",
+          "Width the fg is scaled to, in pixels (0: the fg's own width, "
+          "or its width times the alignment meta's scale). Default 0",
           0, G_MAXINT, DEFAULT_PAD_WIDTH, flags));
+  /**
+   * GstVidkompyCompositePad:height:
+   *
+   * Height the fg is scaled to, in pixels; 0: the fg's own height, or its
+   * height times the alignment meta's scale.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_HEIGHT,
       g_param_spec_int ("height", "Height",
-          "Height the fg is scaled to, in pixels (0 = the fg's own height, "
-          "or its height times the alignment meta's scale)",
+          "Height the fg is scaled to, in pixels (0: the fg's own height, "
+          "or its height times the alignment meta's scale). Default 0",
           0, G_MAXINT, DEFAULT_PAD_HEIGHT, flags));
+  /**
+   * GstVidkompyCompositePad:alpha:
+   *
+   * Opacity of the fg, from 0.0 (invisible) to 1.0 (opaque).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_ALPHA,
       g_param_spec_double ("alpha", "Alpha",
-          "Opacity of the fg, 0.0 (invisible) to 1.0 (opaque)",
+          "Opacity of the fg, 0.0 (invisible) to 1.0 (opaque). Default 1.0",
           0.0, 1.0, DEFAULT_PAD_ALPHA, flags));
+  /**
+   * GstVidkompyCompositePad:border:
+   *
+   * Width of the feathered border, in pixels: the fg's weight rises from 0
+   * at its edge to 1 this far inside (0: a hard edge).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_BORDER,
       g_param_spec_uint ("border", "Border",
-          "Width of the feathered border, in pixels (0 = hard edge)",
-          0, G_MAXINT, DEFAULT_PAD_BORDER, flags));
+          "Width of the feathered border, in pixels (0: hard edge). "
+          "Default 0", 0, G_MAXINT, DEFAULT_PAD_BORDER, flags));
+  /**
+   * GstVidkompyCompositePad:border-profile:
+   *
+   * How the fg's weight rises across the border.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_BORDER_PROFILE,
       g_param_spec_enum ("border-profile", "Border profile",
-          "How the weight rises across the border",
+          "How the weight rises across the border. Default linear",
           GST_TYPE_VIDKOMPY_BORDER_PROFILE, DEFAULT_PAD_BORDER_PROFILE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstVidkompyCompositePad:border-edges:
+   *
+   * Which fg edges are feathered (auto: those beyond which the bg remains
+   * visible).
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_BORDER_EDGES,
       g_param_spec_enum ("border-edges", "Border edges",
-          "Which fg edges are feathered", GST_TYPE_VIDKOMPY_BORDER_EDGES,
-          DEFAULT_PAD_BORDER_EDGES,
+          "Which fg edges are feathered (auto: those beyond which the bg "
+          "remains visible). Default auto",
+          GST_TYPE_VIDKOMPY_BORDER_EDGES, DEFAULT_PAD_BORDER_EDGES,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /**
+   * GstVidkompyCompositePad:auto-position:
+   *
+   * Take the position and scale from the fg buffers' alignment meta
+   * (added by vidkompyalign) for the placement properties
+   * (#GstVidkompyCompositePad:xpos, #GstVidkompyCompositePad:ypos,
+   * #GstVidkompyCompositePad:width, #GstVidkompyCompositePad:height) not
+   * set explicitly.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_PAD_AUTO_POSITION,
       g_param_spec_boolean ("auto-position", "Auto position",
           "Take the position and scale from the fg buffers' alignment meta "
           "(added by vidkompyalign) for the placement properties not set "
-          "explicitly", DEFAULT_PAD_AUTO_POSITION,
+          "explicitly. Default true", DEFAULT_PAD_AUTO_POSITION,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   cpad_class->create_conversion_info =

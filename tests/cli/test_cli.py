@@ -524,7 +524,8 @@ class BinTest(Base):
         align = b.get_by_name("align")
         pad = b.get_by_name("composite").get_static_pad("fg_sink")
         pairs = [(name, align) for name in (
-            "x", "y", "scale", "unscaled", "match-region", "window",
+            "x", "y", "detect-position", "scale", "unscaled",
+            "match-region", "window",
             "drift-tolerance", "quality", "unmatched-frames", "strict")]
         pairs += [(name, pad) for name in ("border", "border-profile",
                                            "border-edges", "alpha")]

@@ -508,7 +508,8 @@ compared_region (const gchar * name, const gchar * props, gint * x, gint * y,
   gst_structure_free (st);
 }
 
-/* x and y set: the fg is where they say, not moved by the refinement */
+/* detect-position=false: the fg is at x, y, not moved by the refinement;
+ * x and y alone do not stop the search (detect-position is the switch) */
 GST_START_TEST (test_explicit_position)
 {
   GstStructure *st;
@@ -516,12 +517,19 @@ GST_START_TEST (test_explicit_position)
   gdouble scale;
 
   vk_check_make_pair (tmpdir, "pos", PAIR_ARGS " --duration 3");
-  st = alignment_of ("pos", "x=30 y=20");
+  st = alignment_of ("pos", "detect-position=false x=30 y=20");
   fail_unless (gst_structure_get (st, "x", G_TYPE_INT, &x, "y", G_TYPE_INT,
           &y, "scale", G_TYPE_DOUBLE, &scale, NULL));
   fail_unless_equals_int (x, 30);
   fail_unless_equals_int (y, 20);
   fail_unless_equals_float (scale, 1.0);
+  gst_structure_free (st);
+
+  st = alignment_of ("pos", "x=30 y=20");
+  fail_unless (gst_structure_get (st, "x", G_TYPE_INT, &x, "y", G_TYPE_INT,
+          &y, NULL));
+  fail_unless_equals_int (x, 40);
+  fail_unless_equals_int (y, 30);
   gst_structure_free (st);
 }
 

@@ -384,7 +384,7 @@ GST_START_TEST (test_8k_frames)
 
   frame_src_init (&bg, GST_VIDEO_FORMAT_GRAY8, 7680, 4320, 6, 0, 0);
   frame_src_init (&fg, GST_VIDEO_FORMAT_GRAY8, 1920, 1080, 6, 2880, 1620);
-  run (APPSRCS, "x=2880 y=1620", &bg, &fg, &o);
+  run (APPSRCS, "detect-position=false x=2880 y=1620", &bg, &fg, &o);
   fail_unless (o.error == NULL, "%s", o.error);
   fail_unless_equals_int (o.n_out, 6);
   fail_unless_equals_int (o.out_w, 7680);

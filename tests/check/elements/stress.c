@@ -47,7 +47,7 @@
  * explicitly: the spatial search (tested in align_element) would take most
  * of the time of 200 state cycles; the temporal alignment runs every
  * time. */
-#define POS "x=80 y=40"
+#define POS "detect-position=false x=80 y=40"
 
 static gchar *tmpdir;
 static gchar *main_bg, *main_fg, *short_bg, *short_fg;
