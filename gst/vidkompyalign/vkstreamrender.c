@@ -91,6 +91,9 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 /* how far (in bg frames) the line of two searches may differ to agree */
 #define SAME_LINE_FRAMES 3.0
 
+/* fg frames queued on an output before its input waits for downstream */
+#define OUT_MAX_FRAMES 8
+
 typedef struct
 {
   GstBuffer *buf;
@@ -114,17 +117,20 @@ struct _VkStreamRender
   VkStreamConfig cfg;
 
   GMutex lock;
-  GCond cond;
-  GMutex push_lock[2];          /* serialises the outputs of a pad */
+  GCond cond;                   /* any change of the state below */
 
   GQueue bg, fg;                /* Held, oldest first */
   guint n_bg, n_fg;             /* frames received */
-  /* per output ([0] bg, [1] fg): buffers and gap events to push, by the
-   * input's own streaming thread (a sink waiting for preroll must not
-   * block the other output) */
+  /* per output ([0] bg, [1] fg): buffers and gap events to push, each by
+   * the task of its own src pad (out_loop ()): no input thread ever pushes,
+   * so a downstream that waits for one output (an aggregator, a sink in
+   * preroll, a full queue) never blocks the thread that feeds the other */
   GQueue out[2];
   gboolean bg_eos, fg_eos, flushing, stopping;
+  gboolean eos_due[2];          /* EOS once out[k] is empty */
   gboolean eos_sent[2], src_ready[2];
+  gboolean out_flushing[2];     /* src k's task pauses (flush, stop) */
+  GstFlowReturn out_flow[2];    /* the last push's, returned upstream */
   gboolean live, live_checked;
   gdouble bg_fps, fg_fps;
   gint low_w[2], low_h[2];      /* [0] bg, [1] fg */
@@ -141,7 +147,7 @@ struct _VkStreamRender
   gdouble cand_x, cand_y, cand_scale;
   gdouble cand_fg, cand_bg;     /* and the bg frame of its middle fg frame */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
-  GstClockTime newest_fg_rt;
+  Held *pending[2];             /* a frame waiting to be taken in */
   guint next_search;            /* fg frame count of the next search */
   gint out_x, out_y;
   gdouble out_scale, spatial_conf;
@@ -161,6 +167,8 @@ struct _VkStreamRender
   gboolean lost;
   guint bad_run, good_run, lost_from;
 };
+
+static void start_output (VkStreamRender * r, gint k);
 
 static void
 held_free (Held * h)
@@ -187,15 +195,17 @@ vk_stream_render_new (const VkStreamConfig * config)
   GST_DEBUG_CATEGORY_INIT (vk_stream_debug, "vidkompyalign", 0,
       "vidkompy spatial and temporal alignment");
   r->cfg = *config;
+  gst_object_ref (r->cfg.bg_src);
+  gst_object_ref (r->cfg.fg_src);
   g_mutex_init (&r->lock);
   g_cond_init (&r->cond);
-  g_mutex_init (&r->push_lock[0]);
-  g_mutex_init (&r->push_lock[1]);
   g_queue_init (&r->bg);
   g_queue_init (&r->fg);
   g_queue_init (&r->out[0]);
   g_queue_init (&r->out[1]);
   r->bg_fps = r->fg_fps = 30.0;
+  start_output (r, 0);
+  start_output (r, 1);
   return r;
 }
 
@@ -209,7 +219,7 @@ clear_state (VkStreamRender * r)
   g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   g_clear_pointer (&r->dp, vk_online_free);
   r->generation++;
-  r->scan = r->newest_fg_rt = 0;
+  r->scan = 0;
   r->n_bg = r->n_fg = 0;
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
@@ -220,8 +230,10 @@ clear_state (VkStreamRender * r)
   r->lost = FALSE;
   r->bad_run = r->good_run = 0;
   r->bg_eos = r->fg_eos = FALSE;
+  r->eos_due[0] = r->eos_due[1] = FALSE;
   r->eos_sent[0] = r->eos_sent[1] = FALSE;
   r->src_ready[0] = r->src_ready[1] = FALSE;
+  r->out_flow[0] = r->out_flow[1] = GST_FLOW_OK;
   r->live_checked = FALSE;
 }
 
@@ -231,22 +243,26 @@ vk_stream_render_free (VkStreamRender * r)
   if (r == NULL)
     return;
   vk_stream_render_stop (r);
+  gst_pad_stop_task (r->cfg.bg_src);
+  gst_pad_stop_task (r->cfg.fg_src);
   if (r->search_thread)
     g_thread_join (r->search_thread);
   clear_state (r);
   g_mutex_clear (&r->lock);
   g_cond_clear (&r->cond);
-  g_mutex_clear (&r->push_lock[0]);
-  g_mutex_clear (&r->push_lock[1]);
+  gst_object_unref (r->cfg.bg_src);
+  gst_object_unref (r->cfg.fg_src);
   g_free (r);
 }
 
-/* Unblocks the streaming threads for good (shutdown). */
+/* Unblocks the streaming threads and the output tasks for good
+ * (shutdown; may be called with the element's lock: it never blocks). */
 void
 vk_stream_render_stop (VkStreamRender * r)
 {
   g_mutex_lock (&r->lock);
   r->stopping = TRUE;
+  r->out_flushing[0] = r->out_flushing[1] = TRUE;
   g_cond_broadcast (&r->cond);
   g_mutex_unlock (&r->lock);
 }
@@ -1130,122 +1146,154 @@ send_headers (VkStreamRender * r, gint k)
   gst_pad_push_event (src, gst_event_new_segment (r->cfg.fg_segment));
 }
 
-/* Pushes what is queued for output @k ([0] bg, [1] fg), then EOS when
- * @eos. */
-static GstFlowReturn push_out_locked (VkStreamRender * r, gint k, gboolean eos);
-
-static GstFlowReturn
-push_out (VkStreamRender * r, gint k, gboolean eos)
-{
-  g_mutex_lock (&r->push_lock[k]);
-  return push_out_locked (r, k, eos);
-}
-
-/* the same unless another thread is pushing output @k */
+/* The task of output @k ([0] bg, [1] fg): pushes what is queued for it,
+ * the headers first, then EOS once due. It pauses when the output flushes
+ * or stops, and when downstream refuses a buffer (the flow is returned to
+ * the input, which stops). */
 static void
-push_out_try (VkStreamRender * r, gint k)
-{
-  if (g_mutex_trylock (&r->push_lock[k]))
-    push_out_locked (r, k, FALSE);
-}
-
-/* called with push_lock[k], releases it */
-static GstFlowReturn
-push_out_locked (VkStreamRender * r, gint k, gboolean eos)
+out_loop (VkStreamRender * r, gint k)
 {
   GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
-  GstFlowReturn ret = GST_FLOW_OK;
+  GstMiniObject *o;
+  gboolean headers, eos = FALSE;
+  GstFlowReturn fr = GST_FLOW_OK;
 
-  for (;;) {
-    GstMiniObject *o;
-    gboolean headers;
-
-    g_mutex_lock (&r->lock);
-    o = g_queue_pop_head (&r->out[k]);
-    headers = !r->src_ready[k] && (o || eos);
-    r->src_ready[k] |= headers;
-    if (o == NULL && eos) {
-      eos = !r->eos_sent[k];
-      r->eos_sent[k] = TRUE;
-    }
+  g_mutex_lock (&r->lock);
+  while (!r->out_flushing[k] && g_queue_is_empty (&r->out[k])
+      && !(r->eos_due[k] && !r->eos_sent[k]))
+    g_cond_wait (&r->cond, &r->lock);
+  if (r->out_flushing[k]) {
     g_mutex_unlock (&r->lock);
-    if (headers)
-      send_headers (r, k);
-    if (o == NULL)
-      break;
-    if (GST_IS_BUFFER (o)) {
-      GstFlowReturn fr = gst_pad_push (src, GST_BUFFER_CAST (o));
-
-      /* an unlinked output does not stop the other one */
-      if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED)
-        ret = fr;
-    } else {
-      gst_pad_push_event (src, GST_EVENT_CAST (o));
-    }
+    gst_pad_pause_task (src);
+    return;
   }
+  o = g_queue_pop_head (&r->out[k]);
+  if (o == NULL)
+    eos = r->eos_sent[k] = TRUE;
+  headers = !r->src_ready[k];
+  r->src_ready[k] = TRUE;
+  /* room in the queue for the inputs */
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+
+  if (headers)
+    send_headers (r, k);
   if (eos) {
     GST_DEBUG_OBJECT (src, "EOS");
     gst_pad_push_event (src, gst_event_new_eos ());
+    gst_pad_pause_task (src);
+    return;
   }
-  g_mutex_unlock (&r->push_lock[k]);
-  return ret;
+  if (GST_IS_BUFFER (o))
+    fr = gst_pad_push (src, GST_BUFFER_CAST (o));
+  else
+    gst_pad_push_event (src, GST_EVENT_CAST (o));
+  /* an unlinked output does not stop the other one */
+  if (fr == GST_FLOW_OK || fr == GST_FLOW_NOT_LINKED)
+    return;
+  GST_DEBUG_OBJECT (src, "pausing: %s", gst_flow_get_name (fr));
+  if (fr == GST_FLOW_NOT_NEGOTIATED || fr < GST_FLOW_EOS)
+    GST_ELEMENT_FLOW_ERROR (r->cfg.element, fr);
+  g_mutex_lock (&r->lock);
+  r->out_flow[k] = fr;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+  gst_pad_pause_task (src);
+}
+
+static void
+bg_out_loop (gpointer data)
+{
+  out_loop (data, 0);
+}
+
+static void
+fg_out_loop (gpointer data)
+{
+  out_loop (data, 1);
+}
+
+/* (Re)starts the task of output @k */
+static void
+start_output (VkStreamRender * r, gint k)
+{
+  g_mutex_lock (&r->lock);
+  r->out_flushing[k] = r->stopping;
+  g_mutex_unlock (&r->lock);
+  if (k)
+    gst_pad_start_task (r->cfg.fg_src, fg_out_loop, r, NULL);
+  else
+    gst_pad_start_task (r->cfg.bg_src, bg_out_loop, r, NULL);
+}
+
+/* Output @k ends once what is queued is out. Called with the lock. */
+static void
+end_output (VkStreamRender * r, gint k)
+{
+  r->eos_due[k] = TRUE;
+  g_cond_broadcast (&r->cond);
+}
+
+/* Waits while output @k holds more than OUT_MAX_FRAMES (downstream is
+ * slower: the input waits for it, as a queue would). With live inputs,
+ * synchronised sinks and aggregators hold each frame until its running
+ * time plus the pipeline's latency, and a live input must not wait for
+ * that: up to the latency plus EXTRA_HOLD of frames more. Called with the
+ * lock. */
+static void
+wait_output (VkStreamRender * r, gint k)
+{
+  guint max = OUT_MAX_FRAMES;
+
+  if (r->live)
+    max += (guint) (r->fg_fps * (r->cfg.latency + EXTRA_HOLD) / GST_SECOND);
+  while (r->out[k].length > max && r->out_flow[k] == GST_FLOW_OK
+      && !r->out_flushing[k] && !r->flushing && !r->stopping)
+    g_cond_wait (&r->cond, &r->lock);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Pads */
 
-/* Non-live inputs are paced against each other by running time: the fg
- * waits until the bg has reached the frame it shows (once found: the bg
- * frame expected for it, plus the DP's margin; before: its own running
- * time plus the scan offset), and the bg waits while it is more than
- * latency + 1 s past that point (the search window while searching), or
- * once found, before it would push out a frame still to be picked. Each
- * search that does not find the fg moves the scan offset on by a quarter
- * of the bg window, so the held bg sweeps forward relative to the fg until it
- * holds the fg's content (the bg in between is dropped unseen). */
+/* Non-live inputs are merged in stream order, as if one thread read both:
+ * a frame is taken in (queued and processed) only once the other input's
+ * next frame is known to come after it, so that every search, DP row and
+ * decision sees the same frames whatever the threads' timing (they were
+ * decided on the frames that happened to have arrived: the same pair gave
+ * 100 % then 89 % exact).
+ *
+ * A fg frame comes after the bg frames up to the one it needs: once found,
+ * the bg frame expected for it plus the DP's margin (never beyond what the
+ * window can hold above the lowest frame a coming decision may pick);
+ * before, the bg frames up to its running time plus the scan offset plus
+ * the latency (the search window holds the bg from latency + 1 s before
+ * the fg's time to latency after it). Each search that does not find the
+ * fg moves the scan offset on by a quarter of the bg window, so the held
+ * bg sweeps forward relative to the fg until it holds the fg's content
+ * (the bg in between is dropped unseen). */
 static gboolean
-bg_reached (VkStreamRender * r, const Held * f)
-{
-  Held *b = g_queue_peek_tail (&r->bg);
-
-  if (b == NULL)
-    return FALSE;
-  if (r->positioned)
-    return b->index >= expected_bg (r, f->index) + ceil (4 * r->rate) + 2;
-  return b->rt >= f->rt + r->scan;
-}
-
-static gboolean
-bg_too_far (VkStreamRender * r, const Held * b)
+bg_after (VkStreamRender * r, const Held * f, const Held * b)
 {
   if (r->positioned) {
-    gdouble newest = expected_bg (r, r->n_fg ? r->n_fg - 1 : 0) +
-        ceil (4 * r->rate) + 2;
-    gdouble limit = newest + r->bg_fps * (r->cfg.latency + EXTRA_HOLD) /
-        GST_SECOND;
-    guint lowest = lowest_pick (r);
+    gdouble need = expected_bg (r, f->index) + ceil (4 * r->rate) + 2;
 
-    /* the window holds the bg frames a coming decision may pick: the next
-     * bg frame would push the lowest one out (trim_bg ()); but never short
-     * of the frames the newest fg frame waits for */
-    limit = MIN (limit, MAX (lowest + bg_cap (r) - 2.0, newest));
-    return b->index > limit;
+    return b->index > MIN (need, lowest_pick (r) + bg_cap (r) - 2.0);
   }
-  return b->rt > r->newest_fg_rt + r->scan + 2 * r->cfg.latency;
+  return b->rt > f->rt + r->scan + r->cfg.latency;
 }
 
-/* Waits for the other input, pushing this input's outputs meanwhile.
- * Called with the lock. */
-static void
-wait_pushing (VkStreamRender * r, gint k)
+/* whether the pending frame of input @k ([0] bg, [1] fg) is next in stream
+ * order (non-live inputs); called with the lock */
+static gboolean
+admitted (VkStreamRender * r, gint k)
 {
-  if (!g_queue_is_empty (&r->out[k])) {
-    g_mutex_unlock (&r->lock);
-    push_out (r, k, FALSE);
-    g_mutex_lock (&r->lock);
-    return;
-  }
-  g_cond_wait (&r->cond, &r->lock);
+  if (r->live || r->flushing || r->stopping)
+    return TRUE;
+  if (k)
+    return r->bg_eos || (r->pending[0]
+        && bg_after (r, r->pending[1], r->pending[0]));
+  return r->fg_eos || (r->pending[1]
+      && !bg_after (r, r->pending[1], r->pending[0]));
 }
 
 GstFlowReturn
@@ -1254,7 +1302,6 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   const GstSegment *seg = is_fg ? r->cfg.fg_segment : r->cfg.bg_segment;
   Held *h = g_new0 (Held, 1);
   GstFlowReturn ret;
-  gboolean bg_eos, fg_done;
 
   g_mutex_lock (&r->lock);
   if (!is_fg && r->fg_eos) {
@@ -1262,7 +1309,6 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     g_mutex_unlock (&r->lock);
     g_free (h);
     gst_buffer_unref (buf);
-    push_out (r, 0, TRUE);
     return GST_FLOW_EOS;
   }
   check_live (r);
@@ -1279,67 +1325,39 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     h->low = low_copy (r, is_fg, buf);
     g_mutex_lock (&r->lock);
   }
-  if (is_fg) {
-    h->index = r->n_fg++;
-    g_queue_push_tail (&r->fg, h);
-    r->newest_fg_rt = h->rt;
-    /* non-live inputs: the fg waits for the bg to reach it */
-    while (!r->live && !r->bg_eos && !r->flushing && !r->stopping
-        && !bg_reached (r, h))
-      wait_pushing (r, 1);
-  } else {
-    h->index = r->n_bg++;
-    g_queue_push_tail (&r->bg, h);
-    trim_bg (r);
-    g_cond_broadcast (&r->cond);
-    /* non-live inputs: the bg waits while it is far ahead of the fg */
-    while (!r->live && !r->fg_eos && !r->flushing && !r->stopping
-        && bg_too_far (r, h))
-      wait_pushing (r, 0);
-  }
-  if (r->flushing || r->stopping) {
-    g_mutex_unlock (&r->lock);
-    return GST_FLOW_FLUSHING;
-  }
-  process (r);
+  h->index = is_fg ? r->n_fg++ : r->n_bg++;
+  r->pending[is_fg] = h;
   g_cond_broadcast (&r->cond);
-  bg_eos = r->bg_eos;
-  fg_done = r->fg_eos;
-  g_mutex_unlock (&r->lock);
-
-  if (is_fg) {
-    ret = push_out (r, 1, FALSE);
-    /* the bg's thread is gone: its outputs go from here */
-    if (bg_eos)
-      push_out (r, 0, FALSE);
+  while (!admitted (r, is_fg))
+    g_cond_wait (&r->cond, &r->lock);
+  r->pending[is_fg] = NULL;
+  if (r->flushing || r->stopping) {
+    held_free (h);
   } else {
-    ret = push_out (r, 0, fg_done);
-    if (fg_done)
-      ret = GST_FLOW_EOS;
-    /* fg frames decided by the bg's time: out now unless the fg's thread
-     * is pushing (it may be waiting for preroll, which needs this thread) */
-    if (!fg_done && g_mutex_trylock (&r->push_lock[1])) {
-      gboolean ready;
-
-      g_mutex_lock (&r->lock);
-      ready = r->src_ready[1];
-      g_mutex_unlock (&r->lock);
-      g_mutex_unlock (&r->push_lock[1]);
-      if (ready)
-        push_out_try (r, 1);
-    }
+    g_queue_push_tail (is_fg ? &r->fg : &r->bg, h);
+    if (!is_fg)
+      trim_bg (r);
   }
+  if (!r->flushing && !r->stopping) {
+    process (r);
+    g_cond_broadcast (&r->cond);
+    wait_output (r, is_fg);
+  }
+  if (r->flushing || r->stopping)
+    ret = GST_FLOW_FLUSHING;
+  else if (!is_fg && r->fg_eos)
+    ret = GST_FLOW_EOS;         /* the fg ended: nothing more to align */
+  else
+    ret = r->out_flow[is_fg];
+  g_mutex_unlock (&r->lock);
   return ret;
 }
 
-/* The fg ended: every held fg frame is decided and output, then EOS on
- * the fg output, and on the bg output once its outputs are out (from the
- * bg's thread unless the bg ended too). */
+/* The fg ended: every held fg frame is decided and queued, then both
+ * outputs end (the bg's outputs are those of the fg's frames). */
 static void
 finish (VkStreamRender * r)
 {
-  gboolean bg_eos;
-
   gint64 deadline;
 
   g_mutex_lock (&r->lock);
@@ -1350,19 +1368,14 @@ finish (VkStreamRender * r)
   deadline = g_get_monotonic_time () + r->cfg.latency / GST_USECOND;
   while (r->live && !r->bg_eos && !r->flushing && !r->stopping
       && r->fg.length > 0) {
-    if (!g_queue_is_empty (&r->out[1])) {
-      wait_pushing (r, 1);
-    } else if (!g_cond_wait_until (&r->cond, &r->lock, deadline))
+    if (!g_cond_wait_until (&r->cond, &r->lock, deadline))
       break;
   }
   r->fg_eos = TRUE;
   process (r);
-  g_cond_broadcast (&r->cond);
-  bg_eos = r->bg_eos;
+  end_output (r, 0);
+  end_output (r, 1);
   g_mutex_unlock (&r->lock);
-  push_out (r, 1, TRUE);
-  if (bg_eos)
-    push_out (r, 0, TRUE);
 }
 
 gboolean
@@ -1374,9 +1387,7 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
     case GST_EVENT_GAP:
       gst_event_unref (event);
       return TRUE;
-    case GST_EVENT_EOS:{
-      gboolean fg_done;
-
+    case GST_EVENT_EOS:
       gst_event_unref (event);
       if (is_fg) {
         finish (r);
@@ -1384,28 +1395,32 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       }
       g_mutex_lock (&r->lock);
       r->bg_eos = TRUE;
-      fg_done = r->fg_eos;
       g_cond_broadcast (&r->cond);
       g_mutex_unlock (&r->lock);
-      push_out (r, 0, fg_done);
       return TRUE;
-    }
-    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_START:{
+      gboolean res;
+
       g_mutex_lock (&r->lock);
       r->flushing = TRUE;
+      r->out_flushing[is_fg] = TRUE;
       g_cond_broadcast (&r->cond);
       g_mutex_unlock (&r->lock);
-      return gst_pad_push_event (src, event);
-    case GST_EVENT_FLUSH_STOP:
-      g_mutex_lock (&r->push_lock[0]);
-      g_mutex_lock (&r->push_lock[1]);
+      res = gst_pad_push_event (src, event);
+      gst_pad_pause_task (src);
+      return res;
+    }
+    case GST_EVENT_FLUSH_STOP:{
+      gboolean res;
+
       g_mutex_lock (&r->lock);
       r->flushing = FALSE;
       clear_state (r);
       g_mutex_unlock (&r->lock);
-      g_mutex_unlock (&r->push_lock[1]);
-      g_mutex_unlock (&r->push_lock[0]);
-      return gst_pad_push_event (src, event);
+      res = gst_pad_push_event (src, event);
+      start_output (r, is_fg);
+      return res;
+    }
     default:
       /* caps and segments are kept by the element and sent with the
        * first output; other events are dropped */

@@ -130,6 +130,48 @@ vk_check_frame_checksums (const gchar * path)
   return sums;
 }
 
+/* Every frame of @path, decoded to I420, with the luma checksums */
+VkClip *
+vk_check_clip_decode (const gchar * path)
+{
+  VkClip *c = g_new0 (VkClip, 1);
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "videoconvert ! video/x-raw,format=I420 ! appsink name=s sync=false",
+      path);
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (p), "s");
+  GstSample *sample;
+
+  c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_buffer_unref);
+  c->sums = vk_check_frame_checksums (path);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              30 * GST_SECOND))) {
+    if (c->caps == NULL)
+      c->caps = gst_caps_ref (gst_sample_get_caps (sample));
+    g_ptr_array_add (c->frames, gst_buffer_ref (gst_sample_get_buffer
+            (sample)));
+    gst_sample_unref (sample);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (desc);
+  fail_unless (c->frames->len > 0 && c->caps != NULL);
+  return c;
+}
+
+void
+vk_check_clip_free (VkClip * c)
+{
+  g_ptr_array_unref (c->frames);
+  g_ptr_array_unref (c->sums);
+  gst_caps_unref (c->caps);
+  g_free (c);
+}
+
 /* TRUE when bg frames @a and @b (indices into @sums) show the same picture */
 gboolean
 vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b)

@@ -28,6 +28,16 @@ typedef struct
   gfloat cost;
 } VkOutFrame;
 
+/* every frame of a file, decoded to I420 */
+typedef struct
+{
+  GPtrArray *frames;            /* GstBuffer */
+  GstCaps *caps;
+  GPtrArray *sums;              /* luma checksum of every frame */
+} VkClip;
+
+VkClip *vk_check_clip_decode (const gchar * path);
+void vk_check_clip_free (VkClip * c);
 void vk_check_make_pair (const gchar * dir, const gchar * name,
     const gchar * args);
 GArray *vk_check_pull_all (GstElement * appsink);
