@@ -58,6 +58,7 @@ typedef struct
   VkContainer container;
   gchar *out, *tmp;
   const gchar *audio_from;      /* "fg", "bg" or NULL */
+  gint out_w, out_h;            /* the bg's size, padded to even for H.264 */
 
   GstElement *pipeline, *vk, *bg_still, *aqueue_head;
   GMainLoop *loop;
@@ -449,9 +450,14 @@ build_pipeline (Comp * c)
   v[n++] = c->vk;               /* converts to what the encoder takes */
   enc = add_element (c, c->o->video_encoder ? c->o->video_encoder :
       venc[c->container], "venc");
+  c->out_w = c->bgp.width;
+  c->out_h = c->bgp.height;
   if (enc && (v[n] = vk_comp_even_pad (GST_BIN (c->pipeline), enc,
-              c->bgp.width, c->bgp.height, &missing)))
+              c->bgp.width, c->bgp.height, &missing))) {
     n++;
+    c->out_w += c->out_w % 2;
+    c->out_h += c->out_h % 2;
+  }
   v[n++] = enc;
   v[n++] = add_element (c, "queue", NULL);
   v[n++] = mux_e = add_element (c, mux[c->container], "mux");
@@ -633,7 +639,7 @@ print_summary (Comp * c)
   printf ("confidence:   %.2f (spatial %.2f)\n",
       field_double (s, "confidence"), field_double (s, "spatial-confidence"));
   printf ("frames:       %d written, %u matched, %dx%d at %d/%d fps\n",
-      frames, matched, c->bgp.width, c->bgp.height, c->fgp.fps_n, c->fgp.fps_d);
+      frames, matched, c->out_w, c->out_h, c->fgp.fps_n, c->fgp.fps_d);
   printf ("audio:        %s\n", c->audio_from ? c->audio_from : "none");
   printf ("time:         analysis %.1f s (alignment %.1f s of it), render "
       "%.1f s, total %.1f s\n", (c->t_render - c->t_start) / 1e6,
