@@ -324,6 +324,44 @@ class CliTest(Base):
                  if t >= s["bg-offset"]][0]
         self.assertAlmostEqual(got[0], first - s["bg-offset"], delta=0.065)
 
+    def assert_bg_frames(self, path, summary, share):
+        """The output shows, around the fg, the truth's bg frame of each fg
+        frame (the closest of the truth's frame and its two neighbours on
+        each side) for at least @share of the frames."""
+        info = self.check_video(path, summary, keep_frames=True)
+        bg = decode(self.pair.bg, keep_frames=True)["images"]
+        right = 0
+        for k, row in enumerate(self.pair.truth):
+            t = row[2]
+            cands = [j for j in range(t - 2, t + 3) if 0 <= j < len(bg)]
+            # the rows above the fg
+            out = info["images"][k][:FG_Y]
+            best = min(cands, key=lambda j: mad(out, bg[j][:FG_Y]))
+            right += mad(bg[best][:FG_Y], bg[t][:FG_Y]) < 0.5
+        self.assertGreaterEqual(right, share * len(self.pair.truth),
+                                (right, len(self.pair.truth)))
+
+    def test_streaming_mode(self):
+        """--mode streaming on files ends (it stopped at 73 % with the
+        compositor downstream), every fg frame at the right place on its
+        bg frame."""
+        path, s, _ = self.comp("--mode", "streaming", timeout=60)
+        self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
+        self.assert_bg_frames(path, s, 0.98)
+
+    def test_ts_fg(self):
+        """An MPEG-TS fg (not seekable in every state of tsdemux) in the
+        default mode and in streaming mode: both end with every fg frame
+        on its bg frame."""
+        ts = os.path.join(self.out_dir, "fg.ts")
+        gst_launch("filesrc location=%s ! qtdemux ! h264parse ! mpegtsmux "
+                   "! filesink location=%s" % (self.pair.fg, ts))
+        for mode in ("auto", "streaming"):
+            path, s, _ = self.comp("--mode", mode, fg=ts, out=mode + ".mp4",
+                                   timeout=60)
+            self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y), mode)
+            self.assert_bg_frames(path, s, 0.98)
+
     def test_explicit_position(self):
         """--x/--y place the fg there (here a wrong place, so --force)."""
         path, s, _ = self.comp("--x", "10", "--y", "20", "--force")
