@@ -6,7 +6,9 @@
 #   fg.mp4        a 160x90 crop of it at (80,44), 30 fps, starting 0.5 s
 #                 into the bg, H.264, with its own tick track (AAC)
 #   fg-silent.mp4 the same fg without audio
-#   bg.png, fg.png the first frame of each
+#   fg.png        the fg's first frame
+#   bg.png        the bg frame it shows (the same moment: vidkompy align
+#                 finds it at 80,44, scale 1)
 #   pair-truth.csv the ground truth (every fg frame's bg frame)
 # Usage: tests/docs/make-doc-media.sh [DIR]   (BUILD_DIR: default build)
 set -eu
@@ -25,8 +27,15 @@ for s in bg fg; do
     ! queue ! mp4mux name=mux ! filesink location=$s.mp4 \
     audiotestsrc wave=ticks num-buffers=$n samplesperbuffer=1000 \
     ! audio/x-raw,rate=48000 ! audioconvert ! avenc_aac ! queue ! mux. >/dev/null
-  gst-launch-1.0 -q filesrc location=pair-$s.mp4 ! decodebin ! videoconvert \
-    ! pngenc snapshot=true ! filesink location=$s.png >/dev/null
 done
+gst-launch-1.0 -q filesrc location=pair-fg.mp4 ! decodebin ! videoconvert \
+  ! pngenc snapshot=true ! filesink location=fg.png >/dev/null
+# the bg frame of the fg's first frame (pair-truth.csv: fg_index, fg_pts_ns,
+# bg_index, ...)
+b=$(grep -v '^#' pair-truth.csv | awk -F, '$1 == "0" { print $3 }')
+gst-launch-1.0 -q filesrc location=pair-bg.mp4 ! decodebin ! videoconvert \
+  ! pngenc ! multifilesink location=bg-frame-%03d.png >/dev/null
+mv "bg-frame-$(printf %03d "$b").png" bg.png
+rm -f bg-frame-*.png
 mv pair-fg.mp4 fg-silent.mp4
 rm -f pair-bg.mp4
