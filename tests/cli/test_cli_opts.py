@@ -310,6 +310,27 @@ class AlignTest(unittest.TestCase):
               "%.2f s CPU" % (cpu, s["time"], decode_cpu))
         self.assertLess(cpu, 2 * decode_cpu + 1.0)
 
+    def test_downscaled_region(self):
+        """The other scale direction: a 640x360 region downscaled to
+        320x180 (scale 2) in a bg image and in the bg video."""
+        d = tempfile.mkdtemp(dir=self.tmp)
+        bg_png = os.path.join(d, "bg.png")
+        down_png = os.path.join(d, "down.png")
+        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
+                   "snapshot=true ! filesink location=%s" % (self.bg, bg_png))
+        gst_launch("filesrc location=%s ! pngdec ! videocrop left=700 "
+                   "top=300 right=580 bottom=420 ! videoscale "
+                   "! video/x-raw,width=320,height=180 ! videoconvert "
+                   "! pngenc ! filesink location=%s" % (bg_png, down_png))
+        for bg in (bg_png, self.bg):
+            r = run([VIDKOMPY, "align", "--json", down_png, bg])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            s = json.loads(r.stdout)
+            self.assertAlmostEqual(s["x"], 700, delta=1.0)
+            self.assertAlmostEqual(s["y"], 300, delta=1.0)
+            self.assertAlmostEqual(s["scale"], 2.0, delta=0.01)
+            self.assertAlmostEqual(s["bg-time"], 0.0, delta=0.05)
+
     def test_no_overlap(self):
         """Below the aligner's threshold, or FG and BG swapped: exit 5, one
         JSON object (the error) on stdout."""
