@@ -42,8 +42,9 @@ typedef enum
   "  3    an input file is missing or unreadable\n" \
   "  4    an input file has no video\n" \
   "  5    no overlap: the foreground was not found in the background\n" \
-  "  6    the output exists and --no-clobber was given, or it cannot be written\n" \
-  "  130  interrupted (Ctrl-C); no output file is left behind\n"
+  "  6    the output exists and --no-clobber was given, it cannot be written,\n" \
+  "       or it is an input or a special file (never replaced)\n" \
+  "  130  interrupted (Ctrl-C or SIGTERM); no output file is left behind\n"
 
 typedef enum
 {

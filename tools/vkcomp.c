@@ -35,10 +35,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
-#include <glib-unix.h>
 #include <gst/audio/audio.h>
 
 #include "vkcompopts.h"
+#include "vkguard.h"
 #include "vkpriming.h"
 
 #define BAR_WIDTH 30
@@ -63,7 +63,7 @@ typedef struct
   GstElement *pipeline, *vk, *bg_still, *aqueue_head;
   GMainLoop *loop;
   VkExit exit_code;
-  gboolean interrupted;
+  VkGuard *guard;               /* signals */
 
   /* bg audio gate (streaming threads vs bus sync handler) */
   GMutex lock;
@@ -779,7 +779,6 @@ on_signal (gpointer user_data)
 
   end_line (c);
   g_printerr ("vidkompy: interrupted, stopping\n");
-  c->interrupted = TRUE;
   stop (c, VK_EXIT_INTERRUPTED);
   return G_SOURCE_CONTINUE;
 }
@@ -801,7 +800,9 @@ check_options (Comp * c)
         ".mkv or .webm name", c->out);
     return VK_EXIT_USAGE;
   }
-  if ((r = vk_comp_make_output_folder (c->out)) != VK_EXIT_OK)
+  if ((r = vk_comp_make_output_folder (c->out)) != VK_EXIT_OK
+      || (r = vk_guard_check_files (c->out, o->bg, o->fg, o->alignment,
+              o->use_alignment)) != VK_EXIT_OK)
     return r;
   overwrite = g_file_test (c->out, G_FILE_TEST_EXISTS);
   if (overwrite && o->no_clobber) {
@@ -853,6 +854,7 @@ run (Comp * c)
       VK_EXIT_OK)
     return r;
   c->tmp = vk_cli_temp_name (c->out, (guint) getpid ());
+  vk_guard_set_temp (c->guard, c->tmp);
   if ((r = build_pipeline (c)) != VK_EXIT_OK)
     return r;
 
@@ -869,7 +871,8 @@ run (Comp * c)
         "from %s\n", c->o->bg, c->bgp.width, c->bgp.height, c->o->fg,
         c->fgp.width, c->fgp.height, c->fgp.fps_n, c->fgp.fps_d, c->out,
         c->audio_from ? c->audio_from : "nowhere");
-  if (c->interrupted);          /* Ctrl-C during the checks */
+  if (vk_guard_interrupted (c->guard))  /* Ctrl-C during the checks */
+    stop (c, VK_EXIT_INTERRUPTED);
   else if (gst_element_set_state (c->pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     /* e.g. the output cannot be opened: the element said why */
@@ -916,24 +919,18 @@ vk_cli_comp (int argc, char **argv)
 {
   VkCompOptions o;
   Comp c = { 0 };
-  guint sigint, sigterm;
   VkExit r;
 
-  if ((r = vk_comp_options_parse (&o, argc, argv)) != VK_EXIT_OK) {
-    vk_comp_options_clear (&o);
-    return r;
-  }
-
-  c.o = &o;
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
   c.loop = g_main_loop_new (NULL, FALSE);
-  /* from here on Ctrl-C stops cleanly (handled once the loop runs) */
-  sigint = g_unix_signal_add (SIGINT, on_signal, &c);
-  sigterm = g_unix_signal_add (SIGTERM, on_signal, &c);
-  r = run (&c);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  /* from here on Ctrl-C stops cleanly, always (vkguard.c) */
+  c.guard = vk_guard_new (on_signal, &c);
+  c.o = &o;
+  r = vk_comp_options_parse (&o, argc, argv);
+  if (r == VK_EXIT_OK)
+    r = run (&c);
+  vk_guard_free (c.guard);
 
   if (c.pipeline)
     gst_object_unref (c.pipeline);

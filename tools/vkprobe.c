@@ -23,6 +23,7 @@
 #include <gst/video/video.h>
 
 #include "vkcli.h"
+#include "vkfilesafe.h"
 #include "vkoptcheck.h"
 
 #define PROBE_TIMEOUT (30 * GST_SECOND)
@@ -196,6 +197,14 @@ vk_probe_file (const gchar * path, const gchar * role, VkProbe * out)
     vk_cli_error ("the %s file %s cannot be read: %s", role, path,
         g_file_test (path, G_FILE_TEST_IS_DIR) ? "it is a folder" :
         g_strerror (errno));
+    return VK_EXIT_INPUT;
+  }
+  /* the inputs are played twice (analysis, then render): a FIFO or a
+   * device cannot be, and opening a FIFO blocks */
+  if (!vk_file_check_regular (path, &err)) {
+    vk_cli_error ("the %s file %s cannot be read: %s (vidkompy reads its "
+        "inputs twice)", role, path, err->message);
+    g_error_free (err);
     return VK_EXIT_INPUT;
   }
   out->uri = gst_filename_to_uri (path, &err);

@@ -22,6 +22,7 @@
 #include <json-glib/json-glib.h>
 
 #include "vkalignfile.h"
+#include "vkfilesafe.h"
 
 /* largest timestamp accepted: 2^62 ns, 146 years */
 #define MAX_TIME (G_GINT64_CONSTANT (1) << 62)
@@ -292,15 +293,24 @@ vk_align_file_to_string (const VkAlignFile * file)
  *
  * Writes @file to @path atomically: a temporary file in the same directory
  * renamed over @path, so that readers see the old file or the new one.
+ * Refused when @path is a special file (a device, a FIFO), which the
+ * rename would replace.
  */
 gboolean
 vk_align_file_save (const VkAlignFile * file, const gchar * path,
     GError ** error)
 {
-  gchar *text = vk_align_file_to_string (file);
+  gchar *text;
   GError *err = NULL;
   gboolean ok;
 
+  if (!vk_file_check_replaceable (path, &err)) {
+    g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_IO,
+        "%s", err->message);
+    g_error_free (err);
+    return FALSE;
+  }
+  text = vk_align_file_to_string (file);
   ok = g_file_set_contents_full (path, text, -1,
       G_FILE_SET_CONTENTS_CONSISTENT, 0644, &err);
   if (!ok) {
@@ -814,22 +824,19 @@ vk_align_file_parse (const gchar * data, gsize length, VkAlignFile * file,
 gboolean
 vk_align_file_load (const gchar * path, VkAlignFile * file, GError ** error)
 {
-  GStatBuf st;
   gchar *data = NULL;
   gsize len;
   GError *err = NULL;
   gboolean ok;
 
   memset (file, 0, sizeof (*file));
-  if (g_stat (path, &st) == 0 && st.st_size > VK_ALIGN_FILE_MAX_SIZE) {
-    g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_INVALID,
-        "too large (%" G_GINT64_FORMAT " bytes; at most %d)",
-        (gint64) st.st_size, VK_ALIGN_FILE_MAX_SIZE);
-    return FALSE;
-  }
-  if (!g_file_get_contents (path, &data, &len, &err)) {
-    g_set_error (error, VK_ALIGN_FILE_ERROR, VK_ALIGN_FILE_ERROR_IO,
-        "could not read it: %s", err->message);
+  if (!vk_file_read_regular (path, VK_ALIGN_FILE_MAX_SIZE, &data, &len, &err)) {
+    gboolean io = err->code == VK_FILE_SAFE_ERROR_IO;
+
+    /* a FIFO, a device or too large: refused before reading */
+    g_set_error (error, VK_ALIGN_FILE_ERROR, io ? VK_ALIGN_FILE_ERROR_IO :
+        VK_ALIGN_FILE_ERROR_INVALID, "%s%s", io ? "could not read it: " : "",
+        err->message);
     g_error_free (err);
     return FALSE;
   }

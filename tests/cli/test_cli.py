@@ -171,6 +171,20 @@ def mad(a, b):
     return float(np.mean(np.abs(a.astype(np.int16) - b.astype(np.int16))))
 
 
+def make_small_pair(d, name="p"):
+    """The small pair of the option and safety tests, in @d: bg 320x180
+    25 fps 3 s; fg = the 160x90 crop at (60,40) from 0.5 s, 25 fps.
+    Returns the bg's and the fg's paths."""
+    r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir", d,
+             "--name", name, "--bg-size", "320x180", "--bg-fps", "25",
+             "--duration", "3", "--fg-rect", "60,40,160,90", "--fg-fps",
+             "25", "--fg-start", "0.5"], timeout=300)
+    if r.returncode != 0:
+        raise RuntimeError("vk-mkpair: " + r.stderr)
+    return (os.path.join(d, name + "-bg.mp4"),
+            os.path.join(d, name + "-fg.mp4"))
+
+
 class Pair:
     """The generated test media, made once."""
 

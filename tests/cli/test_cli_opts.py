@@ -17,8 +17,8 @@ import unittest
 
 import numpy as np
 
-from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, decode, gst_launch, mad,
-                      run)
+from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, decode, gst_launch,
+                      make_small_pair, mad, run)
 
 def cpu_time(args, timeout=120):
     """Runs @args: (result, CPU seconds of the child, user + system)."""
@@ -38,15 +38,7 @@ class OptsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vk-cli-opts-")
-        r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir",
-                 cls.tmp, "--name", "p", "--bg-size", "%dx%d" % (BG_W, BG_H),
-                 "--bg-fps", "25", "--duration", "3", "--fg-rect",
-                 "%d,%d,%d,%d" % (FG_X, FG_Y, FG_W, FG_H), "--fg-fps", "25",
-                 "--fg-start", "0.5"], timeout=300)
-        if r.returncode != 0:
-            raise RuntimeError("vk-mkpair: " + r.stderr)
-        cls.bg = os.path.join(cls.tmp, "p-bg.mp4")
-        cls.fg = os.path.join(cls.tmp, "p-fg.mp4")
+        cls.bg, cls.fg = make_small_pair(cls.tmp)
         cls.fg_frames = decode(cls.fg)["frames"]
 
     @classmethod
