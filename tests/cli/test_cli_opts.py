@@ -302,18 +302,24 @@ class AlignTest(unittest.TestCase):
               "%.2f s CPU" % (cpu, s["time"], decode_cpu))
         self.assertLess(cpu, 2 * decode_cpu + 1.0)
 
-    def test_downscaled_region(self):
-        """The other scale direction: a 640x360 region downscaled to
-        320x180 (scale 2) in a bg image and in the bg video."""
+    def region_pngs(self, scale):
+        """The bg's first frame and its 640x360 region at (700,300), passed
+        through @scale (a gst-launch fragment), as PNGs."""
         d = tempfile.mkdtemp(dir=self.tmp)
         bg_png = os.path.join(d, "bg.png")
-        down_png = os.path.join(d, "down.png")
+        region_png = os.path.join(d, "region.png")
         gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
                    "snapshot=true ! filesink location=%s" % (self.bg, bg_png))
         gst_launch("filesrc location=%s ! pngdec ! videocrop left=700 "
-                   "top=300 right=580 bottom=420 ! videoscale "
-                   "! video/x-raw,width=320,height=180 ! videoconvert "
-                   "! pngenc ! filesink location=%s" % (bg_png, down_png))
+                   "top=300 right=580 bottom=420 %s ! videoconvert ! pngenc "
+                   "! filesink location=%s" % (bg_png, scale, region_png))
+        return bg_png, region_png
+
+    def test_downscaled_region(self):
+        """The other scale direction: a 640x360 region downscaled to
+        320x180 (scale 2) in a bg image and in the bg video."""
+        bg_png, down_png = self.region_pngs("! videoscale "
+                                            "! video/x-raw,width=320,height=180")
         for bg in (bg_png, self.bg):
             r = run([VIDKOMPY, "align", "--json", down_png, bg])
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -338,13 +344,7 @@ class AlignTest(unittest.TestCase):
             self.assertEqual(doc["exit-code"], 5)
             self.assertIn("no overlap", doc["error"])
         # swapped: a bg frame and a crop of it
-        bg_png = os.path.join(d, "bg.png")
-        crop_png = os.path.join(d, "crop.png")
-        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
-                   "snapshot=true ! filesink location=%s" % (self.bg, bg_png))
-        gst_launch("filesrc location=%s ! pngdec ! videocrop left=700 "
-                   "top=300 right=580 bottom=420 ! pngenc ! filesink "
-                   "location=%s" % (bg_png, crop_png))
+        bg_png, crop_png = self.region_pngs("")
         r = run([VIDKOMPY, "align", crop_png, bg_png, "--json"])
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual((json.loads(r.stdout)["x"],
