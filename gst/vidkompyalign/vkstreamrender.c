@@ -91,6 +91,8 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 /* how far (in bg frames) the line of two searches may differ to agree */
 #define SAME_LINE_FRAMES 3.0
 
+/* a bg lag warned about is warned about again once it has grown by this */
+#define LAG_STEP (250 * GST_MSECOND)
 /* fg frames queued on an output before its input waits for downstream */
 #define OUT_MAX_FRAMES 8
 
@@ -164,6 +166,9 @@ struct _VkStreamRender
   guint last_out_fg;
 
   /* match state */
+  GstClockTime lag_warned;      /* the largest bg lag warned about, or 0 */
+  GstClockTimeDiff content_off; /* bg running time − fg running time of
+                                 * the same content (the search's line) */
   gboolean lost;
   guint bad_run, good_run, lost_from;
 };
@@ -228,6 +233,7 @@ clear_state (VkStreamRender * r)
   r->next_search = 0;
   r->have_out = FALSE;
   r->lost = FALSE;
+  r->lag_warned = 0;
   r->bad_run = r->good_run = 0;
   r->bg_eos = r->fg_eos = FALSE;
   r->eos_due[0] = r->eos_due[1] = FALSE;
@@ -601,6 +607,14 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   r->rate = r->bg_fps / r->fg_fps;
   r->offset = search_line_at (r, job, res, 0.0);
   r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
+  {
+    guint mid = job->fg0 + job->fg.n_frames / 2;
+    Held *f = find_held (&r->fg, mid);
+    Held *b = find_held (&r->bg, (guint) MAX (0.0,
+            floor (search_line_at (r, job, res, mid) + 0.5)));
+
+    r->content_off = f && b ? GST_CLOCK_DIFF (f->rt, b->rt) : 0;
+  }
 
   /* the DP starts with the oldest fg frame still held (frames output
    * meanwhile went unmatched) */
@@ -1015,6 +1029,62 @@ unposition (VkStreamRender * r)
   r->next_search = r->n_fg;
 }
 
+/* What a fg frame's decision leaves of the latency: the bg output goes out
+ * with the next bg frame (a frame of each), and some time for the
+ * processing itself */
+static GstClockTime
+decision_margin (VkStreamRender * r)
+{
+  GstClockTime frame = MAX (fg_frame_duration (r),
+      (GstClockTime) (GST_SECOND / r->bg_fps));
+
+  return frame + MIN (100 * GST_MSECOND, r->cfg.latency / 10);
+}
+
+/* Live inputs: when fg frame @f is due, how long after it its bg frame
+ * comes: the content's offset (the bg shows the fg's content that much
+ * later, from the search's line) plus how far the bg stream is behind the
+ * fg's (both run in real time: the newest frames' running times). Beyond
+ * what the latency lets the aligner wait (with the DP's margin and the
+ * decision's), frames are matched before their bg frame arrives: says so,
+ * with the lag and the latency needed, and again each time the lag has
+ * grown by LAG_STEP (a bg that stalls is seen at first only as far behind
+ * as it has stalled so far). Called with the lock. */
+static void
+check_lag (VkStreamRender * r, const Held * f)
+{
+  Held *last = g_queue_peek_tail (&r->bg), *newest = g_queue_peek_tail (&r->fg);
+  GstClockTimeDiff lag;
+  GstClockTime needed;
+
+  if (!r->live || r->bg_eos || last == NULL)
+    return;
+  lag = r->content_off + MAX (GST_CLOCK_DIFF (last->rt, newest->rt), 0);
+  if (lag <= 0)
+    return;
+  needed = lag + (GstClockTime) ((ceil (4 * r->rate) + 2) * GST_SECOND /
+      r->bg_fps) + decision_margin (r);
+  if (needed <= r->cfg.latency || (r->lag_warned
+          && (GstClockTime) lag < r->lag_warned + LAG_STEP))
+    return;
+  r->lag_warned = lag;
+  GST_ELEMENT_WARNING_WITH_DETAILS (r->cfg.element, STREAM, FAILED,
+      ("The background lags the foreground by %.2f s, more than the "
+          "latency (%.2f s) lets vidkompyalign wait: frames are matched "
+          "before their background frame arrives. Set latency to at least "
+          "%.2f s.", (gdouble) lag / GST_SECOND,
+          (gdouble) r->cfg.latency / GST_SECOND,
+          (gdouble) needed / GST_SECOND),
+      ("fg frame %u due; content offset %" GST_STIME_FORMAT ", newest fg "
+          "%" GST_TIME_FORMAT ", newest bg %" GST_TIME_FORMAT, f->index,
+          GST_STIME_ARGS (r->content_off), GST_TIME_ARGS (newest->rt),
+          GST_TIME_ARGS (last->rt)),
+      ("lag", G_TYPE_UINT64, (guint64) lag, "latency", G_TYPE_UINT64,
+          (guint64) r->cfg.latency, "latency-needed", G_TYPE_UINT64,
+          (guint64) needed, "fg-index", G_TYPE_UINT64, (guint64) f->index,
+          NULL));
+}
+
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
 static void
 decide_oldest (VkStreamRender * r)
@@ -1023,6 +1093,7 @@ decide_oldest (VkStreamRender * r)
   VkOnlineDecision d;
 
   if (r->dp && f->index >= r->dp_first) {
+    check_lag (r, f);
     add_rows (r, TRUE, f->index);
     if (r->dp_first + r->dp_rows > f->index
         && vk_online_n_rows (r->dp) - vk_online_n_pending (r->dp) ==
@@ -1054,11 +1125,7 @@ decide_oldest (VkStreamRender * r)
 static void
 process (VkStreamRender * r)
 {
-  /* the bg output goes out with the next bg frame: keep a frame of each */
-  GstClockTime frame = MAX (fg_frame_duration (r),
-      (GstClockTime) (GST_SECOND / r->bg_fps));
-  /* and some time for the processing itself */
-  GstClockTime margin = frame + MIN (100 * GST_MSECOND, r->cfg.latency / 10);
+  GstClockTime margin = decision_margin (r);
   GstClockTime budget = r->cfg.latency > margin ? r->cfg.latency - margin : 0;
   Held *newest, *oldest;
   guint max_held = (guint) (r->fg_fps * budget / GST_SECOND) + 2;

@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
@@ -66,6 +67,10 @@ typedef struct
   GstBus *bus;
   gint alive[2];                /* input buffers alive: [0] bg, [1] fg */
   gint max_alive[2];
+  /* bg frames from @bg_delay_from on arrive @bg_delay late (their
+   * timestamps unchanged) */
+  guint bg_delay_from;
+  GstClockTime bg_delay;
 } Rig;
 
 static Rig *
@@ -228,11 +233,13 @@ play (Rig * r, VkClip * bg, VkClip * fg, GstClockTime fg_base,
   while (i < fg->frames->len || j < bg->frames->len) {
     GstClockTime tb = gst_util_uint64_scale (j, bdur_n, bdur_d);
     GstClockTime tf = fg_base + gst_util_uint64_scale (i, fdur_n, fdur_d);
+    GstClockTime arrive = tb + (j >= r->bg_delay_from ? r->bg_delay : 0);
     GstClockTime now;
-    gboolean push_fg = j >= bg->frames->len || (i < fg->frames->len && tf < tb);
+    gboolean push_fg = j >= bg->frames->len || (i < fg->frames->len
+        && tf < arrive);
     guint due = 0, k;
 
-    now = push_fg ? tf : tb;
+    now = push_fg ? tf : arrive;
     gst_harness_set_time (r->fg, now);
     if (push_fg) {
       fail_unless_equals_int (push_counted (r, TRUE,
@@ -253,8 +260,12 @@ play (Rig * r, VkClip * bg, VkClip * fg, GstClockTime fg_base,
     for (k = 0; k < i; k++)
       if (fg_base + gst_util_uint64_scale (k, fdur_n, fdur_d) + latency <= now)
         due = k + 1;
+    /* a late bg: once the fg has ended, its time decides the last frames */
+    if (r->bg_delay && i == fg->frames->len)
+      due = 0;
     drain_until (r->fg, res->fg_out, due);
-    drain_until (r->bg, res->bg_out, push_fg ? 0 : due);
+    /* (a late bg: its outputs leave with the late frames) */
+    drain_until (r->bg, res->bg_out, push_fg || r->bg_delay ? 0 : due);
     if (res->fg_out->len < due) {
       GST_INFO ("at %" GST_TIME_FORMAT " (%s pushed): %u fg frames out, %u "
           "due", GST_TIME_ARGS (now), push_fg ? "fg" : "bg",
@@ -450,6 +461,64 @@ GST_START_TEST (test_streaming_lost_and_recovered)
 
 GST_END_TEST;
 
+/* The bg arrives 1.5 s late from its third second on (latency 1 s):
+ * warnings say that the bg lags the fg beyond what the latency lets the
+ * aligner wait, and which latency is needed, as the stall grows (by 0.25 s
+ * at least), the last one within 0.25 s of the delay; the latency needed
+ * adds the
+ * DP's margin and the decision's; every fg frame still comes out on time. */
+GST_START_TEST (test_streaming_bg_lag_warning)
+{
+  GstClockTime latency = GST_SECOND;
+  VkClip *bg, *fg;
+  VkTruth *truth = make_pair ("lag", "--source cockatoo --bg-size 320x180 "
+      "--bg-fps 30 --duration 6 --fg-rect 60,40,160,90 --fg-fps 30 "
+      "--fg-duration 5", &bg, &fg);
+  Rig *r = rig_new (latency, "streaming");
+  PlayResult res;
+  GstMessage *m;
+  guint warnings = 0;
+  guint64 last = 0;
+
+  r->bg_delay_from = 60;
+  r->bg_delay = 1500 * GST_MSECOND;
+  play (r, bg, fg, 0, latency, 0, 0, NULL, &res);
+  fail_unless_equals_int (res.fg_out->len, truth->rows->len);
+  fail_unless_equals_int (res.bg_out->len, truth->rows->len);
+  fail_unless_equals_int (res.late, 0);
+  while ((m = gst_bus_pop_filtered (r->bus, GST_MESSAGE_WARNING))) {
+    const GstStructure *d;
+    GError *err = NULL;
+    guint64 lag, needed, lat;
+
+    gst_message_parse_warning (m, &err, NULL);
+    gst_message_parse_warning_details (m, &d);
+    GST_INFO ("warning: %s %" GST_PTR_FORMAT, err->message, d);
+    fail_unless (strstr (err->message, "lags") != NULL, "%s", err->message);
+    fail_unless (d && gst_structure_get_uint64 (d, "lag", &lag)
+        && gst_structure_get_uint64 (d, "latency-needed", &needed)
+        && gst_structure_get_uint64 (d, "latency", &lat));
+    fail_unless (lag >= last + 250 * GST_MSECOND && needed > latency
+        && needed > lag && needed <= lag + 400 * GST_MSECOND);
+    last = lag;
+    fail_unless_equals_uint64 (lat, latency);
+    g_error_free (err);
+    gst_message_unref (m);
+    warnings++;
+  }
+  /* the delay, to within the 0.25 s step (and a frame) */
+  fail_unless (warnings >= 1 && last >= 1250 * GST_MSECOND
+      && last <= 1600 * GST_MSECOND, "%u warnings, lag %" GST_TIME_FORMAT,
+      warnings, GST_TIME_ARGS (last));
+  play_result_clear (&res);
+  rig_free (r);
+  vk_truth_free (truth);
+  vk_check_clip_free (bg);
+  vk_check_clip_free (fg);
+}
+
+GST_END_TEST;
+
 /* Non-live, non-seekable files (decodebin) whose fg starts 2.5 s into the
  * bg, more than the bg window of latency 0.5 s holds (2 s): the bg is
  * scanned forward until the fg is found; from then on the map is right,
@@ -582,6 +651,7 @@ align_streaming_suite (void)
   tcase_add_test (tc, test_streaming_latency_query);
   tcase_add_test (tc, test_streaming_warp_pair);
   tcase_add_test (tc, test_streaming_lost_and_recovered);
+  tcase_add_test (tc, test_streaming_bg_lag_warning);
   tcase_add_test (tc, test_streaming_nonlive_scan);
   return s;
 }
