@@ -244,7 +244,7 @@ static GOptionEntry opt_entries[] = {
       "Render the source at this size; --camera picks the bg from it "
         "(default: the bg size)", "WxH"},
   {"camera", 0, 0, G_OPTION_ARG_STRING, &opt_camera,
-      "The canvas rectangle each bg frame shows, moving linearly from the "
+      "The canvas rectangle each bg frame shows, moving (eased in and out) from the "
         "first to the last bg frame (pan, zoom, scroll)", "X,Y,W,H:X,Y,W,H"},
   {"bg-grain", 0, 0, G_OPTION_ARG_INT, &opt_bg_grain,
       "Add grain of amplitude N (luma levels) to the bg only", "N"},

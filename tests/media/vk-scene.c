@@ -78,6 +78,10 @@ void
 vk_scene_camera_at (const VkSceneCamera * cam, gdouble f, VkSceneRect * out)
 {
   f = CLAMP (f, 0.0, 1.0);
+  /* eased in and out (smoothstep), as Ken Burns moves and scrolls are: at
+   * a constant speed a shift of the picture would be the same as a shift
+   * in time, and the truth could not be told from its neighbours */
+  f = f * f * (3.0 - 2.0 * f);
   out->x = cam->from.x + f * (cam->to.x - cam->from.x);
   out->y = cam->from.y + f * (cam->to.y - cam->from.y);
   out->w = cam->from.w + f * (cam->to.w - cam->from.w);

@@ -26,8 +26,8 @@ typedef struct
   gdouble x, y, w, h;
 } VkSceneRect;
 
-/* the camera: the canvas rectangle the bg shows moves linearly from @from
- * (first bg frame) to @to (last bg frame) */
+/* the camera: the canvas rectangle the bg shows moves from @from (first
+ * bg frame) to @to (last bg frame), eased in and out (smoothstep) */
 typedef struct
 {
   VkSceneRect from, to;
@@ -42,7 +42,7 @@ typedef enum
 
 /* "X,Y,W,H:X,Y,W,H" */
 gboolean vk_scene_parse_camera (const gchar * s, VkSceneCamera * cam);
-/* the rect at @f in [0, 1] */
+/* the rect at @f in [0, 1]: from + (3f² − 2f³)·(to − from) */
 void vk_scene_camera_at (const VkSceneCamera * cam, gdouble f,
     VkSceneRect * out);
 /* TRUE when every corner of both rects lies inside a @w x @h canvas */

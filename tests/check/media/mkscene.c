@@ -38,9 +38,12 @@ GST_START_TEST (test_camera)
   fail_unless (vk_scene_parse_camera ("0,10,64,36:20,30.5,32,18", &cam));
   vk_scene_camera_at (&cam, 0.0, &r);
   fail_unless (r.x == 0 && r.y == 10 && r.w == 64 && r.h == 36);
+  /* eased: half way at 0.5, 0.104 of the way at 0.2 */
   vk_scene_camera_at (&cam, 0.5, &r);
   fail_unless (fabs (r.x - 10) < 1e-9 && fabs (r.y - 20.25) < 1e-9
       && fabs (r.w - 48) < 1e-9 && fabs (r.h - 27) < 1e-9);
+  vk_scene_camera_at (&cam, 0.2, &r);
+  fail_unless (fabs (r.x - 20 * 0.104) < 1e-9, "x %f", r.x);
   vk_scene_camera_at (&cam, 2.0, &r);
   fail_unless (r.x == 20 && r.w == 32);
   fail_unless (vk_scene_camera_inside (&cam, 64, 50));
@@ -184,7 +187,7 @@ GST_END_TEST;
 #define RECT_Y 20
 #define RECT_W 64
 #define RECT_H 48
-/* 2 canvas rows per bg frame: 59 frames scroll 116 rows */
+/* 116 rows over 59 frames, eased */
 #define CAMERA "0,0,160,96:0,116,160,96"
 
 static gchar *
