@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "vkalignment.h"
+#include "vkjoint.h"
 #include "vkfingerprint.h"
 #include "vkspatial.h"
 #include "vktemporal.h"
@@ -231,8 +232,8 @@ vk_align_match (const VkAlignResult * result, guint from, guint to)
   return sum / (to - from);
 }
 
-static VkLuma
-low_frame (const VkStreamSummary * s, guint i)
+VkLuma
+vk_low_frame (const VkStreamSummary * s, guint i)
 {
   VkLuma l;
 
@@ -244,8 +245,8 @@ low_frame (const VkStreamSummary * s, guint i)
 }
 
 /* horizontal and vertical factors from full to low resolution */
-static void
-low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky)
+void
+vk_low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky)
 {
   *kx = (gdouble) s->low_width / s->width;
   *ky = (gdouble) s->low_height / s->height;
@@ -253,17 +254,17 @@ low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky)
 
 /* A low-resolution fg frame brought to the bg's low-resolution factor, so
  * that scale 1.0 means the same in both (for prefer_unscaled). */
-static guint8 *
-fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
+guint8 *
+vk_fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
     guint i, VkLuma * out)
 {
   gdouble kbx, kby;
   gint w, h, k;
   gfloat *tmp;
   guint8 *img;
-  VkLuma l = low_frame (fg, i);
+  VkLuma l = vk_low_frame (fg, i);
 
-  low_factors (bg, &kbx, &kby);
+  vk_low_factors (bg, &kbx, &kby);
   w = MAX (1, (gint) floor (fg->width * kbx + 0.5));
   h = MAX (1, (gint) floor (fg->height * kby + 0.5));
   tmp = g_new (gfloat, w * h);
@@ -313,7 +314,7 @@ find_valid_region (const VkStreamSummary * fg, const VkAlignOptions * opts,
     return;
 
   for (k = 0; k < n; k++)
-    frames[k] = low_frame (fg, (2 * k + 1) * fg->n_frames / (2 * n));
+    frames[k] = vk_low_frame (fg, (2 * k + 1) * fg->n_frames / (2 * n));
   if (!vk_detect_static_bars (frames, n, &c))
     return;
   if (c.x == 0 && c.y == 0 && c.w == fg->low_width && c.h == fg->low_height)
@@ -351,9 +352,9 @@ mean_outside (const VkStreamSummary * s, const GstVideoRectangle * frame,
   guint k, n_frames = MIN (8, s->n_frames);
   gint x, y;
 
-  low_factors (s, &kx, &ky);
+  vk_low_factors (s, &kx, &ky);
   for (k = 0; k < n_frames; k++) {
-    VkLuma l = low_frame (s, (2 * k + 1) * s->n_frames / (2 * n_frames));
+    VkLuma l = vk_low_frame (s, (2 * k + 1) * s->n_frames / (2 * n_frames));
 
     for (y = 0; y < l.height; y++) {
       /* the full-resolution centre of the low-resolution pixel */
@@ -418,18 +419,24 @@ typedef struct
   guint8 *img;
   gdouble best;                 /* best score, -2 when none */
   guint best_b;                 /* and its bg frame */
+  gboolean unit_exact;          /* found at scale 1 nearly perfectly */
+  GArray *tried;                /* VkJointCandidate: every pair searched */
 } SampleSearch;
 
 static void
 try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
 {
-  VkLuma bl = low_frame (ss->bg, b);
+  VkLuma bl = vk_low_frame (ss->bg, b);
   VkPlacementEstimate est;
 
-  if (vk_spatial_search (&bl, &ss->fl, 1, p, &est, NULL)
-      && est.score > ss->best) {
-    ss->best = est.score;
-    ss->best_b = b;
+  if (vk_spatial_search (&bl, &ss->fl, 1, p, &est, NULL)) {
+    VkJointCandidate c = { est, b, ss->f };
+
+    g_array_append_val (ss->tried, c);
+    if (est.score > ss->best) {
+      ss->best = est.score;
+      ss->best_b = b;
+    }
   }
 }
 
@@ -473,11 +480,46 @@ search_sample (gpointer data)
       && (unit.max_scale <= 0 || unit.max_scale >= 1.0)) {
     unit.min_scale = unit.max_scale = 1.0;
     search_sample_with (ss, &unit);
-    if (ss->best >= 1.0 - unit.unscaled_epsilon)
+    ss->unit_exact = ss->best >= 1.0 - unit.unscaled_epsilon;
+    if (ss->unit_exact)
       return NULL;
   }
   search_sample_with (ss, ss->p);
   return NULL;
+}
+
+static gboolean
+all_unit_exact (const SampleSearch * ss, guint n)
+{
+  guint k;
+
+  for (k = 0; k < n; k++)
+    if (!ss[k].unit_exact)
+      return FALSE;
+  return TRUE;
+}
+
+/* Moving content: the samples' placements, each found on one frame pair,
+ * may each be right for another moment. The placement under which a line
+ * of fg samples matches over time wins (vkjoint.c); @est, found on the
+ * samples' pairs jointly, is one of the candidates. */
+static void
+joint_placement (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkSpatialParams * p, const SampleSearch * ss, guint n,
+    VkPlacementEstimate * est)
+{
+  GArray *cands = g_array_new (FALSE, FALSE, sizeof (VkJointCandidate));
+  VkJointCandidate c = { *est, ss[0].best_b, ss[0].f };
+  VkPlacementEstimate joint;
+  guint k;
+
+  g_array_append_val (cands, c);
+  for (k = 0; k < n; k++)
+    g_array_append_vals (cands, ss[k].tried->data, ss[k].tried->len);
+  if (vk_joint_search (bg, fg, p, (VkJointCandidate *) cands->data,
+          cands->len, &joint))
+    *est = joint;
+  g_array_unref (cands);
 }
 
 static gboolean
@@ -494,7 +536,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   gdouble max_best = -2.0;
   gboolean ok;
 
-  low_factors (bg, &kbx, &kby);
+  vk_low_factors (bg, &kbx, &kby);
 
   vk_spatial_params_init (&p);
   p.prefer_unscaled = opts->prefer_unscaled;
@@ -512,7 +554,9 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     ss[k].fg = fg;
     ss[k].p = &p;
     ss[k].f = (2 * k + 1) * fg->n_frames / (2 * SPATIAL_FG_SAMPLES);
-    ss[k].img = fg_at_bg_factor (bg, fg, ss[k].f, &ss[k].fl);
+    ss[k].img = vk_fg_at_bg_factor (bg, fg, ss[k].f, &ss[k].fl);
+    ss[k].unit_exact = FALSE;
+    ss[k].tried = g_array_new (FALSE, FALSE, sizeof (VkJointCandidate));
   }
   valid_in (fg, r, ss[0].fl.width, &p.fg_valid);
   for (k = 0; k < n_samples; k++)
@@ -523,7 +567,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   }
   for (k = 0; k < n_samples; k++) {
     if (ss[k].best > -2.0 && ss[k].best >= max_best - SPATIAL_SAMPLE_MARGIN) {
-      bgl[n_pairs] = low_frame (bg, ss[k].best_b);
+      bgl[n_pairs] = vk_low_frame (bg, ss[k].best_b);
       fgl[n_pairs] = ss[k].fl;
       n_pairs++;
     }
@@ -536,6 +580,8 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   } else {
     ok = vk_spatial_search (bgl, fgl, n_pairs, &p, &est, error);
   }
+  if (ok && !all_unit_exact (ss, n_samples))
+    joint_placement (bg, fg, &p, ss, n_samples, &est);
   if (ok) {
     /* the fg image is fg_width * kbx rounded: correct the scale for the
      * rounding; positions are bg low-resolution pixels */
@@ -544,8 +590,10 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     r->scale = est.scale * fgl[0].width / (fg->width * kbx);
     r->spatial_score = est.score;
   }
-  for (k = 0; k < n_samples; k++)
+  for (k = 0; k < n_samples; k++) {
     g_free (ss[k].img);
+    g_array_unref (ss[k].tried);
+  }
   return ok;
 }
 
@@ -563,15 +611,15 @@ region_fingerprints (const VkStreamSummary * bg, const VkStreamSummary * fg,
   gint k;
 
   /* the compared part of the fg, in the bg's low resolution */
-  low_factors (bg, &kbx, &kby);
-  low_factors (fg, &kfx, &kfy);
+  vk_low_factors (bg, &kbx, &kby);
+  vk_low_factors (fg, &kfx, &kfy);
   rx = (r->x + r->valid_x * r->scale) * kbx;
   ry = (r->y + r->valid_y * r->scale) * kby;
   rw = r->valid_w * r->scale * kbx;
   rh = r->valid_h * r->scale * kby;
 
   for (i = 0; i < bg->n_frames; i++) {
-    VkLuma l = low_frame (bg, i);
+    VkLuma l = vk_low_frame (bg, i);
 
     vk_fingerprint_from_luma (&bgfp[i], l.data, l.stride, l.width, l.height,
         rx, ry, rw, rh);
@@ -582,7 +630,7 @@ region_fingerprints (const VkStreamSummary * bg, const VkStreamSummary * fg,
   tmpf = g_new (gfloat, tw * th);
   tmp = g_new (guint8, tw * th);
   for (i = 0; i < fg->n_frames; i++) {
-    VkLuma l = low_frame (fg, i);
+    VkLuma l = vk_low_frame (fg, i);
 
     vk_luma_resample (l.data, l.stride, l.width, l.height, r->valid_x * kfx,
         r->valid_y * kfy, r->valid_w * kfx, r->valid_h * kfy, tmpf, tw, th);
@@ -733,7 +781,7 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
   guint k, n = 0, n_parts = MIN (SPATIAL_FG_SAMPLES, fg->n_frames);
   gboolean changed = FALSE;
 
-  low_factors (bg, &kbx, &kby);
+  vk_low_factors (bg, &kbx, &kby);
   for (k = 0; k < n_parts; k++) {
     guint a = k * fg->n_frames / SPATIAL_FG_SAMPLES;
     guint b = (k + 1) * fg->n_frames / SPATIAL_FG_SAMPLES;
@@ -756,8 +804,8 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
   for (k = 0; k < n_parts; k++) {
     if (best_cost[k] > limit && best_cost[k] < G_MAXFLOAT)
       continue;
-    bgl[n] = low_frame (bg, r->map[best[k]]);
-    imgs[n] = fg_at_bg_factor (bg, fg, best[k], &fgl[n]);
+    bgl[n] = vk_low_frame (bg, r->map[best[k]]);
+    imgs[n] = vk_fg_at_bg_factor (bg, fg, best[k], &fgl[n]);
     n++;
   }
 
