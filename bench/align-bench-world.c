@@ -20,8 +20,9 @@
  *   to 640x360, 24 fps, from 2 s, with a 5 % speed wobble;
  * - screen captures at 30 fps: a 20 fps video playing in a window (the fg
  *   is the window, quantizer 28: the fg repeats frames, the bg does not,
- *   since a ticking clock outside the window changes every frame), and a
- *   static page with a ticking clock;
+ *   since a cursor outside the window moves every frame), and a static
+ *   page with a clock ticking every second (the fg repeats 30 frames, and
+ *   so does the bg);
  * - the clip with a colour-graded fg (gamma, saturation, hue), a burned-in
  *   logo or subtitles on the fg, the fg in another colour range and
  *   matrix, heavy grain on the bg, low texture, a fg shorter than 1 s, and
@@ -154,14 +155,17 @@ capture_source (const Scale * sc, gboolean window)
       "! videoconvert ! videorate ! video/x-raw,framerate=20/1 ! videoscale "
       "! video/x-raw,width=%d,height=%d ! m.sink_2 ", COCKATOO, w, h) :
       g_strdup ("");
-  /* the page, the clock (a ball moving every frame) and the window */
+  /* the page, the clock and the window; with a window the clock is a
+   * ball moving every frame (a cursor), else a seconds display (noise
+   * changing once a second) */
   desc = g_strdup_printf ("appsrc name=vk_mkpair_page "
       "caps=video/x-raw,width=%d,height=%d ! imagefreeze ! m.sink_0 "
-      "videotestsrc pattern=ball ! video/x-raw,width=%d,height=%d,"
-      "framerate=30/1 ! m.sink_1 %scompositor name=m sink_0::zorder=0 "
+      "videotestsrc pattern=%s ! video/x-raw,width=%d,height=%d,"
+      "framerate=%s ! m.sink_1 %scompositor name=m sink_0::zorder=0 "
       "sink_1::zorder=1 sink_2::zorder=2 sink_1::xpos=%d sink_1::ypos=%d "
       "sink_2::xpos=%d sink_2::ypos=%d ! video/x-raw,framerate=30/1",
-      sc->bg_w, sc->bg_h, clock, clock, video, even (sc->bg_w * 0.85),
+      sc->bg_w, sc->bg_h, window ? "ball" : "snow", clock, clock,
+      window ? "30/1" : "1/1", video, even (sc->bg_w * 0.85),
       even (sc->bg_h * 0.05), x, y);
   g_free (video);
   return desc;

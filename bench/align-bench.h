@@ -45,7 +45,7 @@ typedef enum
   WORLD_SCROLL,                 /* a tall text-like page scrolling */
   WORLD_PAN_1080,               /* issue 11's repro: a slow 1080p30 pan */
   WORLD_WINDOW,                 /* a 20 fps video in a window of a 30 fps
-                                 * screen capture, a ticking clock outside */
+                                 * screen capture, a moving cursor outside */
   WORLD_CLOCK,                  /* a static page with a ticking clock */
   WORLD_FOOTAGE,                /* the cockatoo clip with the look below */
   WORLD_LOW_TEXTURE,            /* the clip blurred and low in contrast */

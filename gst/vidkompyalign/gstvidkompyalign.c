@@ -273,6 +273,7 @@ struct _GstVidkompyAlign
   guint last_decided_fg;        /* and its fg frame */
   gboolean have_decision;
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
+  guint8 *tie;                  /* per fg frame: the decision was a tie */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
   GQueue cands;                 /* Cand: received bg frames still needed */
   gboolean bg_finished;
@@ -440,6 +441,7 @@ render_state_clear (GstVidkompyAlign * self)
       g_free (self->fg_desc[i]);
   g_clear_pointer (&self->fg_desc, g_free);
   g_clear_pointer (&self->decision, g_free);
+  g_clear_pointer (&self->tie, g_free);
 }
 
 static void align_options_of (GstVidkompyAlign * self, VkAlignOptions * opts);
@@ -971,6 +973,8 @@ start_render (GstVidkompyAlign * self, guint radius)
 
   render_state_clear (self);
   self->decision = g_new (guint, r->n_fg);
+  g_free (self->tie);
+  self->tie = g_new0 (guint8, r->n_fg);
   self->fg_desc = g_new0 (gfloat *, r->n_fg);
   render_reset (self, 0);
   g_queue_init (&self->cands);
@@ -1335,6 +1339,8 @@ add_meta (GstVidkompyAlign * self, GstBuffer * buf, guint fg_index,
   m->bg_pts = bg_pts;
   m->cost = cost;
   m->confidence = CLAMP (1.0 - cost, 0.0, 1.0);
+  if (self->tie && fg_index < self->result.n_fg && self->tie[fg_index])
+    m->confidence = MIN (m->confidence, VK_TIE_CONFIDENCE);
   m->x = self->out_x;
   m->y = self->out_y;
   m->scale = self->out_scale;
@@ -1948,8 +1954,9 @@ static Cand *
 decide (GstVidkompyAlign * self, guint i)
 {
   guint m = self->result.map[i], lo, hi;
-  Cand *best = NULL;
-  gdouble best_score = -G_MAXDOUBLE;
+  Cand *best = NULL, *line = NULL;
+  gdouble best_score = -G_MAXDOUBLE, line_score = -G_MAXDOUBLE;
+  gdouble second_score = -G_MAXDOUBLE;
   const gfloat *fd = self->fg_desc[i];
   GList *l;
 
@@ -1968,16 +1975,29 @@ decide (GstVidkompyAlign * self, guint i)
       score = c->index == m ? 1.0 : -1.0;
     } else {
       score = vk_desc_similarity (fd, c->desc, self->desc_w * self->desc_h);
-      /* the dense alignment's choice wins ties */
-      if (c->index == m)
-        score += 1e-6;
     }
     GST_TRACE_OBJECT (self, "fg frame %u: bg frame %u scores %.6f", i,
         c->index, score);
+    if (c->index == m) {
+      line = c;
+      line_score = score;
+    }
     if (score > best_score) {
+      second_score = best_score;
       best_score = score;
       best = c;
+    } else if (score > second_score) {
+      second_score = score;
     }
+  }
+  /* frames that look the same to the fg (their mismatches differ by less
+   * than compression noise does): the dense alignment's choice, which
+   * follows the timing line through ties, wins */
+  self->tie[i] = best != NULL && vk_is_tie (best_score, second_score);
+  if (line && line != best && vk_is_tie (best_score, line_score)) {
+    GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
+        "(%.6f): the line's", i, m, line_score, best->index, best_score);
+    best = line;
   }
   if (best == NULL) {
     /* none in range (frames missing): the latest one received */

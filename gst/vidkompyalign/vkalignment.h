@@ -153,5 +153,22 @@ gfloat *vk_desc_compute (const guint8 * luma, gint stride, gint width,
 
 gdouble vk_desc_similarity (const gfloat * a, const gfloat * b, gint n);
 
+/* Two bg frames tie for an fg frame when their descriptor similarities
+ * differ by at most VK_TIE_SLACK plus VK_TIE_SHARE of the best one's
+ * mismatch (1 − similarity): what compression noise makes of frames with
+ * the same content (measured: 2e-6 apart for identical frames at quantizer
+ * 28, 0.03 and more for neighbours that differ). The per-frame confidence
+ * of a tie is at most VK_TIE_CONFIDENCE. */
+#define VK_TIE_SLACK 2e-4
+#define VK_TIE_SHARE 0.02
+#define VK_TIE_CONFIDENCE 0.5
+
+static inline gboolean
+vk_is_tie (gdouble best, gdouble other)
+{
+  return other > -2.0 && best - other <= VK_TIE_SLACK + VK_TIE_SHARE *
+      (1.0 - best);
+}
+
 G_END_DECLS
 #endif /* __VK_ALIGNMENT_H__ */

@@ -34,7 +34,10 @@ typedef struct _GstVidkompyAlignmentMeta GstVidkompyAlignmentMeta;
  * @bg_index: index of the background frame matched to it (0-based)
  * @bg_pts: original PTS of the matched background frame
  * @cost: match cost of the pair (lower is better; 0 = identical fingerprints)
- * @confidence: temporal match confidence, 0.0 (none) to 1.0 (certain)
+ * @confidence: temporal match confidence, 0.0 (none) to 1.0 (certain);
+ *   at most 0.5 when the fg frame could not tell the chosen bg frame from
+ *   another one (same content up to compression noise: a tie, which the
+ *   timing line decides)
  * @x: horizontal position of the foreground's top-left corner in the
  *   background, in background pixels (may be negative)
  * @y: vertical position of the foreground's top-left corner in the
