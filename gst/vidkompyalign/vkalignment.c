@@ -51,6 +51,10 @@
  * the best pair's (and above UNSHOWN_MIN_COST) */
 #define UNSHOWN_COST_FACTOR 4.0f
 #define UNSHOWN_MIN_COST 0.02f
+/* samples whose own placements are this close to their joint one agree
+ * (bg low-resolution pixels, relative scale): no joint space-time search */
+#define SPATIAL_AGREE_PX 0.5
+#define SPATIAL_AGREE_SCALE 0.01
 /* fg frames matched against every bg frame for the coarse line */
 #define LINE_SAMPLES 400
 /* a low-resolution fg must stay at least this wide in the bg */
@@ -419,6 +423,7 @@ typedef struct
   guint8 *img;
   gdouble best;                 /* best score, -2 when none */
   guint best_b;                 /* and its bg frame */
+  VkPlacementEstimate best_est; /* and the placement there */
   gboolean unit_exact;          /* found at scale 1 nearly perfectly */
   GArray *tried;                /* VkJointCandidate: every pair searched */
 } SampleSearch;
@@ -436,6 +441,7 @@ try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
     if (est.score > ss->best) {
       ss->best = est.score;
       ss->best_b = b;
+      ss->best_est = est;
     }
   }
 }
@@ -488,15 +494,30 @@ search_sample (gpointer data)
   return NULL;
 }
 
+/* Whether the samples' placements leave a doubt: some sample not found
+ * nearly perfectly at scale 1, and the placements of the samples found best
+ * (within @margin of the best) differ from @est by more than
+ * SPATIAL_AGREE_PX or SPATIAL_AGREE_SCALE: on moving content each sample
+ * finds its own place (a shifted place for a shifted moment); on a still
+ * camera they agree, also when the bg does not show all samples. */
 static gboolean
-all_unit_exact (const SampleSearch * ss, guint n)
+samples_disagree (const SampleSearch * ss, guint n, gdouble max_best,
+    const VkPlacementEstimate * est)
 {
   guint k;
+  gboolean all_exact = TRUE, disagree = FALSE;
 
-  for (k = 0; k < n; k++)
-    if (!ss[k].unit_exact)
-      return FALSE;
-  return TRUE;
+  for (k = 0; k < n; k++) {
+    const VkPlacementEstimate *e = &ss[k].best_est;
+
+    all_exact = all_exact && ss[k].unit_exact;
+    if (ss[k].best <= -2.0 || ss[k].best < max_best - SPATIAL_SAMPLE_MARGIN)
+      continue;
+    disagree = disagree || fabs (e->x - est->x) > SPATIAL_AGREE_PX
+        || fabs (e->y - est->y) > SPATIAL_AGREE_PX
+        || fabs (e->scale / est->scale - 1.0) > SPATIAL_AGREE_SCALE;
+  }
+  return !all_exact && disagree;
 }
 
 /* Moving content: the samples' placements, each found on one frame pair,
@@ -580,7 +601,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   } else {
     ok = vk_spatial_search (bgl, fgl, n_pairs, &p, &est, error);
   }
-  if (ok && !all_unit_exact (ss, n_samples))
+  if (ok && samples_disagree (ss, n_samples, max_best, &est))
     joint_placement (bg, fg, &p, ss, n_samples, &est);
   if (ok) {
     /* the fg image is fg_width * kbx rounded: correct the scale for the

@@ -1,0 +1,266 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign's joint search of space and time (vkjoint.c) and the tie
+ * rule of the render-time choice (vk_is_tie ()), without a pipeline: on a
+ * synthetic eased pan, a placement shifted along the motion matches one
+ * moment as well as the truth, but not the whole line of fg samples. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include <gst/check/gstcheck.h>
+
+#include "vkjoint.h"
+
+#define BG_W 64
+#define BG_H 36
+#define N_BG 90
+#define FG_W 24
+#define FG_H 16
+#define FG_X 16
+#define FG_Y 8
+#define FG_START 10             /* bg frame of fg frame 0 */
+#define N_FG 70
+#define PAN 30.0                /* canvas pixels over the bg, eased */
+
+/* a smooth texture without repeats in the range used */
+static gdouble
+texture (gdouble x, gdouble y)
+{
+  return 128 + 50 * sin (0.31 * x + 0.17 * y) + 40 * sin (0.13 * x - 0.29 * y
+      + 1.0) + 20 * sin (0.053 * x * 0.7 + 0.41 * y + 2.0);
+}
+
+static gdouble
+camera_x (guint j)
+{
+  gdouble f = (gdouble) j / (N_BG - 1);
+
+  return 5.0 + PAN * f * f * (3.0 - 2.0 * f);
+}
+
+static void
+render (guint8 * out, gint w, gint h, gdouble x0, gdouble y0)
+{
+  gint x, y;
+
+  for (y = 0; y < h; y++)
+    for (x = 0; x < w; x++)
+      out[y * w + x] = (guint8) CLAMP (floor (texture (x0 + x, y0 + y) +
+              0.5), 0, 255);
+}
+
+typedef struct
+{
+  guint8 *bg_low, *fg_low;
+  VkStreamSummary bg, fg;
+  VkLuma bgl[N_BG];
+} Pan;
+
+static void
+pan_init (Pan * p)
+{
+  guint j, i;
+
+  p->bg_low = g_malloc (BG_W * BG_H * N_BG);
+  p->fg_low = g_malloc (FG_W * FG_H * N_FG);
+  for (j = 0; j < N_BG; j++) {
+    render (p->bg_low + j * BG_W * BG_H, BG_W, BG_H, camera_x (j), 0);
+    p->bgl[j].data = p->bg_low + j * BG_W * BG_H;
+    p->bgl[j].stride = p->bgl[j].width = BG_W;
+    p->bgl[j].height = BG_H;
+  }
+  /* fg frame i: the rect of bg frame FG_START + i */
+  for (i = 0; i < N_FG; i++)
+    render (p->fg_low + i * FG_W * FG_H, FG_W, FG_H,
+        camera_x (FG_START + i) + FG_X, FG_Y);
+  p->bg = (VkStreamSummary) {
+  BG_W, BG_H, BG_W, BG_H, 30.0, N_BG, p->bg_low};
+  p->fg = (VkStreamSummary) {
+  FG_W, FG_H, FG_W, FG_H, 30.0, N_FG, p->fg_low};
+}
+
+static void
+pan_clear (Pan * p)
+{
+  g_free (p->bg_low);
+  g_free (p->fg_low);
+}
+
+/* the bg frame where fg frame @f matches best under placement @at */
+static guint
+best_frame (Pan * p, guint f, const VkPlacementEstimate * at, gdouble * score)
+{
+  VkLuma fl = { p->fg_low + f * FG_W * FG_H, FG_W, FG_W, FG_H };
+  GstVideoRectangle all = { 0, 0, FG_W, FG_H };
+  guint j, best = 0;
+
+  *score = -G_MAXDOUBLE;
+  for (j = 0; j < N_BG; j++) {
+    gdouble s = vk_placed_ncc (&p->bgl[j], &fl, &all, at);
+
+    if (s > *score) {
+      *score = s;
+      best = j;
+    }
+  }
+  return best;
+}
+
+GST_START_TEST (test_placed_ncc)
+{
+  guint8 bg[BG_W * BG_H], fg[FG_W * FG_H], half[12 * 8];
+  VkLuma bl = { bg, BG_W, BG_W, BG_H }, fl = { fg, FG_W, FG_W, FG_H };
+  VkLuma hl = { half, 12, 12, 8 };
+  GstVideoRectangle all = { 0, 0, FG_W, FG_H }, hall = { 0, 0, 12, 8 };
+  VkPlacementEstimate at = { FG_X, FG_Y, 1.0, 0 };
+  gint x, y;
+
+  render (bg, BG_W, BG_H, 0, 0);
+  render (fg, FG_W, FG_H, FG_X, FG_Y);
+  fail_unless (vk_placed_ncc (&bl, &fl, &all, &at) > 0.9999);
+  at.x += 3;
+  fail_unless (vk_placed_ncc (&bl, &fl, &all, &at) < 0.9);
+  /* outside the bg */
+  at.x = BG_W - FG_W + 2;
+  fail_unless_equals_float (vk_placed_ncc (&bl, &fl, &all, &at), -2.0);
+
+  /* the rect at half size: each fg pixel the mean of 2x2 bg pixels */
+  for (y = 0; y < 8; y++)
+    for (x = 0; x < 12; x++)
+      half[y * 12 + x] = (bg[(FG_Y + 2 * y) * BG_W + FG_X + 2 * x]
+          + bg[(FG_Y + 2 * y) * BG_W + FG_X + 2 * x + 1]
+          + bg[(FG_Y + 2 * y + 1) * BG_W + FG_X + 2 * x]
+          + bg[(FG_Y + 2 * y + 1) * BG_W + FG_X + 2 * x + 1] + 2) / 4;
+  at.x = FG_X;
+  at.scale = 2.0;
+  fail_unless (vk_placed_ncc (&bl, &hl, &hall, &at) > 0.999);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_line_score)
+{
+  Pan p;
+  VkJointLine line;
+  VkJointSample samples[8];
+  VkPlacementEstimate truth = { FG_X, FG_Y, 1.0, 0 }, shifted = truth;
+  gdouble s_truth, s_shifted, single;
+  guint k, b_truth, b_shifted;
+
+  pan_init (&p);
+  line.bg = p.bgl;
+  line.n_bg = N_BG;
+  line.valid = (GstVideoRectangle) {
+  0, 0, FG_W, FG_H};
+  line.rate = 1.0;
+  line.tolerance = 3;
+  line.tolerance_rate = 0.25;
+  line.tolerance_max = 93;
+  for (k = 0; k < 8; k++) {
+    samples[k].f = (2 * k + 1) * N_FG / 16;
+    samples[k].fg.data = p.fg_low + samples[k].f * FG_W * FG_H;
+    samples[k].fg.stride = samples[k].fg.width = FG_W;
+    samples[k].fg.height = FG_H;
+  }
+
+  /* fg frame 35 alone: a placement 3 px to the right matches another
+   * moment nearly as well as the truth matches its own */
+  b_truth = best_frame (&p, 35, &truth, &single);
+  fail_unless_equals_int (b_truth, FG_START + 35);
+  shifted.x += 3;
+  b_shifted = best_frame (&p, 35, &shifted, &single);
+  fail_unless (b_shifted < b_truth && single > 0.98, "shifted: frame %u, "
+      "%f", b_shifted, single);
+
+  /* the line of samples tells them apart */
+  s_truth = vk_joint_line_score (&line, samples, 8, &truth, b_truth, 35);
+  /* under the truth every sample is on its own bg frame */
+  for (k = 0; k < 8; k++)
+    fail_unless_equals_int (samples[k].best_b, FG_START + samples[k].f);
+  s_shifted = vk_joint_line_score (&line, samples, 8, &shifted, b_shifted, 35);
+  fail_unless (s_truth > 0.999, "truth %f", s_truth);
+  fail_unless (1.0 - s_shifted > 4 * (1.0 - s_truth), "truth %f, shifted "
+      "%f", s_truth, s_shifted);
+  pan_clear (&p);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_joint_search)
+{
+  Pan p;
+  VkSpatialParams sp;
+  VkJointCandidate c[2];
+  VkPlacementEstimate out;
+  gdouble single;
+
+  pan_init (&p);
+  vk_spatial_params_init (&sp);
+  /* the first candidate: the shifted placement at its best moment */
+  c[0].est = (VkPlacementEstimate) {
+  FG_X + 3, FG_Y, 1.0, 0.99};
+  c[0].f = 35;
+  c[0].b = best_frame (&p, 35, &c[0].est, &single);
+  c[1].est = (VkPlacementEstimate) {
+  FG_X, FG_Y, 1.0, 1.0};
+  c[1].f = 35;
+  c[1].b = FG_START + 35;
+
+  fail_unless (vk_joint_search (&p.bg, &p.fg, &sp, c, 2, &out));
+  fail_unless (fabs (out.x - FG_X) < 0.1 && fabs (out.y - FG_Y) < 0.1,
+      "found %f,%f", out.x, out.y);
+  /* the truth first: kept */
+  c[1] = c[0];
+  c[0].est = (VkPlacementEstimate) {
+  FG_X, FG_Y, 1.0, 1.0};
+  c[0].b = FG_START + 35;
+  fail_if (vk_joint_search (&p.bg, &p.fg, &sp, c, 2, &out));
+  pan_clear (&p);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_tie)
+{
+  /* identical content under compression noise (measured at q28) */
+  fail_unless (vk_is_tie (0.999393, 0.999391));
+  /* a frame that differs */
+  fail_if (vk_is_tie (0.999385, 0.876814));
+  /* a static difference (a logo) raises both mismatches */
+  fail_unless (vk_is_tie (0.934921, 0.934920));
+  fail_if (vk_is_tie (0.943880, 0.748745));
+  fail_if (vk_is_tie (0.95, 0.94));
+  /* no other candidate */
+  fail_if (vk_is_tie (0.9, -G_MAXDOUBLE));
+}
+
+GST_END_TEST;
+
+static Suite *
+align_joint_suite (void)
+{
+  Suite *s = suite_create ("align_joint");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 60);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_placed_ncc);
+  tcase_add_test (tc, test_line_score);
+  tcase_add_test (tc, test_joint_search);
+  tcase_add_test (tc, test_tie);
+  return s;
+}
+
+GST_CHECK_MAIN (align_joint);
