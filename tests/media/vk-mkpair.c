@@ -87,7 +87,7 @@
 #include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 
-#include "vk-scene.h"
+#include "vk-mkpair.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -96,10 +96,6 @@
 #define COCKATOO_PATH \
   "/usr/lib/python3/dist-packages/imageio/resources/images/cockatoo.mp4"
 #define DEFAULT_SOURCE "videotestsrc pattern=smpte horizontal-speed=3"
-/* --source text-page: a still page of text-like lines (vk-scene), pushed
- * into an appsrc of this name; any --source may contain one */
-#define TEXT_PAGE_SOURCE "text-page"
-#define TEXT_PAGE_APPSRC "vk_mkpair_page"
 
 /* raw frames queued in front of each encoder */
 #define ENCODER_MAX_QUEUED 4
@@ -109,42 +105,6 @@
 /* largest moov box we are willing to patch in memory */
 #define MAX_MOOV_SIZE (64 * 1024 * 1024)
 
-#define VK_MKPAIR_ERROR (vk_mkpair_error_quark ())
-
-typedef struct
-{
-  gdouble t;
-  gdouble len;
-} VkFreeze;
-
-typedef struct
-{
-  gchar *source_arg;
-  gchar *source_desc;
-  gint bg_w, bg_h;
-  gint bg_fps_n, bg_fps_d;
-  gdouble duration;
-  gint rect_x, rect_y, rect_w, rect_h;
-  gint fg_w, fg_h;
-  gint fg_fps_n, fg_fps_d;
-  gdouble fg_start;
-  gdouble fg_duration;          /* < 0: as long as the bg allows */
-  gdouble speed;
-  gboolean warp;
-  gdouble warp_a, warp_p;
-  GArray *freezes;              /* VkFreeze, sorted, non-overlapping */
-  gint letterbox;
-  gint quantizer;
-  /* real-world modes (vk-scene.h) */
-  gint canvas_w, canvas_h;      /* the source's size */
-  gboolean camera;
-  VkSceneCamera cam;
-  gint bg_grain;
-  gchar *fg_filter;
-  VkSceneBurn burn_in;
-  gboolean quiet;
-  gchar *bg_path, *fg_path, *truth_path;
-} VkConfig;
 
 typedef struct
 {
@@ -258,7 +218,7 @@ static GOptionEntry opt_entries[] = {
   {NULL}
 };
 
-static GQuark
+GQuark
 vk_mkpair_error_quark (void)
 {
   return g_quark_from_static_string ("vk-mkpair-error-quark");
@@ -403,6 +363,7 @@ build_scene_config (VkConfig * c, GError ** error)
     return FALSE;
   }
   c->camera = opt_camera != NULL;
+  c->camera_arg = opt_camera;
   if (c->camera && (!vk_scene_parse_camera (opt_camera, &c->cam)
           || !vk_scene_camera_inside (&c->cam, c->canvas_w, c->canvas_h))) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -1217,135 +1178,6 @@ format_double (gdouble v)
   return g_strdup (g_ascii_formatd (buf, sizeof (buf), "%.9g", v));
 }
 
-/* ---------------------------------------------------------------------- */
-/* real-world modes (the pixel work is in vk-scene.c) */
-
-/* bg frame @j of @n_bg: the camera's rect of the canvas frame @canvas,
- * scaled to the bg size; takes @canvas */
-static GstSample *
-camera_frame (VkState * st, GstSample * canvas, guint64 j, guint64 n_bg,
-    GError ** error)
-{
-  GstVideoInfo in_info;
-  GstVideoFrame in, out;
-  GstBuffer *buf = gst_buffer_new_allocate (NULL,
-      GST_VIDEO_INFO_SIZE (&st->bg_info), NULL);
-  GstCaps *caps = gst_video_info_to_caps (&st->bg_info);
-  GstSample *sample = NULL;
-  VkSceneRect r;
-  guint p;
-
-  vk_scene_camera_at (&st->c->cam, n_bg > 1 ? (gdouble) j / (n_bg - 1) : 0, &r);
-  if (gst_video_info_from_caps (&in_info, gst_sample_get_caps (canvas))
-      && gst_video_frame_map (&in, &in_info, gst_sample_get_buffer (canvas),
-          GST_MAP_READ)) {
-    if (gst_video_frame_map (&out, &st->bg_info, buf, GST_MAP_WRITE)) {
-      for (p = 0; p < 3; p++) {
-        /* chroma planes: half the coordinates */
-        gdouble k = p ? 0.5 : 1.0;
-        VkSceneRect pr = { r.x * k, r.y * k, r.w * k, r.h * k };
-
-        vk_scene_resample (GST_VIDEO_FRAME_COMP_DATA (&in, p),
-            GST_VIDEO_FRAME_COMP_STRIDE (&in, p),
-            GST_VIDEO_FRAME_COMP_WIDTH (&in, p),
-            GST_VIDEO_FRAME_COMP_HEIGHT (&in, p), &pr,
-            GST_VIDEO_FRAME_COMP_DATA (&out, p),
-            GST_VIDEO_FRAME_COMP_STRIDE (&out, p),
-            GST_VIDEO_FRAME_COMP_WIDTH (&out, p),
-            GST_VIDEO_FRAME_COMP_HEIGHT (&out, p));
-      }
-      gst_video_frame_unmap (&out);
-      sample = gst_sample_new (buf, caps, NULL, NULL);
-    }
-    gst_video_frame_unmap (&in);
-  }
-  if (sample == NULL)
-    g_set_error (error, VK_MKPAIR_ERROR, 0, "cannot map canvas frame %"
-        G_GUINT64_FORMAT, j);
-  gst_buffer_unref (buf);
-  gst_caps_unref (caps);
-  gst_sample_unref (canvas);
-  return sample;
-}
-
-/* grain on the luma of the bg buffer @buf (writable), seeded by the frame */
-static void
-add_grain (const GstVideoInfo * info, GstBuffer * buf, gint amount,
-    guint32 seed)
-{
-  GstVideoFrame f;
-
-  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READWRITE))
-    return;
-  vk_scene_grain (GST_VIDEO_FRAME_COMP_DATA (&f, 0),
-      GST_VIDEO_FRAME_COMP_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), amount, seed);
-  gst_video_frame_unmap (&f);
-}
-
-/* the text page into the source's appsrc TEXT_PAGE_APPSRC, if it has one:
- * at the size of the appsrc's caps if they give one, else the canvas's */
-static gboolean
-push_text_page (GstElement * source, const VkConfig * c, GError ** error)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (source), TEXT_PAGE_APPSRC);
-  GstCaps *caps = NULL;
-  GstVideoInfo info;
-  GstVideoFrame f;
-  GstBuffer *buf;
-  gint w = c->canvas_w, h = c->canvas_h;
-
-  if (e == NULL)
-    return TRUE;
-  g_object_get (e, "caps", &caps, NULL);
-  if (caps && gst_video_info_from_caps (&info, caps)) {
-    w = GST_ROUND_UP_2 (info.width);
-    h = GST_ROUND_UP_2 (info.height);
-  }
-  gst_clear_caps (&caps);
-  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, w, h);
-  caps = gst_video_info_to_caps (&info);
-  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
-  g_object_set (e, "caps", caps, "format", GST_FORMAT_TIME, NULL);
-  gst_caps_unref (caps);
-
-  buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
-  if (!gst_video_frame_map (&f, &info, buf, GST_MAP_WRITE)) {
-    gst_buffer_unref (buf);
-    gst_object_unref (e);
-    g_set_error (error, VK_MKPAIR_ERROR, 0, "cannot map the text page");
-    return FALSE;
-  }
-  vk_scene_text_page (GST_VIDEO_FRAME_COMP_DATA (&f, 0),
-      GST_VIDEO_FRAME_COMP_STRIDE (&f, 0), w, h, 1);
-  memset (GST_VIDEO_FRAME_COMP_DATA (&f, 1), 128,
-      GST_VIDEO_FRAME_COMP_STRIDE (&f, 1) * GST_VIDEO_FRAME_COMP_HEIGHT (&f,
-          1));
-  memset (GST_VIDEO_FRAME_COMP_DATA (&f, 2), 128,
-      GST_VIDEO_FRAME_COMP_STRIDE (&f, 2) * GST_VIDEO_FRAME_COMP_HEIGHT (&f,
-          2));
-  gst_video_frame_unmap (&f);
-  GST_BUFFER_PTS (buf) = 0;
-  gst_app_src_push_buffer (GST_APP_SRC (e), buf);
-  gst_app_src_end_of_stream (GST_APP_SRC (e));
-  gst_object_unref (e);
-  return TRUE;
-}
-
-static void
-append_scene_params (GString * s, const VkConfig * c)
-{
-  g_string_append_printf (s, "# canvas=%dx%d\n", c->canvas_w, c->canvas_h);
-  if (c->camera)
-    g_string_append_printf (s, "# camera=%s\n", opt_camera);
-  else
-    g_string_append (s, "# camera=none\n");
-  g_string_append_printf (s, "# bg_grain=%d\n", c->bg_grain);
-  g_string_append_printf (s, "# fg_filter=%s\n", c->fg_filter ?
-      c->fg_filter : "none");
-  g_string_append_printf (s, "# burn_in=%s\n", vk_scene_burn_name (c->burn_in));
-}
-
 static gboolean
 write_truth (const VkState * st, guint64 n_bg, GError ** error)
 {
@@ -1401,7 +1233,7 @@ write_truth (const VkState * st, guint64 n_bg, GError ** error)
   }
   g_string_append (s, c->freezes->len ? "\n" : "none\n");
   g_string_append_printf (s, "# quantizer=%d\n", c->quantizer);
-  append_scene_params (s, c);
+  vk_mkpair_scene_params (s, c);
   g_string_append (s, "fg_index,fg_pts_ns,bg_index,bg_pts_ns,x,y,w,h\n");
   g_string_append_len (s, st->rows->str, st->rows->len);
 
@@ -1490,7 +1322,7 @@ run (const VkConfig * c, GError ** error)
           c->quantizer, NULL, error)
       || !encoder_start (&st.fg_enc, "fg", c->fg_path, &st.fg_info,
           c->quantizer, c->fg_filter, error)
-      || !push_text_page (source, c, error))
+      || !vk_mkpair_push_text_page (source, c, error))
     goto done;
 
   if (gst_element_set_state (source, GST_STATE_PLAYING) ==
@@ -1519,11 +1351,12 @@ run (const VkConfig * c, GError ** error)
       break;
     }
 
-    if (c->camera && !(sample = camera_frame (&st, sample, j, n_bg, error)))
+    if (c->camera && !(sample = vk_mkpair_camera_frame (c, &st.bg_info,
+                sample, j, n_bg, error)))
       goto done;
     buf = gst_buffer_copy (gst_sample_get_buffer (sample));
     if (c->bg_grain)
-      add_grain (&st.bg_info, buf, c->bg_grain, (guint32) j);
+      vk_mkpair_add_grain (&st.bg_info, buf, c->bg_grain, (guint32) j);
     GST_BUFFER_PTS (buf) = pts;
     GST_BUFFER_DTS (buf) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_DURATION (buf) = frame_pts (j + 1, c->bg_fps_n,
