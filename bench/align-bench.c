@@ -218,6 +218,7 @@ static gboolean opt_keep = FALSE;
 static gboolean opt_verbose = FALSE;
 static gboolean opt_world = FALSE;
 static gchar *opt_mode = NULL;
+static gboolean opt_files = FALSE;
 static gchar *opt_latency = NULL;
 static gdouble opt_speed = 1.0;
 /* the run in progress: streaming mode with this latency (ms), or global */
@@ -249,6 +250,9 @@ static GOptionEntry opt_entries[] = {
   {"mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
       "global (default) or streaming: the accuracy cases played as live "
         "streams through mode=streaming (no speed table)", "MODE"},
+  {"files", 0, 0, G_OPTION_ARG_NONE, &opt_files,
+      "Streaming mode: the pair's files through decodebin (non-live, not "
+        "seekable) instead of live inputs", NULL},
   {"latency", 'l', 0, G_OPTION_ARG_STRING, &opt_latency,
       "Streaming mode: the latency property in ms; a comma-separated list "
         "runs the cases once per value (default 2000)", "MS[,MS...]"},
@@ -998,13 +1002,19 @@ align_description_streaming (void)
 static gchar *
 align_description (const gchar * bg, const gchar * fg)
 {
-  if (streaming)
+  gchar *mode, *desc;
+
+  if (streaming && !opt_files)
     return align_description_streaming ();
-  return g_strdup_printf ("vidkompyalign name=a "
+  mode = streaming ? g_strdup_printf ("mode=streaming latency=%"
+      G_GUINT64_FORMAT, (guint64) cur_latency_ms * GST_MSECOND) : g_strdup ("");
+  desc = g_strdup_printf ("vidkompyalign name=a %s "
       "filesrc location=\"%s\" ! decodebin ! a.bg_sink "
       "filesrc location=\"%s\" ! decodebin ! a.fg_sink "
       "a.bg_src ! fakesink sync=false enable-last-sample=false "
-      "a.fg_src ! fakesink sync=false enable-last-sample=false", bg, fg);
+      "a.fg_src ! fakesink sync=false enable-last-sample=false", mode, bg, fg);
+  g_free (mode);
+  return desc;
 }
 
 /* Runs the aligner on NAME-bg.mp4 and NAME-fg.mp4, recording its outputs. */
@@ -1031,7 +1041,7 @@ run_align (const gchar * name, GArray * bg_out, GArray * fg_out,
   probe_pad (pipeline, "a", "bg_src", record_frame, bg_out);
   probe_pad (pipeline, "a", "fg_src", record_frame, fg_out);
   probe_pad (pipeline, "a", "fg_sink", record_frame, fg_in);
-  if (streaming) {
+  if (streaming && !opt_files) {
     Feeder feeders[2];
 
     newest_in_rt = 0;
@@ -1346,9 +1356,12 @@ print_acc_table (AccResult * res, guint n, const Scale * sc)
 {
   guint i, n_pass = 0;
 
-  if (streaming)
-    g_print ("Streaming mode, latency %d ms, live inputs (%s, the fg joining "
-        "at its start in the bg): ", cur_latency_ms, opt_speed == 0 ?
+  if (streaming && opt_files)
+    g_print ("Streaming mode, latency %d ms, file inputs (decodebin): ",
+        cur_latency_ms);
+  else if (streaming)
+    g_print ("Streaming mode, latency %d ms, live inputs (%s, the fg "
+        "joining at its start in the bg): ", cur_latency_ms, opt_speed == 0 ?
         "in running-time order as fast as possible" : opt_speed == 1 ?
         "real time" : "slowed down");
   g_print ("Accuracy: bg %dx%d, %.0f s (zone plate: < 256 frames), fg %.0f s; "
@@ -1886,7 +1899,10 @@ main (int argc, char **argv)
       "mode: %s\n\n", VERSION, date, g_get_num_processors (),
       model ? model : "unknown CPU", version, load ? load : "?",
       opt_quick ? "--quick" : opt_full ? "--full" : "default");
-  if (streaming)
+  if (streaming && opt_files)
+    g_print ("vidkompyalign mode=streaming, latencies %s ms, file inputs "
+        "(decodebin)\n\n", opt_latency ? opt_latency : "2000");
+  else if (streaming)
     g_print ("vidkompyalign mode=streaming, latencies %s ms, live inputs "
         "played %s\n\n", opt_latency ? opt_latency : "2000",
         opt_speed == 0 ? "as fast as possible in running-time order" :
