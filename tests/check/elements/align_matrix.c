@@ -305,14 +305,14 @@ start_run (const gchar * mode, InputKind kind, guint r)
 }
 
 /* Runs the twelve pipelines of @mode on @kind (files: at once; live
- * inputs, paced by the clock, six at a time so that none falls behind
+ * inputs, paced by the clock, two at a time so that none falls behind
  * for want of CPU), then checks each. */
 static void
 run_matrix (const gchar * mode, InputKind kind)
 {
   Run *runs[N_RUNS];
   gint64 deadline;
-  guint r, first, batch = kind == INPUT_FILES ? N_RUNS : 6;
+  guint r, first, batch = kind == INPUT_FILES ? N_RUNS : 2;
   GString *failures = g_string_new (NULL);
 
   for (first = 0; first < N_RUNS; first += batch) {
