@@ -253,7 +253,7 @@ GST_START_TEST (test_fg_not_in_bg)
     gchar *warned;
 
     gst_element_set_state (pipeline, GST_STATE_PLAYING);
-    msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+    msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
         GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
     fail_unless (msg != NULL, "no warning or error");
     if (strict) {
