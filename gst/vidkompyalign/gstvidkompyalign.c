@@ -148,6 +148,7 @@
 #include "vkalignfile.h"
 #include "vkfingerprint.h"
 #include "vkspatial.h"
+#include "vkretime.h"
 #include "vkstreamrender.h"
 #include "vkalignprops.h"
 
@@ -208,6 +209,7 @@ typedef struct
   GstClockTime duration;
   gboolean checked_seekable;
   VkIdentityHasher hasher;      /* fingerprints of the frames seen */
+  VkRetime retime;              /* timestamps that repeat or go backwards */
 
   /* render: the src pad got its sticky events */
   gboolean src_ready;
@@ -215,6 +217,9 @@ typedef struct
    * until the flush of the seek back to the start; nothing is output */
   gboolean hold;
   gint64 last_seen;             /* render: the last frame since the flush */
+  /* render: the input plays again since the seek back (its EOS is the
+   * end of the render, even when the seeking job has not yet returned) */
+  gboolean replayed;
 } Stream;
 
 struct _GstVidkompyAlign
@@ -394,8 +399,10 @@ stream_reset (Stream * s)
   s->checked_seekable = FALSE;
   s->src_ready = FALSE;
   s->hold = FALSE;
+  s->replayed = FALSE;
   s->last_seen = -1;
   vk_identity_hasher_reset (&s->hasher);
+  vk_retime_reset (&s->retime);
   gst_segment_init (&s->segment, GST_FORMAT_TIME);
 }
 
@@ -422,7 +429,7 @@ static void render_reset (GstVidkompyAlign * self, guint from);
 static void post_alignment (GstVidkompyAlign * self, gdouble refine_time);
 static void on_estimate (const VkAlignResult * e, gpointer user_data);
 static gboolean replayed_frame (GstVidkompyAlign * self, Stream * s,
-    GstBuffer * buf);
+    GstBuffer ** buf);
 static gboolean verify_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer * buf);
 static gpointer estimate_snapshot (GstVidkompyAlign * self, gint percent);
@@ -697,12 +704,30 @@ first_stream_time (Stream * s, GstClockTime pts)
   return GST_CLOCK_TIME_IS_VALID (t) ? t : pts;
 }
 
-/* Keeps the frame's timestamp and a low-resolution copy of its luma. */
+/* a frame's duration, for a frame retimed after @buf's predecessor: the
+ * caps' frame rate's, else the buffer's when plausible (a file whose
+ * timestamps go backwards can have any durations) */
+static GstClockTime
+frame_step (Stream * s, GstBuffer * buf)
+{
+  if (GST_VIDEO_INFO_FPS_N (&s->info) > 0)
+    return gst_util_uint64_scale_int (GST_SECOND,
+        GST_VIDEO_INFO_FPS_D (&s->info), GST_VIDEO_INFO_FPS_N (&s->info));
+  if (GST_BUFFER_DURATION_IS_VALID (buf) && GST_BUFFER_DURATION (buf) > 0
+      && GST_BUFFER_DURATION (buf) <= VK_RETIME_MAX_STEP)
+    return GST_BUFFER_DURATION (buf);
+  return VK_RETIME_DEFAULT_STEP;
+}
+
+/* Keeps the frame's timestamp and a low-resolution copy of its luma. A
+ * frame whose timestamp is not after the previous one's gets one a frame
+ * after it (see vkretime.c): every frame is analysed and output. */
 static GstFlowReturn
 analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
 {
   gint n = s->low_width * s->low_height;
   guint8 *fp, *dst;
+  GstClockTime pts;
 
   if (!s->checked_seekable) {
     s->checked_seekable = TRUE;
@@ -735,12 +760,16 @@ analyse_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   vk_identity_hasher_add (&s->hasher, fp, n);
   if (s->pts->len == 0)
     s->time0 = first_stream_time (s, GST_BUFFER_PTS (buf));
-  g_array_append_val (s->pts, GST_BUFFER_PTS (buf));
+  pts = vk_retime_add (&s->retime, s->pts->len > 0 ? g_array_index (s->pts,
+          GstClockTime, s->pts->len - 1) : GST_CLOCK_TIME_NONE,
+      GST_BUFFER_PTS (buf), frame_step (s, buf));
+  g_array_append_val (s->pts, pts);
   g_array_append_val (s->durations, GST_BUFFER_DURATION (buf));
   g_mutex_unlock (&self->lock);
 
-  GST_LOG_OBJECT (s->sinkpad, "analysed frame %u at %" GST_TIME_FORMAT,
-      s->pts->len - 1, GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
+  GST_LOG_OBJECT (s->sinkpad, "analysed frame %u at %" GST_TIME_FORMAT
+      " (given %" GST_TIME_FORMAT ")", s->pts->len - 1,
+      GST_TIME_ARGS (GST_BUFFER_PTS (buf)), GST_TIME_ARGS (pts));
   post_progress (self);
   return maybe_use_saved (self) ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
@@ -912,8 +941,9 @@ summary_of (const Stream * s, VkStreamSummary * sum)
  * for its first frame (qtdemux and a decoder can lose the first frames of
  * a file with B-frames after an accurate seek to their timestamp), else a
  * little before the frame (a decoder can give it a timestamp a nanosecond
- * earlier than the first time, and clip it). What comes before the frame
- * is dropped, see analysed_frame (). */
+ * earlier than the first time, and clip it); a retimed input (see
+ * vkretime.c) from its start. What comes before the frame is dropped, see
+ * replayed_frame (). */
 static void
 seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
 {
@@ -922,6 +952,9 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
 
   g_mutex_lock (&self->lock);
   first = s->pts->len > 0 ? g_array_index (s->pts, GstClockTime, 0) : 0;
+  /* a retimed input's frames are found in their order from the start */
+  if (s->retime.n_retimed > 0)
+    first = GST_CLOCK_TIME_NONE;
   g_mutex_unlock (&self->lock);
   if (position <= first)
     position = 0;
@@ -991,6 +1024,7 @@ start_render (GstVidkompyAlign * self, guint radius)
   self->phase = PHASE_RENDER;
   self->replay_seek = TRUE;
   self->bg.eos = self->fg.eos = FALSE;
+  self->bg.replayed = self->fg.replayed = FALSE;
   self->refined = FALSE;
 }
 
@@ -1072,6 +1106,51 @@ confidence_check (GstVidkompyAlign * self, gdouble confidence,
           "confidence %.2f, spatial confidence %.2f): the output follows "
           "the best match found.", confidence, spatial), (NULL));
   return TRUE;
+}
+
+/* Warnings about fg frames the output cannot show as they are: those the
+ * bg does not show (it starts late or ends early: they get its first or
+ * last frame, or are dropped), and those retimed (see vkretime.c). The
+ * final vidkompy-alignment message counts them too. Without the lock. */
+static void
+warn_inputs (GstVidkompyAlign * self, const VkAlignResult * r)
+{
+  guint before = MIN (r->covered_start, r->n_fg);
+  guint after = r->n_fg - MIN (r->covered_end, r->n_fg);
+  Stream *ss[2] = { &self->bg, &self->fg };
+  gboolean drop;
+  guint k;
+
+  GST_OBJECT_LOCK (self);
+  drop = self->unmatched == GST_VIDKOMPY_UNMATCHED_DROP;
+  GST_OBJECT_UNLOCK (self);
+  if (after > 0)
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The background ends before the foreground: the last %u of %u "
+            "foreground frames are past its end and %s.", after, r->n_fg,
+            drop ? "are dropped (unmatched-frames=drop)" :
+            "show its last frame"), ("the bg shows fg frames %u to %u",
+            before, r->n_fg - after));
+  if (before > 0)
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+        ("The background starts after the foreground: the first %u of %u "
+            "foreground frames are before its start and %s.", before,
+            r->n_fg, drop ? "are dropped (unmatched-frames=drop)" :
+            "show its first frame"), ("the bg shows fg frames %u to %u",
+            before, r->n_fg - after));
+  for (k = 0; k < 2; k++) {
+    const VkRetime *rt = &ss[k]->retime;
+
+    if (rt->n_retimed > 0)
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+          ("The %s's timestamps repeat or go backwards (%u of %u frames, the "
+              "first: frame %u at %" GST_TIME_FORMAT " after %"
+              GST_TIME_FORMAT "): these frames were given timestamps one "
+              "frame after the previous one's, so that every frame is output.",
+              k ? "foreground" : "background", rt->n_retimed,
+              ss[k]->pts->len, rt->first, GST_TIME_ARGS (rt->first_raw),
+              GST_TIME_ARGS (rt->first_prev)), (NULL));
+  }
 }
 
 /* Runs in a thread of its own once both inputs are analysed (a job, see
@@ -1164,6 +1243,8 @@ align_and_replay (GstElement * element, gpointer user_data)
     return;
   }
 
+  warn_inputs (self, &result);
+
   g_mutex_lock (&self->lock);
   if (self->phase != PHASE_ALIGNING) {
     g_mutex_unlock (&self->lock);
@@ -1246,6 +1327,7 @@ render_saved (GstElement * element, gpointer user_data)
   self->refined = TRUE;
   post_alignment (self, 0.0);
   g_mutex_unlock (&self->lock);
+  warn_inputs (self, r);
 
   /* from the starts: every frame is fingerprinted again to check that the
    * inputs are those of the file */
@@ -1366,6 +1448,7 @@ static void
 post_alignment_message (GstVidkompyAlign * self, const VkAlignResult * r,
     const AlignMsg * m)
 {
+  GstStructure *st;
   gint64 offset = (gint64) m->bg0 +
       (gint64) (r->offset / m->bg_fps * GST_SECOND);
   gdouble rate = r->rate * m->fg_fps / m->bg_fps;
@@ -1374,29 +1457,36 @@ post_alignment_message (GstVidkompyAlign * self, const VkAlignResult * r,
       "scale %.4f, bg offset %" G_GINT64_FORMAT " ns, rate %.4f, confidence "
       "%.3f", m->stage, self->source, m->analysed, m->x, m->y, m->scale,
       offset, rate, m->confidence);
+
+  st = gst_structure_new ("vidkompy-alignment",
+      "stage", G_TYPE_STRING, m->stage,
+      "source", G_TYPE_STRING, self->source,
+      "analysed", G_TYPE_DOUBLE, m->analysed,
+      "x", G_TYPE_INT, m->x, "y", G_TYPE_INT, m->y,
+      "scale", G_TYPE_DOUBLE, m->scale,
+      "bg-offset", G_TYPE_INT64, offset,
+      "rate", G_TYPE_DOUBLE, rate,
+      "confidence", G_TYPE_DOUBLE, m->confidence,
+      "spatial-confidence", G_TYPE_DOUBLE, m->spatial_confidence,
+      "region-x", G_TYPE_INT, r->valid_x,
+      "region-y", G_TYPE_INT, r->valid_y,
+      "region-width", G_TYPE_INT, r->valid_w,
+      "region-height", G_TYPE_INT, r->valid_h,
+      "frames-matched", G_TYPE_UINT, m->n_fg,
+      "bg-frames", G_TYPE_UINT, m->n_bg,
+      "analysis-time", G_TYPE_DOUBLE,
+      (self->t_analysed - self->t_start) / 1e6,
+      "alignment-time", G_TYPE_DOUBLE,
+      (self->t_aligned - self->t_analysed) / 1e6,
+      "refine-time", G_TYPE_DOUBLE, m->refine_time, NULL);
+  if (g_str_equal (m->stage, "final"))
+    /* the fg frames the bg does not show, and those retimed */
+    gst_structure_set (st, "fg-frames-before-bg", G_TYPE_UINT,
+        MIN (r->covered_start, r->n_fg), "fg-frames-after-bg", G_TYPE_UINT,
+        r->n_fg - MIN (r->covered_end, r->n_fg), "retimed-frames",
+        G_TYPE_UINT, self->fg.retime.n_retimed, NULL);
   gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("vidkompy-alignment",
-              "stage", G_TYPE_STRING, m->stage,
-              "source", G_TYPE_STRING, self->source,
-              "analysed", G_TYPE_DOUBLE, m->analysed,
-              "x", G_TYPE_INT, m->x, "y", G_TYPE_INT, m->y,
-              "scale", G_TYPE_DOUBLE, m->scale,
-              "bg-offset", G_TYPE_INT64, offset,
-              "rate", G_TYPE_DOUBLE, rate,
-              "confidence", G_TYPE_DOUBLE, m->confidence,
-              "spatial-confidence", G_TYPE_DOUBLE, m->spatial_confidence,
-              "region-x", G_TYPE_INT, r->valid_x,
-              "region-y", G_TYPE_INT, r->valid_y,
-              "region-width", G_TYPE_INT, r->valid_w,
-              "region-height", G_TYPE_INT, r->valid_h,
-              "frames-matched", G_TYPE_UINT, m->n_fg,
-              "bg-frames", G_TYPE_UINT, m->n_bg,
-              "analysis-time", G_TYPE_DOUBLE,
-              (self->t_analysed - self->t_start) / 1e6,
-              "alignment-time", G_TYPE_DOUBLE,
-              (self->t_aligned - self->t_analysed) / 1e6,
-              "refine-time", G_TYPE_DOUBLE, m->refine_time, NULL)));
+      gst_message_new_element (GST_OBJECT (self), st));
 }
 
 /* the message fields of the whole analysis */
@@ -1866,6 +1956,12 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 
   g_mutex_lock (&self->lock);
   i = MIN (frame_index (&self->fg, GST_BUFFER_PTS (buf)), r->n_fg - 1);
+  if (self->fg.hold && i < r->covered_start) {
+    /* the refinement pass of a retimed fg, played from its start */
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
   if (self->fg.hold) {
     /* the refinement pass (refine_first ()): the first frame the bg shows
      * is the refinement's; nothing goes out until the seek back */
@@ -1928,8 +2024,12 @@ candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
 {
   guint m = self->result.map[i], a = m, b = m;
 
-  /* a frame the bg does not show is on its first or last frame */
-  if (self->preset || fg_frame_outside (self, i)) {
+  /* a frame the bg does not show is on its first or last frame; a retimed
+   * fg's frames are on the dense alignment's choice (a frame shown again
+   * after a later one cannot be on its own bg frame: the bg never steps
+   * back, and the nearest pick would run ahead on unrelated frames) */
+  if (self->preset || fg_frame_outside (self, i)
+      || self->fg.retime.n_retimed > 0) {
     *lo = *hi = m;
     return;
   }
@@ -2023,6 +2123,18 @@ save_alignment (GstVidkompyAlign * self)
 
   g_mutex_lock (&self->lock);
   cache_path = self->preset ? NULL : g_strdup (self->cache_path);
+  if (self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
+    /* its timestamps are not those of the input */
+    g_mutex_unlock (&self->lock);
+    if (location)
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+          ("The alignment was not written to \"%s\": an input's timestamps "
+              "repeat or go backwards, which alignment files cannot "
+              "describe.", location), (NULL));
+    g_free (location);
+    g_free (cache_path);
+    return;
+  }
   if (location == NULL && cache_path == NULL) {
     g_mutex_unlock (&self->lock);
     return;
@@ -2327,7 +2439,7 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
       return ret;
     }
     case PHASE_RENDER:
-      if (!replayed_frame (self, s, buf)) {
+      if (!replayed_frame (self, s, &buf)) {
         gst_buffer_unref (buf);
         return GST_FLOW_OK;
       }
@@ -2350,16 +2462,39 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
  * of @s (and not before the analysed ones, a repeat, or the end of a frame
  * that a decoder clipped at the seek's position). */
 static gboolean
-replayed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+replayed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer ** buf)
 {
+  GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
   gboolean ok;
   guint i;
 
   g_mutex_lock (&self->lock);
-  ok = analysed_frame (self, s, buf, &i) && (gint64) i > s->last_seen;
+  if (s->retime.n_retimed > 0) {
+    /* by its own timestamp, after the last frame seen; it gets the
+     * timestamp it was given in the analysis, and the time to the next
+     * frame's as its duration */
+    ok = vk_retime_find (&s->retime, s->last_seen, GST_BUFFER_PTS (*buf),
+        PTS_TOLERANCE, &i);
+    if (ok)
+      pts = g_array_index (s->pts, GstClockTime, i);
+    if (ok && i + 1 < s->pts->len)
+      duration = g_array_index (s->pts, GstClockTime, i + 1) - pts;
+  } else {
+    ok = analysed_frame (self, s, *buf, &i) && (gint64) i > s->last_seen;
+  }
   if (ok)
     s->last_seen = i;
   g_mutex_unlock (&self->lock);
+  if (ok && GST_CLOCK_TIME_IS_VALID (pts)) {
+    GST_LOG_OBJECT (s->sinkpad, "frame %u at %" GST_TIME_FORMAT " retimed to %"
+        GST_TIME_FORMAT, i, GST_TIME_ARGS (GST_BUFFER_PTS (*buf)),
+        GST_TIME_ARGS (pts));
+    *buf = gst_buffer_make_writable (*buf);
+    GST_BUFFER_PTS (*buf) = pts;
+    GST_BUFFER_DTS (*buf) = GST_CLOCK_TIME_NONE;
+    if (GST_CLOCK_TIME_IS_VALID (duration))
+      GST_BUFFER_DURATION (*buf) = duration;
+  }
   return ok;
 }
 
@@ -2554,6 +2689,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         gst_event_unref (event);
         return ok;
       }
+      forward = self->phase == PHASE_RENDER && s->replayed;
       g_mutex_unlock (&self->lock);
       if (!forward) {
         gst_event_unref (event);
@@ -2581,6 +2717,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       /* the seek back after the refinement pass: rendering starts */
       if (s->hold && self->refined)
         s->hold = FALSE;
+      s->replayed |= self->phase == PHASE_RENDER && !s->hold;
       if (self->preset)
         vk_identity_hasher_reset (&s->hasher);
       if (s == &self->fg)
@@ -2631,7 +2768,8 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
         return TRUE;
       }
       if (self->phase != PHASE_RENDER || format != GST_FORMAT_TIME
-          || rate <= 0 || start_type != GST_SEEK_TYPE_SET || start < 0) {
+          || rate <= 0 || start_type != GST_SEEK_TYPE_SET || start < 0
+          || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
         g_mutex_unlock (&self->lock);
         GST_WARNING_OBJECT (self, "only forward time seeks to a position "
             "are supported, once the alignment is known");
@@ -2998,6 +3136,8 @@ gst_vidkompy_align_finalize (GObject * object)
   g_byte_array_unref (self->fg.low);
   vk_identity_hasher_clear (&self->bg.hasher);
   vk_identity_hasher_clear (&self->fg.hasher);
+  vk_retime_clear (&self->bg.retime);
+  vk_retime_clear (&self->fg.retime);
   saved_reset (self);
   g_free (self->alignment_location);
   g_free (self->cache_dir);
@@ -3067,6 +3207,7 @@ stream_init (GstVidkompyAlign * self, Stream * s, const gchar * name,
   s->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   s->durations = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   s->low = g_byte_array_new ();
+  vk_retime_init (&s->retime);
   stream_reset (s);
 }
 

@@ -172,7 +172,8 @@ typedef struct
   GArray *pts;                  /* GstClockTime per output frame */
   gint out_w, out_h;
   gchar *error;                 /* the first error message, or NULL */
-  gchar *warning;               /* the first warning message, or NULL */
+  gchar *warning;               /* the warning messages, one a line */
+  GstStructure *alignment;      /* the final vidkompy-alignment, or NULL */
   gboolean eos;
 } Outcome;
 
@@ -183,6 +184,8 @@ outcome_clear (Outcome * o)
   g_array_unref (o->pts);
   g_free (o->error);
   g_free (o->warning);
+  if (o->alignment)
+    gst_structure_free (o->alignment);
 }
 
 static gchar *
@@ -201,6 +204,35 @@ message_text (GstMessage * msg)
   return text;
 }
 
+/* Keeps what @msg says in @o: the first error, every warning, the final
+ * vidkompy-alignment message. */
+static void
+outcome_take (Outcome * o, GstMessage * msg)
+{
+  const GstStructure *st = gst_message_get_structure (msg);
+
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR && o->error == NULL) {
+    o->error = message_text (msg);
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+    gchar *text = message_text (msg), *all;
+
+    all = g_strconcat (o->warning ? o->warning : "", text, "\n", NULL);
+    g_free (o->warning);
+    g_free (text);
+    o->warning = all;
+  } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
+      && gst_structure_has_name (st, "vidkompy-alignment")
+      && g_strcmp0 (gst_structure_get_string (st, "stage"), "final") == 0) {
+    if (o->alignment)
+      gst_structure_free (o->alignment);
+    o->alignment = gst_structure_copy (st);
+  }
+  gst_message_unref (msg);
+}
+
+#define KEPT_MESSAGES \
+  (GST_MESSAGE_ERROR | GST_MESSAGE_WARNING | GST_MESSAGE_ELEMENT)
+
 /* Runs "@bg_desc ! a.bg_sink @fg_desc ! a.fg_sink vidkompyalign name=a
  * @align_props ! vidkompycomposite ! appsink" until EOS or an error, with
  * FrameSrcs for the appsrcs named bgsrc / fgsrc. */
@@ -218,6 +250,7 @@ run (const gchar * bg_desc, const gchar * fg_desc, const gchar * align_props,
   GstElement *sink, *e;
   GstBus *bus;
   GstSample *s;
+  GstMessage *msg;
   gint64 t0;
 
   memset (o, 0, sizeof (*o));
@@ -240,7 +273,6 @@ run (const gchar * bg_desc, const gchar * fg_desc, const gchar * align_props,
   t0 = g_get_monotonic_time ();
   /* until EOS, an error or WAIT */
   while (g_get_monotonic_time () - t0 < WAIT / GST_USECOND) {
-    GstMessage *msg;
     GstBuffer *b;
     GstVidkompyAlignmentMeta *m;
     GstVideoInfo info;
@@ -250,11 +282,11 @@ run (const gchar * bg_desc, const gchar * fg_desc, const gchar * align_props,
     if (s == NULL) {
       if (gst_app_sink_is_eos (GST_APP_SINK (sink)))
         break;
-      if ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR))) {
-        o->error = message_text (msg);
-        gst_message_unref (msg);
+      /* (gst_bus_pop_filtered () drops the messages of other types) */
+      while ((msg = gst_bus_pop_filtered (bus, KEPT_MESSAGES)))
+        outcome_take (o, msg);
+      if (o->error)
         break;
-      }
       continue;
     }
     b = gst_sample_get_buffer (s);
@@ -270,19 +302,8 @@ run (const gchar * bg_desc, const gchar * fg_desc, const gchar * align_props,
   }
   o->eos = gst_app_sink_is_eos (GST_APP_SINK (sink));
 
-  while (TRUE) {
-    GstMessage *msg = gst_bus_pop_filtered (bus,
-        GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
-
-    if (msg == NULL)
-      break;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR && o->error == NULL)
-      o->error = message_text (msg);
-    else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING
-        && o->warning == NULL)
-      o->warning = message_text (msg);
-    gst_message_unref (msg);
-  }
+  while ((msg = gst_bus_pop_filtered (bus, KEPT_MESSAGES)))
+    outcome_take (o, msg);
   GST_INFO ("%s: %u frames%s, error: %s, warning: %s", desc, o->n_out,
       o->eos ? ", EOS" : "", o->error, o->warning);
 
@@ -439,6 +460,103 @@ GST_START_TEST (test_vfr_fg)
 
 GST_END_TEST;
 
+/* a fg whose timestamps repeat (@__i__ 0) or go backwards (1), as badly
+ * muxed files have: every fg frame comes out, with timestamps that
+ * increase (a retimed frame a frame after the one before), a warning
+ * says so, and the final vidkompy-alignment message counts them. Until
+ * 2026-12-06 the frames were dropped silently. */
+GST_START_TEST (test_fg_timestamps_not_increasing)
+{
+  /* content frame of each fg frame, its timestamp / FPS */
+  static const guint repeat[] = { 0, 1, 2, 2, 3, 4, 5, 5, 5, 6, 7, 8, 9, 10,
+    10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 21, 22, 23, 24
+  };
+  static const guint backward[] = { 0, 1, 2, 3, 5, 4, 6, 7, 8, 10, 9, 11,
+    12, 13, 14, 16, 15, 17, 18, 19, 20, 21, 23, 22, 24, 25, 26, 27, 28, 29
+  };
+  const guint *content = __i__ == 0 ? repeat : backward;
+  guint n = __i__ == 0 ? G_N_ELEMENTS (repeat) : G_N_ELEMENTS (backward);
+  GstClockTime pts[G_N_ELEMENTS (repeat)], prev = 0;
+  FrameSrc bg, fg;
+  Outcome o;
+  guint i, retimed = 0, last = 0, highest = 0, exact = 0;
+
+  /* a frame not after the one before is given its time + 1 / FPS */
+  for (i = 0; i < n; i++) {
+    pts[i] = gst_util_uint64_scale (content[i], GST_SECOND, FPS);
+    if (i > 0 && content[i] <= last)
+      retimed++, last++;
+    else
+      last = content[i];
+  }
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, 40, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, n, 32, 24);
+  fg.pts = pts;
+  run (APPSRCS, "", &bg, &fg, &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, n);
+  for (i = 0; i < o.n_out; i++) {
+    GstClockTime t = g_array_index (o.pts, GstClockTime, i);
+    guint64 bi = g_array_index (o.bg_index, guint64, i);
+
+    fail_unless (i == 0 || t > prev, "output %u at %" GST_TIME_FORMAT
+        " after %" GST_TIME_FORMAT, i, GST_TIME_ARGS (t), GST_TIME_ARGS (prev));
+    prev = t;
+    /* the bg never steps back: a frame shown after a later one is not on
+     * its own bg frame; the others are on theirs (the dense alignment's
+     * smoothness can move the neighbours of a swap by up to two) */
+    fail_unless (i == 0 || bi >= g_array_index (o.bg_index, guint64, i - 1));
+    if (i == 0 || content[i] > highest) {
+      fail_unless (ABS ((gint64) bi - (gint64) content[i]) <= 2, "fg frame "
+          "%u (content %u) on bg frame %" G_GUINT64_FORMAT, i, content[i], bi);
+      exact += bi == content[i];
+      highest = content[i];
+    }
+  }
+  fail_unless (exact >= n * 3 / 4, "%u of %u on their bg frame", exact, n);
+  fail_unless (o.warning && strstr (o.warning, "The foreground's timestamps "
+          "repeat or go backwards"), "warnings: %s", o.warning);
+  fail_unless (o.alignment != NULL);
+  fail_unless (gst_structure_get_uint (o.alignment, "retimed-frames", &i));
+  fail_unless_equals_int (i, retimed);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
+/* a bg that ends before the fg (it shows the first 28 of 40 fg frames, a
+ * bg cut at 70 %): every fg frame comes out, those past its end on its
+ * last frame, and a warning and the final vidkompy-alignment message say
+ * how many (until 2026-12-06 nothing said so) */
+GST_START_TEST (test_bg_ends_early)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+  guint i, after = 0, before = 99;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, 28, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, 40, 32, 24);
+  run (APPSRCS, "", &bg, &fg, &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, 40);
+  for (i = 0; i < o.n_out; i++)
+    fail_unless_equals_uint64 (g_array_index (o.bg_index, guint64, i),
+        MIN (i, 27));
+  fail_unless (o.alignment != NULL);
+  fail_unless (gst_structure_get_uint (o.alignment, "fg-frames-after-bg",
+          &after));
+  fail_unless (gst_structure_get_uint (o.alignment, "fg-frames-before-bg",
+          &before));
+  fail_unless_equals_int (after, 12);
+  fail_unless_equals_int (before, 0);
+  fail_unless (o.warning && strstr (o.warning, "The background ends before "
+          "the foreground: the last 12 of 40 foreground frames"),
+      "warnings: %s", o.warning);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
 /* fg buffers without timestamps: an error saying so */
 GST_START_TEST (test_missing_timestamps)
 {
@@ -585,6 +703,8 @@ bad_input_suite (void)
   tcase_add_test (tc, test_8k_frames);
   tcase_add_loop_test (tc, test_vfr_fg, 0, 2);
   tcase_add_test (tc, test_missing_timestamps);
+  tcase_add_loop_test (tc, test_fg_timestamps_not_increasing, 0, 2);
+  tcase_add_test (tc, test_bg_ends_early);
   tcase_add_test (tc, test_interlaced);
   tcase_add_loop_test (tc, test_unsupported_format, 0, 2);
   tcase_add_test (tc, test_non_video_input);

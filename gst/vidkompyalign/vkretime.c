@@ -1,0 +1,76 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "vkretime.h"
+
+void
+vk_retime_init (VkRetime * rt)
+{
+  rt->raw = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  vk_retime_reset (rt);
+}
+
+void
+vk_retime_reset (VkRetime * rt)
+{
+  g_array_set_size (rt->raw, 0);
+  rt->n_retimed = 0;
+  rt->first = G_MAXUINT;
+  rt->first_raw = rt->first_prev = GST_CLOCK_TIME_NONE;
+}
+
+void
+vk_retime_clear (VkRetime * rt)
+{
+  g_clear_pointer (&rt->raw, g_array_unref);
+}
+
+/* Records the next frame, of timestamp @pts, after a frame at @prev
+ * (GST_CLOCK_TIME_NONE for the first frame; @prev is the timestamp the
+ * previous frame was given). Returns the frame's timestamp: @pts, or, when
+ * @pts is not after @prev, @prev + @step. */
+GstClockTime
+vk_retime_add (VkRetime * rt, GstClockTime prev, GstClockTime pts,
+    GstClockTime step)
+{
+  guint i = rt->raw->len;
+
+  g_array_append_val (rt->raw, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (prev) || pts > prev)
+    return pts;
+  if (rt->n_retimed++ == 0) {
+    rt->first = i;
+    rt->first_raw = pts;
+    rt->first_prev = prev;
+  }
+  return prev + MAX (step, 1);
+}
+
+/* The first frame after frame @after (−1: from the first) whose own
+ * timestamp is @pts (within @tolerance), in @index: a frame played again
+ * in order is found even when its timestamp repeats an earlier one's. */
+gboolean
+vk_retime_find (const VkRetime * rt, gint64 after, GstClockTime pts,
+    GstClockTime tolerance, guint * index)
+{
+  const GstClockTime *t = (const GstClockTime *) rt->raw->data;
+  guint i;
+
+  for (i = (guint) MAX (after + 1, 0); i < rt->raw->len; i++) {
+    if ((pts > t[i] ? pts - t[i] : t[i] - pts) <= tolerance) {
+      *index = i;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}

@@ -1,0 +1,44 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* Inputs whose timestamps repeat or go backwards: every frame is kept,
+ * given a timestamp after the previous frame's (retimed), and found again
+ * by its original timestamp when the input is played again. */
+
+#ifndef __VK_RETIME_H__
+#define __VK_RETIME_H__
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* a frame's duration when neither the caps nor the buffer say it */
+#define VK_RETIME_DEFAULT_STEP (GST_SECOND / 25)
+/* a buffer's duration longer than this is not taken as a frame's */
+#define VK_RETIME_MAX_STEP GST_SECOND
+
+typedef struct
+{
+  GArray *raw;                  /* GstClockTime: each frame's own timestamp */
+  guint n_retimed;              /* frames given another timestamp */
+  guint first;                  /* the first of them */
+  GstClockTime first_raw, first_prev;   /* its timestamp, the previous one */
+} VkRetime;
+
+void vk_retime_init (VkRetime * rt);
+void vk_retime_reset (VkRetime * rt);
+void vk_retime_clear (VkRetime * rt);
+GstClockTime vk_retime_add (VkRetime * rt, GstClockTime prev, GstClockTime pts,
+    GstClockTime step);
+gboolean vk_retime_find (const VkRetime * rt, gint64 after, GstClockTime pts,
+    GstClockTime tolerance, guint * index);
+
+G_END_DECLS
+
+#endif /* __VK_RETIME_H__ */
