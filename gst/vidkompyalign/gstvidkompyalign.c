@@ -271,6 +271,7 @@ struct _GstVidkompyAlign
                                  * own seeks are swallowed, and a stop
                                  * waits for the seeks to return */
   gboolean seeking;             /* a src seek is on its way upstream */
+  GstEvent *queued_seek;        /* a src seek before the render */
   guint32 seek_seqnum;          /* of the last src seek handled */
   VkAlignResult result;
   guint next_fg;                /* next fg frame the bg output is for */
@@ -432,6 +433,7 @@ static gboolean replayed_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer ** buf);
 static gboolean verify_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer * buf);
+static gboolean seek_inputs (GstVidkompyAlign * self, GstEvent * event);
 static gpointer estimate_snapshot (GstVidkompyAlign * self, gint percent);
 static void estimate_partial (GstElement * element, gpointer user_data);
 static void snapshot_free (gpointer data);
@@ -1033,17 +1035,44 @@ start_render (GstVidkompyAlign * self, guint radius)
 static void
 replay (GstVidkompyAlign * self, GstClockTime bg_start, GstClockTime fg_start)
 {
-  gboolean rendering;
+  gboolean rendering, from_start = TRUE;
+  GstEvent *queued;
 
-  g_mutex_lock (&self->lock);
-  rendering = self->phase == PHASE_RENDER;
-  g_mutex_unlock (&self->lock);
-  if (rendering) {
-    seek_to (self, &self->bg, bg_start);
-    seek_to (self, &self->fg, fg_start);
+  for (;;) {
+    g_mutex_lock (&self->lock);
+    rendering = self->phase == PHASE_RENDER;
+    queued = g_steal_pointer (&self->queued_seek);
+    if (queued && (self->bg.retime.n_retimed || self->fg.retime.n_retimed)) {
+      GST_WARNING_OBJECT (self, "a queued seek is dropped: an input's "
+          "timestamps were retimed");
+      gst_clear_event (&queued);
+    }
+    g_mutex_unlock (&self->lock);
+    if (!rendering) {
+      gst_clear_event (&queued);
+      break;
+    }
+    if (queued) {
+      /* a seek of the outputs before the render (see handle_seek ()) */
+      if (!seek_inputs (self, queued))
+        GST_ELEMENT_ERROR (self, STREAM, FAILED,
+            ("Could not seek the inputs to the position asked for before "
+                "the render."), (NULL));
+    } else if (from_start) {
+      seek_to (self, &self->bg, bg_start);
+      seek_to (self, &self->fg, fg_start);
+    }
+    from_start = FALSE;
+    /* a seek queued meanwhile */
+    g_mutex_lock (&self->lock);
+    if (self->queued_seek == NULL) {
+      self->replay_seek = FALSE;
+      break;
+    }
+    g_mutex_unlock (&self->lock);
   }
-
-  g_mutex_lock (&self->lock);
+  if (!rendering)
+    g_mutex_lock (&self->lock);
   self->replay_seek = FALSE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -2736,6 +2765,128 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
   return TRUE;
 }
 
+/* Seeks the inputs for a seek of the outputs (@event, a forward time seek
+ * to a position; taken): the fg there (the outputs are on its timeline),
+ * the bg to the bg frame matched to the fg frame at that time. */
+static gboolean
+seek_inputs (GstVidkompyAlign * self, GstEvent * event)
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  GstEvent *bg_seek;
+  GstClockTime bg_pos;
+  guint i;
+  gboolean ok;
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  g_mutex_lock (&self->lock);
+  i = MIN (frame_index (&self->fg, start), self->result.n_fg - 1);
+  /* the saved alignment's inputs are checked on whole passes only */
+  self->verify = FALSE;
+  bg_pos = g_array_index (self->bg.pts, GstClockTime,
+      self->result.map[i] > self->radius ?
+      self->result.map[i] - self->radius : 0);
+  /* no decision until both inputs flushed and restarted: one made now
+   * would be from before the seek (without a flush, the streaming
+   * threads must go on for the seek to happen) */
+  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frame %u), "
+      "bg to %" GST_TIME_FORMAT, GST_TIME_ARGS (start), i,
+      GST_TIME_ARGS (bg_pos));
+  bg_seek = gst_event_new_seek (rate, GST_FORMAT_TIME,
+      flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
+      GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+  gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
+  ok = gst_pad_push_event (self->fg.sinkpad, event);
+  ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
+
+  g_mutex_lock (&self->lock);
+  render_reset (self, i);
+  self->seeking = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* A flushing seek queued before the render: downstream flushed when it
+ * sent the seek and waits for the flush to end (an aggregator stops its
+ * output until then), so it ends now; there is nothing to flush yet. */
+static void
+flush_outputs (GstVidkompyAlign * self, guint32 seqnum)
+{
+  GstPad *pads[2] = { self->bg.srcpad, self->fg.srcpad };
+  guint k;
+
+  for (k = 0; k < 2; k++) {
+    GstEvent *ev = gst_event_new_flush_start ();
+
+    gst_event_set_seqnum (ev, seqnum);
+    gst_pad_push_event (pads[k], ev);
+  }
+  for (k = 0; k < 2; k++) {
+    GstEvent *ev = gst_event_new_flush_stop (TRUE);
+
+    gst_event_set_seqnum (ev, seqnum);
+    gst_pad_push_event (pads[k], ev);
+  }
+}
+
+/* Seeks of the outputs: forward time seeks to a position (rate > 0, any
+ * flags, segment seeks included). Before the render (during the analysis
+ * and the alignment, and while the inputs are seeked back) a seek is
+ * queued, its flush ended at once, and it is honoured when the render
+ * starts (see replay ()). Refused at once, with no effect, otherwise. */
+static gboolean
+handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  guint32 seqnum = gst_event_get_seqnum (event);
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  g_mutex_lock (&self->lock);
+  /* a pipeline seek reaches both src pads: handle it once */
+  if (seqnum == self->seek_seqnum) {
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (pad, "seek already handled on the other pad");
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (self->phase == PHASE_DONE || format != GST_FORMAT_TIME || rate <= 0
+      || start_type != GST_SEEK_TYPE_SET || start < 0
+      || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "refusing a seek: only forward time seeks to "
+        "a position are supported, and none on inputs whose timestamps "
+        "were retimed");
+    gst_event_unref (event);
+    return FALSE;
+  }
+  self->seek_seqnum = seqnum;
+  if (self->phase != PHASE_RENDER || self->replay_seek) {
+    GST_INFO_OBJECT (pad, "seek to %" GST_TIME_FORMAT " before the render: "
+        "queued", GST_TIME_ARGS (start));
+    gst_event_replace (&self->queued_seek, event);
+    g_mutex_unlock (&self->lock);
+    if (flags & GST_SEEK_FLAG_FLUSH)
+      flush_outputs (self, seqnum);
+    gst_event_unref (event);
+    return TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+  return seek_inputs (self, event);
+}
+
 static gboolean
 gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
     GstEvent * event)
@@ -2743,69 +2894,8 @@ gst_vidkompy_align_src_event (GstPad * pad, GstObject * parent,
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (parent);
 
   switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_SEEK:{
-      gdouble rate;
-      GstFormat format;
-      GstSeekFlags flags;
-      GstSeekType start_type, stop_type;
-      gint64 start, stop;
-      GstEvent *bg_seek;
-      GstClockTime bg_pos;
-      guint i;
-      gboolean ok;
-
-      /* The outputs are on the fg's timeline: the fg seeks there, the bg
-       * to the bg frame matched to the fg frame at that time. */
-      gst_event_parse_seek (event, &rate, &format, &flags, &start_type,
-          &start, &stop_type, &stop);
-      g_mutex_lock (&self->lock);
-      /* a pipeline seek reaches both src pads: handle it once */
-      if (self->phase == PHASE_RENDER
-          && gst_event_get_seqnum (event) == self->seek_seqnum) {
-        g_mutex_unlock (&self->lock);
-        GST_DEBUG_OBJECT (pad, "seek already handled on the other pad");
-        gst_event_unref (event);
-        return TRUE;
-      }
-      if (self->phase != PHASE_RENDER || format != GST_FORMAT_TIME
-          || rate <= 0 || start_type != GST_SEEK_TYPE_SET || start < 0
-          || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
-        g_mutex_unlock (&self->lock);
-        GST_WARNING_OBJECT (self, "only forward time seeks to a position "
-            "are supported, once the alignment is known");
-        gst_event_unref (event);
-        return FALSE;
-      }
-      i = MIN (frame_index (&self->fg, start), self->result.n_fg - 1);
-      /* the saved alignment's inputs are checked on whole passes only */
-      self->verify = FALSE;
-      bg_pos = g_array_index (self->bg.pts, GstClockTime,
-          self->result.map[i] > self->radius ?
-          self->result.map[i] - self->radius : 0);
-      self->seek_seqnum = gst_event_get_seqnum (event);
-      /* no decision until both inputs flushed and restarted: one made now
-       * would be from before the seek (without a flush, the streaming
-       * threads must go on for the seek to happen) */
-      self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
-      g_mutex_unlock (&self->lock);
-
-      GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frame %u), "
-          "bg to %" GST_TIME_FORMAT, GST_TIME_ARGS (start), i,
-          GST_TIME_ARGS (bg_pos));
-      bg_seek = gst_event_new_seek (rate, GST_FORMAT_TIME,
-          flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
-          GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
-      gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
-      ok = gst_pad_push_event (self->fg.sinkpad, event);
-      ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
-
-      g_mutex_lock (&self->lock);
-      render_reset (self, i);
-      self->seeking = FALSE;
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
-      return ok;
-    }
+    case GST_EVENT_SEEK:
+      return handle_seek (self, pad, event);
     case GST_EVENT_QOS:
     case GST_EVENT_NAVIGATION:
       gst_event_unref (event);
@@ -2932,6 +3022,8 @@ gst_vidkompy_align_change_state (GstElement * element,
       stream_reset (&self->fg);
       self->phase = PHASE_ANALYSIS;
       self->replay_seek = FALSE;
+      self->seek_seqnum = GST_SEQNUM_INVALID;
+      gst_clear_event (&self->queued_seek);
       self->refined = FALSE;
       self->last_percent = -1;
       self->next_estimate = 0;
@@ -2966,6 +3058,7 @@ gst_vidkompy_align_change_state (GstElement * element,
     render_state_clear (self);
     vk_align_result_clear (&self->result);
     g_clear_pointer (&self->streaming, vk_stream_render_free);
+    gst_clear_event (&self->queued_seek);
     self->mode_decided = FALSE;
     stream_reset (&self->bg);
     stream_reset (&self->fg);
@@ -3128,6 +3221,7 @@ gst_vidkompy_align_finalize (GObject * object)
   render_state_clear (self);
   vk_align_result_clear (&self->result);
   vk_stream_render_free (self->streaming);
+  gst_clear_event (&self->queued_seek);
   g_array_unref (self->bg.pts);
   g_array_unref (self->fg.pts);
   g_array_unref (self->bg.durations);

@@ -231,6 +231,59 @@ GST_START_TEST (test_flushing_seek)
 
 GST_END_TEST;
 
+/* A flushing seek during the analysis (before any output), as an
+ * application seeks right after PLAYING: accepted at once, queued, and
+ * honoured when the render starts: the outputs start at the fg frame of
+ * the seek position, with the truth's bg frames. Until 2026-12-06 it was
+ * refused, and the pipeline output nothing for as long as the analysis
+ * (with a compositor downstream: its flush never ended). */
+GST_START_TEST (test_seek_during_analysis)
+{
+  GstElement *pipeline;
+  VkTruth *truth;
+  GPtrArray *sums;
+  GArray *fg, *bg;
+  GThread *t;
+  GstBus *bus;
+  GstMessage *msg;
+
+  vk_check_make_pair (tmpdir, "aseek", PAIR_ARGS " --duration 5");
+  truth = load_truth ("aseek");
+  sums = checksums_of ("aseek");
+  pipeline = align_pipeline ("aseek", "aseek", "");
+  bus = gst_element_get_bus (pipeline);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  /* analysing */
+  do {
+    msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+        GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+    fail_unless (msg != NULL && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT);
+    if (gst_message_has_name (msg, "vidkompy-progress"))
+      break;
+    gst_message_unref (msg);
+  } while (TRUE);
+  gst_message_unref (msg);
+  /* fg frame 60 is at 2 s */
+  fail_unless (gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, 2 * GST_SECOND),
+      "seek during the analysis refused");
+  t = vk_check_pull_in_thread (sink_of (pipeline, "bg"));
+  fg = vk_check_pull_all (sink_of (pipeline, "fg"));
+  bg = g_thread_join (t);
+  check_map (fg, bg, truth, sums, 60);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_array_unref (fg);
+  g_array_unref (bg);
+  g_ptr_array_unref (sums);
+  vk_truth_free (truth);
+}
+
+GST_END_TEST;
+
 /* The bg ends (EOS) before the fg: the fg of a 5-s pair over the first 3 s
  * of the same bg. With clamp, every fg frame comes out, the ones after the
  * bg's end with its last frame; with drop, only the fg frames the bg
@@ -586,6 +639,7 @@ align_robust_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_flushing_seek);
+  tcase_add_test (tc, test_seek_during_analysis);
   tcase_add_test (tc, test_bg_ends_first);
   tcase_add_test (tc, test_fg_ends_first);
   tcase_add_test (tc, test_bframes);
