@@ -209,3 +209,36 @@ vk_check_tmpdir_remove (gchar * dir)
   fail_unless (g_rmdir (dir) == 0);
   g_free (dir);
 }
+
+/* Links every video pad decodebin adds (again after each NULL -> PLAYING:
+ * the delayed links of gst_parse_launch () are made only once) to the sink
+ * pad @user_data. */
+static void
+decoder_pad_added (GstElement * dec, GstPad * pad, gpointer user_data)
+{
+  GstPad *sinkpad = user_data;
+  GstCaps *caps = gst_pad_query_caps (pad, NULL);
+
+  if (g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps,
+                  0)), "video/") && !gst_pad_is_linked (sinkpad))
+    fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_caps_unref (caps);
+}
+
+/* the decoder @dec feeds @sinkpad_name of @target */
+void
+vk_check_link_decoder (GstElement * pipeline, const gchar * dec,
+    const gchar * target, const gchar * sinkpad_name)
+{
+  GstElement *d = gst_bin_get_by_name (GST_BIN (pipeline), dec);
+  GstElement *t = gst_bin_get_by_name (GST_BIN (pipeline), target);
+  GstPad *sinkpad;
+
+  fail_unless (d && t);
+  sinkpad = gst_element_get_static_pad (t, sinkpad_name);
+  fail_unless (sinkpad != NULL);
+  g_signal_connect_data (d, "pad-added", G_CALLBACK (decoder_pad_added),
+      sinkpad, (GClosureNotify) (void (*)(void)) gst_object_unref, 0);
+  gst_object_unref (d);
+  gst_object_unref (t);
+}

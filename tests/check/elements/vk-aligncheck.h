@@ -47,6 +47,8 @@ GPtrArray *vk_check_frame_checksums (const gchar * path);
 gboolean vk_check_same_content (GPtrArray * sums, guint64 a, guint64 b);
 gchar *vk_check_tmpdir_new (void);
 void vk_check_tmpdir_remove (gchar * dir);
+void vk_check_link_decoder (GstElement * pipeline, const gchar * dec,
+    const gchar * target, const gchar * sinkpad_name);
 
 G_END_DECLS
 
