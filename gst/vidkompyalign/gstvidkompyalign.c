@@ -2837,6 +2837,20 @@ flush_outputs (GstVidkompyAlign * self, guint32 seqnum)
   }
 }
 
+/* Streaming mode: both inputs seek to the position (their times are the
+ * same up to the offset the streaming search finds); their flushes reset
+ * the streaming state (see vk_stream_render_event ()). */
+static gboolean
+seek_streaming (GstVidkompyAlign * self, GstEvent * event)
+{
+  gboolean ok;
+
+  GST_DEBUG_OBJECT (self, "streaming: seeking both inputs");
+  ok = gst_pad_push_event (self->bg.sinkpad, gst_event_ref (event));
+  ok &= gst_pad_push_event (self->fg.sinkpad, event);
+  return ok;
+}
+
 /* Seeks of the outputs: forward time seeks to a position (rate > 0, any
  * flags, segment seeks included). Before the render (during the analysis
  * and the alignment, and while the inputs are seeked back) a seek is
@@ -2873,6 +2887,10 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
     return FALSE;
   }
   self->seek_seqnum = seqnum;
+  if (self->streaming) {
+    g_mutex_unlock (&self->lock);
+    return seek_streaming (self, event);
+  }
   if (self->phase != PHASE_RENDER || self->replay_seek) {
     GST_INFO_OBJECT (pad, "seek to %" GST_TIME_FORMAT " before the render: "
         "queued", GST_TIME_ARGS (start));

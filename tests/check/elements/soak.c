@@ -35,7 +35,7 @@
 
 #define FPS 25
 /* the longest wait for an output frame */
-#define FRAME_TIMEOUT (60 * GST_SECOND)
+#define FRAME_TIMEOUT (20 * GST_SECOND)
 
 static gchar *tmpdir, *bg_path, *fg_path;
 static guint n_fg;
@@ -214,6 +214,57 @@ GST_START_TEST (test_soak)
 
 GST_END_TEST;
 
+/* Streaming mode on files: a flushing seek to fg frame 15 after 8 output
+ * frames; the output goes on from there (every fg frame from 15 on, in
+ * order) to EOS, within a timeout. Until 2026-12-06 the seek was refused
+ * and the output stuck. */
+GST_START_TEST (test_streaming_seek)
+{
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a mode=streaming "
+      "vidkompycomposite name=c ! appsink name=out sync=false "
+      "filesrc location=%s ! decodebin ! a.bg_sink "
+      "filesrc location=%s ! decodebin ! a.fg_sink "
+      "a.bg_src ! c.bg_sink a.fg_src ! c.fg_sink", bg_path, fg_path);
+  GstElement *p = gst_parse_launch (desc, NULL), *sink;
+  GstClockTime target = gst_util_uint64_scale (15, GST_SECOND, FPS), last = 0;
+  GstSample *sample;
+  guint k, after = 0;
+
+  fail_unless (p != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (p), "out");
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  for (k = 0; k < 8; k++) {
+    sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), FRAME_TIMEOUT);
+    fail_unless (sample != NULL, "frame %u did not come", k);
+    gst_sample_unref (sample);
+  }
+  fail_unless (gst_element_seek_simple (p, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, target),
+      "streaming seek refused");
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              FRAME_TIMEOUT))) {
+    GstClockTime pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+
+    fail_unless (pts + GST_MSECOND >= target, "frame at %" GST_TIME_FORMAT
+        " after the seek to %" GST_TIME_FORMAT, GST_TIME_ARGS (pts),
+        GST_TIME_ARGS (target));
+    fail_unless (after == 0 || pts > last);
+    last = pts;
+    after++;
+    gst_sample_unref (sample);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)), "stuck after %u "
+      "frames (no EOS within %" GST_TIME_FORMAT ")", after,
+      GST_TIME_ARGS (FRAME_TIMEOUT));
+  fail_unless_equals_int (after, n_fg - 15);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 static Suite *
 soak_suite (void)
 {
@@ -224,6 +275,7 @@ soak_suite (void)
   tcase_set_timeout (tc, env_uint ("CK_DEFAULT_TIMEOUT", 60));
   tcase_add_unchecked_fixture (tc, media_setup, media_teardown);
   tcase_add_loop_test (tc, test_soak, 0, 2);
+  tcase_add_test (tc, test_streaming_seek);
   suite_add_tcase (s, tc);
   return s;
 }
