@@ -28,7 +28,7 @@ export GST_REGISTRY_1_0="$OUT/registry.bin"
 export G_DEBUG=fatal-criticals GST_TRACERS=leaks
 export VK_MKPAIR="$PWD/$B/tests/media/vk-mkpair"
 export VK_SOAK_PIPELINES=$PIPES VK_SOAK_CYCLES=$CYCLES VK_SOAK_FRAMES=12
-export VK_SOAK_SEEK_EVERY=4 CK_DEFAULT_TIMEOUT=36000
+export VK_SOAK_SEEK_EVERY=4 VK_SOAK_TIMEOUT=36000
 
 echo "soak: $PROCS processes x $PIPES pipelines x $CYCLES cycles, both modes"
 start=$(date +%s)
