@@ -147,6 +147,7 @@
 #include "vkalignment.h"
 #include "vkalignfile.h"
 #include "vkfingerprint.h"
+#include "vkfound.h"
 #include "vkspatial.h"
 #include "vkretime.h"
 #include "vkstreamrender.h"
@@ -163,13 +164,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
 #define REFINE_RADIUS 4
 /* a refined position correlating within this of 1 is not searched further */
 #define REFINE_DONE 1e-3
-
-/* below these confidences the fg is probably not in the bg: the temporal
- * one is the match of the frames the bg shows (about 0.5 for unrelated
- * content, above 0.9 for the same content through two encodes), the
- * spatial one an NCC */
-#define MIN_CONFIDENCE 0.7
-#define MIN_SPATIAL_CONFIDENCE 0.5
 
 
 typedef enum
@@ -290,6 +284,8 @@ struct _GstVidkompyAlign
   gboolean refined;
   gint out_x, out_y;
   gdouble out_scale, spatial_confidence;
+  gdouble fg_motion;            /* vk_fg_motion () of the analysed fg */
+  gboolean blind;               /* the fg matched nowhere: centred */
   gint last_percent;
   guint next_estimate;          /* estimates made during the analysis */
   gint64 t_start, t_analysed, t_aligned;
@@ -1113,28 +1109,76 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   g_mutex_unlock (&self->lock);
 }
 
-/* Whether the fg seems to be in the bg: @confidence (temporal) and
- * @spatial at least MIN_CONFIDENCE and MIN_SPATIAL_CONFIDENCE. When not,
- * an error ("strict is set" in its details) with @strict, else a warning;
- * the numbers are the ones the vidkompy-alignment message gives. */
+/* The fg does not seem to be in the bg because of @reason: with @strict
+ * an error ("strict is set" in its details: the application tells this
+ * outcome by it) and FALSE, else a warning saying what the output does
+ * (@then) and TRUE. */
+static gboolean
+not_found (GstVidkompyAlign * self, const gchar * reason, gboolean strict,
+    const gchar * then)
+{
+  GST_INFO_OBJECT (self, "the fg does not seem to be in the bg: %s", reason);
+  if (strict) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The foreground does not seem to be in the background (%s).",
+            reason), ("strict is set"));
+    return FALSE;
+  }
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("The foreground does not seem to be in the background (%s): %s.",
+          reason, then), (NULL));
+  return TRUE;
+}
+
+/* Whether the fg seems to be in the bg (vk_found (): both confidences,
+ * and a near-perfect placement for a fg that does not move); else
+ * not_found (). The numbers are the ones the vidkompy-alignment message
+ * gives. */
 static gboolean
 confidence_check (GstVidkompyAlign * self, gdouble confidence,
     gdouble spatial, gboolean strict)
 {
-  if (confidence >= MIN_CONFIDENCE && spatial >= MIN_SPATIAL_CONFIDENCE)
+  VkFoundVerdict v = vk_found (confidence, spatial, self->fg_motion);
+  gchar *reason;
+  gboolean ok;
+
+  GST_DEBUG_OBJECT (self, "temporal confidence %.3f, spatial %.3f, fg motion "
+      "%.3f: verdict %d", confidence, spatial, self->fg_motion, v);
+  if (v == VK_FOUND_YES)
     return TRUE;
-  if (strict) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("The foreground does not seem to be in the background (temporal "
-            "confidence %.2f, spatial confidence %.2f).", confidence,
-            spatial), ("strict is set"));
-    return FALSE;
+  reason = vk_found_reason (v, confidence, spatial, self->fg_motion);
+  ok = not_found (self, reason, strict,
+      "the output follows the best match found");
+  g_free (reason);
+  return ok;
+}
+
+/* @err of vk_alignment_compute () says that no place of the bg matches
+ * the fg at all (as opposed to a bad input or option) */
+static gboolean
+nowhere_found (const GError * err)
+{
+  return g_error_matches (err, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_NO_MATCH)
+      || g_error_matches (err, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_FLAT);
+}
+
+/* The alignment of a fg found nowhere, with strict unset: at the centre
+ * of the bg (scaled down to fit when larger, or at the scale property),
+ * the frames still aligned in time on that region. */
+static gboolean
+align_centred (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    VkAlignOptions * opts, VkAlignResult * result, GError ** err)
+{
+  if (opts->scale <= 0.0)
+    opts->scale = MIN (1.0, MIN ((gdouble) bg->width / fg->width,
+            (gdouble) bg->height / fg->height));
+  if (!opts->fixed_position) {
+    opts->x = floor ((bg->width - fg->width * opts->scale) / 2.0);
+    opts->y = floor ((bg->height - fg->height * opts->scale) / 2.0);
+    opts->fixed_position = TRUE;
   }
-  GST_ELEMENT_WARNING (self, STREAM, FAILED,
-      ("The foreground does not seem to be in the background (temporal "
-          "confidence %.2f, spatial confidence %.2f): the output follows "
-          "the best match found.", confidence, spatial), (NULL));
-  return TRUE;
+  opts->on_estimate = NULL;
+  return vk_alignment_compute (bg, fg, opts, result, err);
 }
 
 /* Warnings about fg frames the output cannot show as they are: those the
@@ -1196,7 +1240,8 @@ align_and_replay (GstElement * element, gpointer user_data)
   GError *err = NULL;
   GstClockTime bg_start, fg_start;
   guint drift_ms, radius, i;
-  gboolean strict, ok, current, first;
+  gboolean strict, ok, current, first, blind;
+  gdouble motion;
 
   GST_OBJECT_LOCK (self);
   align_options_of (self, &opts);
@@ -1229,13 +1274,27 @@ align_and_replay (GstElement * element, gpointer user_data)
       fg.height, fg.fps, bg.n_frames, bg.width, bg.height, bg.fps, opts.window);
 
   ok = vk_alignment_compute (&bg, &fg, &opts, &result, &err);
+  blind = !ok && nowhere_found (err);
+  if (blind) {
+    /* no place of the bg matches the fg at all (a flat bg, a flat fg): the
+     * outcome of a poor match; without strict, the fg goes to the centre */
+    GST_INFO_OBJECT (self, "%s", err->message);
+    g_clear_error (&err);
+    ok = not_found (self, "no place of the background matches it", strict,
+        "the output has it at the centre of the background")
+        && align_centred (&bg, &fg, &opts, &result, &err);
+  }
+  motion = ok ? vk_fg_motion (&fg, result.valid_x, result.valid_y,
+      result.valid_w, result.valid_h) : 0.0;
   g_byte_array_unref (bg_low);
   g_byte_array_unref (fg_low);
   g_mutex_lock (&self->lock);
   current = self->phase == PHASE_ALIGNING;
   g_mutex_unlock (&self->lock);
-  if (!current) {
-    GST_DEBUG_OBJECT (self, "stopped during the alignment");
+  if (!current || (!ok && err == NULL)) {
+    /* stopped, or not found with strict (the error is posted) */
+    GST_DEBUG_OBJECT (self, "no render: %s", current ? "not found" :
+        "stopped during the alignment");
     g_clear_error (&err);
     vk_align_result_clear (&result);
     return;
@@ -1261,13 +1320,14 @@ align_and_replay (GstElement * element, gpointer user_data)
 
   /* strict: fail before rendering when the temporal confidence is already
    * too low; the spatial one is known once the position is refined, where
-   * the check of both is made (refine_position ()), so that the warning
+   * the check of all is made (refine_position ()), so that the warning
    * gives the confidences of the vidkompy-alignment message */
-  if (strict && result.confidence < MIN_CONFIDENCE) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("The foreground does not seem to be in the background (temporal "
-            "confidence %.2f, below %.2f).", result.confidence,
-            MIN_CONFIDENCE), ("strict is set"));
+  if (strict && !blind && result.confidence < VK_FOUND_MIN_MATCH) {
+    gchar *reason = vk_found_reason (VK_FOUND_LOW_MATCH, result.confidence,
+        result.spatial_score, motion);
+
+    not_found (self, reason, strict, NULL);
+    g_free (reason);
     vk_align_result_clear (&result);
     return;
   }
@@ -1282,6 +1342,8 @@ align_and_replay (GstElement * element, gpointer user_data)
   }
   vk_align_result_clear (&self->result);
   self->result = result;
+  self->fg_motion = motion;
+  self->blind = blind;
   start_render (self, radius);
   /* the bg is only needed from the first matched frame on */
   bg_start = g_array_index (self->bg.pts, GstClockTime,
@@ -1771,7 +1833,8 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   GST_OBJECT_LOCK (self);
   /* detect-position=false: the position is the user's (at the scale
    * property, 1.0 when unset), see vk_alignment_compute () */
-  fixed = !self->detect_position || self->match_region == VK_MATCH_REGION_FULL;
+  fixed = !self->detect_position || self->match_region == VK_MATCH_REGION_FULL
+      || self->blind;
   GST_OBJECT_UNLOCK (self);
 
   self->out_x = (gint) floor (r->x + 0.5);
@@ -1839,7 +1902,9 @@ done:
   GST_OBJECT_LOCK (self);
   strict = self->strict;
   GST_OBJECT_UNLOCK (self);
-  if (!confidence_check (self, r->confidence, self->spatial_confidence, strict)) {
+  /* (a fg found nowhere was warned about already) */
+  if (!self->blind && !confidence_check (self, r->confidence,
+          self->spatial_confidence, strict)) {
     /* strict: the streaming threads stop (their waits end, the chain
      * functions return EOS) and the application gets the error */
     self->phase = PHASE_DONE;

@@ -263,16 +263,19 @@ vk_align_install_properties (GObjectClass * klass)
    * GstVidkompyAlign:strict:
    *
    * Fail with an error instead of a warning when the fg does not seem to
-   * be in the bg (temporal confidence below 0.7 or spatial confidence
-   * below 0.5).
+   * be in the bg (temporal confidence below 0.7, spatial confidence below
+   * 0.5, or below 0.98 for a fg that does not move, or no place of the bg
+   * matching it at all).
    *
    * Since: 0.1
    */
   g_object_class_install_property (klass, PROP_STRICT,
       g_param_spec_boolean ("strict", "Strict",
           "Fail with an error instead of a warning when the fg does not seem "
-          "to be in the bg (temporal confidence below 0.7 or spatial "
-          "confidence below 0.5). Default false", DEFAULT_STRICT, RW));
+          "to be in the bg (temporal confidence below 0.7, spatial "
+          "confidence below 0.5, or below 0.98 for a fg that does not move, "
+          "or no place of the bg matching it at all). Default false",
+          DEFAULT_STRICT, RW));
   /**
    * GstVidkompyAlign:alignment-location:
    *

@@ -1,0 +1,74 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vkfound: is the fg in the bg? The decision from the evidence of an
+ * alignment, with its thresholds in one table. */
+
+#ifndef __VK_FOUND_H__
+#define __VK_FOUND_H__
+
+#include <glib.h>
+#include "vkalignment.h"
+
+G_BEGIN_DECLS
+
+/* The thresholds of the decision (docs/vidkompyalign.md):
+ *
+ * VK_FOUND_MIN_MATCH: the temporal confidence (mean 1 − thumbnail
+ *   distance of the fg frames the bg shows with their bg frames): about
+ *   0.5 for unrelated content, above 0.9 for the same content through two
+ *   encodes.
+ * VK_FOUND_MIN_SPATIAL: the spatial confidence (NCC of the placement,
+ *   refined on full-resolution frames) of a fg that moves.
+ * VK_FOUND_MIN_MOTION: a fg whose thumbnails change less than this from one
+ *   sampled frame to the next, on average (vk_fg_motion ()), is static: its
+ *   frames are all alike, so matching them to bg frames says nothing about
+ *   where it is (the placement was chosen to match them), and only a
+ *   near-perfect spatial match tells that it is in the bg. Re-encoding
+ *   noise of a still picture measures 0.00-0.02, a slow pan 0.1 and more.
+ * VK_FOUND_MIN_SPATIAL_STATIC: the spatial confidence a static fg needs.
+ *   Still crops of a bg, re-encoded or scaled, measure 0.99 and more;
+ *   unrelated stills found where they correlate best 0.72 (SMPTE bars),
+ *   0.91 (75 % bars), 0.96 (a grey ramp on a smooth sky) over the cockatoo
+ *   clip. */
+#define VK_FOUND_MIN_MATCH 0.7
+#define VK_FOUND_MIN_SPATIAL 0.5
+#define VK_FOUND_MIN_MOTION 0.05
+#define VK_FOUND_MIN_SPATIAL_STATIC 0.98
+
+/* fg frames sampled (evenly) for vk_fg_motion () */
+#define VK_MOTION_SAMPLES 32
+
+/**
+ * VkFoundVerdict:
+ * @VK_FOUND_YES: the fg is in the bg
+ * @VK_FOUND_LOW_MATCH: its frames do not match the bg frames they got
+ * @VK_FOUND_LOW_SPATIAL: its placement does not match the bg there
+ * @VK_FOUND_STATIC_INEXACT: it does not move and its placement is not a
+ *   near-perfect match
+ */
+typedef enum
+{
+  VK_FOUND_YES,
+  VK_FOUND_LOW_MATCH,
+  VK_FOUND_LOW_SPATIAL,
+  VK_FOUND_STATIC_INEXACT,
+} VkFoundVerdict;
+
+gdouble vk_fg_motion (const VkStreamSummary * fg, gint valid_x, gint valid_y,
+    gint valid_w, gint valid_h);
+
+VkFoundVerdict vk_found (gdouble match, gdouble spatial, gdouble motion);
+
+gchar *vk_found_reason (VkFoundVerdict verdict, gdouble match,
+    gdouble spatial, gdouble motion);
+
+G_END_DECLS
+
+#endif /* __VK_FOUND_H__ */
