@@ -1154,7 +1154,8 @@ confidence_check (GstVidkompyAlign * self, gdouble confidence,
 }
 
 /* @err of vk_alignment_compute () says that no place of the bg matches
- * the fg at all (as opposed to a bad input or option) */
+ * the fg at all (as opposed to a bad input or option; a fg without any
+ * texture, such as a single pixel, stays an error of its own) */
 static gboolean
 nowhere_found (const GError * err)
 {
@@ -1274,7 +1275,7 @@ align_and_replay (GstElement * element, gpointer user_data)
       fg.height, fg.fps, bg.n_frames, bg.width, bg.height, bg.fps, opts.window);
 
   ok = vk_alignment_compute (&bg, &fg, &opts, &result, &err);
-  blind = !ok && nowhere_found (err);
+  blind = !ok && nowhere_found (err) && vk_fg_textured (&fg);
   if (blind) {
     /* no place of the bg matches the fg at all (a flat bg, a flat fg): the
      * outcome of a poor match; without strict, the fg goes to the centre */

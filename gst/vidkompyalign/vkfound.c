@@ -56,6 +56,27 @@ vk_fg_motion (const VkStreamSummary * fg, gint valid_x, gint valid_y,
 }
 
 /**
+ * vk_fg_textured:
+ *
+ * Whether the fg's first frame has any texture at the fingerprints'
+ * resolution: a fg without (flat, or a single pixel) cannot be looked for,
+ * which is another outcome than a fg found nowhere.
+ */
+gboolean
+vk_fg_textured (const VkStreamSummary * fg)
+{
+  VkFingerprint fp;
+
+  g_return_val_if_fail (fg != NULL, FALSE);
+
+  if (fg->n_frames == 0 || fg->low_width < 2 || fg->low_height < 2)
+    return FALSE;
+  vk_fingerprint_from_luma (&fp, fg->low, fg->low_width, fg->low_width,
+      fg->low_height, 0, 0, fg->low_width, fg->low_height);
+  return fp.stddev > 0.0f;
+}
+
+/**
  * vk_found:
  * @match: the temporal confidence (#VkAlignResult's confidence)
  * @spatial: the spatial confidence of the placement

@@ -64,6 +64,8 @@ typedef enum
 gdouble vk_fg_motion (const VkStreamSummary * fg, gint valid_x, gint valid_y,
     gint valid_w, gint valid_h);
 
+gboolean vk_fg_textured (const VkStreamSummary * fg);
+
 VkFoundVerdict vk_found (gdouble match, gdouble spatial, gdouble motion);
 
 gchar *vk_found_reason (VkFoundVerdict verdict, gdouble match,
