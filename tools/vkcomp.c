@@ -597,6 +597,36 @@ field_int (const GstStructure * s, const gchar * name)
   return i;
 }
 
+static guint
+field_uint (const GstStructure * s, const gchar * name)
+{
+  guint u = 0;
+
+  if (s)
+    gst_structure_get_uint (s, name, &u);
+  return u;
+}
+
+/* The fg frames the bg does not show (it starts late or ends early) and
+ * those whose timestamps were retimed: a line of the summary when any */
+static void
+print_coverage (const GstStructure * s, gint frames)
+{
+  guint before = field_uint (s, "fg-frames-before-bg");
+  guint after = field_uint (s, "fg-frames-after-bg");
+  guint retimed = field_uint (s, "retimed-frames");
+
+  if (before > 0)
+    printf ("coverage:     the bg starts late: the first %u of %d fg frames "
+        "show its first frame\n", before, frames);
+  if (after > 0)
+    printf ("coverage:     the bg ends early: the last %u of %d fg frames "
+        "show its last frame\n", after, frames);
+  if (retimed > 0)
+    printf ("retimed:      %u fg frames whose timestamps repeat or go "
+        "backwards\n", retimed);
+}
+
 static void
 print_summary (Comp * c)
 {
@@ -626,6 +656,10 @@ print_summary (Comp * c)
             "spatial-confidence"));
     vk_json_int (b, "frames", frames);
     vk_json_int (b, "frames-matched", matched);
+    vk_json_int (b, "fg-frames-before-bg", field_uint (s,
+            "fg-frames-before-bg"));
+    vk_json_int (b, "fg-frames-after-bg", field_uint (s, "fg-frames-after-bg"));
+    vk_json_int (b, "retimed-frames", field_uint (s, "retimed-frames"));
     vk_json_string (b, "audio", c->audio_from ? c->audio_from : "none");
     vk_json_double (b, "analysis-time", (c->t_render - c->t_start) / 1e6);
     vk_json_double (b, "alignment-time", field_double (s, "alignment-time"));
@@ -646,6 +680,7 @@ print_summary (Comp * c)
       field_double (s, "confidence"), field_double (s, "spatial-confidence"));
   printf ("frames:       %d written, %u matched, %dx%d at %d/%d fps\n",
       frames, matched, c->out_w, c->out_h, c->fgp.fps_n, c->fgp.fps_d);
+  print_coverage (s, frames);
   printf ("audio:        %s\n", c->audio_from ? c->audio_from : "none");
   printf ("time:         analysis %.1f s (alignment %.1f s of it), render "
       "%.1f s, total %.1f s\n", (c->t_render - c->t_start) / 1e6,

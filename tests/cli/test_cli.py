@@ -376,6 +376,33 @@ class CliTest(Base):
             self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y), mode)
             self.assert_bg_frames(path, s, 0.98)
 
+    def test_bg_ends_early(self):
+        """A bg cut at 3.5 s (the same clip, shorter): every fg frame is
+        written and the summary says how many are past the bg's end (it said
+        "110 matched" and nothing else)."""
+        r = run([VK_MKPAIR, "--quiet", "--source", "cockatoo", "--outdir",
+                 self.out_dir, "--name", "short", "--bg-size",
+                 "%dx%d" % (BG_W, BG_H), "--bg-fps", "25", "--duration",
+                 "3.5", "--fg-rect", "%d,%d,%d,%d" % (FG_X, FG_Y, FG_W, FG_H),
+                 "--fg-fps", str(FG_FPS), "--fg-start", str(FG_START)],
+                timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        short = os.path.join(self.out_dir, "short-bg.mp4")
+        n = len(self.pair.truth)
+        # fg frame i shows bg time FG_START + i / FG_FPS: past 3.5 s (the
+        # last bg frame starts at 3.46 s) from frame 66 or 67 on
+        _, s, _ = self.comp(bg=short)
+        self.assertEqual(s["frames"], n)
+        self.assertIn(s["fg-frames-after-bg"], range(n - 68, n - 64))
+        self.assertEqual(s["fg-frames-before-bg"], 0)
+        self.assertEqual(s["retimed-frames"], 0)
+        r = run([VIDKOMPY, "comp", "--bg", short, "--fg", self.pair.fg, "-o",
+                 os.path.join(self.out_dir, "text.mp4")], timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("coverage:     the bg ends early: the last %d of %d fg "
+                      "frames show its last frame" % (s["fg-frames-after-bg"],
+                                                      n), r.stdout)
+
     def test_explicit_position(self):
         """--x/--y place the fg there (here a wrong place, so --force)."""
         path, s, _ = self.comp("--x", "10", "--y", "20", "--force")
