@@ -31,6 +31,7 @@
 
 #include "vkalignfile.h"
 #include "vkfilesafe.h"
+#include "vk-aligncheck.h"
 
 static gchar *dir;
 
@@ -43,25 +44,14 @@ path_in_dir (const gchar * name)
 static void
 setup (void)
 {
-  dir = g_dir_make_tmp ("vk-file-safe-XXXXXX", NULL);
-  fail_unless (dir != NULL);
+  dir = vk_check_tmpdir_new ();
 }
 
 static void
-remove_all (void)
+teardown (void)
 {
-  const gchar *names[] =
-      { "fifo", "zero", "file", "big", "hard", "link", "a.json" };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (names); i++) {
-    gchar *p = path_in_dir (names[i]);
-
-    g_unlink (p);
-    g_free (p);
-  }
-  g_rmdir (dir);
-  g_clear_pointer (&dir, g_free);
+  vk_check_tmpdir_remove (dir);
+  dir = NULL;
 }
 
 static gchar *
@@ -265,7 +255,7 @@ file_safe_suite (void)
   Suite *s = suite_create ("file_safe");
   TCase *tc = tcase_create ("general");
 
-  tcase_add_checked_fixture (tc, setup, remove_all);
+  tcase_add_checked_fixture (tc, setup, teardown);
   tcase_set_timeout (tc, 20);
   tcase_add_test (tc, test_read_regular);
   tcase_add_test (tc, test_read_fifo);
