@@ -32,6 +32,8 @@ typedef struct
   GstClockTime duration;
 } VkProbe;
 
+VkExit vk_probe_path (const gchar * path, const gchar * role, gchar ** uri);
+
 VkExit vk_probe_file (const gchar * path, const gchar * role, VkProbe * out);
 
 void vk_probe_clear (VkProbe * p);

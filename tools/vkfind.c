@@ -11,8 +11,9 @@
  * image or video (BG) with the aligner's own search and prints position,
  * scale and confidence:
  *
- * - the bg is read once: the low-resolution luma of every frame, as
- *   vidkompyalign keeps it (its VkStreamSummary);
+ * - the fg frame and the bg are decoded at the same time, upright as
+ *   vidkompy comp turns them; the bg once: the low-resolution luma of
+ *   every frame, as vidkompyalign keeps it (its VkStreamSummary);
  * - vk_alignment_compute () finds the position and scale (both ways: an
  *   upscaled or a downscaled fg region) and the bg frame that shows the fg
  *   frame, as it does for the element;
@@ -38,12 +39,18 @@
 #include "vkalignment.h"
 #include "vkfingerprint.h"
 #include "vkspatial.h"
+#include "vkalloc.h"
+#include "vkorient.h"
 
 /* the aligner's spatial threshold (vidkompyalign's strict) */
 #define MIN_CONFIDENCE 0.5
 /* how far (bg pixels) a found fg may reach outside the bg: rounding */
 #define INSIDE_SLACK 1.0
 #define PREROLL_TIMEOUT (30 * GST_SECOND)
+/* how often a read checks the bus for errors */
+#define PULL_POLL (100 * GST_MSECOND)
+/* decoded frames an appsink holds before the decoder waits */
+#define READ_AHEAD 4
 
 /* A decoded grey frame. */
 typedef struct
@@ -53,79 +60,147 @@ typedef struct
   GstClockTime time;
 } Grey;
 
-/* Opens @uri as GRAY8 frames downscaled @factor times (1, 2 or 4). */
-static GstElement *
-open_frames (const gchar * uri, gint width, gint height, gint factor,
-    GstAppSink ** sink)
+/* An input decoded upright (videoflip video-direction=auto, as vidkompy
+ * comp turns it) into an appsink: 8-bit YUV or grey at full resolution
+ * (the luma is plane 0), or GRAY8 @factor times smaller than @width x
+ * @height. */
+typedef struct
 {
-  gchar *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! "
-      "videoscale ! video/x-raw,format=GRAY8,width=%d,height=%d,"
-      "pixel-aspect-ratio=1/1 ! appsink name=s sync=false", uri,
-      MAX (1, width / factor), MAX (1, height / factor));
-  GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *pipeline;
+  GstAppSink *sink;
+} Reader;
 
-  g_free (desc);
-  if (p == NULL) {
-    vk_cli_error ("%s", err->message);
-    g_error_free (err);
-    return NULL;
-  }
-  *sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (p), "s"));
-  gst_element_set_state (p, GST_STATE_PAUSED);
-  if (gst_element_get_state (p, NULL, NULL, PREROLL_TIMEOUT) ==
-      GST_STATE_CHANGE_FAILURE) {
-    vk_cli_error ("cannot decode %s", uri);
-    gst_object_unref (*sink);
-    gst_element_set_state (p, GST_STATE_NULL);
-    gst_object_unref (p);
-    return NULL;
-  }
-  return p;
+/* appsink answers no allocation query: as the aligner's pads, it takes
+ * the decoder's own buffers (no copy of each frame, vk_propose_allocation) */
+static GstPadProbeReturn
+propose_allocation (GstPad * pad, GstPadProbeInfo * info, gpointer unused)
+{
+  GstQuery *q = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (q) != GST_QUERY_ALLOCATION || !vk_propose_allocation (q))
+    return GST_PAD_PROBE_OK;
+  /* answered: the query returns TRUE */
+  return GST_PAD_PROBE_HANDLED;
 }
 
-/* The frame at @time (seconds; < 0: the current one). */
+/* Starts @r towards @state (asynchronously): PLAYING to pull every frame,
+ * PAUSED to seek and take one. */
 static gboolean
-grab (GstElement * p, GstAppSink * sink, gdouble time, Grey * out)
+reader_open (Reader * r, const gchar * uri, gint width, gint height,
+    gint factor, GstState state)
 {
-  GstSample *sample;
-  GstVideoInfo info;
-  GstVideoFrame frame;
-  GstBuffer *buf;
-  gint row;
+  gchar *caps = factor == 1 ?
+      g_strdup ("video/x-raw,format={I420,YV12,NV12,NV21,Y41B,Y42B,Y444,"
+      "GRAY8}") :
+      g_strdup_printf ("videoscale ! video/x-raw,format=GRAY8,width=%d,"
+      "height=%d,pixel-aspect-ratio=1/1", MAX (1, width / factor),
+      MAX (1, height / factor));
+  gchar *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! "
+      "videoflip name=f ! %s ! appsink name=s sync=false max-buffers=%d", uri,
+      caps, READ_AHEAD);
+  GstElement *flip;
+  GError *err = NULL;
+  GstPad *pad;
 
-  if (time > 0 && !gst_element_seek_simple (p, GST_FORMAT_TIME,
-          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
-          (gint64) (time * GST_SECOND)))
-    return FALSE;
-  sample = gst_app_sink_try_pull_preroll (sink, PREROLL_TIMEOUT);
-  if (sample == NULL)
-    return FALSE;
-  buf = gst_sample_get_buffer (sample);
-  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
-      || !gst_video_frame_map (&frame, &info, buf, GST_MAP_READ)) {
-    gst_sample_unref (sample);
+  r->pipeline = gst_parse_launch (desc, &err);
+  g_free (desc);
+  g_free (caps);
+  if (r->pipeline == NULL) {
+    vk_cli_error ("%s", err->message);
+    g_error_free (err);
     return FALSE;
   }
+  r->sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (r->pipeline), "s"));
+  flip = gst_bin_get_by_name (GST_BIN (r->pipeline), "f");
+  vk_orient_setup (flip);
+  gst_object_unref (flip);
+  pad = gst_element_get_static_pad (GST_ELEMENT (r->sink), "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      propose_allocation, NULL, NULL);
+  gst_object_unref (pad);
+  return gst_element_set_state (r->pipeline, state) != GST_STATE_CHANGE_FAILURE;
+}
+
+static void
+reader_close (Reader * r)
+{
+  if (r->pipeline == NULL)
+    return;
+  gst_object_unref (r->sink);
+  gst_element_set_state (r->pipeline, GST_STATE_NULL);
+  gst_clear_object (&r->pipeline);
+}
+
+/* The next frame of a playing @r; NULL at its end or on an error (a
+ * decoding error ends the pipeline without an EOS). */
+static GstSample *
+reader_pull (Reader * r)
+{
+  GstBus *bus = gst_element_get_bus (r->pipeline);
+  GstSample *sample = NULL;
+  GstMessage *msg = NULL;
+  gint64 deadline = g_get_monotonic_time () + PREROLL_TIMEOUT / GST_USECOND;
+
+  while (sample == NULL && msg == NULL && !gst_app_sink_is_eos (r->sink)
+      && g_get_monotonic_time () < deadline) {
+    sample = gst_app_sink_try_pull_sample (r->sink, PULL_POLL);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  }
+  if (msg && sample)
+    g_clear_pointer (&sample, gst_sample_unref);
+  if (msg)
+    gst_message_unref (msg);
+  gst_object_unref (bus);
+  return sample;
+}
+
+/* A copy of the luma of @sample's frame into @out. */
+static gboolean
+grey_from_sample (GstSample * sample, Grey * out)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  gint row;
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
+      || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample),
+          GST_MAP_READ))
+    return FALSE;
   out->width = GST_VIDEO_INFO_WIDTH (&info);
   out->height = GST_VIDEO_INFO_HEIGHT (&info);
-  out->time = GST_BUFFER_PTS (buf);
+  /* a still image may have no timestamp: it is the frame at 0 */
+  out->time = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+  if (!GST_CLOCK_TIME_IS_VALID (out->time))
+    out->time = 0;
   out->data = g_malloc ((gsize) out->width * out->height);
   for (row = 0; row < out->height; row++)
     memcpy (out->data + (gsize) row * out->width,
         (const guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0) +
         (gsize) row * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), out->width);
   gst_video_frame_unmap (&frame);
-  gst_sample_unref (sample);
   return TRUE;
 }
 
-static void
-close_frames (GstElement * p, GstAppSink * sink)
+/* The frame of a paused @r at @time (seconds; < 0: the current one). */
+static gboolean
+grab (Reader * r, gdouble time, Grey * out)
 {
-  gst_object_unref (sink);
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (p);
+  GstSample *sample;
+  gboolean ok;
+
+  if (gst_element_get_state (r->pipeline, NULL, NULL, PREROLL_TIMEOUT) ==
+      GST_STATE_CHANGE_FAILURE)
+    return FALSE;
+  if (time >= 0 && !gst_element_seek_simple (r->pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
+          (gint64) (time * GST_SECOND)))
+    return FALSE;
+  sample = gst_app_sink_try_pull_preroll (r->sink, PREROLL_TIMEOUT);
+  if (sample == NULL)
+    return FALSE;
+  ok = grey_from_sample (sample, out);
+  gst_sample_unref (sample);
+  return ok;
 }
 
 static VkLuma
@@ -135,25 +210,37 @@ luma (const Grey * g)
   return l;
 }
 
-/* The frames of @probe at the @n @times (seconds). */
+/* The frames of a paused @r at the @n @times (seconds). */
 static GArray *
-read_frames (const VkProbe * probe, const gdouble * times, guint n, gint factor)
+read_frames (Reader * r, const gdouble * times, guint n)
 {
   GArray *frames = g_array_new (FALSE, TRUE, sizeof (Grey));
-  GstAppSink *sink;
-  GstElement *p = open_frames (probe->uri, probe->width, probe->height,
-      factor, &sink);
   guint i;
 
-  if (p == NULL)
-    return frames;
   for (i = 0; i < n; i++) {
     Grey g = { 0 };
 
-    if (grab (p, sink, times[i], &g))
+    if (grab (r, times[i], &g))
       g_array_append_val (frames, g);
   }
-  close_frames (p, sink);
+  return frames;
+}
+
+/* The frames of @uri at the @n @times, @factor times smaller than @width x
+ * @height, from a pipeline of their own. */
+static GArray *
+read_frames_at (const gchar * uri, gint width, gint height, gint factor,
+    const gdouble * times, guint n)
+{
+  Reader r = { 0 };
+  GArray *frames;
+
+  if (!reader_open (&r, uri, width, height, factor, GST_STATE_PAUSED)) {
+    reader_close (&r);
+    return g_array_new (FALSE, TRUE, sizeof (Grey));
+  }
+  frames = read_frames (&r, times, n);
+  reader_close (&r);
   return frames;
 }
 
@@ -182,41 +269,34 @@ summary_init (VkStreamSummary * sum, gint width, gint height, gdouble fps)
   vk_low_size (width, height, &sum->low_width, &sum->low_height);
 }
 
-/* Plays the bg @probe once: the low-resolution luma of every frame into
- * @sum (its @low is a new block) and the frames' times (seconds) into
- * @times. FALSE when it cannot be decoded. */
+/* Plays the playing bg @r once: the low-resolution luma of every frame
+ * into @sum (its @low is a new block; its size and rate from the first
+ * frame's caps) and the frames' times (seconds) into @times. FALSE when
+ * no frame can be decoded. */
 static gboolean
-read_summary (const VkProbe * probe, VkStreamSummary * sum, GArray * times)
+read_summary (Reader * r, VkStreamSummary * sum, GArray * times)
 {
-  gchar *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! "
-      "video/x-raw,format={I420,YV12,NV12,NV21,Y41B,Y42B,Y444,GRAY8} ! "
-      "appsink name=s sync=false", probe->uri);
-  GstElement *p = gst_parse_launch (desc, NULL);
-  GstAppSink *sink;
   GByteArray *low = g_byte_array_new ();
   GstSample *sample;
-  gsize n;
+  gsize n = 0;
 
-  g_free (desc);
-  summary_init (sum, probe->width, probe->height, probe->fps_d > 0 ?
-      (gdouble) probe->fps_n / probe->fps_d : 0);
-  n = (gsize) sum->low_width * sum->low_height;
-  if (p == NULL) {
-    g_byte_array_free (low, TRUE);
-    return FALSE;
-  }
-  sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (p), "s"));
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  while ((sample = gst_app_sink_pull_sample (sink))) {
+  memset (sum, 0, sizeof (*sum));
+  while ((sample = reader_pull (r))) {
     GstBuffer *buf = gst_sample_get_buffer (sample);
     GstVideoInfo info;
     GstVideoFrame f;
 
     if (gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
-        && GST_VIDEO_INFO_WIDTH (&info) == sum->width
+        && times->len == 0)
+      summary_init (sum, info.width, info.height,
+          info.fps_d > 0 ? (gdouble) info.fps_n / info.fps_d : 0);
+    n = (gsize) sum->low_width * sum->low_height;
+    /* the aligner takes one frame size: frames of another are left out */
+    if (GST_VIDEO_INFO_WIDTH (&info) == sum->width
         && GST_VIDEO_INFO_HEIGHT (&info) == sum->height
         && gst_video_frame_map (&f, &info, buf, GST_MAP_READ)) {
-      gdouble t = GST_BUFFER_PTS (buf) / (gdouble) GST_SECOND;
+      gdouble t = GST_BUFFER_PTS_IS_VALID (buf) ?
+          GST_BUFFER_PTS (buf) / (gdouble) GST_SECOND : times->len / sum->fps;
 
       g_byte_array_set_size (low, low->len + n);
       low_luma (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
@@ -227,7 +307,6 @@ read_summary (const VkProbe * probe, VkStreamSummary * sum, GArray * times)
     }
     gst_sample_unref (sample);
   }
-  close_frames (p, sink);
   sum->n_frames = times->len;
   sum->low = g_byte_array_free (low, FALSE);
   return sum->n_frames > 0;
@@ -252,8 +331,8 @@ typedef struct
 
 static void
 print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
-    const VkProbe * fgp, const Grey * bgf, const VkPlacementEstimate * r,
-    gdouble ms)
+    const VkStreamSummary * fgf, const Grey * bgf,
+    const VkPlacementEstimate * r, gdouble ms)
 {
   if (o->json) {
     JsonBuilder *b = json_builder_new ();
@@ -265,8 +344,8 @@ print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
     vk_json_double (b, "x", r->x);
     vk_json_double (b, "y", r->y);
     vk_json_double (b, "scale", r->scale);
-    vk_json_double (b, "width", fgp->width * r->scale);
-    vk_json_double (b, "height", fgp->height * r->scale);
+    vk_json_double (b, "width", fgf->width * r->scale);
+    vk_json_double (b, "height", fgf->height * r->scale);
     vk_json_double (b, "confidence", r->score);
     vk_json_int (b, "precision", o->precision);
     vk_json_double (b, "time", ms / 1000.0);
@@ -274,12 +353,12 @@ print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
     vk_cli_print_json (b);
     return;
   }
-  printf ("fg:          %s (%dx%d)\n", fg, fgp->width, fgp->height);
+  printf ("fg:          %s (%dx%d)\n", fg, fgf->width, fgf->height);
   printf ("bg:          %s (frame at %.3f s)\n", bg,
       bgf->time / (gdouble) GST_SECOND);
   printf ("position:    %.1f, %.1f\n", r->x, r->y);
   printf ("scale:       %.4f (fg covers %.0fx%.0f bg pixels)\n", r->scale,
-      fgp->width * r->scale, fgp->height * r->scale);
+      fgf->width * r->scale, fgf->height * r->scale);
   printf ("confidence:  %.3f\n", r->score);
   printf ("precision:   %d (%.0f ms)\n", o->precision, ms);
 }
@@ -343,12 +422,48 @@ swapped (const VkStreamSummary * bg, const VkStreamSummary * fg, guint m,
   return better;
 }
 
+/* Says why @path gave no frame: the probe's message (not media, no video
+ * stream), or that no frame could be decoded. */
+static VkExit
+input_failed (const gchar * path, const gchar * role)
+{
+  VkProbe p;
+  VkExit ret = vk_probe_file (path, role, &p);
+
+  vk_probe_clear (&p);
+  if (ret != VK_EXIT_OK)
+    return ret;
+  vk_cli_error ("cannot decode a frame of %s", path);
+  return VK_EXIT_INPUT;
+}
+
+/* The low-resolution copy of one frame as a one-frame stream. */
+static void
+summary_of_frame (const Grey * g, gdouble fps, VkStreamSummary * sum)
+{
+  guint8 *low;
+
+  summary_init (sum, g->width, g->height, fps);
+  low = g_malloc ((gsize) sum->low_width * sum->low_height);
+  low_luma (g->data, g->width, g->width, g->height, sum->low_width,
+      sum->low_height, low);
+  sum->low = low;
+  sum->n_frames = 1;
+}
+
+/* The fg (one frame) and the bg (the frame --bg-time names, or every
+ * frame) are decoded at the same time, each by its own pipeline; the
+ * search runs on their low-resolution copies, then the placement is
+ * refined on the matched bg frame (and its neighbours with --precision 3
+ * and 4) at the resolution --precision asks for. With --precision 2, the
+ * bg's pipeline is paused and seeked back to that frame. */
 static VkExit
 find (const FindOptions * o, const gchar * fg, const gchar * bg)
 {
   static const gint factors[] = { 4, 2, 1, 1, 1 };
-  VkProbe fgp, bgp;
-  VkExit ret = VK_EXIT_OK;
+  VkExit ret;
+  Reader fgr = { 0 }, bgr = { 0 };
+  gchar *fg_uri = NULL, *bg_uri = NULL;
   GArray *fgs = NULL, *bgs = NULL, *times = g_array_new (FALSE, FALSE,
       sizeof (gdouble));
   VkStreamSummary bgsum, fgsum;
@@ -356,56 +471,45 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   VkAlignResult r = { 0 };
   VkPlacementEstimate best = {.score = -2 };
   GError *err = NULL;
-  guint best_i = 0, m, i;
-  gint64 t0;
-  gboolean inside;
+  guint best_i = 0, m, i, n_times = 0;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean inside, one_bg = o->bg_time >= 0;
   gint factor = factors[o->precision], side = MAX (0, o->precision - 2);
-  gdouble fg_t = MAX (o->fg_time, 0.0), bg_t[5];
-  guint8 *fg_low = NULL;
+  gdouble bg_t[5];
+  const Grey *fgf, *bgf;
 
   memset (&bgsum, 0, sizeof (bgsum));
-  if ((ret = vk_probe_file (fg, "foreground", &fgp)) != VK_EXIT_OK)
-    goto out_times;
-  if ((ret = vk_probe_file (bg, "background", &bgp)) != VK_EXIT_OK) {
-    vk_probe_clear (&fgp);
-    goto out_times;
-  }
-  t0 = g_get_monotonic_time ();
-  fgs = read_frames (&fgp, &fg_t, 1, 1);
-  if (o->bg_time >= 0 || bgp.is_image) {
-    /* one bg frame */
-    bg_t[0] = MAX (o->bg_time, 0.0);
-    bgs = read_frames (&bgp, bg_t, 1, 1);
-    summary_init (&bgsum, bgp.width, bgp.height, 0);
-    bgsum.n_frames = bgs->len;
-    if (bgs->len) {
-      const Grey *g = &g_array_index (bgs, Grey, 0);
+  memset (&fgsum, 0, sizeof (fgsum));
+  if ((ret = vk_probe_path (fg, "foreground", &fg_uri)) != VK_EXIT_OK
+      || (ret = vk_probe_path (bg, "background", &bg_uri)) != VK_EXIT_OK)
+    goto out;
 
-      bgsum.low = g_malloc ((gsize) bgsum.low_width * bgsum.low_height);
-      low_luma (g->data, g->width, g->width, g->height, bgsum.low_width,
-          bgsum.low_height, (guint8 *) bgsum.low);
-      g_array_append_val (times, bg_t[0]);
+  /* both inputs start decoding at once */
+  reader_open (&fgr, fg_uri, 0, 0, 1, GST_STATE_PAUSED);
+  reader_open (&bgr, bg_uri, 0, 0, 1, one_bg ? GST_STATE_PAUSED :
+      GST_STATE_PLAYING);
+  if (one_bg) {
+    bgs = read_frames (&bgr, &o->bg_time, 1);
+    if (bgs->len) {
+      summary_of_frame (&g_array_index (bgs, Grey, 0), 0, &bgsum);
+      g_array_append_val (times, o->bg_time);
     }
-  } else if (!read_summary (&bgp, &bgsum, times)) {
-    bgsum.n_frames = 0;
+  } else {
+    read_summary (&bgr, &bgsum, times);
   }
-  if (fgs->len == 0 || bgsum.n_frames == 0) {
-    vk_cli_error ("cannot decode a frame of %s", fgs->len ? bg : fg);
-    ret = VK_EXIT_INPUT;
+  if (bgsum.n_frames == 0) {
+    ret = input_failed (bg, "background");
     goto out;
   }
-
-  /* the fg frame as a one-frame stream */
-  {
-    const Grey *g = &g_array_index (fgs, Grey, 0);
-
-    summary_init (&fgsum, g->width, g->height, bgsum.fps);
-    fg_low = g_malloc ((gsize) fgsum.low_width * fgsum.low_height);
-    low_luma (g->data, g->width, g->width, g->height, fgsum.low_width,
-        fgsum.low_height, fg_low);
-    fgsum.low = fg_low;
-    fgsum.n_frames = 1;
+  fgs = read_frames (&fgr, &o->fg_time, 1);
+  reader_close (&fgr);
+  if (fgs->len == 0) {
+    ret = input_failed (fg, "foreground");
+    goto out;
   }
+  fgf = &g_array_index (fgs, Grey, 0);
+  summary_of_frame (fgf, bgsum.fps, &fgsum);
+
   vk_align_options_init (&opts);
   if (!vk_alignment_compute (&bgsum, &fgsum, &opts, &r, &err)) {
     vk_cli_error ("no overlap: %s%s", err->message,
@@ -426,39 +530,45 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
     ret = VK_EXIT_NO_OVERLAP;
     goto out;
   }
-  if (bgs == NULL || factor != 1) {
-    guint from = m - MIN (m, (guint) side);
-    guint to = MIN (m + side, bgsum.n_frames - 1), n = 0;
-
-    for (i = from; i <= to; i++)
-      bg_t[n++] = g_array_index (times, gdouble, i);
+  if (!one_bg || factor != 1) {
+    for (i = m - MIN (m, (guint) side); i <= MIN (m + side,
+            bgsum.n_frames - 1); i++)
+      bg_t[n_times++] = g_array_index (times, gdouble, i);
     if (bgs)
       free_frames (bgs);
-    bgs = read_frames (&bgp, bg_t, n, factor);
-    if (factor != 1) {
+    if (factor == 1) {
+      gst_element_set_state (bgr.pipeline, GST_STATE_PAUSED);
+      bgs = read_frames (&bgr, bg_t, n_times);
+    } else {
+      gint fw = fgf->width, fh = fgf->height;
+
+      bgs = read_frames_at (bg_uri, bgsum.width, bgsum.height, factor, bg_t,
+          n_times);
       free_frames (fgs);
-      fgs = read_frames (&fgp, &fg_t, 1, factor);
+      fgs = read_frames_at (fg_uri, fw, fh, factor, &o->fg_time, 1);
     }
   }
+  reader_close (&bgr);
+  if (fgs->len == 0 || bgs->len == 0) {
+    ret = input_failed (fgs->len ? bg : fg, fgs->len ? "background" :
+        "foreground");
+    goto out;
+  }
+  fgf = &g_array_index (fgs, Grey, 0);
   best.x = r.x;
   best.y = r.y;
   best.scale = r.scale;
   best.score = r.spatial_score;
-  if (fgs->len && bgs->len)
-    refine (&g_array_index (fgs, Grey, 0), bgs, factor, &r,
-        bgsum.low_width, &best, &best_i);
-  if (bgs->len == 0) {
-    vk_cli_error ("cannot decode a frame of %s", bg);
-    ret = VK_EXIT_INPUT;
-    goto out;
-  }
+  refine (fgf, bgs, factor, &r, bgsum.low_width, &best, &best_i);
+
+  bgf = &g_array_index (bgs, Grey, best_i);
   inside = best.x >= -INSIDE_SLACK && best.y >= -INSIDE_SLACK
-      && best.x + fgp.width * best.scale <= bgp.width + INSIDE_SLACK
-      && best.y + fgp.height * best.scale <= bgp.height + INSIDE_SLACK;
+      && best.x + fgsum.width * best.scale <= bgsum.width + INSIDE_SLACK
+      && best.y + fgsum.height * best.scale <= bgsum.height + INSIDE_SLACK;
   /* with --json, stdout holds one object: the result or the error */
   if (!o->json || (inside && best.score >= MIN_CONFIDENCE))
-    print_result (o, fg, bg, &fgp, &g_array_index (bgs, Grey, best_i),
-        &best, (g_get_monotonic_time () - t0) / 1000.0);
+    print_result (o, fg, bg, &fgsum, bgf, &best,
+        (g_get_monotonic_time () - t0) / 1000.0);
   if (!inside) {
     vk_cli_error ("no overlap: the best match (confidence %.2f) lies partly "
         "outside BG", MAX (best.score, 0.0));
@@ -473,16 +583,17 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
     ret = VK_EXIT_NO_OVERLAP;
   }
 out:
+  reader_close (&fgr);
+  reader_close (&bgr);
   vk_align_result_clear (&r);
-  g_free (fg_low);
+  g_free ((gpointer) fgsum.low);
   g_free ((gpointer) bgsum.low);
   if (fgs)
     free_frames (fgs);
   if (bgs)
     free_frames (bgs);
-  vk_probe_clear (&fgp);
-  vk_probe_clear (&bgp);
-out_times:
+  g_free (fg_uri);
+  g_free (bg_uri);
   g_array_free (times, TRUE);
   return ret;
 }

@@ -180,15 +180,14 @@ probe_streams (GstDiscovererInfo * info, VkProbe * out)
 
 /* Checks the input @path (@role: "background", "foreground") and fills
  * @out. Prints the error and returns its exit code on failure. */
+/* The checks every input passes before it is opened: it exists, can be
+ * read and is a regular file. Its URI into @uri. */
 VkExit
-vk_probe_file (const gchar * path, const gchar * role, VkProbe * out)
+vk_probe_path (const gchar * path, const gchar * role, gchar ** uri)
 {
   GError *err = NULL;
-  GstDiscoverer *disc;
-  GstDiscovererInfo *info;
-  VkExit ret = VK_EXIT_OK;
 
-  memset (out, 0, sizeof (*out));
+  *uri = NULL;
   if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
     vk_cli_error ("the %s file %s does not exist", role, path);
     return VK_EXIT_INPUT;
@@ -207,8 +206,27 @@ vk_probe_file (const gchar * path, const gchar * role, VkProbe * out)
     g_error_free (err);
     return VK_EXIT_INPUT;
   }
-  out->uri = gst_filename_to_uri (path, &err);
-  disc = out->uri ? gst_discoverer_new (PROBE_TIMEOUT, &err) : NULL;
+  *uri = gst_filename_to_uri (path, &err);
+  if (*uri == NULL) {
+    vk_cli_error ("%s: %s", path, err->message);
+    g_error_free (err);
+    return VK_EXIT_INPUT;
+  }
+  return VK_EXIT_OK;
+}
+
+VkExit
+vk_probe_file (const gchar * path, const gchar * role, VkProbe * out)
+{
+  GError *err = NULL;
+  GstDiscoverer *disc;
+  GstDiscovererInfo *info;
+  VkExit ret;
+
+  memset (out, 0, sizeof (*out));
+  if ((ret = vk_probe_path (path, role, &out->uri)) != VK_EXIT_OK)
+    return ret;
+  disc = gst_discoverer_new (PROBE_TIMEOUT, &err);
   if (disc == NULL) {
     vk_cli_error ("%s: %s", path, err->message);
     g_error_free (err);

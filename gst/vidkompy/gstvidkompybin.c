@@ -23,9 +23,10 @@
  * Orientation: each input's `videoflip` has `video-direction=auto`, so an
  * input with an `image-orientation` tag (what qtdemux reports for an MP4
  * display matrix, e.g. `rotate-90` for a phone video stored 540x960 with a
- * -90 degree matrix, or a `taginject` upstream) is turned upright before it is matched and composited, as
- * players and ffmpeg show it. The output is upright and carries no
- * orientation. Without a tag `videoflip` is passthrough.
+ * -90 degree matrix, or a `taginject` upstream) is turned upright before
+ * it is matched and composited, as players and ffmpeg show it. The output
+ * is upright and carries no orientation. Without a tag `videoflip` is
+ * passthrough (no copy of the frames: vk_orient_setup ()).
  *
  * The output has the bg's size and one frame per fg frame, with the fg's
  * timestamps. As with `vidkompyalign`, the inputs must be seekable (files):
@@ -61,6 +62,7 @@
 #include "gstvidkompyalign.h"
 #include "gstvidkompybin.h"
 #include "gstvidkompycomposite.h"
+#include "vkorient.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_bin_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_bin_debug
@@ -316,8 +318,8 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
     self->fg_pad = gst_element_get_static_pad (self->composite, "fg_sink");
 
   if (bgflip && fgflip) {
-    gst_util_set_object_arg (G_OBJECT (bgflip), "video-direction", "auto");
-    gst_util_set_object_arg (G_OBJECT (fgflip), "video-direction", "auto");
+    vk_orient_setup (bgflip);
+    vk_orient_setup (fgflip);
   }
   if (bgconv && fgconv && outconv && bgflip && fgflip && self->align
       && self->composite) {

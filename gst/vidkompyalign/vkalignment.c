@@ -426,7 +426,17 @@ typedef struct
   VkPlacementEstimate best_est; /* and the placement there */
   gboolean unit_exact;          /* found at scale 1 nearly perfectly */
   GArray *tried;                /* VkJointCandidate: every pair searched */
+  guint parts;                  /* threads its coarse scan is split over */
 } SampleSearch;
+
+/* one part of a sample's coarse scan: every parts-th candidate from
+ * @first, into a SampleSearch of its own */
+typedef struct
+{
+  SampleSearch ss;
+  const VkSpatialParams *p;
+  guint first, step;
+} ScanPart;
 
 static void
 try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
@@ -450,15 +460,81 @@ try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
  * SPATIAL_BG_CANDIDATES frames spread over the bg, then, as the sample's
  * own moment lies between the candidates around the best (a frame or two
  * off, a moving camera passes for a shift and a zoom), narrowing down. */
+static gpointer
+scan_part (gpointer data)
+{
+  ScanPart *sp = data;
+  guint n = sp->ss.bg->n_frames, b, k = 0;
+
+  for (b = sp->step / 2; b < n; b += sp->step, k++)
+    if (k % sp->ss.parts == sp->first)
+      try_bg_frame (&sp->ss, sp->p, b);
+  return NULL;
+}
+
+static gint
+tried_by_frame (gconstpointer a, gconstpointer b)
+{
+  const VkJointCandidate *x = a, *y = b;
+
+  return (x->b > y->b) - (x->b < y->b);
+}
+
+/* The coarse scan of SPATIAL_BG_CANDIDATES frames spread over the bg, over
+ * ss->parts threads when the sample has cores to spare (a fg of one or two
+ * frames); the same result as one thread: the best, the first of equals,
+ * and the pairs tried in frame order. */
+static void
+coarse_scan (SampleSearch * ss, const VkSpatialParams * p, guint step)
+{
+  ScanPart *parts = g_new0 (ScanPart, ss->parts);
+  GThread **threads = g_new0 (GThread *, ss->parts);
+  guint k, from = ss->tried->len;
+
+  for (k = 0; k < ss->parts; k++) {
+    parts[k].ss = *ss;
+    parts[k].ss.tried = k == 0 ? ss->tried :
+        g_array_new (FALSE, FALSE, sizeof (VkJointCandidate));
+    parts[k].p = p;
+    parts[k].first = k;
+    parts[k].step = step;
+    if (k > 0)
+      threads[k] = g_thread_new ("vk-spatial", scan_part, &parts[k]);
+  }
+  scan_part (&parts[0]);
+  *ss = parts[0].ss;
+  for (k = 1; k < ss->parts; k++) {
+    const SampleSearch *o = &parts[k].ss;
+
+    g_thread_join (threads[k]);
+    if (o->best > ss->best || (o->best == ss->best && o->best > -2.0
+            && o->best_b < ss->best_b)) {
+      ss->best = o->best;
+      ss->best_b = o->best_b;
+      ss->best_est = o->best_est;
+    }
+    g_array_append_vals (ss->tried, o->tried->data, o->tried->len);
+    g_array_unref (o->tried);
+  }
+  if (ss->parts > 1 && ss->tried->len > from)
+    qsort (&g_array_index (ss->tried, VkJointCandidate, from),
+        ss->tried->len - from, sizeof (VkJointCandidate), tried_by_frame);
+  g_free (threads);
+  g_free (parts);
+}
+
+/* The bg frame in which the sample is found best with parameters @p:
+ * SPATIAL_BG_CANDIDATES frames spread over the bg, then, as the sample's
+ * own moment lies between the candidates around the best (a frame or two
+ * off, a moving camera passes for a shift and a zoom), narrowing down. */
 static void
 search_sample_with (SampleSearch * ss, const VkSpatialParams * p)
 {
   guint n = ss->bg->n_frames, step = MAX (1, n / SPATIAL_BG_CANDIDATES);
-  guint b, d;
+  guint d;
 
   ss->best = -2.0;
-  for (b = step / 2; b < n; b += step)
-    try_bg_frame (ss, p, b);
+  coarse_scan (ss, p, step);
   if (ss->best <= -2.0)
     return;
   for (d = step / 2; d >= 1; d /= 2) {
@@ -578,6 +654,8 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     ss[k].img = vk_fg_at_bg_factor (bg, fg, ss[k].f, &ss[k].fl);
     ss[k].unit_exact = FALSE;
     ss[k].tried = g_array_new (FALSE, FALSE, sizeof (VkJointCandidate));
+    /* the threads a fg of fewer frames leaves free scan its bg frames */
+    ss[k].parts = MAX (1, SPATIAL_FG_SAMPLES / n_samples);
   }
   valid_in (fg, r, ss[0].fl.width, &p.fg_valid);
   for (k = 0; k < n_samples; k++)
