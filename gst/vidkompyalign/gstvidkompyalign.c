@@ -142,6 +142,7 @@
 #include <gst/vidkompy/vidkompy.h>
 
 #include "gstvidkompyalign.h"
+#include "vkalloc.h"
 #include "vklinkcheck.h"
 #include "vkstreamstart.h"
 #include "vkalignment.h"
@@ -3050,9 +3051,10 @@ gst_vidkompy_align_sink_query (GstPad * pad, GstObject * parent,
 {
   switch (GST_QUERY_TYPE (query)) {
     case GST_QUERY_ALLOCATION:
-      /* buffers are held (analysis is per frame, rendering up to a few
-       * frames): no pool constraints from downstream */
-      return FALSE;
+      /* frames are read through their video meta and held (a few to
+       * render, latency's worth in streaming mode): a pool without a
+       * maximum, into which a decoder writes directly */
+      return vk_propose_allocation (query);
     case GST_QUERY_CAPS:
       return answer_caps_query (query, gst_pad_get_pad_template_caps (pad));
     default:

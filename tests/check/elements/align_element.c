@@ -22,6 +22,8 @@
 #include <gst/check/gstcheck.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
+#include <gst/base/gstbasetransform.h>
+#include <gst/video/video.h>
 #include <gst/vidkompy/vidkompy.h>
 
 #include "vk-truth.h"
@@ -337,6 +339,53 @@ GST_START_TEST (test_unlinked_pad)
 
 GST_END_TEST;
 
+/* No copy of each frame: the aligner's inputs take a decoder's own buffers
+ * (a pool without a maximum, GstVideoMeta; avdec copied every frame
+ * before), and the vidkompy bin's videoflips pass frames through when no
+ * tag asks for a turn (they copied every frame). */
+GST_START_TEST (test_no_frame_copies)
+{
+  static const gchar *pads[] = { "bg_sink", "fg_sink" };
+  static const gchar *flips[] = { "bg_orient", "fg_orient" };
+  GstElement *align = gst_element_factory_make ("vidkompyalign", NULL);
+  GstElement *bin = gst_element_factory_make ("vidkompy", NULL);
+  GstCaps *caps = gst_caps_from_string ("video/x-raw,format=I420,"
+      "width=1920,height=1080,framerate=30/1");
+  guint i;
+
+  fail_unless (align != NULL && bin != NULL);
+  for (i = 0; i < G_N_ELEMENTS (pads); i++) {
+    GstPad *pad = gst_element_get_static_pad (align, pads[i]);
+    GstQuery *q = gst_query_new_allocation (caps, TRUE);
+    GstBufferPool *pool = NULL;
+    GstElement *flip;
+    guint size, min, max;
+
+    fail_unless (gst_pad_query (pad, q), "%s", pads[i]);
+    fail_unless_equals_int (gst_query_get_n_allocation_pools (q), 1);
+    gst_query_parse_nth_allocation_pool (q, 0, &pool, &size, &min, &max);
+    fail_unless (pool != NULL);
+    fail_unless_equals_int (max, 0);
+    fail_unless (size >= 1920 * 1080 * 3 / 2);
+    fail_unless (gst_query_find_allocation_meta (q, GST_VIDEO_META_API_TYPE,
+            NULL));
+    gst_object_unref (pool);
+    gst_query_unref (q);
+    gst_object_unref (pad);
+
+    flip = gst_bin_get_by_name (GST_BIN (bin), flips[i]);
+    fail_unless (flip != NULL);
+    fail_unless (gst_base_transform_is_passthrough (GST_BASE_TRANSFORM
+            (flip)), "%s", flips[i]);
+    gst_object_unref (flip);
+  }
+  gst_caps_unref (caps);
+  gst_object_unref (align);
+  gst_object_unref (bin);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -361,6 +410,7 @@ align_element_suite (void)
   tcase_add_test (tc, test_not_seekable);
   tcase_add_test (tc, test_fg_not_in_bg);
   tcase_add_test (tc, test_unlinked_pad);
+  tcase_add_test (tc, test_no_frame_copies);
   suite_add_tcase (s, tc);
   return s;
 }
