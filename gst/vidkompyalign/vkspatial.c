@@ -82,6 +82,9 @@
 /* pyramid levels stop when a side would get shorter than this */
 #define MIN_LEVEL_DIM 8
 #define MAX_LEVELS 14
+/* prefer_unscaled: scale 1 and the any-scale lane's best are compared
+ * again on area means of 2^this fg pixels (see unit_wins_denoised ()) */
+#define UNIT_DENOISE_LEVEL 1
 /* refinement: scale searched within ±this of the guess */
 #define REFINE_SCALE_RANGE 0.03
 
@@ -674,12 +677,11 @@ name (const gfloat * t, gint tw, gint nrows, const btype * b,           \
 }
 
 DEFINE_CORR_DOT (corr_dot, gfloat)
-DEFINE_CORR_DOT (corr_dot_u8, guint8)
-
+    DEFINE_CORR_DOT (corr_dot_u8, guint8)
 /* Σ t·b, Σ b, Σ b² */
-static void
-corr_dot_stats (const gfloat * t, gint tw, gint nrows, const gfloat * b,
-    gsize bstep, gdouble * dot, gdouble * sb, gdouble * sbb)
+     static void
+         corr_dot_stats (const gfloat * t, gint tw, gint nrows,
+    const gfloat * b, gsize bstep, gdouble * dot, gdouble * sb, gdouble * sbb)
 {
   gdouble d = 0, s = 0, ss = 0;
   gint r, i;
@@ -1627,6 +1629,35 @@ refine_all (Ctx * c, GArray * list)
   }
 }
 
+/* Whether the scale-1 lane's @u fits within @epsilon of the any-scale
+ * lane's @f once both are compared on 2^UNIT_DENOISE_LEVEL-pixel area
+ * means. At a fractional position (or a scale near 1) every fg pixel is
+ * compared with a mean of several bg pixels: on a noisy bg (grain) that
+ * mean is a denoised bg, and its correlation is higher than that of the
+ * true integer position by more than unscaled_epsilon. On area means the
+ * noise is averaged at both places alike. When scale 1 wins, its score
+ * becomes its score on the area means. */
+static gboolean
+unit_wins_denoised (Ctx * c, Cand * u, const Cand * f, gdouble epsilon)
+{
+  gdouble su, sf;
+  gboolean wins;
+
+  if ((c->vw >> UNIT_DENOISE_LEVEL) < 4 || (c->vh >> UNIT_DENOISE_LEVEL) < 4
+      || !fine_setup (c))
+    return FALSE;
+  fine_set_level (c, UNIT_DENOISE_LEVEL, G_MAXINT);
+  wins = score_fine (c, u->X, u->Y, u->s, 0.0, &su)
+      && score_fine (c, f->X, f->Y, f->s, 0.0, &sf) && su >= sf - epsilon;
+  fine_set_level (c, 0, G_MAXINT);
+  /* its score on the area means, which the any-scale lane's fractional
+   * places reach on their own: comparable with the scores of other pairs
+   * (the refinement on several bg frames keeps the best) */
+  if (wins)
+    u->score = MAX (u->score, su);
+  return wins;
+}
+
 /* Both lanes, coarse stage and refinement, and the choice between them. */
 static gboolean
 run_search (Ctx * c, const VkSpatialParams * p, VkPlacementEstimate * out,
@@ -1671,6 +1702,9 @@ run_search (Ctx * c, const VkSpatialParams * p, VkPlacementEstimate * out,
         ? u : f;
   else
     best = u ? u : f;
+  if (best == f && u && p->prefer_unscaled && unit_wins_denoised (c, u, f,
+          p->unscaled_epsilon))
+    best = u;
 
   if (!best || !(best->score > 0)) {
     g_set_error (error, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_NO_MATCH,
