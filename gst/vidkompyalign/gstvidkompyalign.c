@@ -150,6 +150,7 @@
 #include "vkfingerprint.h"
 #include "vkfound.h"
 #include "vkspatial.h"
+#include "vktemporal.h"
 #include "vkretime.h"
 #include "vkstreamrender.h"
 #include "vkalignprops.h"
@@ -2150,8 +2151,10 @@ static Cand *
 decide (GstVidkompyAlign * self, guint i)
 {
   guint m = self->result.map[i], lo, hi;
-  Cand *best = NULL, *line = NULL;
-  gdouble best_score = -G_MAXDOUBLE, line_score = -G_MAXDOUBLE;
+  gint64 lf = vk_line_frame (self->result.offset, self->result.rate, i);
+  Cand *best = NULL, *dense = NULL, *line = NULL;
+  gdouble best_score = -G_MAXDOUBLE, dense_score = -G_MAXDOUBLE;
+  gdouble line_score = -G_MAXDOUBLE;
   gdouble second_score = -G_MAXDOUBLE;
   const gfloat *fd = self->fg_desc[i];
   GList *l;
@@ -2175,6 +2178,10 @@ decide (GstVidkompyAlign * self, guint i)
     GST_TRACE_OBJECT (self, "fg frame %u: bg frame %u scores %.6f", i,
         c->index, score);
     if (c->index == m) {
+      dense = c;
+      dense_score = score;
+    }
+    if ((gint64) c->index == lf) {
       line = c;
       line_score = score;
     }
@@ -2187,13 +2194,22 @@ decide (GstVidkompyAlign * self, guint i)
     }
   }
   /* frames that look the same to the fg (their mismatches differ by less
-   * than compression noise does): the dense alignment's choice, which
-   * follows the timing line through ties, wins */
+   * than compression noise does): the frame on the timing line wins, else
+   * the dense alignment's choice (which follows the line through ties on
+   * the low-resolution copies, but not always: on a grainy bg or where an
+   * overlay of the fg (a logo) decides between repeated frames, the DP
+   * strays from it by a frame) */
   self->tie[i] = best != NULL && vk_is_tie (best_score, second_score);
   if (line && line != best && vk_is_tie (best_score, line_score)) {
     GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
-        "(%.6f): the line's", i, m, line_score, best->index, best_score);
+        "(%.6f): the line's", i, line->index, line_score, best->index,
+        best_score);
     best = line;
+  } else if (dense && dense != best && vk_is_tie (best_score, dense_score)) {
+    GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
+        "(%.6f): the dense alignment's", i, m, dense_score, best->index,
+        best_score);
+    best = dense;
   }
   if (best == NULL) {
     /* none in range (frames missing): the latest one received */
