@@ -153,6 +153,7 @@
 #include "vktemporal.h"
 #include "vkretime.h"
 #include "vkstreamrender.h"
+#include "vkseek.h"
 #include "vkalignprops.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_vidkompy_align_debug);
@@ -216,6 +217,9 @@ typedef struct
   /* render: the input plays again since the seek back (its EOS is the
    * end of the render, even when the seeking job has not yet returned) */
   gboolean replayed;
+  /* render: a seek without a flush was sent; its segment starts a new
+   * pass of the input */
+  gboolean new_pass;
 } Stream;
 
 struct _GstVidkompyAlign
@@ -268,9 +272,12 @@ struct _GstVidkompyAlign
                                  * waits for the seeks to return */
   gboolean seeking;             /* a src seek is on its way upstream */
   GstEvent *queued_seek;        /* a src seek before the render */
+  guint streaming_seeks;        /* streaming seeks on their way upstream:
+                                 * a stop waits for them */
   guint32 seek_seqnum;          /* of the last src seek handled */
   VkAlignResult result;
   guint next_fg;                /* next fg frame the bg output is for */
+  guint seg_end;                /* the fg frame a seek's stop is before */
   guint last_decision;          /* bg frame of the last bg output */
   guint last_decided_fg;        /* and its fg frame */
   gboolean have_decision;
@@ -399,6 +406,7 @@ stream_reset (Stream * s)
   s->src_ready = FALSE;
   s->hold = FALSE;
   s->replayed = FALSE;
+  s->new_pass = FALSE;
   s->last_seen = -1;
   vk_identity_hasher_reset (&s->hasher);
   vk_retime_reset (&s->retime);
@@ -471,6 +479,49 @@ peer_replayable (GstPad * sinkpad)
   return seekable && !live;
 }
 
+static void
+streaming_seek_job (GstElement * element, gpointer user_data)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  GstEvent *event = user_data;
+  GstSeekFlags flags;
+
+  gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
+  if (!vk_seek_streaming (element, self->streaming, self->bg.sinkpad,
+          self->fg.sinkpad, event, (flags & GST_SEEK_FLAG_FLUSH) != 0,
+          self->latency))
+    GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Could not seek the inputs "
+            "to the position asked for before the streaming mode was "
+            "chosen: playing from where they are."), (NULL));
+  g_mutex_lock (&self->lock);
+  self->streaming_seeks--;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* A seek queued before mode=auto chose the streaming mode (see
+ * handle_seek ()) goes to the inputs from a job: the streaming threads
+ * that decided must not seek their own sources. The frames that come
+ * meanwhile are from before the seek: the streaming renderer holds them
+ * until the inputs flush (a flushing seek). A stop waits for the job
+ * (streaming_seeks). With the lock. */
+static void
+streaming_queued_seek (GstVidkompyAlign * self)
+{
+  GstEvent *event = g_steal_pointer (&self->queued_seek);
+  GstSeekFlags flags;
+
+  if (event == NULL)
+    return;
+  GST_INFO_OBJECT (self, "streaming: the seek queued before the mode was "
+      "chosen goes to the inputs");
+  gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
+  if (flags & GST_SEEK_FLAG_FLUSH)
+    vk_stream_render_seek_begin (self->streaming);
+  self->streaming_seeks++;
+  start_job (self, "vk-seek", streaming_seek_job, event, NULL);
+}
+
 /* Decides once between the global and the streaming mode. Returns the
  * streaming renderer, or NULL in global mode. */
 static VkStreamRender *
@@ -540,6 +591,7 @@ streaming_of (GstVidkompyAlign * self)
       cfg.bg_segment = &self->bg.segment;
       cfg.fg_segment = &self->fg.segment;
       self->streaming = vk_stream_render_new (&cfg);
+      streaming_queued_seek (self);
     }
   }
   g_mutex_unlock (&self->lock);
@@ -1010,6 +1062,7 @@ start_render (GstVidkompyAlign * self, guint radius)
   self->tie = g_new0 (guint8, r->n_fg);
   self->fg_desc = g_new0 (gfloat *, r->n_fg);
   render_reset (self, 0);
+  self->seg_end = r->n_fg;
   g_queue_init (&self->cands);
   vk_desc_size (r->valid_w, r->valid_h, &self->desc_w, &self->desc_h);
   self->radius = radius;
@@ -2325,7 +2378,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     /* decisions wait for a seek's reset of the render state */
     while (self->seeking && !self->bg.flushing)
       g_cond_wait (&self->cond, &self->lock);
-    if (self->next_fg >= r->n_fg || self->bg.flushing
+    if (self->next_fg >= self->seg_end || self->bg.flushing
         || self->phase != PHASE_RENDER) {
       /* (a cached alignment is written to alignment-location too) */
       gboolean save = self->next_fg >= r->n_fg && self->map_complete
@@ -2414,16 +2467,18 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
 static GstFlowReturn
 render_bg (GstVidkompyAlign * self, GstBuffer * buf)
 {
-  VkAlignResult *r = &self->result;
   gboolean refined;
   Cand *c;
   guint k, lo = 0, hi;
 
   g_mutex_lock (&self->lock);
+  /* a seek's frames wait for its reset of the render state */
+  while (self->seeking && !self->bg.flushing && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
   k = frame_index (&self->bg, GST_BUFFER_PTS (buf));
-  if (self->next_fg < r->n_fg)
+  if (self->next_fg < self->seg_end)
     candidate_range (self, self->next_fg, &lo, &hi);
-  if (self->next_fg >= r->n_fg || k < lo) {
+  if (self->next_fg >= self->seg_end || k < lo) {
     /* not a candidate for any fg frame still to come */
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
@@ -2478,7 +2533,7 @@ finish_bg (GstVidkompyAlign * self)
     bg_try_refine (self, TRUE);
   g_mutex_unlock (&self->lock);
 
-  if (empty && self->next_fg < self->result.n_fg) {
+  if (empty && self->next_fg < self->seg_end) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("The background ended during rendering before the first matched "
             "frame: it did not play its frames again after the seek back "
@@ -2755,8 +2810,16 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       gst_event_copy_segment (event, &s->segment);
       if (self->phase == PHASE_RENDER) {
         /* the new segment goes out with the next frame, on both outputs
-         * for the fg's */
+         * for the fg's; a new pass of the input (after a segment's end,
+         * or a seek without a flush): its frames play again */
         s->src_ready = FALSE;
+        s->eos = FALSE;
+        if (s->new_pass) {
+          s->new_pass = FALSE;
+          s->last_seen = -1;
+          if (s == &self->bg)
+            g_queue_clear_full (&self->cands, (GDestroyNotify) cand_free);
+        }
         if (s == &self->fg) {
           self->bg.src_ready = FALSE;
           self->fg_segment_ready = TRUE;
@@ -2815,6 +2878,17 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         finish_bg (self);
       GST_DEBUG_OBJECT (s->sinkpad, "EOS");
       return gst_pad_push_event (s->srcpad, event);
+    case GST_EVENT_SEGMENT_DONE:
+      /* the end of a segment seek's segment: the end of the input for the
+       * render, but the event goes on instead of EOS */
+      g_mutex_lock (&self->lock);
+      forward = self->phase == PHASE_RENDER && s->replayed;
+      s->eos |= forward;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      if (forward && s == &self->bg)
+        finish_bg (self);
+      break;
     case GST_EVENT_FLUSH_START:
       g_mutex_lock (&self->lock);
       s->flushing = TRUE;
@@ -2860,14 +2934,22 @@ seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   GstSeekType start_type, stop_type;
   gint64 start, stop;
   GstEvent *bg_seek;
-  GstClockTime bg_pos;
-  guint i;
+  GstClockTime bg_pos, bg_stop = GST_CLOCK_TIME_NONE;
+  guint i, end, j;
   gboolean ok;
 
   gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
       &stop_type, &stop);
   g_mutex_lock (&self->lock);
   i = MIN (frame_index (&self->fg, start), self->result.n_fg - 1);
+  /* a stop: the fg frames before it, the bg a little past their match
+   * (a segment seek ends on both inputs with SEGMENT_DONE) */
+  end = self->result.n_fg;
+  if (stop_type == GST_SEEK_TYPE_SET)
+    end = MAX (vk_seek_frames_before (self->fg.pts, stop), i + 1);
+  j = self->result.map[end - 1] + VK_SEEK_BG_STOP_FRAMES (self->radius);
+  if (end < self->result.n_fg && j < self->bg.pts->len)
+    bg_stop = g_array_index (self->bg.pts, GstClockTime, j);
   /* the saved alignment's inputs are checked on whole passes only */
   self->verify = FALSE;
   bg_pos = g_array_index (self->bg.pts, GstClockTime,
@@ -2875,22 +2957,28 @@ seek_inputs (GstVidkompyAlign * self, GstEvent * event)
       self->result.map[i] - self->radius : 0);
   /* no decision until both inputs flushed and restarted: one made now
    * would be from before the seek (without a flush, the streaming
-   * threads must go on for the seek to happen) */
-  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+   * threads must go on for the seek to happen, unless both are at a
+   * segment's end: a segment seek's loop) */
+  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0
+      || (self->fg.eos && self->bg_finished);
+  self->bg.new_pass = self->fg.new_pass = !(flags & GST_SEEK_FLAG_FLUSH);
   g_mutex_unlock (&self->lock);
 
-  GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frame %u), "
-      "bg to %" GST_TIME_FORMAT, GST_TIME_ARGS (start), i,
-      GST_TIME_ARGS (bg_pos));
+  GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frames %u to "
+      "%u), bg from %" GST_TIME_FORMAT " to %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (start), i, end, GST_TIME_ARGS (bg_pos),
+      GST_TIME_ARGS (bg_stop));
   bg_seek = gst_event_new_seek (rate, GST_FORMAT_TIME,
       flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
-      GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+      GST_CLOCK_TIME_IS_VALID (bg_stop) ? GST_SEEK_TYPE_SET :
+      GST_SEEK_TYPE_NONE, bg_stop);
   gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
   ok = gst_pad_push_event (self->fg.sinkpad, event);
   ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
 
   g_mutex_lock (&self->lock);
   render_reset (self, i);
+  self->seg_end = end;
   self->seeking = FALSE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -2920,20 +3008,6 @@ flush_outputs (GstVidkompyAlign * self, guint32 seqnum)
   }
 }
 
-/* Streaming mode: both inputs seek to the position (their times are the
- * same up to the offset the streaming search finds); their flushes reset
- * the streaming state (see vk_stream_render_event ()). */
-static gboolean
-seek_streaming (GstVidkompyAlign * self, GstEvent * event)
-{
-  gboolean ok;
-
-  GST_DEBUG_OBJECT (self, "streaming: seeking both inputs");
-  ok = gst_pad_push_event (self->bg.sinkpad, gst_event_ref (event));
-  ok &= gst_pad_push_event (self->fg.sinkpad, event);
-  return ok;
-}
-
 /* Seeks of the outputs: forward time seeks to a position (rate > 0, any
  * flags, segment seeks included). Before the render (during the analysis
  * and the alignment, and while the inputs are seeked back) a seek is
@@ -2951,6 +3025,10 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
 
   gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
       &stop_type, &stop);
+  /* an explicit streaming mode starts at once: a seek before the first
+   * event goes to the inputs as in streaming */
+  if (self->mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING)
+    streaming_of (self);
   g_mutex_lock (&self->lock);
   /* a pipeline seek reaches both src pads: handle it once */
   if (seqnum == self->seek_seqnum) {
@@ -2971,8 +3049,18 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
   }
   self->seek_seqnum = seqnum;
   if (self->streaming) {
+    gboolean ok;
+
+    /* (a stop waits: the renderer and the pads stay) */
+    self->streaming_seeks++;
     g_mutex_unlock (&self->lock);
-    return seek_streaming (self, event);
+    ok = vk_seek_streaming (GST_ELEMENT (self), self->streaming,
+        self->bg.sinkpad, self->fg.sinkpad, event, FALSE, self->latency);
+    g_mutex_lock (&self->lock);
+    self->streaming_seeks--;
+    g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
+    return ok;
   }
   if (self->phase != PHASE_RENDER || self->replay_seek) {
     GST_INFO_OBJECT (pad, "seek to %" GST_TIME_FORMAT " before the render: "
@@ -3143,7 +3231,7 @@ gst_vidkompy_align_change_state (GstElement * element,
       g_cond_broadcast (&self->cond);
       /* an alignment job seeking the inputs back must be done with the
        * pads before they are deactivated (the jobs are joined after) */
-      while (self->replay_seek)
+      while (self->replay_seek || self->streaming_seeks > 0)
         g_cond_wait (&self->cond, &self->lock);
       g_mutex_unlock (&self->lock);
       break;
@@ -3430,6 +3518,9 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   self->latency = DEFAULT_LATENCY;
   self->use_alignment = DEFAULT_USE_ALIGNMENT;
   self->source = "analysis";
+  /* until READY_TO_PAUSED: seeks are refused (one queued now would be
+   * forgotten at the start) */
+  self->phase = PHASE_DONE;
 
   stream_init (self, &self->bg, "background", &bg_sink_template,
       &bg_src_template);

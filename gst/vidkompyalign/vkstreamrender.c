@@ -128,7 +128,11 @@ struct _VkStreamRender
    * so a downstream that waits for one output (an aggregator, a sink in
    * preroll, a full queue) never blocks the thread that feeds the other */
   GQueue out[2];
-  gboolean bg_eos, fg_eos, flushing, stopping;
+  gboolean bg_eos, fg_eos, stopping;
+  /* flushes: input k flushes from its flush-start to its flush-stop
+   * (in_flush[k]); a seek of both inputs announces them (await_flush[k],
+   * see vk_stream_render_seek_begin ()); flushing: either input flushes */
+  gboolean in_flush[2], await_flush[2], flushing;
   gboolean eos_due[2];          /* EOS once out[k] is empty */
   gboolean eos_sent[2], src_ready[2];
   gboolean out_flushing[2];     /* src k's task pauses (flush, stop) */
@@ -1371,6 +1375,18 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   GstFlowReturn ret;
 
   g_mutex_lock (&r->lock);
+  /* a seek of both inputs: the frames of neither are taken in until both
+   * have flushed (the state is cleared at each flush-stop); this input's
+   * frames before its own flush are dropped */
+  while (!r->stopping && !r->in_flush[is_fg] && (r->in_flush[!is_fg]
+          || r->await_flush[0] || r->await_flush[1]))
+    g_cond_wait (&r->cond, &r->lock);
+  if (r->in_flush[is_fg] || r->stopping) {
+    g_mutex_unlock (&r->lock);
+    g_free (h);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
   if (!is_fg && r->fg_eos) {
     /* the fg ended: nothing more to align */
     g_mutex_unlock (&r->lock);
@@ -1410,8 +1426,10 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     g_cond_broadcast (&r->cond);
     wait_output (r, is_fg);
   }
-  if (r->flushing || r->stopping)
+  if (r->in_flush[is_fg] || r->stopping)
     ret = GST_FLOW_FLUSHING;
+  else if (r->flushing)
+    ret = GST_FLOW_OK;          /* the other input flushes: frame dropped */
   else if (!is_fg && r->fg_eos)
     ret = GST_FLOW_EOS;         /* the fg ended: nothing more to align */
   else
@@ -1421,9 +1439,10 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
 }
 
 /* The fg ended: every held fg frame is decided and queued, then both
- * outputs end (the bg's outputs are those of the fg's frames). */
+ * outputs end (the bg's outputs are those of the fg's frames): with EOS,
+ * or with @done (taken), the SEGMENT_DONE of a segment seek's end. */
 static void
-finish (VkStreamRender * r)
+finish (VkStreamRender * r, GstEvent * done)
 {
   gint64 deadline;
 
@@ -1440,8 +1459,14 @@ finish (VkStreamRender * r)
   }
   r->fg_eos = TRUE;
   process (r);
-  end_output (r, 0);
-  end_output (r, 1);
+  if (done) {
+    g_queue_push_tail (&r->out[0], gst_event_copy (done));
+    g_queue_push_tail (&r->out[1], done);
+    g_cond_broadcast (&r->cond);
+  } else {
+    end_output (r, 0);
+    end_output (r, 1);
+  }
   g_mutex_unlock (&r->lock);
 }
 
@@ -1454,10 +1479,18 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
     case GST_EVENT_GAP:
       gst_event_unref (event);
       return TRUE;
+    case GST_EVENT_SEGMENT_DONE:
+      /* a segment seek's end: as EOS, but the event goes on (the bg then
+       * refuses frames with GST_FLOW_EOS: its source ends its segment) */
+      if (is_fg) {
+        finish (r, event);
+        return TRUE;
+      }
+      /* fall through */
     case GST_EVENT_EOS:
       gst_event_unref (event);
       if (is_fg) {
-        finish (r);
+        finish (r, NULL);
         return TRUE;
       }
       g_mutex_lock (&r->lock);
@@ -1469,7 +1502,8 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       gboolean res;
 
       g_mutex_lock (&r->lock);
-      r->flushing = TRUE;
+      r->in_flush[is_fg] = r->flushing = TRUE;
+      r->await_flush[is_fg] = FALSE;
       r->out_flushing[is_fg] = TRUE;
       g_cond_broadcast (&r->cond);
       g_mutex_unlock (&r->lock);
@@ -1481,8 +1515,10 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       gboolean res;
 
       g_mutex_lock (&r->lock);
-      r->flushing = FALSE;
+      r->in_flush[is_fg] = FALSE;
+      r->flushing = r->in_flush[!is_fg];
       clear_state (r);
+      g_cond_broadcast (&r->cond);
       g_mutex_unlock (&r->lock);
       res = gst_pad_push_event (src, event);
       start_output (r, is_fg);
@@ -1494,4 +1530,28 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       gst_event_unref (event);
       return TRUE;
   }
+}
+
+/* A flushing seek of both inputs is about to go upstream: until each input
+ * has flushed (or vk_stream_render_seek_end ()), the frames of neither are
+ * taken in, so that no frame from before the seek meets one from after it
+ * (the inputs flush one after the other). */
+void
+vk_stream_render_seek_begin (VkStreamRender * r)
+{
+  g_mutex_lock (&r->lock);
+  r->await_flush[0] = r->await_flush[1] = TRUE;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+}
+
+/* The seek returned: an input that did not flush (its source could not
+ * seek) goes on from where it is. */
+void
+vk_stream_render_seek_end (VkStreamRender * r)
+{
+  g_mutex_lock (&r->lock);
+  r->await_flush[0] = r->await_flush[1] = FALSE;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
 }

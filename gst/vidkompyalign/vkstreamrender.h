@@ -55,6 +55,10 @@ gboolean vk_stream_render_event (VkStreamRender * r, gboolean is_fg,
 
 void vk_stream_render_stop (VkStreamRender * r);
 
+void vk_stream_render_seek_begin (VkStreamRender * r);
+
+void vk_stream_render_seek_end (VkStreamRender * r);
+
 G_END_DECLS
 
 #endif /* __VK_STREAM_RENDER_H__ */

@@ -1,0 +1,109 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "vkseek.h"
+
+/* the element's category (same name: the same category) */
+GST_DEBUG_CATEGORY_STATIC (vk_seek_debug);
+#define GST_CAT_DEFAULT vk_seek_debug
+
+static gboolean
+peer_seekable (GstPad * sinkpad)
+{
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
+  gboolean seekable = FALSE;
+
+  if (gst_pad_peer_query (sinkpad, q))
+    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
+  gst_query_unref (q);
+  return seekable;
+}
+
+/* whether both inputs answer the SEEKING query as seekable in time */
+gboolean
+vk_seek_peers_seekable (GstPad * bg_sink, GstPad * fg_sink)
+{
+  return peer_seekable (bg_sink) && peer_seekable (fg_sink);
+}
+
+/* Streaming mode: @event (taken), a seek of the outputs, goes to both
+ * inputs (their times are the same up to the offset the streaming search
+ * finds); their flushes reset the streaming state (vkstreamrender.c), and
+ * a flushing seek holds both inputs' frames until both have flushed. An
+ * input that cannot seek (a live camera, a network stream) refuses the
+ * seek at once, with no effect on either input. @begun: the caller called
+ * vk_stream_render_seek_begin () already. */
+gboolean
+vk_seek_streaming (GstElement * element, VkStreamRender * r,
+    GstPad * bg_sink, GstPad * fg_sink, GstEvent * event, gboolean begun,
+    GstClockTime latency)
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  GstEvent *bg_seek;
+  gboolean ok;
+
+  GST_DEBUG_CATEGORY_INIT (vk_seek_debug, "vidkompyalign", 0,
+      "vidkompy spatial and temporal alignment");
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  if (!vk_seek_peers_seekable (bg_sink, fg_sink)) {
+    GST_WARNING_OBJECT (element, "streaming: refusing a seek: an input "
+        "cannot seek (SEEKING query)");
+    if (begun)
+      vk_stream_render_seek_end (r);
+    gst_event_unref (event);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (element, "streaming: seeking both inputs");
+  if ((flags & GST_SEEK_FLAG_FLUSH) && !begun)
+    vk_stream_render_seek_begin (r);
+  /* the bg frames of the fg frames before a stop can be up to the latency
+   * later */
+  if (stop_type == GST_SEEK_TYPE_SET && stop >= 0) {
+    bg_seek = gst_event_new_seek (rate, format, flags, start_type, start,
+        stop_type, stop + latency);
+    gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
+  } else {
+    bg_seek = gst_event_ref (event);
+  }
+  ok = gst_pad_push_event (bg_sink, bg_seek);
+  ok &= gst_pad_push_event (fg_sink, event);
+  vk_stream_render_seek_end (r);
+  return ok;
+}
+
+/* the number of frames of @pts (ascending GstClockTime) before @stop: the
+ * end of a segment that stops there */
+guint
+vk_seek_frames_before (const GArray * pts, GstClockTime stop)
+{
+  const GstClockTime *t = (const GstClockTime *) pts->data;
+  guint lo = 0, hi = pts->len;
+
+  if (!GST_CLOCK_TIME_IS_VALID (stop))
+    return pts->len;
+  /* the first frame at or after @stop */
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+
+    if (t[mid] < stop)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
