@@ -1,17 +1,27 @@
 #!/bin/sh
-# End-to-end time of `vidkompy comp` on the 8-s 1080p60 pair of
-# align-bench (bg 1920x1080 60 fps, fg its 1920x870 crop at (0,0), 60 fps,
-# starting 0.5 s into the bg, cockatoo footage), against the same files
-# through `compositor` at a fixed position (no alignment) ! x264enc !
-# mp4mux in the same run. Runs interleaved, REPS times each (default 3);
-# prints the medians and the ratios. PAIR_DIR=DIR keeps the pair in DIR
-# (made once, reused by later runs).
+# End-to-end cost of `vidkompy comp` against two peers that align nothing,
+# in the same run, on three generated pairs (cockatoo footage, fg a crop
+# of the bg starting later, both 8 s):
+#
+#   1080p60  bg 1920x1080 60 fps, fg 1920x870 at (0,0), 60 fps, from 0.5 s
+#   720p30   bg 1280x720 30 fps, fg 1280x560 at (0,80), 30 fps, from 1.0 s
+#   1080p24  bg 1920x1080 24 fps, fg 1920x870 at (0,0), 24 fps, from 0.5 s
+#
+# Peers, at the true position and start, with the same encoder and rate
+# control as vidkompy comp's defaults (x264 ultrafast, CRF 23):
+#   ffmpeg    ffmpeg's overlay filter, libx264 (when ffmpeg is installed)
+#   gst       compositor ! x264enc ! mp4mux (a bin with the same decoders)
+# and `vidkompy comp` with its defaults. Runs interleaved, REPS times each
+# (default 3); prints the medians of wall and CPU (user + system) seconds
+# and vidkompy's ratios to each peer. PAIR_DIR=DIR keeps the pairs in DIR
+# (made once, reused by later runs); PAIRS="1080p60 720p30" picks pairs.
 #
 #   BUILD_DIR=build bench/cli-bench.sh [REPS]
 set -eu
 cd "$(dirname "$0")/.."
 B=${BUILD_DIR:-build}
 REPS=${1:-3}
+PAIRS=${PAIRS:-1080p60 720p30 1080p24}
 if [ -n "${PAIR_DIR:-}" ]; then
   DIR=$PAIR_DIR
   mkdir -p "$DIR"
@@ -20,71 +30,116 @@ else
   trap 'rm -rf "$DIR"' EXIT
 fi
 export GST_PLUGIN_PATH="$PWD/$B/gst"
+HAVE_FFMPEG=0
+command -v ffmpeg >/dev/null 2>&1 && HAVE_FFMPEG=1
 
-if [ ! -f "$DIR/p-fg.mp4" ]; then
-  echo "cli-bench: making the 1080p60 pair" >&2
-  "$B/tests/media/vk-mkpair" --quiet --source cockatoo --outdir "$DIR" \
-    --name p --bg-size 1920x1080 --bg-fps 60 --duration 8 \
-    --fg-rect 0,0,1920,870 --fg-fps 60 --fg-start 0.5
-fi
+# the pair's vk-mkpair arguments; X Y START: the truth
+pair_args () {
+  case $1 in
+    1080p60) echo "--bg-size 1920x1080 --bg-fps 60 --fg-rect 0,0,1920,870" \
+      "--fg-fps 60 --fg-start 0.5" ;;
+    720p30) echo "--bg-size 1280x720 --bg-fps 30 --fg-rect 0,80,1280,560" \
+      "--fg-fps 30 --fg-start 1.0" ;;
+    1080p24) echo "--bg-size 1920x1080 --bg-fps 24 --fg-rect 0,0,1920,870" \
+      "--fg-fps 24 --fg-start 0.5" ;;
+    *) echo "cli-bench: unknown pair $1" >&2; exit 2 ;;
+  esac
+}
+truth () {
+  case $1 in
+    720p30) X=0 Y=80 START=1.0 ;;
+    *) X=0 Y=0 START=0.5 ;;
+  esac
+}
 
-# seconds of wall time of a command
-wall () {
+for p in $PAIRS; do
+  if [ ! -f "$DIR/$p-fg.mp4" ]; then
+    echo "cli-bench: making the $p pair" >&2
+    # shellcheck disable=SC2046
+    "$B/tests/media/vk-mkpair" --quiet --source cockatoo --outdir "$DIR" \
+      --name "$p" --duration 8 $(pair_args "$p")
+  fi
+done
+
+# seconds of CPU (user + system) of the finished children of this shell,
+# from `times` run in this shell (not in a subshell) into $DIR/cpu
+children_cpu () {
+  awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m");
+    sub("s", "", a[2]); n += a[1] * 60 + a[2] } print n }' "$DIR/cpu"
+}
+
+# "wall cpu" seconds of a command (a shell function)
+measure () {
+  times >"$DIR/cpu"
+  c0=$(children_cpu)
   s=$(date +%s.%N)
   "$@" >/dev/null 2>&1 || { echo "cli-bench: failed: $*" >&2; exit 1; }
   e=$(date +%s.%N)
-  awk "BEGIN { print $e - $s }"
+  times >"$DIR/cpu"
+  c1=$(children_cpu)
+  awk "BEGIN { printf \"%.3f %.3f\\n\", $e - $s, $c1 - $c0 }"
 }
 
-comp_fast () {
-  "$B/tools/vidkompy" comp --bg "$DIR/p-bg.mp4" --fg "$DIR/p-fg.mp4" \
-    -o "$DIR/fast.mp4" --quality fast
+run_ffmpeg () {
+  truth "$1"
+  ffmpeg -nostdin -y -v error -i "$DIR/$1-bg.mp4" -itsoffset "$START" \
+    -i "$DIR/$1-fg.mp4" -filter_complex "[0:v][1:v]overlay=$X:$Y" \
+    -an -c:v libx264 -preset ultrafast -crf 23 "$DIR/ffmpeg.mp4"
 }
-comp_default () {
-  "$B/tools/vidkompy" comp --bg "$DIR/p-bg.mp4" --fg "$DIR/p-fg.mp4" \
-    -o "$DIR/default.mp4"
-}
-bin_launch () {
-  gst-launch-1.0 -q vidkompy name=v ! videoconvert \
-    ! x264enc speed-preset=ultrafast ! mp4mux \
-    ! filesink location="$DIR/bin.mp4" \
-    filesrc location="$DIR/p-bg.mp4" ! decodebin ! v.bg_sink \
-    filesrc location="$DIR/p-fg.mp4" ! decodebin ! v.fg_sink
-}
-baseline () {
+run_gst () {
+  truth "$1"
   gst-launch-1.0 -q compositor name=c sink_0::zorder=0 sink_1::zorder=1 \
-    sink_1::xpos=0 sink_1::ypos=0 ! videoconvert \
-    ! x264enc speed-preset=ultrafast ! mp4mux \
-    ! filesink location="$DIR/baseline.mp4" \
-    filesrc location="$DIR/p-bg.mp4" ! decodebin ! c.sink_0 \
-    filesrc location="$DIR/p-fg.mp4" ! decodebin ! c.sink_1
+    sink_1::xpos="$X" sink_1::ypos="$Y" ! videoconvert \
+    ! x264enc speed-preset=ultrafast pass=qual quantizer=23 ! mp4mux \
+    ! filesink location="$DIR/gst.mp4" \
+    filesrc location="$DIR/$1-bg.mp4" ! decodebin ! c.sink_0 \
+    filesrc location="$DIR/$1-fg.mp4" ! decodebin ! c.sink_1
+}
+run_vidkompy () {
+  "$B/tools/vidkompy" comp --bg "$DIR/$1-bg.mp4" --fg "$DIR/$1-fg.mp4" \
+    -o "$DIR/vidkompy.mp4" --audio none
 }
 
+PEERS="gst"
+[ $HAVE_FFMPEG = 1 ] && PEERS="ffmpeg gst"
 : >"$DIR/times"
 i=0
 while [ $i -lt "$REPS" ]; do
-  for k in baseline bin_launch comp_fast comp_default; do
-    echo "$k $(wall $k)" >>"$DIR/times"
+  for p in $PAIRS; do
+    for k in $PEERS vidkompy; do
+      measure "run_$k" "$p" >"$DIR/m"
+      echo "$p $k $(cat "$DIR/m")" >>"$DIR/times"
+    done
   done
   i=$((i + 1))
 done
 
+# median of field $3 (3: wall, 4: cpu) of pair $1, command $2
 median () {
-  grep "^$1 " "$DIR/times" | cut -d' ' -f2 | sort -n |
+  grep "^$1 $2 " "$DIR/times" | cut -d' ' -f"$3" | sort -n |
     awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
 }
-base=$(median baseline)
-echo "8-s 1080p60 pair, median of $REPS runs (wall seconds)"
-printf "| %-66s | %6s | %5s |\n" "command" "time" "ratio"
-printf "| %-66s | %6.2f | %5.2f |\n" \
-  "gst-launch compositor (fixed position) ! x264enc ultrafast ! mp4mux" \
-  "$base" 1
-for k in bin_launch comp_fast comp_default; do
-  m=$(median $k)
-  case $k in
-    bin_launch) d="gst-launch vidkompy (bin) ! x264enc ultrafast ! mp4mux" ;;
-    comp_fast) d="vidkompy comp --quality fast" ;;
-    *) d="vidkompy comp (default options)" ;;
-  esac
-  printf "| %-66s | %6.2f | %5.2f |\n" "$d" "$m" "$(awk "BEGIN { print $m / $base }")"
+[ $HAVE_FFMPEG = 1 ] || echo "(ffmpeg is not installed: no ffmpeg column)"
+echo "vidkompy comp against peers that align nothing; medians of $REPS runs"
+echo "(seconds: wall / CPU); ratio = vidkompy / peer"
+printf "| %-8s | %-13s | %-13s | %-13s | %-11s | %-11s |\n" pair ffmpeg \
+  gst vidkompy "vs ffmpeg" "vs gst"
+for p in $PAIRS; do
+  vw=$(median "$p" vidkompy 3)
+  vc=$(median "$p" vidkompy 4)
+  gw=$(median "$p" gst 3)
+  gc=$(median "$p" gst 4)
+  if [ $HAVE_FFMPEG = 1 ]; then
+    fw=$(median "$p" ffmpeg 3)
+    fc=$(median "$p" ffmpeg 4)
+    fr=$(awk "BEGIN { printf \"%.2f / %.2f\", $vw / $fw, $vc / $fc }")
+    fcol=$(printf "%.2f / %.2f" "$fw" "$fc")
+  else
+    fr="-"
+    fcol="-"
+  fi
+  printf "| %-8s | %-13s | %-13s | %-13s | %-11s | %-11s |\n" "$p" "$fcol" \
+    "$(printf "%.2f / %.2f" "$gw" "$gc")" \
+    "$(printf "%.2f / %.2f" "$vw" "$vc")" "$fr" \
+    "$(awk "BEGIN { printf \"%.2f / %.2f\", $vw / $gw, $vc / $gc }")"
 done
