@@ -150,6 +150,7 @@
 #include "vkfingerprint.h"
 #include "vkfound.h"
 #include "vkspatial.h"
+#include "vkjoint.h"
 #include "vktemporal.h"
 #include "vkretime.h"
 #include "vkstreamrender.h"
@@ -1869,6 +1870,44 @@ refine_fg_index (GstVidkompyAlign * self)
   return MIN (MAX (self->next_fg, r->covered_start), r->n_fg - 1);
 }
 
+/* Moving content: of the @n places found on full frames with the bg frames
+ * @b around the match (each nearly perfect for its own moment), those
+ * within VK_MOMENT_FULL_MARGIN of the best @best go to the moment check
+ * (vkjoint.c), which keeps the one under which the whole fg matches along
+ * the line. With the lock. */
+static void
+pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
+    const guint * b, guint n, gdouble best)
+{
+  const VkAlignResult *r = &self->result;
+  guint f = refine_fg_index (self), k;
+  gdouble margin = MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE *
+      (1.0 - best)), top = -G_MAXDOUBLE;
+  gint winner = -1;
+
+  for (k = 0; k < n; k++) {
+    gdouble s;
+
+    if (places[k].score < best - margin)
+      continue;
+    s = vk_moment_check_score (r->moment, places[k].x, places[k].y,
+        places[k].scale, f, b[k]);
+    GST_DEBUG_OBJECT (self, "moment check: fg frame %u on bg frame %u at "
+        "%.2f,%.2f scale %.4f: %.6f", f, b[k], places[k].x, places[k].y,
+        places[k].scale, s);
+    if (s > top) {
+      top = s;
+      winner = (gint) k;
+    }
+  }
+  if (winner < 0 || top <= -2.0)
+    return;
+  self->out_x = (gint) floor (places[winner].x + 0.5);
+  self->out_y = (gint) floor (places[winner].y + 0.5);
+  self->out_scale = places[winner].scale;
+  self->spatial_confidence = CLAMP (places[winner].score, 0.0, 1.0);
+}
+
 /* The alignment's position is exact to a low-resolution pixel: refine it
  * on full resolution, pairing the first fg frame with each bg frame up to
  * REFINE_RADIUS frames from its match, nearest first, and keep the best
@@ -1885,6 +1924,8 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   gboolean fixed, strict;
   guint m = r->map[refine_fg_index (self)];
   GList *l, *near;
+  VkPlacementEstimate places[2 * REFINE_RADIUS + 1];
+  guint place_b[2 * REFINE_RADIUS + 1], n_places = 0;
 
   GST_OBJECT_LOCK (self);
   /* detect-position=false: the position is the user's (at the scale
@@ -1902,10 +1943,11 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
       || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
     goto done;
 
-  /* nearest first */
+  /* nearest first; on moving content every pair is a place for its own
+   * moment: all are refined, and the moment check picks one */
   near = g_list_sort_with_data (g_list_copy (self->cands.head),
       cand_distance_cmp, GUINT_TO_POINTER (m));
-  for (l = near; l && best < 1.0 - REFINE_DONE; l = l->next) {
+  for (l = near; l && (r->moment || best < 1.0 - REFINE_DONE); l = l->next) {
     Cand *c = l->data;
     VkLuma fl, bl;
     VkSpatialParams p;
@@ -1932,6 +1974,10 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
     if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
       GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
           "score %.4f", c->index, out.x, out.y, out.scale, out.score);
+      if (n_places < G_N_ELEMENTS (places)) {
+        places[n_places] = out;
+        place_b[n_places++] = c->index;
+      }
       if (out.score > best) {
         best = out.score;
         self->out_x = (gint) floor (out.x + 0.5);
@@ -1947,6 +1993,8 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   }
   g_list_free (near);
   gst_video_frame_unmap (&ff);
+  if (r->moment)
+    pick_moment (self, places, place_b, n_places, best);
 
   /* descriptors made at the coarse placement are stale */
   for (l = self->cands.head; l; l = l->next)

@@ -140,6 +140,7 @@ vk_align_result_clear (VkAlignResult * result)
 {
   g_free (result->map);
   g_free (result->cost);
+  vk_moment_check_free (result->moment);
   memset (result, 0, sizeof (*result));
 }
 
@@ -286,8 +287,8 @@ vk_fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
 }
 
 /* the compared part of the fg in an image of the fg @w pixels wide */
-static void
-valid_in (const VkStreamSummary * fg, const VkAlignResult * r, gint w,
+void
+vk_valid_in (const VkStreamSummary * fg, const VkAlignResult * r, gint w,
     GstVideoRectangle * rect)
 {
   gdouble f = (gdouble) w / fg->width;
@@ -621,7 +622,8 @@ joint_placement (const VkStreamSummary * bg, const VkStreamSummary * fg,
 
 static gboolean
 coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
-    const VkAlignOptions * opts, VkAlignResult * r, GError ** error)
+    const VkAlignOptions * opts, VkAlignResult * r, gboolean * moving,
+    GError ** error)
 {
   VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
   SampleSearch ss[SPATIAL_FG_SAMPLES];
@@ -657,7 +659,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     /* the threads a fg of fewer frames leaves free scan its bg frames */
     ss[k].parts = MAX (1, SPATIAL_FG_SAMPLES / n_samples);
   }
-  valid_in (fg, r, ss[0].fl.width, &p.fg_valid);
+  vk_valid_in (fg, r, ss[0].fl.width, &p.fg_valid);
   for (k = 0; k < n_samples; k++)
     threads[k] = g_thread_new ("vk-spatial", search_sample, &ss[k]);
   for (k = 0; k < n_samples; k++) {
@@ -679,7 +681,8 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   } else {
     ok = vk_spatial_search (bgl, fgl, n_pairs, &p, &est, error);
   }
-  if (ok && samples_disagree (ss, n_samples, max_best, &est))
+  *moving = ok && samples_disagree (ss, n_samples, max_best, &est);
+  if (*moving)
     joint_placement (bg, fg, &p, ss, n_samples, &est);
   if (ok) {
     /* the fg image is fg_width * kbx rounded: correct the scale for the
@@ -913,7 +916,7 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
   p.min_scale = MIN (1.0, (gdouble) MIN_LOW_FG_WIDTH / (fg->width * kbx));
   p.max_scale = 0;
   if (n > 0)
-    valid_in (fg, r, fgl[0].width, &p.fg_valid);
+    vk_valid_in (fg, r, fgl[0].width, &p.fg_valid);
   guess.x = r->x * kbx;
   guess.y = r->y * kby;
   guess.scale = r->scale * (fg->width * kbx) / fgl[0].width;
@@ -963,7 +966,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   gint *lo = NULL, *hi = NULL;
   VkDpParams dp;
   CostData cd;
-  gboolean ok = FALSE;
+  gboolean ok = FALSE, moving = FALSE;
   guint i, pass;
 
   memset (result, 0, sizeof (*result));
@@ -984,7 +987,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
     result->y = opts->y;
     result->scale = opts->scale > 0 ? opts->scale : 1.0;
     result->spatial_score = 1.0;
-  } else if (!coarse_spatial (bg, fg, opts, result, error)) {
+  } else if (!coarse_spatial (bg, fg, opts, result, &moving, error)) {
     return FALSE;
   }
   if (opts->match_region == VK_MATCH_REGION_AUTO)
@@ -1056,6 +1059,10 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   /* how well the frames the bg shows match */
   result->confidence = vk_align_match (result, result->covered_start,
       result->covered_end);
+  /* moving content: which bg frame shows a fg frame's moment is decided
+   * with its place on full frames (the caller's refinement) */
+  if (moving)
+    result->moment = vk_moment_check_new (bg, fg, result, VK_MOMENT_RADIUS);
   ok = TRUE;
 
 done:

@@ -76,6 +76,7 @@ typedef enum
  *   then returns it in its result, without a frame map
  */
 typedef struct _VkAlignResult VkAlignResult;
+typedef struct _VkMomentCheck VkMomentCheck;
 
 typedef struct
 {
@@ -112,6 +113,10 @@ typedef struct
  * @covered_start: first fg frame the bg shows (see vk_align_covered ())
  * @covered_end: one past the last; the fg frames before @covered_start are
  *   on bg frame 0 in @map, those from @covered_end on the last bg frame
+ * @moment: on moving content (the samples' own placements disagreed: a
+ *   pan, a zoom, a scroll), what tells which bg frame shows the moment of
+ *   a fg frame once its place is known on full frames (see
+ *   vk_moment_check_score ()); %NULL otherwise
  */
 struct _VkAlignResult
 {
@@ -123,6 +128,7 @@ struct _VkAlignResult
   gdouble confidence;
   gint valid_x, valid_y, valid_w, valid_h;
   guint covered_start, covered_end;
+  VkMomentCheck *moment;
 };
 
 void vk_align_options_init (VkAlignOptions * opts);

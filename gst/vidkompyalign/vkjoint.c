@@ -359,3 +359,161 @@ vk_joint_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
   *out = at;
   return TRUE;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Which moment: on moving content the place found on full frames for one
+ * fg frame and each bg frame around its match is exact for that pair, and
+ * every pair correlates nearly perfectly (the place follows the moment).
+ * The true moment is the one whose place makes the whole fg match along
+ * one line at the nominal rate: the check scores that on low-resolution
+ * copies of fg frames spread over the fg and the bg frames around their
+ * matches, kept from the alignment. */
+
+/* fg frames spread over the part of the fg the bg shows */
+#define MOMENT_SAMPLES 16
+/* bg frames kept around each sample's match beyond VK_MOMENT_RADIUS (the
+ * dense alignment's path strays from a line where the speed changes) */
+#define MOMENT_SLACK 4
+/* the line's rate is the nominal one unless the coarse line's differs by
+ * more than this share */
+#define MOMENT_RATE_SNAP 0.02
+
+typedef struct
+{
+  guint f;
+  gint b0;                      /* first bg frame kept */
+  guint n_b;                    /* bg frames kept */
+  guint8 *bg;                   /* n_b low-resolution bg frames */
+  guint8 *fg;                   /* the fg frame at its own low resolution */
+} MomentSample;
+
+struct _VkMomentCheck
+{
+  gdouble kbx, kby;             /* bg: low-resolution pixels per pixel */
+  gdouble kf;                   /* fg: full-resolution pixels per low one */
+  gint bg_lw, bg_lh, fg_lw, fg_lh;
+  GstVideoRectangle valid;      /* in fg low-resolution pixels */
+  gdouble rate;
+  guint n;
+  MomentSample s[MOMENT_SAMPLES];
+};
+
+/**
+ * vk_moment_check_new:
+ * @bg: the bg's summary
+ * @fg: the fg's summary
+ * @r: an alignment with its map and compared region
+ * @radius: bg frames on each side of a match the check must score
+ *
+ * Keeps what vk_moment_check_score () needs: MOMENT_SAMPLES fg frames and
+ * the bg frames around their matches (a few hundred KB, whatever the
+ * length of the streams).
+ *
+ * Returns: (transfer full) (nullable): the check, %NULL when the bg shows
+ *   fewer than two fg frames; free with vk_moment_check_free ()
+ */
+VkMomentCheck *
+vk_moment_check_new (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkAlignResult * r, guint radius)
+{
+  guint shown = r->covered_end > r->covered_start ? r->covered_end -
+      r->covered_start : 0, k;
+  gsize bsize = (gsize) bg->low_width * bg->low_height;
+  gsize fsize = (gsize) fg->low_width * fg->low_height;
+  gdouble nominal = fg->fps > 0 && bg->fps > 0 ? bg->fps / fg->fps : 1.0;
+  VkMomentCheck *mc;
+
+  if (shown < 2 || r->map == NULL)
+    return NULL;
+  mc = g_new0 (VkMomentCheck, 1);
+  vk_low_factors (bg, &mc->kbx, &mc->kby);
+  mc->kf = (gdouble) fg->width / fg->low_width;
+  mc->bg_lw = bg->low_width;
+  mc->bg_lh = bg->low_height;
+  mc->fg_lw = fg->low_width;
+  mc->fg_lh = fg->low_height;
+  vk_valid_in (fg, r, fg->low_width, &mc->valid);
+  mc->rate = fabs (r->rate / nominal - 1.0) <= MOMENT_RATE_SNAP ? nominal :
+      r->rate;
+  mc->n = MIN (MOMENT_SAMPLES, shown);
+  for (k = 0; k < mc->n; k++) {
+    MomentSample *s = &mc->s[k];
+    gint m, b1;
+
+    s->f = r->covered_start + (2 * k + 1) * shown / (2 * mc->n);
+    m = (gint) r->map[s->f];
+    s->b0 = MAX (0, m - (gint) (radius + MOMENT_SLACK));
+    b1 = MIN ((gint) bg->n_frames - 1, m + (gint) (radius + MOMENT_SLACK));
+    s->n_b = (guint) (b1 - s->b0 + 1);
+    s->bg = g_memdup2 (bg->low + (gsize) s->b0 * bsize, s->n_b * bsize);
+    s->fg = g_memdup2 (fg->low + (gsize) s->f * fsize, fsize);
+  }
+  return mc;
+}
+
+/**
+ * vk_moment_check_score:
+ * @mc: a check
+ * @x: the fg's left edge in the bg, bg pixels (found on full frames)
+ * @y: its top edge
+ * @scale: bg pixels per fg pixel
+ * @f: the fg frame the place was found with
+ * @b: the bg frame it was found in
+ *
+ * How well the fg matches the bg at this place along the line through
+ * (@f, @b) at the nominal rate: the mean correlation of the check's fg
+ * samples with the bg frames the line gives them.
+ *
+ * Returns: -1..1, or -2 when fewer than half of the samples' bg frames
+ *   were kept (the line is too far from the alignment's) or the place
+ *   leaves the bg
+ */
+gdouble
+vk_moment_check_score (const VkMomentCheck * mc, gdouble x, gdouble y,
+    gdouble scale, guint f, guint b)
+{
+  VkPlacementEstimate at;
+  gdouble sum = 0;
+  guint k, n = 0;
+
+  g_return_val_if_fail (mc != NULL, -2.0);
+
+  at.x = x * mc->kbx;
+  at.y = y * mc->kby;
+  at.scale = scale * mc->kf * mc->kbx;
+  for (k = 0; k < mc->n; k++) {
+    const MomentSample *s = &mc->s[k];
+    gint bk = (gint) floor (b + mc->rate * ((gdouble) s->f - f) + 0.5);
+    VkLuma bl, fl;
+    gdouble c;
+
+    if (bk < s->b0 || bk >= s->b0 + (gint) s->n_b)
+      continue;
+    bl.data = s->bg + (gsize) (bk - s->b0) * mc->bg_lw * mc->bg_lh;
+    bl.stride = bl.width = mc->bg_lw;
+    bl.height = mc->bg_lh;
+    fl.data = s->fg;
+    fl.stride = fl.width = mc->fg_lw;
+    fl.height = mc->fg_lh;
+    c = vk_placed_ncc (&bl, &fl, &mc->valid, &at);
+    if (c <= -2.0)
+      return -2.0;
+    sum += c;
+    n++;
+  }
+  return 2 * n >= mc->n && n > 0 ? sum / n : -2.0;
+}
+
+void
+vk_moment_check_free (VkMomentCheck * mc)
+{
+  guint k;
+
+  if (mc == NULL)
+    return;
+  for (k = 0; k < mc->n; k++) {
+    g_free (mc->s[k].bg);
+    g_free (mc->s[k].fg);
+  }
+  g_free (mc);
+}

@@ -82,11 +82,31 @@ gboolean vk_joint_search (const VkStreamSummary * bg,
     const VkStreamSummary * fg, const VkSpatialParams * p,
     const VkJointCandidate * cands, guint n_cands, VkPlacementEstimate * out);
 
+/* bg frames on each side of a fg frame's match that a moment check can
+ * score (vk_moment_check_new ()) */
+#define VK_MOMENT_RADIUS 4
+/* the refinement on full frames hands the moment check the placements
+ * found on the bg frames around the match that correlate within this
+ * (plus VK_MOMENT_MISMATCH_SHARE of the best one's mismatch) of the best:
+ * on a pan they all do, each for its own moment */
+#define VK_MOMENT_FULL_MARGIN 2e-3
+#define VK_MOMENT_MISMATCH_SHARE 0.25
+
+VkMomentCheck *vk_moment_check_new (const VkStreamSummary * bg,
+    const VkStreamSummary * fg, const VkAlignResult * r, guint radius);
+
+gdouble vk_moment_check_score (const VkMomentCheck * mc, gdouble x,
+    gdouble y, gdouble scale, guint f, guint b);
+
+void vk_moment_check_free (VkMomentCheck * mc);
+
 /* from vkalignment.c: the low-resolution copies */
 VkLuma vk_low_frame (const VkStreamSummary * s, guint i);
 void vk_low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky);
 guint8 *vk_fg_at_bg_factor (const VkStreamSummary * bg,
     const VkStreamSummary * fg, guint i, VkLuma * out);
+void vk_valid_in (const VkStreamSummary * fg, const VkAlignResult * r,
+    gint w, GstVideoRectangle * rect);
 
 G_END_DECLS
 

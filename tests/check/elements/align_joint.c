@@ -232,6 +232,55 @@ GST_START_TEST (test_joint_search)
 
 GST_END_TEST;
 
+/* the moment check: the places that fg frame 20 matches perfectly in the
+ * bg frames around its own, each shifted by the camera's move since then;
+ * only the true moment's place makes the whole fg match along the line */
+GST_START_TEST (test_moment_check)
+{
+  Pan p;
+  VkAlignResult r;
+  VkMomentCheck *mc;
+  guint i, f = 20;
+  gint d, best_d = -99;
+  gdouble best = -G_MAXDOUBLE;
+
+  pan_init (&p);
+  memset (&r, 0, sizeof (r));
+  r.n_fg = N_FG;
+  r.map = g_new (guint, N_FG);
+  /* the dense alignment a frame late: the check must not depend on it */
+  for (i = 0; i < N_FG; i++)
+    r.map[i] = MIN (FG_START + i + 1, N_BG - 1);
+  r.rate = 1.0;
+  r.covered_start = 0;
+  r.covered_end = N_FG;
+  r.valid_w = FG_W;
+  r.valid_h = FG_H;
+  r.scale = 1.0;
+  mc = vk_moment_check_new (&p.bg, &p.fg, &r, VK_MOMENT_RADIUS);
+  fail_unless (mc != NULL);
+  for (d = -VK_MOMENT_RADIUS; d <= VK_MOMENT_RADIUS; d++) {
+    guint b = FG_START + f + d;
+    gdouble x = FG_X + camera_x (FG_START + f) - camera_x (b);
+    gdouble s = vk_moment_check_score (mc, x, FG_Y, 1.0, f, b);
+
+    if (s > best) {
+      best = s;
+      best_d = d;
+    }
+  }
+  fail_unless_equals_int (best_d, 0);
+  fail_unless (best > 0.999, "%f", best);
+  /* a line far from the alignment's: not scored */
+  fail_unless_equals_float (vk_moment_check_score (mc, FG_X, FG_Y, 1.0, f,
+          FG_START + f + 30), -2.0);
+  vk_moment_check_free (mc);
+  g_free (r.map);
+  pan_clear (&p);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_tie)
 {
   /* identical content under compression noise (measured at q28) */
@@ -259,6 +308,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_placed_ncc);
   tcase_add_test (tc, test_line_score);
   tcase_add_test (tc, test_joint_search);
+  tcase_add_test (tc, test_moment_check);
   tcase_add_test (tc, test_tie);
   return s;
 }
