@@ -272,6 +272,9 @@ struct _GstVidkompyAlign
                                  * own seeks are swallowed, and a stop
                                  * waits for the seeks to return */
   gboolean seeking;             /* a src seek is on its way upstream */
+  gboolean pass_reset;          /* and it has no flush: the frames of its
+                                 * new pass (Stream.new_pass) wait for its
+                                 * reset of the render state */
   GstEvent *queued_seek;        /* a src seek before the render */
   guint streaming_seeks;        /* streaming seeks on their way upstream:
                                  * a stop waits for them */
@@ -2194,9 +2197,11 @@ render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_free (self->fg_desc[i]);
   self->fg_desc[i] = desc;
   g_cond_broadcast (&self->cond);
-  while ((self->decision[i] == G_MAXUINT || self->seeking)
-      && !self->fg.flushing && !self->bg_finished
-      && self->phase == PHASE_RENDER)
+  /* (a seek's frames wait for its reset of the render state even when
+   * the bg had finished before it) */
+  while ((self->seeking || (self->pass_reset && !self->fg.new_pass)
+          || (self->decision[i] == G_MAXUINT && !self->bg_finished))
+      && !self->fg.flushing && self->phase == PHASE_RENDER)
     g_cond_wait (&self->cond, &self->lock);
   if (self->fg.flushing || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
@@ -2521,7 +2526,8 @@ render_bg (GstVidkompyAlign * self, GstBuffer * buf)
 
   g_mutex_lock (&self->lock);
   /* a seek's frames wait for its reset of the render state */
-  while (self->seeking && !self->bg.flushing && self->phase == PHASE_RENDER)
+  while ((self->seeking || (self->pass_reset && !self->bg.new_pass))
+      && !self->bg.flushing && self->phase == PHASE_RENDER)
     g_cond_wait (&self->cond, &self->lock);
   k = frame_index (&self->bg, GST_BUFFER_PTS (buf));
   if (self->next_fg < self->seg_end)
@@ -3004,12 +3010,12 @@ seek_inputs (GstVidkompyAlign * self, GstEvent * event)
       self->result.map[i] > self->radius ?
       self->result.map[i] - self->radius : 0);
   /* no decision until both inputs flushed and restarted: one made now
-   * would be from before the seek (without a flush, the streaming
-   * threads must go on for the seek to happen, unless both are at a
-   * segment's end: a segment seek's loop) */
-  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0
-      || (self->fg.eos && self->bg_finished);
-  self->bg.new_pass = self->fg.new_pass = !(flags & GST_SEEK_FLAG_FLUSH);
+   * would be from before the seek; without a flush, the streaming
+   * threads must go on for the seek to happen: only the frames after
+   * its segment (a new pass, such as a segment seek's loop) wait */
+  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+  self->pass_reset = !self->seeking;
+  self->bg.new_pass = self->fg.new_pass = !self->seeking;
   g_mutex_unlock (&self->lock);
 
   GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frames %u to "
@@ -3027,7 +3033,7 @@ seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   g_mutex_lock (&self->lock);
   render_reset (self, i);
   self->seg_end = end;
-  self->seeking = FALSE;
+  self->seeking = self->pass_reset = FALSE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return ok;

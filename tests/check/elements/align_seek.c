@@ -138,6 +138,8 @@ check_range (GArray * fg, GArray * bg, guint from, guint to, gboolean exact)
         GST_TIME_FORMAT, i, GST_TIME_ARGS (f->pts), from + i,
         GST_TIME_ARGS (row->fg_pts));
     fail_unless_equals_uint64 (b->pts, f->pts);
+    /* the fg output's meta names the bg frame output with it */
+    fail_unless_equals_uint64 (f->bg_index, b->bg_index);
     GST_LOG ("fg frame %u: bg frame %u, truth %" G_GUINT64_FORMAT ", cost "
         "%.3f", from + i, k, row->bg_index, b->cost);
     if (vk_check_same_content (sums, k, row->bg_index))
