@@ -42,6 +42,29 @@ G_BEGIN_DECLS
 #define VK_FOUND_MIN_MOTION 0.05
 #define VK_FOUND_MIN_SPATIAL_STATIC 0.98
 
+/* The streaming mode's position search (vkstreamcheck.c) looks at a few
+ * seconds of frames, where a chance match is likelier than over a whole
+ * clip: before its placement is refined and checked by vk_found () as the
+ * global mode's is, a search must reach
+ *
+ * VK_FOUND_STREAM_MIN_SPATIAL: its spatial score (low resolution), and
+ *   VK_FOUND_MIN_MATCH for the temporal match of all the searched fg
+ *   frames (so it waits until the bg window shows most of them);
+ * VK_FOUND_STREAM_MIN_SPATIAL_UPSCALED: the spatial score of an upscaled
+ *   fg (scale below 0.5: a small bg area matches chance textures easily);
+ * VK_FOUND_STREAM_SURE_SPATIAL: above it one search is enough (with live
+ *   inputs; non-live ones need VK_FOUND_STREAM_SURE_MATCH too: the scan of
+ *   their bg shows a near-static scene seconds before the fg's content,
+ *   which matches it at about 0.93); below, the next search must find the
+ *   same placement at the same bg time, within
+ *   VK_FOUND_STREAM_SAME_LINE_FRAMES bg frames (chance textures do not
+ *   repeat). */
+#define VK_FOUND_STREAM_MIN_SPATIAL 0.8
+#define VK_FOUND_STREAM_MIN_SPATIAL_UPSCALED 0.95
+#define VK_FOUND_STREAM_SURE_SPATIAL 0.97
+#define VK_FOUND_STREAM_SURE_MATCH 0.98
+#define VK_FOUND_STREAM_SAME_LINE_FRAMES 3.0
+
 /* fg frames sampled (evenly) for vk_fg_motion () */
 #define VK_MOTION_SAMPLES 32
 

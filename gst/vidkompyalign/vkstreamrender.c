@@ -48,6 +48,9 @@
 #include "vkfingerprint.h"
 #include "vkonline.h"
 #include "vkspatial.h"
+#include "vkstreamcheck.h"
+#include "vkstreammsg.h"
+#include "vkstreamrefine.h"
 #include "vkstreamstart.h"
 
 /* the element's category (same name: the same category) */
@@ -75,24 +78,7 @@ GST_DEBUG_CATEGORY_STATIC (vk_stream_debug);
 #define SEARCH_EVERY_S 0.5
 /* bg held beyond twice the latency */
 #define EXTRA_HOLD (GST_SECOND)
-/* below this spatial score the fg is not found */
-#define MIN_SPATIAL 0.8
-/* an upscaled fg (scale below 0.5: a small bg area) matches chance
- * textures easily: it needs this much */
-#define MIN_SPATIAL_UPSCALED 0.95
-/* above this spatial score one search is enough */
-#define SURE_SPATIAL 0.97
-/* below this temporal confidence (of the search's frames) neither */
-#define MIN_TEMPORAL 0.7
-/* non-live inputs: below this one, the next search must find the same bg
- * time too (the scan shows a near-static scene's bg seconds before the
- * fg's content, which matches it nearly as well) */
-#define SURE_TEMPORAL 0.98
-/* how far (in bg frames) the line of two searches may differ to agree */
-#define SAME_LINE_FRAMES 3.0
-
-/* a bg lag warned about is warned about again once it has grown by this */
-#define LAG_STEP (250 * GST_MSECOND)
+/* the search's thresholds: vkfound.h */
 /* fg frames queued on an output before its input waits for downstream */
 #define OUT_MAX_FRAMES 8
 
@@ -149,9 +135,8 @@ struct _VkStreamRender
   gboolean refined_pairs;       /* refined on a decided pair */
   guint good_decisions;
   guint matched_since_found;    /* decided frames under LOST_COST */
-  gboolean have_candidate;      /* the previous search's placement */
-  gdouble cand_x, cand_y, cand_scale;
-  gdouble cand_fg, cand_bg;     /* and the bg frame of its middle fg frame */
+  gboolean have_candidate, refused_warned, unfound_warned;
+  VkStreamCandidate cand;       /* the previous search's placement */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */
   guint next_search;            /* fg frame count of the next search */
@@ -233,7 +218,7 @@ clear_state (VkStreamRender * r)
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
-  r->have_candidate = FALSE;
+  r->have_candidate = r->refused_warned = r->unfound_warned = FALSE;
   r->next_search = 0;
   r->have_out = FALSE;
   r->lost = FALSE;
@@ -440,57 +425,15 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
   return data;
 }
 
-/* the position on full resolution: fg frame @fgbuf against the bg frames
- * @bgbufs around its match; the best pair's estimate goes to @best */
+/* the position on full resolution (vk_stream_refine ()) */
 static gboolean
 refine_full (VkStreamRender * r, const VkAlignResult * res,
     GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg, gdouble fixed_scale,
     VkPlacementEstimate * best)
 {
-  GstVideoFrame ff, bf;
-  gboolean found = FALSE;
-  guint k;
-
-  if (!gst_video_frame_map (&ff, r->cfg.fg_info, fgbuf, GST_MAP_READ))
-    return FALSE;
-  for (k = 0; k < n_bg; k++) {
-    VkSpatialParams p;
-    VkPlacementEstimate guess, out;
-    VkLuma fl, bl;
-
-    if (!gst_video_frame_map (&bf, r->cfg.bg_info, bgbufs[k], GST_MAP_READ))
-      continue;
-    fl.data = GST_VIDEO_FRAME_PLANE_DATA (&ff, 0);
-    fl.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&ff, 0);
-    fl.width = GST_VIDEO_FRAME_WIDTH (&ff);
-    fl.height = GST_VIDEO_FRAME_HEIGHT (&ff);
-    bl.data = GST_VIDEO_FRAME_PLANE_DATA (&bf, 0);
-    bl.stride = GST_VIDEO_FRAME_PLANE_STRIDE (&bf, 0);
-    bl.width = GST_VIDEO_FRAME_WIDTH (&bf);
-    bl.height = GST_VIDEO_FRAME_HEIGHT (&bf);
-    vk_spatial_params_init (&p);
-    p.prefer_unscaled = r->cfg.opts.prefer_unscaled;
-    p.min_scale = 0.01;
-    if (fixed_scale > 0)
-      p.min_scale = p.max_scale = fixed_scale;
-    p.fg_valid.x = res->valid_x;
-    p.fg_valid.y = res->valid_y;
-    p.fg_valid.w = res->valid_w;
-    p.fg_valid.h = res->valid_h;
-    guess.x = res->x;
-    guess.y = res->y;
-    guess.scale = fixed_scale > 0 ? fixed_scale : res->scale;
-    guess.score = res->spatial_score;
-    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess,
-            2.0 * bl.width / r->low_w[0] + 2.0, &out, NULL)
-        && (!found || out.score > best->score)) {
-      *best = out;
-      found = TRUE;
-    }
-    gst_video_frame_unmap (&bf);
-  }
-  gst_video_frame_unmap (&ff);
-  return found;
+  return vk_stream_refine (r->cfg.fg_info, fgbuf, r->cfg.bg_info, bgbufs, n_bg,
+      res, r->cfg.opts.prefer_unscaled, fixed_scale,
+      2.0 * GST_VIDEO_INFO_WIDTH (r->cfg.bg_info) / r->low_w[0] + 2.0, best);
 }
 
 static gint
@@ -612,12 +555,11 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   r->offset = search_line_at (r, job, res, 0.0);
   r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
   {
-    guint mid = job->fg0 + job->fg.n_frames / 2;
-    Held *f = find_held (&r->fg, mid);
-    Held *b = find_held (&r->bg, (guint) MAX (0.0,
-            floor (search_line_at (r, job, res, mid) + 0.5)));
+    /* the newest fg frame's content may not be in the bg yet (it lags) */
+    Held *f = g_queue_peek_tail (&r->fg), *b = g_queue_peek_tail (&r->bg);
 
-    r->content_off = f && b ? GST_CLOCK_DIFF (f->rt, b->rt) : 0;
+    r->content_off = vk_stream_content_offset (f->rt, b->rt, b->index,
+        search_line_at (r, job, res, f->index), r->bg_fps);
   }
 
   /* the DP starts with the oldest fg frame still held (frames output
@@ -639,34 +581,86 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   free_low_copies (&r->fg);
 }
 
-/* A placement is taken from one search when its spatial score leaves no
- * doubt, and with non-live inputs (whose bg is scanned forward) its
- * temporal match (@match) too; otherwise only when the previous search
- * found the same position and the same bg time (chance textures and a
- * near-static scene's match at another time do not repeat). Live inputs
- * do not wait for a second search: their first frames would go out
- * unmatched. Called with the lock. */
+/* Whether a search's placement is taken (vk_stream_search_verdict ()),
+ * on its @spatial score (the lower of the search's and the refined one);
+ * a placement that passes the thresholds but is not taken is the next
+ * searches' candidate. Before the refinement (@final unset) only the
+ * thresholds. Called with the lock. */
 static gboolean
-confirmed (VkStreamRender * r, const SearchJob * job,
-    const VkAlignResult * res, gdouble match)
+taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
+    gdouble match, gdouble spatial, gboolean final)
 {
-  gboolean spatial_sure = res->spatial_score >= SURE_SPATIAL
-      || r->cfg.opts.fixed_position
-      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
-  gdouble tolerance = SAME_LINE_FRAMES * MAX (1.0, r->bg_fps / r->fg_fps);
-  gboolean same = r->have_candidate && fabs (res->x - r->cand_x) <= 2.0
-      && fabs (res->y - r->cand_y) <= 2.0
-      && fabs (res->scale / r->cand_scale - 1.0) <= 0.02
-      && fabs (search_line_at (r, job, res, r->cand_fg) - r->cand_bg)
-      <= tolerance;
+  VkStreamSearch se;
+  VkStreamVerdict v;
 
-  r->have_candidate = TRUE;
-  r->cand_x = res->x;
-  r->cand_y = res->y;
-  r->cand_scale = res->scale;
-  r->cand_fg = job->fg0 + job->fg.n_frames / 2.0;
-  r->cand_bg = search_line_at (r, job, res, r->cand_fg);
-  return (spatial_sure && (r->live || match >= SURE_TEMPORAL)) || same;
+  se.cand.x = res->x;
+  se.cand.y = res->y;
+  se.cand.scale = res->scale;
+  se.cand.fg_first = job->fg0;
+  se.cand.fg_mid = job->fg0 + job->fg.n_frames / 2.0;
+  se.cand.bg_at_mid = search_line_at (r, job, res, se.cand.fg_mid);
+  se.spatial = spatial;
+  se.match = match;
+  se.bg_at_prev_mid = search_line_at (r, job, res, r->cand.fg_mid);
+  se.bg_per_fg = r->bg_fps / r->fg_fps;
+  se.sure_region = r->cfg.opts.fixed_position
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
+  se.live = r->live;
+  if (!final)
+    return vk_stream_search_verdict (&se, NULL) != VK_STREAM_NO_MATCH;
+  v = vk_stream_search_verdict (&se, r->have_candidate ? &r->cand : NULL);
+  if (v == VK_STREAM_UNCONFIRMED) {
+    r->have_candidate = TRUE;
+    r->cand = se.cand;
+  }
+  if (v == VK_STREAM_UNCONFIRMED || v == VK_STREAM_PENDING)
+    GST_DEBUG_OBJECT (r->cfg.element, "to be confirmed by a search on "
+        "other fg frames");
+  return v == VK_STREAM_TAKEN;
+}
+
+/* Whether the taken placement (@spatial: refined) is committed: the
+ * global mode's verdict (vk_found ()) on the search's fg frames; else the
+ * fg stays not found, and a warning (once) says why. Without the lock. */
+static gboolean
+committed (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res, gdouble match, gdouble spatial)
+{
+  gdouble motion = vk_fg_motion (&job->fg, res->valid_x, res->valid_y,
+      res->valid_w, res->valid_h);
+  VkFoundVerdict v = vk_found (match, spatial, motion);
+  gchar *why;
+
+  if (v == VK_FOUND_YES || r->cfg.opts.fixed_position)
+    return TRUE;
+  why = vk_found_reason (v, match, spatial, motion);
+  GST_INFO_OBJECT (r->cfg.element, "placement %.0f,%.0f scale %.4f not "
+      "committed: %s", res->x, res->y, res->scale, why);
+  g_mutex_lock (&r->lock);
+  if (!r->refused_warned)
+    vk_stream_warn_refused (r->cfg.element, res->x, res->y, res->scale, match,
+        spatial, why);
+  r->refused_warned = TRUE;
+  g_mutex_unlock (&r->lock);
+  g_free (why);
+  return FALSE;
+}
+
+/* A search did not find the fg (called with the lock): non-live inputs
+ * scan the bg further ahead; once the fg has been searched for as long as
+ * the bg window, a warning (once) says it is not found. */
+static void
+not_found (VkStreamRender * r)
+{
+  GstClockTime window = 2 * r->cfg.latency + EXTRA_HOLD;
+
+  if (!r->live)
+    r->scan += window / 4;
+  if (!r->unfound_warned && r->n_fg >= r->fg_fps * window / GST_SECOND) {
+    r->unfound_warned = TRUE;
+    vk_stream_warn_not_found (r->cfg.element, (GstClockTime) (r->n_fg *
+            GST_SECOND / r->fg_fps), r->cfg.latency);
+  }
 }
 
 static gpointer
@@ -677,9 +671,9 @@ search (gpointer data)
   VkAlignResult res = { 0 };
   VkPlacementEstimate refined;
   GstBuffer *fgbuf = NULL, *bgbufs[5];
-  guint n_bg = 0, k, best_k = 0;
+  guint n_bg = 0, k, best_k = G_MAXUINT;
   gboolean ok, have_refined = FALSE;
-  gdouble all = 0.0;
+  gdouble all = 0.0, spatial;
   GError *err = NULL;
 
   ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
@@ -696,28 +690,20 @@ search (gpointer data)
      * shows (res.confidence): a search waits until the bg window holds
      * most of the fg's content */
     all = vk_align_match (&res, 0, res.n_fg);
-    ok = res.spatial_score >= MIN_SPATIAL && all >= MIN_TEMPORAL
-        && (res.scale >= 0.5 || res.spatial_score >= MIN_SPATIAL_UPSCALED);
   }
 
   g_mutex_lock (&r->lock);
-  if (ok && !confirmed (r, job, &res, all)) {
-    GST_DEBUG_OBJECT (r->cfg.element, "to be confirmed by the next search");
-    ok = FALSE;
-  }
-  if (!ok && res.map)
-    vk_align_result_clear (&res);
+  ok = ok && taken (r, job, &res, all, res.spatial_score, FALSE);
   if (ok && !r->cfg.opts.fixed_position
       && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
-    /* the pair that matched best, and the bg frames around its match */
-    Held *f;
-
-    for (k = 1; k < res.n_fg; k++)
-      if (res.cost[k] < res.cost[best_k])
+    /* the held pair that matched best (the search's fg frames may have
+     * left meanwhile), and the bg frames around its match */
+    for (k = 0; k < res.n_fg; k++)
+      if (find_held (&r->fg, job->fg0 + k) && (best_k == G_MAXUINT
+              || res.cost[k] < res.cost[best_k]))
         best_k = k;
-    f = find_held (&r->fg, job->fg0 + best_k);
-    if (f)
-      fgbuf = gst_buffer_ref (f->buf);
+    if (best_k != G_MAXUINT)
+      fgbuf = gst_buffer_ref (find_held (&r->fg, job->fg0 + best_k)->buf);
     for (k = 0; k < 5 && fgbuf; k++) {
       guint m = res.map[best_k] + k - MIN (2, res.map[best_k]);
       Held *b = find_held (&r->bg, job->bg0 + m);
@@ -733,17 +719,24 @@ search (gpointer data)
     for (k = 0; k < n_bg; k++)
       gst_buffer_unref (bgbufs[k]);
   }
+  spatial = have_refined ? MIN (refined.score, res.spatial_score) :
+      res.spatial_score;
+  g_mutex_lock (&r->lock);
+  ok = ok && taken (r, job, &res, all, spatial, TRUE);
+  g_mutex_unlock (&r->lock);
+  ok = ok && committed (r, job, &res, all, have_refined ? refined.score :
+      res.spatial_score);
 
   g_mutex_lock (&r->lock);
   if (ok && job->generation == r->generation && !r->positioned
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
-  else if (!ok && job->generation == r->generation && !r->live)
-    r->scan += (2 * r->cfg.latency + EXTRA_HOLD) / 4;
+  else if (!ok && job->generation == r->generation)
+    not_found (r);
   r->searching = FALSE;
   g_cond_broadcast (&r->cond);
   g_mutex_unlock (&r->lock);
-  if (ok)
+  if (res.map)
     vk_align_result_clear (&res);
   g_free (job->bgd);
   g_free (job->fgd);
@@ -1064,29 +1057,13 @@ check_lag (VkStreamRender * r, const Held * f)
   if (!r->live || r->bg_eos || last == NULL)
     return;
   lag = r->content_off + MAX (GST_CLOCK_DIFF (last->rt, newest->rt), 0);
-  if (lag <= 0)
-    return;
-  needed = lag + (GstClockTime) ((ceil (4 * r->rate) + 2) * GST_SECOND /
-      r->bg_fps) + decision_margin (r);
-  if (needed <= r->cfg.latency || (r->lag_warned
-          && (GstClockTime) lag < r->lag_warned + LAG_STEP))
+  needed = vk_stream_latency_needed (lag, r->rate, r->bg_fps,
+      decision_margin (r));
+  if (!vk_stream_lag_due (lag, needed, r->cfg.latency, r->lag_warned))
     return;
   r->lag_warned = lag;
-  GST_ELEMENT_WARNING_WITH_DETAILS (r->cfg.element, STREAM, FAILED,
-      ("The background lags the foreground by %.2f s, more than the "
-          "latency (%.2f s) lets vidkompyalign wait: frames are matched "
-          "before their background frame arrives. Set latency to at least "
-          "%.2f s.", (gdouble) lag / GST_SECOND,
-          (gdouble) r->cfg.latency / GST_SECOND,
-          (gdouble) needed / GST_SECOND),
-      ("fg frame %u due; content offset %" GST_STIME_FORMAT ", newest fg "
-          "%" GST_TIME_FORMAT ", newest bg %" GST_TIME_FORMAT, f->index,
-          GST_STIME_ARGS (r->content_off), GST_TIME_ARGS (newest->rt),
-          GST_TIME_ARGS (last->rt)),
-      ("lag", G_TYPE_UINT64, (guint64) lag, "latency", G_TYPE_UINT64,
-          (guint64) r->cfg.latency, "latency-needed", G_TYPE_UINT64,
-          (guint64) needed, "fg-index", G_TYPE_UINT64, (guint64) f->index,
-          NULL));
+  vk_stream_warn_lag (r->cfg.element, lag, r->cfg.latency, needed, f->index,
+      r->content_off, newest->rt, last->rt);
 }
 
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
@@ -1193,10 +1170,11 @@ add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
   m->bg_pts = o->bg_pts;
   m->cost = o->cost;
   m->confidence = CLAMP (1.0 - o->cost, 0.0, 1.0);
-  m->x = r->out_x;
-  m->y = r->out_y;
+  /* a placement forgotten (it never matched) is not the frame's */
+  m->x = r->positioned ? r->out_x : 0;
+  m->y = r->positioned ? r->out_y : 0;
   m->scale = r->positioned ? r->out_scale : 1.0;
-  m->spatial_confidence = r->spatial_conf;
+  m->spatial_confidence = r->positioned ? r->spatial_conf : 0.0;
 }
 
 /* stream-start, caps (the fg's frame rate: one buffer per fg frame) and

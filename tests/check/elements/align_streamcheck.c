@@ -1,0 +1,161 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* align_streamcheck: the streaming mode's decisions as pure functions
+ * (vkstreamcheck.c): when a search's placement is taken, confirmed by a
+ * later search only on other fg frames; the content offset and the
+ * latency a lagging bg needs; when its warning is due. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+
+#include "vkstreamcheck.h"
+
+/* a search at 100,50 scale 1 on fg frames @first.. (30 of them), its line
+ * bg = fg + 10 */
+static VkStreamSearch
+search_at (gdouble spatial, gdouble match, gdouble first, gboolean live)
+{
+  VkStreamSearch s = { {0} };
+
+  s.cand.x = 100;
+  s.cand.y = 50;
+  s.cand.scale = 1.0;
+  s.cand.fg_first = first;
+  s.cand.fg_mid = first + 15;
+  s.cand.bg_at_mid = s.cand.fg_mid + 10;
+  s.spatial = spatial;
+  s.match = match;
+  s.bg_per_fg = 1.0;
+  s.live = live;
+  return s;
+}
+
+GST_START_TEST (test_search_thresholds)
+{
+  VkStreamSearch s;
+
+  /* below the search's thresholds: the spatial score, the temporal match
+   * (the global mode's VK_FOUND_MIN_MATCH), an upscaled fg's score */
+  s = search_at (VK_FOUND_STREAM_MIN_SPATIAL - 0.01, 0.99, 0, TRUE);
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
+      VK_STREAM_NO_MATCH);
+  s = search_at (0.99, VK_FOUND_MIN_MATCH - 0.01, 0, TRUE);
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
+      VK_STREAM_NO_MATCH);
+  s = search_at (0.9, 0.99, 0, TRUE);
+  s.cand.scale = 0.4;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
+      VK_STREAM_NO_MATCH);
+  /* sure: one search (live); non-live needs a sure temporal match too */
+  s = search_at (VK_FOUND_STREAM_SURE_SPATIAL, 0.9, 0, TRUE);
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
+  s.live = FALSE;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
+      VK_STREAM_UNCONFIRMED);
+  s.match = VK_FOUND_STREAM_SURE_MATCH;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
+  /* a fixed position or whole frames: no spatial doubt */
+  s = search_at (0.85, 0.9, 0, TRUE);
+  s.sure_region = TRUE;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
+}
+
+GST_END_TEST;
+
+/* A placement short of sure is confirmed by a later search of the same
+ * placement and bg time on other fg frames only: on mostly the same frames
+ * it is pending (the same chance match), elsewhere or at another bg time
+ * it replaces the candidate. */
+GST_START_TEST (test_search_confirmation)
+{
+  VkStreamSearch cand0 = search_at (0.95, 0.85, 0, TRUE), s;
+
+  fail_unless_equals_int (vk_stream_search_verdict (&cand0, NULL),
+      VK_STREAM_UNCONFIRMED);
+  /* 15 frames later: half of its frames are the candidate's */
+  s = search_at (0.95, 0.85, 15, TRUE);
+  s.bg_at_prev_mid = cand0.cand.bg_at_mid;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, &cand0.cand),
+      VK_STREAM_PENDING);
+  /* past the candidate's middle frame: confirmed */
+  s = search_at (0.95, 0.85, 16, TRUE);
+  s.bg_at_prev_mid = cand0.cand.bg_at_mid;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, &cand0.cand),
+      VK_STREAM_TAKEN);
+  /* within 2 px, 2 % of scale and 3 bg frames: the same */
+  s.cand.x += 2;
+  s.cand.scale = 1.019;
+  s.bg_at_prev_mid += 3;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, &cand0.cand),
+      VK_STREAM_TAKEN);
+  /* elsewhere, or another bg time: a new candidate */
+  s.cand.x += 1;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, &cand0.cand),
+      VK_STREAM_UNCONFIRMED);
+  s = search_at (0.95, 0.85, 16, TRUE);
+  s.bg_at_prev_mid = cand0.cand.bg_at_mid + 4;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, &cand0.cand),
+      VK_STREAM_UNCONFIRMED);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_lag)
+{
+  GstClockTime needed;
+
+  /* fg frame at 5 s; the newest bg frame, 120, at 4 s (30 fps): the line
+   * gives bg frame 150 (5 s) for it: the same moment */
+  fail_unless_equals_int64 (vk_stream_content_offset (5 * GST_SECOND,
+          4 * GST_SECOND, 120, 150, 30.0), 0);
+  /* bg frame 210: the bg shows it 2 s later (not arrived yet) */
+  fail_unless_equals_int64 (vk_stream_content_offset (5 * GST_SECOND,
+          4 * GST_SECOND, 120, 210, 30.0), 2 * GST_SECOND);
+  /* 30 frames earlier: 1 s before */
+  fail_unless_equals_int64 (vk_stream_content_offset (5 * GST_SECOND,
+          4 * GST_SECOND, 120, 120, 30.0), -GST_SECOND);
+  /* the latency needed: the lag, the DP's margin (4 · rate + 2 bg frames)
+   * and the decision's */
+  needed = vk_stream_latency_needed (GST_SECOND, 1.0, 30.0, 100 * GST_MSECOND);
+  fail_unless_equals_uint64 (needed, GST_SECOND + 200 * GST_MSECOND +
+      100 * GST_MSECOND);
+  fail_unless_equals_uint64 (vk_stream_latency_needed (-GST_SECOND, 1.0,
+          30.0, 0), 200 * GST_MSECOND);
+  /* due when the latency cannot wait that long, again once it has grown
+   * by VK_STREAM_LAG_STEP */
+  fail_unless (!vk_stream_lag_due (GST_SECOND, needed, 2 * GST_SECOND, 0));
+  fail_unless (vk_stream_lag_due (GST_SECOND, needed, GST_SECOND, 0));
+  fail_unless (!vk_stream_lag_due (GST_SECOND, needed, GST_SECOND, GST_SECOND));
+  fail_unless (!vk_stream_lag_due (GST_SECOND + VK_STREAM_LAG_STEP - 1,
+          needed, GST_SECOND, GST_SECOND));
+  fail_unless (vk_stream_lag_due (GST_SECOND + VK_STREAM_LAG_STEP, needed,
+          GST_SECOND, GST_SECOND));
+  fail_unless (!vk_stream_lag_due (0, needed, GST_SECOND, 0));
+}
+
+GST_END_TEST;
+
+static Suite *
+align_streamcheck_suite (void)
+{
+  Suite *s = suite_create ("align_streamcheck");
+  TCase *tc = tcase_create ("streamcheck");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_search_thresholds);
+  tcase_add_test (tc, test_search_confirmation);
+  tcase_add_test (tc, test_lag);
+  return s;
+}
+
+GST_CHECK_MAIN (align_streamcheck);
