@@ -15,6 +15,7 @@
 #endif
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "vkstreamcheck.h"
 
@@ -127,4 +128,68 @@ vk_stream_lag_due (GstClockTimeDiff lag, GstClockTime needed,
   if (lag <= 0 || needed <= latency)
     return FALSE;
   return warned == 0 || (GstClockTime) lag >= warned + VK_STREAM_LAG_STEP;
+}
+
+/**
+ * vk_stream_search_pause:
+ * @duration: how long the last search took (any unit)
+ *
+ * Returns: how long to wait after it before the next search (same unit),
+ * so that the searches take at most VK_STREAM_SEARCH_SHARE of the time: a
+ * fg that is not in the bg is searched for all along, and back-to-back
+ * searches of a second each took ~190 % CPU with the decoders
+ */
+gint64
+vk_stream_search_pause (gint64 duration)
+{
+  return (gint64) (MAX (duration, 0) * (1.0 - VK_STREAM_SEARCH_SHARE) /
+      VK_STREAM_SEARCH_SHARE);
+}
+
+/**
+ * vk_stream_time_left:
+ * @arrival: the clock's running time when a fg frame arrived
+ * @now: the clock's running time now
+ * @latency: the longest time from a fg frame's arrival to its output
+ * @margin: what its decision and output take
+ *
+ * Returns: how long the frame may still wait before it is decided (ns;
+ * 0 or less: now)
+ */
+GstClockTimeDiff
+vk_stream_time_left (GstClockTime arrival, GstClockTime now,
+    GstClockTime latency, GstClockTime margin)
+{
+  return GST_CLOCK_DIFF (now, arrival + latency) - (GstClockTimeDiff) margin;
+}
+
+static gint
+compare_float (gconstpointer a, gconstpointer b)
+{
+  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/**
+ * vk_stream_cost_unit:
+ * @gaps: (inout): for frames matched by a search, how much more their
+ *   neighbouring bg frames cost than their match (sorted in place)
+ * @n: their number
+ *
+ * Returns: the unit of the online DP's costs, as in the global mode: the
+ * median of the positive gaps (0.05 without any), at least 1e-4
+ */
+gdouble
+vk_stream_cost_unit (gfloat * gaps, guint n)
+{
+  guint k, m = 0;
+
+  for (k = 0; k < n; k++)
+    if (gaps[k] > 0)
+      gaps[m++] = gaps[k];
+  if (m == 0)
+    return 0.05;
+  qsort (gaps, m, sizeof (gfloat), compare_float);
+  return MAX (gaps[m / 2], 1e-4);
 }

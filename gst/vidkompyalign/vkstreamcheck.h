@@ -23,6 +23,9 @@ G_BEGIN_DECLS
 
 /* a bg lag warned about is warned about again once it has grown by this */
 #define VK_STREAM_LAG_STEP (250 * GST_MSECOND)
+/* live inputs: the share of the time (of one core) the position search
+ * may take while the fg is not found */
+#define VK_STREAM_SEARCH_SHARE 0.25
 
 /**
  * VkStreamCandidate:
@@ -88,6 +91,13 @@ GstClockTime vk_stream_latency_needed (GstClockTimeDiff lag, gdouble rate,
 
 gboolean vk_stream_lag_due (GstClockTimeDiff lag, GstClockTime needed,
     GstClockTime latency, GstClockTime warned);
+
+gdouble vk_stream_cost_unit (gfloat * gaps, guint n);
+
+gint64 vk_stream_search_pause (gint64 duration);
+
+GstClockTimeDiff vk_stream_time_left (GstClockTime arrival, GstClockTime now,
+    GstClockTime latency, GstClockTime margin);
 
 G_END_DECLS
 

@@ -7,7 +7,8 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* The warnings of the streaming mode: see vkstreammsg.h. */
+/* The warnings and match messages of the streaming mode: see
+ * vkstreammsg.h. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -91,4 +92,29 @@ vk_stream_warn_not_found (GstElement * element, GstClockTime searched,
           (gdouble) latency / GST_SECOND), (NULL),
       ("searched", G_TYPE_UINT64, (guint64) searched, "latency",
           G_TYPE_UINT64, (guint64) latency, NULL));
+}
+
+/* vidkompy-match-lost (@lost) at fg frame @fg_index (its decided frame's
+ * raw @cost), or vidkompy-match-recovered with its bg frame and the fg
+ * frames since the loss */
+void
+vk_stream_post_match (GstElement * element, gboolean lost, guint fg_index,
+    GstClockTime fg_pts, guint bg_index, gdouble cost, guint lost_frames)
+{
+  GstStructure *s;
+
+  init_debug ();
+  if (lost)
+    s = gst_structure_new ("vidkompy-match-lost",
+        "fg-index", G_TYPE_UINT64, (guint64) fg_index,
+        "fg-pts", G_TYPE_UINT64, fg_pts, "cost", G_TYPE_DOUBLE, cost, NULL);
+  else
+    s = gst_structure_new ("vidkompy-match-recovered",
+        "fg-index", G_TYPE_UINT64, (guint64) fg_index,
+        "fg-pts", G_TYPE_UINT64, fg_pts, "bg-index", G_TYPE_UINT64,
+        (guint64) bg_index, "lost-frames", G_TYPE_UINT64,
+        (guint64) lost_frames, NULL);
+  GST_INFO_OBJECT (element, "%" GST_PTR_FORMAT, s);
+  gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT (element), s));
 }

@@ -7,7 +7,8 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* Internal: the warnings of vidkompyalign's streaming mode (texts and
+/* Internal: the warnings and match messages of vidkompyalign's streaming
+ * mode (texts and
  * details in docs/vidkompyalign.md, "Streaming mode"). */
 
 #ifndef __VK_STREAM_MSG_H__
@@ -26,6 +27,10 @@ void vk_stream_warn_refused (GstElement * element, gdouble x, gdouble y,
 
 void vk_stream_warn_not_found (GstElement * element, GstClockTime searched,
     GstClockTime latency);
+
+void vk_stream_post_match (GstElement * element, gboolean lost,
+    guint fg_index, GstClockTime fg_pts, guint bg_index, gdouble cost,
+    guint lost_frames);
 
 G_END_DECLS
 

@@ -87,6 +87,7 @@ typedef struct
   GstBuffer *buf;
   guint index;
   GstClockTime pts, rt;
+  GstClockTime arrival;         /* the clock's running time at its arrival */
   guint8 *low;                  /* low-resolution luma until positioned */
   gfloat *desc;                 /* descriptor once positioned */
   gboolean flat;                /* the descriptor is all zero */
@@ -130,6 +131,8 @@ struct _VkStreamRender
   /* position */
   gboolean positioned;
   gboolean searching;           /* a search thread is running */
+  GstClock *clock;              /* the element's, with its base time */
+  GstClockTime base_time;
   GThread *search_thread;
   guint generation;             /* flushes */
   gboolean refined_pairs;       /* refined on a decided pair */
@@ -247,6 +250,7 @@ vk_stream_render_free (VkStreamRender * r)
   g_cond_clear (&r->cond);
   gst_object_unref (r->cfg.bg_src);
   gst_object_unref (r->cfg.fg_src);
+  gst_clear_object (&r->clock);
   g_free (r);
 }
 
@@ -436,14 +440,6 @@ refine_full (VkStreamRender * r, const VkAlignResult * res,
       2.0 * GST_VIDEO_INFO_WIDTH (r->cfg.bg_info) / r->low_w[0] + 2.0, best);
 }
 
-static gint
-compare_float (gconstpointer a, gconstpointer b)
-{
-  gfloat x = *(const gfloat *) a, y = *(const gfloat *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* the typical raw-cost difference between a frame's match and its
  * neighbours: the unit of the DP's costs, as in the global mode */
 static gdouble
@@ -452,24 +448,18 @@ estimate_cost_scale (VkStreamRender * r, const VkAlignResult * res,
 {
   gfloat *gaps = g_new (gfloat, res->n_fg);
   guint k, n = 0;
-  gdouble s = 0.05;
+  gdouble s;
 
   for (k = 0; k < res->n_fg; k++) {
     guint m = bg0 + res->map[k];
-    gfloat c = raw_cost (r, fg0 + k, m), g;
 
-    if (res->map[k] == 0 || find_held (&r->bg, m + 1) == NULL)
-      continue;
-    g = MIN (raw_cost (r, fg0 + k, m - 1), raw_cost (r, fg0 + k, m + 1)) - c;
-    if (g > 0)
-      gaps[n++] = g;
+    if (res->map[k] > 0 && find_held (&r->bg, m + 1))
+      gaps[n++] = MIN (raw_cost (r, fg0 + k, m - 1), raw_cost (r, fg0 + k,
+              m + 1)) - raw_cost (r, fg0 + k, m);
   }
-  if (n > 0) {
-    qsort (gaps, n, sizeof (gfloat), compare_float);
-    s = gaps[n / 2];
-  }
+  s = vk_stream_cost_unit (gaps, n);
   g_free (gaps);
-  return MAX (s, 1e-4);
+  return s;
 }
 
 static void
@@ -646,23 +636,6 @@ committed (VkStreamRender * r, const SearchJob * job,
   return FALSE;
 }
 
-/* A search did not find the fg (called with the lock): non-live inputs
- * scan the bg further ahead; once the fg has been searched for as long as
- * the bg window, a warning (once) says it is not found. */
-static void
-not_found (VkStreamRender * r)
-{
-  GstClockTime window = 2 * r->cfg.latency + EXTRA_HOLD;
-
-  if (!r->live)
-    r->scan += window / 4;
-  if (!r->unfound_warned && r->n_fg >= r->fg_fps * window / GST_SECOND) {
-    r->unfound_warned = TRUE;
-    vk_stream_warn_not_found (r->cfg.element, (GstClockTime) (r->n_fg *
-            GST_SECOND / r->fg_fps), r->cfg.latency);
-  }
-}
-
 static gpointer
 search (gpointer data)
 {
@@ -675,6 +648,7 @@ search (gpointer data)
   gboolean ok, have_refined = FALSE;
   gdouble all = 0.0, spatial;
   GError *err = NULL;
+  gint64 start = g_get_monotonic_time ();
 
   ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
   if (!ok) {
@@ -731,9 +705,15 @@ search (gpointer data)
   if (ok && job->generation == r->generation && !r->positioned
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
-  else if (!ok && job->generation == r->generation)
-    not_found (r);
+  else if (!ok && job->generation == r->generation && !r->live)
+    r->scan += (2 * r->cfg.latency + EXTRA_HOLD) / 4;
   r->searching = FALSE;
+  /* live: the next one after a pause (in fg frames: the time passes with
+   * them) */
+  if (r->live)
+    r->next_search = MAX (r->next_search, r->n_fg + (guint) ceil (r->fg_fps *
+            vk_stream_search_pause (g_get_monotonic_time () - start) /
+            G_USEC_PER_SEC));
   g_cond_broadcast (&r->cond);
   g_mutex_unlock (&r->lock);
   if (res.map)
@@ -789,28 +769,6 @@ try_position (VkStreamRender * r)
 /* ------------------------------------------------------------------------ */
 /* Decisions */
 
-static void
-post_match (VkStreamRender * r, gboolean lost, const Held * f, guint bg,
-    gfloat cost)
-{
-  GstStructure *s;
-
-  if (lost)
-    s = gst_structure_new ("vidkompy-match-lost",
-        "fg-index", G_TYPE_UINT64, (guint64) f->index,
-        "fg-pts", G_TYPE_UINT64, f->pts, "cost", G_TYPE_DOUBLE,
-        (gdouble) cost, NULL);
-  else
-    s = gst_structure_new ("vidkompy-match-recovered",
-        "fg-index", G_TYPE_UINT64, (guint64) f->index,
-        "fg-pts", G_TYPE_UINT64, f->pts, "bg-index", G_TYPE_UINT64,
-        (guint64) bg, "lost-frames", G_TYPE_UINT64,
-        (guint64) (f->index - r->lost_from), NULL);
-  GST_INFO_OBJECT (r->cfg.element, "%" GST_PTR_FORMAT, s);
-  gst_element_post_message (r->cfg.element,
-      gst_message_new_element (GST_OBJECT (r->cfg.element), s));
-}
-
 /* lost / recovered bookkeeping for a committed frame */
 static void
 track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
@@ -826,13 +784,15 @@ track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
       r->lost_from = f->index;
     if (!r->lost && r->bad_run >= run) {
       r->lost = TRUE;
-      post_match (r, TRUE, f, bg, cost);
+      vk_stream_post_match (r->cfg.element, TRUE, f->index, f->pts, bg, cost,
+          0);
     }
   } else {
     r->bad_run = 0;
     if (r->lost && ++r->good_run >= run) {
       r->lost = FALSE;
-      post_match (r, FALSE, f, bg, cost);
+      vk_stream_post_match (r->cfg.element, FALSE, f->index, f->pts, bg,
+          cost, f->index - r->lost_from);
     }
   }
 }
@@ -1026,16 +986,20 @@ unposition (VkStreamRender * r)
   r->next_search = r->n_fg;
 }
 
+/* the longer frame duration of both inputs */
+static GstClockTime
+frame_time (VkStreamRender * r)
+{
+  return MAX (fg_frame_duration (r), (GstClockTime) (GST_SECOND / r->bg_fps));
+}
+
 /* What a fg frame's decision leaves of the latency: the bg output goes out
  * with the next bg frame (a frame of each), and some time for the
  * processing itself */
 static GstClockTime
 decision_margin (VkStreamRender * r)
 {
-  GstClockTime frame = MAX (fg_frame_duration (r),
-      (GstClockTime) (GST_SECOND / r->bg_fps));
-
-  return frame + MIN (100 * GST_MSECOND, r->cfg.latency / 10);
+  return frame_time (r) + MIN (100 * GST_MSECOND, r->cfg.latency / 10);
 }
 
 /* Live inputs: when fg frame @f is due, how long after it its bg frame
@@ -1094,11 +1058,38 @@ decide_oldest (VkStreamRender * r)
       return;
     }
   }
-  /* not found yet: the oldest held bg frame, unmatched */
+  /* not found yet: the oldest held bg frame, unmatched; once the fg has
+   * been searched for as long as the bg window, a warning (once) */
+  if (!r->positioned && !r->unfound_warned && f->index + 1 >= r->fg_fps *
+      (2 * r->cfg.latency + EXTRA_HOLD) / GST_SECOND) {
+    r->unfound_warned = TRUE;
+    vk_stream_warn_not_found (r->cfg.element, (GstClockTime) ((f->index + 1)
+            * GST_SECOND / r->fg_fps), r->cfg.latency);
+  }
   b = g_queue_peek_head (&r->bg);
   GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",
       f->index, b ? (gint) b->index : -1);
   emit (r, b ? b->index : 0, 1.0f);
+}
+
+/* Waits a while for the running search when fg frame @f can still wait by
+ * the element's clock: until its arrival plus the latency less a frame
+ * (its bg output leaves with the next bg frame; a test clock that does not
+ * move: until the search ends); FALSE when its time is up. Called with the
+ * lock. */
+static gboolean
+wait_search (VkStreamRender * r, const Held * f)
+{
+  GstClockTimeDiff left = G_MAXINT64;
+
+  if (r->clock && GST_CLOCK_TIME_IS_VALID (f->arrival))
+    left = vk_stream_time_left (f->arrival, gst_clock_get_time (r->clock) -
+        r->base_time, r->cfg.latency, frame_time (r));
+  if (left <= 0)
+    return FALSE;
+  g_cond_wait_until (&r->cond, &r->lock, g_get_monotonic_time () +
+      MIN (left / GST_USECOND, 20000));
+  return TRUE;
 }
 
 /* Decides every fg frame that is due: older than the latency minus one
@@ -1125,9 +1116,9 @@ process (VkStreamRender * r)
     if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
       break;
     /* a frame is due while a search runs (in a thread of its own, so that
-     * both inputs keep flowing meanwhile): its result first */
-    if (r->searching && !r->stopping && !r->flushing) {
-      g_cond_wait (&r->cond, &r->lock);
+     * both inputs keep flowing meanwhile): its result first, as long as
+     * the frame can wait (by the clock) */
+    if (r->searching && !r->stopping && !r->flushing && wait_search (r, oldest)) {
       add_rows (r, FALSE, 0);
       continue;
     }
@@ -1351,8 +1342,15 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   const GstSegment *seg = is_fg ? r->cfg.fg_segment : r->cfg.bg_segment;
   Held *h = g_new0 (Held, 1);
   GstFlowReturn ret;
+  /* (the element's lock before ours, never inside) */
+  GstClock *clock = gst_element_get_clock (r->cfg.element);
+  GstClockTime base = gst_element_get_base_time (r->cfg.element);
 
   g_mutex_lock (&r->lock);
+  gst_object_replace ((GstObject **) & r->clock, (GstObject *) clock);
+  r->base_time = base;
+  h->arrival = clock ? gst_clock_get_time (clock) - base : GST_CLOCK_TIME_NONE;
+  gst_clear_object (&clock);
   /* a seek of both inputs: the frames of neither are taken in until both
    * have flushed (the state is cleared at each flush-stop); this input's
    * frames before its own flush are dropped */

@@ -145,6 +145,26 @@ GST_START_TEST (test_lag)
 
 GST_END_TEST;
 
+/* searches take at most a quarter of the time; a frame may wait until its
+ * arrival plus the latency less the decision's margin; the cost unit is
+ * the median positive gap */
+GST_START_TEST (test_budget)
+{
+  gfloat gaps[] = { -0.1f, 0.02f, 0.0f, 0.04f, 0.03f }, none[] = { -1.0f };
+
+  fail_unless_equals_int64 (vk_stream_search_pause (1000), 3000);
+  fail_unless_equals_int64 (vk_stream_search_pause (-5), 0);
+  fail_unless_equals_int64 (vk_stream_time_left (GST_SECOND,
+          GST_SECOND + 200 * GST_MSECOND, 500 * GST_MSECOND,
+          100 * GST_MSECOND), 200 * GST_MSECOND);
+  fail_unless (vk_stream_time_left (GST_SECOND, 2 * GST_SECOND,
+          500 * GST_MSECOND, 0) < 0);
+  fail_unless_equals_float (vk_stream_cost_unit (gaps, 5), 0.03f);
+  fail_unless_equals_float (vk_stream_cost_unit (none, 1), 0.05);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_streamcheck_suite (void)
 {
@@ -155,6 +175,7 @@ align_streamcheck_suite (void)
   tcase_add_test (tc, test_search_thresholds);
   tcase_add_test (tc, test_search_confirmation);
   tcase_add_test (tc, test_lag);
+  tcase_add_test (tc, test_budget);
   return s;
 }
 

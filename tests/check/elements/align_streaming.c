@@ -599,6 +599,82 @@ GST_START_TEST (test_streaming_bg_beyond_window)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstElement *pipeline;
+  GstClockTime max_lag;
+  guint frames;
+} LagProbe;
+
+static GstPadProbeReturn
+measure_lag (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  LagProbe *lp = user_data;
+  GstClock *clock = gst_element_get_clock (lp->pipeline);
+  GstClockTime pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  if (clock) {
+    GstClockTime now = gst_clock_get_time (clock) -
+        gst_element_get_base_time (lp->pipeline);
+
+    lp->max_lag = MAX (lp->max_lag, now > pts ? now - pts : 0);
+    lp->frames++;
+    gst_object_unref (clock);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Live inputs (videotestsrc) whose fg is not in the bg (bars over the
+ * ball), latency 0.5 s: the search for it runs all along, in a quarter of
+ * the time at most, and fg frames whose time is up do not wait for a
+ * running search: every output leaves within the latency (plus the
+ * source's frame and a margin for a loaded machine) and the output keeps
+ * up with the input. It fell 3-4 s behind before (58 s under load), with
+ * 49 of 200 frames out in 8 s: a frame due waited for the search, which
+ * took a second, and the next began at once. */
+GST_START_TEST (test_streaming_live_not_found_lag)
+{
+  GstClockTime latency = 500 * GST_MSECOND;
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a mode=streaming "
+      "latency=%" G_GUINT64_FORMAT " "
+      "videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,"
+      "width=640,height=360,framerate=25/1 ! a.bg_sink "
+      "videotestsrc is-live=true pattern=smpte horizontal-speed=3 ! "
+      "video/x-raw,format=I420,width=320,height=180,framerate=25/1 ! "
+      "a.fg_sink a.fg_src ! fakesink name=out sync=false "
+      "a.bg_src ! fakesink sync=false", latency);
+  GstElement *out;
+  GstPad *pad;
+  LagProbe lp = { 0 };
+  GstMessage *msg;
+
+  lp.pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (lp.pipeline != NULL);
+  out = gst_bin_get_by_name (GST_BIN (lp.pipeline), "out");
+  pad = gst_element_get_static_pad (out, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, measure_lag, &lp, NULL);
+  fail_unless (gst_element_set_state (lp.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  /* 4 s, stopped at once by an error */
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (lp.pipeline),
+      4 * GST_SECOND, GST_MESSAGE_ERROR);
+  fail_unless (msg == NULL, "error");
+  gst_element_set_state (lp.pipeline, GST_STATE_NULL);
+  GST_INFO ("%u frames out, lag at most %" GST_TIME_FORMAT, lp.frames,
+      GST_TIME_ARGS (lp.max_lag));
+  fail_unless (lp.max_lag <= latency + 40 * GST_MSECOND + 500 * GST_MSECOND,
+      "the output lagged %" GST_TIME_FORMAT " behind", GST_TIME_ARGS
+      (lp.max_lag));
+  /* 4 s at 25 fps, less the latency and the start */
+  fail_unless (lp.frames >= 70, "%u frames out in 4 s", lp.frames);
+  gst_object_unref (pad);
+  gst_object_unref (out);
+  gst_object_unref (lp.pipeline);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 /* Non-live, non-seekable files (decodebin) whose fg starts 2.5 s into the
  * bg, more than the bg window of latency 0.5 s holds (2 s): the bg is
  * scanned forward until the fg is found; from then on the map is right,
@@ -741,6 +817,7 @@ align_streaming_suite (void)
   tcase_add_test (tc, test_streaming_lost_and_recovered);
   tcase_add_test (tc, test_streaming_bg_lag_warning);
   tcase_add_test (tc, test_streaming_bg_beyond_window);
+  tcase_add_test (tc, test_streaming_live_not_found_lag);
   tcase_add_test (tc, test_streaming_nonlive_scan);
   return s;
 }
