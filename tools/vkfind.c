@@ -22,7 +22,10 @@
  *
  * --precision: 0 and 1 refine at 1/4 and 1/2 of the resolution; 2 (the
  * default) at full resolution; 3 and 4 also on the 1 or 2 bg frames on each
- * side of the match. Below the aligner's spatial threshold the command
+ * side of the match; below 3, also on the frame next to the match where the
+ * placement found scores better, if one does.
+ * Below the aligner's threshold for a fg that does not move (vkfound.h:
+ * a near-perfect match, as one frame cannot move) the command
  * exits with 5 (no overlap). */
 
 #ifdef HAVE_CONFIG_H
@@ -38,12 +41,11 @@
 #include "vkcli.h"
 #include "vkalignment.h"
 #include "vkfingerprint.h"
+#include "vkfound.h"
 #include "vkspatial.h"
 #include "vkalloc.h"
 #include "vkorient.h"
 
-/* the aligner's spatial threshold (vidkompyalign's strict) */
-#define MIN_CONFIDENCE 0.5
 /* how far (bg pixels) a found fg may reach outside the bg: rounding */
 #define INSIDE_SLACK 1.0
 #define PREROLL_TIMEOUT (30 * GST_SECOND)
@@ -210,18 +212,25 @@ luma (const Grey * g)
   return l;
 }
 
-/* The frames of a paused @r at the @n @times (seconds). */
+/* The frames of a paused @r from @times[0] (seconds; < 0: the current
+ * one): @n consecutive frames, the first by a seek, the others as they
+ * come. */
 static GArray *
 read_frames (Reader * r, const gdouble * times, guint n)
 {
   GArray *frames = g_array_new (FALSE, TRUE, sizeof (Grey));
-  guint i;
+  Grey g = { 0 };
+  GstSample *sample;
 
-  for (i = 0; i < n; i++) {
-    Grey g = { 0 };
-
-    if (grab (r, times[i], &g))
+  if (n == 0 || !grab (r, times[0], &g))
+    return frames;
+  g_array_append_val (frames, g);
+  if (n > 1)
+    gst_element_set_state (r->pipeline, GST_STATE_PLAYING);
+  while (frames->len < n && (sample = reader_pull (r))) {
+    if (grey_from_sample (sample, &g))
       g_array_append_val (frames, g);
+    gst_sample_unref (sample);
   }
   return frames;
 }
@@ -363,19 +372,24 @@ print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
   printf ("precision:   %d (%.0f ms)\n", o->precision, ms);
 }
 
-/* Refines @coarse (full-resolution pixels) on the bg frames @bgs with the
- * fg frame @fg, both @factor times smaller: the best into @best (full
+/* Refines the placement @r (full-resolution pixels) with the fg frame @fg
+ * on the bg frames @bgs, all @factor times smaller: a search around it on
+ * the frames within @full of the centre frame @c and on the frame where @r
+ * itself scores best (neighbouring frames are alike: the low-resolution
+ * search may choose the one next to the best). The best into @best (full
  * resolution) and its bg frame into @best_i. */
 static void
-refine (const Grey * fg, GArray * bgs, gint factor, const VkAlignResult * r,
-    gint low_width, VkPlacementEstimate * best, guint * best_i)
+refine (const Grey * fg, GArray * bgs, guint c, guint full, gint factor,
+    const VkAlignResult * r, gint low_width, VkPlacementEstimate * best,
+    guint * best_i)
 {
   VkLuma fl = luma (fg);
   VkSpatialParams p;
   VkPlacementEstimate guess = { r->x / factor, r->y / factor, r->scale,
     r->spatial_score
   };
-  guint i;
+  gdouble score, top = -2.0;
+  guint i, top_i = c;
 
   vk_spatial_params_init (&p);
   p.min_scale = 0.01;
@@ -385,10 +399,21 @@ refine (const Grey * fg, GArray * bgs, gint factor, const VkAlignResult * r,
   p.fg_valid.h = MIN (r->valid_h / factor, fl.height - p.fg_valid.y);
   for (i = 0; i < bgs->len; i++) {
     VkLuma bl = luma (&g_array_index (bgs, Grey, i));
+
+    if (vk_spatial_score (&bl, &fl, 1, &p, &guess, &score, NULL)
+        && score > top) {
+      top = score;
+      top_i = i;
+    }
+  }
+  for (i = 0; i < bgs->len; i++) {
+    VkLuma bl = luma (&g_array_index (bgs, Grey, i));
     VkPlacementEstimate out;
     /* the element's radius: two low-resolution pixels and two more */
     gdouble radius = 2.0 * bl.width / low_width + 2.0;
 
+    if ((i > c ? i - c : c - i) > full && i != top_i)
+      continue;
     if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, NULL)
         && out.score > best->score) {
       *best = out;
@@ -474,7 +499,11 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   guint best_i = 0, m, i, n_times = 0;
   gint64 t0 = g_get_monotonic_time ();
   gboolean inside, one_bg = o->bg_time >= 0;
-  gint factor = factors[o->precision], side = MAX (0, o->precision - 2);
+  VkFoundVerdict verdict;
+  gint factor = factors[o->precision];
+  /* the bg frames on each side of the match refined (--precision 3, 4),
+   * and those scored (at least the neighbours) */
+  guint full = MAX (0, o->precision - 2), side = MAX (1, full), centre = 0;
   gdouble bg_t[5];
   const Grey *fgf, *bgf;
 
@@ -531,9 +560,10 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
     goto out;
   }
   if (!one_bg || factor != 1) {
-    for (i = m - MIN (m, (guint) side); i <= MIN (m + side,
-            bgsum.n_frames - 1); i++)
+    for (i = m - MIN (m, side); i <= MIN (m + side, bgsum.n_frames - 1); i++) {
+      centre = i == m ? n_times : centre;
       bg_t[n_times++] = g_array_index (times, gdouble, i);
+    }
     if (bgs)
       free_frames (bgs);
     if (factor == 1) {
@@ -559,14 +589,17 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   best.y = r.y;
   best.scale = r.scale;
   best.score = r.spatial_score;
-  refine (fgf, bgs, factor, &r, bgsum.low_width, &best, &best_i);
+  refine (fgf, bgs, centre, full, factor, &r, bgsum.low_width, &best, &best_i);
 
   bgf = &g_array_index (bgs, Grey, best_i);
   inside = best.x >= -INSIDE_SLACK && best.y >= -INSIDE_SLACK
       && best.x + fgsum.width * best.scale <= bgsum.width + INSIDE_SLACK
       && best.y + fgsum.height * best.scale <= bgsum.height + INSIDE_SLACK;
+  /* the aligner's decision (vkfound.h): one frame does not move, so only
+   * a near-perfect match says that it is in the bg */
+  verdict = vk_found (r.confidence, best.score, 0.0);
   /* with --json, stdout holds one object: the result or the error */
-  if (!o->json || (inside && best.score >= MIN_CONFIDENCE))
+  if (!o->json || (inside && verdict == VK_FOUND_YES))
     print_result (o, fg, bg, &fgsum, bgf, &best,
         (g_get_monotonic_time () - t0) / 1000.0);
   if (!inside) {
@@ -575,9 +608,16 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
     vk_cli_hint ("check that FG shows a part of BG (FG comes first), "
         "or try another frame with --fg-time/--bg-time");
     ret = VK_EXIT_NO_OVERLAP;
-  } else if (best.score < MIN_CONFIDENCE) {
-    vk_cli_error ("no overlap: the best match has confidence %.2f (below "
-        "%.1f)", MAX (best.score, 0.0), MIN_CONFIDENCE);
+  } else if (verdict == VK_FOUND_LOW_MATCH) {
+    vk_cli_error ("no overlap: the bg frame found does not look like FG "
+        "(match %.2f, below %.2f)", MAX (r.confidence, 0.0),
+        VK_FOUND_MIN_MATCH);
+  } else if (verdict != VK_FOUND_YES) {
+    vk_cli_error ("no overlap: the best match has confidence %.2f (one "
+        "frame needs at least %.2f)", MAX (best.score, 0.0),
+        VK_FOUND_MIN_SPATIAL_STATIC);
+  }
+  if (inside && verdict != VK_FOUND_YES) {
     vk_cli_hint ("check that FG shows a part of BG (FG comes first), "
         "or try another frame with --fg-time/--bg-time or --precision 4");
     ret = VK_EXIT_NO_OVERLAP;

@@ -843,10 +843,15 @@ coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
   tolerance = MAX (2.0, 0.25 * bg->fps);
   ok = vk_fit_line_robust (pts, n_pts, 4.0, tolerance, &r->offset, &r->rate,
       &r->inlier_fraction);
-  g_free (pts);
-  g_free (at_end);
   nominal = fg->fps > 0 ? bg->fps / fg->fps : 1.0;
-  if (!ok) {
+  if (!ok && fg->n_frames == 1 && n_pts == 1) {
+    /* one fg frame (a still: vidkompy align): the line goes through its
+     * best bg frame (the band around offset 0 missed a frame found later
+     * in the bg) */
+    r->offset = pts[0].bg;
+    r->rate = nominal;
+    r->inlier_fraction = 1.0;
+  } else if (!ok) {
     /* no motion to match on: assume both start together */
     r->offset = 0;
     r->rate = nominal;
@@ -856,6 +861,8 @@ coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
      * error would shift where static scenes step */
     r->rate = nominal;
   }
+  g_free (pts);
+  g_free (at_end);
 
   *cost_scale = 1.0f;
   if (n_gaps > 0) {

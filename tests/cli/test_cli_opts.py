@@ -302,6 +302,23 @@ class AlignTest(unittest.TestCase):
               "%.2f s CPU" % (cpu, s["time"], decode_cpu))
         self.assertLess(cpu, 2 * decode_cpu + 1.0)
 
+    def test_fg_frame_later_in_bg(self):
+        """A fg frame from later in the fg (--fg-time on the fg video) is
+        found on its own bg frame: 0.5 s and 0.9 s into the fg are the bg
+        frames at 2.5 s and 2.9 s (the bg frame 2.0 and 0.0 before: with
+        one fg frame the timing line fell back to offset 0), at the truth's
+        place (697.5,301.8 and 696.4,299.6 before)."""
+        fg = os.path.join(self.tmp, "u-fg.mp4")
+        for fg_time, bg_time in ((0.5, 2.5), (0.9, 2.9)):
+            r = run([VIDKOMPY, "align", "--json", "--fg-time", str(fg_time),
+                     fg, self.bg])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            s = json.loads(r.stdout)
+            self.assertAlmostEqual(s["bg-time"], bg_time, delta=0.01)
+            self.assertAlmostEqual(s["x"], 700, delta=1.0)
+            self.assertAlmostEqual(s["y"], 300, delta=1.0)
+            self.assertAlmostEqual(s["scale"], 2 / 3, delta=0.003)
+
     def region_pngs(self, scale):
         """The bg's first frame and its 640x360 region at (700,300), passed
         through @scale (a gst-launch fragment), as PNGs."""
