@@ -2306,10 +2306,11 @@ decide (GstVidkompyAlign * self, guint i)
    * overlay of the fg (a logo) decides between repeated frames, the DP
    * strays from it by a frame) */
   self->tie[i] = best != NULL && vk_is_tie (best_score, second_score);
-  if (line && line != best && vk_is_tie (best_score, line_score)) {
-    GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
-        "(%.6f): the line's", i, line->index, line_score, best->index,
-        best_score);
+  if (line && (line == best || vk_is_tie (best_score, line_score))) {
+    if (line != best)
+      GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
+          "(%.6f): the line's", i, line->index, line_score, best->index,
+          best_score);
     best = line;
   } else if (dense && dense != best && vk_is_tie (best_score, dense_score)) {
     GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
