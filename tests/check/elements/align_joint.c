@@ -291,6 +291,10 @@ GST_START_TEST (test_tie)
   fail_unless (vk_is_tie (0.934921, 0.934920));
   fail_if (vk_is_tie (0.943880, 0.748745));
   fail_if (vk_is_tie (0.95, 0.94));
+  /* the same content under ±24 grain of the bg, and the next frame
+   * (measured: world grain, fg frame 25) */
+  fail_unless (vk_is_tie (0.995724, 0.995223));
+  fail_if (vk_is_tie (0.995724, 0.938841));
   /* no other candidate */
   fail_if (vk_is_tie (0.9, -G_MAXDOUBLE));
 }
