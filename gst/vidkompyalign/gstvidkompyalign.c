@@ -1877,12 +1877,12 @@ refine_fg_index (GstVidkompyAlign * self)
  * @b around the match (each nearly perfect for its own moment), those
  * within VK_MOMENT_FULL_MARGIN of the best @best go to the moment check
  * (vkjoint.c), which keeps the one under which the whole fg matches along
- * the line. With the lock. */
+ * the line; the timing line goes through that moment. With the lock. */
 static void
 pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
     const guint * b, guint n, gdouble best)
 {
-  const VkAlignResult *r = &self->result;
+  VkAlignResult *r = &self->result;
   guint f = refine_fg_index (self), k;
   gdouble margin = MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE *
       (1.0 - best)), top = -G_MAXDOUBLE;
@@ -1909,6 +1909,13 @@ pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
   self->out_y = (gint) floor (places[winner].y + 0.5);
   self->out_scale = places[winner].scale;
   self->spatial_confidence = CLAMP (places[winner].score, 0.0, 1.0);
+  /* the timing line through the moment (found at the coarse place, the
+   * alignment's is off by as much as the place was): where the render's
+   * choice ties, the frame on this line wins */
+  r->rate = vk_moment_check_rate (r->moment);
+  r->offset = b[winner] - r->rate * f;
+  GST_DEBUG_OBJECT (self, "timing line: bg = %.2f + %.4f * fg", r->offset,
+      r->rate);
 }
 
 /* The alignment's position is exact to a low-resolution pixel: refine it

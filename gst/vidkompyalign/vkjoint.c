@@ -46,6 +46,48 @@ bilinear (const VkLuma * l, gdouble x, gdouble y)
       + fy * ((1 - fx) * r1[x0] + fx * r1[x1]);
 }
 
+/* vk_placed_ncc () with a scale of its own per axis (@sx, @sy) */
+static gdouble
+placed_ncc_xy (const VkLuma * bg, const VkLuma * fg,
+    const GstVideoRectangle * valid, gdouble x, gdouble y, gdouble sx,
+    gdouble sy)
+{
+  gdouble sf = 0, sb = 0, sff = 0, sbb = 0, sfb = 0, n, cov, vf, vb;
+  gint k = CLAMP ((gint) ceil (MAX (sx, sy)), 1, JOINT_MAX_FOOTPRINT);
+  gint u, v, a, b;
+
+  if (x + valid->x * sx < -0.5 || y + valid->y * sy < -0.5
+      || x + (valid->x + valid->w) * sx > bg->width + 0.5
+      || y + (valid->y + valid->h) * sy > bg->height + 0.5)
+    return -2.0;
+  for (v = valid->y; v < valid->y + valid->h; v++) {
+    const guint8 *row = fg->data + (gsize) v * fg->stride;
+
+    for (u = valid->x; u < valid->x + valid->w; u++) {
+      gdouble fval = row[u], bval = 0;
+
+      /* k x k samples spread over the pixel's footprint */
+      for (b = 0; b < k; b++)
+        for (a = 0; a < k; a++)
+          bval += bilinear (bg, x + (u + (a + 0.5) / k) * sx - 0.5,
+              y + (v + (b + 0.5) / k) * sy - 0.5);
+      bval /= k * k;
+      sf += fval;
+      sb += bval;
+      sff += fval * fval;
+      sbb += bval * bval;
+      sfb += fval * bval;
+    }
+  }
+  n = (gdouble) valid->w * valid->h;
+  cov = sfb - sf * sb / n;
+  vf = sff - sf * sf / n;
+  vb = sbb - sb * sb / n;
+  if (vf < n || vb < n)
+    return -2.0;                /* flat: less than one level of deviation */
+  return cov / sqrt (vf * vb);
+}
+
 /**
  * vk_placed_ncc:
  * @bg: a bg frame
@@ -65,41 +107,7 @@ gdouble
 vk_placed_ncc (const VkLuma * bg, const VkLuma * fg,
     const GstVideoRectangle * valid, const VkPlacementEstimate * at)
 {
-  gdouble s = at->scale, sf = 0, sb = 0, sff = 0, sbb = 0, sfb = 0, n, cov,
-      vf, vb;
-  gint k = CLAMP ((gint) ceil (s), 1, JOINT_MAX_FOOTPRINT);
-  gint u, v, a, b;
-
-  if (at->x + valid->x * s < -0.5 || at->y + valid->y * s < -0.5
-      || at->x + (valid->x + valid->w) * s > bg->width + 0.5
-      || at->y + (valid->y + valid->h) * s > bg->height + 0.5)
-    return -2.0;
-  for (v = valid->y; v < valid->y + valid->h; v++) {
-    const guint8 *row = fg->data + (gsize) v * fg->stride;
-
-    for (u = valid->x; u < valid->x + valid->w; u++) {
-      gdouble fval = row[u], bval = 0;
-
-      /* k x k samples spread over the pixel's footprint */
-      for (b = 0; b < k; b++)
-        for (a = 0; a < k; a++)
-          bval += bilinear (bg, at->x + (u + (a + 0.5) / k) * s - 0.5,
-              at->y + (v + (b + 0.5) / k) * s - 0.5);
-      bval /= k * k;
-      sf += fval;
-      sb += bval;
-      sff += fval * fval;
-      sbb += bval * bval;
-      sfb += fval * bval;
-    }
-  }
-  n = (gdouble) valid->w * valid->h;
-  cov = sfb - sf * sb / n;
-  vf = sff - sf * sf / n;
-  vb = sbb - sb * sb / n;
-  if (vf < n || vb < n)
-    return -2.0;                /* flat: less than one level of deviation */
-  return cov / sqrt (vf * vb);
+  return placed_ncc_xy (bg, fg, valid, at->x, at->y, at->scale, at->scale);
 }
 
 /* the best match of @s with bg frames [@b0, @b1] under @at */
@@ -390,7 +398,7 @@ typedef struct
 struct _VkMomentCheck
 {
   gdouble kbx, kby;             /* bg: low-resolution pixels per pixel */
-  gdouble kf;                   /* fg: full-resolution pixels per low one */
+  gdouble kfx, kfy;             /* fg: full-resolution pixels per low one */
   gint bg_lw, bg_lh, fg_lw, fg_lh;
   GstVideoRectangle valid;      /* in fg low-resolution pixels */
   gdouble rate;
@@ -427,7 +435,9 @@ vk_moment_check_new (const VkStreamSummary * bg, const VkStreamSummary * fg,
     return NULL;
   mc = g_new0 (VkMomentCheck, 1);
   vk_low_factors (bg, &mc->kbx, &mc->kby);
-  mc->kf = (gdouble) fg->width / fg->low_width;
+  /* per axis: the low-resolution copies round their height */
+  mc->kfx = (gdouble) fg->width / fg->low_width;
+  mc->kfy = (gdouble) fg->height / fg->low_height;
   mc->bg_lw = bg->low_width;
   mc->bg_lh = bg->low_height;
   mc->fg_lw = fg->low_width;
@@ -472,15 +482,11 @@ gdouble
 vk_moment_check_score (const VkMomentCheck * mc, gdouble x, gdouble y,
     gdouble scale, guint f, guint b)
 {
-  VkPlacementEstimate at;
   gdouble sum = 0;
   guint k, n = 0;
 
   g_return_val_if_fail (mc != NULL, -2.0);
 
-  at.x = x * mc->kbx;
-  at.y = y * mc->kby;
-  at.scale = scale * mc->kf * mc->kbx;
   for (k = 0; k < mc->n; k++) {
     const MomentSample *s = &mc->s[k];
     gint bk = (gint) floor (b + mc->rate * ((gdouble) s->f - f) + 0.5);
@@ -495,13 +501,29 @@ vk_moment_check_score (const VkMomentCheck * mc, gdouble x, gdouble y,
     fl.data = s->fg;
     fl.stride = fl.width = mc->fg_lw;
     fl.height = mc->fg_lh;
-    c = vk_placed_ncc (&bl, &fl, &mc->valid, &at);
+    c = placed_ncc_xy (&bl, &fl, &mc->valid, x * mc->kbx, y * mc->kby,
+        scale * mc->kfx * mc->kbx, scale * mc->kfy * mc->kby);
     if (c <= -2.0)
       return -2.0;
     sum += c;
     n++;
   }
   return 2 * n >= mc->n && n > 0 ? sum / n : -2.0;
+}
+
+/**
+ * vk_moment_check_rate:
+ * @mc: a check
+ *
+ * Returns: the rate of its lines (bg frames per fg frame): the nominal one
+ *   unless the alignment's line says clearly otherwise
+ */
+gdouble
+vk_moment_check_rate (const VkMomentCheck * mc)
+{
+  g_return_val_if_fail (mc != NULL, 1.0);
+
+  return mc->rate;
 }
 
 void

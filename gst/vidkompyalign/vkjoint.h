@@ -98,6 +98,8 @@ VkMomentCheck *vk_moment_check_new (const VkStreamSummary * bg,
 gdouble vk_moment_check_score (const VkMomentCheck * mc, gdouble x,
     gdouble y, gdouble scale, guint f, guint b);
 
+gdouble vk_moment_check_rate (const VkMomentCheck * mc);
+
 void vk_moment_check_free (VkMomentCheck * mc);
 
 /* from vkalignment.c: the low-resolution copies */
