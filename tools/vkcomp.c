@@ -37,55 +37,12 @@
 #include <glib/gstdio.h>
 #include <gst/audio/audio.h>
 
+#include "vkcomp.h"
 #include "vkcompopts.h"
 #include "vkguard.h"
 #include "vkpriming.h"
 
-#define BAR_WIDTH 30
 #define TICK_MS 250
-
-typedef enum
-{
-  PHASE_ANALYSIS,
-  PHASE_RENDER,
-  PHASE_DONE,
-} Phase;
-
-typedef struct
-{
-  VkCompOptions *o;
-  VkProbe bgp, fgp;
-  VkContainer container;
-  gchar *out, *tmp;
-  const gchar *audio_from;      /* "fg", "bg" or NULL */
-  gint out_w, out_h;            /* the bg's size, padded to even for H.264 */
-
-  GstElement *pipeline, *vk, *bg_still, *aqueue_head;
-  GMainLoop *loop;
-  VkExit exit_code;
-  VkGuard *guard;               /* signals */
-
-  /* bg audio gate (streaming threads vs bus sync handler) */
-  GMutex lock;
-  GCond cond;
-  gboolean offset_known, cancelled;
-  gint64 bg_offset;
-  gdouble bg_rate;
-  GstSegment audio_segment;
-  GstAudioInfo audio_info;
-
-  /* progress */
-  Phase phase;
-  gint64 t_start, t_render, t_end;
-  gdouble an_percent;
-  guint64 an_frames;
-  gint frames_out;              /* atomic */
-  guint64 fg_frames;
-  GstStructure *alignment;
-  gboolean tty;
-  gint last_plain[2];
-  gboolean line_open;
-} Comp;
 
 /* ---------- pipeline building ---------- */
 
@@ -512,182 +469,6 @@ build_pipeline (Comp * c)
   return VK_EXIT_OK;
 }
 
-/* ---------- progress and summary ---------- */
-
-static gdouble
-now_s (Comp * c, gint64 since)
-{
-  return (g_get_monotonic_time () - since) / 1e6;
-}
-
-static void
-end_line (Comp * c)
-{
-  if (c->line_open) {
-    g_printerr ("\n");
-    c->line_open = FALSE;
-  }
-}
-
-static void
-show_progress (Comp * c, const gchar * phase, gdouble percent, gdouble fps,
-    gdouble elapsed)
-{
-  gint idx = c->phase == PHASE_ANALYSIS ? 0 : 1;
-  gchar *text;
-
-  if (c->o->json && !c->tty)
-    return;
-  if (c->tty) {
-    text = vk_cli_progress_text (phase, percent, fps,
-        vk_cli_eta (elapsed, percent), BAR_WIDTH);
-    g_printerr ("\r%s\033[K", text);
-    c->line_open = TRUE;
-  } else {
-    /* plain lines, every 10 % */
-    if ((gint) (percent / 10) <= c->last_plain[idx] && percent < 100.0)
-      return;
-    if (percent >= 100.0 && c->last_plain[idx] >= 10)
-      return;
-    c->last_plain[idx] = (gint) (percent / 10);
-    text = vk_cli_progress_text (phase, percent, fps,
-        vk_cli_eta (elapsed, percent), 0);
-    g_printerr ("%s\n", text);
-  }
-  g_free (text);
-}
-
-static gboolean
-tick (gpointer user_data)
-{
-  Comp *c = user_data;
-
-  if (c->phase == PHASE_ANALYSIS) {
-    gdouble t = now_s (c, c->t_start);
-
-    show_progress (c, "analysis", c->an_percent, t > 0 ? c->an_frames / t :
-        0, t);
-  } else if (c->phase == PHASE_RENDER) {
-    gdouble t = now_s (c, c->t_render);
-    gint n = g_atomic_int_get (&c->frames_out);
-
-    show_progress (c, "render", c->fg_frames ? 100.0 * n / c->fg_frames : 0,
-        t > 0 ? n / t : 0, t);
-  }
-  return G_SOURCE_CONTINUE;
-}
-
-static gdouble
-field_double (const GstStructure * s, const gchar * name)
-{
-  gdouble d = 0;
-
-  if (s)
-    gst_structure_get_double (s, name, &d);
-  return d;
-}
-
-static gint
-field_int (const GstStructure * s, const gchar * name)
-{
-  gint i = 0;
-
-  if (s)
-    gst_structure_get_int (s, name, &i);
-  return i;
-}
-
-static guint
-field_uint (const GstStructure * s, const gchar * name)
-{
-  guint u = 0;
-
-  if (s)
-    gst_structure_get_uint (s, name, &u);
-  return u;
-}
-
-/* The fg frames the bg does not show (it starts late or ends early) and
- * those whose timestamps were retimed: a line of the summary when any */
-static void
-print_coverage (const GstStructure * s, gint frames)
-{
-  guint before = field_uint (s, "fg-frames-before-bg");
-  guint after = field_uint (s, "fg-frames-after-bg");
-  guint retimed = field_uint (s, "retimed-frames");
-
-  if (before > 0)
-    printf ("coverage:     the bg starts late: the first %u of %d fg frames "
-        "show its first frame\n", before, frames);
-  if (after > 0)
-    printf ("coverage:     the bg ends early: the last %u of %d fg frames "
-        "show its last frame\n", after, frames);
-  if (retimed > 0)
-    printf ("retimed:      %u fg frames whose timestamps repeat or go "
-        "backwards\n", retimed);
-}
-
-static void
-print_summary (Comp * c)
-{
-  const GstStructure *s = c->alignment;
-  gint64 offset = 0;
-  guint matched = 0;
-  gdouble render = (c->t_end - c->t_render) / 1e6;
-  gdouble total = (c->t_end - c->t_start) / 1e6;
-  gint frames = g_atomic_int_get (&c->frames_out);
-
-  if (s) {
-    gst_structure_get_int64 (s, "bg-offset", &offset);
-    gst_structure_get_uint (s, "frames-matched", &matched);
-  }
-  if (c->o->json) {
-    JsonBuilder *b = json_builder_new ();
-
-    json_builder_begin_object (b);
-    vk_json_string (b, "output", c->out);
-    vk_json_int (b, "x", field_int (s, "x"));
-    vk_json_int (b, "y", field_int (s, "y"));
-    vk_json_double (b, "scale", field_double (s, "scale"));
-    vk_json_double (b, "bg-offset", offset / (gdouble) GST_SECOND);
-    vk_json_double (b, "rate", field_double (s, "rate"));
-    vk_json_double (b, "confidence", field_double (s, "confidence"));
-    vk_json_double (b, "spatial-confidence", field_double (s,
-            "spatial-confidence"));
-    vk_json_int (b, "frames", frames);
-    vk_json_int (b, "frames-matched", matched);
-    vk_json_int (b, "fg-frames-before-bg", field_uint (s,
-            "fg-frames-before-bg"));
-    vk_json_int (b, "fg-frames-after-bg", field_uint (s, "fg-frames-after-bg"));
-    vk_json_int (b, "retimed-frames", field_uint (s, "retimed-frames"));
-    vk_json_string (b, "audio", c->audio_from ? c->audio_from : "none");
-    vk_json_double (b, "analysis-time", (c->t_render - c->t_start) / 1e6);
-    vk_json_double (b, "alignment-time", field_double (s, "alignment-time"));
-    vk_json_double (b, "render-time", render);
-    vk_json_double (b, "total-time", total);
-    json_builder_end_object (b);
-    vk_cli_print_json (b);
-    return;
-  }
-  printf ("output:       %s\n", c->out);
-  printf ("position:     %d, %d\n", field_int (s, "x"), field_int (s, "y"));
-  printf ("scale:        %.4f\n", field_double (s, "scale"));
-  printf ("start offset: %.3f s (bg time at the fg's first frame)\n",
-      offset / (gdouble) GST_SECOND);
-  printf ("rate:         %.4f (bg time per fg time)\n",
-      field_double (s, "rate"));
-  printf ("confidence:   %.2f (spatial %.2f)\n",
-      field_double (s, "confidence"), field_double (s, "spatial-confidence"));
-  printf ("frames:       %d written, %u matched, %dx%d at %d/%d fps\n",
-      frames, matched, c->out_w, c->out_h, c->fgp.fps_n, c->fgp.fps_d);
-  print_coverage (s, frames);
-  printf ("audio:        %s\n", c->audio_from ? c->audio_from : "none");
-  printf ("time:         analysis %.1f s (alignment %.1f s of it), render "
-      "%.1f s, total %.1f s\n", (c->t_render - c->t_start) / 1e6,
-      field_double (s, "alignment-time") + field_double (s, "refine-time"),
-      render, total);
-}
-
 /* ---------- bus ---------- */
 
 static void
@@ -739,7 +520,7 @@ handle_error (Comp * c, GstMessage * msg)
   GstElement *sink = gst_bin_get_by_name (GST_BIN (c->pipeline), "sink");
 
   gst_message_parse_error (msg, &err, &debug);
-  end_line (c);
+  vk_comp_end_line (c);
   if (debug && strstr (debug, "strict is set")) {
     vk_cli_error ("no overlap: %s", err->message);
     vk_cli_hint ("check that the foreground shows a part of the "
@@ -774,14 +555,14 @@ bus_watch (GstBus * bus, GstMessage * msg, gpointer user_data)
       break;
     case GST_MESSAGE_WARNING:
       gst_message_parse_warning (msg, &err, &debug);
-      end_line (c);
+      vk_comp_end_line (c);
       g_printerr ("vidkompy: warning: %s\n", err->message);
       g_clear_error (&err);
       g_free (debug);
       break;
     case GST_MESSAGE_EOS:
       c->t_end = g_get_monotonic_time ();
-      tick (c);
+      vk_comp_tick (c);
       c->phase = PHASE_DONE;
       g_main_loop_quit (c->loop);
       break;
@@ -791,8 +572,8 @@ bus_watch (GstBus * bus, GstMessage * msg, gpointer user_data)
         gst_structure_get_uint64 (s, "frames", &c->an_frames);
       } else if (is_final_alignment (s)) {
         c->an_percent = 100.0;
-        tick (c);
-        end_line (c);
+        vk_comp_tick (c);
+        vk_comp_end_line (c);
         if (c->alignment)
           gst_structure_free (c->alignment);
         c->alignment = gst_structure_copy (s);
@@ -818,7 +599,7 @@ on_signal (gpointer user_data)
 {
   Comp *c = user_data;
 
-  end_line (c);
+  vk_comp_end_line (c);
   g_printerr ("vidkompy: interrupted, stopping\n");
   stop (c, VK_EXIT_INTERRUPTED);
   return G_SOURCE_CONTINUE;
@@ -902,7 +683,7 @@ run (Comp * c)
   bus = gst_element_get_bus (c->pipeline);
   gst_bus_set_sync_handler (bus, bus_sync, c, NULL);
   gst_bus_add_watch (bus, bus_watch, c);
-  timer = g_timeout_add (TICK_MS, tick, c);
+  timer = g_timeout_add (TICK_MS, vk_comp_tick, c);
   c->tty = isatty (STDERR_FILENO);
   c->last_plain[0] = c->last_plain[1] = -1;
   c->t_start = c->t_render = c->t_end = g_get_monotonic_time ();
@@ -931,7 +712,7 @@ run (Comp * c)
 
   g_source_remove (timer);
   release_audio (c, FALSE, 0, 1.0);
-  end_line (c);
+  vk_comp_end_line (c);
   gst_element_set_state (c->pipeline, GST_STATE_NULL);
   /* messages posted while stopping (errors of the shutdown) */
   gst_bus_set_flushing (bus, TRUE);
@@ -951,7 +732,7 @@ run (Comp * c)
   if (c->exit_code != VK_EXIT_OK)
     g_unlink (c->tmp);
   else
-    print_summary (c);
+    vk_comp_print_summary (c);
   return c->exit_code;
 }
 
