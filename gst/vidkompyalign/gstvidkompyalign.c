@@ -3553,7 +3553,7 @@ stream_init (GstVidkompyAlign * self, Stream * s, const gchar * name,
   s->pts = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   s->durations = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   s->low = g_byte_array_new ();
-  vk_retime_init (&s->retime);
+  vk_retime_init (&s->retime, TRUE);
   stream_reset (s);
 }
 

@@ -13,18 +13,22 @@
 
 #include "vkretime.h"
 
+/* @keep: keep every frame's own timestamp, for vk_retime_find () (an
+ * input played again); the streaming mode does not (its memory is bounded
+ * whatever the stream's length) */
 void
-vk_retime_init (VkRetime * rt)
+vk_retime_init (VkRetime * rt, gboolean keep)
 {
-  rt->raw = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  rt->raw = keep ? g_array_new (FALSE, FALSE, sizeof (GstClockTime)) : NULL;
   vk_retime_reset (rt);
 }
 
 void
 vk_retime_reset (VkRetime * rt)
 {
-  g_array_set_size (rt->raw, 0);
-  rt->n_retimed = 0;
+  if (rt->raw)
+    g_array_set_size (rt->raw, 0);
+  rt->n = rt->n_retimed = 0;
   rt->first = G_MAXUINT;
   rt->first_raw = rt->first_prev = GST_CLOCK_TIME_NONE;
 }
@@ -43,9 +47,10 @@ GstClockTime
 vk_retime_add (VkRetime * rt, GstClockTime prev, GstClockTime pts,
     GstClockTime step)
 {
-  guint i = rt->raw->len;
+  guint i = rt->n++;
 
-  g_array_append_val (rt->raw, pts);
+  if (rt->raw)
+    g_array_append_val (rt->raw, pts);
   if (!GST_CLOCK_TIME_IS_VALID (prev) || pts > prev)
     return pts;
   if (rt->n_retimed++ == 0) {

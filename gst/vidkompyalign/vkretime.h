@@ -25,13 +25,15 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  GArray *raw;                  /* GstClockTime: each frame's own timestamp */
+  GArray *raw;                  /* GstClockTime: each frame's own timestamp
+                                 * (NULL: not kept, see vk_retime_init) */
+  guint n;                      /* frames recorded */
   guint n_retimed;              /* frames given another timestamp */
   guint first;                  /* the first of them */
   GstClockTime first_raw, first_prev;   /* its timestamp, the previous one */
 } VkRetime;
 
-void vk_retime_init (VkRetime * rt);
+void vk_retime_init (VkRetime * rt, gboolean keep);
 void vk_retime_reset (VkRetime * rt);
 void vk_retime_clear (VkRetime * rt);
 GstClockTime vk_retime_add (VkRetime * rt, GstClockTime prev, GstClockTime pts,

@@ -118,3 +118,21 @@ vk_stream_post_match (GstElement * element, gboolean lost, guint fg_index,
   gst_element_post_message (element,
       gst_message_new_element (GST_OBJECT (element), s));
 }
+
+/* fg frame @fg_index's timestamp @pts is not after the previous one's
+ * (@prev): it is retimed (the first such frame; the global mode counts
+ * them at the end) */
+void
+vk_stream_warn_retimed (GstElement * element, guint fg_index,
+    GstClockTime pts, GstClockTime prev)
+{
+  init_debug ();
+  GST_ELEMENT_WARNING_WITH_DETAILS (element, STREAM, FORMAT,
+      ("The foreground's timestamps repeat or go backwards (the first: "
+          "frame %u at %" GST_TIME_FORMAT " after %" GST_TIME_FORMAT "): such "
+          "frames are given timestamps one frame after the previous one's, "
+          "so that every frame is output.", fg_index, GST_TIME_ARGS (pts),
+          GST_TIME_ARGS (prev)), (NULL),
+      ("fg-index", G_TYPE_UINT64, (guint64) fg_index, "pts", G_TYPE_UINT64,
+          (guint64) pts, "previous-pts", G_TYPE_UINT64, (guint64) prev, NULL));
+}

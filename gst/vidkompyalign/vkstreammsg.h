@@ -32,6 +32,9 @@ void vk_stream_post_match (GstElement * element, gboolean lost,
     guint fg_index, GstClockTime fg_pts, guint bg_index, gdouble cost,
     guint lost_frames);
 
+void vk_stream_warn_retimed (GstElement * element, guint fg_index,
+    GstClockTime pts, GstClockTime prev);
+
 G_END_DECLS
 
 #endif /* __VK_STREAM_MSG_H__ */

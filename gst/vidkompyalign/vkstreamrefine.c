@@ -11,6 +11,9 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
+#include "vkfingerprint.h"
 #include "vkstreamrefine.h"
 
 static void
@@ -78,4 +81,36 @@ vk_stream_refine (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   }
   gst_video_frame_unmap (&ff);
   return found;
+}
+
+/**
+ * vk_stream_low_copy:
+ * @width, @height: the copy's size (vk_low_size ())
+ *
+ * Returns: (transfer full) (nullable): a low-resolution copy of @buf's
+ * luma (area average), as the global mode keeps of every frame; %NULL when
+ * it cannot be mapped
+ */
+guint8 *
+vk_stream_low_copy (const GstVideoInfo * info, GstBuffer * buf, gint width,
+    gint height)
+{
+  GstVideoFrame f;
+  gfloat *tmp;
+  guint8 *low;
+  gint k;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+    return NULL;
+  tmp = g_new (gfloat, width * height);
+  low = g_new (guint8, width * height);
+  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), tmp, width, height);
+  gst_video_frame_unmap (&f);
+  for (k = 0; k < width * height; k++)
+    low[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+  return low;
 }

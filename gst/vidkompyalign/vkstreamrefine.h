@@ -7,8 +7,9 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* Internal: the streaming mode's refinement of a placement on
- * full-resolution frames (vk_spatial_refine () on mapped buffers). */
+/* Internal: the streaming mode's work on mapped frames: the refinement of
+ * a placement on full-resolution frames (vk_spatial_refine ()), the
+ * low-resolution copies for the position search. */
 
 #ifndef __VK_STREAM_REFINE_H__
 #define __VK_STREAM_REFINE_H__
@@ -25,6 +26,9 @@ gboolean vk_stream_refine (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
     gdouble radius, VkPlacementEstimate * best);
+
+guint8 *vk_stream_low_copy (const GstVideoInfo * info, GstBuffer * buf,
+    gint width, gint height);
 
 G_END_DECLS
 

@@ -47,6 +47,7 @@
 #include "vkstreamrender.h"
 #include "vkfingerprint.h"
 #include "vkonline.h"
+#include "vkretime.h"
 #include "vkspatial.h"
 #include "vkstreamcheck.h"
 #include "vkstreammsg.h"
@@ -110,6 +111,8 @@ struct _VkStreamRender
 
   GQueue bg, fg;                /* Held, oldest first */
   guint n_bg, n_fg;             /* frames received */
+  VkRetime retime;              /* fg timestamps that repeat or go back */
+  GstClockTime last_fg_pts;     /* the last fg frame's (retimed) */
   /* per output ([0] bg, [1] fg): buffers and gap events to push, each by
    * the task of its own src pad (out_loop ()): no input thread ever pushes,
    * so a downstream that waits for one output (an aggregator, a sink in
@@ -198,6 +201,8 @@ vk_stream_render_new (const VkStreamConfig * config)
   g_cond_init (&r->cond);
   g_queue_init (&r->bg);
   g_queue_init (&r->fg);
+  vk_retime_init (&r->retime, FALSE);
+  r->last_fg_pts = GST_CLOCK_TIME_NONE;
   g_queue_init (&r->out[0]);
   g_queue_init (&r->out[1]);
   r->bg_fps = r->fg_fps = 30.0;
@@ -218,6 +223,8 @@ clear_state (VkStreamRender * r)
   r->generation++;
   r->scan = 0;
   r->n_bg = r->n_fg = 0;
+  vk_retime_reset (&r->retime);
+  r->last_fg_pts = GST_CLOCK_TIME_NONE;
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
@@ -251,6 +258,7 @@ vk_stream_render_free (VkStreamRender * r)
   gst_object_unref (r->cfg.bg_src);
   gst_object_unref (r->cfg.fg_src);
   gst_clear_object (&r->clock);
+  vk_retime_clear (&r->retime);
   g_free (r);
 }
 
@@ -311,25 +319,8 @@ check_live (VkStreamRender * r)
 static guint8 *
 low_copy (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
 {
-  const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
-  gint w = r->low_w[is_fg], h = r->low_h[is_fg], k;
-  GstVideoFrame f;
-  gfloat *tmp;
-  guint8 *low;
-
-  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
-    return NULL;
-  tmp = g_new (gfloat, w * h);
-  low = g_new (guint8, w * h);
-  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), tmp, w, h);
-  gst_video_frame_unmap (&f);
-  for (k = 0; k < w * h; k++)
-    low[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
-  g_free (tmp);
-  return low;
+  return vk_stream_low_copy (is_fg ? r->cfg.fg_info : r->cfg.bg_info, buf,
+      r->low_w[is_fg], r->low_h[is_fg]);
 }
 
 /* the descriptor of the compared region of a held frame (cached) */
@@ -823,6 +814,7 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
   o.cost = cost;
 
   fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
+  GST_BUFFER_PTS (fgbuf) = f->pts;      /* (retimed) */
   dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
       fg_frame_duration (r);
   add_meta (r, fgbuf, &o);
@@ -1336,6 +1328,20 @@ admitted (VkStreamRender * r, gint k)
       && !bg_after (r, r->pending[1], r->pending[0]));
 }
 
+/* A fg frame whose timestamp @pts is not after the previous one's gets one
+ * a frame after it (vkretime.c, as in the global mode), so that every fg
+ * frame is output; the first says so. Called with the lock. */
+static GstClockTime
+retime (VkStreamRender * r, GstClockTime pts)
+{
+  r->last_fg_pts = vk_retime_add (&r->retime, r->last_fg_pts, pts,
+      fg_frame_duration (r));
+  if (r->retime.n_retimed == 1 && r->last_fg_pts != pts)
+    vk_stream_warn_retimed (r->cfg.element, r->retime.first,
+        r->retime.first_raw, r->retime.first_prev);
+  return r->last_fg_pts;
+}
+
 GstFlowReturn
 vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
 {
@@ -1373,6 +1379,8 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   check_live (r);
   h->buf = buf;
   h->pts = GST_BUFFER_PTS (buf);
+  if (is_fg && GST_CLOCK_TIME_IS_VALID (h->pts))
+    h->pts = retime (r, h->pts);
   h->rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME, h->pts);
   if (!GST_CLOCK_TIME_IS_VALID (h->rt))
     h->rt = 0;

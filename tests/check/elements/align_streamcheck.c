@@ -18,6 +18,7 @@
 
 #include <gst/check/gstcheck.h>
 
+#include "vkretime.h"
 #include "vkstreamcheck.h"
 
 /* a search at 100,50 scale 1 on fg frames @first.. (30 of them), its line
@@ -165,6 +166,35 @@ GST_START_TEST (test_budget)
 
 GST_END_TEST;
 
+/* the streaming mode's retiming (vkretime.c without the raw timestamps):
+ * a frame not after the previous one goes a frame after it; the first
+ * such frame is remembered */
+GST_START_TEST (test_retime)
+{
+  VkRetime rt;
+  GstClockTime ms = GST_MSECOND, prev = GST_CLOCK_TIME_NONE;
+  GstClockTime in[] = { 0, 40 * ms, 40 * ms, 20 * ms, 200 * ms };
+  GstClockTime want[] = { 0, 40 * ms, 80 * ms, 120 * ms, 200 * ms };
+  guint i;
+
+  vk_retime_init (&rt, FALSE);
+  for (i = 0; i < G_N_ELEMENTS (in); i++) {
+    prev = vk_retime_add (&rt, prev, in[i], 40 * ms);
+    fail_unless_equals_uint64 (prev, want[i]);
+  }
+  fail_unless (rt.raw == NULL);
+  fail_unless_equals_int (rt.n, 5);
+  fail_unless_equals_int (rt.n_retimed, 2);
+  fail_unless_equals_int (rt.first, 2);
+  fail_unless_equals_uint64 (rt.first_raw, 40 * ms);
+  fail_unless_equals_uint64 (rt.first_prev, 40 * ms);
+  vk_retime_reset (&rt);
+  fail_unless_equals_int (rt.n_retimed, 0);
+  vk_retime_clear (&rt);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_streamcheck_suite (void)
 {
@@ -176,6 +206,7 @@ align_streamcheck_suite (void)
   tcase_add_test (tc, test_search_confirmation);
   tcase_add_test (tc, test_lag);
   tcase_add_test (tc, test_budget);
+  tcase_add_test (tc, test_retime);
   return s;
 }
 
