@@ -3,13 +3,14 @@
 #  1. PROCS processes (default 4) of tests/check/soak at once, each with
 #     PIPES pipelines (4) in threads, each run CYCLES times (200) from NULL
 #     to PLAYING and back with a flushing seek every 4 output frames, in
-#     global mode, then the same in streaming mode (state cycles), under
-#     the leaks tracer (a leak fails the process);
+#     global mode, then the same in streaming mode, under the leaks tracer
+#     (a leak fails the process);
 #  2. live inputs (videotestsrc is-live=true, the fg a crop of the bg) in
 #     streaming mode for LIVE_SECONDS (600), the RSS of the process
 #     sampled every 10 s: it must stay within 20 MB of its first sample
 #     after a minute.
-# Prints the counts (runs, seeks, frames) and the RSS curve; exits non-zero
+# Prints the counts (runs, seeks, frames, the longest wait for an output
+# frame) and the RSS curve; exits non-zero
 # on any failure. The meson test `soak` is its short form.
 #
 #   BUILD_DIR=build bench/soak.sh
@@ -51,9 +52,11 @@ while [ $i -lt "$PROCS" ]; do
   i=$((i + 1))
 done
 echo "soak: cycles done in $(( $(date +%s) - start )) s"
-awk '/^soak /{runs[$2] += $5; seeks[$2] += $7; frames[$2] += $9}
-  END {for (m in runs) printf "  total %s %d runs, %d seeks, %d frames\n",
-  m, runs[m], seeks[m], frames[m]}' "$OUT"/proc*.log
+awk '/^soak /{runs[$2] += $5; seeks[$2] += $7; frames[$2] += $9
+  if ($16 > wait[$2]) wait[$2] = $16}
+  END {for (m in runs) printf "  total %s %d runs, %d seeks, %d frames, " \
+  "longest wait for a frame %.1f s\n", m, runs[m], seeks[m], frames[m],
+  wait[m]}' "$OUT"/proc*.log
 
 echo "soak: live inputs, streaming mode, $LIVE_SECONDS s"
 unset GST_TRACERS
