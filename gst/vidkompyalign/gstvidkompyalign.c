@@ -489,7 +489,16 @@ streaming_seek_job (GstElement * element, gpointer user_data)
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
   GstEvent *event = user_data;
   GstSeekFlags flags;
+  gint64 deadline = g_get_monotonic_time () + AUTO_WAIT;
 
+  /* both inputs linked and negotiated (decodebin links its pads one after
+   * the other), as for mode=auto's decision */
+  g_mutex_lock (&self->lock);
+  while (!(self->bg.have_info && self->fg.have_info)
+      && self->phase != PHASE_DONE)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  g_mutex_unlock (&self->lock);
   gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
   if (!vk_seek_streaming (element, self->streaming, self->bg.sinkpad,
           self->fg.sinkpad, event, (flags & GST_SEEK_FLAG_FLUSH) != 0,
@@ -503,12 +512,13 @@ streaming_seek_job (GstElement * element, gpointer user_data)
   g_mutex_unlock (&self->lock);
 }
 
-/* A seek queued before mode=auto chose the streaming mode (see
- * handle_seek ()) goes to the inputs from a job: the streaming threads
- * that decided must not seek their own sources. The frames that come
- * meanwhile are from before the seek: the streaming renderer holds them
- * until the inputs flush (a flushing seek). A stop waits for the job
- * (streaming_seeks). With the lock. */
+/* A seek queued before the streaming mode started (mode=auto had not
+ * chosen, or mode=streaming had no event yet; see handle_seek ()) goes to
+ * the inputs from a job, once both have caps: the streaming threads must
+ * not seek their own sources. The frames that come meanwhile are from
+ * before the seek: the streaming renderer holds them until the inputs
+ * flush (a flushing seek). A stop waits for the job (streaming_seeks).
+ * With the lock. */
 static void
 streaming_queued_seek (GstVidkompyAlign * self)
 {
@@ -3047,34 +3057,12 @@ seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   return ok;
 }
 
-/* A flushing seek queued before the render: downstream flushed when it
- * sent the seek and waits for the flush to end (an aggregator stops its
- * output until then), so it ends now; there is nothing to flush yet. */
-static void
-flush_outputs (GstVidkompyAlign * self, guint32 seqnum)
-{
-  GstPad *pads[2] = { self->bg.srcpad, self->fg.srcpad };
-  guint k;
-
-  for (k = 0; k < 2; k++) {
-    GstEvent *ev = gst_event_new_flush_start ();
-
-    gst_event_set_seqnum (ev, seqnum);
-    gst_pad_push_event (pads[k], ev);
-  }
-  for (k = 0; k < 2; k++) {
-    GstEvent *ev = gst_event_new_flush_stop (TRUE);
-
-    gst_event_set_seqnum (ev, seqnum);
-    gst_pad_push_event (pads[k], ev);
-  }
-}
-
 /* Seeks of the outputs: forward time seeks to a position (rate > 0, any
  * flags, segment seeks included). Before the render (during the analysis
- * and the alignment, and while the inputs are seeked back) a seek is
- * queued, its flush ended at once, and it is honoured when the render
- * starts (see replay ()). Refused at once, with no effect, otherwise. */
+ * and the alignment) a seek is queued, its flush ended at once (nothing
+ * was output), and it is honoured when the render starts (see replay ());
+ * while the inputs are seeked back to render, it waits for them. Refused
+ * at once, with no effect, otherwise. */
 static gboolean
 handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
 {
@@ -3087,10 +3075,6 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
 
   gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
       &stop_type, &stop);
-  /* an explicit streaming mode starts at once: a seek before the first
-   * event goes to the inputs as in streaming */
-  if (self->mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING)
-    streaming_of (self);
   g_mutex_lock (&self->lock);
   /* a pipeline seek reaches both src pads: handle it once */
   if (seqnum == self->seek_seqnum) {
@@ -3110,6 +3094,20 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
     return FALSE;
   }
   self->seek_seqnum = seqnum;
+  if (self->streaming && !(self->bg.have_info && self->fg.have_info)) {
+    /* an input is not negotiated yet (decodebin links its pads one after
+     * the other): queued, and sent once both are (as before the streaming
+     * mode started) */
+    GST_INFO_OBJECT (pad, "streaming: seek before both inputs have caps: "
+        "queued");
+    gst_event_replace (&self->queued_seek, event);
+    streaming_queued_seek (self);
+    g_mutex_unlock (&self->lock);
+    if (flags & GST_SEEK_FLAG_FLUSH)
+      vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
+    gst_event_unref (event);
+    return TRUE;
+  }
   if (self->streaming) {
     gboolean ok;
 
@@ -3124,13 +3122,23 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
     g_mutex_unlock (&self->lock);
     return ok;
   }
-  if (self->phase != PHASE_RENDER || self->replay_seek) {
+  /* while the inputs are seeked back to render, frames may go out already
+   * (a flush of the outputs now would remove the segment under them): the
+   * seek waits for the seeks back and is one of the render */
+  while (self->phase == PHASE_RENDER && self->replay_seek)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->phase == PHASE_DONE) {
+    g_mutex_unlock (&self->lock);
+    gst_event_unref (event);
+    return FALSE;
+  }
+  if (self->phase != PHASE_RENDER) {
     GST_INFO_OBJECT (pad, "seek to %" GST_TIME_FORMAT " before the render: "
         "queued", GST_TIME_ARGS (start));
     gst_event_replace (&self->queued_seek, event);
     g_mutex_unlock (&self->lock);
     if (flags & GST_SEEK_FLAG_FLUSH)
-      flush_outputs (self, seqnum);
+      vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
     gst_event_unref (event);
     return TRUE;
   }

@@ -29,6 +29,30 @@ peer_seekable (GstPad * sinkpad)
   return seekable;
 }
 
+/* A flushing seek queued before the render: downstream flushed when it
+ * sent the seek and waits for the flush to end (an aggregator stops its
+ * output until then), so it ends now on both outputs; there is nothing to
+ * flush yet. */
+void
+vk_seek_flush_outputs (GstPad * bg_src, GstPad * fg_src, guint32 seqnum)
+{
+  GstPad *pads[2] = { bg_src, fg_src };
+  guint k;
+
+  for (k = 0; k < 2; k++) {
+    GstEvent *ev = gst_event_new_flush_start ();
+
+    gst_event_set_seqnum (ev, seqnum);
+    gst_pad_push_event (pads[k], ev);
+  }
+  for (k = 0; k < 2; k++) {
+    GstEvent *ev = gst_event_new_flush_stop (TRUE);
+
+    gst_event_set_seqnum (ev, seqnum);
+    gst_pad_push_event (pads[k], ev);
+  }
+}
+
 /* whether both inputs answer the SEEKING query as seekable in time */
 gboolean
 vk_seek_peers_seekable (GstPad * bg_sink, GstPad * fg_sink)

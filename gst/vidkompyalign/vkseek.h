@@ -26,6 +26,9 @@ G_BEGIN_DECLS
  * the choice by about as much) */
 #define VK_SEEK_BG_STOP_FRAMES(radius) (2 * (radius) + 2)
 
+void vk_seek_flush_outputs (GstPad * bg_src, GstPad * fg_src,
+    guint32 seqnum);
+
 gboolean vk_seek_peers_seekable (GstPad * bg_sink, GstPad * fg_sink);
 
 gboolean vk_seek_streaming (GstElement * element, VkStreamRender * r,

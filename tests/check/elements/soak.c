@@ -13,7 +13,7 @@
  * flushing seek to a random fg frame every VK_SOAK_SEEK_EVERY frames (and,
  * every other run, one right after PLAYING, during the analysis); in
  * global mode and in streaming mode (file inputs, mode=streaming, state
- * cycles with the same seeks, except the one right after PLAYING). Every
+ * cycles with the same seeks). Every
  * output frame must be the fg frame asked for (after a seek, the frame
  * sought), no run may
  * post an error, none may take longer than a timeout; the leaks tracer
@@ -123,9 +123,9 @@ soak_run (Soak * s, GRand * rand)
   sink = gst_bin_get_by_name (GST_BIN (p), "out");
   bus = gst_element_get_bus (p);
   gst_element_set_state (p, GST_STATE_PLAYING);
-  /* every other run seeks at once, during the analysis (queued; global
-   * mode: a streaming seek before both inputs have caps is not yet) */
-  if (seeking && s->runs % 2 == 1 && !streaming)
+  /* every other run seeks at once, during the analysis or before both
+   * inputs have caps (queued) */
+  if (seeking && s->runs % 2 == 1)
     seek (s, p, rand, &want);
   for (k = 0; k < s->frames && s->failure == NULL; k++) {
     gint64 t0 = g_get_monotonic_time ();
