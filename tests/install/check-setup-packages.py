@@ -43,6 +43,12 @@ NOT_ELEMENTS = {
     "smooth": "a border-profile value (tests/check/elements/composite_blend.c)",
 }
 
+# programs a script uses only when they are installed (it checks with
+# `command -v` and goes on without them): {name: what for}
+OPTIONAL_PROGRAMS = {
+    "ffmpeg": "a peer of bench/cli-bench.sh: its column when installed",
+}
+
 TEXT_GLOBS = ["README.md", "docs/**/*.md", "scripts/*", ".ci/*",
               "tests/**/*.py", "tests/**/*.sh", "tests/**/*.c",
               "tests/**/*.h", "tools/*.c", "bench/*.c", "bench/*.sh",
@@ -397,6 +403,17 @@ def main():
             if name in progs:
                 check("program", name, where, None)
             continue    # shell words that are not programs: functions...
+        if name in OPTIONAL_PROGRAMS:
+            # the scripts that use it must check that it is there
+            for w in where:
+                f = os.path.join(src, w.split(":")[0])
+                with open(f, encoding="utf-8", errors="replace") as fh:
+                    if "command -v " + name not in fh.read():
+                        problems.append(
+                            f"program {name} ({w}): optional "
+                            f"({OPTIONAL_PROGRAMS[name]}), but the file "
+                            f"does not check for it with command -v")
+            continue
         check("program", name, where, path)
 
     if listing:
