@@ -278,6 +278,8 @@ struct _GstVidkompyAlign
   GstEvent *queued_seek;        /* a src seek before the render */
   guint streaming_seeks;        /* streaming seeks on their way upstream:
                                  * a stop waits for them */
+  gboolean seek_flush_owed;     /* the outputs did not flush for a queued
+                                 * streaming seek yet */
   guint32 seek_seqnum;          /* of the last src seek handled */
   VkAlignResult result;
   guint next_fg;                /* next fg frame the bg output is for */
@@ -490,6 +492,8 @@ streaming_seek_job (GstElement * element, gpointer user_data)
   GstEvent *event = user_data;
   GstSeekFlags flags;
   gint64 deadline = g_get_monotonic_time () + AUTO_WAIT;
+  guint32 seqnum;
+  gboolean flush;
 
   /* both inputs linked and negotiated (decodebin links its pads one after
    * the other), as for mode=auto's decision */
@@ -500,13 +504,22 @@ streaming_seek_job (GstElement * element, gpointer user_data)
       break;
   g_mutex_unlock (&self->lock);
   gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
+  seqnum = gst_event_get_seqnum (event);
   if (!vk_seek_streaming (element, self->streaming, self->bg.sinkpad,
           self->fg.sinkpad, event, (flags & GST_SEEK_FLAG_FLUSH) != 0,
-          self->latency))
+          self->latency)) {
     GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Could not seek the inputs "
             "to the position asked for before the streaming mode was "
             "chosen: playing from where they are."), (NULL));
+    g_mutex_lock (&self->lock);
+    flush = self->seek_flush_owed;
+    g_mutex_unlock (&self->lock);
+    /* downstream waits for the flush of the seek it sent */
+    if (flush)
+      vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
+  }
   g_mutex_lock (&self->lock);
+  self->seek_flush_owed = FALSE;
   self->streaming_seeks--;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
@@ -3097,14 +3110,14 @@ handle_seek (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
   if (self->streaming && !(self->bg.have_info && self->fg.have_info)) {
     /* an input is not negotiated yet (decodebin links its pads one after
      * the other): queued, and sent once both are (as before the streaming
-     * mode started) */
+     * mode started); the outputs flush with the inputs (the streaming
+     * renderer passes their flushes on), or at once if the seek fails */
     GST_INFO_OBJECT (pad, "streaming: seek before both inputs have caps: "
         "queued");
     gst_event_replace (&self->queued_seek, event);
+    self->seek_flush_owed = (flags & GST_SEEK_FLAG_FLUSH) != 0;
     streaming_queued_seek (self);
     g_mutex_unlock (&self->lock);
-    if (flags & GST_SEEK_FLAG_FLUSH)
-      vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
     gst_event_unref (event);
     return TRUE;
   }

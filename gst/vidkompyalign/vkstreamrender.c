@@ -1220,18 +1220,9 @@ out_loop (VkStreamRender * r, gint k)
     fr = gst_pad_push (src, GST_BUFFER_CAST (o));
   else
     gst_pad_push_event (src, GST_EVENT_CAST (o));
-  /* an unlinked output does not stop the other one; a flush of the
-   * outputs alone (the element's, for a seek queued before the inputs
-   * were negotiated) drops the frame */
+  /* an unlinked output does not stop the other one */
   if (fr == GST_FLOW_OK || fr == GST_FLOW_NOT_LINKED)
     return;
-  g_mutex_lock (&r->lock);
-  if (fr == GST_FLOW_FLUSHING && !r->out_flushing[k]) {
-    g_mutex_unlock (&r->lock);
-    GST_DEBUG_OBJECT (src, "the output flushes alone: frame dropped");
-    return;
-  }
-  g_mutex_unlock (&r->lock);
   GST_DEBUG_OBJECT (src, "pausing: %s", gst_flow_get_name (fr));
   if (fr == GST_FLOW_NOT_NEGOTIATED || fr < GST_FLOW_EOS)
     GST_ELEMENT_FLOW_ERROR (r->cfg.element, fr);
