@@ -21,9 +21,9 @@
  *   resolution --precision asks for, as the element does before rendering.
  *
  * --precision: 0 and 1 refine at 1/4 and 1/2 of the resolution; 2 (the
- * default) at full resolution; 3 and 4 also on the 1 or 2 bg frames on each
- * side of the match; below 3, also on the frame next to the match where the
- * placement found scores better, if one does.
+ * default) at full resolution; on the bg frame of the match and the one on
+ * each side of it (3 and 4: 2 and 3 on each side); a neighbour wins only
+ * when it shows the fg better than a tie.
  * Below the aligner's threshold for a fg that does not move (vkfound.h:
  * a near-perfect match, as one frame cannot move) the command
  * exits with 5 (no overlap). */
@@ -40,6 +40,7 @@
 
 #include "vkcli.h"
 #include "vkalignment.h"
+#include "vkjoint.h"
 #include "vkfingerprint.h"
 #include "vkfound.h"
 #include "vkspatial.h"
@@ -51,6 +52,14 @@
 #define PREROLL_TIMEOUT (30 * GST_SECOND)
 /* how often a read checks the bus for errors */
 #define PULL_POLL (100 * GST_MSECOND)
+/* a fg whose aspect ratio is within this of the bg's may be a whole bg
+ * frame (sweep_moments ()) */
+#define FULL_FRAME_ASPECT 0.01
+/* how far (bg low-resolution pixels) the sweep's placement is refined */
+#define SWEEP_RADIUS 2.0
+/* a frame clipped to less than this by a seek is the tail of the frame
+ * before the one seeked to (shows ()) */
+#define CLIPPED_TAIL GST_MSECOND
 /* decoded frames an appsink holds before the decoder waits */
 #define READ_AHEAD 4
 
@@ -59,7 +68,7 @@ typedef struct
 {
   guint8 *data;
   gint width, height;
-  GstClockTime time;
+  GstClockTime time, duration;
 } Grey;
 
 /* An input decoded upright (videoflip video-direction=auto, as vidkompy
@@ -172,6 +181,7 @@ grey_from_sample (GstSample * sample, Grey * out)
   out->height = GST_VIDEO_INFO_HEIGHT (&info);
   /* a still image may have no timestamp: it is the frame at 0 */
   out->time = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+  out->duration = GST_BUFFER_DURATION (gst_sample_get_buffer (sample));
   if (!GST_CLOCK_TIME_IS_VALID (out->time))
     out->time = 0;
   out->data = g_malloc ((gsize) out->width * out->height);
@@ -185,7 +195,7 @@ grey_from_sample (GstSample * sample, Grey * out)
 
 /* The frame of a paused @r at @time (seconds; < 0: the current one). */
 static gboolean
-grab (Reader * r, gdouble time, Grey * out)
+grab (Reader * r, GstClockTime time, Grey * out)
 {
   GstSample *sample;
   gboolean ok;
@@ -193,9 +203,9 @@ grab (Reader * r, gdouble time, Grey * out)
   if (gst_element_get_state (r->pipeline, NULL, NULL, PREROLL_TIMEOUT) ==
       GST_STATE_CHANGE_FAILURE)
     return FALSE;
-  if (time >= 0 && !gst_element_seek_simple (r->pipeline, GST_FORMAT_TIME,
-          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
-          (gint64) (time * GST_SECOND)))
+  if (GST_CLOCK_TIME_IS_VALID (time)
+      && !gst_element_seek_simple (r->pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, time))
     return FALSE;
   sample = gst_app_sink_try_pull_preroll (r->sink, PREROLL_TIMEOUT);
   if (sample == NULL)
@@ -212,11 +222,24 @@ luma (const Grey * g)
   return l;
 }
 
-/* The frames of a paused @r from @times[0] (seconds; < 0: the current
- * one): @n consecutive frames, the first by a seek, the others as they
- * come. */
+/* Whether the frame @g shows @time (GST_CLOCK_TIME_NONE: any). An
+ * accurate seek to a frame's own timestamp can give the frame before it
+ * first: its duration, rounded up, reaches 1 ns past that time, and the
+ * decoder clips it to that nanosecond (its timestamp becomes the seek's). */
+static gboolean
+shows (const Grey * g, GstClockTime time)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (time)
+      || !GST_CLOCK_TIME_IS_VALID (g->duration))
+    return TRUE;
+  return g->duration >= CLIPPED_TAIL && g->time + g->duration / 2 >= time;
+}
+
+/* The frames of a paused @r from @times[0] (GST_CLOCK_TIME_NONE: the
+ * current one): @n consecutive frames, the first by a seek, the others as
+ * they come. */
 static GArray *
-read_frames (Reader * r, const gdouble * times, guint n)
+read_frames (Reader * r, const GstClockTime * times, guint n)
 {
   GArray *frames = g_array_new (FALSE, TRUE, sizeof (Grey));
   Grey g = { 0 };
@@ -224,12 +247,23 @@ read_frames (Reader * r, const gdouble * times, guint n)
 
   if (n == 0 || !grab (r, times[0], &g))
     return frames;
-  g_array_append_val (frames, g);
-  if (n > 1)
+  if (shows (&g, times[0]))
+    g_array_append_val (frames, g);
+  else
+    g_free (g.data);
+  if (frames->len < n)
     gst_element_set_state (r->pipeline, GST_STATE_PLAYING);
+  /* appsink hands out the prerolled frame again as the first sample */
   while (frames->len < n && (sample = reader_pull (r))) {
-    if (grey_from_sample (sample, &g))
-      g_array_append_val (frames, g);
+    if (grey_from_sample (sample, &g)) {
+      const Grey *last = frames->len ?
+          &g_array_index (frames, Grey, frames->len - 1) : NULL;
+
+      if (last ? g.time > last->time : shows (&g, times[0]))
+        g_array_append_val (frames, g);
+      else
+        g_free (g.data);
+    }
     gst_sample_unref (sample);
   }
   return frames;
@@ -239,7 +273,7 @@ read_frames (Reader * r, const gdouble * times, guint n)
  * @height, from a pipeline of their own. */
 static GArray *
 read_frames_at (const gchar * uri, gint width, gint height, gint factor,
-    const gdouble * times, guint n)
+    const GstClockTime * times, guint n)
 {
   Reader r = { 0 };
   GArray *frames;
@@ -280,7 +314,7 @@ summary_init (VkStreamSummary * sum, gint width, gint height, gdouble fps)
 
 /* Plays the playing bg @r once: the low-resolution luma of every frame
  * into @sum (its @low is a new block; its size and rate from the first
- * frame's caps) and the frames' times (seconds) into @times. FALSE when
+ * frame's caps) and the frames' timestamps into @times. FALSE when
  * no frame can be decoded. */
 static gboolean
 read_summary (Reader * r, VkStreamSummary * sum, GArray * times)
@@ -304,8 +338,9 @@ read_summary (Reader * r, VkStreamSummary * sum, GArray * times)
     if (GST_VIDEO_INFO_WIDTH (&info) == sum->width
         && GST_VIDEO_INFO_HEIGHT (&info) == sum->height
         && gst_video_frame_map (&f, &info, buf, GST_MAP_READ)) {
-      gdouble t = GST_BUFFER_PTS_IS_VALID (buf) ?
-          GST_BUFFER_PTS (buf) / (gdouble) GST_SECOND : times->len / sum->fps;
+      /* the frame's own timestamp, to seek back to it exactly */
+      GstClockTime t = GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf) :
+          (GstClockTime) (times->len * GST_SECOND / sum->fps);
 
       g_byte_array_set_size (low, low->len + n);
       low_luma (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
@@ -373,13 +408,12 @@ print_result (const FindOptions * o, const gchar * fg, const gchar * bg,
 }
 
 /* Refines the placement @r (full-resolution pixels) with the fg frame @fg
- * on the bg frames @bgs, all @factor times smaller: a search around it on
- * the frames within @full of the centre frame @c and on the frame where @r
- * itself scores best (neighbouring frames are alike: the low-resolution
- * search may choose the one next to the best). The best into @best (full
- * resolution) and its bg frame into @best_i. */
+ * on the bg frames @bgs, all @factor times smaller, around the match @c
+ * (neighbouring frames are alike: the low-resolution search may choose
+ * the one next to the best, and a nearby place looks best there). The
+ * best into @best (full resolution) and its bg frame into @best_i. */
 static void
-refine (const Grey * fg, GArray * bgs, guint c, guint full, gint factor,
+refine (const Grey * fg, GArray * bgs, guint c, gint factor,
     const VkAlignResult * r, gint low_width, VkPlacementEstimate * best,
     guint * best_i)
 {
@@ -387,10 +421,10 @@ refine (const Grey * fg, GArray * bgs, guint c, guint full, gint factor,
   VkSpatialParams p;
   VkPlacementEstimate guess = { r->x / factor, r->y / factor, r->scale,
     r->spatial_score
-  };
-  gdouble score, top = -2.0;
-  guint i, top_i = c;
+  }, centre = {.score = -2.0 };
+  guint i;
 
+  *best_i = c;
   vk_spatial_params_init (&p);
   p.min_scale = 0.01;
   p.fg_valid.x = r->valid_x / factor;
@@ -399,29 +433,108 @@ refine (const Grey * fg, GArray * bgs, guint c, guint full, gint factor,
   p.fg_valid.h = MIN (r->valid_h / factor, fl.height - p.fg_valid.y);
   for (i = 0; i < bgs->len; i++) {
     VkLuma bl = luma (&g_array_index (bgs, Grey, i));
-
-    if (vk_spatial_score (&bl, &fl, 1, &p, &guess, &score, NULL)
-        && score > top) {
-      top = score;
-      top_i = i;
-    }
-  }
-  for (i = 0; i < bgs->len; i++) {
-    VkLuma bl = luma (&g_array_index (bgs, Grey, i));
     VkPlacementEstimate out;
     /* the element's radius: two low-resolution pixels and two more */
     gdouble radius = 2.0 * bl.width / low_width + 2.0;
 
-    if ((i > c ? i - c : c - i) > full && i != top_i)
+    if (!vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, NULL))
       continue;
-    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, NULL)
-        && out.score > best->score) {
+    out.x *= factor;
+    out.y *= factor;
+    if (i == c)
+      centre = out;
+    if (out.score > best->score) {
       *best = out;
-      best->x *= factor;
-      best->y *= factor;
       *best_i = i;
     }
   }
+  /* a neighbour that shows the fg as well as the match (a tie: compression
+   * noise or a change of exposure decides) leaves the match's frame, as
+   * ties follow the timing line in the aligner */
+  if (*best_i != c && centre.score > -2.0
+      && vk_is_tie (best->score, centre.score)) {
+    *best = centre;
+    *best_i = c;
+  }
+}
+
+/* The bg frame where the low-resolution fg @fl shows best at @at (bg
+ * low-resolution pixels), its score into @score. */
+static guint
+best_moment (const VkStreamSummary * bg, const VkLuma * fl,
+    const VkSpatialParams * p, const VkPlacementEstimate * at, gdouble * score)
+{
+  guint b, best = 0;
+
+  *score = -2.0;
+  for (b = 0; b < bg->n_frames; b++) {
+    VkLuma bl = vk_low_frame (bg, b);
+    gdouble sc;
+
+    if (vk_spatial_score (&bl, fl, 1, p, at, &sc, NULL) && sc > *score) {
+      *score = sc;
+      best = b;
+    }
+  }
+  return best;
+}
+
+/* One fg frame in a bg that moves: the alignment samples SPATIAL_BG
+ * candidates of the bg and narrows down around the best, which can miss
+ * the moment (and then a place nearby looks best). Every bg frame is
+ * scored (low resolution) under the placement found and, for a fg of the
+ * bg's shape, under the whole frame (a screenshot of the video); the
+ * placement is searched again on the frame that shows it best, and kept
+ * with that frame when it matches better than the alignment's on its
+ * frame @m. */
+static void
+sweep_moments (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    VkAlignResult * r, guint * m)
+{
+  VkSpatialParams p;
+  VkPlacementEstimate hyp[2], found;
+  VkLuma fl, bl;
+  guint8 *img = vk_fg_at_bg_factor (bg, fg, 0, &fl);
+  gdouble kbx, kby, score, best_score = -2.0, here;
+  guint n_hyp = 1, k, b, best_b = *m;
+  gint best_k = -1;
+
+  vk_low_factors (bg, &kbx, &kby);
+  vk_spatial_params_init (&p);
+  p.min_scale = 0.01;
+  hyp[0].x = r->x * kbx;
+  hyp[0].y = r->y * kby;
+  hyp[0].scale = r->scale * fg->width * kbx / fl.width;
+  if (fabs ((gdouble) fg->width * bg->height / (fg->height * bg->width) -
+          1.0) < FULL_FRAME_ASPECT) {
+    hyp[1].x = hyp[1].y = 0;
+    hyp[1].scale = (gdouble) bg->low_width / fl.width;
+    n_hyp = 2;
+  }
+  bl = vk_low_frame (bg, *m);
+  if (!vk_spatial_score (&bl, &fl, 1, &p, &hyp[0], &here, NULL))
+    here = -2.0;
+  for (k = 0; k < n_hyp; k++) {
+    b = best_moment (bg, &fl, &p, &hyp[k], &score);
+    if (score > best_score) {
+      best_score = score;
+      best_b = b;
+      best_k = k;
+    }
+  }
+  if (best_k < 0 || (best_b == *m && best_k == 0) || best_score <= here)
+    goto done;
+  bl = vk_low_frame (bg, best_b);
+  if (vk_spatial_refine (&bl, &fl, 1, &p, &hyp[best_k], SWEEP_RADIUS,
+          &found, NULL) && found.score > here) {
+    r->x = found.x / kbx;
+    r->y = found.y / kby;
+    r->scale = found.scale * fl.width / (fg->width * kbx);
+    r->spatial_score = found.score;
+    *m = best_b;
+  }
+done:
+  g_free (img);
 }
 
 /* TRUE when the fg @fg (one frame), larger than the bg frame @m of @bg,
@@ -445,6 +558,13 @@ swapped (const VkStreamSummary * bg, const VkStreamSummary * fg, guint m,
       && back.spatial_score > r->spatial_score;
   vk_align_result_clear (&back);
   return better;
+}
+
+/* @t seconds (< 0: none) as a GstClockTime, rounded to the nanosecond */
+static GstClockTime
+seconds (gdouble t)
+{
+  return t >= 0 ? (GstClockTime) llround (t * GST_SECOND) : GST_CLOCK_TIME_NONE;
 }
 
 /* Says why @path gave no frame: the probe's message (not media, no video
@@ -490,7 +610,7 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   Reader fgr = { 0 }, bgr = { 0 };
   gchar *fg_uri = NULL, *bg_uri = NULL;
   GArray *fgs = NULL, *bgs = NULL, *times = g_array_new (FALSE, FALSE,
-      sizeof (gdouble));
+      sizeof (GstClockTime));
   VkStreamSummary bgsum, fgsum;
   VkAlignOptions opts;
   VkAlignResult r = { 0 };
@@ -501,10 +621,10 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   gboolean inside, one_bg = o->bg_time >= 0;
   VkFoundVerdict verdict;
   gint factor = factors[o->precision];
-  /* the bg frames on each side of the match refined (--precision 3, 4),
-   * and those scored (at least the neighbours) */
-  guint full = MAX (0, o->precision - 2), side = MAX (1, full), centre = 0;
-  gdouble bg_t[5];
+  /* the bg frames on each side of the match refined too */
+  guint side = MAX (1, o->precision - 1), centre = 0;
+  GstClockTime bg_t[7], fg_t = seconds (o->fg_time), bg_t0 =
+      seconds (o->bg_time);
   const Grey *fgf, *bgf;
 
   memset (&bgsum, 0, sizeof (bgsum));
@@ -518,10 +638,10 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   reader_open (&bgr, bg_uri, 0, 0, 1, one_bg ? GST_STATE_PAUSED :
       GST_STATE_PLAYING);
   if (one_bg) {
-    bgs = read_frames (&bgr, &o->bg_time, 1);
+    bgs = read_frames (&bgr, &bg_t0, 1);
     if (bgs->len) {
       summary_of_frame (&g_array_index (bgs, Grey, 0), 0, &bgsum);
-      g_array_append_val (times, o->bg_time);
+      g_array_append_val (times, bg_t0);
     }
   } else {
     read_summary (&bgr, &bgsum, times);
@@ -530,7 +650,7 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
     ret = input_failed (bg, "background");
     goto out;
   }
-  fgs = read_frames (&fgr, &o->fg_time, 1);
+  fgs = read_frames (&fgr, &fg_t, 1);
   reader_close (&fgr);
   if (fgs->len == 0) {
     ret = input_failed (fg, "foreground");
@@ -553,6 +673,8 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   /* the matched bg frame (and its neighbours) at the refinement's
    * resolution */
   m = MIN (r.map[0], bgsum.n_frames - 1);
+  if (bgsum.n_frames > 1)
+    sweep_moments (&bgsum, &fgsum, &r, &m);
   if (swapped (&bgsum, &fgsum, m, &r)) {
     vk_cli_error ("no overlap: BG is found inside FG (not FG inside BG)");
     vk_cli_hint ("FG comes first: vidkompy align %s %s", bg, fg);
@@ -562,7 +684,7 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   if (!one_bg || factor != 1) {
     for (i = m - MIN (m, side); i <= MIN (m + side, bgsum.n_frames - 1); i++) {
       centre = i == m ? n_times : centre;
-      bg_t[n_times++] = g_array_index (times, gdouble, i);
+      bg_t[n_times++] = g_array_index (times, GstClockTime, i);
     }
     if (bgs)
       free_frames (bgs);
@@ -575,7 +697,7 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
       bgs = read_frames_at (bg_uri, bgsum.width, bgsum.height, factor, bg_t,
           n_times);
       free_frames (fgs);
-      fgs = read_frames_at (fg_uri, fw, fh, factor, &o->fg_time, 1);
+      fgs = read_frames_at (fg_uri, fw, fh, factor, &fg_t, 1);
     }
   }
   reader_close (&bgr);
@@ -589,7 +711,7 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   best.y = r.y;
   best.scale = r.scale;
   best.score = r.spatial_score;
-  refine (fgf, bgs, centre, full, factor, &r, bgsum.low_width, &best, &best_i);
+  refine (fgf, bgs, centre, factor, &r, bgsum.low_width, &best, &best_i);
 
   bgf = &g_array_index (bgs, Grey, best_i);
   inside = best.x >= -INSIDE_SLACK && best.y >= -INSIDE_SLACK

@@ -17,8 +17,28 @@ import unittest
 
 import numpy as np
 
-from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, decode, gst_launch,
-                      make_small_pair, mad, run)
+from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, Gst, decode,
+                      gst_launch, make_small_pair, mad, run, write_png)
+
+def frame_png(path, seconds, out):
+    """The luma of @path's frame at @seconds, as a PNG at @out."""
+    pipe = Gst.parse_launch("uridecodebin uri=%s ! videoconvert ! "
+                            "video/x-raw,format=GRAY8 ! appsink name=s" %
+                            Gst.filename_to_uri(path))
+    pipe.set_state(Gst.State.PAUSED)
+    pipe.get_state(30 * Gst.SECOND)
+    pipe.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH |
+                     Gst.SeekFlags.ACCURATE, int(seconds * Gst.SECOND))
+    sample = pipe.get_by_name("s").emit("try-pull-preroll", 30 * Gst.SECOND)
+    buf = sample.get_buffer()
+    st = sample.get_caps().get_structure(0)
+    w, h = st.get_value("width"), st.get_value("height")
+    ok, info = buf.map(Gst.MapFlags.READ)
+    img = np.frombuffer(info.data, np.uint8).reshape(h, len(info.data) // h)
+    write_png(out, img[:, :w].copy())
+    buf.unmap(info)
+    pipe.set_state(Gst.State.NULL)
+
 
 def cpu_time(args, timeout=120):
     """Runs @args: (result, CPU seconds of the child, user + system)."""
@@ -318,6 +338,21 @@ class AlignTest(unittest.TestCase):
             self.assertAlmostEqual(s["x"], 700, delta=1.0)
             self.assertAlmostEqual(s["y"], 300, delta=1.0)
             self.assertAlmostEqual(s["scale"], 2 / 3, delta=0.003)
+
+    def test_bg_frame_found(self):
+        """A screenshot of the bg (a whole frame) is found on its own frame
+        where the bird moves fast: 5.0 s and 8.4 s (before: 0.9 s and a
+        zoomed place at 1.27 s, exit 0)."""
+        for t in (5.0, 8.4):
+            png = os.path.join(self.tmp, "shot-%g.png" % t)
+            # mid-frame: a seek to a frame's own time may give the end of
+            # the frame before
+            frame_png(self.bg, t + 0.01, png)
+            r = run([VIDKOMPY, "align", "--json", png, self.bg])
+            self.assertEqual(r.returncode, 0, r.stderr)
+            s = json.loads(r.stdout)
+            self.assertAlmostEqual(s["bg-time"], t, delta=0.01)
+            self.assertEqual((s["x"], s["y"], s["scale"]), (0, 0, 1))
 
     def region_pngs(self, scale):
         """The bg's first frame and its 640x360 region at (700,300), passed
