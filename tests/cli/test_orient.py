@@ -10,6 +10,7 @@
 # rotated clockwise with the rotate-270 matrix. Run by meson
 # (tests/cli/meson.build) like test_cli.py.
 
+import json
 import os
 import unittest
 
@@ -84,6 +85,21 @@ class OrientTest(Base):
         self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
         self.assertGreater(s["confidence"], 0.8)
         self.assert_upright(path, self.upright)
+
+    def test_align_rotated(self):
+        """vidkompy align turns its inputs upright as comp does: the
+        phone-style fg (stored 180x320, matrix -90) in the bg, and the
+        bg stored rotated too (matrix -270)."""
+        bg_rot = os.path.join(self.out_dir, "bg-rot270-align.mp4")
+        stored_rotated(self.pair.bg, bg_rot, "90r", "rotate-270")
+        for bg in (self.pair.bg, bg_rot):
+            r = run([VIDKOMPY, "align", "--json", self.fg_rot, bg],
+                    timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            s = json.loads(r.stdout)
+            self.assertAlmostEqual(s["x"], FG_X, delta=0.5)
+            self.assertAlmostEqual(s["y"], FG_Y, delta=0.5)
+            self.assertAlmostEqual(s["width"], FG_W, delta=1.0)
 
     def test_cli_rotated_bg_and_fg(self):
         """The bg stored rotated too (rotate-270 matrix): the output has
