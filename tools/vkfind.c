@@ -147,11 +147,16 @@ reader_close (Reader * r)
 static GstSample *
 reader_pull (Reader * r)
 {
-  GstBus *bus = gst_element_get_bus (r->pipeline);
+  GstBus *bus;
   GstSample *sample = NULL;
   GstMessage *msg = NULL;
   gint64 deadline = g_get_monotonic_time () + PREROLL_TIMEOUT / GST_USECOND;
 
+  /* a pipeline that could not be made gives no frame (input_failed ()
+   * says why), not a wait for one */
+  if (r->pipeline == NULL)
+    return NULL;
+  bus = gst_element_get_bus (r->pipeline);
   while (sample == NULL && msg == NULL && !gst_app_sink_is_eos (r->sink)
       && g_get_monotonic_time () < deadline) {
     sample = gst_app_sink_try_pull_sample (r->sink, PULL_POLL);
@@ -200,6 +205,8 @@ grab (Reader * r, GstClockTime time, Grey * out)
   GstSample *sample;
   gboolean ok;
 
+  if (r->pipeline == NULL)
+    return FALSE;
   if (gst_element_get_state (r->pipeline, NULL, NULL, PREROLL_TIMEOUT) ==
       GST_STATE_CHANGE_FAILURE)
     return FALSE;
