@@ -1,0 +1,284 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign's private header: the element's state, shared by the files
+ * of the element (see docs/design.md, "Code layout"). */
+
+#ifndef __GST_VIDKOMPY_ALIGN_PRIV_H__
+#define __GST_VIDKOMPY_ALIGN_PRIV_H__
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gst/vidkompy/vidkompy.h>
+
+#include "gstvidkompyalign.h"
+#include "vkalloc.h"
+#include "vklinkcheck.h"
+#include "vkstreamstart.h"
+#include "vkalignment.h"
+#include "vkalignfile.h"
+#include "vkfingerprint.h"
+#include "vkfound.h"
+#include "vkspatial.h"
+#include "vkjoint.h"
+#include "vktemporal.h"
+#include "vkretime.h"
+#include "vkstreamrender.h"
+#include "vkseek.h"
+#include "vkalignprops.h"
+
+G_BEGIN_DECLS GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
+#define GST_CAT_DEFAULT gst_vidkompy_align_debug
+
+/* mode=auto waits this long (us) for both inputs' caps before deciding */
+#define AUTO_WAIT (10 * G_TIME_SPAN_SECOND)
+
+/* the position is refined on full-resolution pairs of the first fg frame
+ * and the bg frames this far from its match */
+#define REFINE_RADIUS 4
+/* a refined position correlating within this of 1 is not searched further */
+#define REFINE_DONE 1e-3
+
+typedef enum
+{
+  PHASE_ANALYSIS,
+  PHASE_ALIGNING,
+  PHASE_RENDER,
+  PHASE_DONE,
+} Phase;
+
+/* a bg frame that may be shown by a coming fg frame */
+typedef struct
+{
+  guint index;
+  GstBuffer *buffer;
+  gfloat *desc;
+} Cand;
+
+typedef struct
+{
+  const gchar *name;
+  GstPad *sinkpad, *srcpad;
+
+  /* streaming thread of the stream, or the object lock */
+  GstVideoInfo info;
+  gboolean have_info;
+  GstSegment segment;
+  gboolean eos;
+  gboolean flushing;
+
+  /* analysis: one entry per frame */
+  GArray *pts;                  /* GstClockTime */
+  GArray *durations;            /* GstClockTime */
+  GstClockTime time0;           /* stream time of the first frame */
+  GByteArray *low;
+  gint low_width, low_height;
+  GstClockTime duration;
+  gboolean checked_seekable;
+  VkIdentityHasher hasher;      /* fingerprints of the frames seen */
+  VkRetime retime;              /* timestamps that repeat or go backwards */
+
+  /* render: the src pad got its sticky events */
+  gboolean src_ready;
+  /* render: the refinement pass before rendering (see refine_first ()),
+   * until the flush of the seek back to the start; nothing is output */
+  gboolean hold;
+  gint64 last_seen;             /* render: the last frame since the flush */
+  /* render: the input plays again since the seek back (its EOS is the
+   * end of the render, even when the seeking job has not yet returned) */
+  gboolean replayed;
+  /* render: a seek without a flush was sent; its segment starts a new
+   * pass of the input */
+  gboolean new_pass;
+} Stream;
+
+struct _GstVidkompyAlign
+{
+  GstElement parent;
+
+  Stream bg, fg;
+
+  /* properties, object lock */
+  gint x, y;
+  gboolean detect_position;
+  gdouble scale;
+  gboolean unscaled;
+  GstClockTime window, drift_tolerance;
+  gboolean window_set, drift_set;       /* set explicitly: quality keeps them */
+  GstVidkompyUnmatchedFrames unmatched;
+  GstVidkompyQuality quality;
+  gboolean strict;
+  VkMatchRegion match_region;
+  GstVidkompyAlignMode mode;
+  GstClockTime latency;
+
+  /* streaming mode (vkstreamrender.c), set once decided; lock */
+  gboolean mode_decided;
+  VkStreamRender *streaming;
+  gchar *alignment_location;
+  gboolean use_alignment;
+  gchar *cache_dir;
+
+  /* saved alignments (alignment-location, cache-dir), lock */
+  GMutex saved_lock;            /* one look-up at a time */
+  gboolean saved_checked;       /* looked for once the heads are hashed */
+  gboolean preset;              /* rendering an alignment read from a file */
+  const gchar *source;          /* "analysis", "file" or "cache" */
+  VkAlignFile *saved;           /* the file rendered, with preset */
+  gchar *saved_path;            /* its path */
+  gchar *cache_path;            /* where to cache this alignment */
+  gboolean verify;              /* preset: check the whole inputs at EOS */
+  gboolean map_complete;        /* every fg frame decided since frame 0 */
+  gboolean written;
+  VkAlignFileOptions file_opts; /* what the alignment was made with */
+  VkStreamIdentity bg_id, fg_id;
+
+  /* state, lock */
+  GMutex lock;
+  GCond cond;
+  Phase phase;
+  gboolean replay_seek;         /* seeking back to render: flushes of our
+                                 * own seeks are swallowed, and a stop
+                                 * waits for the seeks to return */
+  gboolean seeking;             /* a src seek is on its way upstream */
+  gboolean pass_reset;          /* and it has no flush: the frames of its
+                                 * new pass (Stream.new_pass) wait for its
+                                 * reset of the render state */
+  GstEvent *queued_seek;        /* a src seek before the render */
+  guint streaming_seeks;        /* streaming seeks on their way upstream:
+                                 * a stop waits for them */
+  gboolean seek_flush_owed;     /* the outputs did not flush for a queued
+                                 * streaming seek yet */
+  guint32 seek_seqnum;          /* of the last src seek handled */
+  VkAlignResult result;
+  guint next_fg;                /* next fg frame the bg output is for */
+  guint seg_end;                /* the fg frame a seek's stop is before */
+  guint last_decision;          /* bg frame of the last bg output */
+  guint last_decided_fg;        /* and its fg frame */
+  gboolean have_decision;
+  guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
+  guint8 *tie;                  /* per fg frame: the decision was a tie */
+  gfloat **fg_desc;             /* descriptor of each fg frame until used */
+  GQueue cands;                 /* Cand: received bg frames still needed */
+  gboolean bg_finished;
+  gint desc_w, desc_h;
+  guint radius;                 /* bg frames around the dense choice */
+  gboolean fg_segment_ready;    /* the fg got its segment since the flush */
+  GstBuffer *pair_fg;           /* first fg frame, for the refinement */
+  gboolean refined;
+  gint out_x, out_y;
+  gdouble out_scale, spatial_confidence;
+  gdouble fg_motion;            /* vk_fg_motion () of the analysed fg */
+  gboolean blind;               /* the fg matched nowhere: centred */
+  gint last_percent;
+  guint next_estimate;          /* estimates made during the analysis */
+  gint64 t_start, t_analysed, t_aligned;
+
+  VkLinkCheck link_check;
+  GPtrArray *jobs;              /* GThread of the jobs, see gst_vidkompy_align_start_job () */
+};
+
+/* What a vidkompy-alignment message says besides the result */
+typedef struct
+{
+  const gchar *stage;           /* "estimate" or "final" */
+  gint x, y;
+  gdouble scale, spatial_confidence, confidence, refine_time;
+  gdouble bg_fps, fg_fps;       /* of the frames @r counts in */
+  GstClockTime bg0;             /* stream time of the bg's first frame */
+  guint n_fg, n_bg;             /* frames (analysed so far) */
+  gdouble analysed;             /* percent of the analysis behind it */
+} AlignMsg;
+
+/* gstvidkompyalign.c */
+void gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
+    GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy);
+gdouble gst_vidkompy_align_stream_fps (const Stream * s);
+Stream *gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self,
+    GstPad * pad);
+
+/* vkalignanalysis.c */
+GstFlowReturn gst_vidkompy_align_analyse_frame (GstVidkompyAlign * self,
+    Stream * s, GstBuffer * buf);
+void gst_vidkompy_align_analysis_done (GstVidkompyAlign * self);
+gboolean gst_vidkompy_align_frame_fingerprint (GstVidkompyAlign * self,
+    Stream * s, GstBuffer * buf, guint8 * dst);
+void gst_vidkompy_align_post_progress (GstVidkompyAlign * self);
+gboolean gst_vidkompy_align_starved (GstElement * element, GstPad * pad);
+void gst_vidkompy_align_summary_of (const Stream * s, VkStreamSummary * sum);
+
+/* vkalignjob.c */
+void gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data);
+void gst_vidkompy_align_options_of (GstVidkompyAlign * self,
+    VkAlignOptions * opts);
+gboolean gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
+    gdouble confidence, gdouble spatial, gboolean strict);
+void gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
+    GstClockTime fg_start);
+void gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius);
+void gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
+    const VkAlignResult * r);
+
+/* vkalignrefine.c */
+gboolean gst_vidkompy_align_bg_try_refine (GstVidkompyAlign * self,
+    gboolean at_end);
+gboolean gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self,
+    GstBuffer * buf);
+
+/* vkalignrender.c */
+void gst_vidkompy_align_cand_free (Cand * c);
+GstClockTime gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i);
+void gst_vidkompy_align_finish_bg (GstVidkompyAlign * self);
+guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
+GstFlowReturn gst_vidkompy_align_render_bg (GstVidkompyAlign * self,
+    GstBuffer * buf);
+GstFlowReturn gst_vidkompy_align_render_fg (GstVidkompyAlign * self,
+    GstBuffer * buf);
+void gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from);
+void gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self);
+gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer ** buf);
+
+/* vkalignmsg.c */
+void gst_vidkompy_align_msg_estimate (AlignMsg * m, const VkAlignResult * e);
+void gst_vidkompy_align_msg_init (GstVidkompyAlign * self, AlignMsg * m,
+    const gchar * stage);
+void gst_vidkompy_align_on_estimate (const VkAlignResult * e,
+    gpointer user_data);
+void gst_vidkompy_align_post_alignment (GstVidkompyAlign * self,
+    gdouble refine_time);
+void gst_vidkompy_align_post_alignment_message (GstVidkompyAlign * self,
+    const VkAlignResult * r, const AlignMsg * m);
+
+/* vkalignsaved.c */
+void gst_vidkompy_align_file_options_of (GstVidkompyAlign * self,
+    VkAlignFileOptions * o);
+gboolean gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self);
+void gst_vidkompy_align_save_alignment (GstVidkompyAlign * self);
+void gst_vidkompy_align_saved_reset (GstVidkompyAlign * self);
+void gst_vidkompy_align_stream_identity (Stream * s, gboolean whole,
+    VkStreamIdentity * id);
+gboolean gst_vidkompy_align_verify_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer * buf);
+gboolean gst_vidkompy_align_verify_input (GstVidkompyAlign * self, Stream * s);
+
+/* vkalignmode.c */
+gboolean gst_vidkompy_align_streaming_latency (GstVidkompyAlign * self,
+    GstQuery * query);
+VkStreamRender *gst_vidkompy_align_streaming_of (GstVidkompyAlign * self);
+
+/* vkalignseek.c */
+gboolean gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
+    GstEvent * event);
+gboolean gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self,
+    GstEvent * event);
+void gst_vidkompy_align_streaming_queued_seek (GstVidkompyAlign * self);
+
+G_END_DECLS
+#endif /* __GST_VIDKOMPY_ALIGN_PRIV_H__ */

@@ -1,0 +1,259 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign, global mode, render: the position refined on full-resolution
+ * frames. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "gstvidkompyalign-priv.h"
+
+static VkLuma
+luma_of (GstVideoFrame * f)
+{
+  VkLuma l;
+
+  l.data = GST_VIDEO_FRAME_PLANE_DATA (f, 0);
+  l.stride = GST_VIDEO_FRAME_PLANE_STRIDE (f, 0);
+  l.width = GST_VIDEO_FRAME_WIDTH (f);
+  l.height = GST_VIDEO_FRAME_HEIGHT (f);
+  return l;
+}
+
+/* orders candidates by their distance to the matched bg frame */
+static gint
+cand_distance_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  guint m = GPOINTER_TO_UINT (user_data);
+  const Cand *ca = a, *cb = b;
+  guint da = ca->index > m ? ca->index - m : m - ca->index;
+  guint db = cb->index > m ? cb->index - m : m - cb->index;
+
+  return da < db ? -1 : da > db ? 1 : (ca->index < cb->index ? -1 : 1);
+}
+
+/* the fg frame the position is refined with: the first one to render
+ * that the bg shows; with the lock */
+static guint
+refine_fg_index (GstVidkompyAlign * self)
+{
+  const VkAlignResult *r = &self->result;
+
+  return MIN (MAX (self->next_fg, r->covered_start), r->n_fg - 1);
+}
+
+/* Moving content: of the @n places found on full frames with the bg frames
+ * @b around the match (each nearly perfect for its own moment), those
+ * within VK_MOMENT_FULL_MARGIN of the best @best go to the moment check
+ * (vkjoint.c), which keeps the one under which the whole fg matches along
+ * the line; the timing line goes through that moment. With the lock. */
+static void
+pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
+    const guint * b, guint n, gdouble best)
+{
+  VkAlignResult *r = &self->result;
+  guint f = refine_fg_index (self), k;
+  gdouble margin = MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE *
+      (1.0 - best)), top = -G_MAXDOUBLE;
+  gint winner = -1;
+
+  for (k = 0; k < n; k++) {
+    gdouble s;
+
+    if (places[k].score < best - margin)
+      continue;
+    s = vk_moment_check_score (r->moment, places[k].x, places[k].y,
+        places[k].scale, f, b[k]);
+    GST_DEBUG_OBJECT (self, "moment check: fg frame %u on bg frame %u at "
+        "%.2f,%.2f scale %.4f: %.6f", f, b[k], places[k].x, places[k].y,
+        places[k].scale, s);
+    if (s > top) {
+      top = s;
+      winner = (gint) k;
+    }
+  }
+  if (winner < 0 || top <= -2.0)
+    return;
+  self->out_x = (gint) floor (places[winner].x + 0.5);
+  self->out_y = (gint) floor (places[winner].y + 0.5);
+  self->out_scale = places[winner].scale;
+  self->spatial_confidence = CLAMP (places[winner].score, 0.0, 1.0);
+  /* the timing line through the moment (found at the coarse place, the
+   * alignment's is off by as much as the place was): where the render's
+   * choice ties, the frame on this line wins */
+  r->rate = vk_moment_check_rate (r->moment);
+  r->offset = b[winner] - r->rate * f;
+  GST_DEBUG_OBJECT (self, "timing line: bg = %.2f + %.4f * fg", r->offset,
+      r->rate);
+}
+
+/* The alignment's position is exact to a low-resolution pixel: refine it
+ * on full resolution, pairing the first fg frame with each bg frame up to
+ * REFINE_RADIUS frames from its match, nearest first, and keep the best
+ * (the pair that shows the same moment correlates best). A pair that
+ * correlates within REFINE_DONE of perfectly ends the search. Without a
+ * pair, the alignment's position is kept. Called with the lock. */
+static void
+refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
+{
+  VkAlignResult *r = &self->result;
+  GstVideoFrame ff, bf;
+  gint64 t0 = g_get_monotonic_time ();
+  gdouble best = -G_MAXDOUBLE;
+  gboolean fixed, strict;
+  guint m = r->map[refine_fg_index (self)];
+  GList *l, *near;
+  VkPlacementEstimate places[2 * REFINE_RADIUS + 1];
+  guint place_b[2 * REFINE_RADIUS + 1], n_places = 0;
+
+  GST_OBJECT_LOCK (self);
+  /* detect-position=false: the position is the user's (at the scale
+   * property, 1.0 when unset), see vk_alignment_compute () */
+  fixed = !self->detect_position || self->match_region == VK_MATCH_REGION_FULL
+      || self->blind;
+  GST_OBJECT_UNLOCK (self);
+
+  self->out_x = (gint) floor (r->x + 0.5);
+  self->out_y = (gint) floor (r->y + 0.5);
+  self->out_scale = r->scale;
+  self->spatial_confidence = CLAMP (r->spatial_score, 0.0, 1.0);
+
+  if (fixed || fgbuf == NULL
+      || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
+    goto done;
+
+  /* nearest first; on moving content every pair is a place for its own
+   * moment: all are refined, and the moment check picks one */
+  near = g_list_sort_with_data (g_list_copy (self->cands.head),
+      cand_distance_cmp, GUINT_TO_POINTER (m));
+  for (l = near; l && (r->moment || best < 1.0 - REFINE_DONE); l = l->next) {
+    Cand *c = l->data;
+    VkLuma fl, bl;
+    VkSpatialParams p;
+    VkPlacementEstimate guess, out;
+    GError *err = NULL;
+    gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
+
+    if (c->index + REFINE_RADIUS < m || c->index > m + REFINE_RADIUS
+        || !gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ))
+      continue;
+    fl = luma_of (&ff);
+    bl = luma_of (&bf);
+    vk_spatial_params_init (&p);
+    p.prefer_unscaled = self->unscaled;
+    p.min_scale = 0.01;
+    p.fg_valid.x = r->valid_x;
+    p.fg_valid.y = r->valid_y;
+    p.fg_valid.w = r->valid_w;
+    p.fg_valid.h = r->valid_h;
+    guess.x = r->x;
+    guess.y = r->y;
+    guess.scale = r->scale;
+    guess.score = r->spatial_score;
+    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
+      GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
+          "score %.4f", c->index, out.x, out.y, out.scale, out.score);
+      if (n_places < G_N_ELEMENTS (places)) {
+        places[n_places] = out;
+        place_b[n_places++] = c->index;
+      }
+      if (out.score > best) {
+        best = out.score;
+        self->out_x = (gint) floor (out.x + 0.5);
+        self->out_y = (gint) floor (out.y + 0.5);
+        self->out_scale = out.scale;
+        self->spatial_confidence = CLAMP (out.score, 0.0, 1.0);
+      }
+    } else {
+      GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);
+      g_error_free (err);
+    }
+    gst_video_frame_unmap (&bf);
+  }
+  g_list_free (near);
+  gst_video_frame_unmap (&ff);
+  if (r->moment)
+    pick_moment (self, places, place_b, n_places, best);
+
+  /* descriptors made at the coarse placement are stale */
+  for (l = self->cands.head; l; l = l->next)
+    g_clear_pointer (&((Cand *) l->data)->desc, g_free);
+
+done:
+  GST_INFO_OBJECT (self, "fg at %d,%d, scale %.4f (confidence %.3f)",
+      self->out_x, self->out_y, self->out_scale, self->spatial_confidence);
+  GST_OBJECT_LOCK (self);
+  strict = self->strict;
+  GST_OBJECT_UNLOCK (self);
+  /* (a fg found nowhere was warned about already) */
+  if (!self->blind && !gst_vidkompy_align_confidence_check (self, r->confidence,
+          self->spatial_confidence, strict)) {
+    /* strict: the streaming threads stop (their waits end, the chain
+     * functions return EOS) and the application gets the error */
+    self->phase = PHASE_DONE;
+    g_cond_broadcast (&self->cond);
+    return;
+  }
+  gst_vidkompy_align_post_alignment (self,
+      (g_get_monotonic_time () - t0) / 1e6);
+}
+
+/* The first fg frame waits here until the bg thread has refined the
+ * position with it (or the bg has ended). Called with the lock; returns
+ * FALSE when flushing or stopping. */
+gboolean
+gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  if (self->pair_fg == NULL) {
+    self->pair_fg = gst_buffer_ref (buf);
+    g_cond_broadcast (&self->cond);
+  }
+  while (!self->refined && !self->fg.flushing && !self->bg_finished
+      && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  if (!self->refined && self->bg_finished && !self->fg.flushing) {
+    refine_position (self, NULL);
+    self->refined = TRUE;
+  }
+  return self->refined;
+}
+
+/* The bg thread refines the position once the first fg frame and all the
+ * bg frames around its match (self->radius on each side) are here, or the
+ * bg has ended. Called with the lock; returns FALSE when flushing or
+ * stopping. */
+gboolean
+gst_vidkompy_align_bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
+{
+  Cand *tail = g_queue_peek_tail (&self->cands);
+  guint m;
+
+  if (self->refined || self->next_fg >= self->result.n_fg)
+    return TRUE;
+  m = self->result.map[refine_fg_index (self)];
+  if (!at_end && m + self->radius < self->bg.pts->len
+      && (tail == NULL || tail->index < m + self->radius))
+    return TRUE;                /* more bg frames to come first */
+
+  while (self->pair_fg == NULL && !self->bg.flushing && !self->fg.eos
+      && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->bg.flushing || self->phase != PHASE_RENDER)
+    return FALSE;
+
+  refine_position (self, self->pair_fg);
+  gst_clear_buffer (&self->pair_fg);
+  self->refined = TRUE;
+  g_cond_broadcast (&self->cond);
+  return TRUE;
+}

@@ -1,0 +1,636 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign, global mode, phase 3: the render (the bg frame of each fg
+ * frame, chosen on full-resolution frames, and the outputs). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "gstvidkompyalign-priv.h"
+
+void
+gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
+{
+  guint i;
+
+  g_queue_clear_full (&self->cands,
+      (GDestroyNotify) gst_vidkompy_align_cand_free);
+  gst_clear_buffer (&self->pair_fg);
+  if (self->fg_desc)
+    for (i = 0; i < self->result.n_fg; i++)
+      g_free (self->fg_desc[i]);
+  g_clear_pointer (&self->fg_desc, g_free);
+  g_clear_pointer (&self->decision, g_free);
+  g_clear_pointer (&self->tie, g_free);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Render */
+
+/* index of the analysed frame with timestamp @pts */
+guint
+gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts)
+{
+  const GstClockTime *t = (const GstClockTime *) s->pts->data;
+  guint lo = 0, hi = s->pts->len;
+
+  if (hi == 0)
+    return 0;
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+
+    if (t[mid] <= pts)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* nearest of lo and lo + 1 */
+  if (pts > t[lo] && lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
+    lo++;
+  return lo;
+}
+
+/* a frame seen again has its timestamp within this of the first time */
+#define PTS_TOLERANCE (GST_MSECOND / 2)
+
+/* The analysed frame that @buf shows again, in @index; FALSE for a buffer
+ * that is none (before the analysed frames after a seek back, or the end
+ * of a frame that a decoder clipped at the seek's position). With the
+ * lock. */
+static gboolean
+analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
+    guint * index)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf), t;
+
+  if (s->pts->len == 0)
+    return FALSE;
+  *index = gst_vidkompy_align_frame_index (s, pts);
+  t = g_array_index (s->pts, GstClockTime, *index);
+  if ((pts > t ? pts - t : t - pts) <= PTS_TOLERANCE)
+    return TRUE;
+  GST_DEBUG_OBJECT (s->sinkpad, "%" GST_TIME_FORMAT " is not an analysed "
+      "frame (the nearest is frame %u at %" GST_TIME_FORMAT "): dropped",
+      GST_TIME_ARGS (pts), *index, GST_TIME_ARGS (t));
+  return FALSE;
+}
+
+static void
+ensure_src_ready (GstVidkompyAlign * self, Stream * s)
+{
+  GstCaps *caps;
+
+  if (s->src_ready)
+    return;
+  s->src_ready = TRUE;
+
+  gst_pad_push_event (s->srcpad, vk_stream_start_event (s->sinkpad, s->srcpad));
+
+  caps = gst_video_info_to_caps (&s->info);
+  if (s == &self->bg && self->fg.have_info) {
+    /* one bg buffer per fg frame: the fg's frame rate */
+    gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
+        GST_VIDEO_INFO_FPS_N (&self->fg.info),
+        GST_VIDEO_INFO_FPS_D (&self->fg.info), NULL);
+  }
+  gst_pad_push_event (s->srcpad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+
+  /* both outputs are on the fg's timeline */
+  gst_pad_push_event (s->srcpad, gst_event_new_segment (&self->fg.segment));
+}
+
+static void
+add_meta (GstVidkompyAlign * self, GstBuffer * buf, guint fg_index,
+    guint bg_index, GstClockTime bg_pts, gfloat cost)
+{
+  GstVidkompyAlignmentMeta *m = gst_buffer_add_vidkompy_alignment_meta (buf);
+
+  m->fg_index = fg_index;
+  m->bg_index = bg_index;
+  m->bg_pts = bg_pts;
+  m->cost = cost;
+  m->confidence = CLAMP (1.0 - cost, 0.0, 1.0);
+  if (self->tie && fg_index < self->result.n_fg && self->tie[fg_index])
+    m->confidence = MIN (m->confidence, VK_TIE_CONFIDENCE);
+  m->x = self->out_x;
+  m->y = self->out_y;
+  m->scale = self->out_scale;
+  m->spatial_confidence = self->spatial_confidence;
+}
+
+/* the bg does not show fg frame @i (see vk_align_covered ()) */
+static gboolean
+fg_frame_outside (GstVidkompyAlign * self, guint i)
+{
+  return i < self->result.covered_start || i >= self->result.covered_end;
+}
+
+static gboolean
+fg_frame_dropped (GstVidkompyAlign * self, guint i)
+{
+  return self->unmatched == GST_VIDKOMPY_UNMATCHED_DROP
+      && fg_frame_outside (self, i);
+}
+
+/* the fg frame's own duration, or the gap to the next frame */
+GstClockTime
+gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i)
+{
+  const Stream *fg = &self->fg;
+  GstClockTime d = g_array_index (fg->durations, GstClockTime, i);
+
+  if (GST_CLOCK_TIME_IS_VALID (d))
+    return d;
+  if (i + 1 < fg->pts->len)
+    return g_array_index (fg->pts, GstClockTime, i + 1) -
+        g_array_index (fg->pts, GstClockTime, i);
+  return GST_CLOCK_TIME_NONE;
+}
+
+/* descriptor of a region of @buf's luma, at full resolution */
+static gfloat *
+frame_descriptor (GstVidkompyAlign * self, const GstVideoInfo * info,
+    GstBuffer * buf, gdouble rx, gdouble ry, gdouble rw, gdouble rh)
+{
+  GstVideoFrame f;
+  gfloat *d;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+    return NULL;
+  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), rx, ry, rw, rh, self->desc_w, self->desc_h);
+  gst_video_frame_unmap (&f);
+  return d;
+}
+
+/* the compared part of the fg frame */
+static gfloat *
+fg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+
+  return frame_descriptor (self, &self->fg.info, buf, r->valid_x, r->valid_y,
+      r->valid_w, r->valid_h);
+}
+
+/* the bg region under the compared part of the fg */
+static gfloat *
+bg_descriptor (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+
+  return frame_descriptor (self, &self->bg.info, buf,
+      self->out_x + r->valid_x * self->out_scale,
+      self->out_y + r->valid_y * self->out_scale,
+      r->valid_w * self->out_scale, r->valid_h * self->out_scale);
+}
+
+void
+gst_vidkompy_align_cand_free (Cand * c)
+{
+  gst_buffer_unref (c->buffer);
+  g_free (c->desc);
+  g_free (c);
+}
+
+GstFlowReturn
+gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+  guint i, j;
+  GstClockTime bg_pts;
+  gfloat *desc;
+
+  g_mutex_lock (&self->lock);
+  i = MIN (gst_vidkompy_align_frame_index (&self->fg, GST_BUFFER_PTS (buf)),
+      r->n_fg - 1);
+  if (self->fg.hold && i < r->covered_start) {
+    /* the refinement pass of a retimed fg, played from its start */
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  if (self->fg.hold) {
+    /* the refinement pass (refine_first ()): the first frame the bg shows
+     * is the refinement's; nothing goes out until the seek back */
+    if (self->pair_fg == NULL && !self->refined && i >= r->covered_start) {
+      self->pair_fg = gst_buffer_ref (buf);
+      g_cond_broadcast (&self->cond);
+    }
+    while (self->fg.hold && !self->fg.flushing && self->phase == PHASE_RENDER)
+      g_cond_wait (&self->cond, &self->lock);
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  if (fg_frame_dropped (self, i)) {
+    g_mutex_unlock (&self->lock);
+    GST_LOG_OBJECT (self, "fg frame %u is outside the bg: dropped", i);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  if (!self->refined && !gst_vidkompy_align_fg_wait_refined (self, buf)) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  g_mutex_unlock (&self->lock);
+
+  /* the bg thread picks the bg frame with this, see decide (); a saved
+   * frame map is rendered as it is */
+  desc = self->preset ? NULL : fg_descriptor (self, buf);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->fg_desc[i]);
+  self->fg_desc[i] = desc;
+  g_cond_broadcast (&self->cond);
+  /* (a seek's frames wait for its reset of the render state even when
+   * the bg had finished before it) */
+  while ((self->seeking || (self->pass_reset && !self->fg.new_pass)
+          || (self->decision[i] == G_MAXUINT && !self->bg_finished))
+      && !self->fg.flushing && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->fg.flushing || self->phase != PHASE_RENDER) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_FLUSHING;
+  }
+  j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
+  bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
+  ensure_src_ready (self, &self->fg);
+  g_mutex_unlock (&self->lock);
+
+  buf = gst_buffer_make_writable (buf);
+  add_meta (self, buf, i, j, bg_pts, r->cost[i]);
+  return gst_pad_push (self->fg.srcpad, buf);
+}
+
+/* The bg frames fg frame @i may get: around the dense alignment's choice
+ * and around the continuation of the frames picked so far (which come from
+ * full-resolution comparisons), never before the last one picked. Called
+ * with the lock. */
+static void
+candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
+{
+  guint m = self->result.map[i], a = m, b = m;
+
+  /* a frame the bg does not show is on its first or last frame; a retimed
+   * fg's frames are on the dense alignment's choice (a frame shown again
+   * after a later one cannot be on its own bg frame: the bg never steps
+   * back, and the nearest pick would run ahead on unrelated frames) */
+  if (self->preset || fg_frame_outside (self, i)
+      || self->fg.retime.n_retimed > 0) {
+    *lo = *hi = m;
+    return;
+  }
+  if (self->have_decision) {
+    guint pred = self->last_decision +
+        (guint) ceil (self->result.rate * (i - self->last_decided_fg));
+
+    a = MIN (a, pred);
+    b = MAX (b, pred);
+  }
+  *lo = MAX (a > self->radius ? a - self->radius : 0, self->last_decision);
+  *hi = MIN (b + self->radius, self->bg.pts->len - 1);
+}
+
+/* Picks the bg frame of fg frame @i among the dense alignment's choice and
+ * its self->radius neighbours on each side, by comparing full-resolution descriptors (the dense
+ * alignment works on low-resolution copies, which cannot always tell
+ * neighbouring frames apart). Never steps backwards. Called with the lock,
+ * once the position is refined; returns NULL when no candidate has
+ * arrived. */
+static Cand *
+decide (GstVidkompyAlign * self, guint i)
+{
+  guint m = self->result.map[i], lo, hi;
+  gint64 lf = vk_line_frame (self->result.offset, self->result.rate, i);
+  Cand *best = NULL, *dense = NULL, *line = NULL;
+  gdouble best_score = -G_MAXDOUBLE, dense_score = -G_MAXDOUBLE;
+  gdouble line_score = -G_MAXDOUBLE;
+  gdouble second_score = -G_MAXDOUBLE;
+  const gfloat *fd = self->fg_desc[i];
+  GList *l;
+
+  candidate_range (self, i, &lo, &hi);
+  for (l = self->cands.head; l; l = l->next) {
+    Cand *c = l->data;
+    gdouble score;
+
+    if (c->index < lo || c->index > hi)
+      continue;
+    if (self->preset)
+      return c;
+    if (c->desc == NULL)
+      c->desc = bg_descriptor (self, c->buffer);
+    if (fd == NULL || c->desc == NULL) {
+      score = c->index == m ? 1.0 : -1.0;
+    } else {
+      score = vk_desc_similarity (fd, c->desc, self->desc_w * self->desc_h);
+    }
+    GST_TRACE_OBJECT (self, "fg frame %u: bg frame %u scores %.6f", i,
+        c->index, score);
+    if (c->index == m) {
+      dense = c;
+      dense_score = score;
+    }
+    if ((gint64) c->index == lf) {
+      line = c;
+      line_score = score;
+    }
+    if (score > best_score) {
+      second_score = best_score;
+      best_score = score;
+      best = c;
+    } else if (score > second_score) {
+      second_score = score;
+    }
+  }
+  /* frames that look the same to the fg (their mismatches differ by less
+   * than compression noise does): the frame on the timing line wins, else
+   * the dense alignment's choice (which follows the line through ties on
+   * the low-resolution copies, but not always: on a grainy bg or where an
+   * overlay of the fg (a logo) decides between repeated frames, the DP
+   * strays from it by a frame) */
+  self->tie[i] = best != NULL && vk_is_tie (best_score, second_score);
+  if (line && (line == best || vk_is_tie (best_score, line_score))) {
+    if (line != best)
+      GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
+          "(%.6f): the line's", i, line->index, line_score, best->index,
+          best_score);
+    best = line;
+  } else if (dense && dense != best && vk_is_tie (best_score, dense_score)) {
+    GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
+        "(%.6f): the dense alignment's", i, m, dense_score, best->index,
+        best_score);
+    best = dense;
+  }
+  if (best == NULL) {
+    /* none in range (frames missing): the latest one received */
+    best = g_queue_peek_tail (&self->cands);
+  }
+  return best;
+}
+
+/* Outputs the bg of every fg frame whose candidates have all arrived (all
+ * remaining ones at the bg's end). */
+static GstFlowReturn
+push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
+{
+  VkAlignResult *r = &self->result;
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  for (;;) {
+    Cand *c, *tail;
+    GstBuffer *out;
+    GstClockTime bg_pts;
+    guint i, m, lo, hi;
+
+    g_mutex_lock (&self->lock);
+    /* decisions wait for a seek's reset of the render state */
+    while (self->seeking && !self->bg.flushing)
+      g_cond_wait (&self->cond, &self->lock);
+    if (self->next_fg >= self->seg_end || self->bg.flushing
+        || self->phase != PHASE_RENDER) {
+      /* (a cached alignment is written to alignment-location too) */
+      gboolean save = self->next_fg >= r->n_fg && self->map_complete
+          && (!self->preset || g_strcmp0 (self->source, "cache") == 0)
+          && !self->written && self->phase == PHASE_RENDER;
+
+      self->written |= save;
+      g_mutex_unlock (&self->lock);
+      if (save)
+        gst_vidkompy_align_save_alignment (self);
+      break;
+    }
+    i = self->next_fg;
+    m = r->map[i];
+    if (fg_frame_dropped (self, i)) {
+      self->next_fg++;
+      g_mutex_unlock (&self->lock);
+      continue;
+    }
+    tail = g_queue_peek_tail (&self->cands);
+    candidate_range (self, i, &lo, &hi);
+    if (!at_end && (tail == NULL || tail->index < hi)) {
+      g_mutex_unlock (&self->lock);
+      break;                    /* the next candidate has not arrived yet */
+    }
+    /* the fg frame's descriptor, unless the fg is gone or past it */
+    while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
+        && self->fg.last_seen <= (gint64) i && !self->fg.flushing
+        && !self->bg.flushing && self->phase == PHASE_RENDER)
+      g_cond_wait (&self->cond, &self->lock);
+    if (self->bg.flushing || self->phase != PHASE_RENDER) {
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    if (!self->preset && self->fg_desc[i] == NULL
+        && self->fg.last_seen > (gint64) i) {
+      /* the fg did not play this frame again after the seek (a decoder
+       * can leave out the first frames): it has no output */
+      GST_DEBUG_OBJECT (self, "fg frame %u did not come: no bg output", i);
+      self->next_fg++;
+      g_mutex_unlock (&self->lock);
+      continue;
+    }
+
+    c = decide (self, i);
+    if (c == NULL) {
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+    self->decision[i] = c->index;
+    /* a seek back computes it again */
+    g_clear_pointer (&self->fg_desc[i], g_free);
+    self->last_decision = c->index;
+    self->last_decided_fg = i;
+    self->have_decision = TRUE;
+    self->next_fg++;
+    g_cond_broadcast (&self->cond);
+
+    bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
+    ensure_src_ready (self, &self->bg);
+
+    /* a new buffer sharing the bg frame's memory, on the fg's timeline */
+    out = gst_buffer_copy (c->buffer);
+    GST_BUFFER_PTS (out) = g_array_index (self->fg.pts, GstClockTime, i);
+    GST_BUFFER_DTS (out) = GST_CLOCK_TIME_NONE;
+    GST_BUFFER_DURATION (out) = gst_vidkompy_align_fg_duration (self, i);
+    add_meta (self, out, i, c->index, bg_pts, r->cost[i]);
+    GST_LOG_OBJECT (self, "fg frame %u (%" GST_TIME_FORMAT ") <- bg frame %u "
+        "(%" GST_TIME_FORMAT "; dense alignment: %u)", i,
+        GST_TIME_ARGS (GST_BUFFER_PTS (out)), c->index,
+        GST_TIME_ARGS (bg_pts), m);
+
+    /* later fg frames never go back: keep the chosen frame and later ones */
+    while ((tail = g_queue_peek_head (&self->cands)) && tail != c
+        && tail->index < c->index)
+      gst_vidkompy_align_cand_free (g_queue_pop_head (&self->cands));
+    g_mutex_unlock (&self->lock);
+
+    ret = gst_pad_push (self->bg.srcpad, out);
+    if (ret != GST_FLOW_OK)
+      break;
+  }
+  return ret;
+}
+
+GstFlowReturn
+gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  gboolean refined;
+  Cand *c;
+  guint k, lo = 0, hi;
+
+  g_mutex_lock (&self->lock);
+  /* a seek's frames wait for its reset of the render state */
+  while ((self->seeking || (self->pass_reset && !self->bg.new_pass))
+      && !self->bg.flushing && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  k = gst_vidkompy_align_frame_index (&self->bg, GST_BUFFER_PTS (buf));
+  if (self->next_fg < self->seg_end)
+    candidate_range (self, self->next_fg, &lo, &hi);
+  if (self->next_fg >= self->seg_end || k < lo) {
+    /* not a candidate for any fg frame still to come */
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  /* the bg output is on the fg's timeline: wait for the fg's segment */
+  while (!self->fg_segment_ready && !self->bg.flushing
+      && self->phase == PHASE_RENDER)
+    g_cond_wait (&self->cond, &self->lock);
+  c = g_new0 (Cand, 1);
+  c->index = k;
+  c->buffer = buf;
+  if (self->bg.flushing || self->phase != PHASE_RENDER) {
+    g_mutex_unlock (&self->lock);
+    gst_vidkompy_align_cand_free (c);
+    return GST_FLOW_FLUSHING;
+  }
+  g_queue_push_tail (&self->cands, c);
+  if (!gst_vidkompy_align_bg_try_refine (self, FALSE)) {
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_FLUSHING;
+  }
+  if (self->bg.hold) {
+    /* the refinement pass (refine_first ()): frames until the refinement,
+     * then nothing until the seek back */
+    while (self->bg.hold && self->refined && !self->bg.flushing
+        && self->phase == PHASE_RENDER)
+      g_cond_wait (&self->cond, &self->lock);
+    refined = self->refined;
+    g_mutex_unlock (&self->lock);
+    return refined ? GST_FLOW_FLUSHING : GST_FLOW_OK;
+  }
+  refined = self->refined;
+  g_mutex_unlock (&self->lock);
+
+  if (!refined)
+    return GST_FLOW_OK;
+
+  return push_bg_outputs (self, FALSE);
+}
+
+/* The bg ended: the remaining fg frames get the frames left, or its last
+ * frame. */
+void
+gst_vidkompy_align_finish_bg (GstVidkompyAlign * self)
+{
+  gboolean empty;
+
+  g_mutex_lock (&self->lock);
+  empty = g_queue_is_empty (&self->cands);
+  if (!empty)
+    gst_vidkompy_align_bg_try_refine (self, TRUE);
+  g_mutex_unlock (&self->lock);
+
+  if (empty && self->next_fg < self->seg_end) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The background ended during rendering before the first matched "
+            "frame: it did not play its frames again after the seek back "
+            "for rendering (a source with num-buffers set stops after that "
+            "many frames, seeks included)."), (NULL));
+  } else {
+    push_bg_outputs (self, TRUE);
+  }
+  g_mutex_lock (&self->lock);
+  self->bg_finished = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Forgets what the render pass decided from fg frame @from on (fg
+ * descriptors not used yet stay valid: they depend only on the frames).
+ * Called with the lock. */
+void
+gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from)
+{
+  guint i;
+
+  for (i = from; i < self->result.n_fg; i++)
+    self->decision[i] = G_MAXUINT;
+  self->next_fg = from;
+  /* from the first frame on, every frame gets its decision again */
+  self->map_complete = from == 0;
+  self->have_decision = FALSE;
+  self->last_decision = 0;
+  if (from > 0)
+    self->last_decision = MIN (self->result.map[from - 1],
+        self->result.map[from]);
+  self->bg_finished = FALSE;
+}
+
+/* Whether @buf, replayed after the seek back, is the next analysed frame
+ * of @s (and not before the analysed ones, a repeat, or the end of a frame
+ * that a decoder clipped at the seek's position). */
+gboolean
+gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer ** buf)
+{
+  GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
+  gboolean ok;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  if (s->retime.n_retimed > 0) {
+    /* by its own timestamp, after the last frame seen; it gets the
+     * timestamp it was given in the analysis, and the time to the next
+     * frame's as its duration */
+    ok = vk_retime_find (&s->retime, s->last_seen, GST_BUFFER_PTS (*buf),
+        PTS_TOLERANCE, &i);
+    if (ok)
+      pts = g_array_index (s->pts, GstClockTime, i);
+    if (ok && i + 1 < s->pts->len)
+      duration = g_array_index (s->pts, GstClockTime, i + 1) - pts;
+  } else {
+    ok = analysed_frame (self, s, *buf, &i) && (gint64) i > s->last_seen;
+  }
+  if (ok)
+    s->last_seen = i;
+  g_mutex_unlock (&self->lock);
+  if (ok && GST_CLOCK_TIME_IS_VALID (pts)) {
+    GST_LOG_OBJECT (s->sinkpad, "frame %u at %" GST_TIME_FORMAT " retimed to %"
+        GST_TIME_FORMAT, i, GST_TIME_ARGS (GST_BUFFER_PTS (*buf)),
+        GST_TIME_ARGS (pts));
+    *buf = gst_buffer_make_writable (*buf);
+    GST_BUFFER_PTS (*buf) = pts;
+    GST_BUFFER_DTS (*buf) = GST_CLOCK_TIME_NONE;
+    if (GST_CLOCK_TIME_IS_VALID (duration))
+      GST_BUFFER_DURATION (*buf) = duration;
+  }
+  return ok;
+}

@@ -1,0 +1,235 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign: seeks of the outputs, in both modes. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstvidkompyalign-priv.h"
+
+static void
+streaming_seek_job (GstElement * element, gpointer user_data)
+{
+  GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (element);
+  GstEvent *event = user_data;
+  GstSeekFlags flags;
+  gint64 deadline = g_get_monotonic_time () + AUTO_WAIT;
+  guint32 seqnum;
+  gboolean flush;
+
+  /* both inputs linked and negotiated (decodebin links its pads one after
+   * the other), as for mode=auto's decision */
+  g_mutex_lock (&self->lock);
+  while (!(self->bg.have_info && self->fg.have_info)
+      && self->phase != PHASE_DONE)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  g_mutex_unlock (&self->lock);
+  gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
+  seqnum = gst_event_get_seqnum (event);
+  if (!vk_seek_streaming (element, self->streaming, self->bg.sinkpad,
+          self->fg.sinkpad, event, (flags & GST_SEEK_FLAG_FLUSH) != 0,
+          self->latency)) {
+    GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Could not seek the inputs "
+            "to the position asked for before the streaming mode was "
+            "chosen: playing from where they are."), (NULL));
+    g_mutex_lock (&self->lock);
+    flush = self->seek_flush_owed;
+    g_mutex_unlock (&self->lock);
+    /* downstream waits for the flush of the seek it sent */
+    if (flush)
+      vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
+  }
+  g_mutex_lock (&self->lock);
+  self->seek_flush_owed = FALSE;
+  self->streaming_seeks--;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* A seek queued before the streaming mode started (mode=auto had not
+ * chosen, or mode=streaming had no event yet; see gst_vidkompy_align_handle_seek ()) goes to
+ * the inputs from a job, once both have caps: the streaming threads must
+ * not seek their own sources. The frames that come meanwhile are from
+ * before the seek: the streaming renderer holds them until the inputs
+ * flush (a flushing seek). A stop waits for the job (streaming_seeks).
+ * With the lock. */
+void
+gst_vidkompy_align_streaming_queued_seek (GstVidkompyAlign * self)
+{
+  GstEvent *event = g_steal_pointer (&self->queued_seek);
+  GstSeekFlags flags;
+
+  if (event == NULL)
+    return;
+  GST_INFO_OBJECT (self, "streaming: the seek queued before the mode was "
+      "chosen goes to the inputs");
+  gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
+  if (flags & GST_SEEK_FLAG_FLUSH)
+    vk_stream_render_seek_begin (self->streaming);
+  self->streaming_seeks++;
+  gst_vidkompy_align_start_job (self, "vk-seek", streaming_seek_job, event,
+      NULL);
+}
+
+/* Seeks the inputs for a seek of the outputs (@event, a forward time seek
+ * to a position; taken): the fg there (the outputs are on its timeline),
+ * the bg to the bg frame matched to the fg frame at that time. */
+gboolean
+gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  GstEvent *bg_seek;
+  GstClockTime bg_pos, bg_stop = GST_CLOCK_TIME_NONE;
+  guint i, end, j;
+  gboolean ok;
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  g_mutex_lock (&self->lock);
+  i = MIN (gst_vidkompy_align_frame_index (&self->fg, start),
+      self->result.n_fg - 1);
+  /* a stop: the fg frames before it, the bg a little past their match
+   * (a segment seek ends on both inputs with SEGMENT_DONE) */
+  end = self->result.n_fg;
+  if (stop_type == GST_SEEK_TYPE_SET)
+    end = MAX (vk_seek_frames_before (self->fg.pts, stop), i + 1);
+  j = self->result.map[end - 1] + VK_SEEK_BG_STOP_FRAMES (self->radius);
+  if (end < self->result.n_fg && j < self->bg.pts->len)
+    bg_stop = g_array_index (self->bg.pts, GstClockTime, j);
+  /* the saved alignment's inputs are checked on whole passes only */
+  self->verify = FALSE;
+  bg_pos = g_array_index (self->bg.pts, GstClockTime,
+      self->result.map[i] > self->radius ?
+      self->result.map[i] - self->radius : 0);
+  /* no decision until both inputs flushed and restarted: one made now
+   * would be from before the seek; without a flush, the streaming
+   * threads must go on for the seek to happen: only the frames after
+   * its segment (a new pass, such as a segment seek's loop) wait */
+  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+  self->pass_reset = !self->seeking;
+  self->bg.new_pass = self->fg.new_pass = !self->seeking;
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frames %u to "
+      "%u), bg from %" GST_TIME_FORMAT " to %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (start), i, end, GST_TIME_ARGS (bg_pos),
+      GST_TIME_ARGS (bg_stop));
+  bg_seek = gst_event_new_seek (rate, GST_FORMAT_TIME,
+      flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
+      GST_CLOCK_TIME_IS_VALID (bg_stop) ? GST_SEEK_TYPE_SET :
+      GST_SEEK_TYPE_NONE, bg_stop);
+  gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
+  ok = gst_pad_push_event (self->fg.sinkpad, event);
+  ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
+
+  g_mutex_lock (&self->lock);
+  gst_vidkompy_align_render_reset (self, i);
+  self->seg_end = end;
+  self->seeking = self->pass_reset = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* Seeks of the outputs: forward time seeks to a position (rate > 0, any
+ * flags, segment seeks included). Before the render (during the analysis
+ * and the alignment) a seek is queued, its flush ended at once (nothing
+ * was output), and it is honoured when the render starts (see gst_vidkompy_align_replay ());
+ * while the inputs are seeked back to render, it waits for them. Refused
+ * at once, with no effect, otherwise. */
+gboolean
+gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
+    GstEvent * event)
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+  guint32 seqnum = gst_event_get_seqnum (event);
+
+  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
+      &stop_type, &stop);
+  g_mutex_lock (&self->lock);
+  /* a pipeline seek reaches both src pads: handle it once */
+  if (seqnum == self->seek_seqnum) {
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (pad, "seek already handled on the other pad");
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (self->phase == PHASE_DONE || format != GST_FORMAT_TIME || rate <= 0
+      || start_type != GST_SEEK_TYPE_SET || start < 0
+      || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "refusing a seek: only forward time seeks to "
+        "a position are supported, and none on inputs whose timestamps "
+        "were retimed");
+    gst_event_unref (event);
+    return FALSE;
+  }
+  self->seek_seqnum = seqnum;
+  if (self->streaming && !(self->bg.have_info && self->fg.have_info)) {
+    /* an input is not negotiated yet (decodebin links its pads one after
+     * the other): queued, and sent once both are (as before the streaming
+     * mode started); the outputs flush with the inputs (the streaming
+     * renderer passes their flushes on), or at once if the seek fails */
+    GST_INFO_OBJECT (pad, "streaming: seek before both inputs have caps: "
+        "queued");
+    gst_event_replace (&self->queued_seek, event);
+    self->seek_flush_owed = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+    gst_vidkompy_align_streaming_queued_seek (self);
+    g_mutex_unlock (&self->lock);
+    gst_event_unref (event);
+    return TRUE;
+  }
+  if (self->streaming) {
+    gboolean ok;
+
+    /* (a stop waits: the renderer and the pads stay) */
+    self->streaming_seeks++;
+    g_mutex_unlock (&self->lock);
+    ok = vk_seek_streaming (GST_ELEMENT (self), self->streaming,
+        self->bg.sinkpad, self->fg.sinkpad, event, FALSE, self->latency);
+    g_mutex_lock (&self->lock);
+    self->streaming_seeks--;
+    g_cond_broadcast (&self->cond);
+    g_mutex_unlock (&self->lock);
+    return ok;
+  }
+  /* while the inputs are seeked back to render, frames may go out already
+   * (a flush of the outputs now would remove the segment under them): the
+   * seek waits for the seeks back and is one of the render */
+  while (self->phase == PHASE_RENDER && self->replay_seek)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->phase == PHASE_DONE) {
+    g_mutex_unlock (&self->lock);
+    gst_event_unref (event);
+    return FALSE;
+  }
+  if (self->phase != PHASE_RENDER) {
+    GST_INFO_OBJECT (pad, "seek to %" GST_TIME_FORMAT " before the render: "
+        "queued", GST_TIME_ARGS (start));
+    gst_event_replace (&self->queued_seek, event);
+    g_mutex_unlock (&self->lock);
+    if (flags & GST_SEEK_FLAG_FLUSH)
+      vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
+    gst_event_unref (event);
+    return TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+  return gst_vidkompy_align_seek_inputs (self, event);
+}
