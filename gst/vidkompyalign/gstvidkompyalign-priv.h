@@ -104,26 +104,15 @@ struct _GstVidkompyAlign
 
   Stream bg, fg;
 
-  /* properties, object lock */
-  gint x, y;
-  gboolean detect_position;
-  gdouble scale;
-  gboolean unscaled;
-  GstClockTime window, drift_tolerance;
-  gboolean window_set, drift_set;       /* set explicitly: quality keeps them */
-  GstVidkompyUnmatchedFrames unmatched;
-  GstVidkompyQuality quality;
-  gboolean strict;
-  VkMatchRegion match_region;
-  GstVidkompyAlignMode mode;
-  GstClockTime latency;
+  /* the properties as set, object lock */
+  VkAlignSettings prop;
+  /* the properties of this run: copied from @prop at READY->PAUSED, read
+   * without a lock until PAUSED->READY (see VkAlignSettings) */
+  VkAlignSettings settings;
 
   /* streaming mode (vkstreamrender.c), set once decided; lock */
   gboolean mode_decided;
   VkStreamRender *streaming;
-  gchar *alignment_location;
-  gboolean use_alignment;
-  gchar *cache_dir;
 
   /* saved alignments (alignment-location, cache-dir), lock */
   GMutex saved_lock;            /* one look-up at a time */
@@ -215,8 +204,6 @@ void gst_vidkompy_align_summary_of (const Stream * s, VkStreamSummary * sum);
 
 /* vkalignjob.c */
 void gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data);
-void gst_vidkompy_align_options_of (GstVidkompyAlign * self,
-    VkAlignOptions * opts);
 gboolean gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
     gdouble confidence, gdouble spatial, gboolean strict);
 void gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
@@ -257,8 +244,6 @@ void gst_vidkompy_align_post_alignment_message (GstVidkompyAlign * self,
     const VkAlignResult * r, const AlignMsg * m);
 
 /* vkalignsaved.c */
-void gst_vidkompy_align_file_options_of (GstVidkompyAlign * self,
-    VkAlignFileOptions * o);
 gboolean gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self);
 void gst_vidkompy_align_save_alignment (GstVidkompyAlign * self);
 void gst_vidkompy_align_saved_reset (GstVidkompyAlign * self);

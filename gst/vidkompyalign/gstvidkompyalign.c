@@ -337,7 +337,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
 
   /* streaming mode: the element keeps caps and segments, the rest goes to
    * the streaming renderer (an explicit mode=streaming decides at once) */
-  if (stream == NULL && self->mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING)
+  if (stream == NULL
+      && self->settings.mode == GST_VIDKOMPY_ALIGN_MODE_STREAMING)
     stream = gst_vidkompy_align_streaming_of (self);
   if (stream && GST_EVENT_TYPE (event) != GST_EVENT_CAPS
       && GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT
@@ -602,15 +603,25 @@ gst_vidkompy_align_change_state (GstElement * element,
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* the settings of this run (no streaming thread runs yet) */
       GST_OBJECT_LOCK (self);
-      if (self->use_alignment && self->alignment_location == NULL) {
-        GST_OBJECT_UNLOCK (self);
+      vk_align_settings_copy (&self->settings, &self->prop);
+      GST_OBJECT_UNLOCK (self);
+      GST_DEBUG_OBJECT (self, "settings: mode %d, latency %" GST_TIME_FORMAT
+          ", window %" GST_TIME_FORMAT ", drift-tolerance %" GST_TIME_FORMAT
+          ", detect-position %d, scale %.3f, strict %d",
+          self->settings.mode, GST_TIME_ARGS (self->settings.latency),
+          GST_TIME_ARGS (self->settings.window),
+          GST_TIME_ARGS (self->settings.drift_tolerance),
+          self->settings.detect_position, self->settings.scale,
+          self->settings.strict);
+      if (self->settings.use_alignment
+          && self->settings.alignment_location == NULL) {
         GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
             ("use-alignment is set but alignment-location is not: set it "
                 "to the alignment file to render."), (NULL));
         return GST_STATE_CHANGE_FAILURE;
       }
-      GST_OBJECT_UNLOCK (self);
       vk_link_check_arm (&self->link_check, element);
       g_mutex_lock (&self->lock);
       gst_vidkompy_align_saved_reset (self);
@@ -664,86 +675,18 @@ gst_vidkompy_align_change_state (GstElement * element,
   return ret;
 }
 
-/* with the object lock: the preset's window and drift-tolerance, for those
- * not set explicitly */
-static void
-apply_quality (GstVidkompyAlign * self)
-{
-  GstClockTime window, drift;
-
-  vk_align_quality_preset (self->quality, &window, &drift);
-  if (!self->window_set)
-    self->window = window;
-  if (!self->drift_set)
-    self->drift_tolerance = drift;
-}
-
 static void
 gst_vidkompy_align_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (object);
+  gboolean known;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_X:
-      self->x = g_value_get_int (value);
-      break;
-    case PROP_Y:
-      self->y = g_value_get_int (value);
-      break;
-    case PROP_DETECT_POSITION:
-      self->detect_position = g_value_get_boolean (value);
-      break;
-    case PROP_SCALE:
-      self->scale = g_value_get_double (value);
-      break;
-    case PROP_UNSCALED:
-      self->unscaled = g_value_get_boolean (value);
-      break;
-    case PROP_WINDOW:
-      self->window = g_value_get_uint64 (value);
-      self->window_set = TRUE;
-      break;
-    case PROP_UNMATCHED_FRAMES:
-      self->unmatched = g_value_get_enum (value);
-      break;
-    case PROP_DRIFT_TOLERANCE:
-      self->drift_tolerance = g_value_get_uint64 (value);
-      self->drift_set = TRUE;
-      break;
-    case PROP_QUALITY:
-      self->quality = g_value_get_enum (value);
-      apply_quality (self);
-      break;
-    case PROP_STRICT:
-      self->strict = g_value_get_boolean (value);
-      break;
-    case PROP_MATCH_REGION:
-      self->match_region = g_value_get_enum (value);
-      break;
-    case PROP_MODE:
-      self->mode = g_value_get_enum (value);
-      break;
-    case PROP_LATENCY:
-      self->latency = g_value_get_uint64 (value);
-      break;
-    case PROP_ALIGNMENT_LOCATION:
-      g_free (self->alignment_location);
-      self->alignment_location = g_value_dup_string (value);
-      break;
-    case PROP_USE_ALIGNMENT:
-      self->use_alignment = g_value_get_boolean (value);
-      break;
-    case PROP_CACHE_DIR:
-      g_free (self->cache_dir);
-      self->cache_dir = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  known = vk_align_settings_set (&self->prop, prop_id, value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -751,62 +694,13 @@ gst_vidkompy_align_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   GstVidkompyAlign *self = GST_VIDKOMPY_ALIGN (object);
+  gboolean known;
 
   GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_X:
-      g_value_set_int (value, self->x);
-      break;
-    case PROP_Y:
-      g_value_set_int (value, self->y);
-      break;
-    case PROP_DETECT_POSITION:
-      g_value_set_boolean (value, self->detect_position);
-      break;
-    case PROP_SCALE:
-      g_value_set_double (value, self->scale);
-      break;
-    case PROP_UNSCALED:
-      g_value_set_boolean (value, self->unscaled);
-      break;
-    case PROP_WINDOW:
-      g_value_set_uint64 (value, self->window);
-      break;
-    case PROP_UNMATCHED_FRAMES:
-      g_value_set_enum (value, self->unmatched);
-      break;
-    case PROP_DRIFT_TOLERANCE:
-      g_value_set_uint64 (value, self->drift_tolerance);
-      break;
-    case PROP_QUALITY:
-      g_value_set_enum (value, self->quality);
-      break;
-    case PROP_STRICT:
-      g_value_set_boolean (value, self->strict);
-      break;
-    case PROP_MATCH_REGION:
-      g_value_set_enum (value, self->match_region);
-      break;
-    case PROP_MODE:
-      g_value_set_enum (value, self->mode);
-      break;
-    case PROP_LATENCY:
-      g_value_set_uint64 (value, self->latency);
-      break;
-    case PROP_ALIGNMENT_LOCATION:
-      g_value_set_string (value, self->alignment_location);
-      break;
-    case PROP_USE_ALIGNMENT:
-      g_value_set_boolean (value, self->use_alignment);
-      break;
-    case PROP_CACHE_DIR:
-      g_value_set_string (value, self->cache_dir);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
+  known = vk_align_settings_get (&self->prop, prop_id, value);
   GST_OBJECT_UNLOCK (self);
+  if (!known)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -829,8 +723,8 @@ gst_vidkompy_align_finalize (GObject * object)
   vk_retime_clear (&self->bg.retime);
   vk_retime_clear (&self->fg.retime);
   gst_vidkompy_align_saved_reset (self);
-  g_free (self->alignment_location);
-  g_free (self->cache_dir);
+  vk_align_settings_clear (&self->prop);
+  vk_align_settings_clear (&self->settings);
   join_jobs (self);
   g_ptr_array_unref (self->jobs);
   g_mutex_clear (&self->saved_lock);
@@ -910,19 +804,8 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   self->jobs = g_ptr_array_new ();
   vk_link_check_init (&self->link_check);
 
-  self->x = DEFAULT_X;
-  self->y = DEFAULT_Y;
-  self->detect_position = DEFAULT_DETECT_POSITION;
-  self->scale = DEFAULT_SCALE;
-  self->unscaled = DEFAULT_UNSCALED;
-  self->window = DEFAULT_WINDOW;
-  self->unmatched = DEFAULT_UNMATCHED;
-  self->drift_tolerance = DEFAULT_DRIFT_TOLERANCE;
-  self->quality = DEFAULT_QUALITY;
-  self->strict = DEFAULT_STRICT;
-  self->mode = DEFAULT_MODE;
-  self->latency = DEFAULT_LATENCY;
-  self->use_alignment = DEFAULT_USE_ALIGNMENT;
+  vk_align_settings_init (&self->prop);
+  vk_align_settings_init (&self->settings);
   self->source = "analysis";
   /* until READY_TO_PAUSED: seeks are refused (one queued now would be
    * forgotten at the start) */

@@ -323,9 +323,8 @@ estimate_snapshot (GstVidkompyAlign * self, gint percent)
       && percent >= at[self->next_estimate])
     self->next_estimate++;
 
-  GST_OBJECT_LOCK (self);
-  saved = self->use_alignment || (self->cache_dir && !self->saved_checked);
-  GST_OBJECT_UNLOCK (self);
+  saved = self->settings.use_alignment || (self->settings.cache_dir
+      && !self->saved_checked);
   if (saved || self->bg.pts->len == 0 || self->fg.pts->len == 0)
     return NULL;
   GST_DEBUG_OBJECT (self, "estimate at %d %% of the analysis (%u bg, %u fg "
@@ -343,9 +342,7 @@ estimate_partial (GstElement * element, gpointer user_data)
   VkAlignResult r;
   GError *err = NULL;
 
-  GST_OBJECT_LOCK (self);
-  gst_vidkompy_align_options_of (self, &opts);
-  GST_OBJECT_UNLOCK (self);
+  vk_align_settings_options (&self->settings, &opts);
   opts.on_estimate = on_partial_estimate;
   opts.user_data = snap;
   opts.estimate_only = TRUE;

@@ -69,21 +69,6 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   }
 }
 
-/* the alignment options from the properties; with the object lock */
-void
-gst_vidkompy_align_options_of (GstVidkompyAlign * self, VkAlignOptions * opts)
-{
-  vk_align_options_init (opts);
-  if (!self->detect_position) {
-    opts->fixed_position = TRUE;
-    opts->x = self->x;
-    opts->y = self->y;
-  }
-  opts->scale = self->scale;
-  opts->prefer_unscaled = self->unscaled;
-  opts->match_region = self->match_region;
-}
-
 /* From the alignment in self->result to the render phase; with the
  * lock. */
 void
@@ -287,9 +272,7 @@ gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
   gboolean drop;
   guint k;
 
-  GST_OBJECT_LOCK (self);
-  drop = self->unmatched == GST_VIDKOMPY_UNMATCHED_DROP;
-  GST_OBJECT_UNLOCK (self);
+  drop = self->settings.unmatched == GST_VIDKOMPY_UNMATCHED_DROP;
   if (after > 0)
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("The background ends before the foreground: the last %u of %u "
@@ -336,14 +319,12 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   gboolean strict, ok, current, first, blind;
   gdouble motion;
 
-  GST_OBJECT_LOCK (self);
-  gst_vidkompy_align_options_of (self, &opts);
-  drift_ms = (guint) (self->drift_tolerance / GST_MSECOND);
-  strict = self->strict;
+  vk_align_settings_options (&self->settings, &opts);
+  drift_ms = (guint) (self->settings.drift_tolerance / GST_MSECOND);
+  strict = self->settings.strict;
   opts.on_estimate = gst_vidkompy_align_on_estimate;
   opts.user_data = self;
-  gst_vidkompy_align_file_options_of (self, &self->file_opts);
-  GST_OBJECT_UNLOCK (self);
+  vk_align_settings_file_options (&self->settings, &self->file_opts);
 
   g_mutex_lock (&self->lock);
   if (self->phase != PHASE_ALIGNING) {
@@ -358,7 +339,7 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   fg_low = g_steal_pointer (&self->fg.low);
   self->bg.low = g_byte_array_new ();
   self->fg.low = g_byte_array_new ();
-  opts.window = (guint) ceil (bg.fps * self->window / GST_SECOND);
+  opts.window = (guint) ceil (bg.fps * self->settings.window / GST_SECOND);
   g_mutex_unlock (&self->lock);
   radius = MAX (1, (guint) ceil (bg.fps * drift_ms / 1000.0));
 
@@ -444,7 +425,7 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   bg_start = MAX (bg_start, self->bg.segment.start);
   fg_start = self->fg.segment.start;
   first = !opts.fixed_position && opts.match_region != VK_MATCH_REGION_FULL
-      && self->unmatched == GST_VIDKOMPY_UNMATCHED_CLAMP
+      && self->settings.unmatched == GST_VIDKOMPY_UNMATCHED_CLAMP
       && result.covered_start > 0 && result.covered_start < result.n_fg;
   g_mutex_unlock (&self->lock);
 

@@ -50,11 +50,9 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
   }
   g_mutex_unlock (&self->lock);
 
-  GST_OBJECT_LOCK (self);
-  mode = self->mode;
-  cfg.latency = self->latency;
-  gst_vidkompy_align_options_of (self, &cfg.opts);
-  GST_OBJECT_UNLOCK (self);
+  mode = self->settings.mode;
+  cfg.latency = self->settings.latency;
+  vk_align_settings_options (&self->settings, &cfg.opts);
 
   /* auto: both inputs must be linked and negotiated to be asked (decodebin
    * links its pads one after the other); an input that sends nothing is
@@ -120,9 +118,7 @@ gst_vidkompy_align_streaming_latency (GstVidkompyAlign * self, GstQuery * query)
   gboolean live = FALSE;
   guint k;
 
-  GST_OBJECT_LOCK (self);
-  latency = self->latency;
-  GST_OBJECT_UNLOCK (self);
+  latency = self->settings.latency;
   for (k = 0; k < 2; k++) {
     GstQuery *q = gst_query_new_latency ();
     gboolean l;

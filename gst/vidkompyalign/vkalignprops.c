@@ -14,8 +14,9 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "vkalignprops.h"
-#include "vkalignment.h"
 
 /* The quality presets: window and drift-tolerance (ns), by
  * GstVidkompyQuality. */
@@ -37,6 +38,212 @@ vk_align_quality_preset (GstVidkompyQuality quality, GstClockTime * window,
     quality = DEFAULT_QUALITY;
   *window = presets[quality].window;
   *drift_tolerance = presets[quality].drift_tolerance;
+}
+
+/* The defaults of all properties. */
+void
+vk_align_settings_init (VkAlignSettings * s)
+{
+  memset (s, 0, sizeof (*s));
+  s->x = DEFAULT_X;
+  s->y = DEFAULT_Y;
+  s->detect_position = DEFAULT_DETECT_POSITION;
+  s->scale = DEFAULT_SCALE;
+  s->unscaled = DEFAULT_UNSCALED;
+  s->window = DEFAULT_WINDOW;
+  s->drift_tolerance = DEFAULT_DRIFT_TOLERANCE;
+  s->unmatched = DEFAULT_UNMATCHED;
+  s->quality = DEFAULT_QUALITY;
+  s->strict = DEFAULT_STRICT;
+  s->match_region = VK_MATCH_REGION_AUTO;
+  s->mode = DEFAULT_MODE;
+  s->latency = DEFAULT_LATENCY;
+  s->use_alignment = DEFAULT_USE_ALIGNMENT;
+}
+
+/* @dst (initialised or cleared) becomes a copy of @src. */
+void
+vk_align_settings_copy (VkAlignSettings * dst, const VkAlignSettings * src)
+{
+  vk_align_settings_clear (dst);
+  *dst = *src;
+  dst->alignment_location = g_strdup (src->alignment_location);
+  dst->cache_dir = g_strdup (src->cache_dir);
+}
+
+void
+vk_align_settings_clear (VkAlignSettings * s)
+{
+  g_clear_pointer (&s->alignment_location, g_free);
+  g_clear_pointer (&s->cache_dir, g_free);
+}
+
+/* the preset's window and drift-tolerance, for those not set explicitly */
+static void
+apply_quality (VkAlignSettings * s)
+{
+  GstClockTime window, drift;
+
+  vk_align_quality_preset (s->quality, &window, &drift);
+  if (!s->window_set)
+    s->window = window;
+  if (!s->drift_set)
+    s->drift_tolerance = drift;
+}
+
+/* Sets property @prop_id of @s to @value; FALSE for an unknown id. */
+gboolean
+vk_align_settings_set (VkAlignSettings * s, guint prop_id, const GValue * value)
+{
+  switch (prop_id) {
+    case PROP_X:
+      s->x = g_value_get_int (value);
+      break;
+    case PROP_Y:
+      s->y = g_value_get_int (value);
+      break;
+    case PROP_DETECT_POSITION:
+      s->detect_position = g_value_get_boolean (value);
+      break;
+    case PROP_SCALE:
+      s->scale = g_value_get_double (value);
+      break;
+    case PROP_UNSCALED:
+      s->unscaled = g_value_get_boolean (value);
+      break;
+    case PROP_WINDOW:
+      s->window = g_value_get_uint64 (value);
+      s->window_set = TRUE;
+      break;
+    case PROP_UNMATCHED_FRAMES:
+      s->unmatched = g_value_get_enum (value);
+      break;
+    case PROP_DRIFT_TOLERANCE:
+      s->drift_tolerance = g_value_get_uint64 (value);
+      s->drift_set = TRUE;
+      break;
+    case PROP_QUALITY:
+      s->quality = g_value_get_enum (value);
+      apply_quality (s);
+      break;
+    case PROP_STRICT:
+      s->strict = g_value_get_boolean (value);
+      break;
+    case PROP_MATCH_REGION:
+      s->match_region = g_value_get_enum (value);
+      break;
+    case PROP_MODE:
+      s->mode = g_value_get_enum (value);
+      break;
+    case PROP_LATENCY:
+      s->latency = g_value_get_uint64 (value);
+      break;
+    case PROP_ALIGNMENT_LOCATION:
+      g_free (s->alignment_location);
+      s->alignment_location = g_value_dup_string (value);
+      break;
+    case PROP_USE_ALIGNMENT:
+      s->use_alignment = g_value_get_boolean (value);
+      break;
+    case PROP_CACHE_DIR:
+      g_free (s->cache_dir);
+      s->cache_dir = g_value_dup_string (value);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* @value of property @prop_id of @s; FALSE for an unknown id. */
+gboolean
+vk_align_settings_get (const VkAlignSettings * s, guint prop_id, GValue * value)
+{
+  switch (prop_id) {
+    case PROP_X:
+      g_value_set_int (value, s->x);
+      break;
+    case PROP_Y:
+      g_value_set_int (value, s->y);
+      break;
+    case PROP_DETECT_POSITION:
+      g_value_set_boolean (value, s->detect_position);
+      break;
+    case PROP_SCALE:
+      g_value_set_double (value, s->scale);
+      break;
+    case PROP_UNSCALED:
+      g_value_set_boolean (value, s->unscaled);
+      break;
+    case PROP_WINDOW:
+      g_value_set_uint64 (value, s->window);
+      break;
+    case PROP_UNMATCHED_FRAMES:
+      g_value_set_enum (value, s->unmatched);
+      break;
+    case PROP_DRIFT_TOLERANCE:
+      g_value_set_uint64 (value, s->drift_tolerance);
+      break;
+    case PROP_QUALITY:
+      g_value_set_enum (value, s->quality);
+      break;
+    case PROP_STRICT:
+      g_value_set_boolean (value, s->strict);
+      break;
+    case PROP_MATCH_REGION:
+      g_value_set_enum (value, s->match_region);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, s->mode);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint64 (value, s->latency);
+      break;
+    case PROP_ALIGNMENT_LOCATION:
+      g_value_set_string (value, s->alignment_location);
+      break;
+    case PROP_USE_ALIGNMENT:
+      g_value_set_boolean (value, s->use_alignment);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, s->cache_dir);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The alignment options of @s. */
+void
+vk_align_settings_options (const VkAlignSettings * s, VkAlignOptions * opts)
+{
+  vk_align_options_init (opts);
+  if (!s->detect_position) {
+    opts->fixed_position = TRUE;
+    opts->x = s->x;
+    opts->y = s->y;
+  }
+  opts->scale = s->scale;
+  opts->prefer_unscaled = s->unscaled;
+  opts->match_region = s->match_region;
+}
+
+/* The options of @s that an alignment file records (those that change the
+ * alignment). */
+void
+vk_align_settings_file_options (const VkAlignSettings * s,
+    VkAlignFileOptions * o)
+{
+  memset (o, 0, sizeof (*o));
+  o->fixed_position = !s->detect_position;
+  o->x = o->fixed_position ? s->x : 0;
+  o->y = o->fixed_position ? s->y : 0;
+  o->scale = s->scale;
+  o->unscaled = s->unscaled;
+  o->window = s->window;
+  o->drift_tolerance = (guint) (s->drift_tolerance / GST_MSECOND);
+  o->match_region = s->match_region;
 }
 
 /* The enum GType @name of @values, registered once in @type. */
@@ -114,7 +321,9 @@ gst_vidkompy_align_mode_get_type (void)
   return register_enum (&type, "GstVidkompyAlignMode", values);
 }
 
-#define RW (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)
+/* all are taken at READY->PAUSED (VkAlignSettings) */
+#define RW (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
 
 /* Installs the properties of vidkompyalign on @klass. */
 void
@@ -331,8 +540,7 @@ vk_align_install_properties (GObjectClass * klass)
           "(seekable inputs); streaming: align online, each fg frame out at "
           "most latency after it arrives (live inputs); auto: global when "
           "both inputs are seekable, else streaming. Default auto",
-          gst_vidkompy_align_mode_get_type (), DEFAULT_MODE,
-          RW | GST_PARAM_MUTABLE_READY));
+          gst_vidkompy_align_mode_get_type (), DEFAULT_MODE, RW));
   /**
    * GstVidkompyAlign:latency:
    *
@@ -346,5 +554,5 @@ vk_align_install_properties (GObjectClass * klass)
           "Streaming mode: the longest time, ns, from a fg frame's arrival "
           "to its output, reported in the LATENCY query; the frames of this "
           "window are held. Default 2 s", GST_SECOND / 10, 60 * GST_SECOND,
-          DEFAULT_LATENCY, RW | GST_PARAM_MUTABLE_READY));
+          DEFAULT_LATENCY, RW));
 }

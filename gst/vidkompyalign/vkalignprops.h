@@ -17,10 +17,10 @@
 #include <gst/gst.h>
 
 #include "gstvidkompyalign.h"
+#include "vkalignment.h"
+#include "vkalignfile.h"
 
-G_BEGIN_DECLS
-
-enum
+G_BEGIN_DECLS enum
 {
   PROP_0,
   PROP_X,
@@ -58,7 +58,49 @@ enum
 #define DEFAULT_USE_ALIGNMENT FALSE
 #define DEFAULT_CACHE_DIR NULL
 
+/**
+ * VkAlignSettings:
+ *
+ * The values of vidkompyalign's properties. The element keeps two: the
+ * properties as set (under the object lock), and the settings of the
+ * current run, copied from them at READY->PAUSED and read without a lock
+ * until PAUSED->READY (the properties are mutable in READY only).
+ * @window_set and @drift_set: set explicitly, so that
+ * #GstVidkompyAlign:quality keeps them.
+ */
+typedef struct
+{
+  gint x, y;
+  gboolean detect_position;
+  gdouble scale;
+  gboolean unscaled;
+  GstClockTime window, drift_tolerance;
+  gboolean window_set, drift_set;
+  GstVidkompyUnmatchedFrames unmatched;
+  GstVidkompyQuality quality;
+  gboolean strict;
+  VkMatchRegion match_region;
+  GstVidkompyAlignMode mode;
+  GstClockTime latency;
+  gchar *alignment_location;
+  gboolean use_alignment;
+  gchar *cache_dir;
+} VkAlignSettings;
+
 void vk_align_install_properties (GObjectClass * klass);
+
+void vk_align_settings_init (VkAlignSettings * s);
+void vk_align_settings_copy (VkAlignSettings * dst,
+    const VkAlignSettings * src);
+void vk_align_settings_clear (VkAlignSettings * s);
+gboolean vk_align_settings_set (VkAlignSettings * s, guint prop_id,
+    const GValue * value);
+gboolean vk_align_settings_get (const VkAlignSettings * s, guint prop_id,
+    GValue * value);
+void vk_align_settings_options (const VkAlignSettings * s,
+    VkAlignOptions * opts);
+void vk_align_settings_file_options (const VkAlignSettings * s,
+    VkAlignFileOptions * o);
 
 void vk_align_quality_preset (GstVidkompyQuality quality,
     GstClockTime * window, GstClockTime * drift_tolerance);
@@ -69,5 +111,4 @@ GType gst_vidkompy_match_region_get_type (void);
 GType gst_vidkompy_align_mode_get_type (void);
 
 G_END_DECLS
-
 #endif /* __VK_ALIGN_PROPS_H__ */

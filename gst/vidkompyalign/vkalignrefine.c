@@ -116,12 +116,10 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   VkPlacementEstimate places[2 * REFINE_RADIUS + 1];
   guint place_b[2 * REFINE_RADIUS + 1], n_places = 0;
 
-  GST_OBJECT_LOCK (self);
   /* detect-position=false: the position is the user's (at the scale
    * property, 1.0 when unset), see vk_alignment_compute () */
-  fixed = !self->detect_position || self->match_region == VK_MATCH_REGION_FULL
-      || self->blind;
-  GST_OBJECT_UNLOCK (self);
+  fixed = !self->settings.detect_position
+      || self->settings.match_region == VK_MATCH_REGION_FULL || self->blind;
 
   self->out_x = (gint) floor (r->x + 0.5);
   self->out_y = (gint) floor (r->y + 0.5);
@@ -150,7 +148,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
     fl = luma_of (&ff);
     bl = luma_of (&bf);
     vk_spatial_params_init (&p);
-    p.prefer_unscaled = self->unscaled;
+    p.prefer_unscaled = self->settings.unscaled;
     p.min_scale = 0.01;
     p.fg_valid.x = r->valid_x;
     p.fg_valid.y = r->valid_y;
@@ -192,9 +190,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 done:
   GST_INFO_OBJECT (self, "fg at %d,%d, scale %.4f (confidence %.3f)",
       self->out_x, self->out_y, self->out_scale, self->spatial_confidence);
-  GST_OBJECT_LOCK (self);
-  strict = self->strict;
-  GST_OBJECT_UNLOCK (self);
+  strict = self->settings.strict;
   /* (a fg found nowhere was warned about already) */
   if (!self->blind && !gst_vidkompy_align_confidence_check (self, r->confidence,
           self->spatial_confidence, strict)) {

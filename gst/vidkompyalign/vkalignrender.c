@@ -139,7 +139,7 @@ fg_frame_outside (GstVidkompyAlign * self, guint i)
 static gboolean
 fg_frame_dropped (GstVidkompyAlign * self, guint i)
 {
-  return self->unmatched == GST_VIDKOMPY_UNMATCHED_DROP
+  return self->settings.unmatched == GST_VIDKOMPY_UNMATCHED_DROP
       && fg_frame_outside (self, i);
 }
 

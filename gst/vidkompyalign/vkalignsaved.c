@@ -22,22 +22,6 @@
 
 static void render_saved (GstElement * element, gpointer user_data);
 
-/* with the object lock */
-void
-gst_vidkompy_align_file_options_of (GstVidkompyAlign * self,
-    VkAlignFileOptions * o)
-{
-  memset (o, 0, sizeof (*o));
-  o->fixed_position = !self->detect_position;
-  o->x = o->fixed_position ? self->x : 0;
-  o->y = o->fixed_position ? self->y : 0;
-  o->scale = self->scale;
-  o->unscaled = self->unscaled;
-  o->window = self->window;
-  o->drift_tolerance = (guint) (self->drift_tolerance / GST_MSECOND);
-  o->match_region = self->match_region;
-}
-
 /* what identifies the input so far (with @whole: also its frame count and
  * the hash of all its frames); with the lock */
 void
@@ -70,23 +54,18 @@ head_ready (Stream * s)
 gboolean
 gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self)
 {
-  gchar *location, *dir, *key, *path = NULL;
-  gboolean use, ok = TRUE;
+  const gchar *location = self->settings.alignment_location;
+  const gchar *dir = self->settings.cache_dir;
+  gboolean use = self->settings.use_alignment, ok = TRUE;
+  gchar *key, *path = NULL;
   VkStreamIdentity bg, fg;
   VkAlignFileOptions opts;
   VkAlignFile *file = NULL;
   GError *err = NULL;
 
-  GST_OBJECT_LOCK (self);
-  use = self->use_alignment;
-  if (!use && self->cache_dir == NULL) {
-    GST_OBJECT_UNLOCK (self);
+  if (!use && dir == NULL)
     return TRUE;
-  }
-  location = g_strdup (self->alignment_location);
-  dir = g_strdup (self->cache_dir);
-  gst_vidkompy_align_file_options_of (self, &opts);
-  GST_OBJECT_UNLOCK (self);
+  vk_align_settings_file_options (&self->settings, &opts);
 
   g_mutex_lock (&self->saved_lock);
   g_mutex_lock (&self->lock);
@@ -163,8 +142,6 @@ done:
     g_free (file);
   }
   g_free (path);
-  g_free (location);
-  g_free (dir);
   return ok;
 }
 
@@ -241,13 +218,12 @@ gst_vidkompy_align_save_alignment (GstVidkompyAlign * self)
 {
   VkAlignResult *r = &self->result;
   VkAlignFile f;
-  gchar *location, *cache_path;
+  /* (with use-alignment, the file is the one read) */
+  const gchar *location = self->settings.use_alignment ? NULL :
+      self->settings.alignment_location;
+  gchar *cache_path;
   GError *err = NULL;
   guint i;
-
-  GST_OBJECT_LOCK (self);
-  location = self->use_alignment ? NULL : g_strdup (self->alignment_location);
-  GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
   cache_path = self->preset ? NULL : g_strdup (self->cache_path);
@@ -259,7 +235,6 @@ gst_vidkompy_align_save_alignment (GstVidkompyAlign * self)
           ("The alignment was not written to \"%s\": an input's timestamps "
               "repeat or go backwards, which alignment files cannot "
               "describe.", location), (NULL));
-    g_free (location);
     g_free (cache_path);
     return;
   }
@@ -319,7 +294,6 @@ gst_vidkompy_align_save_alignment (GstVidkompyAlign * self)
     g_free (dir);
   }
   g_free (f.frames);
-  g_free (location);
   g_free (cache_path);
 }
 

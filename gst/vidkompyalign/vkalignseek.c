@@ -37,7 +37,7 @@ streaming_seek_job (GstElement * element, gpointer user_data)
   seqnum = gst_event_get_seqnum (event);
   if (!vk_seek_streaming (element, self->streaming, self->bg.sinkpad,
           self->fg.sinkpad, event, (flags & GST_SEEK_FLAG_FLUSH) != 0,
-          self->latency)) {
+          self->settings.latency)) {
     GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Could not seek the inputs "
             "to the position asked for before the streaming mode was "
             "chosen: playing from where they are."), (NULL));
@@ -203,7 +203,8 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     self->streaming_seeks++;
     g_mutex_unlock (&self->lock);
     ok = vk_seek_streaming (GST_ELEMENT (self), self->streaming,
-        self->bg.sinkpad, self->fg.sinkpad, event, FALSE, self->latency);
+        self->bg.sinkpad, self->fg.sinkpad, event, FALSE,
+        self->settings.latency);
     g_mutex_lock (&self->lock);
     self->streaming_seeks--;
     g_cond_broadcast (&self->cond);
