@@ -68,16 +68,11 @@
 
 #include <gst/vidkompy/vidkompy.h>
 
-#include "gstvidkompycomposite.h"
-#include "vklinkcheck.h"
+#include "gstvidkompycomposite-priv.h"
 
 GST_DEBUG_CATEGORY (gst_vidkompy_composite_debug);
-#define GST_CAT_DEFAULT gst_vidkompy_composite_debug
 
 #define DEFAULT_MAX_THREADS 0
-
-/* bands smaller than this are not worth a thread hop */
-#define MIN_BAND_ROWS 64
 
 enum
 {
@@ -112,29 +107,6 @@ static GstStaticPadTemplate fg_template = GST_STATIC_PAD_TEMPLATE ("fg_sink",
     GST_STATIC_CAPS (SINK_CAPS)
     );
 
-struct _GstVidkompyComposite
-{
-  GstVideoAggregator parent;
-
-  GstVideoAggregatorPad *bg_pad;
-  GstVidkompyCompositePad *fg_pad;
-
-  /* properties, object lock */
-  guint max_threads;
-
-  /* streaming state, aggregator src thread */
-  GstBuffer *bg_buffer;         /* bg frame currently shown */
-  GstClockTime bg_end;          /* its end, running time, or NONE */
-  gboolean bg_pending;          /* caps change waiting for the next bg buffer */
-  GstVideoInfo bg_pending_info;
-  VkMask mask;
-  GstTaskPool *pool;
-  guint n_bands;
-  guint64 n_frames;
-
-  VkLinkCheck link_check;
-};
-
 static void gst_vidkompy_composite_child_proxy_init (gpointer g_iface,
     gpointer iface_data);
 
@@ -146,172 +118,6 @@ G_DEFINE_TYPE_WITH_CODE (GstVidkompyComposite, gst_vidkompy_composite,
 
 GST_ELEMENT_REGISTER_DEFINE (vidkompycomposite, "vidkompycomposite",
     GST_RANK_NONE, GST_TYPE_VIDKOMPY_COMPOSITE);
-
-/* ------------------------------------------------------------------------ */
-/* Caps */
-
-static gboolean
-pad_has_caps (GstVideoAggregatorPad * pad)
-{
-  return pad->info.finfo != NULL
-      && GST_VIDEO_INFO_FORMAT (&pad->info) != GST_VIDEO_FORMAT_UNKNOWN;
-}
-
-static GstFlowReturn
-gst_vidkompy_composite_update_src_caps (GstAggregator * agg,
-    GstCaps * downstream_caps, GstCaps ** ret)
-{
-  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
-  GstAggregatorPad *bg = GST_AGGREGATOR_PAD (self->bg_pad);
-  GstAggregatorPad *fg = GST_AGGREGATOR_PAD (self->fg_pad);
-
-  if (!pad_has_caps (self->bg_pad)) {
-    if (gst_aggregator_pad_is_eos (bg) && !gst_aggregator_pad_has_buffer (bg)) {
-      GST_ELEMENT_ERROR (self, STREAM, FAILED,
-          ("The background (bg_sink) ended without any video frame."),
-          ("bg_sink got EOS before caps"));
-      return GST_FLOW_ERROR;
-    }
-    GST_DEBUG_OBJECT (self, "waiting for the bg caps to set the output size");
-    gst_pad_mark_reconfigure (agg->srcpad);
-    return GST_AGGREGATOR_FLOW_NEED_DATA;
-  }
-  if (!pad_has_caps (GST_VIDEO_AGGREGATOR_PAD (self->fg_pad))) {
-    if (gst_aggregator_pad_is_eos (fg))
-      return GST_FLOW_EOS;
-    GST_DEBUG_OBJECT (self, "waiting for the fg caps to set the frame rate");
-    gst_pad_mark_reconfigure (agg->srcpad);
-    return GST_AGGREGATOR_FLOW_NEED_DATA;
-  }
-
-  return GST_AGGREGATOR_CLASS (parent_class)->update_src_caps (agg,
-      downstream_caps, ret);
-}
-
-/* Output format: the bg's when we blend it and downstream takes it, else the
- * first of our formats downstream takes. */
-static void
-gst_vidkompy_composite_find_best_format (GstVideoAggregator * vagg,
-    GstCaps * downstream_caps, GstVideoInfo * best_info,
-    gboolean * at_least_one_alpha)
-{
-  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (vagg);
-  const GstVideoInfo *bg_info = &self->bg_pad->info;
-  GstVideoFormat fmt = GST_VIDEO_INFO_FORMAT (bg_info);
-  GstCaps *templ, *possible;
-  GstStructure *s;
-  const GValue *formats;
-
-  *at_least_one_alpha = GST_VIDEO_INFO_HAS_ALPHA (bg_info);
-
-  if (vk_blend_format_supported (fmt)) {
-    GstCaps *bg_caps = gst_caps_new_simple ("video/x-raw", "format",
-        G_TYPE_STRING, gst_video_format_to_string (fmt), NULL);
-    gboolean ok = gst_caps_can_intersect (bg_caps, downstream_caps);
-
-    gst_caps_unref (bg_caps);
-    if (ok) {
-      *best_info = *bg_info;
-      return;
-    }
-  }
-
-  templ = gst_static_pad_template_get_caps (&src_template);
-  possible = gst_caps_intersect_full (downstream_caps, templ,
-      GST_CAPS_INTERSECT_FIRST);
-  gst_caps_unref (templ);
-  if (!gst_caps_is_empty (possible)) {
-    s = gst_caps_get_structure (possible, 0);
-    formats = gst_structure_get_value (s, "format");
-    if (formats && GST_VALUE_HOLDS_LIST (formats))
-      formats = gst_value_list_get_value (formats, 0);
-    if (formats && G_VALUE_HOLDS_STRING (formats)) {
-      fmt = gst_video_format_from_string (g_value_get_string (formats));
-      gst_video_info_set_format (best_info, fmt,
-          GST_VIDEO_INFO_WIDTH (bg_info), GST_VIDEO_INFO_HEIGHT (bg_info));
-      GST_INFO_OBJECT (self, "bg format %s not usable downstream, output %s",
-          gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (bg_info)),
-          gst_video_format_to_string (fmt));
-    }
-  }
-  gst_caps_unref (possible);
-}
-
-/* Output size and pixel-aspect-ratio are the bg's, frame rate the fg's. */
-static GstCaps *
-gst_vidkompy_composite_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
-{
-  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
-  const GstVideoInfo *bg = &self->bg_pad->info;
-  const GstVideoInfo *fg = &GST_VIDEO_AGGREGATOR_PAD (self->fg_pad)->info;
-  GstStructure *s;
-
-  caps = gst_caps_make_writable (caps);
-  caps = gst_caps_truncate (caps);
-  s = gst_caps_get_structure (caps, 0);
-  gst_structure_fixate_field_nearest_int (s, "width",
-      GST_VIDEO_INFO_WIDTH (bg));
-  gst_structure_fixate_field_nearest_int (s, "height",
-      GST_VIDEO_INFO_HEIGHT (bg));
-  gst_structure_fixate_field_nearest_fraction (s, "framerate",
-      GST_VIDEO_INFO_FPS_N (fg), GST_VIDEO_INFO_FPS_D (fg));
-  if (gst_structure_has_field (s, "pixel-aspect-ratio"))
-    gst_structure_fixate_field_nearest_fraction (s, "pixel-aspect-ratio",
-        GST_VIDEO_INFO_PAR_N (bg), GST_VIDEO_INFO_PAR_D (bg));
-  caps = gst_caps_fixate (caps);
-
-  GST_DEBUG_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);
-  return caps;
-}
-
-/* the frame rate GstVideoAggregator is told about a variable-rate output */
-#define NOMINAL_FPS 25
-
-/* A variable-rate output (framerate 0/1, the fg's): GstVideoAggregator
- * (1.22) divides by the frame rate for its latency, a critical with 0/1.
- * It is given the caps at a nominal rate (one frame of latency at
- * NOMINAL_FPS), then the output gets the real caps. The output is timed by
- * the fg's buffers (see aggregate ()), not by the frame rate. */
-static gboolean
-negotiated_variable_rate (GstAggregator * agg, GstCaps * caps)
-{
-  GstCaps *nominal = gst_caps_copy (caps);
-  gboolean ok;
-
-  gst_caps_set_simple (nominal, "framerate", GST_TYPE_FRACTION, NOMINAL_FPS,
-      1, NULL);
-  GST_DEBUG_OBJECT (agg, "variable frame rate: negotiated at a nominal %d/1",
-      NOMINAL_FPS);
-  ok = GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg, nominal);
-  gst_caps_unref (nominal);
-  if (ok)
-    gst_aggregator_set_src_caps (agg, caps);
-  return ok;
-}
-
-static gboolean
-gst_vidkompy_composite_negotiated_src_caps (GstAggregator * agg, GstCaps * caps)
-{
-  GstVidkompyComposite *self = GST_VIDKOMPY_COMPOSITE (agg);
-  GstVideoInfo info;
-
-  if (!gst_video_info_from_caps (&info, caps))
-    return FALSE;
-  if (GST_VIDEO_INFO_WIDTH (&info) != GST_VIDEO_INFO_WIDTH (&self->bg_pad->info)
-      || GST_VIDEO_INFO_HEIGHT (&info) !=
-      GST_VIDEO_INFO_HEIGHT (&self->bg_pad->info)) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
-        ("Downstream does not accept the background's size %dx%d.",
-            GST_VIDEO_INFO_WIDTH (&self->bg_pad->info),
-            GST_VIDEO_INFO_HEIGHT (&self->bg_pad->info)),
-        ("negotiated %" GST_PTR_FORMAT, caps));
-    return FALSE;
-  }
-  if (GST_VIDEO_INFO_FPS_N (&info) == 0)
-    return negotiated_variable_rate (agg, caps);
-
-  return GST_AGGREGATOR_CLASS (parent_class)->negotiated_src_caps (agg, caps);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Events */
@@ -345,7 +151,6 @@ gst_vidkompy_composite_sink_query (GstAggregator * agg,
   return GST_AGGREGATOR_CLASS (parent_class)->sink_query (agg, pad, query);
 }
 
-
 static gboolean
 gst_vidkompy_composite_sink_event (GstAggregator * agg,
     GstAggregatorPad * apad, GstEvent * event)
@@ -358,7 +163,7 @@ gst_vidkompy_composite_sink_event (GstAggregator * agg,
     case GST_EVENT_CAPS:{
       GstCaps *caps;
       GstVideoInfo info;
-      gboolean had_caps = pad_has_caps (vpad);
+      gboolean had_caps = gst_vidkompy_composite_has_caps (vpad);
 
       gst_event_parse_caps (event, &caps);
       if (!gst_video_info_from_caps (&info, caps)) {
@@ -546,174 +351,6 @@ advance_bg (GstVidkompyComposite * self, GstClockTime rt, gboolean timeout)
   return GST_FLOW_OK;
 }
 
-typedef struct
-{
-  GstVideoFrame *out;
-  const GstVideoFrame *bg;
-  const GstVideoFrame *fg;
-  const VkMask *mask;
-  guint band, n_bands;
-} BandJob;
-
-static void
-run_band (gpointer data)
-{
-  BandJob *job = data;
-
-  vk_blend_frame (job->out, job->bg, job->fg, job->mask,
-      vk_blend_kernels_default, job->band, job->n_bands);
-}
-
-static void
-blend_parallel (GstVidkompyComposite * self, GstVideoFrame * out,
-    const GstVideoFrame * bg, const GstVideoFrame * fg)
-{
-  guint n = self->pool ? self->n_bands : 1;
-  BandJob jobs[64];
-  gpointer ids[64];
-  guint i;
-
-  n = MIN (n, G_N_ELEMENTS (jobs));
-  n = MIN (n, (guint) MAX (1, GST_VIDEO_FRAME_HEIGHT (out) / MIN_BAND_ROWS));
-
-  for (i = 0; i < n; i++) {
-    jobs[i].out = out;
-    jobs[i].bg = bg;
-    jobs[i].fg = fg;
-    jobs[i].mask = &self->mask;
-    jobs[i].band = i;
-    jobs[i].n_bands = n;
-    ids[i] = NULL;
-  }
-  for (i = 1; i < n; i++) {
-    GError *err = NULL;
-
-    ids[i] = gst_task_pool_push (self->pool, run_band, &jobs[i], &err);
-    if (err) {
-      /* no thread: do it here */
-      GST_WARNING_OBJECT (self, "task pool: %s", err->message);
-      g_clear_error (&err);
-      run_band (&jobs[i]);
-      ids[i] = NULL;
-    }
-  }
-  run_band (&jobs[0]);
-  for (i = 1; i < n; i++)
-    if (ids[i])
-      gst_task_pool_join (self->pool, ids[i]);
-}
-
-/* the fg frame's alignment meta describes the output frame too */
-static void
-copy_alignment_meta (GstBuffer * dst, GstBuffer * src)
-{
-  GstMeta *m = (GstMeta *) gst_buffer_get_vidkompy_alignment_meta (src);
-  GstMetaTransformCopy copy = { FALSE, 0, -1 };
-
-  if (m)
-    m->info->transform_func (dst, m, src, _gst_meta_transform_copy, &copy);
-}
-
-static gboolean
-rect_visible (const VkPlacement * p, gint out_w, gint out_h)
-{
-  return p->width > 0 && p->height > 0 && p->alpha > 0.0
-      && p->x < out_w && p->y < out_h
-      && (gint64) p->x + p->width > 0 && (gint64) p->y + p->height > 0;
-}
-
-static GstFlowReturn
-render (GstVidkompyComposite * self, GstBuffer * fgbuf, GstBuffer ** outbuf)
-{
-  GstVideoAggregator *vagg = GST_VIDEO_AGGREGATOR (self);
-  GstVideoAggregatorClass *vklass = GST_VIDEO_AGGREGATOR_GET_CLASS (vagg);
-  GstVideoAggregatorPadClass *fg_class =
-      GST_VIDEO_AGGREGATOR_PAD_GET_CLASS (self->fg_pad);
-  GstVideoAggregatorPadClass *bg_class =
-      GST_VIDEO_AGGREGATOR_PAD_GET_CLASS (self->bg_pad);
-  GstVideoAggregatorPad *fg_vpad = GST_VIDEO_AGGREGATOR_PAD (self->fg_pad);
-  GstSegment *fg_seg = &GST_AGGREGATOR_PAD (self->fg_pad)->segment;
-  GstVideoFrame bg_frame = { 0, }, fg_frame = { 0, }, out_frame;
-  gboolean have_fg = FALSE;
-  GstClockTime stream_time, duration;
-  VkPlacement placement;
-  gint out_w = GST_VIDEO_INFO_WIDTH (&vagg->info);
-  gint out_h = GST_VIDEO_INFO_HEIGHT (&vagg->info);
-  GstFlowReturn ret;
-
-  /* controlled properties follow the fg's stream time */
-  GST_OBJECT_LOCK (self->fg_pad);
-  stream_time = gst_segment_to_stream_time (fg_seg, GST_FORMAT_TIME,
-      GST_BUFFER_PTS (fgbuf));
-  GST_OBJECT_UNLOCK (self->fg_pad);
-  if (GST_CLOCK_TIME_IS_VALID (stream_time))
-    gst_object_sync_values (GST_OBJECT (self->fg_pad), stream_time);
-
-  gst_vidkompy_composite_pad_get_placement (self->fg_pad, fgbuf, out_w, out_h,
-      &placement);
-  if (vk_mask_update (&self->mask, &placement, &vagg->info))
-    GST_DEBUG_OBJECT (self, "mask: fg %dx%d at %d,%d, border %u (%s), "
-        "edges 0x%x, alpha %.3f", placement.width, placement.height,
-        placement.x, placement.y, placement.border,
-        placement.profile == VK_BORDER_PROFILE_SMOOTH ? "smooth" : "linear",
-        placement.edges, placement.alpha);
-
-  duration = GST_BUFFER_DURATION (fgbuf);
-  if (!GST_CLOCK_TIME_IS_VALID (duration)
-      && GST_VIDEO_INFO_FPS_N (&fg_vpad->info) > 0)
-    duration = gst_util_uint64_scale_int (GST_SECOND,
-        GST_VIDEO_INFO_FPS_D (&fg_vpad->info),
-        GST_VIDEO_INFO_FPS_N (&fg_vpad->info));
-
-  gst_aggregator_selected_samples (GST_AGGREGATOR (self),
-      GST_BUFFER_PTS (fgbuf), GST_BUFFER_DTS (fgbuf), duration, NULL);
-
-  ret = vklass->create_output_buffer (vagg, outbuf);
-  if (ret != GST_FLOW_OK || *outbuf == NULL)
-    return ret;
-
-  if (!bg_class->prepare_frame (self->bg_pad, vagg, self->bg_buffer, &bg_frame)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-        ("bg_sink: cannot convert the background to the output format."),
-        (NULL));
-    ret = GST_FLOW_ERROR;
-    goto done;
-  }
-  if (rect_visible (&placement, out_w, out_h)) {
-    if (!fg_class->prepare_frame (fg_vpad, vagg, fgbuf, &fg_frame)) {
-      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-          ("fg_sink: cannot convert the foreground to the output format."),
-          (NULL));
-      ret = GST_FLOW_ERROR;
-      goto done;
-    }
-    have_fg = TRUE;
-  }
-
-  if (!gst_video_frame_map (&out_frame, &vagg->info, *outbuf, GST_MAP_WRITE)) {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-        ("Could not map the output buffer."), (NULL));
-    ret = GST_FLOW_ERROR;
-    goto done;
-  }
-  blend_parallel (self, &out_frame, &bg_frame, have_fg ? &fg_frame : NULL);
-  gst_video_frame_unmap (&out_frame);
-
-  GST_BUFFER_PTS (*outbuf) = GST_BUFFER_PTS (fgbuf);
-  GST_BUFFER_DTS (*outbuf) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION (*outbuf) = duration;
-  copy_alignment_meta (*outbuf, fgbuf);
-
-done:
-  if (have_fg)
-    fg_class->clean_frame (fg_vpad, vagg, &fg_frame);
-  if (bg_frame.buffer)
-    bg_class->clean_frame (self->bg_pad, vagg, &bg_frame);
-  if (ret != GST_FLOW_OK)
-    gst_clear_buffer (outbuf);
-  return ret;
-}
-
 static GstFlowReturn
 gst_vidkompy_composite_aggregate (GstAggregator * agg, gboolean timeout)
 {
@@ -762,7 +399,7 @@ gst_vidkompy_composite_aggregate (GstAggregator * agg, gboolean timeout)
       GST_TIME_ARGS (GST_BUFFER_PTS (fgbuf)), GST_TIME_ARGS (rt),
       GST_TIME_ARGS (GST_BUFFER_PTS (self->bg_buffer)));
 
-  ret = render (self, fgbuf, &outbuf);
+  ret = gst_vidkompy_composite_render (self, fgbuf, &outbuf);
   gst_aggregator_pad_drop_buffer (fg);
   if (ret != GST_FLOW_OK) {
     gst_buffer_unref (fgbuf);
