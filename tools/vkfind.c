@@ -544,6 +544,19 @@ done:
   g_free (img);
 }
 
+/* The alignment options, with the processors lent to the search (threads
+ * kept for the whole command). */
+static void
+find_options (VkAlignOptions * opts)
+{
+  static gsize pool = 0;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, (gsize) vk_thread_pool_new (0));
+  vk_align_options_init (opts);
+  vk_thread_pool_lend ((VkThreadPool *) pool, &opts->parallel);
+}
+
 /* TRUE when the fg @fg (one frame), larger than the bg frame @m of @bg,
  * matches better as a part of it than it in that bg frame (@r): the
  * files were given the other way round. */
@@ -560,7 +573,7 @@ swapped (const VkStreamSummary * bg, const VkStreamSummary * fg, guint m,
     return FALSE;
   one.n_frames = 1;
   one.low = bg->low + (gsize) m *bg->low_width * bg->low_height;
-  vk_align_options_init (&opts);
+  find_options (&opts);
   better = vk_alignment_compute (fg, &one, &opts, &back, NULL)
       && back.spatial_score > r->spatial_score;
   vk_align_result_clear (&back);
@@ -666,7 +679,7 @@ find (const FindOptions * o, const gchar * fg, const gchar * bg)
   fgf = &g_array_index (fgs, Grey, 0);
   summary_of_frame (fgf, bgsum.fps, &fgsum);
 
-  vk_align_options_init (&opts);
+  find_options (&opts);
   if (!vk_alignment_compute (&bgsum, &fgsum, &opts, &r, &err)) {
     vk_cli_error ("no overlap: %s%s", err->message,
         g_error_matches (err, VK_SPATIAL_ERROR, VK_SPATIAL_ERROR_TOO_LARGE)

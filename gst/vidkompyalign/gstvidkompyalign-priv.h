@@ -170,7 +170,8 @@ struct _GstVidkompyAlign
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
-  GPtrArray *jobs;              /* GThread of the jobs, see gst_vidkompy_align_start_job () */
+  GThreadPool *worker;          /* the jobs' thread, see vkalignworker.c */
+  VkThreadPool *helpers;        /* threads lent to the search */
 };
 
 /* What a vidkompy-alignment message says besides the result */
@@ -186,11 +187,16 @@ typedef struct
 } AlignMsg;
 
 /* gstvidkompyalign.c */
-void gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
-    GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy);
 gdouble gst_vidkompy_align_stream_fps (const Stream * s);
 Stream *gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self,
     GstPad * pad);
+
+/* vkalignworker.c */
+void gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
+    GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy);
+void gst_vidkompy_align_join_jobs (GstVidkompyAlign * self);
+void gst_vidkompy_align_options (GstVidkompyAlign * self,
+    VkAlignOptions * opts);
 
 /* vkalignanalysis.c */
 GstFlowReturn gst_vidkompy_align_analyse_frame (GstVidkompyAlign * self,

@@ -166,63 +166,6 @@ gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self, GstPad * pad)
   return &self->fg;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Jobs: the alignment and the estimates run in threads of their own */
-
-typedef struct
-{
-  GstVidkompyAlign *self;
-  GstElementCallAsyncFunc func;
-  gpointer data;
-  GDestroyNotify destroy;
-} Job;
-
-static gpointer
-job_thread (gpointer data)
-{
-  Job *job = data;
-
-  job->func (GST_ELEMENT (job->self), job->data);
-  if (job->destroy)
-    job->destroy (job->data);
-  g_free (job);
-  return NULL;
-}
-
-/* Runs @func (@data) in a thread of its own, which a stop waits for (see
- * join_jobs ()); with the lock. */
-void
-gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
-    GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy)
-{
-  Job *job = g_new (Job, 1);
-
-  job->self = self;
-  job->func = func;
-  job->data = data;
-  job->destroy = destroy;
-  g_ptr_array_add (self->jobs, g_thread_new (name, job_thread, job));
-}
-
-/* Waits for the jobs, which return soon once the phase is PHASE_DONE (they
- * check it after each step that takes time). Without the lock. */
-static void
-join_jobs (GstVidkompyAlign * self)
-{
-  GPtrArray *jobs;
-  guint i;
-
-  g_mutex_lock (&self->lock);
-  jobs = self->jobs;
-  self->jobs = g_ptr_array_new ();
-  g_mutex_unlock (&self->lock);
-  for (i = 0; i < jobs->len; i++)
-    g_thread_join (g_ptr_array_index (jobs, i));
-  if (jobs->len > 0)
-    GST_DEBUG_OBJECT (self, "joined %u jobs", jobs->len);
-  g_ptr_array_unref (jobs);
-}
-
 static void
 stream_reset (Stream * s)
 {
@@ -660,7 +603,7 @@ gst_vidkompy_align_change_state (GstElement * element,
 
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     /* before the state they use goes */
-    join_jobs (self);
+    gst_vidkompy_align_join_jobs (self);
     g_mutex_lock (&self->lock);
     gst_vidkompy_align_render_state_clear (self);
     vk_align_result_clear (&self->result);
@@ -725,8 +668,8 @@ gst_vidkompy_align_finalize (GObject * object)
   gst_vidkompy_align_saved_reset (self);
   vk_align_settings_clear (&self->prop);
   vk_align_settings_clear (&self->settings);
-  join_jobs (self);
-  g_ptr_array_unref (self->jobs);
+  gst_vidkompy_align_join_jobs (self);
+  vk_thread_pool_free (self->helpers);
   g_mutex_clear (&self->saved_lock);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -801,7 +744,7 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->saved_lock);
   g_cond_init (&self->cond);
-  self->jobs = g_ptr_array_new ();
+  self->helpers = vk_thread_pool_new (0);
   vk_link_check_init (&self->link_check);
 
   vk_align_settings_init (&self->prop);

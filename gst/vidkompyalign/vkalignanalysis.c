@@ -342,7 +342,7 @@ estimate_partial (GstElement * element, gpointer user_data)
   VkAlignResult r;
   GError *err = NULL;
 
-  vk_align_settings_options (&self->settings, &opts);
+  gst_vidkompy_align_options (self, &opts);
   opts.on_estimate = on_partial_estimate;
   opts.user_data = snap;
   opts.estimate_only = TRUE;

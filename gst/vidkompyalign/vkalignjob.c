@@ -319,7 +319,7 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   gboolean strict, ok, current, first, blind;
   gdouble motion;
 
-  vk_align_settings_options (&self->settings, &opts);
+  gst_vidkompy_align_options (self, &opts);
   drift_ms = (guint) (self->settings.drift_tolerance / GST_MSECOND);
   strict = self->settings.strict;
   opts.on_estimate = gst_vidkompy_align_on_estimate;

@@ -427,7 +427,8 @@ typedef struct
   VkPlacementEstimate best_est; /* and the placement there */
   gboolean unit_exact;          /* found at scale 1 nearly perfectly */
   GArray *tried;                /* VkJointCandidate: every pair searched */
-  guint parts;                  /* threads its coarse scan is split over */
+  guint parts;                  /* tasks its coarse scan is split into */
+  const VkParallel *par;        /* the threads lent */
 } SampleSearch;
 
 /* one part of a sample's coarse scan: every parts-th candidate from
@@ -461,7 +462,7 @@ try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
  * SPATIAL_BG_CANDIDATES frames spread over the bg, then, as the sample's
  * own moment lies between the candidates around the best (a frame or two
  * off, a moving camera passes for a shift and a zoom), narrowing down. */
-static gpointer
+static void
 scan_part (gpointer data)
 {
   ScanPart *sp = data;
@@ -470,7 +471,6 @@ scan_part (gpointer data)
   for (b = sp->step / 2; b < n; b += sp->step, k++)
     if (k % sp->ss.parts == sp->first)
       try_bg_frame (&sp->ss, sp->p, b);
-  return NULL;
 }
 
 static gint
@@ -481,15 +481,15 @@ tried_by_frame (gconstpointer a, gconstpointer b)
   return (x->b > y->b) - (x->b < y->b);
 }
 
-/* The coarse scan of SPATIAL_BG_CANDIDATES frames spread over the bg, over
- * ss->parts threads when the sample has cores to spare (a fg of one or two
- * frames); the same result as one thread: the best, the first of equals,
- * and the pairs tried in frame order. */
+/* The coarse scan of SPATIAL_BG_CANDIDATES frames spread over the bg, in
+ * ss->parts tasks run in parallel when the sample has cores to spare (a fg
+ * of one or two frames); the same result as one task: the best, the first
+ * of equals, and the pairs tried in frame order. */
 static void
 coarse_scan (SampleSearch * ss, const VkSpatialParams * p, guint step)
 {
   ScanPart *parts = g_new0 (ScanPart, ss->parts);
-  GThread **threads = g_new0 (GThread *, ss->parts);
+  gpointer *tasks = g_new (gpointer, ss->parts);
   guint k, from = ss->tried->len;
 
   for (k = 0; k < ss->parts; k++) {
@@ -499,15 +499,13 @@ coarse_scan (SampleSearch * ss, const VkSpatialParams * p, guint step)
     parts[k].p = p;
     parts[k].first = k;
     parts[k].step = step;
-    if (k > 0)
-      threads[k] = g_thread_new ("vk-spatial", scan_part, &parts[k]);
+    tasks[k] = &parts[k];
   }
-  scan_part (&parts[0]);
+  vk_parallel_for (ss->par, scan_part, tasks, ss->parts);
   *ss = parts[0].ss;
   for (k = 1; k < ss->parts; k++) {
     const SampleSearch *o = &parts[k].ss;
 
-    g_thread_join (threads[k]);
     if (o->best > ss->best || (o->best == ss->best && o->best > -2.0
             && o->best_b < ss->best_b)) {
       ss->best = o->best;
@@ -520,7 +518,7 @@ coarse_scan (SampleSearch * ss, const VkSpatialParams * p, guint step)
   if (ss->parts > 1 && ss->tried->len > from)
     qsort (&g_array_index (ss->tried, VkJointCandidate, from),
         ss->tried->len - from, sizeof (VkJointCandidate), tried_by_frame);
-  g_free (threads);
+  g_free (tasks);
   g_free (parts);
 }
 
@@ -553,7 +551,7 @@ search_sample_with (SampleSearch * ss, const VkSpatialParams * p)
  * preferred and a bg frame matches at scale 1 within unscaled_epsilon of a
  * perfect score (which the whole range would keep, see vk_spatial_search),
  * the whole range is not searched. */
-static gpointer
+static void
 search_sample (gpointer data)
 {
   SampleSearch *ss = data;
@@ -565,10 +563,9 @@ search_sample (gpointer data)
     search_sample_with (ss, &unit);
     ss->unit_exact = ss->best >= 1.0 - unit.unscaled_epsilon;
     if (ss->unit_exact)
-      return NULL;
+      return;
   }
   search_sample_with (ss, ss->p);
-  return NULL;
 }
 
 /* Whether the samples' placements leave a doubt: some sample not found
@@ -627,7 +624,7 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
 {
   VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
   SampleSearch ss[SPATIAL_FG_SAMPLES];
-  GThread *threads[SPATIAL_FG_SAMPLES];
+  gpointer tasks[SPATIAL_FG_SAMPLES];
   VkSpatialParams p;
   VkPlacementEstimate est;
   gdouble kbx, kby;
@@ -658,14 +655,13 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     ss[k].tried = g_array_new (FALSE, FALSE, sizeof (VkJointCandidate));
     /* the threads a fg of fewer frames leaves free scan its bg frames */
     ss[k].parts = MAX (1, SPATIAL_FG_SAMPLES / n_samples);
+    ss[k].par = &opts->parallel;
+    tasks[k] = &ss[k];
   }
   vk_valid_in (fg, r, ss[0].fl.width, &p.fg_valid);
+  vk_parallel_for (&opts->parallel, search_sample, tasks, n_samples);
   for (k = 0; k < n_samples; k++)
-    threads[k] = g_thread_new ("vk-spatial", search_sample, &ss[k]);
-  for (k = 0; k < n_samples; k++) {
-    g_thread_join (threads[k]);
     max_best = MAX (max_best, ss[k].best);
-  }
   for (k = 0; k < n_samples; k++) {
     if (ss[k].best > -2.0 && ss[k].best >= max_best - SPATIAL_SAMPLE_MARGIN) {
       bgl[n_pairs] = vk_low_frame (bg, ss[k].best_b);

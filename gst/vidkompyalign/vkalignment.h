@@ -17,6 +17,8 @@
 #include <math.h>
 #include <glib.h>
 
+#include "vkparallel.h"
+
 G_BEGIN_DECLS
 /* Width of the low-resolution copy of every frame kept for the analysis;
  * the height follows the frame's aspect. 64x36 for 16:9: 2.3 KB a frame. */
@@ -75,6 +77,8 @@ typedef enum
  * @user_data: for @on_estimate
  * @estimate_only: stop after the coarse estimate: vk_alignment_compute()
  *   then returns it in its result, without a frame map
+ * @parallel: the threads the search may use besides the caller's (none
+ *   after vk_align_options_init (): the same result, on one thread)
  */
 typedef struct _VkAlignResult VkAlignResult;
 typedef struct _VkMomentCheck VkMomentCheck;
@@ -91,6 +95,7 @@ typedef struct
   void (*on_estimate) (const VkAlignResult * estimate, gpointer user_data);
   gpointer user_data;
   gboolean estimate_only;
+  VkParallel parallel;
 } VkAlignOptions;
 
 /**

@@ -52,7 +52,7 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
 
   mode = self->settings.mode;
   cfg.latency = self->settings.latency;
-  vk_align_settings_options (&self->settings, &cfg.opts);
+  gst_vidkompy_align_options (self, &cfg.opts);
 
   /* auto: both inputs must be linked and negotiated to be asked (decodebin
    * links its pads one after the other); an input that sends nothing is
