@@ -98,6 +98,12 @@ typedef struct
   gboolean new_pass;
 } Stream;
 
+/* Locks, in the order they are taken (never the other way round):
+ * saved_lock (one look-up of a saved alignment at a time), then lock (the
+ * element's state, with cond), then the streaming renderer's own lock
+ * (vkstreamrender.c); the object lock guards @prop only and is never held
+ * with another. Buffers are pushed and seeks sent upstream without a
+ * lock; the worker is joined without a lock. */
 struct _GstVidkompyAlign
 {
   GstElement parent;
