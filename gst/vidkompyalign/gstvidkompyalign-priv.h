@@ -32,6 +32,7 @@
 #include "vkstreamrender.h"
 #include "vkseek.h"
 #include "vkalignprops.h"
+#include "vkalignmsg.h"
 
 G_BEGIN_DECLS GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_align_debug
@@ -180,18 +181,6 @@ struct _GstVidkompyAlign
   VkThreadPool *helpers;        /* threads lent to the search */
 };
 
-/* What a vidkompy-alignment message says besides the result */
-typedef struct
-{
-  const gchar *stage;           /* "estimate" or "final" */
-  gint x, y;
-  gdouble scale, spatial_confidence, confidence, refine_time;
-  gdouble bg_fps, fg_fps;       /* of the frames @r counts in */
-  GstClockTime bg0;             /* stream time of the bg's first frame */
-  guint n_fg, n_bg;             /* frames (analysed so far) */
-  gdouble analysed;             /* percent of the analysis behind it */
-} AlignMsg;
-
 /* gstvidkompyalign.c */
 gdouble gst_vidkompy_align_stream_fps (const Stream * s);
 Stream *gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self,
@@ -245,15 +234,13 @@ gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer ** buf);
 
 /* vkalignmsg.c */
-void gst_vidkompy_align_msg_estimate (AlignMsg * m, const VkAlignResult * e);
-void gst_vidkompy_align_msg_init (GstVidkompyAlign * self, AlignMsg * m,
+void gst_vidkompy_align_msg_estimate (VkAlignMsg * m, const VkAlignResult * e);
+void gst_vidkompy_align_msg_init (GstVidkompyAlign * self, VkAlignMsg * m,
     const gchar * stage);
 void gst_vidkompy_align_on_estimate (const VkAlignResult * e,
     gpointer user_data);
 void gst_vidkompy_align_post_alignment (GstVidkompyAlign * self,
     gdouble refine_time);
-void gst_vidkompy_align_post_alignment_message (GstVidkompyAlign * self,
-    const VkAlignResult * r, const AlignMsg * m);
 
 /* vkalignsaved.c */
 gboolean gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self);

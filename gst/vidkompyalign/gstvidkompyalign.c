@@ -57,9 +57,10 @@
  * `frames` (guint64, frames analysed in both streams), `bg-frames`,
  * `fg-frames` (guint64).
  *
- * `vidkompy-alignment` (element message): `stage` (string, "estimate" or
- * "final"), `source` (string: "analysis", "file" or "cache"), `analysed`
- * (double, percent of the analysis behind it: 50 or 100), `x`, `y`
+ * `vidkompy-alignment` (element message): `mode` (string, "global" or
+ * "streaming"), `stage` (string, "estimate" or "final"), `source` (string:
+ * "analysis", "file" or "cache"), `analysed` (double, percent of the
+ * analysis behind it: 50 or 100), `x`, `y`
  * (int, fg top-left corner in bg pixels), `scale` (double, bg pixels per fg
  * pixel), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
  * frame: the bg's PTS mapped through its segment, so that an edit list
@@ -70,8 +71,9 @@
  * `frames-matched` (guint, fg frames), `bg-frames` (guint), `analysis-time`,
  * `alignment-time`, `refine-time` (double, seconds).
  *
- * In streaming mode, `vidkompy-alignment` has a `mode` field ("streaming")
- * and is posted when the fg is found; `vidkompy-match-lost` (element
+ * In streaming mode, `vidkompy-alignment` has the same fields and is posted
+ * once, with stage "final", when the fg is found (see the messages page of
+ * the reference); `vidkompy-match-lost` (element
  * message): `fg-index` (guint64), `fg-pts` (guint64, ns), `cost` (double);
  * `vidkompy-match-recovered`: `fg-index`, `fg-pts`, `bg-index`,
  * `lost-frames` (guint64).

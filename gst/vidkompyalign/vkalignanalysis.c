@@ -233,7 +233,7 @@ typedef struct
 {
   GstVidkompyAlign *self;
   VkStreamSummary bg, fg;
-  AlignMsg msg;
+  VkAlignMsg msg;
 } Snapshot;
 
 #define ESTIMATE_FRAMES 1000
@@ -301,7 +301,7 @@ on_partial_estimate (const VkAlignResult * e, gpointer user_data)
   g_mutex_lock (&self->lock);
   if (self->phase == PHASE_ANALYSIS) {
     gst_vidkompy_align_msg_estimate (&snap->msg, e);
-    gst_vidkompy_align_post_alignment_message (self, e, &snap->msg);
+    vk_align_msg_post (GST_ELEMENT (self), e, &snap->msg);
   }
   g_mutex_unlock (&self->lock);
 }

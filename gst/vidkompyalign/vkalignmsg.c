@@ -7,7 +7,8 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* vidkompyalign: the vidkompy-alignment message. */
+/* vidkompyalign: the vidkompy-alignment message (its builder, for both
+ * modes, and the global mode's fields). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,26 +19,37 @@
 
 #include "gstvidkompyalign-priv.h"
 
-/* The vidkompy-alignment message of @m->stage ("estimate": @r is a coarse
- * estimate, position from the low-resolution frames, no frame map yet;
- * "final": the alignment rendered). */
+/**
+ * vk_align_msg_post:
+ * @element: the aligner
+ * @r: the alignment: offset and rate (in frames of @m's frame rates,
+ *   from @m->bg0), the compared region, and at the "final" stage the fg
+ *   frames the bg shows
+ * @m: the rest
+ *
+ * Posts the vidkompy-alignment message of @m->stage ("estimate": @r is a
+ * coarse estimate, position from the low-resolution frames, no frame map
+ * yet; "final": the alignment rendered), with the same fields in both
+ * modes.
+ */
 void
-gst_vidkompy_align_post_alignment_message (GstVidkompyAlign * self,
-    const VkAlignResult * r, const AlignMsg * m)
+vk_align_msg_post (GstElement * element, const VkAlignResult * r,
+    const VkAlignMsg * m)
 {
   GstStructure *st;
   gint64 offset = (gint64) m->bg0 +
       (gint64) (r->offset / m->bg_fps * GST_SECOND);
   gdouble rate = r->rate * m->fg_fps / m->bg_fps;
 
-  GST_INFO_OBJECT (self, "alignment %s (%s, %.0f %% analysed): fg at %d,%d "
-      "scale %.4f, bg offset %" G_GINT64_FORMAT " ns, rate %.4f, confidence "
-      "%.3f", m->stage, self->source, m->analysed, m->x, m->y, m->scale,
-      offset, rate, m->confidence);
+  GST_INFO_OBJECT (element, "alignment %s (%s mode, %s, %.0f %% analysed): "
+      "fg at %d,%d scale %.4f, bg offset %" G_GINT64_FORMAT " ns, rate %.4f, "
+      "confidence %.3f", m->stage, m->mode, m->source, m->analysed, m->x,
+      m->y, m->scale, offset, rate, m->confidence);
 
   st = gst_structure_new ("vidkompy-alignment",
+      "mode", G_TYPE_STRING, m->mode,
       "stage", G_TYPE_STRING, m->stage,
-      "source", G_TYPE_STRING, self->source,
+      "source", G_TYPE_STRING, m->source,
       "analysed", G_TYPE_DOUBLE, m->analysed,
       "x", G_TYPE_INT, m->x, "y", G_TYPE_INT, m->y,
       "scale", G_TYPE_DOUBLE, m->scale,
@@ -51,40 +63,43 @@ gst_vidkompy_align_post_alignment_message (GstVidkompyAlign * self,
       "region-height", G_TYPE_INT, r->valid_h,
       "frames-matched", G_TYPE_UINT, m->n_fg,
       "bg-frames", G_TYPE_UINT, m->n_bg,
-      "analysis-time", G_TYPE_DOUBLE,
-      (self->t_analysed - self->t_start) / 1e6,
-      "alignment-time", G_TYPE_DOUBLE,
-      (self->t_aligned - self->t_analysed) / 1e6,
+      "analysis-time", G_TYPE_DOUBLE, m->analysis_time,
+      "alignment-time", G_TYPE_DOUBLE, m->alignment_time,
       "refine-time", G_TYPE_DOUBLE, m->refine_time, NULL);
   if (g_str_equal (m->stage, "final"))
     /* the fg frames the bg does not show, and those retimed */
     gst_structure_set (st, "fg-frames-before-bg", G_TYPE_UINT,
         MIN (r->covered_start, r->n_fg), "fg-frames-after-bg", G_TYPE_UINT,
         r->n_fg - MIN (r->covered_end, r->n_fg), "retimed-frames",
-        G_TYPE_UINT, self->fg.retime.n_retimed, NULL);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), st));
+        G_TYPE_UINT, m->retimed, NULL);
+  gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT (element), st));
 }
 
 /* the message fields of the whole analysis */
 void
-gst_vidkompy_align_msg_init (GstVidkompyAlign * self, AlignMsg * m,
+gst_vidkompy_align_msg_init (GstVidkompyAlign * self, VkAlignMsg * m,
     const gchar * stage)
 {
   memset (m, 0, sizeof (*m));
+  m->mode = "global";
   m->stage = stage;
+  m->source = self->source;
   m->bg_fps = gst_vidkompy_align_stream_fps (&self->bg);
   m->fg_fps = gst_vidkompy_align_stream_fps (&self->fg);
   m->bg0 = self->bg.pts->len ? self->bg.time0 : 0;
   m->n_fg = self->result.n_fg;
   m->n_bg = self->bg.pts->len;
   m->analysed = 100.0;
+  m->analysis_time = (self->t_analysed - self->t_start) / 1e6;
+  m->alignment_time = (self->t_aligned - self->t_analysed) / 1e6;
+  m->retimed = self->fg.retime.n_retimed;
 }
 
 void
 gst_vidkompy_align_post_alignment (GstVidkompyAlign * self, gdouble refine_time)
 {
-  AlignMsg m;
+  VkAlignMsg m;
 
   gst_vidkompy_align_msg_init (self, &m, "final");
   m.x = self->out_x;
@@ -93,12 +108,12 @@ gst_vidkompy_align_post_alignment (GstVidkompyAlign * self, gdouble refine_time)
   m.spatial_confidence = self->spatial_confidence;
   m.confidence = self->result.confidence;
   m.refine_time = refine_time;
-  gst_vidkompy_align_post_alignment_message (self, &self->result, &m);
+  vk_align_msg_post (GST_ELEMENT (self), &self->result, &m);
 }
 
 /* the estimate fields of @e */
 void
-gst_vidkompy_align_msg_estimate (AlignMsg * m, const VkAlignResult * e)
+gst_vidkompy_align_msg_estimate (VkAlignMsg * m, const VkAlignResult * e)
 {
   m->x = (gint) floor (e->x + 0.5);
   m->y = (gint) floor (e->y + 0.5);
@@ -114,7 +129,7 @@ void
 gst_vidkompy_align_on_estimate (const VkAlignResult * e, gpointer user_data)
 {
   GstVidkompyAlign *self = user_data;
-  AlignMsg m;
+  VkAlignMsg m;
 
   g_mutex_lock (&self->lock);
   if (self->phase == PHASE_ALIGNING) {
@@ -122,7 +137,7 @@ gst_vidkompy_align_on_estimate (const VkAlignResult * e, gpointer user_data)
     gst_vidkompy_align_msg_init (self, &m, "estimate");
     m.n_fg = self->fg.pts->len;
     gst_vidkompy_align_msg_estimate (&m, e);
-    gst_vidkompy_align_post_alignment_message (self, e, &m);
+    vk_align_msg_post (GST_ELEMENT (self), e, &m);
   }
   g_mutex_unlock (&self->lock);
 }

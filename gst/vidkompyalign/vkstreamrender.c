@@ -45,6 +45,7 @@
 #include <gst/vidkompy/vidkompy.h>
 
 #include "vkstreamrender.h"
+#include "vkalignmsg.h"
 #include "vkfingerprint.h"
 #include "vkonline.h"
 #include "vkretime.h"
@@ -105,6 +106,7 @@ typedef struct
 struct _VkStreamRender
 {
   VkStreamConfig cfg;
+  gint64 t_start;               /* check_live (): both inputs negotiated */
 
   GMutex lock;
   GCond cond;                   /* any change of the state below */
@@ -295,6 +297,7 @@ check_live (VkStreamRender * r)
       || GST_VIDEO_INFO_WIDTH (r->cfg.fg_info) == 0)
     return;
   r->live_checked = TRUE;
+  r->t_start = g_get_monotonic_time ();
   r->bg_fps = fps_of (r->cfg.bg_info);
   r->fg_fps = fps_of (r->cfg.fg_info);
   vk_low_size (GST_VIDEO_INFO_WIDTH (r->cfg.bg_info),
@@ -454,24 +457,6 @@ estimate_cost_scale (VkStreamRender * r, const VkAlignResult * res,
 }
 
 static void
-post_alignment (VkStreamRender * r, const VkAlignResult * res)
-{
-  gst_element_post_message (r->cfg.element,
-      gst_message_new_element (GST_OBJECT (r->cfg.element),
-          gst_structure_new ("vidkompy-alignment",
-              "mode", G_TYPE_STRING, "streaming",
-              "x", G_TYPE_INT, r->out_x, "y", G_TYPE_INT, r->out_y,
-              "scale", G_TYPE_DOUBLE, r->out_scale,
-              "bg-offset", G_TYPE_INT64, (gint64) (r->offset / r->bg_fps *
-                  GST_SECOND),
-              "rate", G_TYPE_DOUBLE, r->rate * r->fg_fps / r->bg_fps,
-              "confidence", G_TYPE_DOUBLE, res->confidence,
-              "spatial-confidence", G_TYPE_DOUBLE, r->spatial_conf,
-              "frames-matched", G_TYPE_UINT, res->n_fg,
-              "bg-frames", G_TYPE_UINT, r->bg.length, NULL)));
-}
-
-static void
 free_low_copies (GQueue * q)
 {
   GList *l;
@@ -488,7 +473,42 @@ typedef struct
   guint8 *bgd, *fgd;
   guint fg0, bg0;
   guint generation;
+  gint64 start;                 /* when the search began */
+  gdouble refine_time;          /* seconds refining its placement */
 } SearchJob;
+
+/* The vidkompy-alignment message of the placement taken (the same fields
+ * as in the global mode: vkalignmsg.c): the line through the search's
+ * frames, the frames of the search, the time spent. */
+static void
+post_alignment (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res)
+{
+  VkAlignResult line = *res;
+  VkAlignMsg m = { 0 };
+  gint64 now = g_get_monotonic_time ();
+
+  line.offset = r->offset;
+  line.rate = r->rate;
+  m.mode = "streaming";
+  m.stage = "final";
+  m.source = "analysis";
+  m.analysed = 100.0;
+  m.x = r->out_x;
+  m.y = r->out_y;
+  m.scale = r->out_scale;
+  m.spatial_confidence = r->spatial_conf;
+  m.confidence = res->confidence;
+  m.bg_fps = r->bg_fps;
+  m.fg_fps = r->fg_fps;
+  m.n_fg = res->n_fg;
+  m.n_bg = r->bg.length;
+  m.analysis_time = MAX (0, job->start - r->t_start) / 1e6;
+  m.refine_time = job->refine_time;
+  m.alignment_time = MAX (0.0, (now - job->start) / 1e6 - m.refine_time);
+  m.retimed = r->retime.n_retimed;
+  vk_align_msg_post (r->cfg.element, &line, &m);
+}
 
 /* The (absolute) bg frame that the line of @job's search @res gives fg
  * frame @fg: through the middle of the search's frames at the nominal rate
@@ -557,7 +577,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
       "(confidence %.3f), bg frame = %.2f + %.4f * fg frame, cost unit %.4f",
       r->out_x, r->out_y, r->out_scale, r->spatial_conf, r->offset, r->rate,
       r->cost_scale);
-  post_alignment (r, res);
+  post_alignment (r, job, res);
   free_low_copies (&r->bg);
   free_low_copies (&r->fg);
 }
@@ -641,6 +661,7 @@ search (gpointer data)
   GError *err = NULL;
   gint64 start = g_get_monotonic_time ();
 
+  job->start = start;
   ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
   if (!ok) {
     GST_DEBUG_OBJECT (r->cfg.element, "fg not found yet: %s", err->message);
@@ -679,7 +700,10 @@ search (gpointer data)
   }
   g_mutex_unlock (&r->lock);
   if (fgbuf) {
+    gint64 t0 = g_get_monotonic_time ();
+
     have_refined = refine_full (r, &res, fgbuf, bgbufs, n_bg, 0, &refined);
+    job->refine_time = (g_get_monotonic_time () - t0) / 1e6;
     gst_buffer_unref (fgbuf);
     for (k = 0; k < n_bg; k++)
       gst_buffer_unref (bgbufs[k]);

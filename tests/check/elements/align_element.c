@@ -287,6 +287,7 @@ GST_START_TEST (test_fg_not_in_bg)
           break;
         if (gst_structure_has_name (st, "vidkompy-alignment")
             && !g_strcmp0 (gst_structure_get_string (st, "stage"), "final")) {
+          vk_check_alignment_fields (st, "global");
           gst_structure_get_double (st, "confidence", &t);
           gst_structure_get_double (st, "spatial-confidence", &sp);
         }

@@ -88,6 +88,8 @@ run_align_filtered (const gchar * name, const gchar * props,
       default:
         st = gst_message_get_structure (msg);
         if (gst_structure_has_name (st, "vidkompy-alignment")) {
+          /* (every stage and source: the same fields) */
+          vk_check_alignment_fields (st, "global");
           g_ptr_array_add (run->alignments, gst_structure_copy (st));
           g_array_append_val (run->percent_at, run->max_percent);
         } else if (gst_structure_has_name (st, "vidkompy-progress")) {

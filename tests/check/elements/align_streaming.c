@@ -832,6 +832,7 @@ GST_START_TEST (test_streaming_nonlive_scan)
       g_error_free (err);
     } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT
         && gst_structure_has_name (st, "vidkompy-alignment")) {
+      vk_check_alignment_fields (st, "streaming");
       fail_unless (gst_structure_get_int64 (st, "bg-offset", &offset));
       fail_unless (ABS (offset - 2500 * GST_MSECOND) <= 100 * GST_MSECOND,
           "placed at bg offset %" GST_STIME_FORMAT, GST_STIME_ARGS (offset));

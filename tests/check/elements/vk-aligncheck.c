@@ -242,3 +242,46 @@ vk_check_link_decoder (GstElement * pipeline, const gchar * dec,
   gst_object_unref (d);
   gst_object_unref (t);
 }
+
+/* Fails unless @st, a vidkompy-alignment message, has every documented
+ * field with its type, and @mode ("global" or "streaming"): the same fields
+ * in both modes (one builder, vkalignmsg.c). */
+void
+vk_check_alignment_fields (const GstStructure * st, const gchar * mode)
+{
+  static const struct
+  {
+    const gchar *name;
+    GType type;
+  } fields[] = {
+    {"mode", G_TYPE_STRING}, {"stage", G_TYPE_STRING},
+    {"source", G_TYPE_STRING}, {"analysed", G_TYPE_DOUBLE},
+    {"x", G_TYPE_INT}, {"y", G_TYPE_INT}, {"scale", G_TYPE_DOUBLE},
+    {"bg-offset", G_TYPE_INT64}, {"rate", G_TYPE_DOUBLE},
+    {"confidence", G_TYPE_DOUBLE}, {"spatial-confidence", G_TYPE_DOUBLE},
+    {"region-x", G_TYPE_INT}, {"region-y", G_TYPE_INT},
+    {"region-width", G_TYPE_INT}, {"region-height", G_TYPE_INT},
+    {"frames-matched", G_TYPE_UINT}, {"bg-frames", G_TYPE_UINT},
+    {"analysis-time", G_TYPE_DOUBLE}, {"alignment-time", G_TYPE_DOUBLE},
+    {"refine-time", G_TYPE_DOUBLE},
+  };
+  gint w = 0, h = 0;
+  guint k;
+
+  fail_unless (gst_structure_has_name (st, "vidkompy-alignment"));
+  for (k = 0; k < G_N_ELEMENTS (fields); k++)
+    fail_unless (gst_structure_has_field_typed (st, fields[k].name,
+            fields[k].type), "%s: no %s field of type %s in %" GST_PTR_FORMAT,
+        mode, fields[k].name, g_type_name (fields[k].type), st);
+  fail_unless_equals_string (gst_structure_get_string (st, "mode"), mode);
+  fail_unless (gst_structure_get_int (st, "region-width", &w)
+      && gst_structure_get_int (st, "region-height", &h) && w > 0 && h > 0,
+      "%s: empty region in %" GST_PTR_FORMAT, mode, st);
+  if (g_str_equal (gst_structure_get_string (st, "stage"), "final")) {
+    fail_unless (gst_structure_has_field_typed (st, "fg-frames-before-bg",
+            G_TYPE_UINT) && gst_structure_has_field_typed (st,
+            "fg-frames-after-bg", G_TYPE_UINT)
+        && gst_structure_has_field_typed (st, "retimed-frames", G_TYPE_UINT),
+        "%s: final without the frame counts: %" GST_PTR_FORMAT, mode, st);
+  }
+}

@@ -16,9 +16,8 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 /* one output buffer of vidkompyalign */
-typedef struct
+    typedef struct
 {
   GstClockTime pts, duration;
   guint64 fg_index, bg_index;
@@ -49,7 +48,7 @@ gchar *vk_check_tmpdir_new (void);
 void vk_check_tmpdir_remove (gchar * dir);
 void vk_check_link_decoder (GstElement * pipeline, const gchar * dec,
     const gchar * target, const gchar * sinkpad_name);
+void vk_check_alignment_fields (const GstStructure * st, const gchar * mode);
 
 G_END_DECLS
-
 #endif /* __VK_ALIGN_CHECK_H__ */
