@@ -350,6 +350,9 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         }
       }
       g_mutex_unlock (&self->lock);
+      /* streaming: a new segment after frames begins a new pass */
+      if (stream)
+        vk_stream_render_segment (stream, s == &self->fg, event);
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_STREAM_START:

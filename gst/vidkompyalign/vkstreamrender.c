@@ -130,6 +130,21 @@ struct _VkStreamRender
   gboolean out_flushing[2];     /* src k's task pauses (flush, stop) */
   GstFlowReturn out_flow[2];    /* the last push's, returned upstream */
   gboolean live, live_checked;
+  /* passes: a new segment on an input after frames of the current pass (a
+   * non-flushing seek, a segment seek's loop) ends the input's pass; the
+   * frames of its next pass wait (next_pass[k], with its segment
+   * next_seg[k]) until both inputs have begun theirs, then the state is
+   * reset (switch_pass ()); pass_seg[1], the fg's segment of the pass,
+   * goes out on both outputs before the pass's first output (seg_due);
+   * fresh[k]: input k's segment changed before any frame of its pass (its
+   * next frames are of a new pass already) */
+  GstSegment pass_seg[2], next_seg[2];
+  gboolean next_pass[2], seg_due, fresh[2], seen_seg[2];
+  /* added to the bg's running times in a pass after a seek without a
+   * flush: both inputs' segments start at the seek's position, but their
+   * running times are those of how long each played before (a segment
+   * loop's bg plays up to `latency` past the fg's stop) */
+  GstClockTimeDiff bg_shift;
   gdouble bg_fps, fg_fps;
   gint low_w[2], low_h[2];      /* [0] bg, [1] fg */
 
@@ -208,19 +223,23 @@ vk_stream_render_new (const VkStreamConfig * config)
   g_queue_init (&r->out[0]);
   g_queue_init (&r->out[1]);
   r->bg_fps = r->fg_fps = 30.0;
+  r->pass_seg[0] = *config->bg_segment;
+  r->pass_seg[1] = *config->fg_segment;
+  r->seen_seg[0] = r->pass_seg[0].format == GST_FORMAT_TIME;
+  r->seen_seg[1] = r->pass_seg[1].format == GST_FORMAT_TIME;
+  r->seg_due = TRUE;
   start_output (r, 0);
   start_output (r, 1);
   return r;
 }
 
 
+/* the state of a pass of both inputs (see switch_pass ()) */
 static void
-clear_state (VkStreamRender * r)
+clear_pass (VkStreamRender * r)
 {
   g_queue_clear_full (&r->bg, (GDestroyNotify) held_free);
   g_queue_clear_full (&r->fg, (GDestroyNotify) held_free);
-  g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
-  g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   g_clear_pointer (&r->dp, vk_online_free);
   r->generation++;
   r->scan = 0;
@@ -230,18 +249,32 @@ clear_state (VkStreamRender * r)
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
-  r->have_candidate = r->refused_warned = r->unfound_warned = FALSE;
+  r->have_candidate = FALSE;
   r->next_search = 0;
   r->have_out = FALSE;
   r->lost = FALSE;
   r->lag_warned = 0;
   r->bad_run = r->good_run = 0;
   r->bg_eos = r->fg_eos = FALSE;
+  r->live_checked = FALSE;
+  r->next_pass[0] = r->next_pass[1] = FALSE;
+  r->fresh[0] = r->fresh[1] = FALSE;
+  r->seg_due = TRUE;
+}
+
+/* the whole state (a flush) */
+static void
+clear_state (VkStreamRender * r)
+{
+  clear_pass (r);
+  g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
+  g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
+  r->refused_warned = r->unfound_warned = FALSE;
+  r->bg_shift = 0;
   r->eos_due[0] = r->eos_due[1] = FALSE;
   r->eos_sent[0] = r->eos_sent[1] = FALSE;
   r->src_ready[0] = r->src_ready[1] = FALSE;
   r->out_flow[0] = r->out_flow[1] = GST_FLOW_OK;
-  r->live_checked = FALSE;
 }
 
 void
@@ -814,6 +847,19 @@ track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
 
 static void add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o);
 
+/* The fg's segment of the pass, on both outputs before the pass's first
+ * output (the bg's outputs are on the fg's timeline). Called with the
+ * lock. */
+static void
+queue_segment (VkStreamRender * r)
+{
+  if (!r->seg_due)
+    return;
+  r->seg_due = FALSE;
+  g_queue_push_tail (&r->out[0], gst_event_new_segment (&r->pass_seg[1]));
+  g_queue_push_tail (&r->out[1], gst_event_new_segment (&r->pass_seg[1]));
+}
+
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
  * nearest held one after it). Called with the lock. */
 static void
@@ -837,6 +883,7 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
   o.bg_pts = b ? b->pts : GST_CLOCK_TIME_NONE;
   o.cost = cost;
 
+  queue_segment (r);
   fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
   GST_BUFFER_PTS (fgbuf) = f->pts;      /* (retimed) */
   dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
@@ -1184,8 +1231,8 @@ add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
   m->spatial_confidence = r->positioned ? r->spatial_conf : 0.0;
 }
 
-/* stream-start, caps (the fg's frame rate: one buffer per fg frame) and
- * the fg's segment */
+/* stream-start and caps (the fg's frame rate: one buffer per fg frame);
+ * the segment is queued (queue_segment ()) */
 static void
 send_headers (VkStreamRender * r, gint k)
 {
@@ -1199,7 +1246,6 @@ send_headers (VkStreamRender * r, gint k)
       GST_VIDEO_INFO_FPS_D (r->cfg.fg_info), NULL);
   gst_pad_push_event (src, gst_event_new_caps (caps));
   gst_caps_unref (caps);
-  gst_pad_push_event (src, gst_event_new_segment (r->cfg.fg_segment));
 }
 
 /* The task of output @k ([0] bg, [1] fg): pushes what is queued for it,
@@ -1385,7 +1431,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
    * have flushed (the state is cleared at each flush-stop); this input's
    * frames before its own flush are dropped */
   while (!r->stopping && !r->in_flush[is_fg] && (r->in_flush[!is_fg]
-          || r->await_flush[0] || r->await_flush[1]))
+          || r->await_flush[0] || r->await_flush[1] || r->next_pass[is_fg]))
     g_cond_wait (&r->cond, &r->lock);
   if (r->in_flush[is_fg] || r->stopping) {
     g_mutex_unlock (&r->lock);
@@ -1394,11 +1440,13 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     return GST_FLOW_FLUSHING;
   }
   if (!is_fg && r->fg_eos) {
-    /* the fg ended: nothing more to align */
+    /* the fg ended: nothing more to align; the fg began a new pass: the
+     * bg's frames until its own are dropped */
+    ret = r->next_pass[1] ? GST_FLOW_OK : GST_FLOW_EOS;
     g_mutex_unlock (&r->lock);
     g_free (h);
     gst_buffer_unref (buf);
-    return GST_FLOW_EOS;
+    return ret;
   }
   check_live (r);
   h->buf = buf;
@@ -1408,6 +1456,8 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   h->rt = gst_segment_to_running_time (seg, GST_FORMAT_TIME, h->pts);
   if (!GST_CLOCK_TIME_IS_VALID (h->rt))
     h->rt = 0;
+  else if (!is_fg)
+    h->rt = (GstClockTime) MAX ((GstClockTimeDiff) h->rt + r->bg_shift, 0);
   GST_LOG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "frame at %"
       GST_TIME_FORMAT ", running time %" GST_TIME_FORMAT,
       GST_TIME_ARGS (h->pts), GST_TIME_ARGS (h->rt));
@@ -1417,6 +1467,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     g_mutex_lock (&r->lock);
   }
   h->index = is_fg ? r->n_fg++ : r->n_bg++;
+  r->fresh[is_fg] = FALSE;
   r->pending[is_fg] = h;
   g_cond_broadcast (&r->cond);
   while (!admitted (r, is_fg))
@@ -1438,7 +1489,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     ret = GST_FLOW_FLUSHING;
   else if (r->flushing)
     ret = GST_FLOW_OK;          /* the other input flushes: frame dropped */
-  else if (!is_fg && r->fg_eos)
+  else if (!is_fg && r->fg_eos && !r->next_pass[1])
     ret = GST_FLOW_EOS;         /* the fg ended: nothing more to align */
   else
     ret = r->out_flow[is_fg];
@@ -1446,15 +1497,13 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   return ret;
 }
 
-/* The fg ended: every held fg frame is decided and queued, then both
- * outputs end (the bg's outputs are those of the fg's frames): with EOS,
- * or with @done (taken), the SEGMENT_DONE of a segment seek's end. */
+/* The fg's pass ended: every held fg frame is decided and queued. Called
+ * with the lock. */
 static void
-finish (VkStreamRender * r, GstEvent * done)
+end_fg_pass (VkStreamRender * r)
 {
   gint64 deadline;
 
-  g_mutex_lock (&r->lock);
   check_live (r);
   /* live: the bg frames of the last fg frames may still be coming (the fg
    * may run a little ahead of the bg); the bg's time decides them as
@@ -1467,6 +1516,17 @@ finish (VkStreamRender * r, GstEvent * done)
   }
   r->fg_eos = TRUE;
   process (r);
+}
+
+/* The fg ended: every held fg frame is decided and queued, then both
+ * outputs end (the bg's outputs are those of the fg's frames): with EOS,
+ * or with @done (taken), the SEGMENT_DONE of a segment seek's end. */
+static void
+finish (VkStreamRender * r, GstEvent * done)
+{
+  g_mutex_lock (&r->lock);
+  end_fg_pass (r);
+  queue_segment (r);
   if (done) {
     g_queue_push_tail (&r->out[0], gst_event_copy (done));
     g_queue_push_tail (&r->out[1], done);
@@ -1475,6 +1535,83 @@ finish (VkStreamRender * r, GstEvent * done)
     end_output (r, 0);
     end_output (r, 1);
   }
+  g_mutex_unlock (&r->lock);
+}
+
+/* Both inputs have begun a new pass: the last pass's state goes (its
+ * outputs are queued), the new pass starts as after a flush, its segment
+ * on the outputs before its first frame. Called with the lock. */
+static void
+switch_pass (VkStreamRender * r)
+{
+  GST_DEBUG_OBJECT (r->cfg.element, "streaming: a new pass of both inputs "
+      "(fg from %" GST_TIME_FORMAT ", bg from %" GST_TIME_FORMAT ")",
+      GST_TIME_ARGS (r->next_seg[1].start),
+      GST_TIME_ARGS (r->next_seg[0].start));
+  clear_pass (r);
+  r->pass_seg[0] = r->next_seg[0];
+  r->pass_seg[1] = r->next_seg[1];
+  r->bg_shift = GST_CLOCK_DIFF (gst_segment_to_running_time (&r->pass_seg[0],
+          GST_FORMAT_TIME, r->pass_seg[0].start),
+      gst_segment_to_running_time (&r->pass_seg[1], GST_FORMAT_TIME,
+          r->pass_seg[1].start));
+  g_cond_broadcast (&r->cond);
+}
+
+/**
+ * vk_stream_render_segment:
+ * @event: a segment event of input @is_fg (not taken)
+ *
+ * A new segment on an input after frames of the current pass of either
+ * input (a non-flushing seek, a segment seek's loop after SEGMENT_DONE)
+ * ends the input's pass, as GStreamer's non-flushing seeks do: what was
+ * queued before it plays out. The fg's held frames are decided on the bg
+ * frames of the pass (the bg's pass ends likewise: its later frames of the
+ * old position are dropped), and the frames of the new pass wait until
+ * both inputs have begun theirs. A segment before any frame (the first
+ * one, or after a flush) or one equal to the pass's only replaces it.
+ */
+void
+vk_stream_render_segment (VkStreamRender * r, gboolean is_fg, GstEvent * event)
+{
+  GstSegment seg;
+  guint n, other;
+  gboolean ended;
+
+  gst_event_copy_segment (event, &seg);
+  g_mutex_lock (&r->lock);
+  GST_LOG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "segment %"
+      GST_SEGMENT_FORMAT, &seg);
+  n = is_fg ? r->n_fg : r->n_bg;
+  other = is_fg ? r->n_bg : r->n_fg;
+  ended = is_fg ? r->fg_eos : r->bg_eos;
+  if (r->next_pass[is_fg]) {
+    /* another seek before the other input began its pass */
+    r->next_seg[is_fg] = seg;
+  } else if (n == 0 && !ended) {
+    /* before the input's first frame of the pass: when the other input
+     * has frames already, its next frames are of a new pass */
+    r->fresh[is_fg] = r->seen_seg[is_fg] && other > 0
+        && !gst_segment_is_equal (&seg, &r->pass_seg[is_fg]);
+    r->pass_seg[is_fg] = seg;
+  } else if (!gst_segment_is_equal (&seg, &r->pass_seg[is_fg])) {
+    GST_DEBUG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "streaming: "
+        "a new segment after %u frames: the pass ends", is_fg ? r->n_fg :
+        r->n_bg);
+    if (is_fg && !r->fg_eos)
+      end_fg_pass (r);
+    r->bg_eos |= !is_fg;
+    r->next_pass[is_fg] = TRUE;
+    r->next_seg[is_fg] = seg;
+    if (r->fresh[!is_fg]) {
+      r->next_pass[!is_fg] = TRUE;
+      r->next_seg[!is_fg] = r->pass_seg[!is_fg];
+    }
+    if (r->next_pass[!is_fg])
+      switch_pass (r);
+    g_cond_broadcast (&r->cond);
+  }
+  r->seen_seg[is_fg] = TRUE;
   g_mutex_unlock (&r->lock);
 }
 
@@ -1488,6 +1625,8 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_SEGMENT_DONE:
+      GST_DEBUG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "%"
+          GST_PTR_FORMAT, event);
       /* a segment seek's end: as EOS, but the event goes on (the bg then
        * refuses frames with GST_FLOW_EOS: its source ends its segment) */
       if (is_fg) {

@@ -7,8 +7,7 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* Internal: the streaming mode of vidkompyalign (bounded latency, no
- * seeking), driven by the element's pads. See vkstreamrender.c. */
+/* Internal: the streaming mode of vidkompyalign (bounded latency), driven by the element's pads. See vkstreamrender.c. */
 
 #ifndef __VK_STREAM_RENDER_H__
 #define __VK_STREAM_RENDER_H__
@@ -51,6 +50,9 @@ GstFlowReturn vk_stream_render_chain (VkStreamRender * r, gboolean is_fg,
     GstBuffer * buf);
 
 gboolean vk_stream_render_event (VkStreamRender * r, gboolean is_fg,
+    GstEvent * event);
+
+void vk_stream_render_segment (VkStreamRender * r, gboolean is_fg,
     GstEvent * event);
 
 void vk_stream_render_stop (VkStreamRender * r);
