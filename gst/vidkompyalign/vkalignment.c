@@ -620,7 +620,7 @@ joint_placement (const VkStreamSummary * bg, const VkStreamSummary * fg,
 static gboolean
 coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     const VkAlignOptions * opts, VkAlignResult * r, gboolean * moving,
-    GError ** error)
+    gboolean * exact, GError ** error)
 {
   VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
   SampleSearch ss[SPATIAL_FG_SAMPLES];
@@ -678,6 +678,8 @@ coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     ok = vk_spatial_search (bgl, fgl, n_pairs, &p, &est, error);
   }
   *moving = ok && samples_disagree (ss, n_samples, max_best, &est);
+  for (k = 0, *exact = TRUE; k < n_samples; k++)
+    *exact = *exact && ss[k].unit_exact;
   if (*moving)
     joint_placement (bg, fg, &p, ss, n_samples, &est);
   if (ok) {
@@ -969,7 +971,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   gint *lo = NULL, *hi = NULL;
   VkDpParams dp;
   CostData cd;
-  gboolean ok = FALSE, moving = FALSE;
+  gboolean ok = FALSE, moving = FALSE, exact = TRUE;
   guint i, pass;
 
   memset (result, 0, sizeof (*result));
@@ -990,7 +992,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
     result->y = opts->y;
     result->scale = opts->scale > 0 ? opts->scale : 1.0;
     result->spatial_score = 1.0;
-  } else if (!coarse_spatial (bg, fg, opts, result, &moving, error)) {
+  } else if (!coarse_spatial (bg, fg, opts, result, &moving, &exact, error)) {
     return FALSE;
   }
   if (opts->match_region == VK_MATCH_REGION_AUTO)
@@ -1025,6 +1027,16 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
             result->rate, &dp, thumb_cost, &cd, result->map, NULL, error))
       goto done;
 
+    /* unless a still camera showed every sample exactly: the place and
+     * the line found with it may be a few dozen frames off together on
+     * moving content; the line whose pairs all match under one place
+     * wins (a place that moves says the content moves), and the
+     * alignment is redone there */
+    if (pass == 0 && !exact && vk_joint_time_refine (bg, fg,
+            opts->prefer_unscaled, result)) {
+      moving = TRUE;
+      continue;
+    }
     /* with the frame pairs now known, the position is refined on pairs
      * from all over the fg, then the fingerprints and the alignment are
      * redone on that better region */

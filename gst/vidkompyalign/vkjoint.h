@@ -82,6 +82,15 @@ gboolean vk_joint_search (const VkStreamSummary * bg,
     const VkStreamSummary * fg, const VkSpatialParams * p,
     const VkJointCandidate * cands, guint n_cands, VkPlacementEstimate * out);
 
+gboolean vk_joint_time_search (const VkStreamSummary * bg,
+    const VkStreamSummary * fg, const VkSpatialParams * p,
+    const VkPlacementEstimate * guess, gdouble offset, gdouble rate,
+    gdouble window, VkPlacementEstimate * out, gdouble * out_offset);
+
+gboolean vk_joint_time_refine (const VkStreamSummary * bg,
+    const VkStreamSummary * fg, gboolean prefer_unscaled,
+    VkAlignResult * r);
+
 /* bg frames on each side of a fg frame's match that a moment check can
  * score (vk_moment_check_new ()) */
 #define VK_MOMENT_RADIUS 4

@@ -281,6 +281,37 @@ GST_START_TEST (test_moment_check)
 
 GST_END_TEST;
 
+/* space per candidate time: a place and a line found together 9 frames
+ * late (the place shifted by the camera's move over those frames, as a
+ * single pair would give) are both brought back to the truth */
+GST_START_TEST (test_time_search)
+{
+  Pan p;
+  VkSpatialParams sp;
+  VkPlacementEstimate guess, out;
+  gdouble offset;
+  guint f = N_FG / 2;
+
+  pan_init (&p);
+  vk_spatial_params_init (&sp);
+  sp.min_scale = G_MINDOUBLE;
+  sp.fg_valid = (GstVideoRectangle) {
+  0, 0, FG_W, FG_H};
+  guess = (VkPlacementEstimate) {
+  FG_X + camera_x (FG_START + f) - camera_x (FG_START + f + 9), FG_Y, 1.0, 0.9};
+  fail_unless (fabs (guess.x - FG_X) > 2.0);
+  fail_unless (vk_joint_time_search (&p.bg, &p.fg, &sp, &guess,
+          FG_START + 9, 1.0, 30, &out, &offset));
+  fail_unless_equals_float (offset, FG_START);
+  fail_unless (fabs (out.x - FG_X) < 0.25 && fabs (out.y - FG_Y) < 0.25
+      && fabs (out.scale - 1.0) < 0.005, "found %f,%f x%f", out.x, out.y,
+      out.scale);
+  fail_unless (out.score > 0.999, "%f", out.score);
+  pan_clear (&p);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_tie)
 {
   /* identical content under compression noise (measured at q28) */
@@ -313,6 +344,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_line_score);
   tcase_add_test (tc, test_joint_search);
   tcase_add_test (tc, test_moment_check);
+  tcase_add_test (tc, test_time_search);
   tcase_add_test (tc, test_tie);
   return s;
 }

@@ -1,0 +1,253 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vkjointtime: the search of space per candidate time (see vkjoint.h and
+ * docs/design.md, "Joint search of space and time"). On moving content a
+ * placement found a few dozen frames off the true moment matches the fg
+ * nearly as well as the true one at each moment, and the timing line
+ * found with it is off by as much; the moment check of the render only
+ * sees a few frames around it. Here every candidate line (offsets over a
+ * window of the bg, at one rate) gets the placement that fits the pairs
+ * it makes with fg samples spread over the fg, tracked from the
+ * neighbouring candidate (a shifted moment is a shifted place): the
+ * line whose pairs all match under one placement wins. Pure: the bg's
+ * low-resolution pixels, the fg samples at the bg's factor. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "vkjoint.h"
+
+/* fg samples spread over the fg */
+#define TIME_SAMPLES 12
+/* candidate lines are this many bg frames apart, then every frame around
+ * the best */
+#define TIME_COARSE_STEP 3
+/* the place of a candidate line is searched within this many bg
+ * low-resolution pixels of its neighbour's (tracking), and of the best
+ * coarse candidate's in the fine pass */
+#define TIME_TRACK_RADIUS 2.0
+/* at least this share of the samples must fall inside the bg */
+#define TIME_MIN_SHOWN 0.5
+
+typedef struct
+{
+  const VkStreamSummary *bg;
+  const VkSpatialParams *p;
+  VkLuma fg[TIME_SAMPLES];
+  guint f[TIME_SAMPLES];
+  guint n;
+  gdouble rate;
+} TimeCtx;
+
+/* the placement under which the pairs of the line bg = @offset + rate * fg
+ * match best, near @guess: FALSE when too few samples are in the bg */
+static gboolean
+place_on_line (const TimeCtx * t, gdouble offset,
+    const VkPlacementEstimate * guess, gdouble radius,
+    VkPlacementEstimate * out)
+{
+  VkLuma bgl[TIME_SAMPLES], fgl[TIME_SAMPLES];
+  guint k, n = 0;
+
+  for (k = 0; k < t->n; k++) {
+    gint b = (gint) floor (offset + t->rate * t->f[k] + 0.5);
+
+    if (b < 0 || b >= (gint) t->bg->n_frames)
+      continue;
+    bgl[n] = vk_low_frame (t->bg, (guint) b);
+    fgl[n] = t->fg[k];
+    n++;
+  }
+  if (n < MAX (2, (guint) ceil (TIME_MIN_SHOWN * t->n)))
+    return FALSE;
+  return vk_spatial_refine (bgl, fgl, n, t->p, guess, radius, out, NULL);
+}
+
+/* scans the lines from @from in steps of @step (negative: backwards) up
+ * to @to, tracking the place; keeps the best in @best, @best_offset */
+static void
+scan (const TimeCtx * t, gdouble from, gdouble to, gdouble step,
+    const VkPlacementEstimate * start, VkPlacementEstimate * best,
+    gdouble * best_offset)
+{
+  VkPlacementEstimate at = *start, est;
+  gdouble o;
+
+  for (o = from; step > 0 ? o <= to : o >= to; o += step) {
+    if (!place_on_line (t, o, &at, TIME_TRACK_RADIUS, &est))
+      break;
+    at = est;
+    if (est.score > best->score) {
+      *best = est;
+      *best_offset = o;
+    }
+  }
+}
+
+/**
+ * vk_joint_time_search:
+ * @bg: the bg's summary
+ * @fg: the fg's summary
+ * @p: the spatial search's parameters (scale range; fg_valid in the fg at
+ *   the bg's factor)
+ * @guess: the placement found so far (bg low-resolution pixels, the fg at
+ *   the bg's factor)
+ * @offset: the bg frame of fg frame 0 on the timing line found with it
+ * @rate: the line's rate (bg frames per fg frame)
+ * @window: the lines searched: offsets within this many bg frames of
+ *   @offset
+ * @out: (out): the best placement
+ * @out_offset: (out): the offset of its line
+ *
+ * Searches space per candidate time: the lines bg = o + @rate * fg for o
+ * every TIME_COARSE_STEP frames over @offset ± @window, then every frame
+ * around the best, each with the placement that fits the pairs of
+ * TIME_SAMPLES fg samples with their bg frames on it jointly (searched
+ * near the neighbouring line's: the place moves with the moment). On
+ * moving content a wrong moment's placement fits one pair, not the whole
+ * line, where the motion's speed differs.
+ *
+ * Returns: TRUE with @out and @out_offset set, FALSE when no line could
+ *   be scored
+ */
+gboolean
+vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkSpatialParams * p, const VkPlacementEstimate * guess,
+    gdouble offset, gdouble rate, gdouble window, VkPlacementEstimate * out,
+    gdouble * out_offset)
+{
+  TimeCtx t;
+  guint8 *imgs[TIME_SAMPLES];
+  VkPlacementEstimate best = { 0, 0, 0, -G_MAXDOUBLE }, centre, coarse;
+  gdouble best_offset = offset, o0 = floor (offset + 0.5);
+  guint k;
+
+  g_return_val_if_fail (bg != NULL && fg != NULL && guess != NULL, FALSE);
+
+  t.bg = bg;
+  t.p = p;
+  t.rate = rate;
+  t.n = MIN (TIME_SAMPLES, fg->n_frames);
+  for (k = 0; k < t.n; k++) {
+    t.f[k] = (2 * k + 1) * fg->n_frames / (2 * t.n);
+    imgs[k] = vk_fg_at_bg_factor (bg, fg, t.f[k], &t.fg[k]);
+  }
+
+  if (place_on_line (&t, o0, guess, TIME_TRACK_RADIUS, &centre)) {
+    best = centre;
+    best_offset = o0;
+    scan (&t, o0 + TIME_COARSE_STEP, o0 + window, TIME_COARSE_STEP, &centre,
+        &best, &best_offset);
+    scan (&t, o0 - TIME_COARSE_STEP, o0 - window, -TIME_COARSE_STEP, &centre,
+        &best, &best_offset);
+    /* every frame around the best coarse line */
+    coarse = best;
+    o0 = best_offset;
+    scan (&t, o0 + 1, o0 + TIME_COARSE_STEP - 1, 1, &coarse, &best,
+        &best_offset);
+    scan (&t, o0 - 1, o0 - TIME_COARSE_STEP + 1, -1, &coarse, &best,
+        &best_offset);
+  }
+
+  for (k = 0; k < t.n; k++)
+    g_free (imgs[k]);
+  if (best.score <= -G_MAXDOUBLE)
+    return FALSE;
+  *out = best;
+  *out_offset = best_offset;
+  return TRUE;
+}
+
+/* a placement that moves less than this (bg low-resolution pixels,
+ * relative scale) is the same */
+#define TIME_MOVED_PX 0.5
+#define TIME_MOVED_SCALE 0.01
+/* the lines searched: offsets within this many seconds of the line found */
+#define TIME_WINDOW_S 2.5
+/* the rate of the lines is the nominal one, and the line's own when it
+ * differs by more than this share (a wrong place makes a wrong rate too) */
+#define TIME_RATE_SNAP 0.005
+
+/**
+ * vk_joint_time_refine:
+ * @bg: the bg's summary
+ * @fg: the fg's summary
+ * @prefer_unscaled: the spatial search's preference for scale 1
+ * @r: an alignment with its placement (full-resolution pixels), compared
+ *   region and timing line; its placement and line are replaced by the
+ *   best of vk_joint_time_search () over TIME_WINDOW_S around the line, at
+ *   the nominal rate and at the line's own
+ *
+ * Returns: TRUE when the placement moved (by more than TIME_MOVED_PX bg
+ *   low-resolution pixels or TIME_MOVED_SCALE of the scale): then @r has
+ *   the new placement and line; else @r is left as it was
+ */
+gboolean
+vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    gboolean prefer_unscaled, VkAlignResult * r)
+{
+  VkSpatialParams p;
+  VkPlacementEstimate guess, est, best = { 0, 0, 0, -G_MAXDOUBLE };
+  gdouble kbx, kby, nominal, rates[2], o, best_offset = 0, best_rate = 0;
+  gdouble mid = fg->n_frames / 2.0;
+  guint8 *img;
+  VkLuma fl;
+  gint fw;
+  guint k, n_rates = 1;
+
+  g_return_val_if_fail (bg != NULL && fg != NULL && r != NULL, FALSE);
+
+  if (fg->n_frames < 2 || bg->n_frames < 2)
+    return FALSE;
+  vk_low_factors (bg, &kbx, &kby);
+  img = vk_fg_at_bg_factor (bg, fg, 0, &fl);
+  fw = fl.width;
+  vk_spatial_params_init (&p);
+  p.prefer_unscaled = prefer_unscaled;
+  p.min_scale = G_MINDOUBLE;
+  p.max_scale = 0;
+  vk_valid_in (fg, r, fw, &p.fg_valid);
+  g_free (img);
+
+  guess.x = r->x * kbx;
+  guess.y = r->y * kby;
+  guess.scale = r->scale * (fg->width * kbx) / fw;
+  guess.score = r->spatial_score;
+  nominal = fg->fps > 0 && bg->fps > 0 ? bg->fps / fg->fps : 1.0;
+  rates[0] = nominal;
+  if (fabs (r->rate / nominal - 1.0) > TIME_RATE_SNAP)
+    rates[n_rates++] = r->rate;
+  for (k = 0; k < n_rates; k++) {
+    /* the line through the same middle fg frame */
+    gdouble centre = r->offset + (r->rate - rates[k]) * mid;
+
+    if (vk_joint_time_search (bg, fg, &p, &guess, centre, rates[k],
+            TIME_WINDOW_S * MAX (bg->fps, 1.0), &est, &o)
+        && est.score > best.score) {
+      best = est;
+      best_offset = o;
+      best_rate = rates[k];
+    }
+  }
+  if (best.score <= -G_MAXDOUBLE || (fabs (best.x - guess.x) <= TIME_MOVED_PX
+          && fabs (best.y - guess.y) <= TIME_MOVED_PX
+          && fabs (best.scale / guess.scale - 1.0) <= TIME_MOVED_SCALE))
+    return FALSE;
+  r->x = best.x / kbx;
+  r->y = best.y / kby;
+  r->scale = best.scale * fw / (fg->width * kbx);
+  r->spatial_score = best.score;
+  r->offset = best_offset;
+  r->rate = best_rate;
+  return TRUE;
+}
