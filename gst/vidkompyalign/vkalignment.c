@@ -971,7 +971,8 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   gint *lo = NULL, *hi = NULL;
   VkDpParams dp;
   CostData cd;
-  gboolean ok = FALSE, moving = FALSE, exact = TRUE;
+  gboolean ok = FALSE, moving = FALSE, exact = TRUE, timed = FALSE;
+  gdouble timed_offset = 0, timed_rate = 1;
   guint i, pass;
 
   memset (result, 0, sizeof (*result));
@@ -1012,6 +1013,12 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
   for (pass = 0; pass < 2; pass++) {
     region_fingerprints (bg, fg, result, bgfp, fgfp);
     coarse_line (bg, fg, bgfp, fgfp, result, &cd.scale, error);
+    if (timed) {
+      /* the line found with the place (the coarse one strays in rate
+       * where the place is a fraction of a pixel off on moving content) */
+      result->offset = timed_offset;
+      result->rate = timed_rate;
+    }
     if (pass == 0 && opts->on_estimate)
       opts->on_estimate (result, opts->user_data);
     if (opts->estimate_only) {
@@ -1034,7 +1041,9 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
      * alignment is redone there */
     if (pass == 0 && !exact && vk_joint_time_refine (bg, fg,
             opts->prefer_unscaled, result)) {
-      moving = TRUE;
+      moving = timed = TRUE;
+      timed_offset = result->offset;
+      timed_rate = result->rate;
       continue;
     }
     /* with the frame pairs now known, the position is refined on pairs

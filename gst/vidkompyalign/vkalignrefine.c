@@ -53,36 +53,26 @@ refine_fg_index (GstVidkompyAlign * self)
 }
 
 /* Moving content: of the @n places found on full frames with the bg frames
- * @b around the match (each nearly perfect for its own moment), those
- * within VK_MOMENT_FULL_MARGIN of the best @best go to the moment check
- * (vkjoint.c), which keeps the one under which the whole fg matches along
- * the line; the timing line goes through that moment. With the lock. */
+ * @b around the match (each nearly perfect for its own moment), the moment
+ * check (vk_moment_pick ()) keeps the one under which the whole fg matches
+ * along the line; the timing line goes through that moment. With the
+ * lock. */
 static void
 pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
-    const guint * b, guint n, gdouble best)
+    const guint * b, guint n)
 {
   VkAlignResult *r = &self->result;
   guint f = refine_fg_index (self), k;
-  gdouble margin = MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE *
-      (1.0 - best)), top = -G_MAXDOUBLE;
-  gint winner = -1;
+  gdouble scores[2 * REFINE_RADIUS + 1];
+  gint winner;
 
-  for (k = 0; k < n; k++) {
-    gdouble s;
-
-    if (places[k].score < best - margin)
-      continue;
-    s = vk_moment_check_score (r->moment, places[k].x, places[k].y,
-        places[k].scale, f, b[k]);
+  winner = vk_moment_pick (r->moment, places, b, n, f, r->offset +
+      r->rate * f, scores);
+  for (k = 0; k < n; k++)
     GST_DEBUG_OBJECT (self, "moment check: fg frame %u on bg frame %u at "
         "%.2f,%.2f scale %.4f: %.6f", f, b[k], places[k].x, places[k].y,
-        places[k].scale, s);
-    if (s > top) {
-      top = s;
-      winner = (gint) k;
-    }
-  }
-  if (winner < 0 || top <= -2.0)
+        places[k].scale, scores[k]);
+  if (winner < 0)
     return;
   self->out_x = (gint) floor (places[winner].x + 0.5);
   self->out_y = (gint) floor (places[winner].y + 0.5);
@@ -181,7 +171,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   g_list_free (near);
   gst_video_frame_unmap (&ff);
   if (r->moment)
-    pick_moment (self, places, place_b, n_places, best);
+    pick_moment (self, places, place_b, n_places);
 
   /* descriptors made at the coarse placement are stale */
   for (l = self->cands.head; l; l = l->next)

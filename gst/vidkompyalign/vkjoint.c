@@ -512,6 +512,62 @@ vk_moment_check_score (const VkMomentCheck * mc, gdouble x, gdouble y,
 }
 
 /**
+ * vk_moment_pick:
+ * @mc: a check
+ * @places: places found on full frames for fg frame @f, one per bg frame
+ * @b: their bg frames
+ * @n: their number
+ * @f: the fg frame
+ * @line_b: the bg frame the alignment's timing line gives @f
+ * @scores: (out caller-allocates): the moment check's score of each place,
+ *   -2 for a place not scored
+ *
+ * Of the places within VK_MOMENT_FULL_MARGIN (or VK_MOMENT_MISMATCH_SHARE
+ * of the best one's mismatch) of the best one, and the place on the
+ * alignment's line, the one under which the whole fg matches best along
+ * the line at the check's rate (vk_moment_check_score ()); the place on
+ * the alignment's line when no other is better beyond a tie (vk_is_tie ():
+ * at low resolution the moments of a slow zoom differ by less than the
+ * noise, and the line was found with the place).
+ *
+ * Returns: the index of the place picked, -1 when none could be scored
+ */
+gint
+vk_moment_pick (const VkMomentCheck * mc, const VkPlacementEstimate * places,
+    const guint * b, guint n, guint f, gdouble line_b, gdouble * scores)
+{
+  gdouble best = -G_MAXDOUBLE, margin, top = -G_MAXDOUBLE;
+  gint winner = -1, on_line = -1;
+  guint k;
+
+  g_return_val_if_fail (mc != NULL, -1);
+
+  for (k = 0; k < n; k++)
+    best = MAX (best, places[k].score);
+  margin = MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE * (1.0 - best));
+  for (k = 0; k < n; k++) {
+    gboolean line = fabs (b[k] - line_b) < 0.5;
+
+    /* the line's place is scored even when its full-frame correlation is
+     * a little lower (a scroll of text at a fractional camera position) */
+    scores[k] = places[k].score < best - margin && !line ? -2.0 :
+        vk_moment_check_score (mc, places[k].x, places[k].y,
+        places[k].scale, f, b[k]);
+    if (line && scores[k] > -2.0)
+      on_line = (gint) k;
+    else if (scores[k] > top) {
+      top = scores[k];
+      winner = (gint) k;
+    }
+  }
+  /* the line's place wins when no other place is clearly better */
+  if (on_line >= 0 && (winner < 0 || vk_is_tie (top, scores[on_line])
+          || scores[on_line] > top))
+    return on_line;
+  return top > -2.0 ? winner : -1;
+}
+
+/**
  * vk_moment_check_rate:
  * @mc: a check
  *

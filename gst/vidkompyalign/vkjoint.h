@@ -85,7 +85,8 @@ gboolean vk_joint_search (const VkStreamSummary * bg,
 gboolean vk_joint_time_search (const VkStreamSummary * bg,
     const VkStreamSummary * fg, const VkSpatialParams * p,
     const VkPlacementEstimate * guess, gdouble offset, gdouble rate,
-    gdouble window, VkPlacementEstimate * out, gdouble * out_offset);
+    gdouble window, VkPlacementEstimate * out, gdouble * out_offset,
+    VkPlacementEstimate * line_place);
 
 gboolean vk_joint_time_refine (const VkStreamSummary * bg,
     const VkStreamSummary * fg, gboolean prefer_unscaled,
@@ -106,6 +107,10 @@ VkMomentCheck *vk_moment_check_new (const VkStreamSummary * bg,
 
 gdouble vk_moment_check_score (const VkMomentCheck * mc, gdouble x,
     gdouble y, gdouble scale, guint f, guint b);
+
+gint vk_moment_pick (const VkMomentCheck * mc,
+    const VkPlacementEstimate * places, const guint * b, guint n, guint f,
+    gdouble line_b, gdouble * scores);
 
 gdouble vk_moment_check_rate (const VkMomentCheck * mc);
 

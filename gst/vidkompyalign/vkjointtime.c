@@ -108,6 +108,7 @@ scan (const TimeCtx * t, gdouble from, gdouble to, gdouble step,
  *   @offset
  * @out: (out): the best placement
  * @out_offset: (out): the offset of its line
+ * @line_place: (out): the placement of the line through @offset (rounded)
  *
  * Searches space per candidate time: the lines bg = o + @rate * fg for o
  * every TIME_COARSE_STEP frames over @offset ± @window, then every frame
@@ -124,7 +125,7 @@ gboolean
 vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
     const VkSpatialParams * p, const VkPlacementEstimate * guess,
     gdouble offset, gdouble rate, gdouble window, VkPlacementEstimate * out,
-    gdouble * out_offset)
+    gdouble * out_offset, VkPlacementEstimate * line_place)
 {
   TimeCtx t;
   guint8 *imgs[TIME_SAMPLES];
@@ -146,6 +147,7 @@ vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
   if (place_on_line (&t, o0, guess, TIME_TRACK_RADIUS, &centre)) {
     best = centre;
     best_offset = o0;
+    *line_place = centre;
     scan (&t, o0 + TIME_COARSE_STEP, o0 + window, TIME_COARSE_STEP, &centre,
         &best, &best_offset);
     scan (&t, o0 - TIME_COARSE_STEP, o0 - window, -TIME_COARSE_STEP, &centre,
@@ -171,9 +173,25 @@ vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
 /* a placement that moves less than this (bg low-resolution pixels,
  * relative scale) is the same */
 #define TIME_MOVED_PX 0.5
-#define TIME_MOVED_SCALE 0.01
+#define TIME_MOVED_SCALE 0.002
+/* nor does a line less than this many bg frames away (at the middle fg
+ * frame) */
+#define TIME_MOVED_FRAMES 1.0
+/* unless its place is this close to the place on the line found (the
+ * place does not follow the time: static content) */
+#define TIME_TRACKED_PX 0.02
+#define TIME_TRACKED_SCALE 5e-4
+
+static gboolean
+same_place (const VkPlacementEstimate * a, const VkPlacementEstimate * b,
+    gdouble px, gdouble scale)
+{
+  return fabs (a->x - b->x) <= px && fabs (a->y - b->y) <= px
+      && fabs (a->scale / b->scale - 1.0) <= scale;
+}
+
 /* the lines searched: offsets within this many seconds of the line found */
-#define TIME_WINDOW_S 2.5
+#define TIME_WINDOW_S 5.0
 /* the rate of the lines is the nominal one, and the line's own when it
  * differs by more than this share (a wrong place makes a wrong rate too) */
 #define TIME_RATE_SNAP 0.005
@@ -189,8 +207,10 @@ vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
  *   the nominal rate and at the line's own
  *
  * Returns: TRUE when the placement moved (by more than TIME_MOVED_PX bg
- *   low-resolution pixels or TIME_MOVED_SCALE of the scale): then @r has
- *   the new placement and line; else @r is left as it was
+ *   low-resolution pixels or TIME_MOVED_SCALE of the scale), or the line
+ *   did (by TIME_MOVED_FRAMES) and the place with it (beyond
+ *   TIME_TRACKED_PX, TIME_TRACKED_SCALE of the place on @r's line): then
+ *   @r has the new placement and line; else @r is left as it was
  */
 gboolean
 vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
@@ -198,6 +218,7 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
 {
   VkSpatialParams p;
   VkPlacementEstimate guess, est, best = { 0, 0, 0, -G_MAXDOUBLE };
+  VkPlacementEstimate line_place, lp;
   gdouble kbx, kby, nominal, rates[2], o, best_offset = 0, best_rate = 0;
   gdouble mid = fg->n_frames / 2.0;
   guint8 *img;
@@ -223,6 +244,7 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
   guess.y = r->y * kby;
   guess.scale = r->scale * (fg->width * kbx) / fw;
   guess.score = r->spatial_score;
+  line_place = guess;
   nominal = fg->fps > 0 && bg->fps > 0 ? bg->fps / fg->fps : 1.0;
   rates[0] = nominal;
   if (fabs (r->rate / nominal - 1.0) > TIME_RATE_SNAP)
@@ -232,16 +254,24 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
     gdouble centre = r->offset + (r->rate - rates[k]) * mid;
 
     if (vk_joint_time_search (bg, fg, &p, &guess, centre, rates[k],
-            TIME_WINDOW_S * MAX (bg->fps, 1.0), &est, &o)
+            TIME_WINDOW_S * MAX (bg->fps, 1.0), &est, &o, &lp)
         && est.score > best.score) {
+      if (k == 0)
+        line_place = lp;
       best = est;
       best_offset = o;
       best_rate = rates[k];
     }
   }
-  if (best.score <= -G_MAXDOUBLE || (fabs (best.x - guess.x) <= TIME_MOVED_PX
-          && fabs (best.y - guess.y) <= TIME_MOVED_PX
-          && fabs (best.scale / guess.scale - 1.0) <= TIME_MOVED_SCALE))
+  /* the place moved; or the line did, and the place with it (on a still
+   * page with a clock that ticks every second, every line of the second
+   * has the same place and matches as well) */
+  if (best.score <= -G_MAXDOUBLE || !(!same_place (&best, &guess,
+              TIME_MOVED_PX, TIME_MOVED_SCALE)
+          || (fabs (best_offset + best_rate * mid - r->offset - r->rate *
+                  mid) >= TIME_MOVED_FRAMES
+              && !same_place (&best, &line_place, TIME_TRACKED_PX,
+                  TIME_TRACKED_SCALE))))
     return FALSE;
   r->x = best.x / kbx;
   r->y = best.y / kby;

@@ -281,6 +281,70 @@ GST_START_TEST (test_moment_check)
 
 GST_END_TEST;
 
+/* the pick among the places of the moments around a match: the true
+ * moment's place wins over the line's when clearly better; the line's
+ * place is scored even when its full-frame correlation is lower; where
+ * the check cannot tell two moments apart, the line's wins */
+GST_START_TEST (test_moment_pick)
+{
+  Pan p;
+  VkAlignResult r;
+  VkMomentCheck *mc;
+  VkPlacementEstimate places[2 * VK_MOMENT_RADIUS + 1];
+  guint b[2 * VK_MOMENT_RADIUS + 1], i, f = 20, n = 0, truth = 0;
+  gdouble scores[2 * VK_MOMENT_RADIUS + 1];
+  gint d;
+
+  pan_init (&p);
+  memset (&r, 0, sizeof (r));
+  r.n_fg = N_FG;
+  r.map = g_new (guint, N_FG);
+  for (i = 0; i < N_FG; i++)
+    r.map[i] = FG_START + i;
+  r.rate = 1.0;
+  r.covered_end = N_FG;
+  r.valid_w = FG_W;
+  r.valid_h = FG_H;
+  r.scale = 1.0;
+  mc = vk_moment_check_new (&p.bg, &p.fg, &r, VK_MOMENT_RADIUS);
+  fail_unless (mc != NULL);
+  for (d = -VK_MOMENT_RADIUS; d <= VK_MOMENT_RADIUS; d++, n++) {
+    b[n] = FG_START + f + d;
+    places[n] = (VkPlacementEstimate) {
+    FG_X + camera_x (FG_START + f) - camera_x (b[n]), FG_Y, 1.0, 0.999};
+    if (d == 0)
+      truth = n;
+  }
+  /* a line 2 frames late: the true moment is clearly better */
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, n, f,
+          FG_START + f + 2, scores), truth);
+  fail_unless (scores[truth] > 0.999);
+  /* the truth's full-frame correlation lower than the others' beyond the
+   * margin: not scored off the line, scored on it */
+  places[truth].score = 0.99;
+  fail_unless (vk_moment_pick (mc, places, b, n, f, FG_START + f + 2,
+          scores) != (gint) truth);
+  fail_unless_equals_float (scores[truth], -2.0);
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, n, f,
+          FG_START + f, scores), truth);
+  /* two entries the check cannot tell apart (the same moment and place):
+   * the one on the line wins */
+  places[truth].score = 0.999;
+  places[truth + 1] = places[truth];
+  b[truth + 1] = b[truth] + 1;
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, n, f,
+          b[truth] + 1, scores), truth);
+  b[truth + 1] = b[truth];
+  b[truth] = b[truth] - 1;
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, n, f,
+          b[truth + 1], scores), truth + 1);
+  vk_moment_check_free (mc);
+  g_free (r.map);
+  pan_clear (&p);
+}
+
+GST_END_TEST;
+
 /* space per candidate time: a place and a line found together 9 frames
  * late (the place shifted by the camera's move over those frames, as a
  * single pair would give) are both brought back to the truth */
@@ -289,6 +353,7 @@ GST_START_TEST (test_time_search)
   Pan p;
   VkSpatialParams sp;
   VkPlacementEstimate guess, out;
+  VkPlacementEstimate line_place;
   gdouble offset;
   guint f = N_FG / 2;
 
@@ -301,12 +366,14 @@ GST_START_TEST (test_time_search)
   FG_X + camera_x (FG_START + f) - camera_x (FG_START + f + 9), FG_Y, 1.0, 0.9};
   fail_unless (fabs (guess.x - FG_X) > 2.0);
   fail_unless (vk_joint_time_search (&p.bg, &p.fg, &sp, &guess,
-          FG_START + 9, 1.0, 30, &out, &offset));
+          FG_START + 9, 1.0, 30, &out, &offset, &line_place));
   fail_unless_equals_float (offset, FG_START);
   fail_unless (fabs (out.x - FG_X) < 0.25 && fabs (out.y - FG_Y) < 0.25
       && fabs (out.scale - 1.0) < 0.005, "found %f,%f x%f", out.x, out.y,
       out.scale);
   fail_unless (out.score > 0.999, "%f", out.score);
+  /* the place of the line it started from is the shifted one */
+  fail_unless (fabs (line_place.x - guess.x) < 0.5, "%f", line_place.x);
   pan_clear (&p);
 }
 
@@ -344,6 +411,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_line_score);
   tcase_add_test (tc, test_joint_search);
   tcase_add_test (tc, test_moment_check);
+  tcase_add_test (tc, test_moment_pick);
   tcase_add_test (tc, test_time_search);
   tcase_add_test (tc, test_tie);
   return s;
