@@ -62,6 +62,22 @@ typedef struct
   gfloat *desc;
 } Cand;
 
+/* Where an input is in the run (global mode): its pass over the frames */
+typedef enum
+{
+  /* the analysis; in the render, until the flush of the seek back: the
+   * frames from before it are dropped */
+  PASS_ANALYSIS,
+  /* the refinement pass before rendering (see
+   * refine_first () in vkalignjob.c), until the flush of the seek back
+   * to the start: nothing is output */
+  PASS_REFINING,
+  /* the input plays again since the seek back: its frames are rendered,
+   * its EOS is the end of the render (even when the seeking job has not
+   * yet returned) */
+  PASS_REPLAYING,
+} InputPass;
+
 typedef struct
 {
   const gchar *name;
@@ -85,15 +101,10 @@ typedef struct
   VkIdentityHasher hasher;      /* fingerprints of the frames seen */
   VkRetime retime;              /* timestamps that repeat or go backwards */
 
+  InputPass pass;               /* lock */
   /* render: the src pad got its sticky events */
   gboolean src_ready;
-  /* render: the refinement pass before rendering (see refine_first ()),
-   * until the flush of the seek back to the start; nothing is output */
-  gboolean hold;
   gint64 last_seen;             /* render: the last frame since the flush */
-  /* render: the input plays again since the seek back (its EOS is the
-   * end of the render, even when the seeking job has not yet returned) */
-  gboolean replayed;
   /* render: a seek without a flush was sent; its segment starts a new
    * pass of the input */
   gboolean new_pass;

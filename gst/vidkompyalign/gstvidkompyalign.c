@@ -183,8 +183,7 @@ stream_reset (Stream * s)
   s->duration = GST_CLOCK_TIME_NONE;
   s->checked_seekable = FALSE;
   s->src_ready = FALSE;
-  s->hold = FALSE;
-  s->replayed = FALSE;
+  s->pass = PASS_ANALYSIS;
   s->new_pass = FALSE;
   s->last_seen = -1;
   vk_identity_hasher_reset (&s->hasher);
@@ -390,7 +389,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         gst_event_unref (event);
         return ok;
       }
-      forward = self->phase == PHASE_RENDER && s->replayed;
+      forward = self->phase == PHASE_RENDER && s->pass == PASS_REPLAYING;
       g_mutex_unlock (&self->lock);
       if (!forward) {
         gst_event_unref (event);
@@ -408,7 +407,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       /* the end of a segment seek's segment: the end of the input for the
        * render, but the event goes on instead of EOS */
       g_mutex_lock (&self->lock);
-      forward = self->phase == PHASE_RENDER && s->replayed;
+      forward = self->phase == PHASE_RENDER && s->pass == PASS_REPLAYING;
       s->eos |= forward;
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
@@ -426,10 +425,11 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       s->flushing = FALSE;
       s->eos = FALSE;
       s->last_seen = -1;
-      /* the seek back after the refinement pass: rendering starts */
-      if (s->hold && self->refined)
-        s->hold = FALSE;
-      s->replayed |= self->phase == PHASE_RENDER && !s->hold;
+      /* the seek back to render (after the refinement pass, if any):
+       * rendering starts */
+      if (self->phase == PHASE_RENDER && (s->pass == PASS_ANALYSIS
+              || (s->pass == PASS_REFINING && self->refined)))
+        s->pass = PASS_REPLAYING;
       if (self->preset)
         vk_identity_hasher_reset (&s->hasher);
       if (s == &self->fg)

@@ -97,7 +97,7 @@ gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius)
   self->phase = PHASE_RENDER;
   self->replay_seek = TRUE;
   self->bg.eos = self->fg.eos = FALSE;
-  self->bg.replayed = self->fg.replayed = FALSE;
+  self->bg.pass = self->fg.pass = PASS_ANALYSIS;
   self->refined = FALSE;
 }
 
@@ -155,14 +155,14 @@ gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
  * position, which is refined on a fg frame the bg shows (see
  * gst_vidkompy_align_bg_try_refine ()). So a pass before rendering seeks the fg to that frame
  * (and the bg to @bg_start) and waits for the refinement; its frames are
- * not output (Stream.hold). Runs in the alignment job. */
+ * not output (PASS_REFINING). Runs in the alignment job. */
 static void
 refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
 {
   GstClockTime fg_pts;
 
   g_mutex_lock (&self->lock);
-  self->bg.hold = self->fg.hold = TRUE;
+  self->bg.pass = self->fg.pass = PASS_REFINING;
   fg_pts = g_array_index (self->fg.pts, GstClockTime,
       self->result.covered_start);
   g_mutex_unlock (&self->lock);

@@ -216,20 +216,21 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_mutex_lock (&self->lock);
   i = MIN (gst_vidkompy_align_frame_index (&self->fg, GST_BUFFER_PTS (buf)),
       r->n_fg - 1);
-  if (self->fg.hold && i < r->covered_start) {
+  if (self->fg.pass == PASS_REFINING && i < r->covered_start) {
     /* the refinement pass of a retimed fg, played from its start */
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
-  if (self->fg.hold) {
+  if (self->fg.pass == PASS_REFINING) {
     /* the refinement pass (refine_first ()): the first frame the bg shows
      * is the refinement's; nothing goes out until the seek back */
     if (self->pair_fg == NULL && !self->refined && i >= r->covered_start) {
       self->pair_fg = gst_buffer_ref (buf);
       g_cond_broadcast (&self->cond);
     }
-    while (self->fg.hold && !self->fg.flushing && self->phase == PHASE_RENDER)
+    while (self->fg.pass == PASS_REFINING && !self->fg.flushing
+        && self->phase == PHASE_RENDER)
       g_cond_wait (&self->cond, &self->lock);
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
@@ -526,10 +527,10 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
   }
-  if (self->bg.hold) {
+  if (self->bg.pass == PASS_REFINING) {
     /* the refinement pass (refine_first ()): frames until the refinement,
      * then nothing until the seek back */
-    while (self->bg.hold && self->refined && !self->bg.flushing
+    while (self->bg.pass == PASS_REFINING && self->refined && !self->bg.flushing
         && self->phase == PHASE_RENDER)
       g_cond_wait (&self->cond, &self->lock);
     refined = self->refined;
