@@ -473,7 +473,7 @@ vk_align_install_properties (GObjectClass * klass)
    *
    * Fail with an error instead of a warning when the fg does not seem to
    * be in the bg (temporal confidence below 0.7, spatial confidence below
-   * 0.5, or below 0.98 for a fg that does not move, or no place of the bg
+   * 0.5, or below 0.99 for a fg that does not move, or no place of the bg
    * matching it at all).
    *
    * Since: 0.1
@@ -482,7 +482,7 @@ vk_align_install_properties (GObjectClass * klass)
       g_param_spec_boolean ("strict", "Strict",
           "Fail with an error instead of a warning when the fg does not seem "
           "to be in the bg (temporal confidence below 0.7, spatial "
-          "confidence below 0.5, or below 0.98 for a fg that does not move, "
+          "confidence below 0.5, or below 0.99 for a fg that does not move, "
           "or no place of the bg matching it at all). Default false",
           DEFAULT_STRICT, RW));
   /**

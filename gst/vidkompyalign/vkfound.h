@@ -33,14 +33,20 @@ G_BEGIN_DECLS
  *   near-perfect spatial match tells that it is in the bg. Re-encoding
  *   noise of a still picture measures 0.00-0.02, a slow pan 0.1 and more.
  * VK_FOUND_MIN_SPATIAL_STATIC: the spatial confidence a static fg needs.
- *   Still crops of a bg, re-encoded or scaled, measure 0.99 and more;
+ *   Still crops of a bg, re-encoded or scaled, measure 0.99 and more
+ *   (crops of a cockatoo frame at scale 1 and 1.33 through x264: 1.000);
  *   unrelated stills found where they correlate best 0.72 (SMPTE bars),
  *   0.91 (75 % bars), 0.96 (a grey ramp on a smooth sky) over the cockatoo
- *   clip. */
+ *   clip, and 0.988 (75 % bars on the smooth wall of its first seconds,
+ *   which a streaming search finds: a staircase correlates with a ramp,
+ *   and NCC ignores gain and offset; it was 0.98 until 2026-12-06). The
+ *   margin is thin: a measure of how distinct the place is (the score
+ *   of the placement shifted along the picture) would tell a ramp from a
+ *   crop better. */
 #define VK_FOUND_MIN_MATCH 0.7
 #define VK_FOUND_MIN_SPATIAL 0.5
 #define VK_FOUND_MIN_MOTION 0.05
-#define VK_FOUND_MIN_SPATIAL_STATIC 0.98
+#define VK_FOUND_MIN_SPATIAL_STATIC 0.99
 
 /* The streaming mode's position search (vkstreamcheck.c) looks at a few
  * seconds of frames, where a chance match is likelier than over a whole
