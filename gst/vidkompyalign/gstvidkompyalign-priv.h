@@ -46,6 +46,19 @@ G_BEGIN_DECLS GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 /* a refined position correlating within this of 1 is not searched further */
 #define REFINE_DONE 1e-3
 
+/* A seek of the outputs on its way to the inputs (seek_inputs ()) */
+typedef enum
+{
+  SEEK_NONE,
+  /* a flushing seek: no decision until both inputs flushed and restarted
+   * (one made now would be from before the seek) */
+  SEEK_FLUSHING,
+  /* a seek without a flush: the streaming threads go on for it to happen;
+   * the frames of its new pass (Stream.new_pass) wait for its reset of the
+   * render state */
+  SEEK_NEW_PASS,
+} SeekState;
+
 typedef enum
 {
   PHASE_ANALYSIS,
@@ -153,10 +166,7 @@ struct _GstVidkompyAlign
   gboolean replay_seek;         /* seeking back to render: flushes of our
                                  * own seeks are swallowed, and a stop
                                  * waits for the seeks to return */
-  gboolean seeking;             /* a src seek is on its way upstream */
-  gboolean pass_reset;          /* and it has no flush: the frames of its
-                                 * new pass (Stream.new_pass) wait for its
-                                 * reset of the render state */
+  SeekState seek;               /* a src seek on its way upstream */
   GstEvent *queued_seek;        /* a src seek before the render */
   guint streaming_seeks;        /* streaming seeks on their way upstream:
                                  * a stop waits for them */

@@ -259,8 +259,9 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_cond_broadcast (&self->cond);
   /* (a seek's frames wait for its reset of the render state even when
    * the bg had finished before it) */
-  while ((self->seeking || (self->pass_reset && !self->fg.new_pass)
-          || (self->decision[i] == G_MAXUINT && !self->bg_finished))
+  while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
+              && !self->fg.new_pass) || (self->decision[i] == G_MAXUINT
+              && !self->bg_finished))
       && !self->fg.flushing && self->phase == PHASE_RENDER)
     g_cond_wait (&self->cond, &self->lock);
   if (self->fg.flushing || self->phase != PHASE_RENDER) {
@@ -401,7 +402,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
 
     g_mutex_lock (&self->lock);
     /* decisions wait for a seek's reset of the render state */
-    while (self->seeking && !self->bg.flushing)
+    while (self->seek == SEEK_FLUSHING && !self->bg.flushing)
       g_cond_wait (&self->cond, &self->lock);
     if (self->next_fg >= self->seg_end || self->bg.flushing
         || self->phase != PHASE_RENDER) {
@@ -498,7 +499,8 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
 
   g_mutex_lock (&self->lock);
   /* a seek's frames wait for its reset of the render state */
-  while ((self->seeking || (self->pass_reset && !self->bg.new_pass))
+  while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
+              && !self->bg.new_pass))
       && !self->bg.flushing && self->phase == PHASE_RENDER)
     g_cond_wait (&self->cond, &self->lock);
   k = gst_vidkompy_align_frame_index (&self->bg, GST_BUFFER_PTS (buf));

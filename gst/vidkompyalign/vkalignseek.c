@@ -118,9 +118,8 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
    * would be from before the seek; without a flush, the streaming
    * threads must go on for the seek to happen: only the frames after
    * its segment (a new pass, such as a segment seek's loop) wait */
-  self->seeking = (flags & GST_SEEK_FLAG_FLUSH) != 0;
-  self->pass_reset = !self->seeking;
-  self->bg.new_pass = self->fg.new_pass = !self->seeking;
+  self->seek = (flags & GST_SEEK_FLAG_FLUSH) ? SEEK_FLUSHING : SEEK_NEW_PASS;
+  self->bg.new_pass = self->fg.new_pass = self->seek == SEEK_NEW_PASS;
   g_mutex_unlock (&self->lock);
 
   GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frames %u to "
@@ -138,7 +137,7 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   g_mutex_lock (&self->lock);
   gst_vidkompy_align_render_reset (self, i);
   self->seg_end = end;
-  self->seeking = self->pass_reset = FALSE;
+  self->seek = SEEK_NONE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return ok;
