@@ -126,8 +126,8 @@ typedef struct
 /* Locks, in the order they are taken (never the other way round):
  * saved_lock (one look-up of a saved alignment at a time), then lock (the
  * element's state, with cond), then the streaming renderer's own lock
- * (vkstreamrender.c); the object lock guards @prop only and is never held
- * with another. Buffers are pushed and seeks sent upstream without a
+ * (vkstreamrender.c), then worker_lock (queueing a job); the object lock
+ * guards @prop only and is never held with another. Buffers are pushed and seeks sent upstream without a
  * lock; the worker is joined without a lock. */
 struct _GstVidkompyAlign
 {
@@ -198,6 +198,7 @@ struct _GstVidkompyAlign
   gint64 t_start, t_analysed, t_aligned;
 
   VkLinkCheck link_check;
+  GMutex worker_lock;           /* @worker's; the last lock taken */
   GThreadPool *worker;          /* the jobs' thread, see vkalignworker.c */
   VkThreadPool *helpers;        /* threads lent to the search */
 };
@@ -211,6 +212,8 @@ Stream *gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self,
 void gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
     GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy);
 void gst_vidkompy_align_join_jobs (GstVidkompyAlign * self);
+void gst_vidkompy_align_run_job (GstElement * element, const gchar * name,
+    GstElementCallAsyncFunc func, gpointer data);
 void gst_vidkompy_align_options (GstVidkompyAlign * self,
     VkAlignOptions * opts);
 

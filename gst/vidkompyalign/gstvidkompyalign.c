@@ -658,6 +658,8 @@ gst_vidkompy_align_finalize (GObject * object)
 
   gst_vidkompy_align_render_state_clear (self);
   vk_align_result_clear (&self->result);
+  /* (the jobs use the streaming renderer) */
+  gst_vidkompy_align_join_jobs (self);
   vk_stream_render_free (self->streaming);
   gst_clear_event (&self->queued_seek);
   g_array_unref (self->bg.pts);
@@ -673,9 +675,9 @@ gst_vidkompy_align_finalize (GObject * object)
   gst_vidkompy_align_saved_reset (self);
   vk_align_settings_clear (&self->prop);
   vk_align_settings_clear (&self->settings);
-  gst_vidkompy_align_join_jobs (self);
   vk_thread_pool_free (self->helpers);
   g_mutex_clear (&self->saved_lock);
+  g_mutex_clear (&self->worker_lock);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   vk_link_check_clear (&self->link_check);
@@ -748,6 +750,7 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
 {
   g_mutex_init (&self->lock);
   g_mutex_init (&self->saved_lock);
+  g_mutex_init (&self->worker_lock);
   g_cond_init (&self->cond);
   self->helpers = vk_thread_pool_new (0);
   vk_link_check_init (&self->link_check);

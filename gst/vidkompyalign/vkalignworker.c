@@ -41,8 +41,8 @@ run_job (gpointer data, gpointer unused)
 }
 
 /* Queues @func (@data) on the worker, which runs the jobs in their order;
- * a stop waits for them (see gst_vidkompy_align_join_jobs ()). With the
- * lock. */
+ * a stop waits for them (see gst_vidkompy_align_join_jobs ()). Takes only
+ * worker_lock (the last of the locks): callable with any other held. */
 void
 gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
     GstElementCallAsyncFunc func, gpointer data, GDestroyNotify destroy)
@@ -54,10 +54,21 @@ gst_vidkompy_align_start_job (GstVidkompyAlign * self, const gchar * name,
   job->func = func;
   job->data = data;
   job->destroy = destroy;
+  g_mutex_lock (&self->worker_lock);
   if (self->worker == NULL)
     self->worker = g_thread_pool_new (run_job, NULL, 1, TRUE, NULL);
   GST_DEBUG_OBJECT (self, "job %s queued", name);
   g_thread_pool_push (self->worker, job, NULL);
+  g_mutex_unlock (&self->worker_lock);
+}
+
+/* VkStreamConfig.run_job: the streaming mode's searches on the worker */
+void
+gst_vidkompy_align_run_job (GstElement * element, const gchar * name,
+    GstElementCallAsyncFunc func, gpointer data)
+{
+  gst_vidkompy_align_start_job (GST_VIDKOMPY_ALIGN (element), name, func,
+      data, NULL);
 }
 
 /* Waits for the jobs, which return soon once the phase is PHASE_DONE (they
@@ -68,9 +79,9 @@ gst_vidkompy_align_join_jobs (GstVidkompyAlign * self)
 {
   GThreadPool *worker;
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->worker_lock);
   worker = g_steal_pointer (&self->worker);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->worker_lock);
   if (worker == NULL)
     return;
   g_thread_pool_free (worker, FALSE, TRUE);

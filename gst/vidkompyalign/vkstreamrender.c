@@ -153,7 +153,6 @@ struct _VkStreamRender
   gboolean searching;           /* a search thread is running */
   GstClock *clock;              /* the element's, with its base time */
   GstClockTime base_time;
-  GThread *search_thread;
   guint generation;             /* flushes */
   gboolean refined_pairs;       /* refined on a decided pair */
   guint good_decisions;
@@ -285,8 +284,6 @@ vk_stream_render_free (VkStreamRender * r)
   vk_stream_render_stop (r);
   gst_pad_stop_task (r->cfg.bg_src);
   gst_pad_stop_task (r->cfg.fg_src);
-  if (r->search_thread)
-    g_thread_join (r->search_thread);
   clear_state (r);
   g_mutex_clear (&r->lock);
   g_cond_clear (&r->cond);
@@ -498,7 +495,7 @@ free_low_copies (GQueue * q)
     g_clear_pointer (&((Held *) l->data)->low, g_free);
 }
 
-/* a search for the position, in a thread of its own */
+/* a search for the position (on the element's worker with live inputs) */
 typedef struct
 {
   VkStreamRender *r;
@@ -680,8 +677,8 @@ committed (VkStreamRender * r, const SearchJob * job,
   return FALSE;
 }
 
-static gpointer
-search (gpointer data)
+static void
+search (GstElement * element, gpointer data)
 {
   SearchJob *job = data;
   VkStreamRender *r = job->r;
@@ -769,11 +766,10 @@ search (gpointer data)
   g_free (job->bgd);
   g_free (job->fgd);
   g_free (job);
-  return NULL;
 }
 
-/* Starts a search for the fg in the held bg frames when one is due, in a
- * thread of its own with live inputs (called with the lock, which it may
+/* Starts a search for the fg in the held bg frames when one is due, on the
+ * element's worker with live inputs (called with the lock, which it may
  * release meanwhile). */
 static void
 try_position (VkStreamRender * r)
@@ -792,9 +788,6 @@ try_position (VkStreamRender * r)
   }
   r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
 
-  /* the previous search has ended */
-  if (r->search_thread)
-    g_thread_join (r->search_thread);
   job = g_new0 (SearchJob, 1);
   job->r = r;
   job->fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
@@ -807,11 +800,12 @@ try_position (VkStreamRender * r)
     /* non-live inputs wait for each other anyway: the search in this
      * thread, so that its outcome does not depend on thread timing */
     g_mutex_unlock (&r->lock);
-    search (job);
+    search (r->cfg.element, job);
     g_mutex_lock (&r->lock);
     return;
   }
-  r->search_thread = g_thread_new ("vk-search", search, job);
+  /* (live: on the element's worker, not to hold frames meanwhile) */
+  r->cfg.run_job (r->cfg.element, "vk-search", search, job);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1178,7 +1172,7 @@ process (VkStreamRender * r)
       now = MAX (now, newest->rt);
     if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
       break;
-    /* a frame is due while a search runs (in a thread of its own, so that
+    /* a frame is due while a search runs (on the element's worker, so that
      * both inputs keep flowing meanwhile): its result first, as long as
      * the frame can wait (by the clock) */
     if (r->searching && !r->stopping && !r->flushing && wait_search (r, oldest)) {

@@ -18,7 +18,6 @@
 #include "vkalignment.h"
 
 G_BEGIN_DECLS
-
 /**
  * VkStreamConfig:
  * @element: the aligner (messages, errors)
@@ -30,7 +29,7 @@ G_BEGIN_DECLS
  * @opts: position options (fixed position/scale, prefer_unscaled,
  *   match_region)
  */
-typedef struct
+    typedef struct
 {
   GstElement *element;
   GstPad *bg_sink, *fg_sink, *bg_src, *fg_src;
@@ -38,6 +37,10 @@ typedef struct
   const GstSegment *bg_segment, *fg_segment;
   GstClockTime latency;
   VkAlignOptions opts;
+  /* runs @func (@element, @data) on the element's worker thread (the
+   * searches of live inputs), which a stop of the element waits for */
+  void (*run_job) (GstElement * element, const gchar * name,
+      GstElementCallAsyncFunc func, gpointer data);
 } VkStreamConfig;
 
 typedef struct _VkStreamRender VkStreamRender;
@@ -62,5 +65,4 @@ void vk_stream_render_seek_begin (VkStreamRender * r);
 void vk_stream_render_seek_end (VkStreamRender * r);
 
 G_END_DECLS
-
 #endif /* __VK_STREAM_RENDER_H__ */
