@@ -143,12 +143,35 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   return ok;
 }
 
+/* how long a seek without a flush waits for both inputs to end their pass
+ * (the application may answer the SEGMENT_DONE message before the event
+ * reaches us), us */
+#define PASS_END_WAIT (500 * G_TIME_SPAN_MILLISECOND)
+
+/* Whether both inputs ended their pass (EOS or SEGMENT_DONE), waiting up
+ * to PASS_END_WAIT for it: a seek without a flush is a new pass (a
+ * segment seek's loop) only then; in the middle of a pass the render state
+ * would move to the new position while the frames queued before it still
+ * play out. With the lock. */
+static gboolean
+pass_ended (GstVidkompyAlign * self)
+{
+  gint64 deadline = g_get_monotonic_time () + PASS_END_WAIT;
+
+  while (!(self->bg.eos && self->fg.eos) && self->phase == PHASE_RENDER)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  return self->bg.eos && self->fg.eos;
+}
+
 /* Seeks of the outputs: forward time seeks to a position (rate > 0, any
  * flags, segment seeks included). Before the render (during the analysis
  * and the alignment) a seek is queued, its flush ended at once (nothing
- * was output), and it is honoured when the render starts (see gst_vidkompy_align_replay ());
- * while the inputs are seeked back to render, it waits for them. Refused
- * at once, with no effect, otherwise. */
+ * was output), and it is honoured when the render starts (see
+ * gst_vidkompy_align_replay ()); while the inputs are seeked back to
+ * render, it waits for them. In the global mode's render a seek without a
+ * flush is honoured at the end of a pass only (see pass_ended ()).
+ * Refused at once, with no effect, otherwise. */
 gboolean
 gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     GstEvent * event)
@@ -229,6 +252,16 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
       vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
     gst_event_unref (event);
     return TRUE;
+  }
+  if (!(flags & GST_SEEK_FLAG_FLUSH) && !pass_ended (self)) {
+    /* (the other pad's copy is refused too) */
+    self->seek_seqnum = GST_SEQNUM_INVALID;
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (pad, "refusing a seek without a flush in the middle "
+        "of the render: it is honoured at the end of a pass (a segment "
+        "seek's loop); use a flushing seek");
+    gst_event_unref (event);
+    return FALSE;
   }
   g_mutex_unlock (&self->lock);
   return gst_vidkompy_align_seek_inputs (self, event);

@@ -471,6 +471,48 @@ GST_START_TEST (test_nonflushing_seek)
 
 GST_END_TEST;
 
+/* The global mode's render: a seek without a flush in the middle of a
+ * pass (not at its end, as a segment seek's loop is) is refused at once,
+ * with no effect: FALSE within a second or so, then every fg frame once,
+ * from frame 0, with its bg frame, and EOS. Until 2026-12-06 the render
+ * hung: its state moved to the new position while the frames queued
+ * before the seek still played out, and the fg waited for decisions the bg
+ * no longer made. */
+GST_START_TEST (test_nonflushing_seek_global)
+{
+  GstElement *p = file_pipeline ("", "");
+  GArray *fg, *bg;
+  GThread *t[2];
+  gint64 t0;
+  guint k;
+
+  for (k = 0; k < 2; k++)
+    g_object_set (child (p, k ? "fg" : "bg"), "sync", TRUE, NULL);
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_get_state (p, NULL, NULL, WAIT) ==
+      GST_STATE_CHANGE_SUCCESS, "no preroll");
+  for (k = 0; k < 2; k++)
+    t[k] = vk_check_pull_in_thread (child (p, k ? "fg" : "bg"));
+  t0 = g_get_monotonic_time ();
+  fail_if (gst_element_seek (p, 1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_ACCURATE,
+          GST_SEEK_TYPE_SET, gst_util_uint64_scale (NONFLUSH_TO, GST_SECOND,
+              FPS), GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE),
+      "a seek without a flush accepted in the middle of the render");
+  fail_unless (g_get_monotonic_time () - t0 < 5 * G_TIME_SPAN_SECOND,
+      "the refusal took %.1f s", (g_get_monotonic_time () - t0) / 1e6);
+  bg = g_thread_join (t[0]);
+  fg = g_thread_join (t[1]);
+  check_range (fg, bg, 0, truth->rows->len, TRUE);
+
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  g_array_unref (fg);
+  g_array_unref (bg);
+}
+
+GST_END_TEST;
+
 /* --- live inputs ------------------------------------------------------- */
 
 /* a live source seeked to a position restarts within this of it */
@@ -582,6 +624,7 @@ align_seek_suite (void)
   tcase_add_test (tc, test_seek_state_cycle);
   tcase_add_loop_test (tc, test_segment_seek, 0, 2);
   tcase_add_loop_test (tc, test_nonflushing_seek, 1, 2);
+  tcase_add_test (tc, test_nonflushing_seek_global);
   tcase_add_loop_test (tc, test_live_seek, 0, 2);
   suite_add_tcase (s, tc);
   return s;
