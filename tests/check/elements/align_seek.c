@@ -412,6 +412,43 @@ GST_START_TEST (test_segment_seek)
 
 GST_END_TEST;
 
+/* --- flushing seeks in streaming mode ---------------------------------- */
+
+/* Streaming mode, the whole pair out, then flushing seeks to fg frames
+ * 30, 90, 15 and 0 (each after the last one's EOS): every output from the
+ * position on, each bg frame as exact as before a seek (check_range ():
+ * STREAMING_EXACT %, errors within STREAMING_MAX_ERROR; measured: every
+ * one exact). */
+GST_START_TEST (test_streaming_flushing_seeks)
+{
+  GstElement *p = file_pipeline ("mode=streaming", "");
+  const guint to[] = { 30, 90, 15, 0 };
+  GArray *fg, *bg;
+  GThread *t;
+  guint k;
+
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  for (k = 0; k <= G_N_ELEMENTS (to); k++) {
+    guint from = k ? to[k - 1] : 0;
+
+    if (k > 0)
+      fail_unless (gst_element_seek_simple (p, GST_FORMAT_TIME,
+              GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
+              gst_util_uint64_scale (from, GST_SECOND, FPS)), "seek refused");
+    t = vk_check_pull_in_thread (child (p, "bg"));
+    fg = vk_check_pull_all (child (p, "fg"));
+    bg = g_thread_join (t);
+    check_range (fg, bg, from, truth->rows->len, FALSE);
+    g_array_unref (fg);
+    g_array_unref (bg);
+  }
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 /* --- seeks without a flush ---------------------------------------------- */
 
 /* the fg frame a seek without a flush goes to (3.5 s) */
@@ -623,6 +660,7 @@ align_seek_suite (void)
   tcase_add_loop_test (tc, test_seek_before_decision, 0, 2);
   tcase_add_test (tc, test_seek_state_cycle);
   tcase_add_loop_test (tc, test_segment_seek, 0, 2);
+  tcase_add_test (tc, test_streaming_flushing_seeks);
   tcase_add_loop_test (tc, test_nonflushing_seek, 1, 2);
   tcase_add_test (tc, test_nonflushing_seek_global);
   tcase_add_loop_test (tc, test_live_seek, 0, 2);
