@@ -33,6 +33,7 @@
 #include "vkseek.h"
 #include "vkalignprops.h"
 #include "vkalignmsg.h"
+#include "vkrefine.h"
 
 G_BEGIN_DECLS GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_align_debug

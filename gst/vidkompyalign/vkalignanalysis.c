@@ -101,25 +101,12 @@ gboolean
 gst_vidkompy_align_frame_fingerprint (GstVidkompyAlign * self, Stream * s,
     GstBuffer * buf, guint8 * dst)
 {
-  GstVideoFrame frame;
-  gint n = s->low_width * s->low_height, k;
-  gfloat *tmp;
-
-  if (!gst_video_frame_map (&frame, &s->info, buf, GST_MAP_READ)) {
+  if (!vk_low_copy (&s->info, buf, s->low_width, s->low_height, dst)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("%s: could not map a video frame.", GST_PAD_NAME (s->sinkpad)),
         (NULL));
     return FALSE;
   }
-
-  tmp = g_newa (gfloat, n);
-  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), GST_VIDEO_FRAME_WIDTH (&frame),
-      GST_VIDEO_FRAME_HEIGHT (&frame), 0, 0, GST_VIDEO_FRAME_WIDTH (&frame),
-      GST_VIDEO_FRAME_HEIGHT (&frame), tmp, s->low_width, s->low_height);
-  gst_video_frame_unmap (&frame);
-  for (k = 0; k < n; k++)
-    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
   return TRUE;
 }
 

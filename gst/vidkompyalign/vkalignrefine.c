@@ -18,18 +18,6 @@
 
 #include "gstvidkompyalign-priv.h"
 
-static VkLuma
-luma_of (GstVideoFrame * f)
-{
-  VkLuma l;
-
-  l.data = GST_VIDEO_FRAME_PLANE_DATA (f, 0);
-  l.stride = GST_VIDEO_FRAME_PLANE_STRIDE (f, 0);
-  l.width = GST_VIDEO_FRAME_WIDTH (f);
-  l.height = GST_VIDEO_FRAME_HEIGHT (f);
-  return l;
-}
-
 /* orders candidates by their distance to the matched bg frame */
 static gint
 cand_distance_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
@@ -127,28 +115,17 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   for (l = near; l && (r->moment || best < 1.0 - REFINE_DONE); l = l->next) {
     Cand *c = l->data;
     VkLuma fl, bl;
-    VkSpatialParams p;
-    VkPlacementEstimate guess, out;
+    VkPlacementEstimate out;
     GError *err = NULL;
     gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
 
     if (c->index + REFINE_RADIUS < m || c->index > m + REFINE_RADIUS
         || !gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ))
       continue;
-    fl = luma_of (&ff);
-    bl = luma_of (&bf);
-    vk_spatial_params_init (&p);
-    p.prefer_unscaled = self->settings.unscaled;
-    p.min_scale = 0.01;
-    p.fg_valid.x = r->valid_x;
-    p.fg_valid.y = r->valid_y;
-    p.fg_valid.w = r->valid_w;
-    p.fg_valid.h = r->valid_h;
-    guess.x = r->x;
-    guess.y = r->y;
-    guess.scale = r->scale;
-    guess.score = r->spatial_score;
-    if (vk_spatial_refine (&bl, &fl, 1, &p, &guess, radius, &out, &err)) {
+    fl = vk_luma_of_frame (&ff);
+    bl = vk_luma_of_frame (&bf);
+    if (vk_refine_placement (&bl, &fl, r, self->settings.unscaled, 0.0, radius,
+            &out, &err)) {
       GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
           "score %.4f", c->index, out.x, out.y, out.scale, out.score);
       if (n_places < G_N_ELEMENTS (places)) {

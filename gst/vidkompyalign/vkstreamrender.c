@@ -52,7 +52,7 @@
 #include "vkspatial.h"
 #include "vkstreamcheck.h"
 #include "vkstreammsg.h"
-#include "vkstreamrefine.h"
+#include "vkrefine.h"
 #include "vkstreamstart.h"
 
 /* the element's category (same name: the same category) */
@@ -352,8 +352,12 @@ check_live (VkStreamRender * r)
 static guint8 *
 low_copy (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
 {
-  return vk_stream_low_copy (is_fg ? r->cfg.fg_info : r->cfg.bg_info, buf,
-      r->low_w[is_fg], r->low_h[is_fg]);
+  guint8 *low = g_new (guint8, r->low_w[is_fg] * r->low_h[is_fg]);
+
+  if (!vk_low_copy (is_fg ? r->cfg.fg_info : r->cfg.bg_info, buf,
+          r->low_w[is_fg], r->low_h[is_fg], low))
+    g_clear_pointer (&low, g_free);
+  return low;
 }
 
 /* the descriptor of the compared region of a held frame (cached) */
@@ -453,13 +457,13 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
   return data;
 }
 
-/* the position on full resolution (vk_stream_refine ()) */
+/* the position on full resolution (vk_refine_pairs ()) */
 static gboolean
 refine_full (VkStreamRender * r, const VkAlignResult * res,
     GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg, gdouble fixed_scale,
     VkPlacementEstimate * best)
 {
-  return vk_stream_refine (r->cfg.fg_info, fgbuf, r->cfg.bg_info, bgbufs, n_bg,
+  return vk_refine_pairs (r->cfg.fg_info, fgbuf, r->cfg.bg_info, bgbufs, n_bg,
       res, r->cfg.opts.prefer_unscaled, fixed_scale,
       2.0 * GST_VIDEO_INFO_WIDTH (r->cfg.bg_info) / r->low_w[0] + 2.0, best);
 }

@@ -1,0 +1,149 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The full-resolution work both modes of vidkompyalign share (see
+ * vkrefine.h). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "vkfingerprint.h"
+#include "vkrefine.h"
+
+/* The luma plane of a mapped frame. */
+VkLuma
+vk_luma_of_frame (const GstVideoFrame * frame)
+{
+  VkLuma l;
+
+  l.data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+  l.stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  l.width = GST_VIDEO_FRAME_WIDTH (frame);
+  l.height = GST_VIDEO_FRAME_HEIGHT (frame);
+  return l;
+}
+
+/**
+ * vk_refine_placement:
+ * @bg: a bg frame's luma, full resolution
+ * @fg: the fg frame's
+ * @res: the placement found on low-resolution frames (position, scale,
+ *   score, compared region)
+ * @prefer_unscaled: scale 1.0 when it fits nearly as well
+ * @fixed_scale: refine at this scale only (0: around @res's)
+ * @radius: how far (bg pixels) the refinement looks around @res's position
+ * @out: (out): the refined placement
+ * @error: why it could not be refined
+ *
+ * Refines @res on one full-resolution pair, as both modes do.
+ */
+gboolean
+vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
+    const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
+    gdouble radius, VkPlacementEstimate * out, GError ** error)
+{
+  VkSpatialParams p;
+  VkPlacementEstimate guess;
+
+  vk_spatial_params_init (&p);
+  p.prefer_unscaled = prefer_unscaled;
+  p.min_scale = 0.01;
+  if (fixed_scale > 0)
+    p.min_scale = p.max_scale = fixed_scale;
+  p.fg_valid.x = res->valid_x;
+  p.fg_valid.y = res->valid_y;
+  p.fg_valid.w = res->valid_w;
+  p.fg_valid.h = res->valid_h;
+  guess.x = res->x;
+  guess.y = res->y;
+  guess.scale = fixed_scale > 0 ? fixed_scale : res->scale;
+  guess.score = res->spatial_score;
+  return vk_spatial_refine (bg, fg, 1, &p, &guess, radius, out, error);
+}
+
+/**
+ * vk_refine_pairs:
+ * @res: the placement found (position, scale, score, compared region)
+ * @fixed_scale: refine at this scale only (0: around @res's)
+ * @radius: how far (bg pixels) the refinement looks around @res's position
+ * @best: (out): the best pair's placement
+ *
+ * Refines @res on full-resolution frames: fg frame @fgbuf against each of
+ * the bg frames @bgbufs (those around its match); the pair that correlates
+ * best wins.
+ *
+ * Returns: whether any pair could be refined
+ */
+gboolean
+vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
+    const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
+    const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
+    gdouble radius, VkPlacementEstimate * best)
+{
+  GstVideoFrame ff, bf;
+  gboolean found = FALSE;
+  guint k;
+
+  if (!gst_video_frame_map (&ff, fg_info, fgbuf, GST_MAP_READ))
+    return FALSE;
+  for (k = 0; k < n_bg; k++) {
+    VkPlacementEstimate out;
+    VkLuma fl, bl;
+
+    if (!gst_video_frame_map (&bf, bg_info, bgbufs[k], GST_MAP_READ))
+      continue;
+    fl = vk_luma_of_frame (&ff);
+    bl = vk_luma_of_frame (&bf);
+    if (vk_refine_placement (&bl, &fl, res, prefer_unscaled, fixed_scale,
+            radius, &out, NULL) && (!found || out.score > best->score)) {
+      *best = out;
+      found = TRUE;
+    }
+    gst_video_frame_unmap (&bf);
+  }
+  gst_video_frame_unmap (&ff);
+  return found;
+}
+
+/**
+ * vk_low_copy:
+ * @width: the copy's width (vk_low_size ())
+ * @height: its height
+ * @dst: (out caller-allocates): @width x @height bytes
+ *
+ * The low-resolution copy of @buf's luma (area average, rounded), as the
+ * global mode keeps of every frame and the streaming mode of the frames it
+ * searches.
+ *
+ * Returns: %FALSE when @buf cannot be mapped
+ */
+gboolean
+vk_low_copy (const GstVideoInfo * info, GstBuffer * buf, gint width,
+    gint height, guint8 * dst)
+{
+  GstVideoFrame f;
+  gfloat *tmp;
+  gint k;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+    return FALSE;
+  tmp = g_new (gfloat, width * height);
+  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), tmp, width, height);
+  gst_video_frame_unmap (&f);
+  for (k = 0; k < width * height; k++)
+    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+  return TRUE;
+}

@@ -1,0 +1,39 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vkrefine: the work on mapped full-resolution frames that both modes of
+ * vidkompyalign share: a placement refined on a frame pair
+ * (vk_spatial_refine ()), and the low-resolution copy of a frame's luma
+ * that the position search and the analysis use. */
+
+#ifndef __VK_REFINE_H__
+#define __VK_REFINE_H__
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include "vkalignment.h"
+#include "vkspatial.h"
+
+G_BEGIN_DECLS VkLuma vk_luma_of_frame (const GstVideoFrame * frame);
+
+gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
+    const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
+    gdouble radius, VkPlacementEstimate * out, GError ** error);
+
+gboolean vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
+    const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
+    const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
+    gdouble radius, VkPlacementEstimate * best);
+
+gboolean vk_low_copy (const GstVideoInfo * info, GstBuffer * buf,
+    gint width, gint height, guint8 * dst);
+
+G_END_DECLS
+#endif /* __VK_REFINE_H__ */
