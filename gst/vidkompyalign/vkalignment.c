@@ -263,6 +263,15 @@ guint8 *
 vk_fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
     guint i, VkLuma * out)
 {
+  return vk_fg_at_factor (bg, fg, i, 1.0, out);
+}
+
+/* the same, @shrink times smaller: an fg larger than its place in the bg
+ * brought to that size (no detail the bg cannot show) */
+guint8 *
+vk_fg_at_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    guint i, gdouble shrink, VkLuma * out)
+{
   gdouble kbx, kby;
   gint w, h, k;
   gfloat *tmp;
@@ -270,8 +279,8 @@ vk_fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
   VkLuma l = vk_low_frame (fg, i);
 
   vk_low_factors (bg, &kbx, &kby);
-  w = MAX (1, (gint) floor (fg->width * kbx + 0.5));
-  h = MAX (1, (gint) floor (fg->height * kby + 0.5));
+  w = MAX (1, (gint) floor (fg->width * kbx * shrink + 0.5));
+  h = MAX (1, (gint) floor (fg->height * kby * shrink + 0.5));
   tmp = g_new (gfloat, w * h);
   img = g_new (guint8, w * h);
   vk_luma_resample (l.data, l.stride, l.width, l.height, 0, 0, l.width,

@@ -84,8 +84,9 @@ gboolean vk_joint_search (const VkStreamSummary * bg,
 
 gboolean vk_joint_time_search (const VkStreamSummary * bg,
     const VkStreamSummary * fg, const VkSpatialParams * p,
-    const VkPlacementEstimate * guess, gdouble offset, gdouble rate,
-    gdouble window, VkPlacementEstimate * out, gdouble * out_offset,
+    gdouble shrink, const VkPlacementEstimate * guess, gdouble offset,
+    gdouble rate, gdouble window, VkPlacementEstimate * out,
+    gdouble * out_offset,
     VkPlacementEstimate * line_place);
 
 gboolean vk_joint_time_refine (const VkStreamSummary * bg,
@@ -121,6 +122,8 @@ VkLuma vk_low_frame (const VkStreamSummary * s, guint i);
 void vk_low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky);
 guint8 *vk_fg_at_bg_factor (const VkStreamSummary * bg,
     const VkStreamSummary * fg, guint i, VkLuma * out);
+guint8 *vk_fg_at_factor (const VkStreamSummary * bg,
+    const VkStreamSummary * fg, guint i, gdouble shrink, VkLuma * out);
 void vk_valid_in (const VkStreamSummary * fg, const VkAlignResult * r,
     gint w, GstVideoRectangle * rect);
 

@@ -98,10 +98,12 @@ scan (const TimeCtx * t, gdouble from, gdouble to, gdouble step,
  * vk_joint_time_search:
  * @bg: the bg's summary
  * @fg: the fg's summary
- * @p: the spatial search's parameters (scale range; fg_valid in the fg at
- *   the bg's factor)
- * @guess: the placement found so far (bg low-resolution pixels, the fg at
- *   the bg's factor)
+ * @p: the spatial search's parameters (scale range; fg_valid in the fg
+ *   samples)
+ * @shrink: the fg samples are the fg at the bg's factor times this
+ *   (vk_fg_at_factor ())
+ * @guess: the placement found so far (bg low-resolution pixels, the fg
+ *   samples' pixels)
  * @offset: the bg frame of fg frame 0 on the timing line found with it
  * @rate: the line's rate (bg frames per fg frame)
  * @window: the lines searched: offsets within this many bg frames of
@@ -123,8 +125,9 @@ scan (const TimeCtx * t, gdouble from, gdouble to, gdouble step,
  */
 gboolean
 vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
-    const VkSpatialParams * p, const VkPlacementEstimate * guess,
-    gdouble offset, gdouble rate, gdouble window, VkPlacementEstimate * out,
+    const VkSpatialParams * p, gdouble shrink,
+    const VkPlacementEstimate * guess, gdouble offset, gdouble rate,
+    gdouble window, VkPlacementEstimate * out,
     gdouble * out_offset, VkPlacementEstimate * line_place)
 {
   TimeCtx t;
@@ -141,7 +144,7 @@ vk_joint_time_search (const VkStreamSummary * bg, const VkStreamSummary * fg,
   t.n = MIN (TIME_SAMPLES, fg->n_frames);
   for (k = 0; k < t.n; k++) {
     t.f[k] = (2 * k + 1) * fg->n_frames / (2 * t.n);
-    imgs[k] = vk_fg_at_bg_factor (bg, fg, t.f[k], &t.fg[k]);
+    imgs[k] = vk_fg_at_factor (bg, fg, t.f[k], shrink, &t.fg[k]);
   }
 
   if (place_on_line (&t, o0, guess, TIME_TRACK_RADIUS, &centre)) {
@@ -192,9 +195,62 @@ same_place (const VkPlacementEstimate * a, const VkPlacementEstimate * b,
 
 /* the lines searched: offsets within this many seconds of the line found */
 #define TIME_WINDOW_S 5.0
+/* then, at another size, within this many seconds of the best line */
+#define TIME_POLISH_S 0.5
+/* the fg samples are brought to their size in the bg (vk_fg_at_factor ())
+ * when the scale is below this (closer to 1, the bg shows nearly all of
+ * their detail, and scale 1 keeps its meaning for prefer_unscaled) */
+#define TIME_SHRINK_BELOW 0.9
+/* and again at the scale found when it differs from the first one by more
+ * than this share */
+#define TIME_RESHRINK 0.02
+
+static gdouble
+shrink_for (gdouble scale)
+{
+  return scale < TIME_SHRINK_BELOW ? scale : 1.0;
+}
+
 /* the rate of the lines is the nominal one, and the line's own when it
  * differs by more than this share (a wrong place makes a wrong rate too) */
 #define TIME_RATE_SNAP 0.005
+
+/* vk_joint_time_search () with the fg samples @shrink times their size at
+ * the bg's factor (vk_fg_at_factor ()); the placements in bg
+ * low-resolution pixels with the scale in bg pixels per fg pixel, as in
+ * @r */
+static gboolean
+search_shrunk (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    const VkAlignResult * r, gboolean prefer_unscaled, gdouble shrink,
+    const VkPlacementEstimate * guess, gdouble offset, gdouble rate,
+    gdouble window, VkPlacementEstimate * out, gdouble * out_offset,
+    VkPlacementEstimate * line_place)
+{
+  VkSpatialParams p;
+  VkPlacementEstimate g = *guess;
+  gdouble kbx, kby, k;
+  VkLuma fl;
+  guint8 *img;
+
+  vk_low_factors (bg, &kbx, &kby);
+  img = vk_fg_at_factor (bg, fg, 0, shrink, &fl);
+  /* the fg's scale per the samples' */
+  k = (gdouble) fl.width / (fg->width * kbx);
+  vk_spatial_params_init (&p);
+  /* (scale 1 of a shrunk fg is not the fg's own size) */
+  p.prefer_unscaled = prefer_unscaled && shrink == 1.0;
+  p.min_scale = G_MINDOUBLE;
+  p.max_scale = 0;
+  vk_valid_in (fg, r, fl.width, &p.fg_valid);
+  g_free (img);
+  g.scale = guess->scale / k;
+  if (!vk_joint_time_search (bg, fg, &p, shrink, &g, offset, rate, window,
+          out, out_offset, line_place))
+    return FALSE;
+  out->scale *= k;
+  line_place->scale *= k;
+  return TRUE;
+}
 
 /**
  * vk_joint_time_refine:
@@ -204,7 +260,10 @@ same_place (const VkPlacementEstimate * a, const VkPlacementEstimate * b,
  * @r: an alignment with its placement (full-resolution pixels), compared
  *   region and timing line; its placement and line are replaced by the
  *   best of vk_joint_time_search () over TIME_WINDOW_S around the line, at
- *   the nominal rate and at the line's own
+ *   the nominal rate and at the line's own; an fg larger than its place in
+ *   the bg is compared at that size (the detail the bg cannot show favours
+ *   the moments where the content is larger: a zoom), again over
+ *   TIME_POLISH_S around the best line when that size was found to differ
  *
  * Returns: TRUE when the placement moved (by more than TIME_MOVED_PX bg
  *   low-resolution pixels or TIME_MOVED_SCALE of the scale), or the line
@@ -216,14 +275,10 @@ gboolean
 vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
     gboolean prefer_unscaled, VkAlignResult * r)
 {
-  VkSpatialParams p;
   VkPlacementEstimate guess, est, best = { 0, 0, 0, -G_MAXDOUBLE };
   VkPlacementEstimate line_place, lp;
   gdouble kbx, kby, nominal, rates[2], o, best_offset = 0, best_rate = 0;
-  gdouble mid = fg->n_frames / 2.0;
-  guint8 *img;
-  VkLuma fl;
-  gint fw;
+  gdouble mid = fg->n_frames / 2.0, fps, shrink;
   guint k, n_rates = 1;
 
   g_return_val_if_fail (bg != NULL && fg != NULL && r != NULL, FALSE);
@@ -231,18 +286,10 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
   if (fg->n_frames < 2 || bg->n_frames < 2)
     return FALSE;
   vk_low_factors (bg, &kbx, &kby);
-  img = vk_fg_at_bg_factor (bg, fg, 0, &fl);
-  fw = fl.width;
-  vk_spatial_params_init (&p);
-  p.prefer_unscaled = prefer_unscaled;
-  p.min_scale = G_MINDOUBLE;
-  p.max_scale = 0;
-  vk_valid_in (fg, r, fw, &p.fg_valid);
-  g_free (img);
-
+  fps = MAX (bg->fps, 1.0);
   guess.x = r->x * kbx;
   guess.y = r->y * kby;
-  guess.scale = r->scale * (fg->width * kbx) / fw;
+  guess.scale = r->scale;
   guess.score = r->spatial_score;
   line_place = guess;
   nominal = fg->fps > 0 && bg->fps > 0 ? bg->fps / fg->fps : 1.0;
@@ -253,8 +300,8 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
     /* the line through the same middle fg frame */
     gdouble centre = r->offset + (r->rate - rates[k]) * mid;
 
-    if (vk_joint_time_search (bg, fg, &p, &guess, centre, rates[k],
-            TIME_WINDOW_S * MAX (bg->fps, 1.0), &est, &o, &lp)
+    if (search_shrunk (bg, fg, r, prefer_unscaled, shrink_for (r->scale),
+            &guess, centre, rates[k], TIME_WINDOW_S * fps, &est, &o, &lp)
         && est.score > best.score) {
       if (k == 0)
         line_place = lp;
@@ -263,19 +310,28 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
       best_rate = rates[k];
     }
   }
+  if (best.score <= -G_MAXDOUBLE)
+    return FALSE;
+  /* an fg found larger than it was thought to be in the bg: again at its
+   * size, around the best line, from its place */
+  shrink = shrink_for (best.scale);
+  if (fabs (shrink / shrink_for (r->scale) - 1.0) > TIME_RESHRINK
+      && search_shrunk (bg, fg, r, prefer_unscaled, shrink, &best,
+          best_offset, best_rate, TIME_POLISH_S * fps, &est, &o, &lp)) {
+    best = est;
+    best_offset = o;
+  }
   /* the place moved; or the line did, and the place with it (on a still
    * page with a clock that ticks every second, every line of the second
    * has the same place and matches as well) */
-  if (best.score <= -G_MAXDOUBLE || !(!same_place (&best, &guess,
-              TIME_MOVED_PX, TIME_MOVED_SCALE)
-          || (fabs (best_offset + best_rate * mid - r->offset - r->rate *
-                  mid) >= TIME_MOVED_FRAMES
-              && !same_place (&best, &line_place, TIME_TRACKED_PX,
-                  TIME_TRACKED_SCALE))))
+  if (same_place (&best, &guess, TIME_MOVED_PX, TIME_MOVED_SCALE)
+      && (fabs (best_offset + best_rate * mid - r->offset - r->rate * mid) <
+          TIME_MOVED_FRAMES || same_place (&best, &line_place,
+              TIME_TRACKED_PX, TIME_TRACKED_SCALE)))
     return FALSE;
   r->x = best.x / kbx;
   r->y = best.y / kby;
-  r->scale = best.scale * fw / (fg->width * kbx);
+  r->scale = best.scale;
   r->spatial_score = best.score;
   r->offset = best_offset;
   r->rate = best_rate;

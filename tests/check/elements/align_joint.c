@@ -365,7 +365,7 @@ GST_START_TEST (test_time_search)
   guess = (VkPlacementEstimate) {
   FG_X + camera_x (FG_START + f) - camera_x (FG_START + f + 9), FG_Y, 1.0, 0.9};
   fail_unless (fabs (guess.x - FG_X) > 2.0);
-  fail_unless (vk_joint_time_search (&p.bg, &p.fg, &sp, &guess,
+  fail_unless (vk_joint_time_search (&p.bg, &p.fg, &sp, 1.0, &guess,
           FG_START + 9, 1.0, 30, &out, &offset, &line_place));
   fail_unless_equals_float (offset, FG_START);
   fail_unless (fabs (out.x - FG_X) < 0.25 && fabs (out.y - FG_Y) < 0.25
@@ -374,6 +374,25 @@ GST_START_TEST (test_time_search)
   fail_unless (out.score > 0.999, "%f", out.score);
   /* the place of the line it started from is the shifted one */
   fail_unless (fabs (line_place.x - guess.x) < 0.5, "%f", line_place.x);
+
+  /* the fg samples at half their size (an fg larger than its place): the
+   * same line, the place at twice the scale */
+  {
+    VkLuma half;
+    guint8 *img = vk_fg_at_factor (&p.bg, &p.fg, 0, 0.5, &half);
+
+    fail_unless_equals_int (half.width, FG_W / 2);
+    fail_unless_equals_int (half.height, FG_H / 2);
+    g_free (img);
+  }
+  sp.fg_valid = (GstVideoRectangle) {
+  0, 0, FG_W / 2, FG_H / 2};
+  guess.scale = 2.0;
+  fail_unless (vk_joint_time_search (&p.bg, &p.fg, &sp, 0.5, &guess,
+          FG_START + 9, 1.0, 30, &out, &offset, &line_place));
+  fail_unless_equals_float (offset, FG_START);
+  fail_unless (fabs (out.x - FG_X) < 0.25 && fabs (out.scale - 2.0) < 0.01,
+      "found %f,%f x%f", out.x, out.y, out.scale);
   pan_clear (&p);
 }
 
