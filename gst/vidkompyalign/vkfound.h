@@ -17,6 +17,7 @@
 #include "vkalignment.h"
 
 G_BEGIN_DECLS
+
 /* The thresholds of the decision (docs/vidkompyalign.md):
  *
  * VK_FOUND_MIN_MATCH: the temporal confidence (mean 1 − thumbnail
@@ -47,6 +48,7 @@ G_BEGIN_DECLS
 #define VK_FOUND_MIN_SPATIAL 0.5
 #define VK_FOUND_MIN_MOTION 0.05
 #define VK_FOUND_MIN_SPATIAL_STATIC 0.99
+
 /* The streaming mode's position search (vkstreamcheck.c) looks at a few
  * seconds of frames, where a chance match is likelier than over a whole
  * clip: before its placement is refined and checked by vk_found () as the
@@ -69,8 +71,10 @@ G_BEGIN_DECLS
 #define VK_FOUND_STREAM_SURE_SPATIAL 0.97
 #define VK_FOUND_STREAM_SURE_MATCH 0.98
 #define VK_FOUND_STREAM_SAME_LINE_FRAMES 3.0
+
 /* fg frames sampled (evenly) for vk_fg_motion () */
 #define VK_MOTION_SAMPLES 32
+
 /**
  * VkFoundVerdict:
  * @VK_FOUND_YES: the fg is in the bg
@@ -79,7 +83,7 @@ G_BEGIN_DECLS
  * @VK_FOUND_STATIC_INEXACT: it does not move and its placement is not a
  *   near-perfect match
  */
-    typedef enum
+typedef enum
 {
   VK_FOUND_YES,
   VK_FOUND_LOW_MATCH,
@@ -98,4 +102,5 @@ gchar *vk_found_reason (VkFoundVerdict verdict, gdouble match,
     gdouble spatial, gdouble motion);
 
 G_END_DECLS
+
 #endif /* __VK_FOUND_H__ */
