@@ -143,25 +143,42 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   return ok;
 }
 
-/* how long a seek without a flush waits for both inputs to end their pass
- * (the application may answer the SEGMENT_DONE message before the event
- * reaches us), us */
+/* how long a seek without a flush waits for the inputs to end their pass
+ * (the application may answer the SEGMENT_DONE message before the events
+ * reach us), us; once one input has ended it, how long for the rest (the
+ * bg's last decisions, see gst_vidkompy_align_finish_bg ()) */
 #define PASS_END_WAIT (500 * G_TIME_SPAN_MILLISECOND)
+#define PASS_FINISH_WAIT (10 * G_TIME_SPAN_SECOND)
 
-/* Whether both inputs ended their pass (EOS or SEGMENT_DONE), waiting up
- * to PASS_END_WAIT for it: a seek without a flush is a new pass (a
- * segment seek's loop) only then; in the middle of a pass the render state
- * would move to the new position while the frames queued before it still
- * play out. With the lock. */
+/* both inputs ended their pass (EOS or SEGMENT_DONE) and the bg output made
+ * its last decisions; with the lock */
+static gboolean
+pass_done (GstVidkompyAlign * self)
+{
+  return self->bg.eos && self->fg.eos && self->bg_finished;
+}
+
+/* Whether the pass is done (pass_done ()), waiting for it: a seek without
+ * a flush is a new pass (a segment seek's loop) only then; in the middle of
+ * a pass the render state would move to the new position while the frames
+ * queued before it still play out, and before the bg's last decisions it
+ * would take them away (a loop answered at once lost bg frames). With the
+ * lock. */
 static gboolean
 pass_ended (GstVidkompyAlign * self)
 {
-  gint64 deadline = g_get_monotonic_time () + PASS_END_WAIT;
+  gint64 now = g_get_monotonic_time ();
+  gint64 start_by = now + PASS_END_WAIT, finish_by = now + PASS_FINISH_WAIT;
 
-  while (!(self->bg.eos && self->fg.eos) && self->phase == PHASE_RENDER)
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+  while (!pass_done (self) && self->phase == PHASE_RENDER) {
+    gboolean ending = self->bg.eos || self->fg.eos;
+
+    if (!g_cond_wait_until (&self->cond, &self->lock,
+            ending ? finish_by : start_by)
+        && (!ending || g_get_monotonic_time () >= finish_by))
       break;
-  return self->bg.eos && self->fg.eos;
+  }
+  return pass_done (self);
 }
 
 /* Seeks of the outputs: forward time seeks to a position (rate > 0, any

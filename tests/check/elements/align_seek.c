@@ -451,8 +451,9 @@ GST_END_TEST;
  * After a flushing segment seek from 1 s to 2 s and LOOPS such answers,
  * the outputs hold the segment's 30 fg frames LOOPS + 1 times, each with
  * its bg frame (check_frames ()), each pass ended by SEGMENT_DONE, no EOS.
- * @__i__: 0 global (not run: on 2026-12-06 its bg output lost frames in
- * 1 run of 2: 91 for 120 fg frames), 1 streaming mode. */
+ * @__i__: 0 global, 1 streaming mode. Until 2026-12-06 the global mode's
+ * bg output lost frames in 1 run of 2 (91 for 120 fg frames): the loop's
+ * reset of the render state came before the bg's last decisions. */
 GST_START_TEST (test_segment_loop_at_once)
 {
   Ends ends;
@@ -732,7 +733,7 @@ align_seek_suite (void)
   tcase_add_loop_test (tc, test_seek_before_decision, 0, 2);
   tcase_add_test (tc, test_seek_state_cycle);
   tcase_add_loop_test (tc, test_segment_seek, 0, 2);
-  tcase_add_loop_test (tc, test_segment_loop_at_once, 1, 2);
+  tcase_add_loop_test (tc, test_segment_loop_at_once, 0, 2);
   tcase_add_test (tc, test_streaming_flushing_seeks);
   tcase_add_loop_test (tc, test_nonflushing_seek, 1, 2);
   tcase_add_test (tc, test_nonflushing_seek_global);
