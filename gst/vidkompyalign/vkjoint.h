@@ -117,7 +117,7 @@ gdouble vk_moment_check_rate (const VkMomentCheck * mc);
 
 void vk_moment_check_free (VkMomentCheck * mc);
 
-/* from vkalignment.c: the low-resolution copies */
+/* vklow.c: the low-resolution copies */
 VkLuma vk_low_frame (const VkStreamSummary * s, guint i);
 void vk_low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky);
 guint8 *vk_fg_at_bg_factor (const VkStreamSummary * bg,

@@ -1,0 +1,93 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vklow: the low-resolution copies of the streams' frames that the
+ * analysis keeps (VkStreamSummary), and the fg's brought to the bg's
+ * factor, for the alignment (vkalignment.c) and the joint search of space
+ * and time (vkjoint.c, vkjointtime.c). Pure. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "vkjoint.h"
+#include "vkfingerprint.h"
+
+VkLuma
+vk_low_frame (const VkStreamSummary * s, guint i)
+{
+  VkLuma l;
+
+  l.data = s->low + (gsize) i *s->low_width * s->low_height;
+  l.stride = s->low_width;
+  l.width = s->low_width;
+  l.height = s->low_height;
+  return l;
+}
+
+/* horizontal and vertical factors from full to low resolution */
+void
+vk_low_factors (const VkStreamSummary * s, gdouble * kx, gdouble * ky)
+{
+  *kx = (gdouble) s->low_width / s->width;
+  *ky = (gdouble) s->low_height / s->height;
+}
+
+/* A low-resolution fg frame brought to the bg's low-resolution factor, so
+ * that scale 1.0 means the same in both (for prefer_unscaled). */
+guint8 *
+vk_fg_at_bg_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    guint i, VkLuma * out)
+{
+  return vk_fg_at_factor (bg, fg, i, 1.0, out);
+}
+
+/* the same, @shrink times smaller: an fg larger than its place in the bg
+ * brought to that size (no detail the bg cannot show) */
+guint8 *
+vk_fg_at_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
+    guint i, gdouble shrink, VkLuma * out)
+{
+  gdouble kbx, kby;
+  gint w, h, k;
+  gfloat *tmp;
+  guint8 *img;
+  VkLuma l = vk_low_frame (fg, i);
+
+  vk_low_factors (bg, &kbx, &kby);
+  w = MAX (1, (gint) floor (fg->width * kbx * shrink + 0.5));
+  h = MAX (1, (gint) floor (fg->height * kby * shrink + 0.5));
+  tmp = g_new (gfloat, w * h);
+  img = g_new (guint8, w * h);
+  vk_luma_resample (l.data, l.stride, l.width, l.height, 0, 0, l.width,
+      l.height, tmp, w, h);
+  for (k = 0; k < w * h; k++)
+    img[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+
+  out->data = img;
+  out->stride = out->width = w;
+  out->height = h;
+  return img;
+}
+
+/* the compared part of the fg in an image of the fg @w pixels wide */
+void
+vk_valid_in (const VkStreamSummary * fg, const VkAlignResult * r, gint w,
+    GstVideoRectangle * rect)
+{
+  gdouble f = (gdouble) w / fg->width;
+
+  rect->x = (gint) ceil (r->valid_x * f);
+  rect->y = (gint) ceil (r->valid_y * f);
+  rect->w = (gint) floor ((r->valid_x + r->valid_w) * f) - rect->x;
+  rect->h = (gint) floor ((r->valid_y + r->valid_h) * f) - rect->y;
+}
