@@ -92,6 +92,27 @@ file_pipeline (const gchar * props, const gchar * via)
   return p;
 }
 
+/* The same pair with decodebins linked on every pad-added, for state
+ * cycles: a gst_parse_launch () delayed link is made once, so after a
+ * cycle in which a decodebin had exposed its pad, the new pad would stay
+ * unlinked (a flaky "no EOS" of test_seek_state_cycle, 1 run in 25). */
+static GstElement *
+file_pipeline_relinked (void)
+{
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a "
+      "filesrc location=%s/seek-bg.mp4 ! decodebin name=dbg "
+      "filesrc location=%s/seek-fg.mp4 ! decodebin name=dfg "
+      "a.fg_src ! appsink name=fg sync=false "
+      "a.bg_src ! appsink name=bg sync=false", tmpdir, tmpdir);
+  GstElement *p = gst_parse_launch (desc, NULL);
+
+  fail_unless (p != NULL);
+  vk_check_link_decoder (p, "dbg", "a", "bg_sink");
+  vk_check_link_decoder (p, "dfg", "a", "fg_sink");
+  g_free (desc);
+  return p;
+}
+
 static GstElement *
 child (GstElement * pipeline, const gchar * name)
 {
@@ -265,7 +286,7 @@ GST_END_TEST;
  * queued, and dropped silently at the start. */
 GST_START_TEST (test_seek_state_cycle)
 {
-  GstElement *p = file_pipeline ("", "");
+  GstElement *p = file_pipeline_relinked ();
   GArray *fg, *bg;
   GThread *t;
 
