@@ -1,0 +1,415 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The streaming mode (vkstreamrender.c): the decisions, a row of the online
+ * DP per fg frame, committed when due, and the lost / recovered match. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "vkstreamrender-priv.h"
+
+/* ------------------------------------------------------------------------ */
+/* Decisions */
+
+/* lost / recovered bookkeeping for a committed frame */
+static void
+track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
+{
+  guint run = MAX (3, (guint) ceil (LOST_RUN_S * r->fg_fps));
+
+  /* a flat fg frame tells nothing */
+  if (f->flat)
+    return;
+  if (cost > LOST_COST) {
+    r->good_run = 0;
+    if (r->bad_run++ == 0 && !r->lost)
+      r->lost_from = f->index;
+    if (!r->lost && r->bad_run >= run) {
+      r->lost = TRUE;
+      vk_stream_post_match (r->cfg.element, TRUE, f->index, f->pts, bg, cost,
+          0);
+    }
+  } else {
+    r->bad_run = 0;
+    if (r->lost && ++r->good_run >= run) {
+      r->lost = FALSE;
+      vk_stream_post_match (r->cfg.element, FALSE, f->index, f->pts, bg,
+          cost, f->index - r->lost_from);
+    }
+  }
+}
+
+/* The fg's segment of the pass, on both outputs before the pass's first
+ * output (the bg's outputs are on the fg's timeline). Called with the
+ * lock. */
+void
+vk_sr_queue_segment (VkStreamRender * r)
+{
+  if (!r->seg_due)
+    return;
+  r->seg_due = FALSE;
+  g_queue_push_tail (&r->out[0], gst_event_new_segment (&r->pass_seg[1]));
+  g_queue_push_tail (&r->out[1], gst_event_new_segment (&r->pass_seg[1]));
+}
+
+/* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
+ * nearest held one after it). Called with the lock. */
+static void
+emit (VkStreamRender * r, guint bg, gfloat cost)
+{
+  Held *f = g_queue_pop_head (&r->fg), *b = NULL;
+  GstBuffer *fgbuf, *bgbuf;
+  GstClockTime dur;
+  OutInfo o;
+  GList *l;
+
+  if (r->have_out)
+    bg = MAX (bg, r->last_out_bg);
+  for (l = r->bg.head; l; l = l->next) {
+    b = l->data;
+    if (b->index >= bg)
+      break;
+  }
+  o.fg_index = f->index;
+  o.bg_index = b ? b->index : 0;
+  o.bg_pts = b ? b->pts : GST_CLOCK_TIME_NONE;
+  o.cost = cost;
+
+  vk_sr_queue_segment (r);
+  fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
+  GST_BUFFER_PTS (fgbuf) = f->pts;      /* (retimed) */
+  dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
+      vk_sr_fg_frame_duration (r);
+  vk_sr_add_meta (r, fgbuf, &o);
+  g_queue_push_tail (&r->out[1], fgbuf);
+  if (b) {
+    /* a new buffer sharing the bg frame's memory, on the fg's timeline */
+    bgbuf = gst_buffer_copy (b->buf);
+    GST_BUFFER_PTS (bgbuf) = f->pts;
+    GST_BUFFER_DTS (bgbuf) = GST_CLOCK_TIME_NONE;
+    GST_BUFFER_DURATION (bgbuf) = dur;
+    vk_sr_add_meta (r, bgbuf, &o);
+    g_queue_push_tail (&r->out[0], bgbuf);
+    r->have_out = TRUE;
+    r->last_out_bg = b->index;
+  } else {
+    /* no bg frame at all yet */
+    g_queue_push_tail (&r->out[0], gst_event_new_gap (f->pts, dur));
+  }
+  r->last_out_fg = f->index;
+  vk_sr_held_free (f);
+
+  /* bg frames before it are never shown again */
+  while ((b = g_queue_peek_head (&r->bg)) && b->index < r->last_out_bg)
+    vk_sr_held_free (g_queue_pop_head (&r->bg));
+}
+
+/* the bg index fg frame @i is expected at */
+gdouble
+vk_sr_expected_bg (VkStreamRender * r, guint i)
+{
+  guint best;
+
+  /* the newest DP row's best cell: the freshest estimate (the fg may run
+   * faster or slower than the nominal rate), unless the match is lost */
+  if (r->dp && r->dp_rows > 0 && !r->lost && r->bad_run == 0
+      && vk_online_newest_best (r->dp, &best))
+    return best + r->rate * ((gdouble) i - (r->dp_first + r->dp_rows - 1));
+  if (r->have_out && r->positioned && r->last_out_fg >= r->dp_first)
+    return r->last_out_bg + r->rate * ((gdouble) i - r->last_out_fg);
+  return r->offset + r->rate * i;
+}
+
+/* The lowest bg frame a coming decision may pick: none before the DP's
+ * band or the last frame output. */
+guint
+vk_sr_lowest_pick (VkStreamRender * r)
+{
+  guint lo = r->dp ? vk_online_min_bg (r->dp) : 0;
+
+  return r->have_out ? MAX (lo, r->last_out_bg) : lo;
+}
+
+/* Adds DP rows for the held fg frames whose bg has arrived; with @force
+ * at least up to fg frame @upto. */
+static void
+add_rows (VkStreamRender * r, gboolean force, guint upto)
+{
+  Held *last = g_queue_peek_tail (&r->bg), *first = g_queue_peek_head (&r->bg);
+  guint margin = (guint) ceil (4 * r->rate) + 2;
+
+  if (r->dp == NULL || last == NULL)
+    return;
+  for (;;) {
+    guint i = r->dp_first + r->dp_rows, lo;
+    Held *f = vk_sr_find_held (&r->fg, i);
+
+    if (f == NULL)
+      break;
+    /* the bg has reached the frame expected, and the fg frame's time */
+    if (!(force && i <= upto) && !r->bg_eos
+        && (last->index < vk_sr_expected_bg (r, i) + margin
+            || last->rt < f->rt + 2 * GST_SECOND / r->bg_fps))
+      break;
+    lo = MIN (MAX (first->index, vk_sr_lowest_pick (r)), last->index);
+    if (!vk_online_push_row (r->dp, lo, last->index, vk_sr_dp_cost, r))
+      break;
+    r->dp_rows++;
+  }
+}
+
+/* The search's frame pairs come from a line fitted on a second or two of
+ * frames and may be a frame or two apart in time, which a moving picture
+ * turns into a shift: once the DP has decided REFINE_AFTER frames that
+ * match well, the position is refined once more on such a pair (as the
+ * global mode refines on the pairs of its dense alignment). Called with
+ * the lock. */
+static void
+refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
+{
+  VkAlignResult guess;
+  VkPlacementEstimate out;
+  GstBuffer *bgbufs[5];
+  guint n = 0, k;
+  GList *l;
+
+  if (r->refined_pairs || r->cfg.opts.fixed_position
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL
+      || raw > REFINE_COST || ++r->good_decisions < REFINE_AFTER)
+    return;
+  /* the decided bg frame and its neighbours: the pair of the same moment
+   * correlates best */
+  for (k = 0; k < 5; k++) {
+    Held *b = bg + k >= 2 ? vk_sr_find_held (&r->bg, bg + k - 2) : NULL;
+
+    if (b)
+      bgbufs[n++] = b->buf;
+  }
+  r->refined_pairs = TRUE;
+  memset (&guess, 0, sizeof (guess));
+  guess.x = r->out_x;
+  guess.y = r->out_y;
+  guess.scale = r->out_scale;
+  guess.spatial_score = r->spatial_conf;
+  guess.valid_x = r->valid_x;
+  guess.valid_y = r->valid_y;
+  guess.valid_w = r->valid_w;
+  guess.valid_h = r->valid_h;
+  if (n == 0 || !vk_sr_refine_full (r, &guess, f->buf, bgbufs, n, 0, &out))
+    return;
+  /* a scale a few percent off 1.0 is often a crop mistaken for a zoom, and
+   * the refinement only looks ±3 % around it: try 1.0 itself (as the
+   * global mode does) */
+  if (r->cfg.opts.prefer_unscaled && out.scale != 1.0
+      && fabs (out.scale - 1.0) < 0.1) {
+    VkPlacementEstimate one;
+    VkSpatialParams sp;
+
+    vk_spatial_params_init (&sp);
+    if (vk_sr_refine_full (r, &guess, f->buf, bgbufs, n, 1.0, &one)
+        && one.score >= out.score - sp.unscaled_epsilon)
+      out = one;
+  }
+  if (out.score < r->spatial_conf)
+    return;
+  r->out_x = (gint) floor (out.x + 0.5);
+  r->out_y = (gint) floor (out.y + 0.5);
+  r->out_scale = out.scale;
+  r->spatial_conf = CLAMP (out.score, 0.0, 1.0);
+  GST_INFO_OBJECT (r->cfg.element, "position refined on fg frame %u and bg "
+      "frame %u: %d,%d scale %.4f (score %.4f)", f->index, bg, r->out_x,
+      r->out_y, r->out_scale, out.score);
+  /* the bg descriptors were taken at the old position, and the DP's
+   * pending costs with them */
+  for (l = r->bg.head; l; l = l->next)
+    g_clear_pointer (&((Held *) l->data)->desc, g_free);
+  vk_online_recost (r->dp, vk_sr_dp_cost, r);
+}
+
+/* Forgets a position that never matched (called with the lock) */
+static void
+unposition (VkStreamRender * r)
+{
+  GST_INFO_OBJECT (r->cfg.element, "the fg at %d,%d scale %.4f never "
+      "matched: searching again", r->out_x, r->out_y, r->out_scale);
+  g_clear_pointer (&r->dp, vk_online_free);
+  r->positioned = FALSE;
+  r->refined_pairs = FALSE;
+  r->good_decisions = 0;
+  r->lost = FALSE;
+  r->bad_run = r->good_run = 0;
+  r->next_search = r->n_fg;
+}
+
+/* the longer frame duration of both inputs */
+static GstClockTime
+frame_time (VkStreamRender * r)
+{
+  return MAX (vk_sr_fg_frame_duration (r),
+      (GstClockTime) (GST_SECOND / r->bg_fps));
+}
+
+/* What a fg frame's decision leaves of the latency: the bg output goes out
+ * with the next bg frame (a frame of each), and some time for the
+ * processing itself */
+static GstClockTime
+decision_margin (VkStreamRender * r)
+{
+  return frame_time (r) + MIN (100 * GST_MSECOND, r->cfg.latency / 10);
+}
+
+/* Live inputs: when fg frame @f is due, how long after it its bg frame
+ * comes: the content's offset (the bg shows the fg's content that much
+ * later, from the search's line) plus how far the bg stream is behind the
+ * fg's (both run in real time: the newest frames' running times). Beyond
+ * what the latency lets the aligner wait (with the DP's margin and the
+ * decision's), frames are matched before their bg frame arrives: says so,
+ * with the lag and the latency needed, and again each time the lag has
+ * grown by LAG_STEP (a bg that stalls is seen at first only as far behind
+ * as it has stalled so far). Called with the lock. */
+static void
+check_lag (VkStreamRender * r, const Held * f)
+{
+  Held *last = g_queue_peek_tail (&r->bg), *newest = g_queue_peek_tail (&r->fg);
+  GstClockTimeDiff lag;
+  GstClockTime needed;
+
+  if (!r->live || r->bg_eos || last == NULL)
+    return;
+  lag = r->content_off + MAX (GST_CLOCK_DIFF (last->rt, newest->rt), 0);
+  needed = vk_stream_latency_needed (lag, r->rate, r->bg_fps,
+      decision_margin (r));
+  if (!vk_stream_lag_due (lag, needed, r->cfg.latency, r->lag_warned))
+    return;
+  r->lag_warned = lag;
+  vk_stream_warn_lag (r->cfg.element, lag, r->cfg.latency, needed, f->index,
+      r->content_off, newest->rt, last->rt);
+}
+
+/* Outputs the oldest fg frame (its time is up). Called with the lock. */
+static void
+decide_oldest (VkStreamRender * r)
+{
+  Held *f = g_queue_peek_head (&r->fg), *b;
+  VkOnlineDecision d;
+
+  if (r->dp && f->index >= r->dp_first) {
+    check_lag (r, f);
+    add_rows (r, TRUE, f->index);
+    if (r->dp_first + r->dp_rows > f->index
+        && vk_online_n_rows (r->dp) - vk_online_n_pending (r->dp) ==
+        f->index - r->dp_first && vk_online_commit (r->dp, &d)) {
+      gfloat raw = vk_sr_raw_cost (r, f->index, d.bg);
+
+      GST_LOG_OBJECT (r->cfg.element, "fg frame %u <- bg frame %u, cost "
+          "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");
+      refine_on_decision (r, f, d.bg, raw);
+      track_match (r, f, d.bg, raw);
+      if (raw <= LOST_COST)
+        r->matched_since_found++;
+      emit (r, d.bg, raw);
+      /* lost before it ever matched: the search was wrong, search again */
+      if (r->lost && r->matched_since_found == 0)
+        unposition (r);
+      return;
+    }
+  }
+  /* not found yet: the oldest held bg frame, unmatched; once the fg has
+   * been searched for as long as the bg window, a warning (once) */
+  if (!r->positioned && !r->unfound_warned && f->index + 1 >= r->fg_fps *
+      (2 * r->cfg.latency + EXTRA_HOLD) / GST_SECOND) {
+    r->unfound_warned = TRUE;
+    vk_stream_warn_not_found (r->cfg.element, (GstClockTime) ((f->index + 1)
+            * GST_SECOND / r->fg_fps), r->cfg.latency);
+  }
+  b = g_queue_peek_head (&r->bg);
+  GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",
+      f->index, b ? (gint) b->index : -1);
+  emit (r, b ? b->index : 0, 1.0f);
+}
+
+/* Waits a while for the running search when fg frame @f can still wait by
+ * the element's clock: until its arrival plus the latency less a frame
+ * (its bg output leaves with the next bg frame; a test clock that does not
+ * move: until the search ends); FALSE when its time is up. Called with the
+ * lock. */
+static gboolean
+wait_search (VkStreamRender * r, const Held * f)
+{
+  GstClockTimeDiff left = G_MAXINT64;
+
+  if (r->clock && GST_CLOCK_TIME_IS_VALID (f->arrival))
+    left = vk_stream_time_left (f->arrival, gst_clock_get_time (r->clock) -
+        r->base_time, r->cfg.latency, frame_time (r));
+  if (left <= 0)
+    return FALSE;
+  g_cond_wait_until (&r->cond, &r->lock, g_get_monotonic_time () +
+      MIN (left / GST_USECOND, 20000));
+  return TRUE;
+}
+
+/* Decides every fg frame that is due: older than the latency minus one
+ * frame relative to the newest fg frame, or all at the fg's end. */
+void
+vk_sr_process (VkStreamRender * r)
+{
+  GstClockTime margin = decision_margin (r);
+  GstClockTime budget = r->cfg.latency > margin ? r->cfg.latency - margin : 0;
+  Held *newest, *oldest;
+  guint max_held = (guint) (r->fg_fps * budget / GST_SECOND) + 2;
+
+  vk_sr_try_position (r);
+  add_rows (r, FALSE, 0);
+  while ((oldest = g_queue_peek_head (&r->fg))) {
+    GstClockTime now;
+
+    /* the time now: the newest frame's; live inputs are both clocks (the
+     * bg tells the time when the fg stalls or has ended) */
+    newest = g_queue_peek_tail (&r->fg);
+    now = newest->rt;
+    if (r->live && (newest = g_queue_peek_tail (&r->bg)))
+      now = MAX (now, newest->rt);
+    if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
+      break;
+    /* a frame is due while a search runs (on the element's worker, so that
+     * both inputs keep flowing meanwhile): its result first, as long as
+     * the frame can wait (by the clock) */
+    if (r->searching && !r->stopping && !r->flushing && wait_search (r, oldest)) {
+      add_rows (r, FALSE, 0);
+      continue;
+    }
+    decide_oldest (r);
+  }
+}
+
+/* the most bg frames held */
+guint
+vk_sr_bg_cap (VkStreamRender * r)
+{
+  return (guint) ceil (r->bg_fps * (2 * r->cfg.latency + EXTRA_HOLD) /
+      GST_SECOND) + 4;
+}
+
+/* drops held bg frames beyond the window (the oldest first) */
+void
+vk_sr_trim_bg (VkStreamRender * r)
+{
+  guint cap = vk_sr_bg_cap (r);
+  Held *b;
+
+  while (r->bg.length > cap) {
+    b = g_queue_pop_head (&r->bg);
+    GST_LOG_OBJECT (r->cfg.element, "bg frame %u leaves the window", b->index);
+    vk_sr_held_free (b);
+  }
+}

@@ -1,0 +1,160 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The streaming mode (vkstreamrender.c): the outputs, one task per src pad
+ * pushing what the decisions queued. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "vkstreamrender-priv.h"
+
+/* ------------------------------------------------------------------------ */
+/* Output */
+
+void
+vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
+{
+  GstVidkompyAlignmentMeta *m = gst_buffer_add_vidkompy_alignment_meta (buf);
+
+  m->fg_index = o->fg_index;
+  m->bg_index = o->bg_index;
+  m->bg_pts = o->bg_pts;
+  m->cost = o->cost;
+  m->confidence = CLAMP (1.0 - o->cost, 0.0, 1.0);
+  /* a placement forgotten (it never matched) is not the frame's */
+  m->x = r->positioned ? r->out_x : 0;
+  m->y = r->positioned ? r->out_y : 0;
+  m->scale = r->positioned ? r->out_scale : 1.0;
+  m->spatial_confidence = r->positioned ? r->spatial_conf : 0.0;
+}
+
+/* stream-start and caps (the fg's frame rate: one buffer per fg frame);
+ * the segment is queued (vk_sr_queue_segment ()) */
+static void
+send_headers (VkStreamRender * r, gint k)
+{
+  GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
+  GstPad *sink = k ? r->cfg.fg_sink : r->cfg.bg_sink;
+  GstCaps *caps = gst_video_info_to_caps (k ? r->cfg.fg_info : r->cfg.bg_info);
+
+  gst_pad_push_event (src, vk_stream_start_event (sink, src));
+  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
+      GST_VIDEO_INFO_FPS_N (r->cfg.fg_info),
+      GST_VIDEO_INFO_FPS_D (r->cfg.fg_info), NULL);
+  gst_pad_push_event (src, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+}
+
+/* The task of output @k ([0] bg, [1] fg): pushes what is queued for it,
+ * the headers first, then EOS once due. It pauses when the output flushes
+ * or stops, and when downstream refuses a buffer (the flow is returned to
+ * the input, which stops). */
+static void
+out_loop (VkStreamRender * r, gint k)
+{
+  GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
+  GstMiniObject *o;
+  gboolean headers, eos = FALSE;
+  GstFlowReturn fr = GST_FLOW_OK;
+
+  g_mutex_lock (&r->lock);
+  while (!r->out_flushing[k] && g_queue_is_empty (&r->out[k])
+      && !(r->eos_due[k] && !r->eos_sent[k]))
+    g_cond_wait (&r->cond, &r->lock);
+  if (r->out_flushing[k]) {
+    g_mutex_unlock (&r->lock);
+    gst_pad_pause_task (src);
+    return;
+  }
+  o = g_queue_pop_head (&r->out[k]);
+  if (o == NULL)
+    eos = r->eos_sent[k] = TRUE;
+  headers = !r->src_ready[k];
+  r->src_ready[k] = TRUE;
+  /* room in the queue for the inputs */
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+
+  if (headers)
+    send_headers (r, k);
+  if (eos) {
+    GST_DEBUG_OBJECT (src, "EOS");
+    gst_pad_push_event (src, gst_event_new_eos ());
+    gst_pad_pause_task (src);
+    return;
+  }
+  if (GST_IS_BUFFER (o))
+    fr = gst_pad_push (src, GST_BUFFER_CAST (o));
+  else
+    gst_pad_push_event (src, GST_EVENT_CAST (o));
+  /* an unlinked output does not stop the other one */
+  if (fr == GST_FLOW_OK || fr == GST_FLOW_NOT_LINKED)
+    return;
+  GST_DEBUG_OBJECT (src, "pausing: %s", gst_flow_get_name (fr));
+  if (fr == GST_FLOW_NOT_NEGOTIATED || fr < GST_FLOW_EOS)
+    GST_ELEMENT_FLOW_ERROR (r->cfg.element, fr);
+  g_mutex_lock (&r->lock);
+  r->out_flow[k] = fr;
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+  gst_pad_pause_task (src);
+}
+
+static void
+bg_out_loop (gpointer data)
+{
+  out_loop (data, 0);
+}
+
+static void
+fg_out_loop (gpointer data)
+{
+  out_loop (data, 1);
+}
+
+/* (Re)starts the task of output @k */
+void
+vk_sr_start_output (VkStreamRender * r, gint k)
+{
+  g_mutex_lock (&r->lock);
+  r->out_flushing[k] = r->stopping;
+  g_mutex_unlock (&r->lock);
+  if (k)
+    gst_pad_start_task (r->cfg.fg_src, fg_out_loop, r, NULL);
+  else
+    gst_pad_start_task (r->cfg.bg_src, bg_out_loop, r, NULL);
+}
+
+/* Output @k ends once what is queued is out. Called with the lock. */
+void
+vk_sr_end_output (VkStreamRender * r, gint k)
+{
+  r->eos_due[k] = TRUE;
+  g_cond_broadcast (&r->cond);
+}
+
+/* Waits while output @k holds more than OUT_MAX_FRAMES (downstream is
+ * slower: the input waits for it, as a queue would). With live inputs,
+ * synchronised sinks and aggregators hold each frame until its running
+ * time plus the pipeline's latency, and a live input must not wait for
+ * that: up to the latency plus EXTRA_HOLD of frames more. Called with the
+ * lock. */
+void
+vk_sr_wait_output (VkStreamRender * r, gint k)
+{
+  guint max = OUT_MAX_FRAMES;
+
+  if (r->live)
+    max += (guint) (r->fg_fps * (r->cfg.latency + EXTRA_HOLD) / GST_SECOND);
+  while (r->out[k].length > max && r->out_flow[k] == GST_FLOW_OK
+      && !r->out_flushing[k] && !r->flushing && !r->stopping)
+    g_cond_wait (&r->cond, &r->lock);
+}

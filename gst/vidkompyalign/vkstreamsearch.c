@@ -1,0 +1,410 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The streaming mode (vkstreamrender.c): the search for the position on
+ * the held frames, its verdict, and the placement taken. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "vkstreamrender-priv.h"
+
+/* ------------------------------------------------------------------------ */
+/* Position */
+
+/* contiguous low-resolution frames of a queue */
+static guint8 *
+summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
+{
+  GQueue *q = is_fg ? &r->fg : &r->bg;
+  const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
+  gsize n = (gsize) r->low_w[is_fg] * r->low_h[is_fg];
+  guint8 *data = g_malloc0 (MAX (1, n * q->length));
+  guint k = 0;
+  GList *l;
+
+  for (l = q->head; l; l = l->next) {
+    Held *h = l->data;
+
+    /* frames that came before the other input's caps */
+    if (h->low == NULL)
+      h->low = vk_sr_low_copy (r, is_fg, h->buf);
+    if (h->low)
+      memcpy (data + n * k, h->low, n);
+    k++;
+  }
+  s->width = GST_VIDEO_INFO_WIDTH (info);
+  s->height = GST_VIDEO_INFO_HEIGHT (info);
+  s->low_width = r->low_w[is_fg];
+  s->low_height = r->low_h[is_fg];
+  s->fps = is_fg ? r->fg_fps : r->bg_fps;
+  s->n_frames = q->length;
+  s->low = data;
+  return data;
+}
+
+/* the position on full resolution (vk_refine_pairs ()) */
+gboolean
+vk_sr_refine_full (VkStreamRender * r, const VkAlignResult * res,
+    GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg, gdouble fixed_scale,
+    VkPlacementEstimate * best)
+{
+  return vk_refine_pairs (r->cfg.fg_info, fgbuf, r->cfg.bg_info, bgbufs, n_bg,
+      res, r->cfg.opts.prefer_unscaled, fixed_scale,
+      2.0 * GST_VIDEO_INFO_WIDTH (r->cfg.bg_info) / r->low_w[0] + 2.0, best);
+}
+
+/* the typical raw-cost difference between a frame's match and its
+ * neighbours: the unit of the DP's costs, as in the global mode */
+static gdouble
+estimate_cost_scale (VkStreamRender * r, const VkAlignResult * res,
+    guint fg0, guint bg0)
+{
+  gfloat *gaps = g_new (gfloat, res->n_fg);
+  guint k, n = 0;
+  gdouble s;
+
+  for (k = 0; k < res->n_fg; k++) {
+    guint m = bg0 + res->map[k];
+
+    if (res->map[k] > 0 && vk_sr_find_held (&r->bg, m + 1))
+      gaps[n++] =
+          MIN (vk_sr_raw_cost (r, fg0 + k, m - 1), vk_sr_raw_cost (r, fg0 + k,
+              m + 1)) - vk_sr_raw_cost (r, fg0 + k, m);
+  }
+  s = vk_stream_cost_unit (gaps, n);
+  g_free (gaps);
+  return s;
+}
+
+static void
+free_low_copies (GQueue * q)
+{
+  GList *l;
+
+  for (l = q->head; l; l = l->next)
+    g_clear_pointer (&((Held *) l->data)->low, g_free);
+}
+
+/* a search for the position (on the element's worker with live inputs) */
+typedef struct
+{
+  VkStreamRender *r;
+  VkStreamSummary bg, fg;
+  guint8 *bgd, *fgd;
+  guint fg0, bg0;
+  guint generation;
+  gint64 start;                 /* when the search began */
+  gdouble refine_time;          /* seconds refining its placement */
+} SearchJob;
+
+/* The vidkompy-alignment message of the placement taken (the same fields
+ * as in the global mode: vkalignmsg.c): the line through the search's
+ * frames, the frames of the search, the time spent. */
+static void
+post_alignment (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res)
+{
+  VkAlignResult line = *res;
+  VkAlignMsg m = { 0 };
+  gint64 now = g_get_monotonic_time ();
+
+  line.offset = r->offset;
+  line.rate = r->rate;
+  m.mode = "streaming";
+  m.stage = "final";
+  m.source = "analysis";
+  m.analysed = 100.0;
+  m.x = r->out_x;
+  m.y = r->out_y;
+  m.scale = r->out_scale;
+  m.spatial_confidence = r->spatial_conf;
+  m.confidence = res->confidence;
+  m.bg_fps = r->bg_fps;
+  m.fg_fps = r->fg_fps;
+  m.n_fg = res->n_fg;
+  m.n_bg = r->bg.length;
+  m.analysis_time = MAX (0, job->start - r->t_start) / 1e6;
+  m.refine_time = job->refine_time;
+  m.alignment_time = MAX (0.0, (now - job->start) / 1e6 - m.refine_time);
+  m.retimed = r->retime.n_retimed;
+  vk_align_msg_post (r->cfg.element, &line, &m);
+}
+
+/* The (absolute) bg frame that the line of @job's search @res gives fg
+ * frame @fg: through the middle of the search's frames at the nominal rate
+ * (see apply_position ()). */
+static gdouble
+search_line_at (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res, gdouble fg)
+{
+  gdouble mid = job->fg.n_frames / 2.0;
+
+  return job->bg0 + res->offset + res->rate * mid +
+      r->bg_fps / r->fg_fps * (fg - (job->fg0 + mid));
+}
+
+/* Takes the search's result (called with the lock). */
+static void
+apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
+    const VkPlacementEstimate * refined)
+{
+  VkOnlineParams p;
+  guint fg0 = MAX (job->fg0, ((Held *) g_queue_peek_head (&r->fg))->index);
+
+  r->positioned = TRUE;
+  r->matched_since_found = 0;
+  r->out_x = (gint) floor (res->x + 0.5);
+  r->out_y = (gint) floor (res->y + 0.5);
+  r->out_scale = res->scale;
+  r->spatial_conf = CLAMP (res->spatial_score, 0.0, 1.0);
+  if (refined) {
+    r->out_x = (gint) floor (refined->x + 0.5);
+    r->out_y = (gint) floor (refined->y + 0.5);
+    r->out_scale = refined->scale;
+    r->spatial_conf = CLAMP (refined->score, 0.0, 1.0);
+  }
+  r->valid_x = res->valid_x;
+  r->valid_y = res->valid_y;
+  r->valid_w = res->valid_w;
+  r->valid_h = res->valid_h;
+  vk_desc_size (r->valid_w, r->valid_h, &r->desc_w, &r->desc_h);
+
+  /* a line fitted on a second or two of frames: its rate is not to be
+   * trusted (0.47 for 1.0 seen), so the nominal one through its middle;
+   * the DP follows speed changes by itself */
+  r->rate = r->bg_fps / r->fg_fps;
+  r->offset = search_line_at (r, job, res, 0.0);
+  r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
+  {
+    /* the newest fg frame's content may not be in the bg yet (it lags) */
+    Held *f = g_queue_peek_tail (&r->fg), *b = g_queue_peek_tail (&r->bg);
+
+    r->content_off = vk_stream_content_offset (f->rt, b->rt, b->index,
+        search_line_at (r, job, res, f->index), r->bg_fps);
+  }
+
+  /* the DP starts with the oldest fg frame still held (frames output
+   * meanwhile went unmatched) */
+  vk_online_params_init (&p, r->rate);
+  p.smoothness = SMOOTHNESS;
+  p.restart = RESTART_RAW / r->cost_scale;
+  p.offset = r->offset + r->rate * fg0;
+  r->dp = vk_online_new (&p);
+  r->dp_first = fg0;
+  r->dp_rows = 0;
+
+  GST_INFO_OBJECT (r->cfg.element, "streaming: fg at %d,%d scale %.4f "
+      "(confidence %.3f), bg frame = %.2f + %.4f * fg frame, cost unit %.4f",
+      r->out_x, r->out_y, r->out_scale, r->spatial_conf, r->offset, r->rate,
+      r->cost_scale);
+  post_alignment (r, job, res);
+  free_low_copies (&r->bg);
+  free_low_copies (&r->fg);
+}
+
+/* Whether a search's placement is taken (vk_stream_search_verdict ()),
+ * on its @spatial score (the lower of the search's and the refined one);
+ * a placement that passes the thresholds but is not taken is the next
+ * searches' candidate. Before the refinement (@final unset) only the
+ * thresholds. Called with the lock. */
+static gboolean
+taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
+    gdouble match, gdouble spatial, gboolean final)
+{
+  VkStreamSearch se;
+  VkStreamVerdict v;
+
+  se.cand.x = res->x;
+  se.cand.y = res->y;
+  se.cand.scale = res->scale;
+  se.cand.fg_first = job->fg0;
+  se.cand.fg_mid = job->fg0 + job->fg.n_frames / 2.0;
+  se.cand.bg_at_mid = search_line_at (r, job, res, se.cand.fg_mid);
+  se.spatial = spatial;
+  se.match = match;
+  se.bg_at_prev_mid = search_line_at (r, job, res, r->cand.fg_mid);
+  se.bg_per_fg = r->bg_fps / r->fg_fps;
+  se.sure_region = r->cfg.opts.fixed_position
+      || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
+  se.live = r->live;
+  if (!final)
+    return vk_stream_search_verdict (&se, NULL) != VK_STREAM_NO_MATCH;
+  v = vk_stream_search_verdict (&se, r->have_candidate ? &r->cand : NULL);
+  if (v == VK_STREAM_UNCONFIRMED) {
+    r->have_candidate = TRUE;
+    r->cand = se.cand;
+  }
+  if (v == VK_STREAM_UNCONFIRMED || v == VK_STREAM_PENDING)
+    GST_DEBUG_OBJECT (r->cfg.element, "to be confirmed by a search on "
+        "other fg frames");
+  return v == VK_STREAM_TAKEN;
+}
+
+/* Whether the taken placement (@spatial: refined) is committed: the
+ * global mode's verdict (vk_found ()) on the search's fg frames; else the
+ * fg stays not found, and a warning (once) says why. Without the lock. */
+static gboolean
+committed (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res, gdouble match, gdouble spatial)
+{
+  gdouble motion = vk_fg_motion (&job->fg, res->valid_x, res->valid_y,
+      res->valid_w, res->valid_h);
+  VkFoundVerdict v = vk_found (match, spatial, motion);
+  gchar *why;
+
+  if (v == VK_FOUND_YES || r->cfg.opts.fixed_position)
+    return TRUE;
+  why = vk_found_reason (v, match, spatial, motion);
+  GST_INFO_OBJECT (r->cfg.element, "placement %.0f,%.0f scale %.4f not "
+      "committed: %s", res->x, res->y, res->scale, why);
+  g_mutex_lock (&r->lock);
+  if (!r->refused_warned)
+    vk_stream_warn_refused (r->cfg.element, res->x, res->y, res->scale, match,
+        spatial, why);
+  r->refused_warned = TRUE;
+  g_mutex_unlock (&r->lock);
+  g_free (why);
+  return FALSE;
+}
+
+static void
+search (GstElement * element, gpointer data)
+{
+  SearchJob *job = data;
+  VkStreamRender *r = job->r;
+  VkAlignResult res = { 0 };
+  VkPlacementEstimate refined;
+  GstBuffer *fgbuf = NULL, *bgbufs[5];
+  guint n_bg = 0, k, best_k = G_MAXUINT;
+  gboolean ok, have_refined = FALSE;
+  gdouble all = 0.0, spatial;
+  GError *err = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  job->start = start;
+  ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
+  if (!ok) {
+    GST_DEBUG_OBJECT (r->cfg.element, "fg not found yet: %s", err->message);
+    g_clear_error (&err);
+  } else {
+    GST_DEBUG_OBJECT (r->cfg.element, "search on %u fg x %u bg frames: "
+        "%.1f,%.1f scale %.4f score %.3f, bg = %.2f + %.3f * fg, confidence "
+        "%.3f (fg frames %u to %u shown)", job->fg.n_frames, job->bg.n_frames,
+        res.x, res.y, res.scale, res.spatial_score, res.offset, res.rate,
+        res.confidence, res.covered_start, res.covered_end);
+    /* the match of all the held fg frames, not only of those the held bg
+     * shows (res.confidence): a search waits until the bg window holds
+     * most of the fg's content */
+    all = vk_align_match (&res, 0, res.n_fg);
+  }
+
+  g_mutex_lock (&r->lock);
+  ok = ok && taken (r, job, &res, all, res.spatial_score, FALSE);
+  if (ok && !r->cfg.opts.fixed_position
+      && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
+    /* the held pair that matched best (the search's fg frames may have
+     * left meanwhile), and the bg frames around its match */
+    for (k = 0; k < res.n_fg; k++)
+      if (vk_sr_find_held (&r->fg, job->fg0 + k) && (best_k == G_MAXUINT
+              || res.cost[k] < res.cost[best_k]))
+        best_k = k;
+    if (best_k != G_MAXUINT)
+      fgbuf = gst_buffer_ref (vk_sr_find_held (&r->fg, job->fg0 + best_k)->buf);
+    for (k = 0; k < 5 && fgbuf; k++) {
+      guint m = res.map[best_k] + k - MIN (2, res.map[best_k]);
+      Held *b = vk_sr_find_held (&r->bg, job->bg0 + m);
+
+      if (b)
+        bgbufs[n_bg++] = gst_buffer_ref (b->buf);
+    }
+  }
+  g_mutex_unlock (&r->lock);
+  if (fgbuf) {
+    gint64 t0 = g_get_monotonic_time ();
+
+    have_refined =
+        vk_sr_refine_full (r, &res, fgbuf, bgbufs, n_bg, 0, &refined);
+    job->refine_time = (g_get_monotonic_time () - t0) / 1e6;
+    gst_buffer_unref (fgbuf);
+    for (k = 0; k < n_bg; k++)
+      gst_buffer_unref (bgbufs[k]);
+  }
+  spatial = have_refined ? MIN (refined.score, res.spatial_score) :
+      res.spatial_score;
+  g_mutex_lock (&r->lock);
+  ok = ok && taken (r, job, &res, all, spatial, TRUE);
+  g_mutex_unlock (&r->lock);
+  ok = ok && committed (r, job, &res, all, have_refined ? refined.score :
+      res.spatial_score);
+
+  g_mutex_lock (&r->lock);
+  if (ok && job->generation == r->generation && !r->positioned
+      && !r->stopping && r->fg.length > 0)
+    apply_position (r, job, &res, have_refined ? &refined : NULL);
+  else if (!ok && job->generation == r->generation && !r->live)
+    r->scan += (2 * r->cfg.latency + EXTRA_HOLD) / 4;
+  r->searching = FALSE;
+  /* live: the next one after a pause (in fg frames: the time passes with
+   * them) */
+  if (r->live)
+    r->next_search = MAX (r->next_search, r->n_fg + (guint) ceil (r->fg_fps *
+            vk_stream_search_pause (g_get_monotonic_time () - start) /
+            G_USEC_PER_SEC));
+  g_cond_broadcast (&r->cond);
+  g_mutex_unlock (&r->lock);
+  if (res.map)
+    vk_align_result_clear (&res);
+  g_free (job->bgd);
+  g_free (job->fgd);
+  g_free (job);
+}
+
+/* Starts a search for the fg in the held bg frames when one is due, on the
+ * element's worker with live inputs (called with the lock, which it may
+ * release meanwhile). */
+void
+vk_sr_try_position (VkStreamRender * r)
+{
+  SearchJob *job;
+
+  if (r->positioned || r->searching || !r->live_checked
+      || r->n_fg < r->next_search || r->fg.length < 2 || r->bg.length < 2)
+    return;
+  /* the first search once a few frames show motion */
+  if (r->next_search == 0) {
+    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
+                0.75 * r->cfg.latency / GST_SECOND)));
+    if (r->n_fg < r->next_search)
+      return;
+  }
+  r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
+
+  job = g_new0 (SearchJob, 1);
+  job->r = r;
+  job->fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
+  job->bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
+  job->bgd = summary_of_queue (r, FALSE, &job->bg);
+  job->fgd = summary_of_queue (r, TRUE, &job->fg);
+  job->generation = r->generation;
+  r->searching = TRUE;
+  if (!r->live) {
+    /* non-live inputs wait for each other anyway: the search in this
+     * thread, so that its outcome does not depend on thread timing */
+    g_mutex_unlock (&r->lock);
+    search (r->cfg.element, job);
+    g_mutex_lock (&r->lock);
+    return;
+  }
+  /* (live: on the element's worker, not to hold frames meanwhile) */
+  r->cfg.run_job (r->cfg.element, "vk-search", search, job);
+}
