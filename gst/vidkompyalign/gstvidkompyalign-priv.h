@@ -35,7 +35,10 @@
 #include "vkalignmsg.h"
 #include "vkrefine.h"
 
-G_BEGIN_DECLS GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
+G_BEGIN_DECLS
+
+/* the element's debug category */
+GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_align_debug
 
 /* mode=auto waits this long (us) for both inputs' caps before deciding */
@@ -290,4 +293,5 @@ gboolean gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self,
 void gst_vidkompy_align_streaming_queued_seek (GstVidkompyAlign * self);
 
 G_END_DECLS
+
 #endif /* __GST_VIDKOMPY_ALIGN_PRIV_H__ */

@@ -18,6 +18,7 @@
 #include "vkalignment.h"
 
 G_BEGIN_DECLS
+
 /**
  * VkAlignMsg:
  * @mode: "global" or "streaming"
@@ -59,4 +60,5 @@ void vk_align_msg_post (GstElement * element, const VkAlignResult * r,
     const VkAlignMsg * m);
 
 G_END_DECLS
+
 #endif /* __VK_ALIGN_MSG_H__ */

@@ -41,4 +41,5 @@ void vk_thread_pool_lend (VkThreadPool * pool, VkParallel * par);
 void vk_thread_pool_free (VkThreadPool * pool);
 
 G_END_DECLS
+
 #endif /* __VK_PARALLEL_H__ */

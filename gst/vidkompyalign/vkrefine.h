@@ -21,7 +21,9 @@
 #include "vkalignment.h"
 #include "vkspatial.h"
 
-G_BEGIN_DECLS VkLuma vk_luma_of_frame (const GstVideoFrame * frame);
+G_BEGIN_DECLS
+
+VkLuma vk_luma_of_frame (const GstVideoFrame * frame);
 
 gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
@@ -36,4 +38,5 @@ gboolean vk_low_copy (const GstVideoInfo * info, GstBuffer * buf,
     gint width, gint height, guint8 * dst);
 
 G_END_DECLS
+
 #endif /* __VK_REFINE_H__ */

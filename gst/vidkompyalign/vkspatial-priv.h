@@ -18,6 +18,7 @@
 #include "vkspatial.h"
 
 G_BEGIN_DECLS
+
 /* longest template side in the exhaustive (coarse) stage */
 #define COARSE_MAX_DIM 32
 /* ... unless the shorter side would get shorter than this */
@@ -191,4 +192,5 @@ gboolean vk_sp_score_fine (Ctx * c, gdouble X, gdouble Y, gdouble s,
     gdouble margin, gdouble * score);
 
 G_END_DECLS
+
 #endif /* __VK_SPATIAL_PRIV_H__ */

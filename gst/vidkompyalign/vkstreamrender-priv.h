@@ -32,6 +32,7 @@
 #include "vkstreamstart.h"
 
 G_BEGIN_DECLS
+
 /* the element's category, vidkompyalign (vkstreamrender.c) */
 GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define GST_CAT_DEFAULT vk_stream_debug
@@ -191,4 +192,5 @@ void vk_sr_start_output (VkStreamRender * r, gint k);
 void vk_sr_wait_output (VkStreamRender * r, gint k);
 
 G_END_DECLS
+
 #endif /* __VK_STREAM_RENDER_PRIV_H__ */

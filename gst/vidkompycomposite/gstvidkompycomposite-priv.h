@@ -18,7 +18,10 @@
 #include "gstvidkompycomposite.h"
 #include "vklinkcheck.h"
 
-G_BEGIN_DECLS GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_composite_debug);
+G_BEGIN_DECLS
+
+/* the element's debug category */
+GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_composite_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_composite_debug
 
 struct _GstVidkompyComposite
@@ -61,4 +64,5 @@ GstFlowReturn gst_vidkompy_composite_render (GstVidkompyComposite * self,
     GstBuffer * fgbuf, GstBuffer ** outbuf);
 
 G_END_DECLS
+
 #endif /* __GST_VIDKOMPY_COMPOSITE_PRIV_H__ */
