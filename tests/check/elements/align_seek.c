@@ -279,6 +279,18 @@ GST_START_TEST (test_seek_before_decision)
 
 GST_END_TEST;
 
+/* Fails unless @fg and @bg hold every fg frame from frame 0, each with its
+ * bg frame (check_range ()); stops and frees @p, @fg and @bg. */
+static void
+whole_and_stop (GstElement * p, GArray * fg, GArray * bg)
+{
+  check_range (fg, bg, 0, truth->rows->len, TRUE);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  g_array_unref (fg);
+  g_array_unref (bg);
+}
+
 /* A seek is refused (FALSE, no effect) while the element is stopped, and
  * one queued during the analysis is forgotten by a stop: after
  * READY -> PLAYING -> (seek queued) -> READY -> PLAYING, every fg frame
@@ -305,12 +317,7 @@ GST_START_TEST (test_seek_state_cycle)
   t = vk_check_pull_in_thread (child (p, "bg"));
   fg = vk_check_pull_all (child (p, "fg"));
   bg = g_thread_join (t);
-  check_range (fg, bg, 0, truth->rows->len, TRUE);
-
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (p);
-  g_array_unref (fg);
-  g_array_unref (bg);
+  whole_and_stop (p, fg, bg);
 }
 
 GST_END_TEST;
@@ -548,6 +555,34 @@ GST_END_TEST;
 /* the fg frame a seek without a flush goes to (3.5 s) */
 #define NONFLUSH_TO 105
 
+/* Plays @p with its sinks in real time and both outputs pulled (into
+ * @t[0] bg, @t[1] fg) once prerolled: a seek without a flush waits for the
+ * sources' streaming threads, which an application that does not pull
+ * blocks. */
+static void
+play_pulled (GstElement * p, GThread * t[2])
+{
+  guint k;
+
+  for (k = 0; k < 2; k++)
+    g_object_set (child (p, k ? "fg" : "bg"), "sync", TRUE, NULL);
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_get_state (p, NULL, NULL, WAIT) ==
+      GST_STATE_CHANGE_SUCCESS, "no preroll");
+  for (k = 0; k < 2; k++)
+    t[k] = vk_check_pull_in_thread (child (p, k ? "fg" : "bg"));
+}
+
+/* a seek of @p without a flush to fg frame NONFLUSH_TO */
+static gboolean
+seek_nonflushing (GstElement * p)
+{
+  return gst_element_seek (p, 1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_ACCURATE,
+      GST_SEEK_TYPE_SET, gst_util_uint64_scale (NONFLUSH_TO, GST_SECOND, FPS),
+      GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+}
+
 /* The render's first output frames are out (the sinks play in real time,
  * pulled all along: a seek without a flush waits for the source's
  * streaming thread, which an application that does not pull blocks),
@@ -566,18 +601,8 @@ GST_START_TEST (test_nonflushing_seek)
   GThread *t[2];
   guint k, split = 0;
 
-  for (k = 0; k < 2; k++)
-    g_object_set (child (p, k ? "fg" : "bg"), "sync", TRUE, NULL);
-  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless (gst_element_get_state (p, NULL, NULL, WAIT) ==
-      GST_STATE_CHANGE_SUCCESS, "no preroll");
-  for (k = 0; k < 2; k++)
-    t[k] = vk_check_pull_in_thread (child (p, k ? "fg" : "bg"));
-  fail_unless (gst_element_seek (p, 1.0, GST_FORMAT_TIME,
-          GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
-          gst_util_uint64_scale (NONFLUSH_TO, GST_SECOND, FPS),
-          GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE), "seek refused");
+  play_pulled (p, t);
+  fail_unless (seek_nonflushing (p), "seek refused");
   bg = g_thread_join (t[0]);
   fg = g_thread_join (t[1]);
   /* the first frame of the new position */
@@ -615,31 +640,16 @@ GST_START_TEST (test_nonflushing_seek_global)
   GArray *fg, *bg;
   GThread *t[2];
   gint64 t0;
-  guint k;
 
-  for (k = 0; k < 2; k++)
-    g_object_set (child (p, k ? "fg" : "bg"), "sync", TRUE, NULL);
-  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  fail_unless (gst_element_get_state (p, NULL, NULL, WAIT) ==
-      GST_STATE_CHANGE_SUCCESS, "no preroll");
-  for (k = 0; k < 2; k++)
-    t[k] = vk_check_pull_in_thread (child (p, k ? "fg" : "bg"));
+  play_pulled (p, t);
   t0 = g_get_monotonic_time ();
-  fail_if (gst_element_seek (p, 1.0, GST_FORMAT_TIME, GST_SEEK_FLAG_ACCURATE,
-          GST_SEEK_TYPE_SET, gst_util_uint64_scale (NONFLUSH_TO, GST_SECOND,
-              FPS), GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE),
+  fail_if (seek_nonflushing (p),
       "a seek without a flush accepted in the middle of the render");
   fail_unless (g_get_monotonic_time () - t0 < 5 * G_TIME_SPAN_SECOND,
       "the refusal took %.1f s", (g_get_monotonic_time () - t0) / 1e6);
   bg = g_thread_join (t[0]);
   fg = g_thread_join (t[1]);
-  check_range (fg, bg, 0, truth->rows->len, TRUE);
-
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (p);
-  g_array_unref (fg);
-  g_array_unref (bg);
+  whole_and_stop (p, fg, bg);
 }
 
 GST_END_TEST;
