@@ -294,21 +294,6 @@ read_frames_at (const gchar * uri, gint width, gint height, gint factor,
   return frames;
 }
 
-/* The low-resolution luma of @g, as the aligner keeps it, into @dst. */
-static void
-low_luma (const guint8 * data, gint stride, gint width, gint height,
-    gint low_w, gint low_h, guint8 * dst)
-{
-  gfloat *tmp = g_new (gfloat, low_w * low_h);
-  gint k;
-
-  vk_luma_resample (data, stride, width, height, 0, 0, width, height, tmp,
-      low_w, low_h);
-  for (k = 0; k < low_w * low_h; k++)
-    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
-  g_free (tmp);
-}
-
 static void
 summary_init (VkStreamSummary * sum, gint width, gint height, gdouble fps)
 {
@@ -350,9 +335,9 @@ read_summary (Reader * r, VkStreamSummary * sum, GArray * times)
           (GstClockTime) (times->len * GST_SECOND / sum->fps);
 
       g_byte_array_set_size (low, low->len + n);
-      low_luma (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      vk_luma_resample_u8 (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
           GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), sum->width, sum->height,
-          sum->low_width, sum->low_height, low->data + low->len - n);
+          low->data + low->len - n, sum->low_width, sum->low_height);
       g_array_append_val (times, t);
       gst_video_frame_unmap (&f);
     }
@@ -610,8 +595,8 @@ summary_of_frame (const Grey * g, gdouble fps, VkStreamSummary * sum)
 
   summary_init (sum, g->width, g->height, fps);
   low = g_malloc ((gsize) sum->low_width * sum->low_height);
-  low_luma (g->data, g->width, g->width, g->height, sum->low_width,
-      sum->low_height, low);
+  vk_luma_resample_u8 (g->data, g->width, g->width, g->height, low,
+      sum->low_width, sum->low_height);
   sum->low = low;
   sum->n_frames = 1;
 }

@@ -236,6 +236,28 @@ vk_luma_resample (const guint8 * src, gint stride, gint src_w, gint src_h,
   g_free (xs);
 }
 
+/**
+ * vk_luma_resample_u8:
+ * @dst: (out caller-allocates): @dst_w x @dst_h bytes
+ *
+ * The whole @src_w x @src_h plane area-averaged to @dst_w x @dst_h
+ * (vk_luma_resample ()) and rounded to bytes: the low-resolution copy the
+ * aligner keeps of a frame.
+ */
+void
+vk_luma_resample_u8 (const guint8 * src, gint stride, gint src_w, gint src_h,
+    guint8 * dst, gint dst_w, gint dst_h)
+{
+  gfloat *tmp = g_new (gfloat, dst_w * dst_h);
+  gint k;
+
+  vk_luma_resample (src, stride, src_w, src_h, 0, 0, src_w, src_h, tmp,
+      dst_w, dst_h);
+  for (k = 0; k < dst_w * dst_h; k++)
+    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
+  g_free (tmp);
+}
+
 /* basis[k * 32 + n]: orthonormal DCT-II basis function k at sample n */
 static const gdouble *
 dct_basis (void)

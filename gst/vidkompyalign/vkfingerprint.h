@@ -71,6 +71,8 @@ typedef struct
 void vk_luma_resample (const guint8 * src, gint stride, gint src_w,
     gint src_h, gdouble rx, gdouble ry, gdouble rw, gdouble rh,
     gfloat * dst, gint dst_w, gint dst_h);
+void vk_luma_resample_u8 (const guint8 * src, gint stride, gint src_w,
+    gint src_h, guint8 * dst, gint dst_w, gint dst_h);
 
 void vk_fingerprint_from_thumb (VkFingerprint * fp, const gfloat * img32);
 

@@ -57,21 +57,15 @@ vk_fg_at_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
     guint i, gdouble shrink, VkLuma * out)
 {
   gdouble kbx, kby;
-  gint w, h, k;
-  gfloat *tmp;
+  gint w, h;
   guint8 *img;
   VkLuma l = vk_low_frame (fg, i);
 
   vk_low_factors (bg, &kbx, &kby);
   w = MAX (1, (gint) floor (fg->width * kbx * shrink + 0.5));
   h = MAX (1, (gint) floor (fg->height * kby * shrink + 0.5));
-  tmp = g_new (gfloat, w * h);
   img = g_new (guint8, w * h);
-  vk_luma_resample (l.data, l.stride, l.width, l.height, 0, 0, l.width,
-      l.height, tmp, w, h);
-  for (k = 0; k < w * h; k++)
-    img[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
-  g_free (tmp);
+  vk_luma_resample_u8 (l.data, l.stride, l.width, l.height, img, w, h);
 
   out->data = img;
   out->stride = out->width = w;
