@@ -234,7 +234,7 @@ void gst_vidkompy_align_summary_of (const Stream * s, VkStreamSummary * sum);
 /* vkalignjob.c */
 void gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data);
 gboolean gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
-    gdouble confidence, gdouble spatial, gboolean strict);
+    gdouble confidence, gdouble spatial);
 void gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
     GstClockTime fg_start);
 void gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius);

@@ -185,16 +185,15 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   g_mutex_unlock (&self->lock);
 }
 
-/* The fg does not seem to be in the bg because of @reason: with @strict
+/* The fg does not seem to be in the bg because of @reason: with strict
  * an error ("strict is set" in its details: the application tells this
  * outcome by it) and FALSE, else a warning saying what the output does
  * (@then) and TRUE. */
 static gboolean
-not_found (GstVidkompyAlign * self, const gchar * reason, gboolean strict,
-    const gchar * then)
+not_found (GstVidkompyAlign * self, const gchar * reason, const gchar * then)
 {
   GST_INFO_OBJECT (self, "the fg does not seem to be in the bg: %s", reason);
-  if (strict) {
+  if (self->settings.strict) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("The foreground does not seem to be in the background (%s).",
             reason), ("strict is set"));
@@ -212,7 +211,7 @@ not_found (GstVidkompyAlign * self, const gchar * reason, gboolean strict,
  * gives. */
 gboolean
 gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
-    gdouble confidence, gdouble spatial, gboolean strict)
+    gdouble confidence, gdouble spatial)
 {
   VkFoundVerdict v = vk_found (confidence, spatial, self->fg_motion);
   gchar *reason;
@@ -223,8 +222,7 @@ gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
   if (v == VK_FOUND_YES)
     return TRUE;
   reason = vk_found_reason (v, confidence, spatial, self->fg_motion);
-  ok = not_found (self, reason, strict,
-      "the output follows the best match found");
+  ok = not_found (self, reason, "the output follows the best match found");
   g_free (reason);
   return ok;
 }
@@ -315,13 +313,11 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   VkAlignResult result;
   GError *err = NULL;
   GstClockTime bg_start, fg_start;
-  guint drift_ms, radius, i;
-  gboolean strict, ok, current, first, blind;
+  guint radius, i;
+  gboolean ok, current, first, blind;
   gdouble motion;
 
   gst_vidkompy_align_options (self, &opts);
-  drift_ms = (guint) (self->settings.drift_tolerance / GST_MSECOND);
-  strict = self->settings.strict;
   opts.on_estimate = gst_vidkompy_align_on_estimate;
   opts.user_data = self;
   vk_align_settings_file_options (&self->settings, &self->file_opts);
@@ -341,7 +337,8 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   self->fg.low = g_byte_array_new ();
   opts.window = (guint) ceil (bg.fps * self->settings.window / GST_SECOND);
   g_mutex_unlock (&self->lock);
-  radius = MAX (1, (guint) ceil (bg.fps * drift_ms / 1000.0));
+  radius = MAX (1, (guint) ceil (bg.fps * self->settings.drift_tolerance /
+          GST_SECOND));
 
   GST_INFO_OBJECT (self, "aligning %u fg frames (%dx%d, %.3f fps) to %u bg "
       "frames (%dx%d, %.3f fps), window %u bg frames", fg.n_frames, fg.width,
@@ -354,7 +351,7 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
      * outcome of a poor match; without strict, the fg goes to the centre */
     GST_INFO_OBJECT (self, "%s", err->message);
     g_clear_error (&err);
-    ok = not_found (self, "no place of the background matches it", strict,
+    ok = not_found (self, "no place of the background matches it",
         "the output has it at the centre of the background")
         && align_centred (&bg, &fg, &opts, &result, &err);
   }
@@ -396,11 +393,11 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
    * too low; the spatial one is known once the position is refined, where
    * the check of all is made (refine_position ()), so that the warning
    * gives the confidences of the vidkompy-alignment message */
-  if (strict && !blind && result.confidence < VK_FOUND_MIN_MATCH) {
+  if (self->settings.strict && !blind && result.confidence < VK_FOUND_MIN_MATCH) {
     gchar *reason = vk_found_reason (VK_FOUND_LOW_MATCH, result.confidence,
         result.spatial_score, motion);
 
-    not_found (self, reason, strict, NULL);
+    not_found (self, reason, NULL);
     g_free (reason);
     vk_align_result_clear (&result);
     return;

@@ -88,7 +88,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   GstVideoFrame ff, bf;
   gint64 t0 = g_get_monotonic_time ();
   gdouble best = -G_MAXDOUBLE;
-  gboolean fixed, strict;
+  gboolean fixed;
   guint m = r->map[refine_fg_index (self)];
   GList *l, *near;
   VkPlacementEstimate places[2 * REFINE_RADIUS + 1];
@@ -117,15 +117,14 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
     VkLuma fl, bl;
     VkPlacementEstimate out;
     GError *err = NULL;
-    gdouble radius = 2.0 * self->bg.info.width / self->bg.low_width + 2.0;
 
     if (c->index + REFINE_RADIUS < m || c->index > m + REFINE_RADIUS
         || !gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ))
       continue;
     fl = vk_luma_of_frame (&ff);
     bl = vk_luma_of_frame (&bf);
-    if (vk_refine_placement (&bl, &fl, r, self->settings.unscaled, 0.0, radius,
-            &out, &err)) {
+    if (vk_refine_placement (&bl, &fl, r, self->settings.unscaled, 0.0,
+            self->bg.low_width, &out, &err)) {
       GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
           "score %.4f", c->index, out.x, out.y, out.scale, out.score);
       if (n_places < G_N_ELEMENTS (places)) {
@@ -157,10 +156,9 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 done:
   GST_INFO_OBJECT (self, "fg at %d,%d, scale %.4f (confidence %.3f)",
       self->out_x, self->out_y, self->out_scale, self->spatial_confidence);
-  strict = self->settings.strict;
   /* (a fg found nowhere was warned about already) */
   if (!self->blind && !gst_vidkompy_align_confidence_check (self, r->confidence,
-          self->spatial_confidence, strict)) {
+          self->spatial_confidence)) {
     /* strict: the streaming threads stop (their waits end, the chain
      * functions return EOS) and the application gets the error */
     self->phase = PHASE_DONE;

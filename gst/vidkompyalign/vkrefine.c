@@ -40,7 +40,8 @@ vk_luma_of_frame (const GstVideoFrame * frame)
  *   score, compared region)
  * @prefer_unscaled: scale 1.0 when it fits nearly as well
  * @fixed_scale: refine at this scale only (0: around @res's)
- * @radius: how far (bg pixels) the refinement looks around @res's position
+ * @bg_low_width: the width of the bg's low-resolution copy @res was found
+ *   on: the refinement looks two of its pixels around @res's position
  * @out: (out): the refined placement
  * @error: why it could not be refined
  *
@@ -49,10 +50,11 @@ vk_luma_of_frame (const GstVideoFrame * frame)
 gboolean
 vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
-    gdouble radius, VkPlacementEstimate * out, GError ** error)
+    gint bg_low_width, VkPlacementEstimate * out, GError ** error)
 {
   VkSpatialParams p;
   VkPlacementEstimate guess;
+  gdouble radius = 2.0 * bg->width / MAX (1, bg_low_width) + 2.0;
 
   vk_spatial_params_init (&p);
   p.prefer_unscaled = prefer_unscaled;
@@ -74,7 +76,7 @@ vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
  * vk_refine_pairs:
  * @res: the placement found (position, scale, score, compared region)
  * @fixed_scale: refine at this scale only (0: around @res's)
- * @radius: how far (bg pixels) the refinement looks around @res's position
+ * @bg_low_width: see vk_refine_placement ()
  * @best: (out): the best pair's placement
  *
  * Refines @res on full-resolution frames: fg frame @fgbuf against each of
@@ -87,7 +89,7 @@ gboolean
 vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
-    gdouble radius, VkPlacementEstimate * best)
+    gint bg_low_width, VkPlacementEstimate * best)
 {
   GstVideoFrame ff, bf;
   gboolean found = FALSE;
@@ -104,7 +106,7 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     fl = vk_luma_of_frame (&ff);
     bl = vk_luma_of_frame (&bf);
     if (vk_refine_placement (&bl, &fl, res, prefer_unscaled, fixed_scale,
-            radius, &out, NULL) && (!found || out.score > best->score)) {
+            bg_low_width, &out, NULL) && (!found || out.score > best->score)) {
       *best = out;
       found = TRUE;
     }
@@ -131,19 +133,12 @@ vk_low_copy (const GstVideoInfo * info, GstBuffer * buf, gint width,
     gint height, guint8 * dst)
 {
   GstVideoFrame f;
-  gfloat *tmp;
-  gint k;
 
   if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
     return FALSE;
-  tmp = g_new (gfloat, width * height);
-  vk_luma_resample (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+  vk_luma_resample_u8 (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
       GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), 0, 0, GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), tmp, width, height);
+      GST_VIDEO_FRAME_HEIGHT (&f), dst, width, height);
   gst_video_frame_unmap (&f);
-  for (k = 0; k < width * height; k++)
-    dst[k] = (guint8) CLAMP (floorf (tmp[k] + 0.5f), 0, 255);
-  g_free (tmp);
   return TRUE;
 }

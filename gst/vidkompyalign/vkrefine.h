@@ -27,16 +27,15 @@ VkLuma vk_luma_of_frame (const GstVideoFrame * frame);
 
 gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
-    gdouble radius, VkPlacementEstimate * out, GError ** error);
+    gint bg_low_width, VkPlacementEstimate * out, GError ** error);
 
 gboolean vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
-    gdouble radius, VkPlacementEstimate * best);
+    gint bg_low_width, VkPlacementEstimate * best);
 
 gboolean vk_low_copy (const GstVideoInfo * info, GstBuffer * buf,
     gint width, gint height, guint8 * dst);
 
 G_END_DECLS
-
 #endif /* __VK_REFINE_H__ */

@@ -59,8 +59,7 @@ vk_sr_refine_full (VkStreamRender * r, const VkAlignResult * res,
     VkPlacementEstimate * best)
 {
   return vk_refine_pairs (r->cfg.fg_info, fgbuf, r->cfg.bg_info, bgbufs, n_bg,
-      res, r->cfg.opts.prefer_unscaled, fixed_scale,
-      2.0 * GST_VIDEO_INFO_WIDTH (r->cfg.bg_info) / r->low_w[0] + 2.0, best);
+      res, r->cfg.opts.prefer_unscaled, fixed_scale, r->low_w[0], best);
 }
 
 /* the typical raw-cost difference between a frame's match and its
