@@ -65,7 +65,6 @@ gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self)
 
   if (!use && dir == NULL)
     return TRUE;
-  vk_align_settings_file_options (&self->settings, &opts);
 
   g_mutex_lock (&self->saved_lock);
   g_mutex_lock (&self->lock);
@@ -98,6 +97,7 @@ gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self)
       goto done;
     }
   } else {
+    vk_align_settings_file_options (&self->settings, &opts);
     key = vk_align_cache_key (&bg, &fg, &opts);
     path = g_strdup_printf ("%s%s%s.json", dir, G_DIR_SEPARATOR_S, key);
     g_free (key);

@@ -170,14 +170,10 @@ pass_ended (GstVidkompyAlign * self)
   gint64 now = g_get_monotonic_time ();
   gint64 start_by = now + PASS_END_WAIT, finish_by = now + PASS_FINISH_WAIT;
 
-  while (!pass_done (self) && self->phase == PHASE_RENDER) {
-    gboolean ending = self->bg.eos || self->fg.eos;
-
+  while (!pass_done (self) && self->phase == PHASE_RENDER)
     if (!g_cond_wait_until (&self->cond, &self->lock,
-            ending ? finish_by : start_by)
-        && (!ending || g_get_monotonic_time () >= finish_by))
+            self->bg.eos || self->fg.eos ? finish_by : start_by))
       break;
-  }
   return pass_done (self);
 }
 
