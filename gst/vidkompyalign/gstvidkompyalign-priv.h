@@ -100,7 +100,9 @@ typedef struct
   const gchar *name;
   GstPad *sinkpad, *srcpad;
 
-  /* streaming thread of the stream, or the object lock */
+  /* streaming thread of the stream, or the object lock; have_info, eos
+   * and flushing are written with the lock (have_info: caps_cond, eos:
+   * gst_vidkompy_align_input_ended (), flushing: every condition) */
   GstVideoInfo info;
   gboolean have_info;
   GstSegment segment;
@@ -118,10 +120,11 @@ typedef struct
   VkIdentityHasher hasher;      /* fingerprints of the frames seen */
   VkRetime retime;              /* timestamps that repeat or go backwards */
 
-  InputPass pass;               /* lock */
+  InputPass pass;               /* lock; replay_cond */
   /* render: the src pad got its sticky events */
   gboolean src_ready;
-  gint64 last_seen;             /* render: the last frame since the flush */
+  /* render: the last frame since the flush (the fg's: desc_cond) */
+  gint64 last_seen;
   /* render: a seek without a flush was sent; its segment starts a new
    * pass of the input */
   gboolean new_pass;
@@ -129,10 +132,20 @@ typedef struct
 
 /* Locks, in the order they are taken (never the other way round):
  * saved_lock (one look-up of a saved alignment at a time), then lock (the
- * element's state, with cond), then the streaming renderer's own lock
+ * element's state), then the streaming renderer's own lock
  * (vkstreamrender.c), then worker_lock (queueing a job); the object lock
- * guards @prop only and is never held with another. Buffers are pushed and seeks sent upstream without a
- * lock; the worker is joined without a lock. */
+ * guards @prop only and is never held with another. Buffers are pushed
+ * and seeks sent upstream without a lock; the worker is joined without a
+ * lock.
+ *
+ * Waits: each on one named condition of @lock (the GCond fields *_cond
+ * below, each next to the state it is about), in a loop on its predicate
+ * (see vkalignwait.c). Every change that can make a predicate true
+ * broadcasts its condition; what every predicate reads (an input's
+ * flushing, the phase) wakes them all: gst_vidkompy_align_wake_all () at a
+ * FLUSH_START, gst_vidkompy_align_set_phase () (a stop included); an
+ * input's end (gst_vidkompy_align_input_ended ()) wakes the conditions
+ * whose predicates read its eos. */
 struct _GstVidkompyAlign
 {
   GstElement parent;
@@ -165,15 +178,25 @@ struct _GstVidkompyAlign
 
   /* state, lock */
   GMutex lock;
-  GCond cond;
-  Phase phase;
+  /* caps_cond: both inputs negotiated (bg.have_info and fg.have_info; an
+   * input's end, a flush or a stop end the wait too): mode=auto's choice
+   * and a streaming seek queued before both had caps wait for it */
+  GCond caps_cond;
+  Phase phase;                  /* gst_vidkompy_align_set_phase () */
   gboolean replay_seek;         /* seeking back to render: flushes of our
                                  * own seeks are swallowed, and a stop
                                  * waits for the seeks to return */
-  SeekState seek;               /* a src seek on its way upstream */
-  GstEvent *queued_seek;        /* a src seek before the render */
   guint streaming_seeks;        /* streaming seeks on their way upstream:
                                  * a stop waits for them */
+  /* seeks_cond: none of our seeks on its way upstream any more
+   * (!replay_seek, streaming_seeks == 0): a stop waits for it before the
+   * pads are deactivated, a src seek in the render for the seeks back */
+  GCond seeks_cond;
+  SeekState seek;               /* a src seek on its way upstream */
+  /* reset_cond: the seek's reset of the render state is done (seek back
+   * to SEEK_NONE): the bg's frames and decisions wait for it */
+  GCond reset_cond;
+  GstEvent *queued_seek;        /* a src seek before the render */
   gboolean seek_flush_owed;     /* the outputs did not flush for a queued
                                  * streaming seek yet */
   guint32 seek_seqnum;          /* of the last src seek handled */
@@ -184,15 +207,39 @@ struct _GstVidkompyAlign
   guint last_decided_fg;        /* and its fg frame */
   gboolean have_decision;
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
+  gboolean bg_finished;         /* the bg output decided its last frames */
+  /* decided_cond: the bg output's decisions moved on (a decision[] made,
+   * bg_finished, or a seek's reset of them done, seek back to
+   * SEEK_NONE): each fg frame waits for its bg frame */
+  GCond decided_cond;
   guint8 *tie;                  /* per fg frame: the decision was a tie */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
+  /* desc_cond: the fg is done with the fg frame the bg output decides
+   * next (its fg_desc[] made, fg.last_seen past it, or fg.eos): the bg
+   * output waits for it */
+  GCond desc_cond;
   GQueue cands;                 /* Cand: received bg frames still needed */
-  gboolean bg_finished;
+  /* pass_end_cond: both inputs ended their pass and the bg output made
+   * its last decisions (bg.eos, fg.eos, bg_finished): a seek without a
+   * flush waits for it (see pass_ended () in vkalignseek.c) */
+  GCond pass_end_cond;
   gint desc_w, desc_h;
   guint radius;                 /* bg frames around the dense choice */
   gboolean fg_segment_ready;    /* the fg got its segment since the flush */
+  /* replay_cond: an input plays again for the render (its pass became
+   * PASS_REPLAYING at the flush of the seek back), or the fg got its
+   * segment (fg_segment_ready): the refinement pass' frames and the bg's
+   * first candidates wait for it */
+  GCond replay_cond;
   GstBuffer *pair_fg;           /* first fg frame, for the refinement */
+  /* pair_cond: the fg frame to refine the position on arrived (pair_fg;
+   * or the fg ended): the bg thread waits for it to refine */
+  GCond pair_cond;
   gboolean refined;
+  /* refined_cond: the position is refined (refined), or the bg can no
+   * longer give its frames for it (bg.eos, bg_finished): the fg's first
+   * frame and the refinement pass' job wait for it */
+  GCond refined_cond;
   gint out_x, out_y;
   gdouble out_scale, spatial_confidence;
   gdouble fg_motion;            /* vk_fg_motion () of the analysed fg */
@@ -246,6 +293,8 @@ gboolean gst_vidkompy_align_bg_try_refine (GstVidkompyAlign * self,
     gboolean at_end);
 gboolean gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self,
     GstBuffer * buf);
+void gst_vidkompy_align_offer_pair (GstVidkompyAlign * self, GstBuffer * buf);
+void gst_vidkompy_align_set_refined (GstVidkompyAlign * self);
 
 /* vkalignrender.c */
 void gst_vidkompy_align_cand_free (Cand * c);
@@ -279,6 +328,23 @@ void gst_vidkompy_align_stream_identity (Stream * s, gboolean whole,
 gboolean gst_vidkompy_align_verify_frame (GstVidkompyAlign * self, Stream * s,
     GstBuffer * buf);
 gboolean gst_vidkompy_align_verify_input (GstVidkompyAlign * self, Stream * s);
+
+/* vkalignwait.c */
+void gst_vidkompy_align_conds_init (GstVidkompyAlign * self);
+void gst_vidkompy_align_conds_clear (GstVidkompyAlign * self);
+void gst_vidkompy_align_wake_all (GstVidkompyAlign * self, const gchar * why);
+void gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase);
+void gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s);
+void gst_vidkompy_align_wait (GstVidkompyAlign * self, GCond * cond,
+    const gchar * name);
+gboolean gst_vidkompy_align_wait_until (GstVidkompyAlign * self, GCond * cond,
+    const gchar * name, gint64 end_time);
+/* waits on the named condition @c (a GCond field of @self) with the lock:
+ * one wake-up, to be called in a loop on the condition's predicate */
+#define VK_ALIGN_WAIT(self, c) \
+    gst_vidkompy_align_wait ((self), &(self)->c, #c)
+#define VK_ALIGN_WAIT_UNTIL(self, c, end_time) \
+    gst_vidkompy_align_wait_until ((self), &(self)->c, #c, (end_time))
 
 /* vkalignmode.c */
 gboolean gst_vidkompy_align_streaming_latency (GstVidkompyAlign * self,

@@ -321,7 +321,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       vk_low_size (info.width, info.height, &s->low_width, &s->low_height);
       s->src_ready = FALSE;
       /* a mode=auto decision may wait for both inputs' caps */
-      g_cond_broadcast (&self->cond);
+      g_cond_broadcast (&self->caps_cond);
       g_mutex_unlock (&self->lock);
       gst_event_unref (event);
       return TRUE;
@@ -345,7 +345,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         if (s == &self->fg) {
           self->bg.src_ready = FALSE;
           self->fg_segment_ready = TRUE;
-          g_cond_broadcast (&self->cond);
+          g_cond_broadcast (&self->replay_cond);
         }
       }
       g_mutex_unlock (&self->lock);
@@ -360,8 +360,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       return TRUE;
     case GST_EVENT_EOS:
       g_mutex_lock (&self->lock);
-      s->eos = TRUE;
-      g_cond_broadcast (&self->cond);
+      gst_vidkompy_align_input_ended (self, s);
       if (self->phase == PHASE_ANALYSIS) {
         Stream *other = s == &self->bg ? &self->fg : &self->bg;
         gboolean ok;
@@ -408,8 +407,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
        * render, but the event goes on instead of EOS */
       g_mutex_lock (&self->lock);
       forward = self->phase == PHASE_RENDER && s->pass == PASS_REPLAYING;
-      s->eos |= forward;
-      g_cond_broadcast (&self->cond);
+      if (forward)
+        gst_vidkompy_align_input_ended (self, s);
       g_mutex_unlock (&self->lock);
       if (forward && s == &self->bg)
         gst_vidkompy_align_finish_bg (self);
@@ -417,7 +416,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
     case GST_EVENT_FLUSH_START:
       g_mutex_lock (&self->lock);
       s->flushing = TRUE;
-      g_cond_broadcast (&self->cond);
+      gst_vidkompy_align_wake_all (self, "flushing");
       g_mutex_unlock (&self->lock);
       break;
     case GST_EVENT_FLUSH_STOP:
@@ -428,8 +427,10 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       /* the seek back to render (after the refinement pass, if any):
        * rendering starts */
       if (self->phase == PHASE_RENDER && (s->pass == PASS_ANALYSIS
-              || (s->pass == PASS_REFINING && self->refined)))
+              || (s->pass == PASS_REFINING && self->refined))) {
         s->pass = PASS_REPLAYING;
+        g_cond_broadcast (&self->replay_cond);
+      }
       if (self->preset)
         vk_identity_hasher_reset (&s->hasher);
       if (s == &self->fg)
@@ -575,7 +576,7 @@ gst_vidkompy_align_change_state (GstElement * element,
       gst_vidkompy_align_saved_reset (self);
       stream_reset (&self->bg);
       stream_reset (&self->fg);
-      self->phase = PHASE_ANALYSIS;
+      gst_vidkompy_align_set_phase (self, PHASE_ANALYSIS);
       self->replay_seek = FALSE;
       self->seek_seqnum = GST_SEQNUM_INVALID;
       gst_clear_event (&self->queued_seek);
@@ -592,12 +593,11 @@ gst_vidkompy_align_change_state (GstElement * element,
       g_mutex_lock (&self->lock);
       if (self->streaming)
         vk_stream_render_stop (self->streaming);
-      self->phase = PHASE_DONE;
-      g_cond_broadcast (&self->cond);
+      gst_vidkompy_align_set_phase (self, PHASE_DONE);
       /* an alignment job seeking the inputs back must be done with the
        * pads before they are deactivated (the jobs are joined after) */
       while (self->replay_seek || self->streaming_seeks > 0)
-        g_cond_wait (&self->cond, &self->lock);
+        VK_ALIGN_WAIT (self, seeks_cond);
       g_mutex_unlock (&self->lock);
       break;
     default:
@@ -679,7 +679,7 @@ gst_vidkompy_align_finalize (GObject * object)
   g_mutex_clear (&self->saved_lock);
   g_mutex_clear (&self->worker_lock);
   g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
+  gst_vidkompy_align_conds_clear (self);
   vk_link_check_clear (&self->link_check);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -751,7 +751,7 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->saved_lock);
   g_mutex_init (&self->worker_lock);
-  g_cond_init (&self->cond);
+  gst_vidkompy_align_conds_init (self);
   self->helpers = vk_thread_pool_new (0);
   vk_link_check_init (&self->link_check);
 

@@ -350,7 +350,7 @@ gst_vidkompy_align_analysis_done (GstVidkompyAlign * self)
 {
   gst_vidkompy_align_stream_identity (&self->bg, TRUE, &self->bg_id);
   gst_vidkompy_align_stream_identity (&self->fg, TRUE, &self->fg_id);
-  self->phase = PHASE_ALIGNING;
+  gst_vidkompy_align_set_phase (self, PHASE_ALIGNING);
   self->t_analysed = g_get_monotonic_time ();
   GST_INFO_OBJECT (self, "analysed %u bg and %u fg frames in %.3f s",
       self->bg.pts->len, self->fg.pts->len,

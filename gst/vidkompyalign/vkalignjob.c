@@ -94,11 +94,11 @@ gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius)
   self->bg.low = g_byte_array_new ();
   self->fg.low = g_byte_array_new ();
   self->t_aligned = g_get_monotonic_time ();
-  self->phase = PHASE_RENDER;
   self->replay_seek = TRUE;
   self->bg.eos = self->fg.eos = FALSE;
   self->bg.pass = self->fg.pass = PASS_ANALYSIS;
   self->refined = FALSE;
+  gst_vidkompy_align_set_phase (self, PHASE_RENDER);
 }
 
 /* seeks the bg to @bg_start and the fg to @fg_start, to render (unless
@@ -146,7 +146,7 @@ gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
   if (!rendering)
     g_mutex_lock (&self->lock);
   self->replay_seek = FALSE;
-  g_cond_broadcast (&self->cond);
+  g_cond_broadcast (&self->seeks_cond);
   g_mutex_unlock (&self->lock);
 }
 
@@ -174,11 +174,11 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
 
   g_mutex_lock (&self->lock);
   while (!self->refined && !self->bg.eos && self->phase == PHASE_RENDER)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, refined_cond);
   if (!self->refined && self->phase == PHASE_RENDER) {
     /* the bg ended before the frames around the match */
     gst_vidkompy_align_bg_try_refine (self, TRUE);
-    self->refined = TRUE;
+    gst_vidkompy_align_set_refined (self);
   }
   /* the bg outputs wait for the fg's segment of the seek back */
   self->fg_segment_ready = FALSE;

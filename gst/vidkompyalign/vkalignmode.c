@@ -66,7 +66,7 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
     while (!(self->bg.have_info && self->fg.have_info)
         && !self->bg.flushing && !self->fg.flushing
         && !self->bg.eos && !self->fg.eos && self->phase == PHASE_ANALYSIS) {
-      if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      if (!VK_ALIGN_WAIT_UNTIL (self, caps_cond, deadline))
         break;
     }
     if (self->bg.flushing || self->fg.flushing || self->phase != PHASE_ANALYSIS) {

@@ -161,12 +161,30 @@ done:
           self->spatial_confidence)) {
     /* strict: the streaming threads stop (their waits end, the chain
      * functions return EOS) and the application gets the error */
-    self->phase = PHASE_DONE;
-    g_cond_broadcast (&self->cond);
+    gst_vidkompy_align_set_phase (self, PHASE_DONE);
     return;
   }
   gst_vidkompy_align_post_alignment (self,
       (g_get_monotonic_time () - t0) / 1e6);
+}
+
+/* The position is refined: the waits for it end. With the lock. */
+void
+gst_vidkompy_align_set_refined (GstVidkompyAlign * self)
+{
+  self->refined = TRUE;
+  g_cond_broadcast (&self->refined_cond);
+}
+
+/* @buf is the fg frame to refine the position on, unless one is here
+ * already: the bg thread waits for it. With the lock. */
+void
+gst_vidkompy_align_offer_pair (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  if (self->pair_fg != NULL)
+    return;
+  self->pair_fg = gst_buffer_ref (buf);
+  g_cond_broadcast (&self->pair_cond);
 }
 
 /* The first fg frame waits here until the bg thread has refined the
@@ -175,16 +193,13 @@ done:
 gboolean
 gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
 {
-  if (self->pair_fg == NULL) {
-    self->pair_fg = gst_buffer_ref (buf);
-    g_cond_broadcast (&self->cond);
-  }
+  gst_vidkompy_align_offer_pair (self, buf);
   while (!self->refined && !self->fg.flushing && !self->bg_finished
       && self->phase == PHASE_RENDER)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, refined_cond);
   if (!self->refined && self->bg_finished && !self->fg.flushing) {
     refine_position (self, NULL);
-    self->refined = TRUE;
+    gst_vidkompy_align_set_refined (self);
   }
   return self->refined;
 }
@@ -208,13 +223,12 @@ gst_vidkompy_align_bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
 
   while (self->pair_fg == NULL && !self->bg.flushing && !self->fg.eos
       && self->phase == PHASE_RENDER)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, pair_cond);
   if (self->bg.flushing || self->phase != PHASE_RENDER)
     return FALSE;
 
   refine_position (self, self->pair_fg);
   gst_clear_buffer (&self->pair_fg);
-  self->refined = TRUE;
-  g_cond_broadcast (&self->cond);
+  gst_vidkompy_align_set_refined (self);
   return TRUE;
 }

@@ -225,13 +225,11 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   if (self->fg.pass == PASS_REFINING) {
     /* the refinement pass (refine_first ()): the first frame the bg shows
      * is the refinement's; nothing goes out until the seek back */
-    if (self->pair_fg == NULL && !self->refined && i >= r->covered_start) {
-      self->pair_fg = gst_buffer_ref (buf);
-      g_cond_broadcast (&self->cond);
-    }
+    if (!self->refined && i >= r->covered_start)
+      gst_vidkompy_align_offer_pair (self, buf);
     while (self->fg.pass == PASS_REFINING && !self->fg.flushing
         && self->phase == PHASE_RENDER)
-      g_cond_wait (&self->cond, &self->lock);
+      VK_ALIGN_WAIT (self, replay_cond);
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
@@ -256,14 +254,14 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_mutex_lock (&self->lock);
   g_free (self->fg_desc[i]);
   self->fg_desc[i] = desc;
-  g_cond_broadcast (&self->cond);
+  g_cond_broadcast (&self->desc_cond);
   /* (a seek's frames wait for its reset of the render state even when
    * the bg had finished before it) */
   while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
               && !self->fg.new_pass) || (self->decision[i] == G_MAXUINT
               && !self->bg_finished))
       && !self->fg.flushing && self->phase == PHASE_RENDER)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, decided_cond);
   if (self->fg.flushing || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
@@ -402,8 +400,9 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
 
     g_mutex_lock (&self->lock);
     /* decisions wait for a seek's reset of the render state */
-    while (self->seek == SEEK_FLUSHING && !self->bg.flushing)
-      g_cond_wait (&self->cond, &self->lock);
+    while (self->seek == SEEK_FLUSHING && !self->bg.flushing
+        && self->phase == PHASE_RENDER)
+      VK_ALIGN_WAIT (self, reset_cond);
     if (self->next_fg >= self->seg_end || self->bg.flushing
         || self->phase != PHASE_RENDER) {
       /* (a cached alignment is written to alignment-location too) */
@@ -434,7 +433,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
         && self->fg.last_seen <= (gint64) i && !self->fg.flushing
         && !self->bg.flushing && self->phase == PHASE_RENDER)
-      g_cond_wait (&self->cond, &self->lock);
+      VK_ALIGN_WAIT (self, desc_cond);
     if (self->bg.flushing || self->phase != PHASE_RENDER) {
       g_mutex_unlock (&self->lock);
       break;
@@ -461,7 +460,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     self->last_decided_fg = i;
     self->have_decision = TRUE;
     self->next_fg++;
-    g_cond_broadcast (&self->cond);
+    g_cond_broadcast (&self->decided_cond);
 
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
     ensure_src_ready (self, &self->bg);
@@ -502,7 +501,7 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
               && !self->bg.new_pass))
       && !self->bg.flushing && self->phase == PHASE_RENDER)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, reset_cond);
   k = gst_vidkompy_align_frame_index (&self->bg, GST_BUFFER_PTS (buf));
   if (self->next_fg < self->seg_end)
     candidate_range (self, self->next_fg, &lo, &hi);
@@ -515,7 +514,7 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   /* the bg output is on the fg's timeline: wait for the fg's segment */
   while (!self->fg_segment_ready && !self->bg.flushing
       && self->phase == PHASE_RENDER)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, replay_cond);
   c = g_new0 (Cand, 1);
   c->index = k;
   c->buffer = buf;
@@ -534,7 +533,7 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
      * then nothing until the seek back */
     while (self->bg.pass == PASS_REFINING && self->refined && !self->bg.flushing
         && self->phase == PHASE_RENDER)
-      g_cond_wait (&self->cond, &self->lock);
+      VK_ALIGN_WAIT (self, replay_cond);
     refined = self->refined;
     g_mutex_unlock (&self->lock);
     return refined ? GST_FLOW_FLUSHING : GST_FLOW_OK;
@@ -572,7 +571,11 @@ gst_vidkompy_align_finish_bg (GstVidkompyAlign * self)
   }
   g_mutex_lock (&self->lock);
   self->bg_finished = TRUE;
-  g_cond_broadcast (&self->cond);
+  /* the fg frames left get their decisions, the first one its position
+   * (without the bg's frames), a seek without a flush its pass' end */
+  g_cond_broadcast (&self->decided_cond);
+  g_cond_broadcast (&self->refined_cond);
+  g_cond_broadcast (&self->pass_end_cond);
   g_mutex_unlock (&self->lock);
 }
 
@@ -622,8 +625,12 @@ gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
   } else {
     ok = analysed_frame (self, s, *buf, &i) && (gint64) i > s->last_seen;
   }
-  if (ok)
+  if (ok) {
     s->last_seen = i;
+    /* the bg output may wait for an fg frame this one is past */
+    if (s == &self->fg)
+      g_cond_broadcast (&self->desc_cond);
+  }
   g_mutex_unlock (&self->lock);
   if (ok && GST_CLOCK_TIME_IS_VALID (pts)) {
     GST_LOG_OBJECT (s->sinkpad, "frame %u at %" GST_TIME_FORMAT " retimed to %"

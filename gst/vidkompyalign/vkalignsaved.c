@@ -121,7 +121,7 @@ gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self)
     self->saved = g_steal_pointer (&file);
     self->saved_path = g_steal_pointer (&path);
     self->source = use ? "file" : "cache";
-    self->phase = PHASE_ALIGNING;
+    gst_vidkompy_align_set_phase (self, PHASE_ALIGNING);
     self->t_analysed = g_get_monotonic_time ();
     gst_vidkompy_align_start_job (self, "vk-render-saved", render_saved, NULL,
         NULL);
@@ -200,7 +200,7 @@ render_saved (GstElement * element, gpointer user_data)
   self->preset = TRUE;
   self->verify = TRUE;
   gst_vidkompy_align_start_render (self, 0);
-  self->refined = TRUE;
+  gst_vidkompy_align_set_refined (self);
   gst_vidkompy_align_post_alignment (self, 0.0);
   g_mutex_unlock (&self->lock);
   gst_vidkompy_align_warn_inputs (self, r);

@@ -30,7 +30,7 @@ streaming_seek_job (GstElement * element, gpointer user_data)
   g_mutex_lock (&self->lock);
   while (!(self->bg.have_info && self->fg.have_info)
       && self->phase != PHASE_DONE)
-    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+    if (!VK_ALIGN_WAIT_UNTIL (self, caps_cond, deadline))
       break;
   g_mutex_unlock (&self->lock);
   gst_event_parse_seek (event, NULL, NULL, &flags, NULL, NULL, NULL, NULL);
@@ -51,7 +51,7 @@ streaming_seek_job (GstElement * element, gpointer user_data)
   g_mutex_lock (&self->lock);
   self->seek_flush_owed = FALSE;
   self->streaming_seeks--;
-  g_cond_broadcast (&self->cond);
+  g_cond_broadcast (&self->seeks_cond);
   g_mutex_unlock (&self->lock);
 }
 
@@ -138,7 +138,10 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   gst_vidkompy_align_render_reset (self, i);
   self->seg_end = end;
   self->seek = SEEK_NONE;
-  g_cond_broadcast (&self->cond);
+  /* the bg's frames and decisions go on, the fg's frames get the
+   * decisions of the new position */
+  g_cond_broadcast (&self->reset_cond);
+  g_cond_broadcast (&self->decided_cond);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -171,7 +174,7 @@ pass_ended (GstVidkompyAlign * self)
   gint64 start_by = now + PASS_END_WAIT, finish_by = now + PASS_FINISH_WAIT;
 
   while (!pass_done (self) && self->phase == PHASE_RENDER)
-    if (!g_cond_wait_until (&self->cond, &self->lock,
+    if (!VK_ALIGN_WAIT_UNTIL (self, pass_end_cond,
             self->bg.eos || self->fg.eos ? finish_by : start_by))
       break;
   return pass_done (self);
@@ -242,7 +245,7 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
         self->settings.latency);
     g_mutex_lock (&self->lock);
     self->streaming_seeks--;
-    g_cond_broadcast (&self->cond);
+    g_cond_broadcast (&self->seeks_cond);
     g_mutex_unlock (&self->lock);
     return ok;
   }
@@ -250,7 +253,7 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
    * (a flush of the outputs now would remove the segment under them): the
    * seek waits for the seeks back and is one of the render */
   while (self->phase == PHASE_RENDER && self->replay_seek)
-    g_cond_wait (&self->cond, &self->lock);
+    VK_ALIGN_WAIT (self, seeks_cond);
   if (self->phase == PHASE_DONE) {
     g_mutex_unlock (&self->lock);
     gst_event_unref (event);

@@ -1,0 +1,123 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vidkompyalign: the waits of the element on its named conditions (the
+ * GCond fields of GstVidkompyAlign, all of its lock, each documented next to
+ * the state it is about), and the changes that wake more than one of them:
+ * the phase, a flush, an input's end. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstvidkompyalign-priv.h"
+
+/* every condition of the element, for init, clear and wake_all */
+#define FOR_EACH_COND(self, op) G_STMT_START {  \
+  op (&(self)->caps_cond);                      \
+  op (&(self)->seeks_cond);                     \
+  op (&(self)->reset_cond);                     \
+  op (&(self)->decided_cond);                   \
+  op (&(self)->desc_cond);                      \
+  op (&(self)->pass_end_cond);                  \
+  op (&(self)->replay_cond);                    \
+  op (&(self)->pair_cond);                      \
+  op (&(self)->refined_cond);                   \
+} G_STMT_END
+
+void
+gst_vidkompy_align_conds_init (GstVidkompyAlign * self)
+{
+  FOR_EACH_COND (self, g_cond_init);
+}
+
+void
+gst_vidkompy_align_conds_clear (GstVidkompyAlign * self)
+{
+  FOR_EACH_COND (self, g_cond_clear);
+}
+
+/* Wakes every wait: for a change that all predicates read (an input's
+ * flushing, the phase). With the lock. */
+void
+gst_vidkompy_align_wake_all (GstVidkompyAlign * self, const gchar * why)
+{
+  GST_LOG_OBJECT (self, "waking every wait: %s", why);
+  FOR_EACH_COND (self, g_cond_broadcast);
+}
+
+static const gchar *
+phase_name (Phase phase)
+{
+  static const gchar *const names[] = {
+    [PHASE_ANALYSIS] = "analysis",
+    [PHASE_ALIGNING] = "aligning",
+    [PHASE_RENDER] = "render",
+    [PHASE_DONE] = "done",
+  };
+
+  return phase < G_N_ELEMENTS (names) ? names[phase] : "?";
+}
+
+/* The phase becomes @phase; every wait loops on it (a stop, PHASE_DONE,
+ * ends them all). With the lock. */
+void
+gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase)
+{
+  GST_DEBUG_OBJECT (self, "phase %s -> %s", phase_name (self->phase),
+      phase_name (phase));
+  self->phase = phase;
+  gst_vidkompy_align_wake_all (self, "phase changed");
+}
+
+/* @s ended its pass (EOS, or SEGMENT_DONE in the render): the conditions
+ * whose predicates read its eos. With the lock. */
+void
+gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s)
+{
+  s->eos = TRUE;
+  /* mode=auto's choice does not wait for an input that ended */
+  g_cond_broadcast (&self->caps_cond);
+  g_cond_broadcast (&self->pass_end_cond);
+  if (s == &self->bg) {
+    /* the refinement pass refines on the frames that came */
+    g_cond_broadcast (&self->refined_cond);
+  } else {
+    /* the bg refines without the fg frame, and decides without the
+     * descriptors of the fg frames that did not come */
+    g_cond_broadcast (&self->pair_cond);
+    g_cond_broadcast (&self->desc_cond);
+  }
+}
+
+/* VK_ALIGN_WAIT (): one wait on @cond (called @name in the log), with the
+ * lock */
+void
+gst_vidkompy_align_wait (GstVidkompyAlign * self, GCond * cond,
+    const gchar * name)
+{
+  GST_LOG_OBJECT (self, "waiting on %s", name);
+  g_cond_wait (cond, &self->lock);
+  GST_LOG_OBJECT (self, "woken on %s", name);
+}
+
+/* VK_ALIGN_WAIT_UNTIL (): the same until @end_time (monotonic, us); FALSE
+ * when it passed */
+gboolean
+gst_vidkompy_align_wait_until (GstVidkompyAlign * self, GCond * cond,
+    const gchar * name, gint64 end_time)
+{
+  gboolean woken;
+
+  GST_LOG_OBJECT (self, "waiting on %s for at most %" G_GINT64_FORMAT " ms",
+      name, (end_time - g_get_monotonic_time ()) / 1000);
+  woken = g_cond_wait_until (cond, &self->lock, end_time);
+  GST_LOG_OBJECT (self, "%s on %s", woken ? "woken" : "timed out", name);
+  return woken;
+}
