@@ -416,7 +416,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
     case GST_EVENT_FLUSH_START:
       g_mutex_lock (&self->lock);
       s->flushing = TRUE;
-      gst_vidkompy_align_wake_all (self, "flushing");
+      gst_vidkompy_align_wake_all (self, s == &self->bg ? "the bg flushes" :
+          "the fg flushes");
       g_mutex_unlock (&self->lock);
       break;
     case GST_EVENT_FLUSH_STOP:

@@ -81,6 +81,8 @@ gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase)
 void
 gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s)
 {
+  GST_LOG_OBJECT (s->sinkpad, "the %s ended its pass: waking the waits "
+      "for it", s->name);
   s->eos = TRUE;
   /* mode=auto's choice does not wait for an input that ended */
   g_cond_broadcast (&self->caps_cond);
