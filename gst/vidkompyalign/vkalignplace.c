@@ -25,6 +25,9 @@ typedef struct
   guint f;                      /* the fg frame */
   VkLuma fl;                    /* it, at the bg's low-resolution factor */
   guint8 *img;
+  VkLuma fd;                    /* a small fg: it with more detail */
+  guint8 *dimg;                 /* (NULL when the fg is not small) */
+  gdouble detail;               /* fd's size per fl's */
   gdouble best;                 /* best score, -2 when none */
   guint best_b;                 /* and its bg frame */
   VkPlacementEstimate best_est; /* and the placement there */
@@ -49,7 +52,8 @@ try_bg_frame (SampleSearch * ss, const VkSpatialParams * p, guint b)
   VkLuma bl = vk_low_frame (ss->bg, b);
   VkPlacementEstimate est;
 
-  if (vk_spatial_search (&bl, &ss->fl, 1, p, &est, NULL)) {
+  if (vk_spatial_search_small (&bl, &ss->fl, ss->dimg ? &ss->fd : NULL,
+          ss->detail, 1, p, &est, NULL)) {
     VkJointCandidate c = { est, b, ss->f };
 
     g_array_append_val (ss->tried, c);
@@ -226,16 +230,19 @@ vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     gboolean * exact, GError ** error)
 {
   VkLuma bgl[SPATIAL_FG_SAMPLES], fgl[SPATIAL_FG_SAMPLES];
+  VkLuma fdl[SPATIAL_FG_SAMPLES];
   SampleSearch ss[SPATIAL_FG_SAMPLES];
   gpointer tasks[SPATIAL_FG_SAMPLES];
   VkSpatialParams p;
   VkPlacementEstimate est;
-  gdouble kbx, kby;
+  gdouble kbx, kby, detail;
   guint n_pairs = 0, n_samples, k;
   gdouble max_best = -2.0;
   gboolean ok;
 
   vk_low_factors (bg, &kbx, &kby);
+  /* a fg small at the bg's resolution is searched with its detail too */
+  detail = vk_small_fg_detail (bg, fg);
 
   vk_spatial_params_init (&p);
   p.prefer_unscaled = opts->prefer_unscaled;
@@ -254,6 +261,9 @@ vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     ss[k].p = &p;
     ss[k].f = (2 * k + 1) * fg->n_frames / (2 * SPATIAL_FG_SAMPLES);
     ss[k].img = vk_fg_at_bg_factor (bg, fg, ss[k].f, &ss[k].fl);
+    ss[k].dimg = detail > 1.0 ? vk_fg_at_factor (bg, fg, ss[k].f, detail,
+        &ss[k].fd) : NULL;
+    ss[k].detail = ss[k].dimg ? (gdouble) ss[k].fd.width / ss[k].fl.width : 0;
     ss[k].unit_exact = FALSE;
     ss[k].tried = g_array_new (FALSE, FALSE, sizeof (VkJointCandidate));
     /* the threads a fg of fewer frames leaves free scan its bg frames */
@@ -269,6 +279,7 @@ vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     if (ss[k].best > -2.0 && ss[k].best >= max_best - SPATIAL_SAMPLE_MARGIN) {
       bgl[n_pairs] = vk_low_frame (bg, ss[k].best_b);
       fgl[n_pairs] = ss[k].fl;
+      fdl[n_pairs] = ss[k].fd;
       n_pairs++;
     }
   }
@@ -278,7 +289,8 @@ vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
         "the foreground could not be found in the background");
     ok = FALSE;
   } else {
-    ok = vk_spatial_search (bgl, fgl, n_pairs, &p, &est, error);
+    ok = vk_spatial_search_small (bgl, fgl, ss[0].dimg ? fdl : NULL,
+        ss[0].detail, n_pairs, &p, &est, error);
   }
   *moving = ok && samples_disagree (ss, n_samples, max_best, &est);
   for (k = 0, *exact = TRUE; k < n_samples; k++)
@@ -295,6 +307,7 @@ vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
   }
   for (k = 0; k < n_samples; k++) {
     g_free (ss[k].img);
+    g_free (ss[k].dimg);
     g_array_unref (ss[k].tried);
   }
   return ok;

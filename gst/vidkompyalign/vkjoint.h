@@ -124,6 +124,8 @@ guint8 *vk_fg_at_bg_factor (const VkStreamSummary * bg,
     const VkStreamSummary * fg, guint i, VkLuma * out);
 guint8 *vk_fg_at_factor (const VkStreamSummary * bg,
     const VkStreamSummary * fg, guint i, gdouble shrink, VkLuma * out);
+gdouble vk_small_fg_detail (const VkStreamSummary * bg,
+    const VkStreamSummary * fg);
 void vk_valid_in (const VkStreamSummary * fg, const VkAlignResult * r,
     gint w, GstVideoRectangle * rect);
 

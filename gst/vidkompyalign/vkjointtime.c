@@ -206,13 +206,21 @@ same_place (const VkPlacementEstimate * a, const VkPlacementEstimate * b,
 #define TIME_RESHRINK 0.02
 
 static gdouble
-shrink_for (gdouble scale)
+shrink_for (gdouble scale, gdouble detail)
 {
-  return scale < TIME_SHRINK_BELOW ? scale : 1.0;
+  if (scale < TIME_SHRINK_BELOW)
+    return scale;
+  /* a small fg (vk_small_fg_detail ()) is brought to its size in the bg
+   * as far as its own copy has the detail: at the bg's factor it is a
+   * template of a few pixels */
+  return detail > 1.0 && scale > 1.0 ? MIN (scale, detail) : 1.0;
 }
 
 /* the rate of the lines is the nominal one, and the line's own when it
- * differs by more than this share (a wrong place makes a wrong rate too) */
+ * differs by more than this share (a wrong place makes a wrong rate too);
+ * the line's own wins only when it matches better beyond a tie
+ * (vk_is_tie (): on a slow zoom at 64 pixels both rates' best lines match
+ * within 2e-5, and the nominal one was right) */
 #define TIME_RATE_SNAP 0.005
 
 /* vk_joint_time_search () with the fg samples @shrink times their size at
@@ -260,10 +268,12 @@ search_shrunk (const VkStreamSummary * bg, const VkStreamSummary * fg,
  * @r: an alignment with its placement (full-resolution pixels), compared
  *   region and timing line; its placement and line are replaced by the
  *   best of vk_joint_time_search () over TIME_WINDOW_S around the line, at
- *   the nominal rate and at the line's own; an fg larger than its place in
- *   the bg is compared at that size (the detail the bg cannot show favours
- *   the moments where the content is larger: a zoom), again over
- *   TIME_POLISH_S around the best line when that size was found to differ
+ *   the nominal rate and at the line's own (beyond a tie); an fg larger
+ *   than its place in the bg is compared at that size (the detail the bg
+ *   cannot show favours the moments where the content is larger: a zoom),
+ *   and so is a small fg smaller than its place, as far as its own copy
+ *   has the detail (vk_small_fg_detail ()), again over TIME_POLISH_S
+ *   around the best line when that size was found to differ
  *
  * Returns: TRUE when the placement moved (by more than TIME_MOVED_PX bg
  *   low-resolution pixels or TIME_MOVED_SCALE of the scale), or the line
@@ -279,6 +289,7 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
   VkPlacementEstimate line_place, lp;
   gdouble kbx, kby, nominal, rates[2], o, best_offset = 0, best_rate = 0;
   gdouble mid = fg->n_frames / 2.0, fps, shrink;
+  gdouble detail = vk_small_fg_detail (bg, fg);
   guint k, n_rates = 1;
 
   g_return_val_if_fail (bg != NULL && fg != NULL && r != NULL, FALSE);
@@ -300,9 +311,11 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
     /* the line through the same middle fg frame */
     gdouble centre = r->offset + (r->rate - rates[k]) * mid;
 
-    if (search_shrunk (bg, fg, r, prefer_unscaled, shrink_for (r->scale),
-            &guess, centre, rates[k], TIME_WINDOW_S * fps, &est, &o, &lp)
-        && est.score > best.score) {
+    if (search_shrunk (bg, fg, r, prefer_unscaled, shrink_for (r->scale,
+                detail), &guess, centre, rates[k], TIME_WINDOW_S * fps, &est,
+            &o, &lp)
+        && est.score > best.score && (k == 0
+            || !vk_is_tie (est.score, best.score))) {
       if (k == 0)
         line_place = lp;
       best = est;
@@ -314,8 +327,8 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
     return FALSE;
   /* an fg found larger than it was thought to be in the bg: again at its
    * size, around the best line, from its place */
-  shrink = shrink_for (best.scale);
-  if (fabs (shrink / shrink_for (r->scale) - 1.0) > TIME_RESHRINK
+  shrink = shrink_for (best.scale, detail);
+  if (fabs (shrink / shrink_for (r->scale, detail) - 1.0) > TIME_RESHRINK
       && search_shrunk (bg, fg, r, prefer_unscaled, shrink, &best,
           best_offset, best_rate, TIME_POLISH_S * fps, &est, &o, &lp)) {
     best = est;

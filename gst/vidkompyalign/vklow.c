@@ -21,6 +21,10 @@
 #include "vkjoint.h"
 #include "vkfingerprint.h"
 
+/* a small fg whose own copy is not at least this much larger than its
+ * size at the bg's factor has no detail to add */
+#define SMALL_MIN_DETAIL 1.5
+
 VkLuma
 vk_low_frame (const VkStreamSummary * s, guint i)
 {
@@ -71,6 +75,30 @@ vk_fg_at_factor (const VkStreamSummary * bg, const VkStreamSummary * fg,
   out->stride = out->width = w;
   out->height = h;
   return img;
+}
+
+/**
+ * vk_small_fg_detail:
+ *
+ * Returns: for a fg small at the bg's low-resolution factor (its longer
+ *   side shorter than VK_SMALL_FG_DIM there), how much larger its own
+ *   low-resolution copy is (the detail vk_spatial_search_small () searches
+ *   it with; at most as large as the bg's copy, and at least
+ *   SMALL_MIN_DETAIL); 0 otherwise
+ */
+gdouble
+vk_small_fg_detail (const VkStreamSummary * bg, const VkStreamSummary * fg)
+{
+  gdouble kbx, kby, w, h, d;
+
+  vk_low_factors (bg, &kbx, &kby);
+  w = fg->width * kbx;
+  h = fg->height * kby;
+  if (MAX (w, h) >= VK_SMALL_FG_DIM)
+    return 0.0;
+  d = MIN ((gdouble) fg->low_width / w, (gdouble) fg->low_height / h);
+  d = MIN (d, MIN (bg->low_width / w, bg->low_height / h));
+  return d >= SMALL_MIN_DETAIL ? d : 0.0;
 }
 
 /* the compared part of the fg in an image of the fg @w pixels wide */

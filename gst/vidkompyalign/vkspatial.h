@@ -121,6 +121,14 @@ gboolean vk_spatial_score (const VkLuma * bg, const VkLuma * fg,
     guint n_pairs, const VkSpatialParams * p, const VkPlacementEstimate * at,
     gdouble * score, GError ** error);
 
+/* a fg whose compared part is shorter than this (its longer side, in bg
+ * pixels at scale 1) is small: vk_spatial_search_small () */
+#define VK_SMALL_FG_DIM 16
+
+gboolean vk_spatial_search_small (const VkLuma * bg, const VkLuma * fg,
+    const VkLuma * fg_detail, gdouble detail, guint n_pairs,
+    const VkSpatialParams * p, VkPlacementEstimate * out, GError ** error);
+
 gboolean vk_detect_static_bars (const VkLuma * frames, guint n_frames,
     GstVideoRectangle * content);
 
