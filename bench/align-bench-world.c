@@ -23,10 +23,14 @@
  *   since a cursor outside the window moves every frame), and a static
  *   page with a clock ticking every second (the fg repeats 30 frames, and
  *   so does the bg);
- * - the clip with a colour-graded fg (gamma, saturation, hue), a burned-in
- *   logo or subtitles on the fg, the fg in another colour range and
- *   matrix, heavy grain on the bg, low texture, a fg shorter than 1 s, and
- *   a sinusoidal speed change of a 30 fps fg over a 25 fps bg.
+ * - the clip with a colour-graded fg (gamma, saturation, hue), a sharpened
+ *   or denoised fg, a burned-in logo or subtitles on the fg, the fg in
+ *   another colour range and matrix, heavy grain on the bg, low texture, a
+ *   fg shorter than 1 s, and a sinusoidal speed change of a 30 fps fg over
+ *   a 25 fps bg;
+ * - low-texture content of another source: the astronaut's face before
+ *   the plain backdrop of her portrait, low in contrast, filmed by a slow
+ *   handheld camera (a push-in with a drift).
  */
 
 #ifdef HAVE_CONFIG_H
@@ -45,6 +49,9 @@
 #define GRADE "videobalance saturation=1.4 hue=0.06 brightness=0.03 " \
   "! gamma gamma=1.4"
 #define RANGE "videoconvert ! capsfilter caps=\"video/x-raw,colorimetry=1:4:5:4\""
+/* an unsharp-mask look (a negative blur) and an edge-preserving denoiser */
+#define SHARPEN "videoconvert ! gaussianblur sigma=-2"
+#define DENOISE "videoconvert ! smooth tolerance=16 filter-size=5"
 
 #define W(id, what, scene, bf, ff, start, rect, scale, q, warp) \
   {id, what, SRC_WORLD, bf, ff, start, rect, FALSE, q, FALSE, warp, NULL, \
@@ -82,6 +89,10 @@ static const AccCase cases[] = {
       RECT_DEFAULT, 1.0, 0, "0.2,4"),
   LOOK ("graded", "fg colour-graded (gamma, sat., hue)", WORLD_FOOTAGE,
       GRADE, NULL, 0, 0),
+  LOOK ("sharpened", "fg sharpened (unsharp mask)", WORLD_FOOTAGE, SHARPEN,
+      NULL, 0, 0),
+  LOOK ("denoised", "fg denoised (edge-preserving)", WORLD_FOOTAGE, DENOISE,
+      NULL, 0, 0),
   LOOK ("logo", "logo burned into the fg", WORLD_FOOTAGE, NULL, "logo", 0,
       0),
   LOOK ("subtitles", "subtitles burned into the fg", WORLD_FOOTAGE, NULL,
@@ -93,6 +104,8 @@ static const AccCase cases[] = {
   LOOK ("low-texture", "low texture, low contrast", WORLD_LOW_TEXTURE, NULL,
       NULL, 0, 0),
   LOOK ("short", "fg of 0.8 s", WORLD_FOOTAGE, NULL, NULL, 0, 0.8),
+  W ("face", "face before a plain wall, low contrast", WORLD_FACE, 30, 30,
+      1.0, RECT_DEFAULT, 1.0, 0, NULL),
 };
 
 const AccCase *
@@ -178,6 +191,8 @@ world_bg_args (GPtrArray * args, const AccCase * c, const Scale * sc)
   /* canvas rects for a 640x360 bg, scaled with the bg */
   static const gdouble pan[8] = { 100, 200, 640, 360, 260, 300, 640, 360 };
   static const gdouble zoom[8] = { 0, 0, 1024, 576, 192, 108, 640, 360 };
+  /* a handheld camera: a slow push-in drifting right and down */
+  static const gdouble face[8] = { 96, 54, 1024, 576, 192, 108, 896, 504 };
   /* 1080p: 1.5 px a frame over 9 s at 30 fps, on a 2048x2048 canvas */
   static const gdouble pan1080[8] = { 40, 300, 1920, 1080, 120, 700, 1920,
     1080
@@ -213,6 +228,18 @@ world_bg_args (GPtrArray * args, const AccCase * c, const Scale * sc)
     case WORLD_WINDOW:
     case WORLD_CLOCK:
       add (args, "--source", capture_source (sc, c->scene == WORLD_WINDOW));
+      break;
+    case WORLD_FACE:
+      /* her head before the backdrop (320x180 of the photo from 88,20;
+       * the camera keeps the flag and the shuttle out), at 60 % of the
+       * contrast */
+      add (args, "--source", g_strdup_printf ("filesrc location=\"%s\" "
+              "! pngdec ! videocrop left=88 right=104 top=20 bottom=312 "
+              "! videoconvert ! videobalance contrast=0.6 ! imagefreeze",
+              ASTRONAUT));
+      add (args, "--canvas", g_strdup_printf ("%dx%d", even (1280 * k),
+              even (720 * k)));
+      add (args, "--camera", camera (k, face));
       break;
     case WORLD_LOW_TEXTURE:
       /* the clip at 96x54 stretched back: soft, and a third of the

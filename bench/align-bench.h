@@ -49,6 +49,8 @@ typedef enum
   WORLD_CLOCK,                  /* a static page with a ticking clock */
   WORLD_FOOTAGE,                /* the cockatoo clip with the look below */
   WORLD_LOW_TEXTURE,            /* the clip blurred and low in contrast */
+  WORLD_FACE,                   /* a face before a plain wall, low contrast,
+                                 * a slow handheld camera */
 } WorldScene;
 
 typedef struct
