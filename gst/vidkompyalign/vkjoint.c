@@ -528,16 +528,21 @@ vk_moment_check_score (const VkMomentCheck * mc, gdouble x, gdouble y,
  * the line at the check's rate (vk_moment_check_score ()); the place on
  * the alignment's line when no other is better beyond a tie (vk_is_tie ():
  * at low resolution the moments of a slow zoom differ by less than the
- * noise, and the line was found with the place).
+ * noise, and the line was found with the place). When the check can
+ * score no place (the fg's place is flat at low resolution: a small fg
+ * over text, whose lines average out there), the place on the line when
+ * its full-frame correlation ties the best one's (vk_is_tie ()): ties
+ * follow the line.
  *
  * Returns: the index of the place picked, -1 when none could be scored
+ *   and the line's place is not among the best on full frames
  */
 gint
 vk_moment_pick (const VkMomentCheck * mc, const VkPlacementEstimate * places,
     const guint * b, guint n, guint f, gdouble line_b, gdouble * scores)
 {
   gdouble best = -G_MAXDOUBLE, margin, top = -G_MAXDOUBLE;
-  gint winner = -1, on_line = -1;
+  gint winner = -1, on_line = -1, line_k = -1;
   guint k;
 
   g_return_val_if_fail (mc != NULL, -1);
@@ -553,6 +558,8 @@ vk_moment_pick (const VkMomentCheck * mc, const VkPlacementEstimate * places,
     scores[k] = places[k].score < best - margin && !line ? -2.0 :
         vk_moment_check_score (mc, places[k].x, places[k].y,
         places[k].scale, f, b[k]);
+    if (line)
+      line_k = (gint) k;
     if (line && scores[k] > -2.0)
       on_line = (gint) k;
     else if (scores[k] > top) {
@@ -564,7 +571,10 @@ vk_moment_pick (const VkMomentCheck * mc, const VkPlacementEstimate * places,
   if (on_line >= 0 && (winner < 0 || vk_is_tie (top, scores[on_line])
           || scores[on_line] > top))
     return on_line;
-  return top > -2.0 ? winner : -1;
+  if (top > -2.0)
+    return winner;
+  /* nothing scored: the full-frame correlations decide, ties by the line */
+  return line_k >= 0 && vk_is_tie (best, places[line_k].score) ? line_k : -1;
 }
 
 /**

@@ -281,10 +281,51 @@ GST_START_TEST (test_moment_check)
 
 GST_END_TEST;
 
+/* a check that can score no place (its bg flat at low resolution, as a
+ * small fg's place over text is: a 106x60 crop of the scrolling page at
+ * 1x): the place on the line wins when its full-frame correlation ties
+ * the best one's; else none is picked */
+static void
+moment_pick_unscored (Pan * p, const VkAlignResult * r, guint f)
+{
+  guint8 *flat = g_malloc (BG_W * BG_H * N_BG);
+  VkStreamSummary bg = p->bg;
+  VkMomentCheck *mc;
+  VkPlacementEstimate places[3];
+  guint b[3] = { FG_START + f - 4, FG_START + f, FG_START + f + 1 }, k;
+  gdouble scores[3];
+
+  memset (flat, 128, BG_W * BG_H * N_BG);
+  bg.low = flat;
+  mc = vk_moment_check_new (&bg, &p->fg, r, VK_MOMENT_RADIUS);
+  fail_unless (mc != NULL);
+  for (k = 0; k < 3; k++)
+    places[k] = (VkPlacementEstimate) {
+    FG_X + k, FG_Y, 1.0, 0.9998};
+  /* the one 4 frames early a little better, within a tie */
+  places[0].score = 0.99982;
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, 3, f, b[1],
+          scores), 1);
+  for (k = 0; k < 3; k++)
+    fail_unless_equals_float (scores[k], -2.0);
+  /* beyond a tie: the check cannot tell, nothing is picked */
+  places[0].score = 0.9999;
+  places[1].score = 0.99;
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, 3, f, b[1],
+          scores), -1);
+  /* no place on the line */
+  places[1].score = 0.9998;
+  fail_unless_equals_int (vk_moment_pick (mc, places, b, 3, f, b[1] + 10,
+          scores), -1);
+  vk_moment_check_free (mc);
+  g_free (flat);
+}
+
 /* the pick among the places of the moments around a match: the true
  * moment's place wins over the line's when clearly better; the line's
  * place is scored even when its full-frame correlation is lower; where
- * the check cannot tell two moments apart, the line's wins */
+ * the check cannot tell two moments apart, the line's wins; where it can
+ * score none, the full-frame correlations decide, ties by the line */
 GST_START_TEST (test_moment_pick)
 {
   Pan p;
@@ -339,6 +380,7 @@ GST_START_TEST (test_moment_pick)
   fail_unless_equals_int (vk_moment_pick (mc, places, b, n, f,
           b[truth + 1], scores), truth + 1);
   vk_moment_check_free (mc);
+  moment_pick_unscored (&p, &r, f);
   g_free (r.map);
   pan_clear (&p);
 }
