@@ -327,7 +327,7 @@ decide_oldest (VkStreamRender * r)
   /* not found yet: the oldest held bg frame, unmatched; once the fg has
    * been searched for as long as the bg window, a warning (once) */
   if (!r->positioned && !r->unfound_warned && f->index + 1 >= r->fg_fps *
-      (2 * r->cfg.latency + EXTRA_HOLD) / GST_SECOND) {
+      vk_sr_window (r) / GST_SECOND) {
     r->unfound_warned = TRUE;
     vk_stream_warn_not_found (r->cfg.element, (GstClockTime) ((f->index + 1)
             * GST_SECOND / r->fg_fps), r->cfg.latency);
@@ -358,8 +358,41 @@ wait_search (VkStreamRender * r, const Held * f)
   return TRUE;
 }
 
+/* Whether the held fg frames wait for the search rather than go out
+ * unmatched. Non-live inputs wait for each other anyway, so a fg that is
+ * not found yet is held (with its low-resolution copies searched again as
+ * both inputs go on, and the bg read on after the fg's end) instead of
+ * being output unmatched once the latency has passed: up to the bg
+ * window's span less EXTRA_HOLD of fg frames (older ones could not meet
+ * their bg frames) and UNFOUND_HOLD_BYTES. Live inputs cannot wait. Called with the lock. */
+gboolean
+vk_sr_hold_unfound (VkStreamRender * r)
+{
+  gsize frame = MAX (1, GST_VIDEO_INFO_SIZE (r->cfg.fg_info));
+  guint span;
+
+  if (r->live || r->positioned || r->bg_eos || r->flushing || r->stopping
+      || !r->live_checked)
+    return FALSE;
+  span = (guint) (r->fg_fps * (vk_sr_window (r) - EXTRA_HOLD) / GST_SECOND);
+  return r->fg.length < MIN (span, UNFOUND_HOLD_BYTES / frame);
+}
+
+/* non-live: whether the bg has reached the frame fg frame @f is expected
+ * at (the DP's margin included): a frame due before (held for the search,
+ * at the fg's end) waits for it */
+static gboolean
+bg_reached (VkStreamRender * r, const Held * f)
+{
+  Held *last = g_queue_peek_tail (&r->bg);
+
+  return r->bg_eos || (last && last->index >= vk_sr_expected_bg (r,
+          f->index) + ceil (4 * r->rate) + 2);
+}
+
 /* Decides every fg frame that is due: older than the latency minus one
- * frame relative to the newest fg frame, or all at the fg's end. */
+ * frame relative to the newest fg frame, or all at the fg's end; non-live,
+ * once the bg has reached it. */
 void
 vk_sr_process (VkStreamRender * r)
 {
@@ -381,6 +414,9 @@ vk_sr_process (VkStreamRender * r)
       now = MAX (now, newest->rt);
     if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
       break;
+    if (vk_sr_hold_unfound (r) || (!r->live && r->positioned
+            && !bg_reached (r, oldest)))
+      break;
     /* a frame is due while a search runs (on the element's worker, so that
      * both inputs keep flowing meanwhile): its result first, as long as
      * the frame can wait (by the clock) */
@@ -392,12 +428,29 @@ vk_sr_process (VkStreamRender * r)
   }
 }
 
-/* the most bg frames held */
+/* The time the held bg frames span: twice the latency plus EXTRA_HOLD;
+ * non-live inputs at least UNFOUND_WINDOW (they can wait: a longer window
+ * finds a fg that starts later in the bg, and holds the bg of the fg
+ * frames held meanwhile). */
+GstClockTime
+vk_sr_window (VkStreamRender * r)
+{
+  GstClockTime w = 2 * r->cfg.latency + EXTRA_HOLD;
+
+  return r->live ? w : MAX (w, UNFOUND_WINDOW);
+}
+
+/* the most bg frames held: the window's, within UNFOUND_HOLD_BYTES beyond
+ * the live window's */
 guint
 vk_sr_bg_cap (VkStreamRender * r)
 {
-  return (guint) ceil (r->bg_fps * (2 * r->cfg.latency + EXTRA_HOLD) /
+  guint live = (guint) ceil (r->bg_fps * (2 * r->cfg.latency + EXTRA_HOLD) /
       GST_SECOND) + 4;
+  guint all = (guint) ceil (r->bg_fps * vk_sr_window (r) / GST_SECOND) + 4;
+  gsize frame = MAX (1, GST_VIDEO_INFO_SIZE (r->cfg.bg_info));
+
+  return MAX (live, MIN (all, UNFOUND_HOLD_BYTES / frame));
 }
 
 /* drops held bg frames beyond the window (the oldest first) */

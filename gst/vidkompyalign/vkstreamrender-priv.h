@@ -58,6 +58,13 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define SEARCH_EVERY_S 0.5
 /* bg held beyond twice the latency */
 #define EXTRA_HOLD (GST_SECOND)
+/* non-live inputs wait for each other: their bg window spans at least
+ * this (vk_sr_window ()), within UNFOUND_HOLD_BYTES of bg frames beyond
+ * the live window; the fg frames held while the fg is not found yet (see
+ * vk_sr_hold_unfound ()): the window less EXTRA_HOLD, within
+ * UNFOUND_HOLD_BYTES */
+#define UNFOUND_WINDOW (4 * GST_SECOND)
+#define UNFOUND_HOLD_BYTES (256 * 1024 * 1024)
 /* the search's thresholds: vkfound.h */
 /* fg frames queued on an output before its input waits for downstream */
 #define OUT_MAX_FRAMES 8
@@ -140,6 +147,7 @@ struct _VkStreamRender
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */
   guint next_search;            /* fg frame count of the next search */
+  guint next_search_bg;         /* ... bg frame count, after the fg's end */
   gint out_x, out_y;
   gdouble out_scale, spatial_conf;
   gint valid_x, valid_y, valid_w, valid_h;
@@ -179,6 +187,8 @@ void vk_sr_try_position (VkStreamRender * r);
 
 /* vkstreamdecide.c */
 guint vk_sr_bg_cap (VkStreamRender * r);
+GstClockTime vk_sr_window (VkStreamRender * r);
+gboolean vk_sr_hold_unfound (VkStreamRender * r);
 gdouble vk_sr_expected_bg (VkStreamRender * r, guint i);
 guint vk_sr_lowest_pick (VkStreamRender * r);
 void vk_sr_process (VkStreamRender * r);

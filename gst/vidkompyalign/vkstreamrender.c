@@ -105,7 +105,7 @@ clear_pass (VkStreamRender * r)
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
   r->have_candidate = FALSE;
-  r->next_search = 0;
+  r->next_search = r->next_search_bg = 0;
   r->have_out = FALSE;
   r->lost = FALSE;
   r->lag_warned = 0;
@@ -366,7 +366,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
   }
-  if (!is_fg && r->fg_eos) {
+  if (!is_fg && r->fg_eos && r->fg.length == 0) {
     /* the fg ended: nothing more to align; the fg began a new pass: the
      * bg's frames until its own are dropped */
     ret = r->next_pass[1] ? GST_FLOW_OK : GST_FLOW_EOS;
@@ -416,7 +416,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     ret = GST_FLOW_FLUSHING;
   else if (r->flushing)
     ret = GST_FLOW_OK;          /* the other input flushes: frame dropped */
-  else if (!is_fg && r->fg_eos && !r->next_pass[1])
+  else if (!is_fg && r->fg_eos && r->fg.length == 0 && !r->next_pass[1])
     ret = GST_FLOW_EOS;         /* the fg ended: nothing more to align */
   else
     ret = r->out_flow[is_fg];
@@ -442,6 +442,14 @@ end_fg_pass (VkStreamRender * r)
       break;
   }
   r->fg_eos = TRUE;
+  vk_sr_process (r);
+  g_cond_broadcast (&r->cond);
+  /* non-live: fg frames held for the search, or whose bg frames are still
+   * to come, are decided in the bg's thread as its frames arrive (the bg
+   * is read on after the fg's end, vk_sr_hold_unfound ()) */
+  while (!r->live && r->fg.length > 0 && !r->bg_eos && !r->flushing
+      && !r->stopping)
+    g_cond_wait (&r->cond, &r->lock);
   vk_sr_process (r);
 }
 

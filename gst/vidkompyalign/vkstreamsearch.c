@@ -21,18 +21,19 @@
 /* ------------------------------------------------------------------------ */
 /* Position */
 
-/* contiguous low-resolution frames of a queue */
+/* contiguous low-resolution frames of a queue, all but the first @skip */
 static guint8 *
-summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
+summary_of_queue (VkStreamRender * r, gboolean is_fg, guint skip,
+    VkStreamSummary * s)
 {
   GQueue *q = is_fg ? &r->fg : &r->bg;
   const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
   gsize n = (gsize) r->low_w[is_fg] * r->low_h[is_fg];
-  guint8 *data = g_malloc0 (MAX (1, n * q->length));
+  guint8 *data = g_malloc0 (MAX (1, n * (q->length - skip)));
   guint k = 0;
   GList *l;
 
-  for (l = q->head; l; l = l->next) {
+  for (l = g_queue_peek_nth_link (q, skip); l; l = l->next) {
     Held *h = l->data;
 
     /* frames that came before the other input's caps */
@@ -47,7 +48,7 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, VkStreamSummary * s)
   s->low_width = r->low_w[is_fg];
   s->low_height = r->low_h[is_fg];
   s->fps = is_fg ? r->fg_fps : r->bg_fps;
-  s->n_frames = q->length;
+  s->n_frames = q->length - skip;
   s->low = data;
   return data;
 }
@@ -158,7 +159,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
     const VkPlacementEstimate * refined)
 {
   VkOnlineParams p;
-  guint fg0 = MAX (job->fg0, ((Held *) g_queue_peek_head (&r->fg))->index);
+  guint fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
 
   r->positioned = TRUE;
   r->matched_since_found = 0;
@@ -193,7 +194,8 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   }
 
   /* the DP starts with the oldest fg frame still held (frames output
-   * meanwhile went unmatched) */
+   * meanwhile went unmatched; those held for the search before its own
+   * are on the line's extension) */
   vk_online_params_init (&p, r->rate);
   p.smoothness = SMOOTHNESS;
   p.restart = RESTART_RAW / r->cost_scale;
@@ -351,7 +353,7 @@ search (GstElement * element, gpointer data)
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
   else if (!ok && job->generation == r->generation && !r->live)
-    r->scan += (2 * r->cfg.latency + EXTRA_HOLD) / 4;
+    r->scan += vk_sr_window (r) / 4;
   r->searching = FALSE;
   /* live: the next one after a pause (in fg frames: the time passes with
    * them) */
@@ -368,6 +370,31 @@ search (GstElement * element, gpointer data)
   g_free (job);
 }
 
+/* Whether a search is due (and when the next one is): every SEARCH_EVERY_S
+ * of fg frames, the first once a few frames show motion; non-live inputs
+ * whose fg ended before it was found: every SEARCH_EVERY_S of bg frames
+ * while the bg goes on (vk_sr_hold_unfound ()). Called with the lock. */
+static gboolean
+search_due (VkStreamRender * r)
+{
+  if (r->fg_eos) {
+    if (!vk_sr_hold_unfound (r) || r->n_bg < r->next_search_bg)
+      return FALSE;
+    r->next_search_bg = r->n_bg + MAX (1, (guint) (SEARCH_EVERY_S * r->bg_fps));
+    return TRUE;
+  }
+  if (r->n_fg < r->next_search)
+    return FALSE;
+  if (r->next_search == 0) {
+    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
+                0.75 * r->cfg.latency / GST_SECOND)));
+    if (r->n_fg < r->next_search)
+      return FALSE;
+  }
+  r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
+  return TRUE;
+}
+
 /* Starts a search for the fg in the held bg frames when one is due, on the
  * element's worker with live inputs (called with the lock, which it may
  * release meanwhile). */
@@ -375,25 +402,30 @@ void
 vk_sr_try_position (VkStreamRender * r)
 {
   SearchJob *job;
+  guint n_fg, skip, first;
 
   if (r->positioned || r->searching || !r->live_checked
-      || r->n_fg < r->next_search || r->fg.length < 2 || r->bg.length < 2)
+      || r->fg.length < 2 || r->bg.length < 2 || !search_due (r))
     return;
-  /* the first search once a few frames show motion */
-  if (r->next_search == 0) {
-    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
-                0.75 * r->cfg.latency / GST_SECOND)));
-    if (r->n_fg < r->next_search)
-      return;
-  }
-  r->next_search = r->n_fg + MAX (1, (guint) (SEARCH_EVERY_S * r->fg_fps));
+  /* the newest fg frames, half the bg window's (the fg frames held longer
+   * for a search of non-live inputs would not fit in it) */
+  n_fg = MAX (2, (guint) (r->fg_fps * vk_sr_window (r) / 2 / GST_SECOND));
+  skip = r->fg.length > n_fg ? r->fg.length - n_fg : 0;
+  /* a candidate is confirmed on other fg frames (vk_stream_search_verdict
+   * ()): those after its middle one, once there are enough of them */
+  first = ((Held *) g_queue_peek_head (&r->fg))->index;
+  if (r->have_candidate && r->cand.fg_mid + 1 > first) {
+    guint after = (guint) ceil (r->cand.fg_mid + 1) - first;
 
+    if (after + MAX (2, (guint) (SEARCH_EVERY_S * r->fg_fps)) <= r->fg.length)
+      skip = MAX (skip, after);
+  }
   job = g_new0 (SearchJob, 1);
   job->r = r;
-  job->fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
+  job->fg0 = ((Held *) g_queue_peek_nth (&r->fg, skip))->index;
   job->bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
-  job->bgd = summary_of_queue (r, FALSE, &job->bg);
-  job->fgd = summary_of_queue (r, TRUE, &job->fg);
+  job->bgd = summary_of_queue (r, FALSE, 0, &job->bg);
+  job->fgd = summary_of_queue (r, TRUE, skip, &job->fg);
   job->generation = r->generation;
   r->searching = TRUE;
   if (!r->live) {
