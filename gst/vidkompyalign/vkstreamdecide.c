@@ -49,6 +49,46 @@ track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
   }
 }
 
+/* Ties follow the line, as in the global mode's choice (vkalignrender.c):
+ * when the DP's choice @bg for fg frame @f has a neighbour that the fg
+ * cannot tell from it (vk_is_tie (): repeated or near-identical content,
+ * told apart by compression noise or grain only), the frame on the timing
+ * line wins if it is one of them. The line's offset follows the decisions
+ * that are not ties. Returns the bg frame; @tie says whether it was a
+ * tie. Called with the lock. */
+static guint
+tie_follows_line (VkStreamRender * r, const Held * f, guint bg, gfloat raw,
+    gboolean * tie)
+{
+  gint64 lf = vk_line_frame (r->line_offset, r->rate, f->index);
+  gdouble best = 1.0 - raw, line = -G_MAXDOUBLE;
+  guint k;
+
+  *tie = FALSE;
+  for (k = MAX (bg, 1) - 1; k <= bg + 1; k++) {
+    gdouble sim;
+
+    if (k == bg || vk_sr_find_held (&r->bg, k) == NULL)
+      continue;
+    sim = 1.0 - vk_sr_raw_cost (r, f->index, k);
+    if (sim > best || vk_is_tie (best, sim)) {
+      *tie = TRUE;
+      if ((gint64) k == lf && (!r->have_out || k >= r->last_out_bg))
+        line = sim;
+    }
+  }
+  if (!*tie) {
+    r->line_offset += LINE_FOLLOW * (bg - r->rate * f->index - r->line_offset);
+    return bg;
+  }
+  if (line > -G_MAXDOUBLE) {
+    GST_LOG_OBJECT (r->cfg.element, "fg frame %u: bg frame %u ties with %u: "
+        "the line's", f->index, (guint) lf, bg);
+    return (guint) lf;
+  }
+  return bg;
+}
+
 /* The fg's segment of the pass, on both outputs before the pass's first
  * output (the bg's outputs are on the fg's timeline). Called with the
  * lock. */
@@ -310,6 +350,8 @@ decide_oldest (VkStreamRender * r)
         && vk_online_n_rows (r->dp) - vk_online_n_pending (r->dp) ==
         f->index - r->dp_first && vk_online_commit (r->dp, &d)) {
       gfloat raw = vk_sr_raw_cost (r, f->index, d.bg);
+      gboolean tie;
+      guint bg;
 
       GST_LOG_OBJECT (r->cfg.element, "fg frame %u <- bg frame %u, cost "
           "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");
@@ -317,7 +359,10 @@ decide_oldest (VkStreamRender * r)
       track_match (r, f, d.bg, raw);
       if (raw <= LOST_COST)
         r->matched_since_found++;
-      emit (r, d.bg, raw);
+      bg = tie_follows_line (r, f, d.bg, raw, &tie);
+      if (bg != d.bg)
+        raw = vk_sr_raw_cost (r, f->index, bg);
+      emit (r, bg, tie ? MAX (raw, 1.0 - VK_TIE_CONFIDENCE) : raw);
       /* lost before it ever matched: the search was wrong, search again */
       if (r->lost && r->matched_since_found == 0)
         unposition (r);
