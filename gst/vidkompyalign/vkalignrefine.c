@@ -54,8 +54,7 @@ pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
   gdouble scores[2 * REFINE_RADIUS + 1];
   gint winner;
 
-  winner = vk_moment_pick (r->moment, places, b, n, f, r->offset +
-      r->rate * f, scores);
+  winner = vk_refine_pick_moment (r, places, b, n, f, scores);
   for (k = 0; k < n; k++)
     GST_DEBUG_OBJECT (self, "moment check: fg frame %u on bg frame %u at "
         "%.2f,%.2f scale %.4f: %.6f", f, b[k], places[k].x, places[k].y,
@@ -66,11 +65,8 @@ pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
   self->out_y = (gint) floor (places[winner].y + 0.5);
   self->out_scale = places[winner].scale;
   self->spatial_confidence = CLAMP (places[winner].score, 0.0, 1.0);
-  /* the timing line through the moment (found at the coarse place, the
-   * alignment's is off by as much as the place was): where the render's
-   * choice ties, the frame on this line wins */
-  r->rate = vk_moment_check_rate (r->moment);
-  r->offset = b[winner] - r->rate * f;
+  /* (the timing line goes through the moment: where the render's choice
+   * ties, the frame on this line wins) */
   GST_DEBUG_OBJECT (self, "timing line: bg = %.2f + %.4f * fg", r->offset,
       r->rate);
 }

@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "vkfingerprint.h"
+#include "vkjoint.h"
 #include "vkrefine.h"
 
 /* The luma plane of a mapped frame. */
@@ -73,32 +74,72 @@ vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
 }
 
 /**
+ * vk_refine_pick_moment:
+ * @res: the alignment, with its moment check (@res->moment: moving content)
+ * @places: the placements refined on full frames: fg frame @f (of @res)
+ *   against each of the bg frames @b (of @res) around its match
+ * @scores: (out): the moment check's score of each
+ *
+ * On moving content every pair is a nearly perfect place for its own
+ * moment: the moment check (vk_moment_pick ()) keeps the one under which
+ * the whole fg matches along the line, and @res's timing line is made to
+ * go through that moment (the alignment's is off by as much as its coarse
+ * place was).
+ *
+ * Returns: the index of the place kept, or -1 (no moment check, or none
+ *   passes it)
+ */
+gint
+vk_refine_pick_moment (VkAlignResult * res, const VkPlacementEstimate * places,
+    const guint * b, guint n, guint f, gdouble * scores)
+{
+  gint winner;
+
+  if (res->moment == NULL || n == 0)
+    return -1;
+  winner = vk_moment_pick (res->moment, places, b, n, f, res->offset +
+      res->rate * f, scores);
+  if (winner < 0)
+    return -1;
+  res->rate = vk_moment_check_rate (res->moment);
+  res->offset = b[winner] - res->rate * f;
+  return winner;
+}
+
+/**
  * vk_refine_pairs:
- * @res: the placement found (position, scale, score, compared region)
+ * @res: the placement found (position, scale, score, compared region);
+ *   with a moment check, its line is updated (vk_refine_pick_moment ())
+ * @fg_index: the fg frame of @fgbuf, in @res's frames
+ * @bg_index: the bg frame of each of @bgbufs, in @res's frames (%NULL
+ *   without a moment check)
  * @fixed_scale: refine at this scale only (0: around @res's)
  * @bg_low_width: see vk_refine_placement ()
- * @best: (out): the best pair's placement
+ * @best: (out): the placement kept
  *
  * Refines @res on full-resolution frames: fg frame @fgbuf against each of
- * the bg frames @bgbufs (those around its match); the pair that correlates
- * best wins.
+ * the bg frames @bgbufs (those around its match); on moving content the
+ * moment check picks the pair (vk_refine_pick_moment ()), else the pair
+ * that correlates best wins.
  *
  * Returns: whether any pair could be refined
  */
 gboolean
 vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
-    const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
-    const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
-    gint bg_low_width, VkPlacementEstimate * best)
+    guint fg_index, const GstVideoInfo * bg_info, GstBuffer ** bgbufs,
+    const guint * bg_index, guint n_bg, VkAlignResult * res,
+    gboolean prefer_unscaled, gdouble fixed_scale, gint bg_low_width,
+    VkPlacementEstimate * best)
 {
+  VkPlacementEstimate places[VK_REFINE_MAX_PAIRS];
+  guint b[VK_REFINE_MAX_PAIRS], n = 0, k;
+  gdouble scores[VK_REFINE_MAX_PAIRS];
   GstVideoFrame ff, bf;
-  gboolean found = FALSE;
-  guint k;
+  gint winner;
 
   if (!gst_video_frame_map (&ff, fg_info, fgbuf, GST_MAP_READ))
     return FALSE;
-  for (k = 0; k < n_bg; k++) {
-    VkPlacementEstimate out;
+  for (k = 0; k < MIN (n_bg, VK_REFINE_MAX_PAIRS); k++) {
     VkLuma fl, bl;
 
     if (!gst_video_frame_map (&bf, bg_info, bgbufs[k], GST_MAP_READ))
@@ -106,14 +147,23 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     fl = vk_luma_of_frame (&ff);
     bl = vk_luma_of_frame (&bf);
     if (vk_refine_placement (&bl, &fl, res, prefer_unscaled, fixed_scale,
-            bg_low_width, &out, NULL) && (!found || out.score > best->score)) {
-      *best = out;
-      found = TRUE;
-    }
+            bg_low_width, &places[n], NULL))
+      b[n++] = bg_index ? bg_index[k] : k;
     gst_video_frame_unmap (&bf);
   }
   gst_video_frame_unmap (&ff);
-  return found;
+  if (n == 0)
+    return FALSE;
+  winner = fixed_scale > 0 ? -1 : vk_refine_pick_moment (res, places, b, n,
+      fg_index, scores);
+  if (winner < 0) {
+    winner = 0;
+    for (k = 1; k < n; k++)
+      if (places[k].score > places[winner].score)
+        winner = (gint) k;
+  }
+  *best = places[winner];
+  return TRUE;
 }
 
 /**

@@ -29,10 +29,18 @@ gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
     gint bg_low_width, VkPlacementEstimate * out, GError ** error);
 
+/* the most bg frames vk_refine_pairs () pairs a fg frame with */
+#define VK_REFINE_MAX_PAIRS 9
+
+gint vk_refine_pick_moment (VkAlignResult * res,
+    const VkPlacementEstimate * places, const guint * b, guint n, guint f,
+    gdouble * scores);
+
 gboolean vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
-    const GstVideoInfo * bg_info, GstBuffer ** bgbufs, guint n_bg,
-    const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
-    gint bg_low_width, VkPlacementEstimate * best);
+    guint fg_index, const GstVideoInfo * bg_info, GstBuffer ** bgbufs,
+    const guint * bg_index, guint n_bg, VkAlignResult * res,
+    gboolean prefer_unscaled, gdouble fixed_scale, gint bg_low_width,
+    VkPlacementEstimate * best);
 
 gboolean vk_low_copy (const GstVideoInfo * info, GstBuffer * buf,
     gint width, gint height, guint8 * dst);

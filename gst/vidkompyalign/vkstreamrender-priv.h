@@ -186,8 +186,9 @@ gfloat vk_sr_raw_cost (VkStreamRender * r, guint fg, guint bg);
 GstClockTime vk_sr_retime (VkStreamRender * r, GstClockTime pts);
 
 /* vkstreamsearch.c */
-gboolean vk_sr_refine_full (VkStreamRender * r, const VkAlignResult * res,
-    GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg, gdouble fixed_scale,
+gboolean vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res,
+    GstBuffer * fgbuf, guint fg_index, GstBuffer ** bgbufs,
+    const guint * bg_index, guint n_bg, gdouble fixed_scale,
     VkPlacementEstimate * best);
 void vk_sr_try_position (VkStreamRender * r);
 

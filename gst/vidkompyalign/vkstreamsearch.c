@@ -55,12 +55,13 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, guint skip,
 
 /* the position on full resolution (vk_refine_pairs ()) */
 gboolean
-vk_sr_refine_full (VkStreamRender * r, const VkAlignResult * res,
-    GstBuffer * fgbuf, GstBuffer ** bgbufs, guint n_bg, gdouble fixed_scale,
-    VkPlacementEstimate * best)
+vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res, GstBuffer * fgbuf,
+    guint fg_index, GstBuffer ** bgbufs, const guint * bg_index, guint n_bg,
+    gdouble fixed_scale, VkPlacementEstimate * best)
 {
-  return vk_refine_pairs (r->cfg.fg_info, fgbuf, r->cfg.bg_info, bgbufs, n_bg,
-      res, r->cfg.opts.prefer_unscaled, fixed_scale, r->low_w[0], best);
+  return vk_refine_pairs (r->cfg.fg_info, fgbuf, fg_index, r->cfg.bg_info,
+      bgbufs, bg_index, n_bg, res, r->cfg.opts.prefer_unscaled, fixed_scale,
+      r->low_w[0], best);
 }
 
 /* the typical raw-cost difference between a frame's match and its
@@ -105,6 +106,7 @@ typedef struct
   guint generation;
   gint64 start;                 /* when the search began */
   gdouble refine_time;          /* seconds refining its placement */
+  gboolean moving;              /* the moment check chose its pair */
 } SearchJob;
 
 /* The vidkompy-alignment message of the placement taken (the same fields
@@ -163,6 +165,9 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
 
   r->positioned = TRUE;
   r->matched_since_found = 0;
+  /* moving content: the moment check chose the pair of the same moment;
+   * the best-correlating pair around a decision is another moment's */
+  r->refined_pairs = job->moving && refined != NULL;
   r->out_x = (gint) floor (res->x + 0.5);
   r->out_y = (gint) floor (res->y + 0.5);
   r->out_scale = res->scale;
@@ -287,6 +292,7 @@ search (GstElement * element, gpointer data)
   VkAlignResult res = { 0 };
   VkPlacementEstimate refined;
   GstBuffer *fgbuf = NULL, *bgbufs[5];
+  guint bg_index[5];
   guint n_bg = 0, k, best_k = G_MAXUINT;
   gboolean ok, have_refined = FALSE;
   gdouble all = 0.0, spatial;
@@ -326,16 +332,21 @@ search (GstElement * element, gpointer data)
       guint m = res.map[best_k] + k - MIN (2, res.map[best_k]);
       Held *b = vk_sr_find_held (&r->bg, job->bg0 + m);
 
-      if (b)
+      if (b) {
+        bg_index[n_bg] = m;
         bgbufs[n_bg++] = gst_buffer_ref (b->buf);
+      }
     }
   }
   g_mutex_unlock (&r->lock);
   if (fgbuf) {
     gint64 t0 = g_get_monotonic_time ();
 
-    have_refined =
-        vk_sr_refine_full (r, &res, fgbuf, bgbufs, n_bg, 0, &refined);
+    /* (on moving content, the moment check picks the pair and puts the
+     * search's line through it) */
+    have_refined = vk_sr_refine_full (r, &res, fgbuf, best_k, bgbufs,
+        bg_index, n_bg, 0, &refined);
+    job->moving = res.moment != NULL;
     job->refine_time = (g_get_monotonic_time () - t0) / 1e6;
     gst_buffer_unref (fgbuf);
     for (k = 0; k < n_bg; k++)
