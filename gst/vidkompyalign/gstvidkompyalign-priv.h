@@ -45,8 +45,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 #define AUTO_WAIT (10 * G_TIME_SPAN_SECOND)
 
 /* the position is refined on full-resolution pairs of the first fg frame
- * and the bg frames this far from its match */
-#define REFINE_RADIUS 4
+ * and the bg frames this far from its match (vkrefine.h) */
+#define REFINE_RADIUS VK_REFINE_RADIUS
 /* a refined position correlating within this of 1 is not searched further */
 #define REFINE_DONE 1e-3
 

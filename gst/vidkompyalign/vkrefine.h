@@ -29,8 +29,13 @@ gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
     gint bg_low_width, VkPlacementEstimate * out, GError ** error);
 
+/* the position is refined on full frames pairing a fg frame with the bg
+ * frames up to this far from its match (on moving content the moment
+ * check needs them all: the match is a frame or two off where the coarse
+ * place was), both modes */
+#define VK_REFINE_RADIUS 4
 /* the most bg frames vk_refine_pairs () pairs a fg frame with */
-#define VK_REFINE_MAX_PAIRS 9
+#define VK_REFINE_MAX_PAIRS (2 * VK_REFINE_RADIUS + 1)
 
 gint vk_refine_pick_moment (VkAlignResult * res,
     const VkPlacementEstimate * places, const guint * b, guint n, guint f,

@@ -291,8 +291,8 @@ search (GstElement * element, gpointer data)
   VkStreamRender *r = job->r;
   VkAlignResult res = { 0 };
   VkPlacementEstimate refined;
-  GstBuffer *fgbuf = NULL, *bgbufs[5];
-  guint bg_index[5];
+  GstBuffer *fgbuf = NULL, *bgbufs[VK_REFINE_MAX_PAIRS];
+  guint bg_index[VK_REFINE_MAX_PAIRS];
   guint n_bg = 0, k, best_k = G_MAXUINT;
   gboolean ok, have_refined = FALSE;
   gdouble all = 0.0, spatial;
@@ -328,8 +328,9 @@ search (GstElement * element, gpointer data)
         best_k = k;
     if (best_k != G_MAXUINT)
       fgbuf = gst_buffer_ref (vk_sr_find_held (&r->fg, job->fg0 + best_k)->buf);
-    for (k = 0; k < 5 && fgbuf; k++) {
-      guint m = res.map[best_k] + k - MIN (2, res.map[best_k]);
+    for (k = 0; k < VK_REFINE_MAX_PAIRS && fgbuf; k++) {
+      guint m = res.map[best_k] + k - MIN (VK_REFINE_RADIUS,
+          res.map[best_k]);
       Held *b = vk_sr_find_held (&r->bg, job->bg0 + m);
 
       if (b) {
