@@ -12,9 +12,11 @@
 #   ffmpeg    ffmpeg's overlay filter, libx264 (when ffmpeg is installed)
 #   gst       compositor ! x264enc ! mp4mux (a bin with the same decoders)
 # and `vidkompy comp` with its defaults. Runs interleaved, REPS times each
-# (default 3); prints the medians of wall and CPU (user + system) seconds
-# and vidkompy's ratios to each peer. PAIR_DIR=DIR keeps the pairs in DIR
-# (made once, reused by later runs); PAIRS="1080p60 720p30" picks pairs.
+# (default 3); prints the medians of wall and CPU (user + system) seconds,
+# vidkompy's peak RSS and its ratios to each peer. PAIR_DIR=DIR keeps the
+# pairs in DIR (made once, reused by later runs); PAIRS="1080p60 720p30"
+# picks pairs; MODE=streaming runs `vidkompy comp --mode streaming` (one
+# decode pass) instead of its default.
 #
 #   BUILD_DIR=build bench/cli-bench.sh [REPS]
 set -eu
@@ -96,8 +98,9 @@ run_gst () {
     filesrc location="$DIR/$1-fg.mp4" ! decodebin ! c.sink_1
 }
 run_vidkompy () {
-  "$B/tools/vidkompy" comp --bg "$DIR/$1-bg.mp4" --fg "$DIR/$1-fg.mp4" \
-    -o "$DIR/vidkompy.mp4" --audio none
+  /usr/bin/time -o "$DIR/rss" -f %M "$B/tools/vidkompy" comp \
+    --bg "$DIR/$1-bg.mp4" --fg "$DIR/$1-fg.mp4" -o "$DIR/vidkompy.mp4" \
+    --audio none ${MODE:+--mode "$MODE"}
 }
 
 PEERS="gst"
@@ -107,24 +110,28 @@ i=0
 while [ $i -lt "$REPS" ]; do
   for p in $PAIRS; do
     for k in $PEERS vidkompy; do
+      echo 0 >"$DIR/rss"
       measure "run_$k" "$p" >"$DIR/m"
-      echo "$p $k $(cat "$DIR/m")" >>"$DIR/times"
+      echo "$p $k $(cat "$DIR/m") $(cat "$DIR/rss")" >>"$DIR/times"
     done
   done
   i=$((i + 1))
 done
 
-# median of field $3 (3: wall, 4: cpu) of pair $1, command $2
+# median of field $3 (3: wall, 4: cpu, 5: peak RSS, KB) of pair $1,
+# command $2
 median () {
   grep "^$1 $2 " "$DIR/times" | cut -d' ' -f"$3" | sort -n |
     awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
 }
 [ $HAVE_FFMPEG = 1 ] || echo "(ffmpeg is not installed: no ffmpeg column)"
-echo "vidkompy comp against peers that align nothing; medians of $REPS runs"
-echo "(seconds: wall / CPU); ratio = vidkompy / peer"
-printf "| %-8s | %-13s | %-13s | %-13s | %-11s | %-11s |\n" pair ffmpeg \
-  gst vidkompy "vs ffmpeg" "vs gst"
+echo "vidkompy comp${MODE:+ --mode $MODE} against peers that align nothing;" \
+  "medians of $REPS runs"
+echo "(seconds: wall / CPU; RSS: vidkompy's peak, MB); ratio = vidkompy / peer"
+printf "| %-8s | %-13s | %-13s | %-13s | %-5s | %-11s | %-11s |\n" pair \
+  ffmpeg gst vidkompy RSS "vs ffmpeg" "vs gst"
 for p in $PAIRS; do
+  rss=$(median "$p" vidkompy 5)
   vw=$(median "$p" vidkompy 3)
   vc=$(median "$p" vidkompy 4)
   gw=$(median "$p" gst 3)
@@ -138,8 +145,9 @@ for p in $PAIRS; do
     fr="-"
     fcol="-"
   fi
-  printf "| %-8s | %-13s | %-13s | %-13s | %-11s | %-11s |\n" "$p" "$fcol" \
-    "$(printf "%.2f / %.2f" "$gw" "$gc")" \
-    "$(printf "%.2f / %.2f" "$vw" "$vc")" "$fr" \
+  printf "| %-8s | %-13s | %-13s | %-13s | %-5s | %-11s | %-11s |\n" "$p" \
+    "$fcol" "$(printf "%.2f / %.2f" "$gw" "$gc")" \
+    "$(printf "%.2f / %.2f" "$vw" "$vc")" \
+    "$(awk "BEGIN { printf \"%.0f\", $rss / 1024 }")" "$fr" \
     "$(awk "BEGIN { printf \"%.2f / %.2f\", $vw / $gw, $vc / $gc }")"
 done

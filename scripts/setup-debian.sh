@@ -13,7 +13,7 @@ PKGS="meson ninja-build pkg-config gcc
   python3-imageio valgrind libjson-glib-dev
   python3 python3-gi gir1.2-gstreamer-1.0 python3-numpy
   gobject-introspection libgirepository1.0-dev gir1.2-gst-plugins-base-1.0
-  clang libclang-rt-14-dev indent"
+  clang libclang-rt-14-dev indent time"
 
 if [ "${1:-}" = --list ]; then
   echo $PKGS
