@@ -34,6 +34,9 @@ gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
  * check needs them all: the match is a frame or two off where the coarse
  * place was), both modes */
 #define VK_REFINE_RADIUS 4
+/* ... on still content, where the best-correlating pair wins, up to this
+ * far (a search of live inputs must not keep their frames waiting) */
+#define VK_REFINE_RADIUS_STILL 2
 /* the most bg frames vk_refine_pairs () pairs a fg frame with */
 #define VK_REFINE_MAX_PAIRS (2 * VK_REFINE_RADIUS + 1)
 

@@ -293,7 +293,7 @@ search (GstElement * element, gpointer data)
   VkPlacementEstimate refined;
   GstBuffer *fgbuf = NULL, *bgbufs[VK_REFINE_MAX_PAIRS];
   guint bg_index[VK_REFINE_MAX_PAIRS];
-  guint n_bg = 0, k, best_k = G_MAXUINT;
+  guint n_bg = 0, k, best_k = G_MAXUINT, radius;
   gboolean ok, have_refined = FALSE;
   gdouble all = 0.0, spatial;
   GError *err = NULL;
@@ -328,9 +328,9 @@ search (GstElement * element, gpointer data)
         best_k = k;
     if (best_k != G_MAXUINT)
       fgbuf = gst_buffer_ref (vk_sr_find_held (&r->fg, job->fg0 + best_k)->buf);
-    for (k = 0; k < VK_REFINE_MAX_PAIRS && fgbuf; k++) {
-      guint m = res.map[best_k] + k - MIN (VK_REFINE_RADIUS,
-          res.map[best_k]);
+    radius = res.moment ? VK_REFINE_RADIUS : VK_REFINE_RADIUS_STILL;
+    for (k = 0; k <= 2 * radius && fgbuf; k++) {
+      guint m = res.map[best_k] + k - MIN (radius, res.map[best_k]);
       Held *b = vk_sr_find_held (&r->bg, job->bg0 + m);
 
       if (b) {
