@@ -157,6 +157,8 @@ vk_comp_print_summary (Comp * c)
     vk_json_int (b, "x", field_int (s, "x"));
     vk_json_int (b, "y", field_int (s, "y"));
     vk_json_double (b, "scale", field_double (s, "scale"));
+    vk_json_int (b, "width", field_int (s, "width"));
+    vk_json_int (b, "height", field_int (s, "height"));
     vk_json_double (b, "bg-offset", offset / (gdouble) GST_SECOND);
     vk_json_double (b, "rate", field_double (s, "rate"));
     vk_json_double (b, "confidence", field_double (s, "confidence"));
@@ -179,7 +181,9 @@ vk_comp_print_summary (Comp * c)
   }
   printf ("output:       %s\n", c->out);
   printf ("position:     %d, %d\n", field_int (s, "x"), field_int (s, "y"));
-  printf ("scale:        %.4f\n", field_double (s, "scale"));
+  printf ("scale:        %.4f (the fg covers %dx%d bg pixels)\n",
+      field_double (s, "scale"), field_int (s, "width"),
+      field_int (s, "height"));
   printf ("start offset: %.3f s (bg time at the fg's first frame)\n",
       offset / (gdouble) GST_SECOND);
   printf ("rate:         %.4f (bg time per fg time)\n",

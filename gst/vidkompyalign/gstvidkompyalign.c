@@ -62,7 +62,8 @@
  * "analysis", "file" or "cache"), `analysed` (double, percent of the
  * analysis behind it: 50 or 100), `x`, `y`
  * (int, fg top-left corner in bg pixels), `scale` (double, bg pixels per fg
- * pixel), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
+ * pixel), `width`, `height` (int, the fg's rectangle in bg pixels: its size
+ * times `scale`, rounded, as #GstVidkompyComposite places it), `bg-offset` (gint64, ns: bg stream time shown at the fg's first
  * frame: the bg's PTS mapped through its segment, so that an edit list
  * that delays the first PTS does not shift it), `rate` (double, bg time per fg time: 1.0 = same speed),
  * `confidence` (double, 0..1), `spatial-confidence` (double, 0..1),

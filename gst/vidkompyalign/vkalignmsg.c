@@ -53,6 +53,11 @@ vk_align_msg_post (GstElement * element, const VkAlignResult * r,
       "analysed", G_TYPE_DOUBLE, m->analysed,
       "x", G_TYPE_INT, m->x, "y", G_TYPE_INT, m->y,
       "scale", G_TYPE_DOUBLE, m->scale,
+      /* the fg's rectangle in the bg, as vidkompycomposite places it */
+      "width", G_TYPE_INT, MAX (1, (gint) floor (m->fg_width * m->scale +
+              0.5)),
+      "height", G_TYPE_INT, MAX (1, (gint) floor (m->fg_height * m->scale +
+              0.5)),
       "bg-offset", G_TYPE_INT64, offset,
       "rate", G_TYPE_DOUBLE, rate,
       "confidence", G_TYPE_DOUBLE, m->confidence,
@@ -87,6 +92,8 @@ gst_vidkompy_align_msg_init (GstVidkompyAlign * self, VkAlignMsg * m,
   m->source = self->source;
   m->bg_fps = gst_vidkompy_align_stream_fps (&self->bg);
   m->fg_fps = gst_vidkompy_align_stream_fps (&self->fg);
+  m->fg_width = GST_VIDEO_INFO_WIDTH (&self->fg.info);
+  m->fg_height = GST_VIDEO_INFO_HEIGHT (&self->fg.info);
   m->bg0 = self->bg.pts->len ? self->bg.time0 : 0;
   m->n_fg = self->result.n_fg;
   m->n_bg = self->bg.pts->len;

@@ -48,6 +48,7 @@ G_BEGIN_DECLS
   const gchar *mode, *stage, *source;
   gdouble analysed;
   gint x, y;
+  gint fg_width, fg_height;     /* the fg frame's size, fg pixels */
   gdouble scale, spatial_confidence, confidence;
   gdouble bg_fps, fg_fps;
   GstClockTime bg0;

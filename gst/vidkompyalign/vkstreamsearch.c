@@ -126,6 +126,8 @@ post_alignment (VkStreamRender * r, const SearchJob * job,
   m.stage = "final";
   m.source = "analysis";
   m.analysed = 100.0;
+  m.fg_width = GST_VIDEO_INFO_WIDTH (r->cfg.fg_info);
+  m.fg_height = GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info);
   m.x = r->out_x;
   m.y = r->out_y;
   m.scale = r->out_scale;

@@ -63,6 +63,36 @@ make_pair (const AlignCase * c)
   vk_check_make_pair (tmpdir, c->name, c->args);
 }
 
+/* The final vidkompy-alignment message gives the fg's rectangle in the bg
+ * (`width`, `height`, bg pixels): the truth's within a pixel (its size
+ * times the scale, rounded, where vidkompycomposite puts it). */
+static void
+check_rectangle (GstElement * pipeline, VkTruth * truth)
+{
+  gint tw = g_ascii_strtoll (vk_truth_get_param (truth, "rect_w"), NULL, 10);
+  gint th = g_ascii_strtoll (vk_truth_get_param (truth, "rect_h"), NULL, 10);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  gboolean seen = FALSE;
+
+  while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT))) {
+    const GstStructure *st = gst_message_get_structure (msg);
+    gint w, h;
+
+    if (gst_structure_has_name (st, "vidkompy-alignment")
+        && !g_strcmp0 (gst_structure_get_string (st, "stage"), "final")) {
+      fail_unless (gst_structure_get_int (st, "width", &w)
+          && gst_structure_get_int (st, "height", &h));
+      fail_unless (ABS (w - tw) <= 1 && ABS (h - th) <= 1,
+          "rectangle %dx%d, truth %dx%d", w, h, tw, th);
+      seen = TRUE;
+    }
+    gst_message_unref (msg);
+  }
+  gst_object_unref (bus);
+  fail_unless (seen, "no final vidkompy-alignment message");
+}
+
 GST_START_TEST (test_align_generated)
 {
   const AlignCase *c = &cases[__i__];
@@ -157,6 +187,7 @@ GST_START_TEST (test_align_generated)
     fail_unless (fabs (f0->scale / tscale - 1.0) < 0.005, "scale %.4f, "
         "truth %.4f", f0->scale, tscale);
   }
+  check_rectangle (pipeline, truth);
 
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (fgsink);

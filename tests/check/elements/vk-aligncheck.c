@@ -257,6 +257,7 @@ vk_check_alignment_fields (const GstStructure * st, const gchar * mode)
     {"mode", G_TYPE_STRING}, {"stage", G_TYPE_STRING},
     {"source", G_TYPE_STRING}, {"analysed", G_TYPE_DOUBLE},
     {"x", G_TYPE_INT}, {"y", G_TYPE_INT}, {"scale", G_TYPE_DOUBLE},
+    {"width", G_TYPE_INT}, {"height", G_TYPE_INT},
     {"bg-offset", G_TYPE_INT64}, {"rate", G_TYPE_DOUBLE},
     {"confidence", G_TYPE_DOUBLE}, {"spatial-confidence", G_TYPE_DOUBLE},
     {"region-x", G_TYPE_INT}, {"region-y", G_TYPE_INT},
