@@ -171,6 +171,19 @@ vk_sr_fg_frame_duration (VkStreamRender * r)
   return (GstClockTime) (GST_SECOND / r->fg_fps);
 }
 
+/* whether the peer of @sinkpad says it is live (LATENCY query) */
+static gboolean
+peer_live (GstPad * sinkpad)
+{
+  GstQuery *q = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (sinkpad, q))
+    gst_query_parse_latency (q, &live, NULL, NULL);
+  gst_query_unref (q);
+  return live;
+}
+
 /* whether either input is live (asked once): live inputs are never
  * blocked */
 static void
@@ -190,15 +203,8 @@ check_live (VkStreamRender * r)
       GST_VIDEO_INFO_HEIGHT (r->cfg.bg_info), &r->low_w[0], &r->low_h[0]);
   vk_low_size (GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
       GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &r->low_w[1], &r->low_h[1]);
-  for (k = 0; k < 2; k++) {
-    GstQuery *q = gst_query_new_latency ();
-    gboolean live = FALSE;
-
-    if (gst_pad_peer_query (pads[k], q))
-      gst_query_parse_latency (q, &live, NULL, NULL);
-    gst_query_unref (q);
-    r->live |= live;
-  }
+  for (k = 0; k < 2; k++)
+    r->live |= peer_live (pads[k]);
   GST_INFO_OBJECT (r->cfg.element, "streaming: bg %.3f fps, fg %.3f fps, "
       "latency %" GST_TIME_FORMAT ", %s inputs", r->bg_fps, r->fg_fps,
       GST_TIME_ARGS (r->cfg.latency), r->live ? "live" : "non-live");
@@ -348,8 +354,19 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   /* (the element's lock before ours, never inside) */
   GstClock *clock = gst_element_get_clock (r->cfg.element);
   GstClockTime base = gst_element_get_base_time (r->cfg.element);
+  /* before both inputs have caps (check_live ()), an input that is live
+   * itself is not held back for the other one: a live bg whose fg starts
+   * later kept its frames waiting for the fg's first (and a live source
+   * feeding both inputs in running-time order hung) */
+  gboolean in_live = FALSE;
 
   g_mutex_lock (&r->lock);
+  if (!r->live_checked && !r->live) {
+    g_mutex_unlock (&r->lock);
+    in_live = peer_live (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink);
+    g_mutex_lock (&r->lock);
+  }
+  r->live |= in_live;
   gst_object_replace ((GstObject **) & r->clock, (GstObject *) clock);
   r->base_time = base;
   h->arrival = clock ? gst_clock_get_time (clock) - base : GST_CLOCK_TIME_NONE;

@@ -858,6 +858,31 @@ GST_START_TEST (test_streaming_nonlive_scan)
 
 GST_END_TEST;
 
+/* A live bg whose frames come before the fg has its caps (a fg source that
+ * starts later) is not held back waiting for the fg's first frame: live
+ * inputs never wait for each other. Until 2026-12-06 its pushes blocked
+ * until the fg came (and a source feeding both in running-time order, the
+ * bench's, hung). */
+GST_START_TEST (test_streaming_live_bg_before_fg)
+{
+  Rig *r = rig_new (500 * GST_MSECOND, "streaming");
+  guint i;
+
+  gst_harness_set_src_caps_str (r->bg, "video/x-raw,format=I420,width=64,"
+      "height=36,framerate=30/1");
+  for (i = 0; i < 10; i++) {
+    GstBuffer *b = gst_harness_create_buffer (r->bg, 64 * 36 * 3 / 2);
+
+    gst_buffer_memset (b, 0, 16 + 8 * i, 64 * 36 * 3 / 2);
+    GST_BUFFER_PTS (b) = i * GST_SECOND / 30;
+    GST_BUFFER_DURATION (b) = GST_SECOND / 30;
+    fail_unless_equals_int (gst_harness_push (r->bg, b), GST_FLOW_OK);
+  }
+  rig_free (r);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -886,6 +911,7 @@ align_streaming_suite (void)
   tcase_add_test (tc, test_streaming_bg_beyond_window);
   tcase_add_test (tc, test_streaming_live_not_found_lag);
   tcase_add_test (tc, test_streaming_nonlive_scan);
+  tcase_add_test (tc, test_streaming_live_bg_before_fg);
   return s;
 }
 
