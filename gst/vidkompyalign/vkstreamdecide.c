@@ -98,8 +98,8 @@ vk_sr_queue_segment (VkStreamRender * r)
   if (!r->seg_due)
     return;
   r->seg_due = FALSE;
-  g_queue_push_tail (&r->out[0], gst_event_new_segment (&r->pass_seg[1]));
-  g_queue_push_tail (&r->out[1], gst_event_new_segment (&r->pass_seg[1]));
+  vk_sr_queue_out (r, 0, gst_event_new_segment (&r->pass_seg[1]));
+  vk_sr_queue_out (r, 1, gst_event_new_segment (&r->pass_seg[1]));
 }
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
@@ -131,7 +131,7 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
   dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
       vk_sr_fg_frame_duration (r);
   vk_sr_add_meta (r, fgbuf, &o);
-  g_queue_push_tail (&r->out[1], fgbuf);
+  vk_sr_queue_out (r, 1, fgbuf);
   if (b) {
     /* a new buffer sharing the bg frame's memory, on the fg's timeline */
     bgbuf = gst_buffer_copy (b->buf);
@@ -139,15 +139,18 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
     GST_BUFFER_DTS (bgbuf) = GST_CLOCK_TIME_NONE;
     GST_BUFFER_DURATION (bgbuf) = dur;
     vk_sr_add_meta (r, bgbuf, &o);
-    g_queue_push_tail (&r->out[0], bgbuf);
+    vk_sr_queue_out (r, 0, bgbuf);
     r->have_out = TRUE;
     r->last_out_bg = b->index;
   } else {
     /* no bg frame at all yet */
-    g_queue_push_tail (&r->out[0], gst_event_new_gap (f->pts, dur));
+    vk_sr_queue_out (r, 0, gst_event_new_gap (f->pts, dur));
   }
   r->last_out_fg = f->index;
   vk_sr_held_free (f);
+  /* the fg's end waits for its last frame's decision */
+  if (r->fg.length == 0)
+    g_cond_broadcast (&r->fg_done_cond);
 
   /* bg frames before it are never shown again */
   while ((b = g_queue_peek_head (&r->bg)) && b->index < r->last_out_bg)
@@ -387,8 +390,10 @@ decide_oldest (VkStreamRender * r)
 /* Waits a while for the running search when fg frame @f can still wait by
  * the element's clock: until its arrival plus the latency less a frame
  * (its bg output leaves with the next bg frame; a test clock that does not
- * move: until the search ends); FALSE when its time is up. Called with the
- * lock. */
+ * move: until the search ends); FALSE when its time is up. One wait on
+ * search_cond (the search's end, a flush, a stop) of at most 20 ms: the
+ * caller looks again (the clock moves on, new bg frames come meanwhile).
+ * Called with the lock. */
 static gboolean
 wait_search (VkStreamRender * r, const Held * f)
 {
@@ -399,7 +404,7 @@ wait_search (VkStreamRender * r, const Held * f)
         r->base_time, r->cfg.latency, frame_time (r));
   if (left <= 0)
     return FALSE;
-  g_cond_wait_until (&r->cond, &r->lock, g_get_monotonic_time () +
+  VK_SR_WAIT_UNTIL (r, search_cond, g_get_monotonic_time () +
       MIN (left / GST_USECOND, 20000));
   return TRUE;
 }
@@ -472,6 +477,8 @@ vk_sr_process (VkStreamRender * r)
     }
     decide_oldest (r);
   }
+  /* the decisions and the position moved on: bg_after () reads them */
+  g_cond_broadcast (&r->admit_cond);
 }
 
 /* The time the held bg frames span: twice the latency plus EXTRA_HOLD;

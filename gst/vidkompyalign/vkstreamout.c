@@ -68,7 +68,7 @@ out_loop (VkStreamRender * r, gint k)
   g_mutex_lock (&r->lock);
   while (!r->out_flushing[k] && g_queue_is_empty (&r->out[k])
       && !(r->eos_due[k] && !r->eos_sent[k]))
-    g_cond_wait (&r->cond, &r->lock);
+    VK_SR_WAIT (r, queued_cond[k]);
   if (r->out_flushing[k]) {
     g_mutex_unlock (&r->lock);
     gst_pad_pause_task (src);
@@ -80,7 +80,7 @@ out_loop (VkStreamRender * r, gint k)
   headers = !r->src_ready[k];
   r->src_ready[k] = TRUE;
   /* room in the queue for the inputs */
-  g_cond_broadcast (&r->cond);
+  g_cond_broadcast (&r->drained_cond[k]);
   g_mutex_unlock (&r->lock);
 
   if (headers)
@@ -103,7 +103,7 @@ out_loop (VkStreamRender * r, gint k)
     GST_ELEMENT_FLOW_ERROR (r->cfg.element, fr);
   g_mutex_lock (&r->lock);
   r->out_flow[k] = fr;
-  g_cond_broadcast (&r->cond);
+  g_cond_broadcast (&r->drained_cond[k]);
   g_mutex_unlock (&r->lock);
   gst_pad_pause_task (src);
 }
@@ -133,12 +133,21 @@ vk_sr_start_output (VkStreamRender * r, gint k)
     gst_pad_start_task (r->cfg.bg_src, bg_out_loop, r, NULL);
 }
 
+/* Queues @obj (a buffer or an event, taken) for output @k's task. Called
+ * with the lock. */
+void
+vk_sr_queue_out (VkStreamRender * r, gint k, gpointer obj)
+{
+  g_queue_push_tail (&r->out[k], obj);
+  g_cond_broadcast (&r->queued_cond[k]);
+}
+
 /* Output @k ends once what is queued is out. Called with the lock. */
 void
 vk_sr_end_output (VkStreamRender * r, gint k)
 {
   r->eos_due[k] = TRUE;
-  g_cond_broadcast (&r->cond);
+  g_cond_broadcast (&r->queued_cond[k]);
 }
 
 /* Waits while output @k holds more than OUT_MAX_FRAMES (downstream is
@@ -156,5 +165,5 @@ vk_sr_wait_output (VkStreamRender * r, gint k)
     max += (guint) (r->fg_fps * (r->cfg.latency + EXTRA_HOLD) / GST_SECOND);
   while (r->out[k].length > max && r->out_flow[k] == GST_FLOW_OK
       && !r->out_flushing[k] && !r->flushing && !r->stopping)
-    g_cond_wait (&r->cond, &r->lock);
+    VK_SR_WAIT (r, drained_cond[k]);
 }

@@ -96,9 +96,25 @@ struct _VkStreamRender
   VkStreamConfig cfg;
   gint64 t_start;               /* check_live (): both inputs negotiated */
 
+  /* Locks: @lock guards the state below (cfg and t_start are set before
+   * the threads start). Order: the element's lock (vidkompyalign's
+   * state) may be held when calling in (vk_stream_render_stop (),
+   * vk_stream_render_seek_begin ()), and is never taken inside ours; the
+   * element's worker_lock is taken inside ours (a live search queued,
+   * VkStreamConfig.run_job). No pad push, no seek and no task start or
+   * stop is made with @lock.
+   *
+   * Waits: each on one named condition of @lock (the GCond fields *_cond
+   * below, each next to the state it is about), in a loop on its predicate
+   * (VK_SR_WAIT (), vkstreamwait.c). Every change that can make a
+   * predicate true broadcasts its condition; what every predicate reads (a
+   * flush, a stop, a clear of the state) wakes them all (vk_sr_wake_all ());
+   * an input's end (vk_sr_set_ended ()) wakes those that read its eos. */
   GMutex lock;
-  GCond cond;                   /* any change of the state below */
 
+  /* fg_done_cond: the fg's pass ends (end_fg_pass ()) once the held fg
+   * frames are all decided (fg empty: emit ()) or the bg ended (bg_eos) */
+  GCond fg_done_cond;
   GQueue bg, fg;                /* Held, oldest first */
   guint n_bg, n_fg;             /* frames received */
   VkRetime retime;              /* fg timestamps that repeat or go back */
@@ -113,10 +129,24 @@ struct _VkStreamRender
    * (in_flush[k]); a seek of both inputs announces them (await_flush[k],
    * see vk_stream_render_seek_begin ()); flushing: either input flushes */
   gboolean in_flush[2], await_flush[2], flushing;
+  /* gate_cond: input k's frames may be taken in (top of
+   * vk_stream_render_chain ()): no seek's flush awaited (await_flush[],
+   * vk_stream_render_seek_end (), a flush-start), the other input not
+   * flushing (in_flush[], a flush-stop) and the input's next pass begun
+   * (next_pass[k] cleared: switch_pass ()), or input k flushes, or a stop */
+  GCond gate_cond;
   gboolean eos_due[2];          /* EOS once out[k] is empty */
   gboolean eos_sent[2], src_ready[2];
   gboolean out_flushing[2];     /* src k's task pauses (flush, stop) */
+  /* queued_cond[k]: output k's task has something to do (out_loop ()): a
+   * buffer or event queued on out[k] (vk_sr_queue_out ()), EOS due
+   * (eos_due[k], vk_sr_end_output ()) or its pause (out_flushing[k]) */
+  GCond queued_cond[2];
   GstFlowReturn out_flow[2];    /* the last push's, returned upstream */
+  /* drained_cond[k]: input k may queue more on output k
+   * (vk_sr_wait_output ()): its task took one from out[k] or its push
+   * failed (out_flow[k]), or a flush or a stop */
+  GCond drained_cond[2];
   gboolean live, live_checked;
   /* passes: a new segment on an input after frames of the current pass (a
    * non-flushing seek, a segment seek's loop) ends the input's pass; the
@@ -139,6 +169,9 @@ struct _VkStreamRender
   /* position */
   gboolean positioned;
   gboolean searching;           /* a search thread is running */
+  /* search_cond: the running search ended (searching cleared: search ());
+   * fg frames due meanwhile wait for it a while (wait_search ()) */
+  GCond search_cond;
   GstClock *clock;              /* the element's, with its base time */
   GstClockTime base_time;
   guint generation;             /* flushes */
@@ -149,6 +182,12 @@ struct _VkStreamRender
   VkStreamCandidate cand;       /* the previous search's placement */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */
+  /* admit_cond: non-live inputs' stream order (admitted ()): the other
+   * input's pending frame is set, or it ended (bg_eos, fg_eos:
+   * vk_sr_set_ended ()), or what bg_after () reads moved on (the
+   * decisions and the position: the end of vk_sr_process (), a search's
+   * end) */
+  GCond admit_cond;
   guint next_search;            /* fg frame count of the next search */
   guint next_search_bg;         /* ... bg frame count, after the fg's end */
   gint out_x, out_y;
@@ -205,8 +244,23 @@ void vk_sr_trim_bg (VkStreamRender * r);
 /* vkstreamout.c */
 void vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o);
 void vk_sr_end_output (VkStreamRender * r, gint k);
+void vk_sr_queue_out (VkStreamRender * r, gint k, gpointer obj);
 void vk_sr_start_output (VkStreamRender * r, gint k);
 void vk_sr_wait_output (VkStreamRender * r, gint k);
+
+/* vkstreamwait.c */
+void vk_sr_conds_init (VkStreamRender * r);
+void vk_sr_conds_clear (VkStreamRender * r);
+void vk_sr_wake_all (VkStreamRender * r, const gchar * why);
+void vk_sr_set_ended (VkStreamRender * r, gboolean is_fg);
+void vk_sr_wait (VkStreamRender * r, GCond * cond, const gchar * name);
+gboolean vk_sr_wait_until (VkStreamRender * r, GCond * cond,
+    const gchar * name, gint64 end_time);
+/* waits on the named condition @c (a GCond field of @r) with the lock: one
+ * wake-up, to be called in a loop on the condition's predicate */
+#define VK_SR_WAIT(r, c) vk_sr_wait ((r), &(r)->c, #c)
+#define VK_SR_WAIT_UNTIL(r, c, end_time) \
+    vk_sr_wait_until ((r), &(r)->c, #c, (end_time))
 
 G_END_DECLS
 

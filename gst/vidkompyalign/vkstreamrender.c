@@ -71,7 +71,7 @@ vk_stream_render_new (const VkStreamConfig * config)
   gst_object_ref (r->cfg.bg_src);
   gst_object_ref (r->cfg.fg_src);
   g_mutex_init (&r->lock);
-  g_cond_init (&r->cond);
+  vk_sr_conds_init (r);
   g_queue_init (&r->bg);
   g_queue_init (&r->fg);
   vk_retime_init (&r->retime, FALSE);
@@ -89,7 +89,8 @@ vk_stream_render_new (const VkStreamConfig * config)
   return r;
 }
 
-/* the state of a pass of both inputs (see switch_pass ()) */
+/* the state of a pass of both inputs (see switch_pass ()); every wait
+ * looks again. Called with the lock. */
 static void
 clear_pass (VkStreamRender * r)
 {
@@ -115,6 +116,7 @@ clear_pass (VkStreamRender * r)
   r->next_pass[0] = r->next_pass[1] = FALSE;
   r->fresh[0] = r->fresh[1] = FALSE;
   r->seg_due = TRUE;
+  vk_sr_wake_all (r, "the pass's state cleared");
 }
 
 /* the whole state (a flush) */
@@ -142,7 +144,7 @@ vk_stream_render_free (VkStreamRender * r)
   gst_pad_stop_task (r->cfg.fg_src);
   clear_state (r);
   g_mutex_clear (&r->lock);
-  g_cond_clear (&r->cond);
+  vk_sr_conds_clear (r);
   gst_object_unref (r->cfg.bg_src);
   gst_object_unref (r->cfg.fg_src);
   gst_clear_object (&r->clock);
@@ -158,7 +160,7 @@ vk_stream_render_stop (VkStreamRender * r)
   g_mutex_lock (&r->lock);
   r->stopping = TRUE;
   r->out_flushing[0] = r->out_flushing[1] = TRUE;
-  g_cond_broadcast (&r->cond);
+  vk_sr_wake_all (r, "stop");
   g_mutex_unlock (&r->lock);
 }
 
@@ -376,7 +378,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
    * frames before its own flush are dropped */
   while (!r->stopping && !r->in_flush[is_fg] && (r->in_flush[!is_fg]
           || r->await_flush[0] || r->await_flush[1] || r->next_pass[is_fg]))
-    g_cond_wait (&r->cond, &r->lock);
+    VK_SR_WAIT (r, gate_cond);
   if (r->in_flush[is_fg] || r->stopping) {
     g_mutex_unlock (&r->lock);
     g_free (h);
@@ -413,9 +415,9 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   h->index = is_fg ? r->n_fg++ : r->n_bg++;
   r->fresh[is_fg] = FALSE;
   r->pending[is_fg] = h;
-  g_cond_broadcast (&r->cond);
+  g_cond_broadcast (&r->admit_cond);
   while (!admitted (r, is_fg))
-    g_cond_wait (&r->cond, &r->lock);
+    VK_SR_WAIT (r, admit_cond);
   r->pending[is_fg] = NULL;
   if (r->flushing || r->stopping) {
     vk_sr_held_free (h);
@@ -426,7 +428,6 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   }
   if (!r->flushing && !r->stopping) {
     vk_sr_process (r);
-    g_cond_broadcast (&r->cond);
     vk_sr_wait_output (r, is_fg);
   }
   if (r->in_flush[is_fg] || r->stopping)
@@ -455,18 +456,17 @@ end_fg_pass (VkStreamRender * r)
   deadline = g_get_monotonic_time () + r->cfg.latency / GST_USECOND;
   while (r->live && !r->bg_eos && !r->flushing && !r->stopping
       && r->fg.length > 0) {
-    if (!g_cond_wait_until (&r->cond, &r->lock, deadline))
+    if (!VK_SR_WAIT_UNTIL (r, fg_done_cond, deadline))
       break;
   }
-  r->fg_eos = TRUE;
+  vk_sr_set_ended (r, TRUE);
   vk_sr_process (r);
-  g_cond_broadcast (&r->cond);
   /* non-live: fg frames held for the search, or whose bg frames are still
    * to come, are decided in the bg's thread as its frames arrive (the bg
    * is read on after the fg's end, vk_sr_hold_unfound ()) */
   while (!r->live && r->fg.length > 0 && !r->bg_eos && !r->flushing
       && !r->stopping)
-    g_cond_wait (&r->cond, &r->lock);
+    VK_SR_WAIT (r, fg_done_cond);
   vk_sr_process (r);
 }
 
@@ -480,9 +480,8 @@ finish (VkStreamRender * r, GstEvent * done)
   end_fg_pass (r);
   vk_sr_queue_segment (r);
   if (done) {
-    g_queue_push_tail (&r->out[0], gst_event_copy (done));
-    g_queue_push_tail (&r->out[1], done);
-    g_cond_broadcast (&r->cond);
+    vk_sr_queue_out (r, 0, gst_event_copy (done));
+    vk_sr_queue_out (r, 1, done);
   } else {
     vk_sr_end_output (r, 0);
     vk_sr_end_output (r, 1);
@@ -507,7 +506,6 @@ switch_pass (VkStreamRender * r)
           GST_FORMAT_TIME, r->pass_seg[0].start),
       gst_segment_to_running_time (&r->pass_seg[1], GST_FORMAT_TIME,
           r->pass_seg[1].start));
-  g_cond_broadcast (&r->cond);
 }
 
 /**
@@ -552,7 +550,8 @@ vk_stream_render_segment (VkStreamRender * r, gboolean is_fg, GstEvent * event)
         r->n_bg);
     if (is_fg && !r->fg_eos)
       end_fg_pass (r);
-    r->bg_eos |= !is_fg;
+    if (!is_fg)
+      vk_sr_set_ended (r, FALSE);
     r->next_pass[is_fg] = TRUE;
     r->next_seg[is_fg] = seg;
     if (r->fresh[!is_fg]) {
@@ -561,7 +560,6 @@ vk_stream_render_segment (VkStreamRender * r, gboolean is_fg, GstEvent * event)
     }
     if (r->next_pass[!is_fg])
       switch_pass (r);
-    g_cond_broadcast (&r->cond);
   }
   r->seen_seg[is_fg] = TRUE;
   g_mutex_unlock (&r->lock);
@@ -593,8 +591,7 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
         return TRUE;
       }
       g_mutex_lock (&r->lock);
-      r->bg_eos = TRUE;
-      g_cond_broadcast (&r->cond);
+      vk_sr_set_ended (r, FALSE);
       g_mutex_unlock (&r->lock);
       return TRUE;
     case GST_EVENT_FLUSH_START:{
@@ -604,7 +601,7 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       r->in_flush[is_fg] = r->flushing = TRUE;
       r->await_flush[is_fg] = FALSE;
       r->out_flushing[is_fg] = TRUE;
-      g_cond_broadcast (&r->cond);
+      vk_sr_wake_all (r, "flush-start");
       g_mutex_unlock (&r->lock);
       res = gst_pad_push_event (src, event);
       gst_pad_pause_task (src);
@@ -616,8 +613,8 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       g_mutex_lock (&r->lock);
       r->in_flush[is_fg] = FALSE;
       r->flushing = r->in_flush[!is_fg];
+      /* (clear_state () wakes every wait) */
       clear_state (r);
-      g_cond_broadcast (&r->cond);
       g_mutex_unlock (&r->lock);
       res = gst_pad_push_event (src, event);
       vk_sr_start_output (r, is_fg);
@@ -639,8 +636,8 @@ void
 vk_stream_render_seek_begin (VkStreamRender * r)
 {
   g_mutex_lock (&r->lock);
+  /* (no wait waits for this) */
   r->await_flush[0] = r->await_flush[1] = TRUE;
-  g_cond_broadcast (&r->cond);
   g_mutex_unlock (&r->lock);
 }
 
@@ -651,6 +648,6 @@ vk_stream_render_seek_end (VkStreamRender * r)
 {
   g_mutex_lock (&r->lock);
   r->await_flush[0] = r->await_flush[1] = FALSE;
-  g_cond_broadcast (&r->cond);
+  g_cond_broadcast (&r->gate_cond);
   g_mutex_unlock (&r->lock);
 }

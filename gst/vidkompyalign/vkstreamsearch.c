@@ -376,7 +376,9 @@ search (GstElement * element, gpointer data)
     r->next_search = MAX (r->next_search, r->n_fg + (guint) ceil (r->fg_fps *
             vk_stream_search_pause (g_get_monotonic_time () - start) /
             G_USEC_PER_SEC));
-  g_cond_broadcast (&r->cond);
+  g_cond_broadcast (&r->search_cond);
+  /* (the position and the scan offset: bg_after ()) */
+  g_cond_broadcast (&r->admit_cond);
   g_mutex_unlock (&r->lock);
   if (res.map)
     vk_align_result_clear (&res);
