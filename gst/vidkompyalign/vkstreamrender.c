@@ -207,6 +207,8 @@ check_live (VkStreamRender * r)
       GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &r->low_w[1], &r->low_h[1]);
   for (k = 0; k < 2; k++)
     r->live |= peer_live (pads[k]);
+  if (r->live)
+    g_cond_broadcast (&r->admit_cond);  /* (admitted ()) */
   GST_INFO_OBJECT (r->cfg.element, "streaming: bg %.3f fps, fg %.3f fps, "
       "latency %" GST_TIME_FORMAT ", %s inputs", r->bg_fps, r->fg_fps,
       GST_TIME_ARGS (r->cfg.latency), r->live ? "live" : "non-live");
@@ -368,7 +370,11 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     in_live = peer_live (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink);
     g_mutex_lock (&r->lock);
   }
-  r->live |= in_live;
+  if (in_live && !r->live) {
+    r->live = TRUE;
+    /* live inputs are not merged in stream order (admitted ()) */
+    g_cond_broadcast (&r->admit_cond);
+  }
   gst_object_replace ((GstObject **) & r->clock, (GstObject *) clock);
   r->base_time = base;
   h->arrival = clock ? gst_clock_get_time (clock) - base : GST_CLOCK_TIME_NONE;
