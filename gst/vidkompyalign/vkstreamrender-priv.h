@@ -45,9 +45,6 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define REFINE_COST 0.2
 /* the DP's costs are capped here */
 #define CAP_COST 0.3
-/* weight of a decision that is not a tie in the timing line's offset
- * (an exponential average, so that the line follows slow speed changes) */
-#define LINE_FOLLOW 0.1
 /* consecutive frames (seconds of fg) that make the match lost or back */
 #define LOST_RUN_S 0.25
 /* weight of the DP's smoothness term, in units of the typical one-frame
@@ -195,9 +192,6 @@ struct _VkStreamRender
   gint valid_x, valid_y, valid_w, valid_h;
   gint desc_w, desc_h;
   gdouble offset, rate;         /* bg index ≈ offset + rate · fg index */
-  /* the timing line ties follow: offset + rate · fg index, the offset
-   * following the decisions that were not ties (tie_follows_line ()) */
-  gdouble line_offset;
 
   /* the online DP: row k is fg frame dp_first + k */
   VkOnline *dp;

@@ -191,7 +191,6 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
    * the DP follows speed changes by itself */
   r->rate = r->bg_fps / r->fg_fps;
   r->offset = search_line_at (r, job, res, 0.0);
-  r->line_offset = r->offset;
   r->cost_scale = estimate_cost_scale (r, res, job->fg0, job->bg0);
   {
     /* the newest fg frame's content may not be in the bg yet (it lags) */
