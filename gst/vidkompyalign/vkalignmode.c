@@ -22,16 +22,12 @@ static gboolean
 peer_replayable (GstPad * sinkpad)
 {
   GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
-  gboolean seekable = FALSE, live = FALSE;
+  gboolean seekable = FALSE;
 
   if (gst_pad_peer_query (sinkpad, q))
     gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
   gst_query_unref (q);
-  q = gst_query_new_latency ();
-  if (gst_pad_peer_query (sinkpad, q))
-    gst_query_parse_latency (q, &live, NULL, NULL);
-  gst_query_unref (q);
-  return seekable && !live;
+  return seekable && !vk_stream_peer_live (sinkpad);
 }
 
 /* Decides once between the global and the streaming mode. Returns the

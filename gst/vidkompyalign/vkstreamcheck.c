@@ -90,6 +90,20 @@ vk_stream_content_offset (GstClockTime fg_rt, GstClockTime bg_rt,
 }
 
 /**
+ * vk_stream_dp_margin:
+ * @rate: bg frames per fg frame
+ *
+ * Returns: the bg frames the online DP looks beyond the frame a fg frame
+ *   is expected at (its steps reach 2 · @rate + 2 a row; two rows of
+ *   them): a row is added, and a frame decided, once the bg has them
+ */
+guint
+vk_stream_dp_margin (gdouble rate)
+{
+  return (guint) ceil (4 * rate) + 2;
+}
+
+/**
  * vk_stream_latency_needed:
  * @lag: how long after a fg frame is due its bg frame comes
  * @rate: bg frames per fg frame
@@ -105,8 +119,8 @@ GstClockTime
 vk_stream_latency_needed (GstClockTimeDiff lag, gdouble rate, gdouble bg_fps,
     GstClockTime decision_margin)
 {
-  return (GstClockTime) MAX (lag, 0) + (GstClockTime) ((ceil (4 * rate) + 2)
-      * GST_SECOND / bg_fps) + decision_margin;
+  return (GstClockTime) MAX (lag, 0) + (GstClockTime) (vk_stream_dp_margin
+      (rate) * GST_SECOND / bg_fps) + decision_margin;
 }
 
 /**

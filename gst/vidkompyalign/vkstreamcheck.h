@@ -86,6 +86,7 @@ VkStreamVerdict vk_stream_search_verdict (const VkStreamSearch * s,
 GstClockTimeDiff vk_stream_content_offset (GstClockTime fg_rt,
     GstClockTime bg_rt, gdouble bg_index, gdouble line_bg, gdouble bg_fps);
 
+guint vk_stream_dp_margin (gdouble rate);
 GstClockTime vk_stream_latency_needed (GstClockTimeDiff lag, gdouble rate,
     gdouble bg_fps, GstClockTime decision_margin);
 

@@ -188,7 +188,7 @@ static void
 add_rows (VkStreamRender * r, gboolean force, guint upto)
 {
   Held *last = g_queue_peek_tail (&r->bg), *first = g_queue_peek_head (&r->bg);
-  guint margin = (guint) ceil (4 * r->rate) + 2;
+  guint margin = vk_stream_dp_margin (r->rate);
 
   if (r->dp == NULL || last == NULL)
     return;
@@ -437,7 +437,7 @@ bg_reached (VkStreamRender * r, const Held * f)
   Held *last = g_queue_peek_tail (&r->bg);
 
   return r->bg_eos || (last && last->index >= vk_sr_expected_bg (r,
-          f->index) + ceil (4 * r->rate) + 2);
+          f->index) + vk_stream_dp_margin (r->rate));
 }
 
 /* Decides every fg frame that is due: older than the latency minus one

@@ -174,8 +174,8 @@ vk_sr_fg_frame_duration (VkStreamRender * r)
 }
 
 /* whether the peer of @sinkpad says it is live (LATENCY query) */
-static gboolean
-peer_live (GstPad * sinkpad)
+gboolean
+vk_stream_peer_live (GstPad * sinkpad)
 {
   GstQuery *q = gst_query_new_latency ();
   gboolean live = FALSE;
@@ -206,7 +206,7 @@ check_live (VkStreamRender * r)
   vk_low_size (GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
       GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &r->low_w[1], &r->low_h[1]);
   for (k = 0; k < 2; k++)
-    r->live |= peer_live (pads[k]);
+    r->live |= vk_stream_peer_live (pads[k]);
   if (r->live)
     g_cond_broadcast (&r->admit_cond);  /* (admitted ()) */
   GST_INFO_OBJECT (r->cfg.element, "streaming: bg %.3f fps, fg %.3f fps, "
@@ -313,7 +313,8 @@ static gboolean
 bg_after (VkStreamRender * r, const Held * f, const Held * b)
 {
   if (r->positioned) {
-    gdouble need = vk_sr_expected_bg (r, f->index) + ceil (4 * r->rate) + 2;
+    gdouble need = vk_sr_expected_bg (r, f->index) +
+        vk_stream_dp_margin (r->rate);
 
     return b->index > MIN (need,
         vk_sr_lowest_pick (r) + vk_sr_bg_cap (r) - 2.0);
@@ -367,7 +368,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   g_mutex_lock (&r->lock);
   if (!r->live_checked && !r->live) {
     g_mutex_unlock (&r->lock);
-    in_live = peer_live (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink);
+    in_live = vk_stream_peer_live (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink);
     g_mutex_lock (&r->lock);
   }
   if (in_live && !r->live) {

@@ -45,6 +45,7 @@ G_BEGIN_DECLS
 
 typedef struct _VkStreamRender VkStreamRender;
 
+gboolean vk_stream_peer_live (GstPad * sinkpad);
 VkStreamRender *vk_stream_render_new (const VkStreamConfig * config);
 
 void vk_stream_render_free (VkStreamRender * r);

@@ -106,7 +106,6 @@ typedef struct
   guint generation;
   gint64 start;                 /* when the search began */
   gdouble refine_time;          /* seconds refining its placement */
-  gboolean moving;              /* the moment check chose its pair */
 } SearchJob;
 
 /* The vidkompy-alignment message of the placement taken (the same fields
@@ -169,7 +168,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   r->matched_since_found = 0;
   /* moving content: the moment check chose the pair of the same moment;
    * the best-correlating pair around a decision is another moment's */
-  r->refined_pairs = job->moving && refined != NULL;
+  r->refined_pairs = res->moment != NULL && refined != NULL;
   r->out_x = (gint) floor (res->x + 0.5);
   r->out_y = (gint) floor (res->y + 0.5);
   r->out_scale = res->scale;
@@ -348,7 +347,6 @@ search (GstElement * element, gpointer data)
      * search's line through it) */
     have_refined = vk_sr_refine_full (r, &res, fgbuf, best_k, bgbufs,
         bg_index, n_bg, 0, &refined);
-    job->moving = res.moment != NULL;
     job->refine_time = (g_get_monotonic_time () - t0) / 1e6;
     gst_buffer_unref (fgbuf);
     for (k = 0; k < n_bg; k++)
