@@ -294,20 +294,13 @@ search (GstElement * element, gpointer data)
   GstBuffer *fgbuf = NULL, *bgbufs[VK_REFINE_MAX_PAIRS];
   guint bg_index[VK_REFINE_MAX_PAIRS];
   guint n_bg = 0, k, best_k = G_MAXUINT, radius;
-  VkAlignOptions opts;
   gboolean ok, have_refined = FALSE;
   gdouble all = 0.0, spatial;
   GError *err = NULL;
   gint64 start = g_get_monotonic_time ();
 
   job->start = start;
-  /* live inputs: the search on the worker's thread alone, so that the
-   * streaming threads keep a core whatever the load (its share of the
-   * time, VK_STREAM_SEARCH_SHARE, is of one core) */
-  opts = r->cfg.opts;
-  if (r->live)
-    opts.parallel.spawn = NULL;
-  ok = vk_alignment_compute (&job->bg, &job->fg, &opts, &res, &err);
+  ok = vk_alignment_compute (&job->bg, &job->fg, &r->cfg.opts, &res, &err);
   if (!ok) {
     GST_DEBUG_OBJECT (r->cfg.element, "fg not found yet: %s", err->message);
     g_clear_error (&err);
