@@ -106,6 +106,35 @@ vk_refine_pick_moment (VkAlignResult * res, const VkPlacementEstimate * places,
   return winner;
 }
 
+/* one pair of vk_refine_pairs (), a task of its parallel loop */
+typedef struct
+{
+  const VkLuma *fg;
+  const GstVideoInfo *bg_info;
+  GstBuffer *bgbuf;
+  const VkAlignResult *res;
+  gboolean prefer_unscaled;
+  gdouble fixed_scale;
+  gint bg_low_width;
+  VkPlacementEstimate place;
+  gboolean ok;
+} PairTask;
+
+static void
+refine_pair (gpointer data)
+{
+  PairTask *t = data;
+  GstVideoFrame bf;
+  VkLuma bl;
+
+  if (!gst_video_frame_map (&bf, t->bg_info, t->bgbuf, GST_MAP_READ))
+    return;
+  bl = vk_luma_of_frame (&bf);
+  t->ok = vk_refine_placement (&bl, t->fg, t->res, t->prefer_unscaled,
+      t->fixed_scale, t->bg_low_width, &t->place, NULL);
+  gst_video_frame_unmap (&bf);
+}
+
 /**
  * vk_refine_pairs:
  * @res: the placement found (position, scale, score, compared region);
@@ -115,12 +144,15 @@ vk_refine_pick_moment (VkAlignResult * res, const VkPlacementEstimate * places,
  *   without a moment check)
  * @fixed_scale: refine at this scale only (0: around @res's)
  * @bg_low_width: see vk_refine_placement ()
+ * @par: the threads the pairs may be refined on besides the caller's
+ *   (%NULL: none)
  * @best: (out): the placement kept
  *
  * Refines @res on full-resolution frames: fg frame @fgbuf against each of
- * the bg frames @bgbufs (those around its match); on moving content the
- * moment check picks the pair (vk_refine_pick_moment ()), else the pair
- * that correlates best wins.
+ * the bg frames @bgbufs (those around its match), the pairs in parallel;
+ * on moving content the moment check picks the pair
+ * (vk_refine_pick_moment ()), else the pair that correlates best wins
+ * (the first of equals, as one after the other).
  *
  * Returns: whether any pair could be refined
  */
@@ -129,29 +161,42 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     guint fg_index, const GstVideoInfo * bg_info, GstBuffer ** bgbufs,
     const guint * bg_index, guint n_bg, VkAlignResult * res,
     gboolean prefer_unscaled, gdouble fixed_scale, gint bg_low_width,
-    VkPlacementEstimate * best)
+    const VkParallel * par, VkPlacementEstimate * best)
 {
   VkPlacementEstimate places[VK_REFINE_MAX_PAIRS];
-  guint b[VK_REFINE_MAX_PAIRS], n = 0, k;
+  PairTask tasks[VK_REFINE_MAX_PAIRS];
+  gpointer ptrs[VK_REFINE_MAX_PAIRS];
+  guint b[VK_REFINE_MAX_PAIRS], n = 0, k, n_tasks = MIN (n_bg,
+      VK_REFINE_MAX_PAIRS);
   gdouble scores[VK_REFINE_MAX_PAIRS];
-  GstVideoFrame ff, bf;
+  GstVideoFrame ff;
+  VkLuma fl;
   gint winner;
 
   if (!gst_video_frame_map (&ff, fg_info, fgbuf, GST_MAP_READ))
     return FALSE;
-  for (k = 0; k < MIN (n_bg, VK_REFINE_MAX_PAIRS); k++) {
-    VkLuma fl, bl;
+  fl = vk_luma_of_frame (&ff);
+  for (k = 0; k < n_tasks; k++) {
+    PairTask *t = &tasks[k];
 
-    if (!gst_video_frame_map (&bf, bg_info, bgbufs[k], GST_MAP_READ))
-      continue;
-    fl = vk_luma_of_frame (&ff);
-    bl = vk_luma_of_frame (&bf);
-    if (vk_refine_placement (&bl, &fl, res, prefer_unscaled, fixed_scale,
-            bg_low_width, &places[n], NULL))
-      b[n++] = bg_index ? bg_index[k] : k;
-    gst_video_frame_unmap (&bf);
+    t->fg = &fl;
+    t->bg_info = bg_info;
+    t->bgbuf = bgbufs[k];
+    t->res = res;
+    t->prefer_unscaled = prefer_unscaled;
+    t->fixed_scale = fixed_scale;
+    t->bg_low_width = bg_low_width;
+    t->ok = FALSE;
+    ptrs[k] = t;
   }
+  vk_parallel_for (par, refine_pair, ptrs, n_tasks);
   gst_video_frame_unmap (&ff);
+  for (k = 0; k < n_tasks; k++) {
+    if (!tasks[k].ok)
+      continue;
+    places[n] = tasks[k].place;
+    b[n++] = bg_index ? bg_index[k] : k;
+  }
   if (n == 0)
     return FALSE;
   winner = fixed_scale > 0 ? -1 : vk_refine_pick_moment (res, places, b, n,

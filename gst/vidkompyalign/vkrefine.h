@@ -48,7 +48,7 @@ gboolean vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     guint fg_index, const GstVideoInfo * bg_info, GstBuffer ** bgbufs,
     const guint * bg_index, guint n_bg, VkAlignResult * res,
     gboolean prefer_unscaled, gdouble fixed_scale, gint bg_low_width,
-    VkPlacementEstimate * best);
+    const VkParallel * par, VkPlacementEstimate * best);
 
 gboolean vk_low_copy (const GstVideoInfo * info, GstBuffer * buf,
     gint width, gint height, guint8 * dst);

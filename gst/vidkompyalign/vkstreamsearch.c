@@ -61,7 +61,7 @@ vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res, GstBuffer * fgbuf,
 {
   return vk_refine_pairs (r->cfg.fg_info, fgbuf, fg_index, r->cfg.bg_info,
       bgbufs, bg_index, n_bg, res, r->cfg.opts.prefer_unscaled, fixed_scale,
-      r->low_w[0], best);
+      r->low_w[0], &r->cfg.opts.parallel, best);
 }
 
 /* the typical raw-cost difference between a frame's match and its
