@@ -392,6 +392,18 @@ decide_oldest (VkStreamRender * r)
   emit (r, b ? b->index : 0, 1.0f);
 }
 
+/* Live inputs: how long fg frame @f may still wait by the element's clock
+ * (its arrival plus the latency, less @margin); G_MAXINT64 without a clock.
+ * Called with the lock. */
+static GstClockTimeDiff
+clock_left (VkStreamRender * r, const Held * f, GstClockTime margin)
+{
+  if (!r->clock || !GST_CLOCK_TIME_IS_VALID (f->arrival))
+    return G_MAXINT64;
+  return vk_stream_time_left (f->arrival, gst_clock_get_time (r->clock) -
+      r->base_time, r->cfg.latency, margin);
+}
+
 /* Waits a while for the running search when fg frame @f can still wait by
  * the element's clock: until its arrival plus the latency less a frame
  * (its bg output leaves with the next bg frame; a test clock that does not
@@ -402,16 +414,31 @@ decide_oldest (VkStreamRender * r)
 static gboolean
 wait_search (VkStreamRender * r, const Held * f)
 {
-  GstClockTimeDiff left = G_MAXINT64;
+  GstClockTimeDiff left = clock_left (r, f, frame_time (r));
 
-  if (r->clock && GST_CLOCK_TIME_IS_VALID (f->arrival))
-    left = vk_stream_time_left (f->arrival, gst_clock_get_time (r->clock) -
-        r->base_time, r->cfg.latency, frame_time (r));
   if (left <= 0)
     return FALSE;
   VK_SR_WAIT_UNTIL (r, search_cond, g_get_monotonic_time () +
       MIN (left / GST_USECOND, 20000));
   return TRUE;
+}
+
+/* Live inputs: how long until the oldest held fg frame is due by the clock
+ * (vk_sr_process ()), G_MAXINT64 when none is held or the inputs are not
+ * live. The fg's output task decides it then (out_loop ()), so that a
+ * frame leaves within the latency even when both sources stall or are
+ * starved of CPU (the frames' own times, which are the sources', then
+ * stand still). Called with the lock. */
+GstClockTimeDiff
+vk_sr_due_in (VkStreamRender * r)
+{
+  Held *oldest = g_queue_peek_head (&r->fg);
+
+  if (!r->live || oldest == NULL)
+    return G_MAXINT64;
+  /* (while a search runs, it may wait for it: wait_search ()) */
+  return clock_left (r, oldest, r->searching ? frame_time (r) :
+      decision_margin (r));
 }
 
 /* Whether the held fg frames wait for the search rather than go out
@@ -447,10 +474,13 @@ bg_reached (VkStreamRender * r, const Held * f)
 }
 
 /* Decides every fg frame that is due: older than the latency minus one
- * frame relative to the newest fg frame, or all at the fg's end; non-live,
- * once the bg has reached it. */
+ * frame relative to the newest fg frame (live inputs: or by the clock,
+ * vk_sr_due_in ()), or all at the fg's end; non-live, once the bg has
+ * reached it. A frame due while a search runs waits for it as long as its
+ * time allows if @may_wait (an input's thread), else is left for later
+ * (the fg's output task, which must push what it decides). */
 void
-vk_sr_process (VkStreamRender * r)
+vk_sr_process (VkStreamRender * r, gboolean may_wait)
 {
   GstClockTime margin = decision_margin (r);
   GstClockTime budget = r->cfg.latency > margin ? r->cfg.latency - margin : 0;
@@ -468,7 +498,9 @@ vk_sr_process (VkStreamRender * r)
     now = newest->rt;
     if (r->live && (newest = g_queue_peek_tail (&r->bg)))
       now = MAX (now, newest->rt);
-    if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held)
+    /* (live: also once its time is up by the clock, vk_sr_due_in ()) */
+    if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held
+        && vk_sr_due_in (r) > 0)
       break;
     if (vk_sr_hold_unfound (r) || (!r->live && r->positioned
             && !bg_reached (r, oldest)))
@@ -476,9 +508,13 @@ vk_sr_process (VkStreamRender * r)
     /* a frame is due while a search runs (on the element's worker, so that
      * both inputs keep flowing meanwhile): its result first, as long as
      * the frame can wait (by the clock) */
-    if (r->searching && !r->stopping && !r->flushing && wait_search (r, oldest)) {
-      add_rows (r, FALSE, 0);
-      continue;
+    if (r->searching && !r->stopping && !r->flushing) {
+      if (!may_wait && vk_sr_due_in (r) > 0)
+        break;
+      if (may_wait && wait_search (r, oldest)) {
+        add_rows (r, FALSE, 0);
+        continue;
+      }
     }
     decide_oldest (r);
   }

@@ -57,6 +57,31 @@ send_headers (VkStreamRender * r, gint k)
  * the headers first, then EOS once due. It pauses when the output flushes
  * or stops, and when downstream refuses a buffer (the flow is returned to
  * the input, which stops). */
+/* One wait of output @k's task for something to do. The fg's (live
+ * inputs) also wakes when the oldest held fg frame is due by the clock and
+ * decides it (vk_sr_due_in ()): the inputs' threads decide only as frames
+ * come, and a source may stall. Called with the lock. */
+static void
+wait_queued (VkStreamRender * r, gint k)
+{
+  GstClockTimeDiff left = k ? vk_sr_due_in (r) : G_MAXINT64;
+  gconstpointer oldest = g_queue_peek_head (&r->fg);
+
+  if (left == G_MAXINT64) {
+    VK_SR_WAIT (r, queued_cond[k]);
+    return;
+  }
+  if (left <= 0 && !r->flushing && !r->stopping) {
+    vk_sr_process (r, FALSE);
+    if (g_queue_peek_head (&r->fg) != oldest)
+      return;
+    /* not decided (it waits for something else): look again soon */
+    left = DUE_RETRY;
+  }
+  VK_SR_WAIT_UNTIL (r, queued_cond[k], g_get_monotonic_time () +
+      MAX (left, DUE_RETRY) / GST_USECOND);
+}
+
 static void
 out_loop (VkStreamRender * r, gint k)
 {
@@ -68,7 +93,7 @@ out_loop (VkStreamRender * r, gint k)
   g_mutex_lock (&r->lock);
   while (!r->out_flushing[k] && g_queue_is_empty (&r->out[k])
       && !(r->eos_due[k] && !r->eos_sent[k]))
-    VK_SR_WAIT (r, queued_cond[k]);
+    wait_queued (r, k);
   if (r->out_flushing[k]) {
     g_mutex_unlock (&r->lock);
     gst_pad_pause_task (src);

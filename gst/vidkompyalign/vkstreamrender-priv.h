@@ -66,6 +66,9 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define UNFOUND_WINDOW (4 * GST_SECOND)
 #define UNFOUND_HOLD_BYTES (256 * 1024 * 1024)
 /* the search's thresholds: vkfound.h */
+/* live: the fg's output task looks again this soon at a held fg frame due
+ * by the clock that was not decided (vk_sr_due_in ()) */
+#define DUE_RETRY (5 * GST_MSECOND)
 /* fg frames queued on an output before its input waits for downstream */
 #define OUT_MAX_FRAMES 8
 
@@ -231,7 +234,8 @@ GstClockTime vk_sr_window (VkStreamRender * r);
 gboolean vk_sr_hold_unfound (VkStreamRender * r);
 gdouble vk_sr_expected_bg (VkStreamRender * r, guint i);
 guint vk_sr_lowest_pick (VkStreamRender * r);
-void vk_sr_process (VkStreamRender * r);
+void vk_sr_process (VkStreamRender * r, gboolean may_wait);
+GstClockTimeDiff vk_sr_due_in (VkStreamRender * r);
 void vk_sr_queue_segment (VkStreamRender * r);
 void vk_sr_trim_bg (VkStreamRender * r);
 

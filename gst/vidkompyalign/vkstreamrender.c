@@ -434,7 +434,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
       vk_sr_trim_bg (r);
   }
   if (!r->flushing && !r->stopping) {
-    vk_sr_process (r);
+    vk_sr_process (r, TRUE);
     vk_sr_wait_output (r, is_fg);
   }
   if (r->in_flush[is_fg] || r->stopping)
@@ -467,14 +467,14 @@ end_fg_pass (VkStreamRender * r)
       break;
   }
   vk_sr_set_ended (r, TRUE);
-  vk_sr_process (r);
+  vk_sr_process (r, TRUE);
   /* non-live: fg frames held for the search, or whose bg frames are still
    * to come, are decided in the bg's thread as its frames arrive (the bg
    * is read on after the fg's end, vk_sr_hold_unfound ()) */
   while (!r->live && r->fg.length > 0 && !r->bg_eos && !r->flushing
       && !r->stopping)
     VK_SR_WAIT (r, fg_done_cond);
-  vk_sr_process (r);
+  vk_sr_process (r, TRUE);
 }
 
 /* The fg ended: every held fg frame is decided and queued, then both
