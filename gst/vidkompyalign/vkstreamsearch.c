@@ -53,6 +53,29 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, guint skip,
   return data;
 }
 
+/* references to the frames of a queue, all but the first @skip */
+static GstBuffer **
+buffers_of_queue (GQueue * q, guint skip)
+{
+  GstBuffer **bufs = g_new (GstBuffer *, MAX (1, q->length - skip));
+  guint k = 0;
+  GList *l;
+
+  for (l = g_queue_peek_nth_link (q, skip); l; l = l->next)
+    bufs[k++] = gst_buffer_ref (((Held *) l->data)->buf);
+  return bufs;
+}
+
+static void
+free_buffers (GstBuffer ** bufs, guint n)
+{
+  guint k;
+
+  for (k = 0; k < n; k++)
+    gst_buffer_unref (bufs[k]);
+  g_free (bufs);
+}
+
 /* the position on full resolution (vk_refine_pairs ()) */
 gboolean
 vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res, GstBuffer * fgbuf,
@@ -102,6 +125,9 @@ typedef struct
   VkStreamRender *r;
   VkStreamSummary bg, fg;
   guint8 *bgd, *fgd;
+  /* the searched frames (refined on after they may have left the
+   * window: a search can take longer than the latency) */
+  GstBuffer **bgbufs, **fgbufs;
   guint fg0, bg0;
   guint generation;
   gint64 start;                 /* when the search began */
@@ -318,28 +344,26 @@ search (GstElement * element, gpointer data)
 
   g_mutex_lock (&r->lock);
   ok = ok && taken (r, job, &res, all, res.spatial_score, FALSE);
+  g_mutex_unlock (&r->lock);
   if (ok && !r->cfg.opts.fixed_position
       && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
-    /* the held pair that matched best (the search's fg frames may have
-     * left meanwhile), and the bg frames around its match */
+    /* the searched pair that matched best, and the bg frames around its
+     * match */
     for (k = 0; k < res.n_fg; k++)
-      if (vk_sr_find_held (&r->fg, job->fg0 + k) && (best_k == G_MAXUINT
-              || res.cost[k] < res.cost[best_k]))
+      if (best_k == G_MAXUINT || res.cost[k] < res.cost[best_k])
         best_k = k;
     if (best_k != G_MAXUINT)
-      fgbuf = gst_buffer_ref (vk_sr_find_held (&r->fg, job->fg0 + best_k)->buf);
+      fgbuf = job->fgbufs[best_k];
     radius = res.moment ? VK_REFINE_RADIUS : VK_REFINE_RADIUS_STILL;
     for (k = 0; k <= 2 * radius && fgbuf; k++) {
       guint m = res.map[best_k] + k - MIN (radius, res.map[best_k]);
-      Held *b = vk_sr_find_held (&r->bg, job->bg0 + m);
 
-      if (b) {
+      if (m < job->bg.n_frames) {
         bg_index[n_bg] = m;
-        bgbufs[n_bg++] = gst_buffer_ref (b->buf);
+        bgbufs[n_bg++] = job->bgbufs[m];
       }
     }
   }
-  g_mutex_unlock (&r->lock);
   if (fgbuf) {
     gint64 t0 = g_get_monotonic_time ();
 
@@ -348,9 +372,6 @@ search (GstElement * element, gpointer data)
     have_refined = vk_sr_refine_full (r, &res, fgbuf, best_k, bgbufs,
         bg_index, n_bg, 0, &refined);
     job->refine_time = (g_get_monotonic_time () - t0) / 1e6;
-    gst_buffer_unref (fgbuf);
-    for (k = 0; k < n_bg; k++)
-      gst_buffer_unref (bgbufs[k]);
   }
   spatial = have_refined ? MIN (refined.score, res.spatial_score) :
       res.spatial_score;
@@ -381,6 +402,8 @@ search (GstElement * element, gpointer data)
     vk_align_result_clear (&res);
   g_free (job->bgd);
   g_free (job->fgd);
+  free_buffers (job->bgbufs, job->bg.n_frames);
+  free_buffers (job->fgbufs, job->fg.n_frames);
   g_free (job);
 }
 
@@ -440,6 +463,8 @@ vk_sr_try_position (VkStreamRender * r)
   job->bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
   job->bgd = summary_of_queue (r, FALSE, 0, &job->bg);
   job->fgd = summary_of_queue (r, TRUE, skip, &job->fg);
+  job->bgbufs = buffers_of_queue (&r->bg, 0);
+  job->fgbufs = buffers_of_queue (&r->fg, skip);
   job->generation = r->generation;
   r->searching = TRUE;
   if (!r->live) {
