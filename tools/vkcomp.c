@@ -9,8 +9,8 @@
 
 /* `vidkompy comp`: one pipeline,
  *
- *   uridecodebin(BG, video) ! vidkompy.bg_sink
- *   uridecodebin(FG, video) ! vidkompy.fg_sink
+ *   uridecodebin(BG, video) ! queue ! vidkompy.bg_sink
+ *   uridecodebin(FG, video) ! queue ! vidkompy.fg_sink
  *   vidkompy ! ENC ! queue ! MUX ! filesink (OUT's temp name)
  *   uridecodebin(FG or BG, audio) ! queue ! audioconvert
  *       ! scaletempo (bg) ! audioconvert ! audioresample ! AENC ! queue ! MUX
@@ -43,6 +43,13 @@
 #include "vkpriming.h"
 
 #define TICK_MS 250
+/* decoded frames queued in front of each input of vidkompy, at most so
+ * many and so many bytes (8 at 720p, 4 at 1080p: the streaming mode's
+ * memory is held frames): a decoder goes on while the aligner holds its
+ * thread (a search, the other input's stream order) instead of waiting
+ * with it */
+#define INPUT_QUEUE_FRAMES 8
+#define INPUT_QUEUE_BYTES (12 * 1024 * 1024)
 
 /* ---------- pipeline building ---------- */
 
@@ -324,11 +331,11 @@ pad_added (GstElement * dec, GstPad * pad, gpointer user_data)
   GstPad *sink = NULL;
 
   if (g_str_has_prefix (name, "bgvideo") && g_str_equal (media, "video/x-raw"))
-    sink = c->bg_still ? gst_element_get_static_pad (c->bg_still, "sink") :
-        gst_element_get_static_pad (c->vk, "bg_sink");
+    sink = gst_element_get_static_pad (c->bg_still ? c->bg_still :
+        c->vqueue[0], "sink");
   else if (g_str_has_prefix (name, "fgvideo")
       && g_str_equal (media, "video/x-raw"))
-    sink = gst_element_get_static_pad (c->vk, "fg_sink");
+    sink = gst_element_get_static_pad (c->vqueue[1], "sink");
   else if (g_str_equal (name, "audio") && g_str_equal (media, "audio/x-raw")
       && c->aqueue_head)
     sink = gst_element_get_static_pad (c->aqueue_head, "sink");
@@ -360,6 +367,22 @@ add_decoder (Comp * c, const gchar * name, const gchar * uri,
       (gpointer) keep);
   g_signal_connect (dec, "pad-added", G_CALLBACK (pad_added), c);
   return dec;
+}
+
+/* a queue of decoded frames into vidkompy's pad @pad_name
+ * (INPUT_QUEUE_FRAMES, INPUT_QUEUE_BYTES) */
+static GstElement *
+add_input_queue (Comp * c, const gchar * pad_name)
+{
+  GstElement *q = add_element (c, "queue", NULL);
+
+  if (q == NULL)
+    return NULL;
+  g_object_set (q, "max-size-buffers", INPUT_QUEUE_FRAMES, "max-size-bytes",
+      INPUT_QUEUE_BYTES, "max-size-time", (guint64) 0, NULL);
+  if (!gst_element_link_pads (q, "src", c->vk, pad_name))
+    return NULL;
+  return q;
 }
 
 static GstPadProbeReturn
@@ -400,6 +423,10 @@ build_pipeline (Comp * c)
     return VK_EXIT_USAGE;
   if (!add_decoder (c, "bgvideo", c->bgp.uri, "video/")
       || !add_decoder (c, "fgvideo", c->fgp.uri, "video/"))
+    return VK_EXIT_FAILED;
+  if (!(c->vqueue[1] = add_input_queue (c, "fg_sink")))
+    return VK_EXIT_FAILED;
+  if (!c->bgp.is_image && !(c->vqueue[0] = add_input_queue (c, "bg_sink")))
     return VK_EXIT_FAILED;
   if (c->bgp.is_image) {
     GstPad *bg_sink = gst_element_get_static_pad (c->vk, "bg_sink");

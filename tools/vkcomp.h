@@ -39,6 +39,7 @@ typedef struct
   gint out_w, out_h;            /* the bg's size, padded to even for H.264 */
 
   GstElement *pipeline, *vk, *bg_still, *aqueue_head;
+  GstElement *vqueue[2];        /* decoded video into vk ([0] bg, [1] fg) */
   GMainLoop *loop;
   VkExit exit_code;
   VkGuard *guard;               /* signals */
