@@ -34,6 +34,7 @@
 #include "vkalignprops.h"
 #include "vkalignmsg.h"
 #include "vkrefine.h"
+#include "vkframepick.h"
 
 G_BEGIN_DECLS
 

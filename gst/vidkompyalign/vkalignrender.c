@@ -316,15 +316,17 @@ static Cand *
 decide (GstVidkompyAlign * self, guint i)
 {
   guint m = self->result.map[i], lo, hi;
-  gint64 lf = vk_line_frame (self->result.offset, self->result.rate, i);
-  Cand *best = NULL, *dense = NULL, *line = NULL;
-  gdouble best_score = -G_MAXDOUBLE, dense_score = -G_MAXDOUBLE;
-  gdouble line_score = -G_MAXDOUBLE;
-  gdouble second_score = -G_MAXDOUBLE;
+  Cand *best = NULL;
   const gfloat *fd = self->fg_desc[i];
+  VkFramePick pick;
+  VkFramePickWhy why;
+  gint64 chosen;
+  gboolean tie;
   GList *l;
 
   candidate_range (self, i, &lo, &hi);
+  vk_frame_pick_init (&pick, vk_line_frame (self->result.offset,
+          self->result.rate, i), m);
   for (l = self->cands.head; l; l = l->next) {
     Cand *c = l->data;
     gdouble score;
@@ -342,41 +344,21 @@ decide (GstVidkompyAlign * self, guint i)
     }
     GST_TRACE_OBJECT (self, "fg frame %u: bg frame %u scores %.6f", i,
         c->index, score);
-    if (c->index == m) {
-      dense = c;
-      dense_score = score;
-    }
-    if ((gint64) c->index == lf) {
-      line = c;
-      line_score = score;
-    }
-    if (score > best_score) {
-      second_score = best_score;
-      best_score = score;
-      best = c;
-    } else if (score > second_score) {
-      second_score = score;
-    }
+    vk_frame_pick_add (&pick, c->index, score);
   }
-  /* frames that look the same to the fg (their mismatches differ by less
-   * than compression noise does): the frame on the timing line wins, else
-   * the dense alignment's choice (which follows the line through ties on
-   * the low-resolution copies, but not always: on a grainy bg or where an
-   * overlay of the fg (a logo) decides between repeated frames, the DP
-   * strays from it by a frame) */
-  self->tie[i] = best != NULL && vk_is_tie (best_score, second_score);
-  if (line && (line == best || vk_is_tie (best_score, line_score))) {
-    if (line != best)
-      GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
-          "(%.6f): the line's", i, line->index, line_score, best->index,
-          best_score);
-    best = line;
-  } else if (dense && dense != best && vk_is_tie (best_score, dense_score)) {
-    GST_LOG_OBJECT (self, "fg frame %u: bg frame %u (%.6f) ties with %u "
-        "(%.6f): the dense alignment's", i, m, dense_score, best->index,
-        best_score);
-    best = dense;
-  }
+  /* the best, unless the frame on the timing line or the dense
+   * alignment's choice ties with it (vk_frame_pick_result ()) */
+  chosen = vk_frame_pick_result (&pick, &tie, &why);
+  self->tie[i] = tie;
+  for (l = self->cands.head; l && chosen >= 0; l = l->next)
+    if (((Cand *) l->data)->index == chosen) {
+      best = l->data;
+      break;
+    }
+  if (why == VK_FRAME_PICK_LINE || why == VK_FRAME_PICK_DENSE)
+    GST_LOG_OBJECT (self, "fg frame %u: bg frame %u ties with %u: the %s",
+        i, (guint) chosen, (guint) pick.best, why == VK_FRAME_PICK_LINE ?
+        "line's" : "dense alignment's");
   if (best == NULL) {
     /* none in range (frames missing): the latest one received */
     best = g_queue_peek_tail (&self->cands);

@@ -49,43 +49,39 @@ track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
   }
 }
 
-/* Ties follow the line, as in the global mode's choice (vkalignrender.c):
- * when the DP's choice @bg for fg frame @f has a neighbour that the fg
- * cannot tell from it (vk_is_tie (): repeated or near-identical content,
- * told apart by compression noise or grain only), the frame on the
- * search's timing line wins if it is one of them (a line that followed
- * the decisions drifted by the half frame of their rounding: 2.7 % of the
- * zone plate's frames one late). Returns the bg frame; @tie says whether
- * it was a tie. Called with the lock. */
+/* The bg frame of fg frame @f, as in the global mode's choice
+ * (vk_frame_pick_result ()): of the DP's choice @bg and its neighbours
+ * (never before the last frame output), the one most similar to the fg
+ * frame on full-resolution descriptors (the DP's smoothness follows the
+ * rounded line where a frame's motion changes the descriptors less than
+ * that: a 24 fps fg of a 30 fps pan got the frame after its own every
+ * fourth frame), unless the frame on the search's timing line ties with it
+ * (repeated or near-identical content, told apart by compression noise or
+ * grain only; a line that followed the decisions drifted by the half frame
+ * of their rounding: 2.7 % of the zone plate's frames one late), else the
+ * DP's choice if it ties. @tie says whether the best one had a tie. Called
+ * with the lock. */
 static guint
-tie_follows_line (VkStreamRender * r, const Held * f, guint bg, gfloat raw,
-    gboolean * tie)
+pick_frame (VkStreamRender * r, const Held * f, guint bg, gboolean * tie)
 {
-  gint64 lf = vk_line_frame (r->offset, r->rate, f->index);
-  gdouble best = 1.0 - raw, line = -G_MAXDOUBLE;
+  VkFramePick pick;
+  VkFramePickWhy why;
+  gint64 chosen;
   guint k;
 
-  *tie = FALSE;
-  for (k = MAX (bg, 1) - 1; k <= bg + 1; k++) {
-    gdouble sim;
-
-    if (k == bg || vk_sr_find_held (&r->bg, k) == NULL)
-      continue;
-    sim = 1.0 - vk_sr_raw_cost (r, f->index, k);
-    if (sim > best || vk_is_tie (best, sim)) {
-      *tie = TRUE;
-      if ((gint64) k == lf && (!r->have_out || k >= r->last_out_bg))
-        line = sim;
-    }
-  }
-  if (!*tie)
+  vk_frame_pick_init (&pick, vk_line_frame (r->offset, r->rate, f->index), bg);
+  for (k = MAX (bg, 1) - 1; k <= bg + 1; k++)
+    if ((k == bg || !r->have_out || k >= r->last_out_bg)
+        && vk_sr_find_held (&r->bg, k))
+      vk_frame_pick_add (&pick, k, 1.0 - vk_sr_raw_cost (r, f->index, k));
+  chosen = vk_frame_pick_result (&pick, tie, &why);
+  if (chosen < 0)
     return bg;
-  if (line > -G_MAXDOUBLE) {
-    GST_LOG_OBJECT (r->cfg.element, "fg frame %u: bg frame %u ties with %u: "
-        "the line's", f->index, (guint) lf, bg);
-    return (guint) lf;
-  }
-  return bg;
+  if (chosen != bg)
+    GST_LOG_OBJECT (r->cfg.element, "fg frame %u: bg frame %u instead of "
+        "the DP's %u (%s)", f->index, (guint) chosen, bg,
+        why == VK_FRAME_PICK_LINE ? "the line's, a tie" : "more similar");
+  return (guint) chosen;
 }
 
 /* The fg's segment of the pass, on both outputs before the pass's first
@@ -368,7 +364,7 @@ decide_oldest (VkStreamRender * r)
       track_match (r, f, d.bg, raw);
       if (raw <= LOST_COST)
         r->matched_since_found++;
-      bg = tie_follows_line (r, f, d.bg, raw, &tie);
+      bg = pick_frame (r, f, d.bg, &tie);
       if (bg != d.bg)
         raw = vk_sr_raw_cost (r, f->index, bg);
       emit (r, bg, tie ? MAX (raw, 1.0 - VK_TIE_CONFIDENCE) : raw);

@@ -26,6 +26,7 @@
 #include "vkonline.h"
 #include "vkretime.h"
 #include "vkspatial.h"
+#include "vkframepick.h"
 #include "vkstreamcheck.h"
 #include "vkstreammsg.h"
 #include "vkrefine.h"

@@ -7,8 +7,9 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* vidkompyalign's joint search of space and time (vkjoint.c) and the tie
- * rule of the render-time choice (vk_is_tie ()), without a pipeline: on a
+/* vidkompyalign's joint search of space and time (vkjoint.c), the tie
+ * rule and the choice of a fg frame's bg frame among its candidates, both
+ * modes (vk_is_tie (), vkframepick.c), without a pipeline: on a
  * synthetic eased pan, a placement shifted along the motion matches one
  * moment as well as the truth, but not the whole line of fg samples. */
 
@@ -21,6 +22,7 @@
 
 #include <gst/check/gstcheck.h>
 
+#include "vkframepick.h"
 #include "vkjoint.h"
 
 #define BG_W 64
@@ -460,6 +462,60 @@ GST_START_TEST (test_tie)
 
 GST_END_TEST;
 
+GST_START_TEST (test_frame_pick)
+{
+  VkFramePick p;
+  VkFramePickWhy why;
+  gboolean tie;
+
+  /* no candidate */
+  vk_frame_pick_init (&p, 5, 5);
+  fail_unless_equals_int (vk_frame_pick_result (&p, &tie, &why), -1);
+  fail_unless (why == VK_FRAME_PICK_NONE && !tie);
+
+  /* a neighbour clearly more similar than the frame on the line and the
+   * DP's choice wins (measured: world pan-1080, fg frame 2, 24 fps fg of a
+   * 30 fps pan: the line's 62.5 rounds to 63, the fg shows 62) */
+  vk_frame_pick_init (&p, 63, 63);
+  vk_frame_pick_add (&p, 62, 0.999986);
+  vk_frame_pick_add (&p, 63, 0.999419);
+  vk_frame_pick_add (&p, 64, 0.997747);
+  fail_unless_equals_int (vk_frame_pick_result (&p, &tie, &why), 62);
+  fail_unless (why == VK_FRAME_PICK_BEST && !tie);
+
+  /* identical content: the frame on the line wins a tie, even when
+   * another is a little more similar */
+  vk_frame_pick_init (&p, 11, 10);
+  vk_frame_pick_add (&p, 10, 0.999393);
+  vk_frame_pick_add (&p, 11, 0.999391);
+  vk_frame_pick_add (&p, 12, 0.876814);
+  fail_unless_equals_int (vk_frame_pick_result (&p, &tie, &why), 11);
+  fail_unless (why == VK_FRAME_PICK_LINE && tie);
+
+  /* the line's frame not among the candidates: the DP's choice wins a
+   * tie */
+  vk_frame_pick_init (&p, 20, 11);
+  vk_frame_pick_add (&p, 10, 0.999393);
+  vk_frame_pick_add (&p, 11, 0.999391);
+  fail_unless_equals_int (vk_frame_pick_result (&p, &tie, &why), 11);
+  fail_unless (why == VK_FRAME_PICK_DENSE && tie);
+
+  /* the best is the line's frame: no tie to report */
+  vk_frame_pick_init (&p, 7, 6);
+  vk_frame_pick_add (&p, 6, 0.95);
+  vk_frame_pick_add (&p, 7, 0.99);
+  fail_unless_equals_int (vk_frame_pick_result (&p, &tie, &why), 7);
+  fail_unless (why == VK_FRAME_PICK_LINE && !tie);
+
+  /* equal scores: the first one added is the best */
+  vk_frame_pick_init (&p, -1, -1);
+  vk_frame_pick_add (&p, 3, 0.5);
+  vk_frame_pick_add (&p, 4, 0.5);
+  fail_unless_equals_int (vk_frame_pick_result (&p, NULL, NULL), 3);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_joint_suite (void)
 {
@@ -475,6 +531,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_moment_pick);
   tcase_add_test (tc, test_time_search);
   tcase_add_test (tc, test_tie);
+  tcase_add_test (tc, test_frame_pick);
   return s;
 }
 

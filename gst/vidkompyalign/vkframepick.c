@@ -1,0 +1,98 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* Which bg frame a fg frame gets among its candidates (see vkframepick.h). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "vkalignment.h"
+#include "vkframepick.h"
+
+/**
+ * vk_frame_pick_init:
+ * @p: (out caller-allocates): the choice
+ * @line: the bg frame on the timing line (vk_line_frame ()), -1 for none
+ * @dense: the dense alignment's choice (the DP's), -1 for none
+ */
+void
+vk_frame_pick_init (VkFramePick * p, gint64 line, gint64 dense)
+{
+  p->line = line;
+  p->dense = dense;
+  p->best = -1;
+  p->best_score = p->second_score = -G_MAXDOUBLE;
+  p->line_score = p->dense_score = -G_MAXDOUBLE;
+}
+
+/**
+ * vk_frame_pick_add:
+ * @p: the choice
+ * @index: a candidate bg frame
+ * @score: its similarity with the fg frame (vk_desc_similarity ())
+ *
+ * Adds a candidate; of equal scores the first one added is the best.
+ */
+void
+vk_frame_pick_add (VkFramePick * p, guint index, gdouble score)
+{
+  if ((gint64) index == p->line)
+    p->line_score = score;
+  if ((gint64) index == p->dense)
+    p->dense_score = score;
+  if (score > p->best_score) {
+    p->second_score = p->best_score;
+    p->best_score = score;
+    p->best = index;
+  } else if (score > p->second_score) {
+    p->second_score = score;
+  }
+}
+
+/**
+ * vk_frame_pick_result:
+ * @p: the choice
+ * @tie: (out) (optional): whether another candidate ties with the best one
+ *   (vk_is_tie ()): the fg cannot tell them apart
+ * @why: (out) (optional): which rule chose
+ *
+ * Frames that look the same to the fg (their mismatches differ by less than
+ * compression noise does, vk_is_tie ()) tie: the frame on the timing line
+ * wins, else the dense alignment's choice (which follows the line through
+ * ties on low-resolution copies, but strays from it by a frame where a logo
+ * burned into the fg or the bg's grain decides between repeated frames);
+ * otherwise the candidate most similar to the fg frame.
+ *
+ * Returns: the bg frame chosen, -1 without candidates
+ */
+gint64
+vk_frame_pick_result (const VkFramePick * p, gboolean * tie,
+    VkFramePickWhy * why)
+{
+  VkFramePickWhy w = VK_FRAME_PICK_BEST;
+  gint64 bg = p->best;
+
+  if (p->best < 0)
+    w = VK_FRAME_PICK_NONE;
+  else if (p->line_score > -G_MAXDOUBLE && (p->line == p->best
+          || vk_is_tie (p->best_score, p->line_score))) {
+    w = VK_FRAME_PICK_LINE;
+    bg = p->line;
+  } else if (p->dense_score > -G_MAXDOUBLE && p->dense != p->best
+      && vk_is_tie (p->best_score, p->dense_score)) {
+    w = VK_FRAME_PICK_DENSE;
+    bg = p->dense;
+  }
+  if (tie)
+    *tie = p->best >= 0 && vk_is_tie (p->best_score, p->second_score);
+  if (why)
+    *why = w;
+  return bg;
+}

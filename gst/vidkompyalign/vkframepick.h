@@ -1,0 +1,60 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* vkframepick: which bg frame a fg frame gets among the candidates
+ * compared on full-resolution descriptors, both modes (the global mode's
+ * render, the streaming mode's decisions): the best one, unless the frame
+ * on the timing line or the dense alignment's choice ties with it. */
+
+#ifndef __VK_FRAME_PICK_H__
+#define __VK_FRAME_PICK_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * VkFramePickWhy:
+ * @VK_FRAME_PICK_NONE: no candidate
+ * @VK_FRAME_PICK_BEST: the candidate most similar to the fg frame
+ * @VK_FRAME_PICK_LINE: the frame on the timing line, which ties with the
+ *   best one (or is it)
+ * @VK_FRAME_PICK_DENSE: the dense alignment's choice, which ties with the
+ *   best one
+ */
+typedef enum
+{
+  VK_FRAME_PICK_NONE,
+  VK_FRAME_PICK_BEST,
+  VK_FRAME_PICK_LINE,
+  VK_FRAME_PICK_DENSE,
+} VkFramePickWhy;
+
+/**
+ * VkFramePick:
+ *
+ * The choice being made (vk_frame_pick_init (), vk_frame_pick_add () for
+ * each candidate, vk_frame_pick_result ()); the fields are private.
+ */
+typedef struct
+{
+  gint64 line, dense;
+  gint64 best;
+  gdouble best_score, second_score, line_score, dense_score;
+} VkFramePick;
+
+void vk_frame_pick_init (VkFramePick * p, gint64 line, gint64 dense);
+
+void vk_frame_pick_add (VkFramePick * p, guint index, gdouble score);
+
+gint64 vk_frame_pick_result (const VkFramePick * p, gboolean * tie,
+    VkFramePickWhy * why);
+
+G_END_DECLS
+#endif /* __VK_FRAME_PICK_H__ */
