@@ -185,24 +185,12 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   g_mutex_unlock (&self->lock);
 }
 
-/* The fg does not seem to be in the bg because of @reason: with strict
- * an error ("strict is set" in its details: the application tells this
- * outcome by it) and FALSE, else a warning saying what the output does
- * (@then) and TRUE. */
+/* The fg does not seem to be in the bg: vk_align_not_found () */
 static gboolean
 not_found (GstVidkompyAlign * self, const gchar * reason, const gchar * then)
 {
-  GST_INFO_OBJECT (self, "the fg does not seem to be in the bg: %s", reason);
-  if (self->settings.strict) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("The foreground does not seem to be in the background (%s).",
-            reason), ("strict is set"));
-    return FALSE;
-  }
-  GST_ELEMENT_WARNING (self, STREAM, FAILED,
-      ("The foreground does not seem to be in the background (%s): %s.",
-          reason, then), (NULL));
-  return TRUE;
+  return vk_align_not_found (GST_ELEMENT (self), self->settings.strict,
+      reason, then);
 }
 
 /* Whether the fg seems to be in the bg (vk_found (): both confidences,

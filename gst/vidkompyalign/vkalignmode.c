@@ -48,6 +48,7 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
 
   mode = self->settings.mode;
   cfg.latency = self->settings.latency;
+  cfg.strict = self->settings.strict;
   gst_vidkompy_align_options (self, &cfg.opts);
 
   /* auto: both inputs must be linked and negotiated to be asked (decodebin

@@ -20,6 +20,34 @@
 #include "gstvidkompyalign-priv.h"
 
 /**
+ * vk_align_not_found:
+ * @element: the aligner
+ * @strict: its strict property
+ * @reason: why the fg does not seem to be in the bg
+ * @then: what the output does (without strict)
+ *
+ * The verdict "not found" of both modes: with @strict an error ("strict is
+ * set" in its details: the application tells this outcome by it) and
+ * FALSE, else a warning saying what the output does and TRUE.
+ */
+gboolean
+vk_align_not_found (GstElement * element, gboolean strict,
+    const gchar * reason, const gchar * then)
+{
+  GST_INFO_OBJECT (element, "the fg does not seem to be in the bg: %s", reason);
+  if (strict) {
+    GST_ELEMENT_ERROR (element, STREAM, FAILED,
+        ("The foreground does not seem to be in the background (%s).",
+            reason), ("strict is set"));
+    return FALSE;
+  }
+  GST_ELEMENT_WARNING (element, STREAM, FAILED,
+      ("The foreground does not seem to be in the background (%s): %s.",
+          reason, then), (NULL));
+  return TRUE;
+}
+
+/**
  * vk_align_msg_post:
  * @element: the aligner
  * @r: the alignment: offset and rate (in frames of @m's frame rates,

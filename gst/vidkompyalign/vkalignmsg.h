@@ -60,6 +60,9 @@ G_BEGIN_DECLS
 void vk_align_msg_post (GstElement * element, const VkAlignResult * r,
     const VkAlignMsg * m);
 
+gboolean vk_align_not_found (GstElement * element, gboolean strict,
+    const gchar * reason, const gchar * then);
+
 G_END_DECLS
 
 #endif /* __VK_ALIGN_MSG_H__ */

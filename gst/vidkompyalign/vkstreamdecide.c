@@ -341,6 +341,33 @@ check_lag (VkStreamRender * r, const Held * f)
       r->content_off, newest->rt, last->rt);
 }
 
+/* Whether a fg not found yet has been searched for long enough to say so
+ * (oldest held fg frame @f): as long as the bg window; non-live inputs
+ * with strict, the whole bg (their verdict is the global mode's: frames
+ * beyond what can be held go out unmatched meanwhile). Called with the
+ * lock. */
+static gboolean
+searched_enough (VkStreamRender * r, const Held * f)
+{
+  if (!r->live && r->cfg.strict)
+    return r->bg_eos;
+  return f->index + 1 >= r->fg_fps * vk_sr_window (r) / GST_SECOND;
+}
+
+/* strict: the fg not found is an error (the refusal of the last placement
+ * found says why, vk_align_not_found ()), and the renderer stops for good
+ * (no frame is decided any more: vk_sr_process ()). Called with the
+ * lock. */
+static void
+fail_not_found (VkStreamRender * r)
+{
+  vk_align_not_found (r->cfg.element, TRUE, r->refused_why ? r->refused_why :
+      "no place of the background matches it", NULL);
+  r->failed = r->stopping = TRUE;
+  r->out_flushing[0] = r->out_flushing[1] = TRUE;
+  vk_sr_wake_all (r, "strict");
+}
+
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
 static void
 decide_oldest (VkStreamRender * r)
@@ -375,10 +402,15 @@ decide_oldest (VkStreamRender * r)
     }
   }
   /* not found yet: the oldest held bg frame, unmatched; once the fg has
-   * been searched for as long as the bg window, a warning (once) */
-  if (!r->positioned && !r->unfound_warned && f->index + 1 >= r->fg_fps *
-      vk_sr_window (r) / GST_SECOND) {
+   * been searched for long enough, a warning (once), or with strict the
+   * error */
+  if (!r->positioned && !r->unfound_warned && !r->flushing && !r->stopping
+      && searched_enough (r, f)) {
     r->unfound_warned = TRUE;
+    if (r->cfg.strict) {
+      fail_not_found (r);
+      return;
+    }
     vk_stream_warn_not_found (r->cfg.element, (GstClockTime) ((f->index + 1)
             * GST_SECOND / r->fg_fps), r->cfg.latency);
   }
@@ -485,7 +517,7 @@ vk_sr_process (VkStreamRender * r, gboolean may_wait)
 
   vk_sr_try_position (r);
   add_rows (r, FALSE, 0);
-  while ((oldest = g_queue_peek_head (&r->fg))) {
+  while ((oldest = g_queue_peek_head (&r->fg)) && !r->failed) {
     GstClockTime now;
 
     /* the time now: the newest frame's; live inputs are both clocks (the

@@ -180,6 +180,8 @@ struct _VkStreamRender
   guint good_decisions;
   guint matched_since_found;    /* decided frames under LOST_COST */
   gboolean have_candidate, refused_warned, unfound_warned;
+  gchar *refused_why;           /* why the last placement was refused */
+  gboolean failed;              /* strict: not found (fail_not_found ()) */
   VkStreamCandidate cand;       /* the previous search's placement */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */

@@ -127,6 +127,7 @@ clear_state (VkStreamRender * r)
   g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
   g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   r->refused_warned = r->unfound_warned = FALSE;
+  g_clear_pointer (&r->refused_why, g_free);
   r->bg_shift = 0;
   r->eos_due[0] = r->eos_due[1] = FALSE;
   r->eos_sent[0] = r->eos_sent[1] = FALSE;

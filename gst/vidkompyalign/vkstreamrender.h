@@ -28,6 +28,7 @@ G_BEGIN_DECLS
  * @latency: the largest time from a fg frame's arrival to its output (ns)
  * @opts: position options (fixed position/scale, prefer_unscaled,
  *   match_region)
+ * @strict: a fg not found is an error (the element's strict property)
  */
     typedef struct
 {
@@ -37,6 +38,7 @@ G_BEGIN_DECLS
   const GstSegment *bg_segment, *fg_segment;
   GstClockTime latency;
   VkAlignOptions opts;
+  gboolean strict;
   /* runs @func (@element, @data) on the element's worker thread (the
    * searches of live inputs), which a stop of the element waits for */
   void (*run_job) (GstElement * element, const gchar * name,

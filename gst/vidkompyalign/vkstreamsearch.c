@@ -301,12 +301,14 @@ committed (VkStreamRender * r, const SearchJob * job,
   GST_INFO_OBJECT (r->cfg.element, "placement %.0f,%.0f scale %.4f not "
       "committed: %s", res->x, res->y, res->scale, why);
   g_mutex_lock (&r->lock);
-  if (!r->refused_warned)
+  /* (strict: the error says it, fail_not_found ()) */
+  if (!r->refused_warned && !r->cfg.strict)
     vk_stream_warn_refused (r->cfg.element, res->x, res->y, res->scale, match,
         spatial, why);
   r->refused_warned = TRUE;
+  g_free (r->refused_why);
+  r->refused_why = why;
   g_mutex_unlock (&r->lock);
-  g_free (why);
   return FALSE;
 }
 

@@ -277,6 +277,32 @@ GST_START_TEST (test_static_not_in_bg_streaming)
 
 GST_END_TEST;
 
+/* The same with strict: the streaming mode's verdict is the global
+ * mode's, an error once the whole bg has been searched, with the refusal's
+ * reason */
+GST_START_TEST (test_static_not_in_bg_streaming_strict)
+{
+  gchar *fg, *text;
+  gboolean is_error;
+  guint n, placed;
+
+  fail_unless (g_file_test (COCKATOO, G_FILE_TEST_EXISTS), "no %s (Debian's "
+      "python3-imageio)", COCKATOO);
+  fg = make_still ("bars.mp4", "smpte75", 480, 270);
+  text = run_align_mode (COCKATOO, fg, TRUE, "streaming", &is_error, &n,
+      &placed);
+  fail_unless (text != NULL, "found");
+  fail_unless (is_error, "%s", text);
+  fail_unless (strstr (text, "does not seem to be in the background"), "%s",
+      text);
+  fail_unless (strstr (text, "hardly moves"), "%s", text);
+  fail_unless_equals_int (placed, 0);
+  g_free (text);
+  g_free (fg);
+}
+
+GST_END_TEST;
+
 /* the fg a static crop of a static bg: found, no warning */
 GST_START_TEST (test_static_in_bg)
 {
@@ -347,6 +373,7 @@ align_found_suite (void)
   tcase_add_test (tc, test_motion);
   tcase_add_test (tc, test_static_not_in_bg);
   tcase_add_test (tc, test_static_not_in_bg_streaming);
+  tcase_add_test (tc, test_static_not_in_bg_streaming_strict);
   tcase_add_test (tc, test_static_in_bg);
   tcase_add_test (tc, test_nowhere);
   suite_add_tcase (s, tc);
