@@ -206,6 +206,17 @@ add_rows (VkStreamRender * r, gboolean force, guint upto)
   }
 }
 
+/* forgets the descriptors of a queue's frames (taken at a position that
+ * changed) */
+static void
+clear_descs (GQueue * q)
+{
+  GList *l;
+
+  for (l = q->head; l; l = l->next)
+    g_clear_pointer (&((Held *) l->data)->desc, g_free);
+}
+
 /* The search's frame pairs come from a line fitted on a second or two of
  * frames and may be a frame or two apart in time, which a moving picture
  * turns into a shift: once the DP has decided REFINE_AFTER frames that
@@ -219,7 +230,6 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   VkPlacementEstimate out;
   GstBuffer *bgbufs[5];
   guint n = 0, k;
-  GList *l;
 
   if (r->refined_pairs || r->cfg.opts.fixed_position
       || r->cfg.opts.match_region == VK_MATCH_REGION_FULL
@@ -276,8 +286,7 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   r->out_scale = out.scale;
   /* the bg descriptors were taken at the old position, and the DP's
    * pending costs with them */
-  for (l = r->bg.head; l; l = l->next)
-    g_clear_pointer (&((Held *) l->data)->desc, g_free);
+  clear_descs (&r->bg);
   vk_online_recost (r->dp, vk_sr_dp_cost, r);
 }
 
@@ -288,6 +297,9 @@ unposition (VkStreamRender * r)
   GST_INFO_OBJECT (r->cfg.element, "the fg at %d,%d scale %.4f never "
       "matched: searching again", r->out_x, r->out_y, r->out_scale);
   g_clear_pointer (&r->dp, vk_online_free);
+  /* (the next position's may be elsewhere) */
+  clear_descs (&r->bg);
+  clear_descs (&r->fg);
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;

@@ -227,27 +227,88 @@ vk_sr_low_copy (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   return low;
 }
 
-/* the descriptor of the compared region of a held frame (cached) */
+/* where the descriptor of a frame of one input is taken: the compared
+ * region (in the frame's pixels) and the descriptor's size */
+typedef struct
+{
+  gdouble x, y, w, h;
+  gint dw, dh;
+} DescRegion;
+
+/* the region of input @is_fg's descriptors at the position taken; FALSE
+ * when the fg is not positioned. Called with the lock. */
+static gboolean
+desc_region (VkStreamRender * r, gboolean is_fg, DescRegion * d)
+{
+  gdouble s = is_fg ? 1.0 : r->out_scale;
+
+  if (!r->positioned)
+    return FALSE;
+  d->x = (is_fg ? 0 : r->out_x) + r->valid_x * s;
+  d->y = (is_fg ? 0 : r->out_y) + r->valid_y * s;
+  d->w = r->valid_w * s;
+  d->h = r->valid_h * s;
+  d->dw = r->desc_w;
+  d->dh = r->desc_h;
+  return TRUE;
+}
+
+static gboolean
+desc_region_equal (const DescRegion * a, const DescRegion * b)
+{
+  return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h
+      && a->dw == b->dw && a->dh == b->dh;
+}
+
+/* the descriptor of region @d of @buf (NULL when it cannot be mapped);
+ * @flat: it is all zero. Needs no lock. */
+static gfloat *
+desc_of (const GstVideoInfo * info, GstBuffer * buf, const DescRegion * d,
+    gboolean * flat)
+{
+  GstVideoFrame f;
+  gfloat *desc;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+    return NULL;
+  desc = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), d->x, d->y, d->w, d->h, d->dw, d->dh);
+  gst_video_frame_unmap (&f);
+  *flat = vk_desc_similarity (desc, desc, d->dw * d->dh) < 0.5;
+  return desc;
+}
+
+/* the descriptor of the compared region of a held frame (cached; most are
+ * made by their input's thread as they come: frame_desc ()) */
 static const gfloat *
 held_desc (VkStreamRender * r, gboolean is_fg, Held * h)
 {
-  const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
-  gdouble s = is_fg ? 1.0 : r->out_scale;
-  gdouble x0 = is_fg ? 0 : r->out_x, y0 = is_fg ? 0 : r->out_y;
-  GstVideoFrame f;
+  DescRegion d;
 
-  if (h->desc)
-    return h->desc;
-  if (!gst_video_frame_map (&f, info, h->buf, GST_MAP_READ))
-    return NULL;
-  h->desc = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), x0 + r->valid_x * s, y0 + r->valid_y * s,
-      r->valid_w * s, r->valid_h * s, r->desc_w, r->desc_h);
-  gst_video_frame_unmap (&f);
-  h->flat = vk_desc_similarity (h->desc, h->desc, r->desc_w * r->desc_h)
-      < 0.5;
+  if (h->desc == NULL && desc_region (r, is_fg, &d))
+    h->desc = desc_of (is_fg ? r->cfg.fg_info : r->cfg.bg_info, h->buf, &d,
+        &h->flat);
   return h->desc;
+}
+
+/* Once positioned, each frame's descriptor is made by its input's thread
+ * without the lock as it comes (at 1080p it costs about 0.5 ms, which
+ * held_desc () in the DP's rows spent with the lock, holding the other
+ * input), at the region of the position then: @d. Called with the lock,
+ * which it releases meanwhile. */
+static gfloat *
+frame_desc (VkStreamRender * r, gboolean is_fg, GstBuffer * buf,
+    DescRegion * d, gboolean * flat)
+{
+  gfloat *desc;
+
+  if (!desc_region (r, is_fg, d))
+    return NULL;
+  g_mutex_unlock (&r->lock);
+  desc = desc_of (is_fg ? r->cfg.fg_info : r->cfg.bg_info, buf, d, flat);
+  g_mutex_lock (&r->lock);
+  return desc;
 }
 
 /* the held frame with index @index, or NULL */
@@ -365,6 +426,9 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
    * later kept its frames waiting for the fg's first (and a live source
    * feeding both inputs in running-time order hung) */
   gboolean in_live = FALSE;
+  gfloat *desc = NULL;
+  DescRegion at, now;
+  gboolean flat = FALSE;
 
   g_mutex_lock (&r->lock);
   if (!r->live_checked && !r->live) {
@@ -419,6 +483,8 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     g_mutex_unlock (&r->lock);
     h->low = vk_sr_low_copy (r, is_fg, buf);
     g_mutex_lock (&r->lock);
+  } else {
+    desc = frame_desc (r, is_fg, buf, &at, &flat);
   }
   h->index = is_fg ? r->n_fg++ : r->n_bg++;
   r->fresh[is_fg] = FALSE;
@@ -430,6 +496,11 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   if (r->flushing || r->stopping) {
     vk_sr_held_free (h);
   } else {
+    /* (the position may have moved meanwhile) */
+    if (desc && desc_region (r, is_fg, &now) && desc_region_equal (&at, &now)) {
+      h->desc = g_steal_pointer (&desc);
+      h->flat = flat;
+    }
     g_queue_push_tail (is_fg ? &r->fg : &r->bg, h);
     if (!is_fg)
       vk_sr_trim_bg (r);
@@ -447,6 +518,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   else
     ret = r->out_flow[is_fg];
   g_mutex_unlock (&r->lock);
+  g_free (desc);
   return ret;
 }
 
