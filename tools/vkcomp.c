@@ -244,7 +244,10 @@ static void
 release_audio (Comp * c, gboolean known, gint64 offset, gdouble rate)
 {
   g_mutex_lock (&c->lock);
-  if (known) {
+  if (known && c->offset_known) {
+    /* (the streaming mode's message at the fg's end: the audio has gone
+     * on with the first) */
+  } else if (known) {
     c->offset_known = TRUE;
     c->bg_offset = offset;
     /* a rate this close to 1 is no rate change */

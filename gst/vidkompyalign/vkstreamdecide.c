@@ -135,6 +135,11 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
     GST_BUFFER_DURATION (bgbuf) = dur;
     vk_sr_add_meta (r, bgbuf, &o);
     vk_sr_queue_out (r, 0, bgbuf);
+    if (cost <= LOST_COST) {
+      VkMatchPoint p = { f->index, b->index, 1.0 };
+
+      g_array_append_val (r->decided, p);
+    }
     r->have_out = TRUE;
     r->last_out_bg = b->index;
   } else {

@@ -31,6 +31,7 @@
 #include "vkstreammsg.h"
 #include "vkrefine.h"
 #include "vkstreamstart.h"
+#include "vktemporal.h"
 
 G_BEGIN_DECLS
 
@@ -70,6 +71,9 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 /* live: the fg's output task looks again this soon at a held fg frame due
  * by the clock that was not decided (vk_sr_due_in ()) */
 #define DUE_RETRY (5 * GST_MSECOND)
+/* the line of the end's message (vk_sr_post_end ()): largest distance of
+ * a decision counted on it, bg frames */
+#define END_FIT_TOLERANCE 2.0
 /* fg frames queued on an output before its input waits for downstream */
 #define OUT_MAX_FRAMES 8
 
@@ -205,6 +209,12 @@ struct _VkStreamRender
   gdouble cost_scale;
   gboolean have_out;
   guint last_out_bg;            /* bg index of the last output */
+  /* the pass's message: the fields of the placement's (post_alignment ())
+   * and the matched decisions (emit ()), for the end's (vk_sr_post_end ()) */
+  VkAlignMsg msg;
+  gint msg_region[4];
+  gboolean have_msg;
+  GArray *decided;              /* VkMatchPoint, cost under LOST_COST */
   guint last_out_fg;
 
   /* match state */
@@ -238,6 +248,7 @@ gboolean vk_sr_hold_unfound (VkStreamRender * r);
 gdouble vk_sr_expected_bg (VkStreamRender * r, guint i);
 guint vk_sr_lowest_pick (VkStreamRender * r);
 void vk_sr_process (VkStreamRender * r, gboolean may_wait);
+void vk_sr_post_end (VkStreamRender * r);
 GstClockTimeDiff vk_sr_due_in (VkStreamRender * r);
 void vk_sr_queue_segment (VkStreamRender * r);
 void vk_sr_trim_bg (VkStreamRender * r);

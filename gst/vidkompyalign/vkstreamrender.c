@@ -74,6 +74,7 @@ vk_stream_render_new (const VkStreamConfig * config)
   vk_sr_conds_init (r);
   g_queue_init (&r->bg);
   g_queue_init (&r->fg);
+  r->decided = g_array_new (FALSE, FALSE, sizeof (VkMatchPoint));
   vk_retime_init (&r->retime, FALSE);
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
   g_queue_init (&r->out[0]);
@@ -108,6 +109,8 @@ clear_pass (VkStreamRender * r)
   r->have_candidate = FALSE;
   r->next_search = r->next_search_bg = 0;
   r->have_out = FALSE;
+  r->have_msg = FALSE;
+  g_array_set_size (r->decided, 0);
   r->lost = FALSE;
   r->lag_warned = 0;
   r->bad_run = r->good_run = 0;
@@ -150,6 +153,7 @@ vk_stream_render_free (VkStreamRender * r)
   gst_object_unref (r->cfg.fg_src);
   gst_clear_object (&r->clock);
   vk_retime_clear (&r->retime);
+  g_array_unref (r->decided);
   g_free (r);
 }
 
@@ -558,6 +562,7 @@ finish (VkStreamRender * r, GstEvent * done)
 {
   g_mutex_lock (&r->lock);
   end_fg_pass (r);
+  vk_sr_post_end (r);
   vk_sr_queue_segment (r);
   if (done) {
     vk_sr_queue_out (r, 0, gst_event_copy (done));

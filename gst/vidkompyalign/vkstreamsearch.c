@@ -167,6 +167,56 @@ post_alignment (VkStreamRender * r, const SearchJob * job,
   m.alignment_time = MAX (0.0, (now - job->start) / 1e6 - m.refine_time);
   m.retimed = r->retime.n_retimed;
   vk_align_msg_post (r->cfg.element, &line, &m);
+  r->msg = m;
+  r->msg_region[0] = res->valid_x;
+  r->msg_region[1] = res->valid_y;
+  r->msg_region[2] = res->valid_w;
+  r->msg_region[3] = res->valid_h;
+  r->have_msg = TRUE;
+}
+
+/* The fg's pass ended: the vidkompy-alignment message again, "final" as
+ * the global mode's is, with the figures of the whole output instead of
+ * the search's (a message at the placement gave them for the searched
+ * frames only): the line fitted over the matched decisions (robustly:
+ * vk_fit_line_robust ()), the frames matched, the fg frames the bg does
+ * not show by that line, the frames retimed. Called with the lock. */
+void
+vk_sr_post_end (VkStreamRender * r)
+{
+  VkAlignResult line = { 0 };
+  VkAlignMsg m = r->msg;
+  gdouble last = (gdouble) r->n_bg - 0.5, bg;
+  guint i;
+
+  if (!r->have_msg || r->failed || r->decided->len < 2
+      || !vk_fit_line_robust ((VkMatchPoint *) r->decided->data,
+          r->decided->len, 4.0, END_FIT_TOLERANCE, &line.offset, &line.rate,
+          NULL))
+    return;
+  line.valid_x = r->msg_region[0];
+  line.valid_y = r->msg_region[1];
+  line.valid_w = r->msg_region[2];
+  line.valid_h = r->msg_region[3];
+  line.n_fg = r->n_fg;
+  line.covered_start = r->n_fg;
+  line.covered_end = 0;
+  for (i = 0; i < r->n_fg; i++) {
+    bg = line.offset + line.rate * i;
+    if (bg >= -0.5 && bg <= last) {
+      line.covered_start = MIN (line.covered_start, i);
+      line.covered_end = i + 1;
+    }
+  }
+  m.x = r->out_x;
+  m.y = r->out_y;
+  m.scale = r->out_scale;
+  m.spatial_confidence = r->spatial_conf;
+  m.n_fg = r->decided->len;
+  m.n_bg = r->n_bg;
+  m.retimed = r->retime.n_retimed;
+  r->have_msg = FALSE;
+  vk_align_msg_post (r->cfg.element, &line, &m);
 }
 
 /* The (absolute) bg frame that the line of @job's search @res gives fg
@@ -283,6 +333,28 @@ taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
   return v == VK_STREAM_TAKEN;
 }
 
+/* A search's placement below the thresholds: why, for the error of a fg
+ * never found with strict (fail_not_found ()), unless a refusal said it
+ * already. Called with the lock. */
+static void
+note_unsure (VkStreamRender * r, const SearchJob * job,
+    const VkAlignResult * res, gdouble match)
+{
+  gdouble motion;
+  VkFoundVerdict v;
+
+  if (r->refused_why)
+    return;
+  motion = vk_fg_motion (&job->fg, res->valid_x, res->valid_y, res->valid_w,
+      res->valid_h);
+  v = vk_found (match, res->spatial_score, motion);
+  r->refused_why = v != VK_FOUND_YES ? vk_found_reason (v, match,
+      res->spatial_score, motion) : g_strdup_printf ("the best placement "
+      "found, %.0f,%.0f scale %.3f, is not sure enough: temporal confidence "
+      "%.2f, spatial confidence %.2f", res->x, res->y, res->scale, match,
+      res->spatial_score);
+}
+
 /* Whether the taken placement (@spatial: refined) is committed: the
  * global mode's verdict (vk_found ()) on the search's fg frames; else the
  * fg stays not found, and a warning (once) says why. Without the lock. */
@@ -345,7 +417,10 @@ search (GstElement * element, gpointer data)
   }
 
   g_mutex_lock (&r->lock);
-  ok = ok && taken (r, job, &res, all, res.spatial_score, FALSE);
+  if (ok && !taken (r, job, &res, all, res.spatial_score, FALSE)) {
+    ok = FALSE;
+    note_unsure (r, job, &res, all);
+  }
   g_mutex_unlock (&r->lock);
   if (ok && !r->cfg.opts.fixed_position
       && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
