@@ -549,7 +549,7 @@ vk_moment_pick (const VkMomentCheck * mc, const VkPlacementEstimate * places,
 
   for (k = 0; k < n; k++)
     best = MAX (best, places[k].score);
-  margin = MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE * (1.0 - best));
+  margin = vk_moment_margin (best);
   for (k = 0; k < n; k++) {
     gboolean line = fabs (b[k] - line_b) < 0.5;
 
@@ -575,6 +575,47 @@ vk_moment_pick (const VkMomentCheck * mc, const VkPlacementEstimate * places,
     return winner;
   /* nothing scored: the full-frame correlations decide, ties by the line */
   return line_k >= 0 && vk_is_tie (best, places[line_k].score) ? line_k : -1;
+}
+
+/**
+ * vk_places_move:
+ * @places: places found on full frames for one fg frame, one per bg frame
+ *   around its match
+ * @n: their number
+ *
+ * Whether the places follow the moment, as on moving content (a pan, a
+ * zoom, a scroll), where every pair correlates nearly perfectly at its own
+ * place: of the places within vk_moment_margin () of the best one, two are
+ * VK_MOMENT_MOVE_PX or VK_MOMENT_MOVE_SCALE apart. A search on half a
+ * second of frames does not tell such content from a still camera by its
+ * samples (they agree over so short a pan): its refinement does, and the
+ * moment check then picks the place (vk_refine_pairs ()).
+ *
+ * Returns: %TRUE when the places move
+ */
+gboolean
+vk_places_move (const VkPlacementEstimate * places, guint n)
+{
+  gdouble best = -G_MAXDOUBLE, margin;
+  gdouble x0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y0 = G_MAXDOUBLE;
+  gdouble y1 = -G_MAXDOUBLE, s0 = G_MAXDOUBLE, s1 = -G_MAXDOUBLE;
+  guint k;
+
+  for (k = 0; k < n; k++)
+    best = MAX (best, places[k].score);
+  margin = vk_moment_margin (best);
+  for (k = 0; k < n; k++) {
+    if (places[k].score < best - margin || places[k].scale <= 0)
+      continue;
+    x0 = MIN (x0, places[k].x);
+    x1 = MAX (x1, places[k].x);
+    y0 = MIN (y0, places[k].y);
+    y1 = MAX (y1, places[k].y);
+    s0 = MIN (s0, places[k].scale);
+    s1 = MAX (s1, places[k].scale);
+  }
+  return s1 > 0 && (x1 - x0 >= VK_MOMENT_MOVE_PX || y1 - y0 >= VK_MOMENT_MOVE_PX
+      || s1 / s0 - 1.0 >= VK_MOMENT_MOVE_SCALE);
 }
 
 /**

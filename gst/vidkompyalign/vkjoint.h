@@ -102,6 +102,22 @@ gboolean vk_joint_time_refine (const VkStreamSummary * bg,
  * on a pan they all do, each for its own moment */
 #define VK_MOMENT_FULL_MARGIN 2e-3
 #define VK_MOMENT_MISMATCH_SHARE 0.25
+/* those places follow the moment (moving content, vk_places_move ()) when
+ * they are this far apart: bg pixels, relative scale (a still camera's are
+ * within a few hundredths of a pixel; on a slow pan two frames apart 0.9
+ * px, on a slow zoom 0.2 % of the scale) */
+#define VK_MOMENT_MOVE_PX 0.5
+#define VK_MOMENT_MOVE_SCALE 1e-3
+
+/* the margin of VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE below the
+ * best full-frame correlation @best */
+static inline gdouble
+vk_moment_margin (gdouble best)
+{
+  return MAX (VK_MOMENT_FULL_MARGIN, VK_MOMENT_MISMATCH_SHARE * (1.0 - best));
+}
+
+gboolean vk_places_move (const VkPlacementEstimate * places, guint n);
 
 VkMomentCheck *vk_moment_check_new (const VkStreamSummary * bg,
     const VkStreamSummary * fg, const VkAlignResult * r, guint radius);

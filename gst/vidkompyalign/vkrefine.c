@@ -139,6 +139,10 @@ refine_pair (gpointer data)
  * vk_refine_pairs:
  * @res: the placement found (position, scale, score, compared region);
  *   with a moment check, its line is updated (vk_refine_pick_moment ())
+ * @bg_low: (nullable): the low-resolution copies @res was found on, the
+ *   bg's: when @res has no moment check but the places found move with the
+ *   moment (vk_places_move ()), one is made from them
+ * @fg_low: (nullable): the fg's
  * @fg_index: the fg frame of @fgbuf, in @res's frames
  * @bg_index: the bg frame of each of @bgbufs, in @res's frames (%NULL
  *   without a moment check)
@@ -152,7 +156,9 @@ refine_pair (gpointer data)
  * the bg frames @bgbufs (those around its match), the pairs in parallel;
  * on moving content the moment check picks the pair
  * (vk_refine_pick_moment ()), else the pair that correlates best wins
- * (the first of equals, as one after the other).
+ * (the first of equals, as one after the other). Moving content is what
+ * @res's moment check says, or, with @bg_low and @fg_low, places that move
+ * with the moment (a search on a short span).
  *
  * Returns: whether any pair could be refined
  */
@@ -160,6 +166,7 @@ gboolean
 vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     guint fg_index, const GstVideoInfo * bg_info, GstBuffer ** bgbufs,
     const guint * bg_index, guint n_bg, VkAlignResult * res,
+    const VkStreamSummary * bg_low, const VkStreamSummary * fg_low,
     gboolean prefer_unscaled, gdouble fixed_scale, gint bg_low_width,
     const VkParallel * par, VkPlacementEstimate * best)
 {
@@ -199,6 +206,11 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   }
   if (n == 0)
     return FALSE;
+  /* moving content that the alignment's samples did not tell (a search's
+   * short span): the places move with the moment */
+  if (res->moment == NULL && bg_low && fg_low && bg_index && fixed_scale <= 0
+      && vk_places_move (places, n))
+    res->moment = vk_moment_check_new (bg_low, fg_low, res, VK_MOMENT_RADIUS);
   winner = fixed_scale > 0 ? -1 : vk_refine_pick_moment (res, places, b, n,
       fg_index, scores);
   if (winner < 0) {

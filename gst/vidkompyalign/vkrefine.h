@@ -47,6 +47,7 @@ gint vk_refine_pick_moment (VkAlignResult * res,
 gboolean vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     guint fg_index, const GstVideoInfo * bg_info, GstBuffer ** bgbufs,
     const guint * bg_index, guint n_bg, VkAlignResult * res,
+    const VkStreamSummary * bg_low, const VkStreamSummary * fg_low,
     gboolean prefer_unscaled, gdouble fixed_scale, gint bg_low_width,
     const VkParallel * par, VkPlacementEstimate * best);
 

@@ -259,7 +259,7 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   guess.valid_w = r->valid_w;
   guess.valid_h = r->valid_h;
   if (n == 0 || !vk_sr_refine_full (r, &guess, f->buf, 0, bgbufs, NULL, n,
-          0, &out))
+          NULL, NULL, 0, &out))
     return;
   /* a scale a few percent off 1.0 is often a crop mistaken for a zoom, and
    * the refinement only looks ±3 % around it: try 1.0 itself (as the
@@ -270,7 +270,8 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
     VkSpatialParams sp;
 
     vk_spatial_params_init (&sp);
-    if (vk_sr_refine_full (r, &guess, f->buf, 0, bgbufs, NULL, n, 1.0, &one)
+    if (vk_sr_refine_full (r, &guess, f->buf, 0, bgbufs, NULL, n, NULL,
+            NULL, 1.0, &one)
         && one.score >= out.score - sp.unscaled_epsilon)
       out = one;
   }

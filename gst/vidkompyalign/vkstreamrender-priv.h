@@ -237,7 +237,8 @@ GstClockTime vk_sr_retime (VkStreamRender * r, GstClockTime pts);
 /* vkstreamsearch.c */
 gboolean vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res,
     GstBuffer * fgbuf, guint fg_index, GstBuffer ** bgbufs,
-    const guint * bg_index, guint n_bg, gdouble fixed_scale,
+    const guint * bg_index, guint n_bg, const VkStreamSummary * bg_low,
+    const VkStreamSummary * fg_low, gdouble fixed_scale,
     VkPlacementEstimate * best);
 void vk_sr_try_position (VkStreamRender * r);
 

@@ -76,15 +76,18 @@ free_buffers (GstBuffer ** bufs, guint n)
   g_free (bufs);
 }
 
-/* the position on full resolution (vk_refine_pairs ()) */
+/* the position on full resolution (vk_refine_pairs ()); @bg_low, @fg_low:
+ * the search's low-resolution copies, or %NULL */
 gboolean
 vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res, GstBuffer * fgbuf,
     guint fg_index, GstBuffer ** bgbufs, const guint * bg_index, guint n_bg,
+    const VkStreamSummary * bg_low, const VkStreamSummary * fg_low,
     gdouble fixed_scale, VkPlacementEstimate * best)
 {
   return vk_refine_pairs (r->cfg.fg_info, fgbuf, fg_index, r->cfg.bg_info,
-      bgbufs, bg_index, n_bg, res, r->cfg.opts.prefer_unscaled, fixed_scale,
-      r->low_w[0], &r->cfg.opts.parallel, best);
+      bgbufs, bg_index, n_bg, res, bg_low, fg_low,
+      r->cfg.opts.prefer_unscaled, fixed_scale, r->low_w[0],
+      &r->cfg.opts.parallel, best);
 }
 
 /* the typical raw-cost difference between a frame's match and its
@@ -447,7 +450,7 @@ search (GstElement * element, gpointer data)
     /* (on moving content, the moment check picks the pair and puts the
      * search's line through it) */
     have_refined = vk_sr_refine_full (r, &res, fgbuf, best_k, bgbufs,
-        bg_index, n_bg, 0, &refined);
+        bg_index, n_bg, &job->bg, &job->fg, 0, &refined);
     job->refine_time = (g_get_monotonic_time () - t0) / 1e6;
   }
   spatial = have_refined ? MIN (refined.score, res.spatial_score) :

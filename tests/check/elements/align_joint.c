@@ -462,6 +462,44 @@ GST_START_TEST (test_tie)
 
 GST_END_TEST;
 
+GST_START_TEST (test_places_move)
+{
+  /* a slow pan, fg frame 11 on bg frames 39 to 43 (measured: world pan-33,
+   * streaming search): every place correlates nearly perfectly, each for
+   * its own moment */
+  VkPlacementEstimate pan[] = {
+    {81.109, 60.113, 3.01294, 0.999443}, {80.591, 59.813, 3.01389, 0.999413},
+    {80.179, 59.575, 3.01242, 0.999411}, {79.715, 59.280, 3.01246, 0.999437},
+    {79.237, 58.981, 3.01239, 0.999424},
+  };
+  /* a slow zoom, fg frame 3 on bg frames 29 to 31: the scale follows the
+   * moment (world zoom-50) */
+  VkPlacementEstimate zoom[] = {
+    {80.766, 60.398, 1.99349, 0.998331}, {80.563, 60.289, 1.99525, 0.998252},
+    {80.343, 60.192, 1.99713, 0.998099},
+  };
+  /* a still camera over moving content (zone plate): the same place */
+  VkPlacementEstimate still[] = {
+    {128.0, 72.0, 1.0, 0.999443}, {128.0, 72.02, 1.0, 0.998541},
+    {128.01, 72.0, 1.0, 0.997006},
+  };
+  /* places that differ but correlate clearly worse than the best one do
+   * not count (world scaled-50: wrong moments of a still picture) */
+  VkPlacementEstimate apart[] = {
+    {78.325, 67.230, 1.94120, 0.988616}, {79.956, 60.022, 2.00019, 0.999045},
+    {86.647, 56.195, 2.06003, 0.983011},
+  };
+
+  fail_unless (vk_places_move (pan, G_N_ELEMENTS (pan)));
+  fail_unless (vk_places_move (zoom, G_N_ELEMENTS (zoom)));
+  fail_if (vk_places_move (still, G_N_ELEMENTS (still)));
+  fail_if (vk_places_move (apart, G_N_ELEMENTS (apart)));
+  fail_if (vk_places_move (pan, 1));
+  fail_if (vk_places_move (pan, 0));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_frame_pick)
 {
   VkFramePick p;
@@ -532,6 +570,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_time_search);
   tcase_add_test (tc, test_tie);
   tcase_add_test (tc, test_frame_pick);
+  tcase_add_test (tc, test_places_move);
   return s;
 }
 
