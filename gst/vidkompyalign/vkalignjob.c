@@ -232,12 +232,13 @@ static gboolean
 align_centred (const VkStreamSummary * bg, const VkStreamSummary * fg,
     VkAlignOptions * opts, VkAlignResult * result, GError ** err)
 {
-  if (opts->scale <= 0.0)
-    opts->scale = MIN (1.0, MIN ((gdouble) bg->width / fg->width,
-            (gdouble) bg->height / fg->height));
+  gdouble x, y;
+
+  vk_found_centre (bg->width, bg->height, fg->width, fg->height,
+      &opts->scale, &x, &y);
   if (!opts->fixed_position) {
-    opts->x = floor ((bg->width - fg->width * opts->scale) / 2.0);
-    opts->y = floor ((bg->height - fg->height * opts->scale) / 2.0);
+    opts->x = x;
+    opts->y = y;
     opts->fixed_position = TRUE;
   }
   opts->on_estimate = NULL;

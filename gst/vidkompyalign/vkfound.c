@@ -13,6 +13,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include "vkfingerprint.h"
 #include "vkfound.h"
 
@@ -133,4 +135,27 @@ vk_found_reason (VkFoundVerdict verdict, gdouble match, gdouble spatial,
       "%.2f%s", match, spatial, why ? why : "");
   g_free (why);
   return text;
+}
+
+/**
+ * vk_found_centre:
+ * @scale: (inout): bg pixels per fg pixel; 0: 1.0, or less when the fg
+ *   is larger than the bg (it then fits)
+ * @x: (out): the fg's left edge, bg pixels
+ * @y: (out): its top edge
+ *
+ * Where a fg found nowhere goes (without strict), in both modes: at the
+ * centre of the bg.
+ */
+void
+vk_found_centre (gint bg_width, gint bg_height, gint fg_width,
+    gint fg_height, gdouble * scale, gdouble * x, gdouble * y)
+{
+  g_return_if_fail (fg_width > 0 && fg_height > 0);
+
+  if (*scale <= 0.0)
+    *scale = MIN (1.0, MIN ((gdouble) bg_width / fg_width,
+            (gdouble) bg_height / fg_height));
+  *x = floor ((bg_width - fg_width * *scale) / 2.0);
+  *y = floor ((bg_height - fg_height * *scale) / 2.0);
 }

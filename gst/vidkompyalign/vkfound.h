@@ -101,6 +101,9 @@ VkFoundVerdict vk_found (gdouble match, gdouble spatial, gdouble motion);
 gchar *vk_found_reason (VkFoundVerdict verdict, gdouble match,
     gdouble spatial, gdouble motion);
 
+void vk_found_centre (gint bg_width, gint bg_height, gint fg_width,
+    gint fg_height, gdouble * scale, gdouble * x, gdouble * y);
+
 G_END_DECLS
 
 #endif /* __VK_FOUND_H__ */

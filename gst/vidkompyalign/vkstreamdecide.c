@@ -430,7 +430,9 @@ decide_oldest (VkStreamRender * r)
       return;
     }
     vk_stream_warn_not_found (r->cfg.element, (GstClockTime) ((f->index + 1)
-            * GST_SECOND / r->fg_fps), r->cfg.latency);
+            * GST_SECOND / r->fg_fps), r->cfg.latency,
+        r->cfg.opts.fixed_position ? "at the given position" :
+        "at the centre of the background");
   }
   b = g_queue_peek_head (&r->bg);
   GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",

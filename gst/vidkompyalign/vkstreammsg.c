@@ -77,18 +77,18 @@ vk_stream_warn_refused (GstElement * element, gdouble x, gdouble y,
 
 /* No search has found the fg in the first @searched of it (the window a
  * search can see): it is not in the bg, or the bg shows its content later
- * than the latency lets the aligner wait for. */
+ * than the latency lets the aligner wait for. Its frames go @where. */
 void
 vk_stream_warn_not_found (GstElement * element, GstClockTime searched,
-    GstClockTime latency)
+    GstClockTime latency, const gchar * where)
 {
   init_debug ();
   GST_ELEMENT_WARNING_WITH_DETAILS (element, STREAM, FAILED,
       ("The foreground has not been found in the background in its first "
-          "%.1f s: its frames are output unmatched until it is. Either it "
-          "is not in the background, or the background shows it later than "
-          "the latency (%.2f s) lets vidkompyalign wait for: then set a "
-          "higher latency.", (gdouble) searched / GST_SECOND,
+          "%.1f s: its frames are output unmatched, %s, until it is. Either "
+          "it is not in the background, or the background shows it later "
+          "than the latency (%.2f s) lets vidkompyalign wait for: then set a "
+          "higher latency.", (gdouble) searched / GST_SECOND, where,
           (gdouble) latency / GST_SECOND), (NULL),
       ("searched", G_TYPE_UINT64, (guint64) searched, "latency",
           G_TYPE_UINT64, (guint64) latency, NULL));

@@ -26,7 +26,7 @@ void vk_stream_warn_refused (GstElement * element, gdouble x, gdouble y,
     gdouble scale, gdouble match, gdouble spatial, const gchar * why);
 
 void vk_stream_warn_not_found (GstElement * element, GstClockTime searched,
-    GstClockTime latency);
+    GstClockTime latency, const gchar * where);
 
 void vk_stream_post_match (GstElement * element, gboolean lost,
     guint fg_index, GstClockTime fg_pts, guint bg_index, gdouble cost,

@@ -29,11 +29,30 @@ vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
   m->bg_pts = o->bg_pts;
   m->cost = o->cost;
   m->confidence = CLAMP (1.0 - o->cost, 0.0, 1.0);
-  /* a placement forgotten (it never matched) is not the frame's */
-  m->x = r->positioned ? r->out_x : 0;
-  m->y = r->positioned ? r->out_y : 0;
-  m->scale = r->positioned ? r->out_scale : 1.0;
-  m->spatial_confidence = r->positioned ? r->spatial_conf : 0.0;
+  if (r->positioned) {
+    m->x = r->out_x;
+    m->y = r->out_y;
+    m->scale = r->out_scale;
+    m->spatial_confidence = r->spatial_conf;
+  } else {
+    /* not found (yet): as the global mode has a fg found nowhere, at the
+     * centre, or at its fixed position (detect-position=false) */
+    gdouble x, y, scale = r->cfg.opts.scale;
+
+    vk_found_centre (GST_VIDEO_INFO_WIDTH (r->cfg.bg_info),
+        GST_VIDEO_INFO_HEIGHT (r->cfg.bg_info),
+        GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
+        GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &scale, &x, &y);
+    if (r->cfg.opts.fixed_position) {
+      x = r->cfg.opts.x;
+      y = r->cfg.opts.y;
+      scale = r->cfg.opts.scale > 0.0 ? r->cfg.opts.scale : 1.0;
+    }
+    m->x = (gint) x;
+    m->y = (gint) y;
+    m->scale = scale;
+    m->spatial_confidence = 0.0;
+  }
 }
 
 /* stream-start and caps (the fg's frame rate: one buffer per fg frame);
