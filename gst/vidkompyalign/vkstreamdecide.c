@@ -360,15 +360,16 @@ check_lag (VkStreamRender * r, const Held * f)
 }
 
 /* Whether a fg not found yet has been searched for long enough to say so
- * (oldest held fg frame @f): as long as the bg window; non-live inputs
- * with strict, the whole bg (their verdict is the global mode's: frames
- * beyond what can be held go out unmatched meanwhile). Called with the
- * lock. */
+ * (oldest held fg frame @f): live inputs, as long as the bg window;
+ * non-live ones, once a frame goes out unmatched (the bg ended, or the
+ * held fg frames fill what may be held), with strict once the whole bg has
+ * been searched (the global mode's verdict: frames beyond what can be held
+ * go out unmatched meanwhile). Called with the lock. */
 static gboolean
 searched_enough (VkStreamRender * r, const Held * f)
 {
-  if (!r->live && r->cfg.strict)
-    return r->bg_eos;
+  if (!r->live)
+    return !r->cfg.strict || r->bg_eos;
   return f->index + 1 >= r->fg_fps * vk_sr_window (r) / GST_SECOND;
 }
 
