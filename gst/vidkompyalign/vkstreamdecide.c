@@ -139,6 +139,7 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
       VkMatchPoint p = { f->index, b->index, 1.0 };
 
       g_array_append_val (r->decided, p);
+      vk_sr_post_alignment (r, FALSE);
     }
     r->have_out = TRUE;
     r->last_out_bg = b->index;

@@ -71,9 +71,13 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 /* live: the fg's output task looks again this soon at a held fg frame due
  * by the clock that was not decided (vk_sr_due_in ()) */
 #define DUE_RETRY (5 * GST_MSECOND)
-/* the line of the end's message (vk_sr_post_end ()): largest distance of
- * a decision counted on it, bg frames */
+/* the vidkompy-alignment message (vk_sr_post_alignment ()): posted once
+ * this much fg has matched (seconds), its line fitted over the decisions
+ * (the largest distance of a decision counted on it, bg frames), its rate
+ * the nominal one within this share */
+#define MSG_AFTER_S 1.0
 #define END_FIT_TOLERANCE 2.0
+#define MSG_RATE_SNAP 0.01
 /* fg frames queued on an output before its input waits for downstream */
 #define OUT_MAX_FRAMES 8
 
@@ -209,11 +213,12 @@ struct _VkStreamRender
   gdouble cost_scale;
   gboolean have_out;
   guint last_out_bg;            /* bg index of the last output */
-  /* the pass's message: the fields of the placement's (post_alignment ())
-   * and the matched decisions (emit ()), for the end's (vk_sr_post_end ()) */
+  /* the pass's message (vk_sr_post_alignment ()): the fields of the
+   * placement's (keep_alignment ()), whether it was posted, and the matched
+   * decisions (emit ()) */
   VkAlignMsg msg;
   gint msg_region[4];
-  gboolean have_msg;
+  gboolean have_msg, msg_posted;
   GArray *decided;              /* VkMatchPoint, cost under LOST_COST */
   guint last_out_fg;
 
@@ -249,7 +254,7 @@ gboolean vk_sr_hold_unfound (VkStreamRender * r);
 gdouble vk_sr_expected_bg (VkStreamRender * r, guint i);
 guint vk_sr_lowest_pick (VkStreamRender * r);
 void vk_sr_process (VkStreamRender * r, gboolean may_wait);
-void vk_sr_post_end (VkStreamRender * r);
+void vk_sr_post_alignment (VkStreamRender * r, gboolean at_end);
 GstClockTimeDiff vk_sr_due_in (VkStreamRender * r);
 void vk_sr_queue_segment (VkStreamRender * r);
 void vk_sr_trim_bg (VkStreamRender * r);

@@ -562,7 +562,7 @@ finish (VkStreamRender * r, GstEvent * done)
 {
   g_mutex_lock (&r->lock);
   end_fg_pass (r);
-  vk_sr_post_end (r);
+  vk_sr_post_alignment (r, TRUE);
   vk_sr_queue_segment (r);
   if (done) {
     vk_sr_queue_out (r, 0, gst_event_copy (done));

@@ -137,78 +137,95 @@ typedef struct
   gdouble refine_time;          /* seconds refining its placement */
 } SearchJob;
 
-/* The vidkompy-alignment message of the placement taken (the same fields
- * as in the global mode: vkalignmsg.c): the line through the search's
- * frames, the frames of the search, the time spent. */
+/* The vidkompy-alignment message's fields of the placement taken (the
+ * same fields as in the global mode: vkalignmsg.c): the frames of the
+ * search, the time spent; posted once the line is known
+ * (vk_sr_post_alignment ()). */
 static void
-post_alignment (VkStreamRender * r, const SearchJob * job,
+keep_alignment (VkStreamRender * r, const SearchJob * job,
     const VkAlignResult * res)
 {
-  VkAlignResult line = *res;
   VkAlignMsg m = { 0 };
   gint64 now = g_get_monotonic_time ();
 
-  line.offset = r->offset;
-  line.rate = r->rate;
   m.mode = "streaming";
   m.stage = "final";
   m.source = "analysis";
   m.analysed = 100.0;
   m.fg_width = GST_VIDEO_INFO_WIDTH (r->cfg.fg_info);
   m.fg_height = GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info);
-  m.x = r->out_x;
-  m.y = r->out_y;
-  m.scale = r->out_scale;
-  m.spatial_confidence = r->spatial_conf;
   m.confidence = res->confidence;
   m.bg_fps = r->bg_fps;
   m.fg_fps = r->fg_fps;
-  m.n_fg = res->n_fg;
-  m.n_bg = r->bg.length;
   m.analysis_time = MAX (0, job->start - r->t_start) / 1e6;
   m.refine_time = job->refine_time;
   m.alignment_time = MAX (0.0, (now - job->start) / 1e6 - m.refine_time);
-  m.retimed = r->retime.n_retimed;
-  vk_align_msg_post (r->cfg.element, &line, &m);
   r->msg = m;
   r->msg_region[0] = res->valid_x;
   r->msg_region[1] = res->valid_y;
   r->msg_region[2] = res->valid_w;
   r->msg_region[3] = res->valid_h;
   r->have_msg = TRUE;
+  r->msg_posted = FALSE;
 }
 
-/* The fg's pass ended: the vidkompy-alignment message again, "final" as
- * the global mode's is, with the figures of the whole output instead of
- * the search's (a message at the placement gave them for the searched
- * frames only): the line fitted over the matched decisions (robustly:
- * vk_fit_line_robust ()), the frames matched, the fg frames the bg does
- * not show by that line, the frames retimed. Called with the lock. */
+/* the line through the matched decisions (vk_fit_line_robust ()), its
+ * rate the nominal one unless it differs by more than MSG_RATE_SNAP (a
+ * frame's jitter on a short span is not a speed change); else the
+ * search's line. Called with the lock. */
+static void
+decided_line (VkStreamRender * r, gdouble * offset, gdouble * rate)
+{
+  const VkMatchPoint *p = (const VkMatchPoint *) r->decided->data;
+  gdouble nominal = r->bg_fps / r->fg_fps, mean_fg = 0.0;
+  guint i;
+
+  *offset = r->offset;
+  *rate = r->rate;
+  if (r->decided->len < 2 || !vk_fit_line_robust (p, r->decided->len, 4.0,
+          END_FIT_TOLERANCE, offset, rate, NULL))
+    return;
+  if (fabs (*rate / nominal - 1.0) > MSG_RATE_SNAP)
+    return;
+  for (i = 0; i < r->decided->len; i++)
+    mean_fg += p[i].fg / r->decided->len;
+  *offset += (*rate - nominal) * mean_fg;
+  *rate = nominal;
+}
+
+/* The vidkompy-alignment message, "final" as the global mode's is, once
+ * MSG_AFTER_S of fg frames have matched since the placement (the line of
+ * their decisions: a search's line has the nominal rate, and its own rate
+ * is too rough on its short span; vidkompy comp stretches the bg's sound
+ * by it), and again at the fg's end (@at_end) with the figures of the
+ * whole output: the frames matched, the fg frames the bg does not show by
+ * that line, the frames retimed. Called with the lock. */
 void
-vk_sr_post_end (VkStreamRender * r)
+vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
 {
   VkAlignResult line = { 0 };
   VkAlignMsg m = r->msg;
   gdouble last = (gdouble) r->n_bg - 0.5, bg;
   guint i;
 
-  if (!r->have_msg || r->failed || r->decided->len < 2
-      || !vk_fit_line_robust ((VkMatchPoint *) r->decided->data,
-          r->decided->len, 4.0, END_FIT_TOLERANCE, &line.offset, &line.rate,
-          NULL))
+  if (!r->have_msg || r->failed || (!at_end && (r->msg_posted
+              || r->decided->len < r->fg_fps * MSG_AFTER_S)))
     return;
+  decided_line (r, &line.offset, &line.rate);
   line.valid_x = r->msg_region[0];
   line.valid_y = r->msg_region[1];
   line.valid_w = r->msg_region[2];
   line.valid_h = r->msg_region[3];
   line.n_fg = r->n_fg;
   line.covered_start = r->n_fg;
-  line.covered_end = 0;
+  /* (the frames past the bg's end are known at the end) */
+  line.covered_end = at_end ? 0 : r->n_fg;
   for (i = 0; i < r->n_fg; i++) {
     bg = line.offset + line.rate * i;
-    if (bg >= -0.5 && bg <= last) {
+    if (bg >= -0.5) {
       line.covered_start = MIN (line.covered_start, i);
-      line.covered_end = i + 1;
+      if (at_end && bg <= last)
+        line.covered_end = i + 1;
     }
   }
   m.x = r->out_x;
@@ -218,7 +235,9 @@ vk_sr_post_end (VkStreamRender * r)
   m.n_fg = r->decided->len;
   m.n_bg = r->n_bg;
   m.retimed = r->retime.n_retimed;
-  r->have_msg = FALSE;
+  r->msg_posted = TRUE;
+  if (at_end)
+    r->have_msg = FALSE;
   vk_align_msg_post (r->cfg.element, &line, &m);
 }
 
@@ -293,7 +312,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
       "(confidence %.3f), bg frame = %.2f + %.4f * fg frame, cost unit %.4f",
       r->out_x, r->out_y, r->out_scale, r->spatial_conf, r->offset, r->rate,
       r->cost_scale);
-  post_alignment (r, job, res);
+  keep_alignment (r, job, res);
   free_low_copies (&r->bg);
   free_low_copies (&r->fg);
 }
