@@ -65,7 +65,8 @@ G_BEGIN_DECLS
  *   which matches it at about 0.93); below, the next search must find the
  *   same placement at the same bg time, within
  *   VK_FOUND_STREAM_SAME_LINE_FRAMES bg frames (chance textures do not
- *   repeat). */
+ *   repeat); a fg that hardly moves (VK_FOUND_MIN_MOTION) at any bg time
+ *   (it tells none; VK_FOUND_MIN_SPATIAL_STATIC is then asked of it). */
 #define VK_FOUND_STREAM_MIN_SPATIAL 0.8
 #define VK_FOUND_STREAM_MIN_SPATIAL_UPSCALED 0.95
 #define VK_FOUND_STREAM_SURE_SPATIAL 0.97

@@ -33,7 +33,12 @@
  * on other fg frames: the search's first fg frame after the candidate's
  * middle one (two searches on mostly the same frames find the same chance
  * match: a bg that lags the fg by more than the window showed a fg at the
- * wrong place and scale, confirmed that way, until 2026-12-06).
+ * wrong place and scale, confirmed that way, until 2026-12-06). A still fg
+ * (@s->still) tells no bg time: any bg frame of the same content fits it,
+ * and each search's line lands on another (a static page whose clock
+ * ticks once a second: the first of the bg frames held); the same
+ * placement confirms it, and vk_found () then asks it a near-perfect
+ * spatial match (VK_FOUND_MIN_SPATIAL_STATIC), the DP finding its frames.
  *
  * Returns: the verdict; the caller keeps @s->cand as the candidate of the
  * next searches when it is VK_STREAM_UNCONFIRMED
@@ -57,7 +62,7 @@ vk_stream_search_verdict (const VkStreamSearch * s,
       && fabs (s->cand.x - prev->x) <= 2.0
       && fabs (s->cand.y - prev->y) <= 2.0
       && fabs (s->cand.scale / prev->scale - 1.0) <= 0.02
-      && fabs (s->bg_at_prev_mid - prev->bg_at_mid) <= tolerance;
+      && (s->still || fabs (s->bg_at_prev_mid - prev->bg_at_mid) <= tolerance);
   if (sure && (s->live || s->match >= VK_FOUND_STREAM_SURE_MATCH))
     return VK_STREAM_TAKEN;
   if (same)

@@ -52,6 +52,8 @@ typedef struct
  * @sure_region: a fixed position or whole frames (no spatial doubt)
  * @live: live inputs (they do not wait for a second search when the
  *   spatial score leaves no doubt)
+ * @still: the searched fg frames hardly change (vk_fg_motion () below
+ *   VK_FOUND_MIN_MOTION): they do not tell their bg time
  */
 typedef struct
 {
@@ -59,7 +61,7 @@ typedef struct
   gdouble spatial, match;
   gdouble bg_at_prev_mid;
   gdouble bg_per_fg;
-  gboolean sure_region, live;
+  gboolean sure_region, live, still;
 } VkStreamSearch;
 
 /**

@@ -134,6 +134,7 @@ typedef struct
   guint fg0, bg0;
   guint generation;
   gint64 start;                 /* when the search began */
+  gdouble motion;               /* of its fg frames (vk_fg_motion ()) */
   gdouble refine_time;          /* seconds refining its placement */
 } SearchJob;
 
@@ -342,6 +343,7 @@ taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
   se.sure_region = r->cfg.opts.fixed_position
       || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
   se.live = r->live;
+  se.still = job->motion < VK_FOUND_MIN_MOTION;
   if (!final)
     return vk_stream_search_verdict (&se, NULL) != VK_STREAM_NO_MATCH;
   v = vk_stream_search_verdict (&se, r->have_candidate ? &r->cand : NULL);
@@ -384,8 +386,7 @@ static gboolean
 committed (VkStreamRender * r, const SearchJob * job,
     const VkAlignResult * res, gdouble match, gdouble spatial)
 {
-  gdouble motion = vk_fg_motion (&job->fg, res->valid_x, res->valid_y,
-      res->valid_w, res->valid_h);
+  gdouble motion = job->motion;
   VkFoundVerdict v = vk_found (match, spatial, motion);
   gchar *why;
 
@@ -436,6 +437,8 @@ search (GstElement * element, gpointer data)
      * shows (res.confidence): a search waits until the bg window holds
      * most of the fg's content */
     all = vk_align_match (&res, 0, res.n_fg);
+    job->motion = vk_fg_motion (&job->fg, res.valid_x, res.valid_y,
+        res.valid_w, res.valid_h);
   }
 
   g_mutex_lock (&r->lock);

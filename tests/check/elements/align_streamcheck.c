@@ -77,6 +77,19 @@ GST_END_TEST;
  * placement and bg time on other fg frames only: on mostly the same frames
  * it is pending (the same chance match), elsewhere or at another bg time
  * it replaces the candidate. */
+/* the verdict on a still fg's search (non-live) from fg frame @first, @dx
+ * px right of @prev, its line 8 bg frames before @prev's */
+static VkStreamVerdict
+still_verdict (const VkStreamCandidate * prev, gdouble first, gdouble dx)
+{
+  VkStreamSearch s = search_at (0.92, 0.93, first, FALSE);
+
+  s.still = TRUE;
+  s.cand.x += dx;
+  s.bg_at_prev_mid = prev->bg_at_mid - 8;
+  return vk_stream_search_verdict (&s, prev);
+}
+
 GST_START_TEST (test_search_confirmation)
 {
   VkStreamSearch cand0 = search_at (0.95, 0.85, 0, TRUE), s;
@@ -107,6 +120,15 @@ GST_START_TEST (test_search_confirmation)
   s.bg_at_prev_mid = cand0.cand.bg_at_mid + 4;
   fail_unless_equals_int (vk_stream_search_verdict (&s, &cand0.cand),
       VK_STREAM_UNCONFIRMED);
+  /* a still fg tells no bg time (world clock, non-live: its searches'
+   * lines 8 frames apart within the same second of a static page): the
+   * same placement confirms it at any bg time, not elsewhere, and not on
+   * mostly the same frames */
+  fail_unless_equals_int (still_verdict (&cand0.cand, 16, 0), VK_STREAM_TAKEN);
+  fail_unless_equals_int (still_verdict (&cand0.cand, 16, 3),
+      VK_STREAM_UNCONFIRMED);
+  fail_unless_equals_int (still_verdict (&cand0.cand, 15, 0),
+      VK_STREAM_PENDING);
 }
 
 GST_END_TEST;
