@@ -523,8 +523,26 @@ bg_reached (VkStreamRender * r, const Held * f)
           f->index) + vk_stream_dp_margin (r->rate));
 }
 
-/* Decides every fg frame that is due: older than the latency minus one
- * frame relative to the newest fg frame (live inputs: or by the clock,
+/* How much older than the newest fg frame the oldest one is decided (the
+ * DP's lag): the latency less the decision's margin; non-live inputs
+ * within what NONLIVE_LAG_BYTES holds of fg frames and the bg frames of
+ * their time (they wait for each other: the latency need not be used up, and a long
+ * lag at a high resolution holds gigabytes) */
+static GstClockTime
+decision_lag (VkStreamRender * r)
+{
+  GstClockTime margin = decision_margin (r);
+  GstClockTime lag = r->cfg.latency > margin ? r->cfg.latency - margin : 0;
+  gdouble per_s = r->fg_fps * GST_VIDEO_INFO_SIZE (r->cfg.fg_info) +
+      r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info);
+
+  if (r->live || per_s <= 0.0)
+    return lag;
+  return MIN (lag, (GstClockTime) (NONLIVE_LAG_BYTES / per_s * GST_SECOND));
+}
+
+/* Decides every fg frame that is due: older than the DP's lag
+ * (decision_lag ()) relative to the newest fg frame (live inputs: or by the clock,
  * vk_sr_due_in ()), or all at the fg's end; non-live, once the bg has
  * reached it. A frame due while a search runs waits for it as long as its
  * time allows if @may_wait (an input's thread), else is left for later
@@ -532,8 +550,7 @@ bg_reached (VkStreamRender * r, const Held * f)
 void
 vk_sr_process (VkStreamRender * r, gboolean may_wait)
 {
-  GstClockTime margin = decision_margin (r);
-  GstClockTime budget = r->cfg.latency > margin ? r->cfg.latency - margin : 0;
+  GstClockTime budget = decision_lag (r);
   Held *newest, *oldest;
   guint max_held = (guint) (r->fg_fps * budget / GST_SECOND) + 2;
 
@@ -582,6 +599,20 @@ vk_sr_window (VkStreamRender * r)
   GstClockTime w = 2 * r->cfg.latency + EXTRA_HOLD;
 
   return r->live ? w : MAX (w, UNFOUND_WINDOW);
+}
+
+/* Non-live inputs before the fg is found: how far the bg is read ahead of
+ * the fg (plus the scan offset: bg_after ()): the latency, within
+ * NONLIVE_LEAD_BYTES of bg frames */
+GstClockTime
+vk_sr_lead (VkStreamRender * r)
+{
+  gdouble per_s = r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info);
+
+  if (per_s <= 0.0)
+    return r->cfg.latency;
+  return MIN (r->cfg.latency,
+      (GstClockTime) (NONLIVE_LEAD_BYTES / per_s * GST_SECOND));
 }
 
 /* the most bg frames held: the window's, within UNFOUND_HOLD_BYTES beyond

@@ -67,6 +67,37 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
  * UNFOUND_HOLD_BYTES */
 #define UNFOUND_WINDOW (4 * GST_SECOND)
 #define UNFOUND_HOLD_BYTES (256 * 1024 * 1024)
+/* non-live inputs wait for each other, so a fg frame need not wait the
+ * latency for its decision: it is decided once the DP has rows of the fg
+ * frames after it for as long as the frames held meanwhile (the fg frames
+ * and the bg frames of their time) fit in NONLIVE_LAG_BYTES (within the latency
+ * less the decision's margin) and the bg has reached it: 1080p60 0.57 s
+ * (it held 1.9 s of fg and 2.5 s of bg, 760 MB), 1080p24 1.4 s, 720p30
+ * and smaller the latency's. A shorter lag decides on less evidence: a
+ * slow zoom upscaled 3x (no cost tells its neighbouring frames apart) put
+ * its first 11 frames one late at 0.5 s (world bench zoom-33, 640x360) */
+#define NONLIVE_LAG_BYTES (192 * 1024 * 1024)
+/* ... before the fg is found their bg is read ahead of the fg (plus the
+ * scan offset, which grows by a quarter window per search that does not
+ * find the fg) for the latency, within what NONLIVE_LEAD_BYTES holds of
+ * bg frames (vk_sr_lead ()): the bg frames of the lead are held full size
+ * for the fg's coming frames (the latency's 2 s held 150 bg frames,
+ * 470 MB, at 1080p60): 1080p60 1.03 s, 1080p30 and below the latency's.
+ * A lead shorter than the offset of the fg's content in the bg lets a
+ * pan lock on another moment of the bg at hand, at a shifted place: at
+ * 1.37 s (a 144-MB budget) the world bench's pan-1080 (1080p30, content
+ * 2 s into the bg) was placed 5 px off, 0 % exact; a shorter lead finds
+ * such a fg after more searches (at_front ()) */
+#define NONLIVE_LEAD_BYTES (192 * 1024 * 1024)
+/* ... a search whose line ends within NONLIVE_EDGE of the newest bg frame
+ * it had is not taken (at_front ()): the scan moves on by
+ * NONLIVE_EDGE_SCAN and the search is made again at the next fg frame. A
+ * pan, a zoom or a scroll whose fg content starts 1 s into the bg matched
+ * the bg at hand at another moment, at a shifted place, its line beyond
+ * the bg's front (world bench with a lead of 0.5 s: pan-50, pan-150,
+ * zoom-150 0 % exact) */
+#define NONLIVE_EDGE (GST_SECOND / 10)
+#define NONLIVE_EDGE_SCAN (GST_SECOND / 2)
 /* the search's thresholds: vkfound.h */
 /* live: the fg's output task looks again this soon at a held fg frame due
  * by the clock that was not decided (vk_sr_due_in ()) */
@@ -249,6 +280,7 @@ void vk_sr_try_position (VkStreamRender * r);
 
 /* vkstreamdecide.c */
 guint vk_sr_bg_cap (VkStreamRender * r);
+GstClockTime vk_sr_lead (VkStreamRender * r);
 GstClockTime vk_sr_window (VkStreamRender * r);
 gboolean vk_sr_hold_unfound (VkStreamRender * r);
 gdouble vk_sr_expected_bg (VkStreamRender * r, guint i);

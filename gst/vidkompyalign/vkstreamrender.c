@@ -21,7 +21,8 @@
  *   added once the bg has reached the frame the fg frame is expected at
  *   (or when its output is due); the oldest fg frame is committed and
  *   output when the newest fg frame is `latency` minus one frame younger
- *   (at EOS: all).
+ *   (non-live inputs: within a byte budget, vkstreamdecide.c's
+ *   decision_lag (); at EOS: all).
  * - Held bg frames before the DP's lowest possible choice are released;
  *   at most 2 · latency + 1 s of bg is held (older frames are dropped:
  *   that is how the bg is scanned forward while the fg is not found).
@@ -370,8 +371,9 @@ vk_sr_dp_cost (guint row, guint bg, gpointer user_data)
  * the bg frame expected for it plus the DP's margin (never beyond what the
  * window can hold above the lowest frame a coming decision may pick);
  * before, the bg frames up to its running time plus the scan offset plus
- * the latency (the search window holds the bg from latency + 1 s before
- * the fg's time to latency after it). Each search that does not find the
+ * the lead (vk_sr_lead (): the latency, shorter for large frames; the
+ * search window holds the bg from the window less the lead before the
+ * fg's time to the lead after it). Each search that does not find the
  * fg moves the scan offset on by a quarter of the bg window, so the held
  * bg sweeps forward relative to the fg until it holds the fg's content
  * (the bg in between is dropped unseen). */
@@ -385,7 +387,7 @@ bg_after (VkStreamRender * r, const Held * f, const Held * b)
     return b->index > MIN (need,
         vk_sr_lowest_pick (r) + vk_sr_bg_cap (r) - 2.0);
   }
-  return b->rt > f->rt + r->scan + r->cfg.latency;
+  return b->rt > f->rt + r->scan + vk_sr_lead (r);
 }
 
 /* whether the pending frame of input @k ([0] bg, [1] fg) is next in stream

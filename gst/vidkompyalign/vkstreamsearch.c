@@ -318,6 +318,26 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   free_low_copies (&r->fg);
 }
 
+/* Non-live inputs whose bg goes on: whether the line of @job's search
+ * @res ends within NONLIVE_EDGE of the newest bg frame it had: the fg's
+ * content may go on beyond it, and a pan, a zoom or a scroll matches the
+ * bg at hand at another moment, at a shifted place; the bg is then read
+ * further ahead before the next search (the scan). Called with the
+ * lock. */
+static gboolean
+at_front (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res)
+{
+  gdouble end = search_line_at (r, job, res, job->fg0 + job->fg.n_frames - 1);
+  gdouble front = job->bg0 + job->bg.n_frames - 1.0;
+
+  if (r->live || r->bg_eos || end <= front - r->bg_fps * NONLIVE_EDGE /
+      GST_SECOND)
+    return FALSE;
+  GST_DEBUG_OBJECT (r->cfg.element, "the search's line ends at bg frame "
+      "%.1f, the newest it had is %.0f: reading the bg further", end, front);
+  return TRUE;
+}
+
 /* Whether a search's placement is taken (vk_stream_search_verdict ()),
  * on its @spatial score (the lower of the search's and the refined one);
  * a placement that passes the thresholds but is not taken is the next
@@ -417,7 +437,7 @@ search (GstElement * element, gpointer data)
   GstBuffer *fgbuf = NULL, *bgbufs[VK_REFINE_MAX_PAIRS];
   guint bg_index[VK_REFINE_MAX_PAIRS];
   guint n_bg = 0, k, best_k = G_MAXUINT, radius;
-  gboolean ok, have_refined = FALSE;
+  gboolean ok, edge, have_refined = FALSE;
   gdouble all = 0.0, spatial;
   GError *err = NULL;
   gint64 start = g_get_monotonic_time ();
@@ -442,10 +462,12 @@ search (GstElement * element, gpointer data)
   }
 
   g_mutex_lock (&r->lock);
-  if (ok && !taken (r, job, &res, all, res.spatial_score, FALSE)) {
+  edge = ok && at_front (r, job, &res);
+  if (ok && !edge && !taken (r, job, &res, all, res.spatial_score, FALSE)) {
     ok = FALSE;
     note_unsure (r, job, &res, all);
   }
+  ok = ok && !edge;
   g_mutex_unlock (&r->lock);
   if (ok && !r->cfg.opts.fixed_position
       && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
@@ -488,7 +510,10 @@ search (GstElement * element, gpointer data)
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
   else if (!ok && job->generation == r->generation && !r->live)
-    r->scan += vk_sr_window (r) / 4;
+    r->scan += edge ? NONLIVE_EDGE_SCAN : vk_sr_window (r) / 4;
+  /* (the bg read further before the next fg frame: searched again then) */
+  if (edge && job->generation == r->generation)
+    r->next_search = MIN (r->next_search, r->n_fg + 1);
   r->searching = FALSE;
   /* live: the next one after a pause (in fg frames: the time passes with
    * them) */
