@@ -523,6 +523,16 @@ bg_reached (VkStreamRender * r, const Held * f)
           f->index) + vk_stream_dp_margin (r->rate));
 }
 
+/* how long @bytes of frames last at @per_s bytes a second, at most @cap
+ * (the non-live inputs' byte budgets) */
+static GstClockTime
+time_within (GstClockTime cap, gdouble bytes, gdouble per_s)
+{
+  if (per_s <= 0.0)
+    return cap;
+  return MIN (cap, (GstClockTime) (bytes / per_s * GST_SECOND));
+}
+
 /* How much older than the newest fg frame the oldest one is decided (the
  * DP's lag): the latency less the decision's margin; non-live inputs
  * within what NONLIVE_LAG_BYTES holds of fg frames and the bg frames of
@@ -536,9 +546,7 @@ decision_lag (VkStreamRender * r)
   gdouble per_s = r->fg_fps * GST_VIDEO_INFO_SIZE (r->cfg.fg_info) +
       r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info);
 
-  if (r->live || per_s <= 0.0)
-    return lag;
-  return MIN (lag, (GstClockTime) (NONLIVE_LAG_BYTES / per_s * GST_SECOND));
+  return r->live ? lag : time_within (lag, NONLIVE_LAG_BYTES, per_s);
 }
 
 /* Decides every fg frame that is due: older than the DP's lag
@@ -607,12 +615,8 @@ vk_sr_window (VkStreamRender * r)
 GstClockTime
 vk_sr_lead (VkStreamRender * r)
 {
-  gdouble per_s = r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info);
-
-  if (per_s <= 0.0)
-    return r->cfg.latency;
-  return MIN (r->cfg.latency,
-      (GstClockTime) (NONLIVE_LEAD_BYTES / per_s * GST_SECOND));
+  return time_within (r->cfg.latency, NONLIVE_LEAD_BYTES,
+      r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info));
 }
 
 /* the most bg frames held: the window's, within UNFOUND_HOLD_BYTES beyond
