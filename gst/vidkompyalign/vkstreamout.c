@@ -34,20 +34,21 @@ vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
     m->y = r->out_y;
     m->scale = r->out_scale;
     m->spatial_confidence = r->spatial_conf;
+  } else if (r->cfg.opts.fixed_position) {
+    /* not found (yet): at its fixed position (detect-position=false) */
+    m->x = (gint) r->cfg.opts.x;
+    m->y = (gint) r->cfg.opts.y;
+    m->scale = r->cfg.opts.scale > 0.0 ? r->cfg.opts.scale : 1.0;
+    m->spatial_confidence = 0.0;
   } else {
-    /* not found (yet): as the global mode has a fg found nowhere, at the
-     * centre, or at its fixed position (detect-position=false) */
+    /* not found (yet): at the centre, as the global mode has a fg found
+     * nowhere */
     gdouble x, y, scale = r->cfg.opts.scale;
 
     vk_found_centre (GST_VIDEO_INFO_WIDTH (r->cfg.bg_info),
         GST_VIDEO_INFO_HEIGHT (r->cfg.bg_info),
         GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
         GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &scale, &x, &y);
-    if (r->cfg.opts.fixed_position) {
-      x = r->cfg.opts.x;
-      y = r->cfg.opts.y;
-      scale = r->cfg.opts.scale > 0.0 ? r->cfg.opts.scale : 1.0;
-    }
     m->x = (gint) x;
     m->y = (gint) y;
     m->scale = scale;
