@@ -244,16 +244,15 @@ static void
 release_audio (Comp * c, gboolean known, gint64 offset, gdouble rate)
 {
   g_mutex_lock (&c->lock);
-  if (known && c->offset_known) {
-    /* (the streaming mode's message at the fg's end: the audio has gone
-     * on with the first) */
-  } else if (known) {
+  if (!known) {
+    c->cancelled = TRUE;
+  } else if (!c->offset_known) {
+    /* (the first final message: the audio goes on with it; the streaming
+     * mode's again at the fg's end) */
     c->offset_known = TRUE;
     c->bg_offset = offset;
     /* a rate this close to 1 is no rate change */
     c->bg_rate = rate > 0 && fabs (rate - 1.0) > 0.002 ? rate : 1.0;
-  } else {
-    c->cancelled = TRUE;
   }
   g_cond_broadcast (&c->cond);
   g_mutex_unlock (&c->lock);
