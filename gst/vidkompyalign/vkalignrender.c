@@ -163,16 +163,8 @@ static gfloat *
 frame_descriptor (GstVidkompyAlign * self, const GstVideoInfo * info,
     GstBuffer * buf, gdouble rx, gdouble ry, gdouble rw, gdouble rh)
 {
-  GstVideoFrame f;
-  gfloat *d;
-
-  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
-    return NULL;
-  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), rx, ry, rw, rh, self->desc_w, self->desc_h);
-  gst_video_frame_unmap (&f);
-  return d;
+  return vk_desc_of_buffer (info, buf, rx, ry, rw, rh, self->desc_w,
+      self->desc_h);
 }
 
 /* the compared part of the fg frame */

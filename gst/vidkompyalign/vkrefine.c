@@ -249,3 +249,29 @@ vk_low_copy (const GstVideoInfo * info, GstBuffer * buf, gint width,
   gst_video_frame_unmap (&f);
   return TRUE;
 }
+
+/**
+ * vk_desc_of_buffer:
+ * @rx: the region of @buf's luma to describe (vk_desc_compute ())
+ * @desc_width: the descriptor's size (vk_desc_size ())
+ *
+ * The descriptor of a region of a full frame, as both modes compare the
+ * fg frame with its candidate bg frames.
+ *
+ * Returns: (transfer full) (nullable): %NULL when @buf cannot be mapped
+ */
+gfloat *
+vk_desc_of_buffer (const GstVideoInfo * info, GstBuffer * buf, gdouble rx,
+    gdouble ry, gdouble rw, gdouble rh, gint desc_width, gint desc_height)
+{
+  GstVideoFrame f;
+  gfloat *d;
+
+  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+    return NULL;
+  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
+      GST_VIDEO_FRAME_HEIGHT (&f), rx, ry, rw, rh, desc_width, desc_height);
+  gst_video_frame_unmap (&f);
+  return d;
+}

@@ -54,5 +54,9 @@ gboolean vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
 gboolean vk_low_copy (const GstVideoInfo * info, GstBuffer * buf,
     gint width, gint height, guint8 * dst);
 
+gfloat *vk_desc_of_buffer (const GstVideoInfo * info, GstBuffer * buf,
+    gdouble rx, gdouble ry, gdouble rw, gdouble rh, gint desc_width,
+    gint desc_height);
+
 G_END_DECLS
 #endif /* __VK_REFINE_H__ */

@@ -271,15 +271,11 @@ static gfloat *
 desc_of (const GstVideoInfo * info, GstBuffer * buf, const DescRegion * d,
     gboolean * flat)
 {
-  GstVideoFrame f;
-  gfloat *desc;
+  gfloat *desc = vk_desc_of_buffer (info, buf, d->x, d->y, d->w, d->h, d->dw,
+      d->dh);
 
-  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+  if (desc == NULL)
     return NULL;
-  desc = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), d->x, d->y, d->w, d->h, d->dw, d->dh);
-  gst_video_frame_unmap (&f);
   *flat = vk_desc_similarity (desc, desc, d->dw * d->dh) < 0.5;
   return desc;
 }
