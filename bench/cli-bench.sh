@@ -7,6 +7,13 @@
 #   720p30   bg 1280x720 30 fps, fg 1280x560 at (0,80), 30 fps, from 1.0 s
 #   1080p24  bg 1920x1080 24 fps, fg 1920x870 at (0,0), 24 fps, from 0.5 s
 #
+# and two more shapes (PAIRS="... late x2fps"): a fg found late in the bg
+# at another scale, and a fg at twice the bg's frame rate:
+#
+#   late     bg 1280x720 25 fps, fg 400x220 = the 800x440 at (200,100)
+#            scaled 0.5x, 25 fps, from 3.0 s
+#   x2fps    bg 1920x1080 30 fps, fg 1920x870 at (0,105), 60 fps, from 2.0 s
+#
 # Peers, at the true position and start, with the same encoder and rate
 # control as vidkompy comp's defaults (x264 ultrafast, CRF 23):
 #   ffmpeg    ffmpeg's overlay filter, libx264 (when ffmpeg is installed)
@@ -49,12 +56,21 @@ pair_args () {
       "--fg-fps 30 --fg-start 1.0" ;;
     1080p24) echo "--bg-size 1920x1080 --bg-fps 24 --fg-rect 0,0,1920,870" \
       "--fg-fps 24 --fg-start 0.5" ;;
+    late) echo "--bg-size 1280x720 --bg-fps 25 --fg-rect 200,100,800,440" \
+      "--fg-size 400x220 --fg-fps 25 --fg-start 3.0" ;;
+    x2fps) echo "--bg-size 1920x1080 --bg-fps 30 --fg-rect 0,105,1920,870" \
+      "--fg-fps 60 --fg-start 2.0" ;;
     *) echo "cli-bench: unknown pair $1" >&2; exit 2 ;;
   esac
 }
+# the fg's place (X, Y; W x H: its size on the bg) and start, the output's
+# frame rate (the fg's)
 truth () {
+  W=0 H=0 FPS=
   case $1 in
     720p30) X=0 Y=80 START=1.0 ;;
+    late) X=200 Y=100 W=800 H=440 START=3.0 ;;
+    x2fps) X=0 Y=105 START=2.0 FPS=60 ;;
     *) X=0 Y=0 START=0.5 ;;
   esac
 }
@@ -90,13 +106,15 @@ measure () {
 run_ffmpeg () {
   truth "$1"
   ffmpeg -nostdin -y -v error -i "$DIR/$1-bg.mp4" -itsoffset "$START" \
-    -i "$DIR/$1-fg.mp4" -filter_complex "[0:v][1:v]overlay=$X:$Y" \
+    -i "$DIR/$1-fg.mp4" -filter_complex \
+    "[0:v]${FPS:+fps=$FPS,}null[b];[1:v]scale=$W:$H[f];[b][f]overlay=$X:$Y" \
     -an -c:v libx264 -preset ultrafast -crf 23 "$DIR/ffmpeg.mp4"
 }
 run_gst () {
   truth "$1"
   gst-launch-1.0 -q compositor name=c sink_0::zorder=0 sink_1::zorder=1 \
-    sink_1::xpos="$X" sink_1::ypos="$Y" ! videoconvert \
+    sink_1::xpos="$X" sink_1::ypos="$Y" sink_1::width="$W" \
+    sink_1::height="$H" ! videoconvert \
     ! x264enc speed-preset=ultrafast pass=qual quantizer=23 ! mp4mux \
     ! filesink location="$DIR/gst.mp4" \
     filesrc location="$DIR/$1-bg.mp4" ! decodebin ! c.sink_0 \
