@@ -511,9 +511,12 @@ search (GstElement * element, gpointer data)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
   else if (!ok && job->generation == r->generation && !r->live)
     r->scan += edge ? NONLIVE_EDGE_SCAN : vk_sr_window (r) / 4;
-  /* (the bg read further before the next fg frame: searched again then) */
-  if (edge && job->generation == r->generation)
+  /* (searched again once the bg has been read further) */
+  if (edge && job->generation == r->generation) {
     r->next_search = MIN (r->next_search, r->n_fg + 1);
+    r->next_search_bg = job->bg0 + job->bg.n_frames +
+        (guint) ceil (r->bg_fps * NONLIVE_EDGE_SCAN / GST_SECOND);
+  }
   r->searching = FALSE;
   /* live: the next one after a pause (in fg frames: the time passes with
    * them) */
@@ -535,7 +538,8 @@ search (GstElement * element, gpointer data)
 }
 
 /* Whether a search is due (and when the next one is): every SEARCH_EVERY_S
- * of fg frames, the first once a few frames show motion; non-live inputs
+ * of fg frames, the first once a few frames show motion, after one at the
+ * bg's front once the bg has been read further (at_front ()); non-live inputs
  * whose fg ended before it was found: every SEARCH_EVERY_S of bg frames
  * while the bg goes on (vk_sr_hold_unfound ()). Called with the lock. */
 static gboolean
@@ -547,7 +551,7 @@ search_due (VkStreamRender * r)
     r->next_search_bg = r->n_bg + MAX (1, (guint) (SEARCH_EVERY_S * r->bg_fps));
     return TRUE;
   }
-  if (r->n_fg < r->next_search)
+  if (r->n_fg < r->next_search || r->n_bg < r->next_search_bg)
     return FALSE;
   if (r->next_search == 0) {
     r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
