@@ -435,6 +435,8 @@ decide_oldest (VkStreamRender * r)
             * GST_SECOND / r->fg_fps), r->cfg.latency,
         r->cfg.opts.fixed_position ? "at the given position" :
         "at the centre of the background");
+    b = g_queue_peek_head (&r->bg);
+    vk_sr_post_unfound (r, f->index, b ? b->index : 0);
   }
   b = g_queue_peek_head (&r->bg);
   GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",

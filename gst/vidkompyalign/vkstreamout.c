@@ -19,6 +19,29 @@
 /* ------------------------------------------------------------------------ */
 /* Output */
 
+/* The placement of fg frames not matched (yet): the fixed position
+ * (detect-position=false), else the centre, as the global mode has a fg
+ * found nowhere (vk_found_centre ()). */
+void
+vk_sr_unmatched_place (VkStreamRender * r, gint * x, gint * y, gdouble * scale)
+{
+  gdouble cx, cy;
+
+  if (r->cfg.opts.fixed_position) {
+    *x = (gint) r->cfg.opts.x;
+    *y = (gint) r->cfg.opts.y;
+    *scale = r->cfg.opts.scale > 0.0 ? r->cfg.opts.scale : 1.0;
+    return;
+  }
+  *scale = r->cfg.opts.scale;
+  vk_found_centre (GST_VIDEO_INFO_WIDTH (r->cfg.bg_info),
+      GST_VIDEO_INFO_HEIGHT (r->cfg.bg_info),
+      GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
+      GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), scale, &cx, &cy);
+  *x = (gint) cx;
+  *y = (gint) cy;
+}
+
 void
 vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
 {
@@ -34,24 +57,8 @@ vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
     m->y = r->out_y;
     m->scale = r->out_scale;
     m->spatial_confidence = r->spatial_conf;
-  } else if (r->cfg.opts.fixed_position) {
-    /* not found (yet): at its fixed position (detect-position=false) */
-    m->x = (gint) r->cfg.opts.x;
-    m->y = (gint) r->cfg.opts.y;
-    m->scale = r->cfg.opts.scale > 0.0 ? r->cfg.opts.scale : 1.0;
-    m->spatial_confidence = 0.0;
   } else {
-    /* not found (yet): at the centre, as the global mode has a fg found
-     * nowhere */
-    gdouble x, y, scale = r->cfg.opts.scale;
-
-    vk_found_centre (GST_VIDEO_INFO_WIDTH (r->cfg.bg_info),
-        GST_VIDEO_INFO_HEIGHT (r->cfg.bg_info),
-        GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
-        GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info), &scale, &x, &y);
-    m->x = (gint) x;
-    m->y = (gint) y;
-    m->scale = scale;
+    vk_sr_unmatched_place (r, &m->x, &m->y, &m->scale);
     m->spatial_confidence = 0.0;
   }
 }

@@ -254,6 +254,10 @@ struct _VkStreamRender
   VkAlignMsg msg;
   gint msg_region[4];
   gboolean have_msg, msg_posted;
+  /* ... the message is of a fg not found (vk_sr_post_unfound ()): its
+   * line's offset (bg frames) at the nominal rate */
+  gboolean msg_unfound;
+  gdouble unfound_offset;
   GArray *decided;              /* VkMatchPoint, cost under LOST_COST */
   guint last_out_fg;
 
@@ -281,6 +285,7 @@ gboolean vk_sr_refine_full (VkStreamRender * r, VkAlignResult * res,
     const VkStreamSummary * fg_low, gdouble fixed_scale,
     VkPlacementEstimate * best);
 void vk_sr_try_position (VkStreamRender * r);
+void vk_sr_post_unfound (VkStreamRender * r, guint fg, guint bg);
 
 /* vkstreamdecide.c */
 guint vk_sr_bg_cap (VkStreamRender * r);
@@ -297,6 +302,8 @@ void vk_sr_trim_bg (VkStreamRender * r);
 
 /* vkstreamout.c */
 void vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o);
+void vk_sr_unmatched_place (VkStreamRender * r, gint * x, gint * y,
+    gdouble * scale);
 void vk_sr_end_output (VkStreamRender * r, gint k);
 void vk_sr_queue_out (VkStreamRender * r, gint k, gpointer obj);
 void vk_sr_start_output (VkStreamRender * r, gint k);

@@ -138,36 +138,66 @@ typedef struct
   gdouble refine_time;          /* seconds refining its placement */
 } SearchJob;
 
-/* The vidkompy-alignment message's fields of the placement taken (the
- * same fields as in the global mode: vkalignmsg.c): the frames of the
- * search, the time spent; posted once the line is known
- * (vk_sr_post_alignment ()). */
+/* The vidkompy-alignment message's fields common to a placement taken
+ * and to a fg not found (the same fields as in the global mode:
+ * vkalignmsg.c), kept to be posted (vk_sr_post_alignment ()); the
+ * compared region @region (x, y, width, height). Called with the lock. */
+static void
+keep_msg (VkStreamRender * r, VkAlignMsg * m, const gint * region,
+    gboolean unfound)
+{
+  m->mode = "streaming";
+  m->stage = "final";
+  m->source = "analysis";
+  m->analysed = 100.0;
+  m->fg_width = GST_VIDEO_INFO_WIDTH (r->cfg.fg_info);
+  m->fg_height = GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info);
+  m->bg_fps = r->bg_fps;
+  m->fg_fps = r->fg_fps;
+  r->msg = *m;
+  memcpy (r->msg_region, region, sizeof (r->msg_region));
+  r->msg_unfound = unfound;
+  r->have_msg = TRUE;
+  r->msg_posted = FALSE;
+}
+
+/* The message of the placement taken: the frames of the search, the time
+ * spent; posted once the line is known. Called with the lock. */
 static void
 keep_alignment (VkStreamRender * r, const SearchJob * job,
     const VkAlignResult * res)
 {
   VkAlignMsg m = { 0 };
   gint64 now = g_get_monotonic_time ();
+  gint region[4] = { res->valid_x, res->valid_y, res->valid_w, res->valid_h };
 
-  m.mode = "streaming";
-  m.stage = "final";
-  m.source = "analysis";
-  m.analysed = 100.0;
-  m.fg_width = GST_VIDEO_INFO_WIDTH (r->cfg.fg_info);
-  m.fg_height = GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info);
   m.confidence = res->confidence;
-  m.bg_fps = r->bg_fps;
-  m.fg_fps = r->fg_fps;
   m.analysis_time = MAX (0, job->start - r->t_start) / 1e6;
   m.refine_time = job->refine_time;
   m.alignment_time = MAX (0.0, (now - job->start) / 1e6 - m.refine_time);
-  r->msg = m;
-  r->msg_region[0] = res->valid_x;
-  r->msg_region[1] = res->valid_y;
-  r->msg_region[2] = res->valid_w;
-  r->msg_region[3] = res->valid_h;
-  r->have_msg = TRUE;
-  r->msg_posted = FALSE;
+  keep_msg (r, &m, region, FALSE);
+}
+
+/* The vidkompy-alignment message of a fg not found (strict unset), posted
+ * as its frames start to go out unmatched (fg frame @fg with bg frame
+ * @bg): "final", as the global mode posts one in every run it renders (an
+ * application may wait for it: vidkompy comp starts the bg's sound by
+ * it), with the placement of the unmatched frames (vk_sr_unmatched_place
+ * ()), confidence 0, no frame matched, the whole fg compared, and the line
+ * through that pair at the nominal rate; again at the fg's end, and a
+ * placement found later posts its own. Called with the lock. */
+void
+vk_sr_post_unfound (VkStreamRender * r, guint fg, guint bg)
+{
+  VkAlignMsg m = { 0 };
+  gint region[4] = { 0, 0, GST_VIDEO_INFO_WIDTH (r->cfg.fg_info),
+    GST_VIDEO_INFO_HEIGHT (r->cfg.fg_info)
+  };
+
+  m.analysis_time = MAX (0, g_get_monotonic_time () - r->t_start) / 1e6;
+  keep_msg (r, &m, region, TRUE);
+  r->unfound_offset = bg - r->bg_fps / r->fg_fps * fg;
+  vk_sr_post_alignment (r, FALSE);
 }
 
 /* the line through the matched decisions (vk_fit_line_robust ()), its
@@ -198,9 +228,10 @@ decided_line (VkStreamRender * r, gdouble * offset, gdouble * rate)
  * MSG_AFTER_S of fg frames have matched since the placement (the line of
  * their decisions: a search's line has the nominal rate, and its own rate
  * is too rough on its short span; vidkompy comp stretches the bg's sound
- * by it), and again at the fg's end (@at_end) with the figures of the
- * whole output: the frames matched, the fg frames the bg does not show by
- * that line, the frames retimed. Called with the lock. */
+ * by it), or at once for a fg not found (vk_sr_post_unfound ()), and again
+ * at the fg's end (@at_end) with the figures of the whole output: the
+ * frames matched, the fg frames the bg does not show by that line, the
+ * frames retimed. Called with the lock. */
 void
 vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
 {
@@ -210,9 +241,20 @@ vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
   guint i;
 
   if (!r->have_msg || r->failed || (!at_end && (r->msg_posted
-              || r->decided->len < r->fg_fps * MSG_AFTER_S)))
+              || (!r->msg_unfound
+                  && r->decided->len < r->fg_fps * MSG_AFTER_S))))
     return;
-  decided_line (r, &line.offset, &line.rate);
+  if (r->msg_unfound) {
+    line.offset = r->unfound_offset;
+    line.rate = r->bg_fps / r->fg_fps;
+    vk_sr_unmatched_place (r, &m.x, &m.y, &m.scale);
+  } else {
+    decided_line (r, &line.offset, &line.rate);
+    m.x = r->out_x;
+    m.y = r->out_y;
+    m.scale = r->out_scale;
+    m.spatial_confidence = r->spatial_conf;
+  }
   line.valid_x = r->msg_region[0];
   line.valid_y = r->msg_region[1];
   line.valid_w = r->msg_region[2];
@@ -229,10 +271,6 @@ vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
         line.covered_end = i + 1;
     }
   }
-  m.x = r->out_x;
-  m.y = r->out_y;
-  m.scale = r->out_scale;
-  m.spatial_confidence = r->spatial_conf;
   m.n_fg = r->decided->len;
   m.n_bg = r->n_bg;
   m.retimed = r->retime.n_retimed;
