@@ -19,9 +19,11 @@
  * to the start after the analysis, which would flush an audio branch fed
  * by the same demuxer. The video decoders leave the audio undecoded and
  * the audio decoder the video. The bg's audio (used when the fg has none)
- * is held until the alignment is known, then cut so that the bg time shown
- * at the fg's first frame plays at time 0, played at the alignment's rate
- * (scaletempo stretches it to the fg's time) and cut at the fg's end.
+ * is held until the alignment is known (vkcompaudio.c: at the latest until
+ * the encoded video queued in front of the muxer is full), then cut so
+ * that the bg time shown at the fg's first frame plays at time 0, played
+ * at the alignment's rate (scaletempo stretches it to the fg's time) and
+ * cut at the fg's end.
  * Either sound enters the encoder advanced by the encoder's priming
  * (vkpriming.c). */
 
@@ -225,103 +227,6 @@ autoplug_continue (GstElement * bin, GstPad * pad, GstCaps * caps,
   return container;
 }
 
-/* Holds the caller (a streaming thread of the bg audio) until the
- * alignment is known. FALSE when cancelled. */
-static gboolean
-wait_offset (Comp * c)
-{
-  gboolean ok;
-
-  g_mutex_lock (&c->lock);
-  while (!c->offset_known && !c->cancelled)
-    g_cond_wait (&c->cond, &c->lock);
-  ok = !c->cancelled;
-  g_mutex_unlock (&c->lock);
-  return ok;
-}
-
-static void
-release_audio (Comp * c, gboolean known, gint64 offset, gdouble rate)
-{
-  g_mutex_lock (&c->lock);
-  if (!known) {
-    c->cancelled = TRUE;
-  } else if (!c->offset_known) {
-    /* (the first final message: the audio goes on with it; the streaming
-     * mode's again at the fg's end) */
-    c->offset_known = TRUE;
-    c->bg_offset = offset;
-    /* a rate this close to 1 is no rate change */
-    c->bg_rate = rate > 0 && fabs (rate - 1.0) > 0.002 ? rate : 1.0;
-  }
-  g_cond_broadcast (&c->cond);
-  g_mutex_unlock (&c->lock);
-}
-
-static gboolean
-audio_cancelled (Comp * c)
-{
-  gboolean cancelled;
-
-  g_mutex_lock (&c->lock);
-  cancelled = c->cancelled;
-  g_mutex_unlock (&c->lock);
-  return cancelled;
-}
-
-/* Once the run stops (error, interrupt, end), the bg audio goes no further:
- * events are dropped and buffers refused with FLUSHING, which stops the
- * audio decoder. Letting buffers through after the held segment event was
- * dropped sent them downstream with no segment ("data flow before segment
- * event"), and scaletempo then wrote past its output buffer (ASan:
- * heap-buffer-overflow in its transform), which crashed the teardown. */
-static GstPadProbeReturn
-refuse_audio (GstPadProbeInfo * info)
-{
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
-    gst_buffer_unref (GST_PAD_PROBE_INFO_BUFFER (info));
-    GST_PAD_PROBE_INFO_DATA (info) = NULL;
-    GST_PAD_PROBE_INFO_FLOW_RETURN (info) = GST_FLOW_FLUSHING;
-    return GST_PAD_PROBE_HANDLED;
-  }
-  return GST_PAD_PROBE_DROP;
-}
-
-static GstPadProbeReturn
-bg_audio_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
-{
-  Comp *c = user_data;
-
-  if (audio_cancelled (c))
-    return refuse_audio (info);
-  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
-    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
-    const GstSegment *in;
-    GstCaps *caps;
-
-    if (GST_EVENT_TYPE (ev) == GST_EVENT_CAPS) {
-      gst_event_parse_caps (ev, &caps);
-      gst_audio_info_from_caps (&c->audio_info, caps);
-    } else if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT) {
-      if (!wait_offset (c))
-        return refuse_audio (info);
-      gst_event_parse_segment (ev, &in);
-      gst_segment_copy_into (in, &c->audio_segment);
-      if (!vk_cli_shift_segment (&c->audio_segment, c->bg_offset,
-              c->bg_rate, c->fgp.duration))
-        return GST_PAD_PROBE_OK;
-      if (c->o->verbose)
-        g_printerr ("vidkompy: bg audio from %.3f s at %.4fx\n",
-            c->bg_offset / (gdouble) GST_SECOND, c->bg_rate);
-      GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_segment
-          (&c->audio_segment);
-      gst_event_unref (ev);
-    }
-    return GST_PAD_PROBE_OK;
-  }
-  return vk_cli_clip_audio (info, &c->audio_segment, &c->audio_info);
-}
-
 static void
 pad_added (GstElement * dec, GstPad * pad, gpointer user_data)
 {
@@ -345,7 +250,7 @@ pad_added (GstElement * dec, GstPad * pad, gpointer user_data)
   if (sink && !gst_pad_is_linked (sink)) {
     if (g_str_equal (name, "audio") && g_str_equal (c->audio_from, "bg"))
       gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-          GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, bg_audio_probe, c, NULL);
+          GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, vk_comp_bg_audio_probe, c, NULL);
     if (gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
       GST_ELEMENT_ERROR (dec, CORE, NEGOTIATION,
           ("Could not link the decoded %s stream.", media), (NULL));
@@ -413,7 +318,7 @@ build_pipeline (Comp * c)
   static const gchar *venc[] = { NULL, "x264enc", "x264enc", "vp9enc" };
   static const gchar *aenc[] = { NULL, "avenc_aac", "avenc_aac", "opusenc" };
   static const gchar *mux[] = { NULL, "mp4mux", "matroskamux", "webmmux" };
-  GstElement *v[5], *a[8], *sink, *enc, *mux_e;
+  GstElement *v[5], *a[8], *sink, *enc, *mux_e, *mux_queue;
   GstPad *src;
   gboolean missing;
   guint n = 0;
@@ -451,7 +356,7 @@ build_pipeline (Comp * c)
     c->out_h += c->out_h % 2;
   }
   v[n++] = enc;
-  v[n++] = add_element (c, "queue", NULL);
+  v[n++] = mux_queue = add_element (c, "queue", NULL);
   v[n++] = mux_e = add_element (c, mux[c->container], "mux");
   sink = add_element (c, "filesink", "sink");
   if (!enc || missing || !v[n - 2] || !mux_e || !sink)
@@ -486,6 +391,8 @@ build_pipeline (Comp * c)
   a[7] = mux_e;
   if (!a[0] || !a[1] || !a[2] || !a[3] || !a[4] || !a[5] || !a[6])
     return VK_EXIT_FAILED;
+  if (g_str_equal (c->audio_from, "bg"))
+    vk_comp_audio_watch (c, mux_queue);
   /* AAC's 1024 samples of priming: the audio goes in that much early */
   vk_cli_compensate_priming (a[5]);
   /* the audio queue holds what arrives during the analysis */
@@ -505,7 +412,7 @@ stop (Comp * c, VkExit code)
 {
   if (c->exit_code == VK_EXIT_OK)
     c->exit_code = code;
-  release_audio (c, FALSE, 0, 1.0);
+  vk_comp_release_audio (c, FALSE, 0, 1.0);
   g_main_loop_quit (c->loop);
 }
 
@@ -535,7 +442,7 @@ bus_sync (GstBus * bus, GstMessage * msg, gpointer user_data)
   if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT && is_final_alignment (s)) {
     gst_structure_get_int64 (s, "bg-offset", &offset);
     gst_structure_get_double (s, "rate", &rate);
-    release_audio (c, TRUE, offset, rate);
+    vk_comp_release_audio (c, TRUE, offset, rate);
   }
   return GST_BUS_PASS;
 }
@@ -740,7 +647,7 @@ run (Comp * c)
     g_main_loop_run (c->loop);
 
   g_source_remove (timer);
-  release_audio (c, FALSE, 0, 1.0);
+  vk_comp_release_audio (c, FALSE, 0, 1.0);
   vk_comp_end_line (c);
   gst_element_set_state (c->pipeline, GST_STATE_NULL);
   /* messages posted while stopping (errors of the shutdown) */

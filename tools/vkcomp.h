@@ -50,6 +50,7 @@ typedef struct
   gboolean offset_known, cancelled;
   gint64 bg_offset;
   gdouble bg_rate;
+  gint64 first_offset;          /* the bg time of the first frame out */
   GstSegment audio_segment;
   GstAudioInfo audio_info;
 
@@ -71,6 +72,15 @@ void vk_comp_end_line (Comp * c);
 gboolean vk_comp_tick (gpointer user_data);
 
 void vk_comp_print_summary (Comp * c);
+
+/* vkcompaudio.c */
+void vk_comp_release_audio (Comp * c, gboolean known, gint64 offset,
+    gdouble rate);
+
+GstPadProbeReturn vk_comp_bg_audio_probe (GstPad * pad,
+    GstPadProbeInfo * info, gpointer user_data);
+
+void vk_comp_audio_watch (Comp * c, GstElement * mux_queue);
 
 G_END_DECLS
 
