@@ -313,12 +313,20 @@ class CliTest(Base):
         self.assertEqual(r.returncode, 0, r.stderr)
         bg = os.path.join(d, "s-bg-click.mp4")
         add_clicks(os.path.join(d, "s-bg.mp4"), bg, 5.0)
-        path, s, _ = self.comp(bg=bg, fg=os.path.join(d, "s-fg.mp4"))
-        self.assertAlmostEqual(s["rate"], 1.2, delta=0.01)
-        info = decode(path)
-        got = clicks(info["audio"], info["audio_start"])
-        want = [(t - s["bg-offset"]) / s["rate"] for t in self.pair.clicks(bg)]
-        self.assert_clicks(got, want, 0.065, info["frames"] / FG_FPS)
+        # in both modes: the streaming mode's message comes once 1 s of fg
+        # has matched, while the output is written (its sound waited for
+        # it behind a full queue of encoded video, or forever)
+        for mode in ("global", "streaming"):
+            with self.subTest(mode=mode):
+                path, s, _ = self.comp("--mode", mode, bg=bg,
+                                       fg=os.path.join(d, "s-fg.mp4"),
+                                       timeout=60)
+                self.assertAlmostEqual(s["rate"], 1.2, delta=0.01)
+                info = decode(path)
+                got = clicks(info["audio"], info["audio_start"])
+                want = [(t - s["bg-offset"]) / s["rate"]
+                        for t in self.pair.clicks(bg)]
+                self.assert_clicks(got, want, 0.065, info["frames"] / FG_FPS)
 
     def test_fg_audio(self):
         """fg audio wins over the bg's, its timing untouched."""
