@@ -530,7 +530,8 @@ GST_END_TEST;
  * chance match before: the fg at a wrong place and scale, with a
  * confidence of 0.83): every fg frame goes out on time, unmatched (at the
  * bg's centre, scale 1 in its meta) or at the truth's placement, and a warning says
- * that the fg has not been found and that the latency may be too short. */
+ * that the fg has not been found and that the latency may be too short,
+ * with the final vidkompy-alignment of a fg not found. */
 GST_START_TEST (test_streaming_bg_beyond_window)
 {
   GstClockTime latency = GST_SECOND;
@@ -541,7 +542,7 @@ GST_START_TEST (test_streaming_bg_beyond_window)
   Rig *r = rig_new (latency, "streaming");
   PlayResult res;
   GstMessage *m;
-  guint i, warnings = 0;
+  guint i, warnings = 0, unfound_msgs = 0;
 
   play (r, bg, fg, 0, latency, 0, 0, NULL, &res);
   fail_unless_equals_int (res.fg_out->len, truth->rows->len);
@@ -567,12 +568,18 @@ GST_START_TEST (test_streaming_bg_beyond_window)
     if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT
         && gst_structure_has_name (gst_message_get_structure (m),
             "vidkompy-alignment")) {
+      guint matched = 0;
+
       fail_unless (gst_structure_get (gst_message_get_structure (m), "x",
               G_TYPE_INT, &x, "y", G_TYPE_INT, &y, "scale", G_TYPE_DOUBLE,
-              &scale, NULL));
-      fail_unless (ABS (x - 60) <= 1 && ABS (y - 40) <= 1
-          && fabs (scale - 1.0) < 0.01, "placement %d,%d scale %.3f "
-          "committed", x, y, scale);
+              &scale, "frames-matched", G_TYPE_UINT, &matched, NULL));
+      /* the fg not found (with the warning): the unmatched frames' place */
+      if (matched == 0 && x == 80 && y == 45 && scale == 1.0)
+        unfound_msgs++;
+      else
+        fail_unless (ABS (x - 60) <= 1 && ABS (y - 40) <= 1
+            && fabs (scale - 1.0) < 0.01, "placement %d,%d scale %.3f "
+            "committed", x, y, scale);
     } else if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_WARNING) {
       gst_message_parse_warning (m, &err, NULL);
       gst_message_parse_warning_details (m, &d);
@@ -591,6 +598,9 @@ GST_START_TEST (test_streaming_bg_beyond_window)
     gst_message_unref (m);
   }
   fail_unless_equals_int (warnings, 1);
+  /* the final message of a fg not found, with the warning (and again at
+   * the fg's end unless a placement was found meanwhile) */
+  fail_unless (unfound_msgs >= 1);
   play_result_clear (&res);
   rig_free (r);
   vk_truth_free (truth);
