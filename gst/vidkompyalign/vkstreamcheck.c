@@ -212,3 +212,21 @@ vk_stream_cost_unit (gfloat * gaps, guint n)
   qsort (gaps, m, sizeof (gfloat), compare_float);
   return MAX (gaps[m / 2], 1e-4);
 }
+
+/**
+ * vk_stream_time_within:
+ * @cap: the longest time
+ * @bytes: a byte budget of held frames
+ * @per_s: the bytes of frames that come in a second (0: unknown)
+ *
+ * Returns: how long @bytes of frames last at @per_s bytes a second, at
+ * most @cap (ns): the frames held over that time fit in @bytes (the
+ * non-live inputs' byte budgets, vkstreamrender-priv.h)
+ */
+GstClockTime
+vk_stream_time_within (GstClockTime cap, gdouble bytes, gdouble per_s)
+{
+  if (per_s <= 0.0)
+    return cap;
+  return MIN (cap, (GstClockTime) (bytes / per_s * GST_SECOND));
+}

@@ -102,6 +102,9 @@ gint64 vk_stream_search_pause (gint64 duration);
 GstClockTimeDiff vk_stream_time_left (GstClockTime arrival, GstClockTime now,
     GstClockTime latency, GstClockTime margin);
 
+GstClockTime vk_stream_time_within (GstClockTime cap, gdouble bytes,
+    gdouble per_s);
+
 G_END_DECLS
 
 #endif /* __VK_STREAM_CHECK_H__ */

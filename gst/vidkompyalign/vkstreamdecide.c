@@ -525,16 +525,6 @@ bg_reached (VkStreamRender * r, const Held * f)
           f->index) + vk_stream_dp_margin (r->rate));
 }
 
-/* how long @bytes of frames last at @per_s bytes a second, at most @cap
- * (the non-live inputs' byte budgets) */
-static GstClockTime
-time_within (GstClockTime cap, gdouble bytes, gdouble per_s)
-{
-  if (per_s <= 0.0)
-    return cap;
-  return MIN (cap, (GstClockTime) (bytes / per_s * GST_SECOND));
-}
-
 /* How much older than the newest fg frame the oldest one is decided (the
  * DP's lag): the latency less the decision's margin; non-live inputs
  * within what NONLIVE_LAG_BYTES holds of fg frames and the bg frames of
@@ -548,7 +538,7 @@ decision_lag (VkStreamRender * r)
   gdouble per_s = r->fg_fps * GST_VIDEO_INFO_SIZE (r->cfg.fg_info) +
       r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info);
 
-  return r->live ? lag : time_within (lag, NONLIVE_LAG_BYTES, per_s);
+  return r->live ? lag : vk_stream_time_within (lag, NONLIVE_LAG_BYTES, per_s);
 }
 
 /* Decides every fg frame that is due: older than the DP's lag
@@ -617,7 +607,7 @@ vk_sr_window (VkStreamRender * r)
 GstClockTime
 vk_sr_lead (VkStreamRender * r)
 {
-  return time_within (r->cfg.latency, NONLIVE_LEAD_BYTES,
+  return vk_stream_time_within (r->cfg.latency, NONLIVE_LEAD_BYTES,
       r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info));
 }
 

@@ -71,8 +71,8 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
  * latency for its decision: it is decided once the DP has rows of the fg
  * frames after it for as long as the frames held meanwhile (the fg frames
  * and the bg frames of their time) fit in NONLIVE_LAG_BYTES (within the latency
- * less the decision's margin) and the bg has reached it: 1080p60 0.57 s
- * (it held 1.9 s of fg and 2.5 s of bg, 760 MB), 1080p24 1.4 s, 720p30
+ * less the decision's margin) and the bg has reached it: 1080p60 0.60 s
+ * (it held 1.9 s of fg and 2.5 s of bg, 760 MB), 1080p24 1.5 s, 720p30
  * and smaller the latency's. A shorter lag decides on less evidence: a
  * slow zoom upscaled 3x (no cost tells its neighbouring frames apart) put
  * its first 11 frames one late at 0.5 s (world bench zoom-33, 640x360) */
@@ -82,7 +82,7 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
  * find the fg) for the latency, within what NONLIVE_LEAD_BYTES holds of
  * bg frames (vk_sr_lead ()): the bg frames of the lead are held full size
  * for the fg's coming frames (the latency's 2 s held 150 bg frames,
- * 470 MB, at 1080p60): 1080p60 1.03 s, 1080p30 and below the latency's.
+ * 470 MB, at 1080p60): 1080p60 1.08 s, 1080p30 and below the latency's.
  * A lead shorter than the offset of the fg's content in the bg lets a
  * pan lock on another moment of the bg at hand, at a shifted place: at
  * 1.37 s (a 144-MB budget) the world bench's pan-1080 (1080p30, content

@@ -16,6 +16,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include <gst/check/gstcheck.h>
 
 #include "vkretime.h"
@@ -188,6 +190,33 @@ GST_START_TEST (test_budget)
 
 GST_END_TEST;
 
+/* the non-live inputs' byte budgets (NONLIVE_LAG_BYTES, NONLIVE_LEAD_BYTES:
+ * 192 MB each): the frames held over the time they give fit in them; at
+ * 1080p60 (cli-bench's pair: a 1920x1080 bg, a 1920x870 fg, I420) the
+ * DP's lag (fg and bg frames) is 0.60 s and the bg's lead 1.08 s of the
+ * latency's 2 s, at 720p30 the latency's */
+GST_START_TEST (test_held_bytes)
+{
+  const gdouble budget = 192.0 * 1024 * 1024;
+  const gdouble bg = 1920 * 1080 * 1.5, fg = 1920 * 870 * 1.5;
+  GstClockTime lag, lead;
+
+  lag = vk_stream_time_within (2 * GST_SECOND, budget, 60 * (fg + bg));
+  lead = vk_stream_time_within (2 * GST_SECOND, budget, 60 * bg);
+  fail_unless (lag > 590 * GST_MSECOND && lag < 605 * GST_MSECOND);
+  fail_unless (lead > 1070 * GST_MSECOND && lead < 1085 * GST_MSECOND);
+  /* what is held over that time (whole frames) fits */
+  fail_unless (floor (60.0 * lag / GST_SECOND) * (fg + bg) <= budget);
+  fail_unless (floor (60.0 * lead / GST_SECOND) * bg <= budget);
+  fail_unless_equals_uint64 (vk_stream_time_within (2 * GST_SECOND, budget,
+          30 * 1280 * 720 * 1.5 * 2), 2 * GST_SECOND);
+  /* unknown sizes: the cap */
+  fail_unless_equals_uint64 (vk_stream_time_within (GST_SECOND, budget, 0),
+      GST_SECOND);
+}
+
+GST_END_TEST;
+
 /* the streaming mode's retiming (vkretime.c without the raw timestamps):
  * a frame not after the previous one goes a frame after it; the first
  * such frame is remembered */
@@ -228,6 +257,7 @@ align_streamcheck_suite (void)
   tcase_add_test (tc, test_search_confirmation);
   tcase_add_test (tc, test_lag);
   tcase_add_test (tc, test_budget);
+  tcase_add_test (tc, test_held_bytes);
   tcase_add_test (tc, test_retime);
   return s;
 }
