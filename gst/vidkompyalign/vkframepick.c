@@ -96,3 +96,41 @@ vk_frame_pick_result (const VkFramePick * p, gboolean * tie,
     *why = w;
   return bg;
 }
+
+/**
+ * vk_line_shift:
+ * @costs: (array): for each of @n fg frames, three mismatches (1 −
+ *   similarity, or any cost that grows with it): of the bg frame one before
+ *   the line's, of the line's, of the one after it; a negative one is not
+ *   known (the frame is not counted)
+ * @n: fg frames
+ *
+ * Whether the timing line is a frame off: a side whose frames are strictly
+ * more similar than the line's on at least VK_LINE_SHIFT_SHARE of the
+ * frames counted (at least VK_LINE_SHIFT_MIN_FRAMES), the other side not.
+ *
+ * Returns: −1 or +1, the side the line should move to; 0 to keep it
+ */
+gint
+vk_line_shift (const gfloat * costs, guint n)
+{
+  guint counted = 0, before = 0, after = 0, i;
+  gboolean to_before, to_after;
+
+  for (i = 0; i < n; i++) {
+    const gfloat *c = costs + 3 * i;
+
+    if (!(c[0] >= 0 && c[1] >= 0 && c[2] >= 0))
+      continue;
+    counted++;
+    before += c[0] < c[1];
+    after += c[2] < c[1];
+  }
+  if (counted < VK_LINE_SHIFT_MIN_FRAMES)
+    return 0;
+  to_before = before >= VK_LINE_SHIFT_SHARE * counted;
+  to_after = after >= VK_LINE_SHIFT_SHARE * counted;
+  if (to_before == to_after)
+    return 0;
+  return to_before ? -1 : 1;
+}

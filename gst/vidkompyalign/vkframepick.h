@@ -49,6 +49,21 @@ typedef struct
   gdouble best_score, second_score, line_score, dense_score;
 } VkFramePick;
 
+/* The streaming mode's timing line (the search's, on a second or two of
+ * frames) is moved by a frame when the bg frames a frame to one side of it
+ * match the fg frames in hand strictly better than the line's own on at
+ * least VK_LINE_SHIFT_SHARE of them, at least VK_LINE_SHIFT_MIN_FRAMES
+ * (vk_line_shift ()). Per frame such a difference is often a tie
+ * (vk_is_tie (): compression noise), but on a line a frame off it comes
+ * back on nearly every frame (world zoom-50, a slow eased zoom whose
+ * search put the line a frame late: 0 % exact); on frames that only noise
+ * tells apart each side wins about half of them, and 90 % of 10 or more
+ * happens by chance about once in a hundred windows (binomial, p = 1/2). */
+#define VK_LINE_SHIFT_SHARE 0.9
+#define VK_LINE_SHIFT_MIN_FRAMES 10
+
+gint vk_line_shift (const gfloat * costs, guint n);
+
 void vk_frame_pick_init (VkFramePick * p, gint64 line, gint64 dense);
 
 void vk_frame_pick_add (VkFramePick * p, guint index, gdouble score);

@@ -400,3 +400,26 @@ vk_online_newest_best (const VkOnline * o, guint * bg)
   }
   return TRUE;
 }
+
+/**
+ * vk_online_pending_cost:
+ * @o: the aligner
+ * @k: a pending row, 0 the oldest
+ * @bg: a bg frame
+ * @cost: (out): its cost as pushed
+ *
+ * Returns: FALSE when row @k is not pending or @bg is outside its band.
+ */
+gboolean
+vk_online_pending_cost (const VkOnline * o, guint k, guint bg, gfloat * cost)
+{
+  Row *r;
+
+  if (k >= o->pending->len)
+    return FALSE;
+  r = pending_row (o, k);
+  if (bg < r->lo || bg > r->hi)
+    return FALSE;
+  *cost = r->cost[bg - r->lo];
+  return TRUE;
+}

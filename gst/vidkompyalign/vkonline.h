@@ -104,6 +104,9 @@ void vk_online_recost (VkOnline * o, VkCostFunc cost, gpointer user_data);
 
 gboolean vk_online_newest_best (const VkOnline * o, guint * bg);
 
+gboolean vk_online_pending_cost (const VkOnline * o, guint k, guint bg,
+    gfloat * cost);
+
 G_END_DECLS
 
 #endif /* __VK_ONLINE_H__ */

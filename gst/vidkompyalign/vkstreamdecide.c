@@ -84,6 +84,53 @@ pick_frame (VkStreamRender * r, const Held * f, guint bg, gboolean * tie)
   return (guint) chosen;
 }
 
+/* Whether the DP's pending rows (the fg frames in hand) say the timing line
+ * is a frame off (vk_line_shift ()): -1 or +1 the side it should move to.
+ * Called with the lock. */
+static gint
+line_off (VkStreamRender * r)
+{
+  guint n = vk_online_n_pending (r->dp), k;
+  guint first = r->dp_first + vk_online_n_rows (r->dp) - n;
+  gfloat *costs = g_new (gfloat, 3 * MAX (n, 1));
+  gint shift, d;
+
+  for (k = 0; k < n; k++) {
+    gint64 line = vk_line_frame (r->offset, r->rate, first + k);
+
+    for (d = -1; d <= 1; d++)
+      if (line + d < 0 || !vk_online_pending_cost (r->dp, k,
+              (guint) (line + d), &costs[3 * k + d + 1]))
+        costs[3 * k + d + 1] = -1.0f;
+  }
+  shift = vk_line_shift (costs, n);
+  g_free (costs);
+  return shift;
+}
+
+/* Moves the timing line a frame at a time while the frames in hand say it
+ * is off (line_off ()), before a decision: the search's line comes from a
+ * second or two of frames, and on slow motion (an eased zoom) a frame or
+ * two hide in them; the frame choice follows the line through ties. It
+ * stops where the frames beyond it are not held (not counted). Called
+ * with the lock. */
+static void
+correct_line (VkStreamRender * r)
+{
+  gint shift = line_off (r), moved = 0;
+
+  while (shift != 0 && (moved == 0 || (shift < 0) == (moved < 0))) {
+    r->offset += shift;
+    moved += shift;
+    shift = line_off (r);
+  }
+  if (moved != 0)
+    GST_INFO_OBJECT (r->cfg.element, "the line moves %d frame(s): bg frame "
+        "= %.2f + %.4f * fg frame (the frames %s it matched the fg frames "
+        "in hand better)", moved, r->offset, r->rate, moved < 0 ? "before" :
+        "after");
+}
+
 /* The fg's segment of the pass, on both outputs before the pass's first
  * output (the bg's outputs are on the fg's timeline). Called with the
  * lock. */
@@ -408,6 +455,7 @@ decide_oldest (VkStreamRender * r)
       GST_LOG_OBJECT (r->cfg.element, "fg frame %u <- bg frame %u, cost "
           "%.4f%s", f->index, d.bg, raw, d.restarted ? " (restart)" : "");
       refine_on_decision (r, f, d.bg, raw);
+      correct_line (r);
       track_match (r, f, d.bg, raw);
       if (raw <= LOST_COST)
         r->matched_since_found++;

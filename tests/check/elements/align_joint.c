@@ -554,6 +554,68 @@ GST_START_TEST (test_frame_pick)
 
 GST_END_TEST;
 
+/* vk_line_shift: a line a frame off is told by the frames in hand as a
+ * whole, where each frame alone is a tie */
+GST_START_TEST (test_line_shift)
+{
+  /* measured: world zoom-50, files at 2 s, fg frames 5 to 55 in steps of
+   * 5 (mismatches of the line's frame less one, the line's, plus one): the
+   * search put the line a frame late; the frame before it is more similar
+   * on every frame, each time a tie (vk_is_tie ()) */
+  static const gfloat late[] = {
+    0.00212f, 0.00233f, 0.00267f, 0.00222f, 0.00246f, 0.00283f,
+    0.00219f, 0.00244f, 0.00288f, 0.00223f, 0.00253f, 0.00314f,
+    0.00216f, 0.00246f, 0.00307f, 0.00213f, 0.00232f, 0.00324f,
+    0.00203f, 0.00241f, 0.00324f, 0.00198f, 0.00243f, 0.00334f,
+    0.00195f, 0.00247f, 0.00348f, 0.00197f, 0.00252f, 0.00369f,
+    0.00192f, 0.00263f, 0.00385f,
+  };
+  gfloat c[3 * 40];
+  guint i, n = G_N_ELEMENTS (late) / 3;
+
+  for (i = 0; i < n; i++)
+    fail_unless (vk_is_tie (1.0 - late[3 * i], 1.0 - late[3 * i + 1]));
+  fail_unless_equals_int (vk_line_shift (late, n), -1);
+  /* too few frames to tell */
+  fail_unless_equals_int (vk_line_shift (late, VK_LINE_SHIFT_MIN_FRAMES - 1),
+      0);
+  /* mirrored: a line a frame early */
+  for (i = 0; i < n; i++) {
+    c[3 * i] = late[3 * i + 2];
+    c[3 * i + 1] = late[3 * i + 1];
+    c[3 * i + 2] = late[3 * i];
+  }
+  fail_unless_equals_int (vk_line_shift (c, n), 1);
+  /* frames only noise tells apart: each side wins half of them */
+  for (i = 0; i < 40; i++) {
+    c[3 * i] = 0.002f + (i % 2 ? 0.0001f : -0.0001f);
+    c[3 * i + 1] = 0.002f;
+    c[3 * i + 2] = 0.002f + (i % 4 < 2 ? 0.0001f : -0.0001f);
+  }
+  fail_unless_equals_int (vk_line_shift (c, 40), 0);
+  /* one side better on 80 % only: not enough */
+  for (i = 0; i < 40; i++)
+    c[3 * i] = 0.002f + (i % 5 ? -0.0001f : 0.0001f);
+  fail_unless_equals_int (vk_line_shift (c, 40), 0);
+  /* 90 %: the line moves; frames with a mismatch not known are not
+   * counted */
+  for (i = 0; i < 40; i++)
+    c[3 * i] = 0.002f + (i % 10 ? -0.0001f : 0.0001f);
+  fail_unless_equals_int (vk_line_shift (c, 40), -1);
+  for (i = 0; i < 36; i++)
+    c[3 * i + 1] = -1.0f;
+  fail_unless_equals_int (vk_line_shift (c, 40), 0);
+  /* the line's frame a peak: both sides better, no side to move to */
+  for (i = 0; i < 40; i++) {
+    c[3 * i] = c[3 * i + 2] = 0.001f;
+    c[3 * i + 1] = 0.002f;
+  }
+  fail_unless_equals_int (vk_line_shift (c, 40), 0);
+  fail_unless_equals_int (vk_line_shift (c, 0), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_joint_suite (void)
 {
@@ -570,6 +632,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_time_search);
   tcase_add_test (tc, test_tie);
   tcase_add_test (tc, test_frame_pick);
+  tcase_add_test (tc, test_line_shift);
   tcase_add_test (tc, test_places_move);
   return s;
 }

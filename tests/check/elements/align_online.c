@@ -322,6 +322,7 @@ GST_START_TEST (test_online_recost)
   VkOnlineParams p;
   VkOnlineDecision d;
   VkOnline *o;
+  gfloat c;
   guint i;
 
   for (i = 0; i < 10; i++) {
@@ -341,6 +342,14 @@ GST_START_TEST (test_online_recost)
   fail_unless (vk_online_commit (o, &d));
   fail_unless_equals_int (d.bg, 5);
   vk_online_recost (o, matrix_cost, b);
+  /* the pending rows' costs as pushed now: row 1 is the oldest pending;
+   * none outside a row's band or beyond the pending rows */
+  fail_unless (vk_online_pending_cost (o, 0, 13, &c));
+  fail_unless_equals_float (c, 0.0f);
+  fail_unless (vk_online_pending_cost (o, 8, 29, &c));
+  fail_unless_equals_float (c, 1.0f);
+  fail_if (vk_online_pending_cost (o, 9, 20, &c));
+  fail_if (vk_online_pending_cost (o, 0, 30, &c));
   /* row 1 must follow 5; b's path 13, 14, .. is reached by a restart */
   for (i = 1; i < 10; i++) {
     fail_unless (vk_online_commit (o, &d));
