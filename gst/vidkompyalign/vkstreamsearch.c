@@ -135,6 +135,7 @@ typedef struct
   guint generation;
   gint64 start;                 /* when the search began */
   gdouble motion;               /* of its fg frames (vk_fg_motion ()) */
+  gboolean motion_known;        /* (measured on the search's region) */
   gdouble refine_time;          /* seconds refining its placement */
 } SearchJob;
 
@@ -465,6 +466,28 @@ committed (VkStreamRender * r, const SearchJob * job,
   return FALSE;
 }
 
+/* Non-live inputs, after a search that did not find the fg: when its fg
+ * frames tell nothing new to the next search (the fg ended, or they are
+ * still: vk_fg_motion () below VK_FOUND_MIN_MOTION), the next waits until
+ * half of its bg window is new. Searching the same fg frames again on
+ * nearly the same bg frames every SEARCH_EVERY_S repeated the same
+ * verdict: a still fg not in the bg (bars over the 14-s cockatoo clip) was
+ * searched 6 times, each about the cost of the global mode's whole
+ * alignment. Windows that overlap by half still see every place of fg
+ * frames spanning half a window (those searched). Called with the lock. */
+static void
+fresh_bg_next (VkStreamRender * r, const SearchJob * job)
+{
+  if (r->live || !(r->fg_eos || (job->motion_known
+              && job->motion < VK_FOUND_MIN_MOTION)))
+    return;
+  r->next_search_bg = MAX (r->next_search_bg, job->bg0 + job->bg.n_frames +
+      job->bg.n_frames / 2);
+  GST_DEBUG_OBJECT (r->cfg.element, "the next search once bg frame %u has "
+      "come (%s)", r->next_search_bg, r->fg_eos ? "the fg ended" :
+      "a still fg");
+}
+
 static void
 search (GstElement * element, gpointer data)
 {
@@ -497,6 +520,7 @@ search (GstElement * element, gpointer data)
     all = vk_align_match (&res, 0, res.n_fg);
     job->motion = vk_fg_motion (&job->fg, res.valid_x, res.valid_y,
         res.valid_w, res.valid_h);
+    job->motion_known = TRUE;
   }
 
   g_mutex_lock (&r->lock);
@@ -549,6 +573,8 @@ search (GstElement * element, gpointer data)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
   else if (!ok && job->generation == r->generation && !r->live)
     r->scan += edge ? NONLIVE_EDGE_SCAN : vk_sr_window (r) / 4;
+  if (!ok && !edge && job->generation == r->generation)
+    fresh_bg_next (r, job);
   /* (searched again once the bg has been read further) */
   if (edge && job->generation == r->generation) {
     r->next_search = MIN (r->next_search, r->n_fg + 1);
@@ -579,7 +605,9 @@ search (GstElement * element, gpointer data)
  * of fg frames, the first once a few frames show motion, after one at the
  * bg's front once the bg has been read further (at_front ()); non-live inputs
  * whose fg ended before it was found: every SEARCH_EVERY_S of bg frames
- * while the bg goes on (vk_sr_hold_unfound ()). Called with the lock. */
+ * while the bg goes on (vk_sr_hold_unfound ()); non-live inputs whose fg
+ * frames tell nothing new, once half the bg window is new
+ * (fresh_bg_next ()). Called with the lock. */
 static gboolean
 search_due (VkStreamRender * r)
 {
