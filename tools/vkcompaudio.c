@@ -26,7 +26,7 @@
 #endif
 
 #include <math.h>
-#include <gst/vidkompy/vidkompy.h>
+#include <gst/vidkompy/vidkompyalignmentmeta.h>
 
 #include "vkcomp.h"
 #include "vkpriming.h"
@@ -170,13 +170,25 @@ mux_queue_full (GstElement * queue, gpointer user_data)
   release_unknown (user_data, "the output's video queue is full");
 }
 
+/* @buf's alignment meta, by its API's name: the plugins register it (they
+ * link libgstvidkompy); the command does not link the library, which an
+ * installed tree's command would not find (only its plugins) */
+static GstVidkompyAlignmentMeta *
+alignment_meta (GstBuffer * buf)
+{
+  GType api = g_type_from_name ("GstVidkompyAlignmentMetaAPI");
+
+  return api ? (GstVidkompyAlignmentMeta *) gst_buffer_get_meta (buf, api) :
+      NULL;
+}
+
 /* vidkompy's first frame out: the bg time it shows */
 static GstPadProbeReturn
 first_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Comp *c = user_data;
   GstVidkompyAlignmentMeta *m =
-      gst_buffer_get_vidkompy_alignment_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+      alignment_meta (GST_PAD_PROBE_INFO_BUFFER (info));
 
   if (m == NULL || !GST_CLOCK_TIME_IS_VALID (m->bg_pts))
     return GST_PAD_PROBE_OK;
