@@ -130,8 +130,8 @@ configure_vk (Comp * c)
         (guint64) o->drift_tolerance * GST_MSECOND);
     ok &= set_vk (c, "--drift-tolerance", "drift-tolerance", buf);
   }
-  if (o->mode)
-    ok &= set_vk (c, "--mode", "mode", o->mode);
+  c->mode = vk_comp_mode (o, &c->mode_why);
+  ok &= set_vk (c, "--mode", "mode", c->mode);
   if (o->alignment)
     ok &= set_vk (c, "--alignment", "alignment-location", o->alignment);
   if (o->use_alignment) {

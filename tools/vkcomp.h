@@ -36,6 +36,7 @@ typedef struct
   VkContainer container;
   gchar *out, *tmp;
   const gchar *audio_from;      /* "fg", "bg" or NULL */
+  const gchar *mode, *mode_why; /* the aligner's (vk_comp_mode ()) */
   gint out_w, out_h;            /* the bg's size, padded to even for H.264 */
 
   GstElement *pipeline, *vk, *bg_still, *aqueue_head;

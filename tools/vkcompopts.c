@@ -196,6 +196,29 @@ parse_unscaled (const gchar * name, const gchar * value, gpointer data,
   return TRUE;
 }
 
+/* The alignment mode of the job and why: --mode when given (and not
+ * auto), else one decode pass of each input (the aligner's streaming mode
+ * on the files: it holds the frames of the temporal band only), unless
+ * what is asked needs the whole alignment before the render: two passes
+ * (global mode: an analysis, then a replay). @why: a phrase for the
+ * summary. */
+const gchar *
+vk_comp_mode (const VkCompOptions * o, const gchar ** why)
+{
+  if (o->mode && g_strcmp0 (o->mode, "auto") != 0) {
+    *why = "--mode";
+    return o->mode;
+  }
+  if (o->alignment || o->use_alignment || o->cache_dir) {
+    *why = o->use_alignment ? "--use-alignment reads a whole alignment" :
+        o->alignment ? "--alignment writes the whole alignment" :
+        "--cache-dir keeps whole alignments";
+    return "global";
+  }
+  *why = "the default for files";
+  return "streaming";
+}
+
 /* Parses and checks the options of `vidkompy comp` into @o; prints the
  * error. */
 VkExit
@@ -241,7 +264,10 @@ vk_comp_options_parse (VkCompOptions * o, int argc, char **argv)
         "fast, balanced (default) or precise: the aligner's preset and the "
           "encoder's speed", "Q"},
     {"mode", 0, 0, G_OPTION_ARG_STRING, &o->mode,
-        "Alignment mode: auto, global or streaming", "MODE"},
+          "Alignment mode: auto (default: streaming, one decode pass of each "
+          "input; global with --alignment, --use-alignment or --cache-dir), "
+          "global (two passes: analysis, then render) or streaming",
+        "MODE"},
     {"alignment", 0, 0, G_OPTION_ARG_FILENAME, &o->alignment,
         "Write the alignment (JSON) to FILE", "FILE"},
     {"use-alignment", 0, 0, G_OPTION_ARG_FILENAME, &o->use_alignment,

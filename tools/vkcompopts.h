@@ -44,6 +44,8 @@ typedef struct
 
 VkExit vk_comp_options_parse (VkCompOptions * o, int argc, char **argv);
 
+const gchar *vk_comp_mode (const VkCompOptions * o, const gchar ** why);
+
 void vk_comp_options_clear (VkCompOptions * o);
 
 VkExit vk_comp_make_output_folder (const gchar * out);

@@ -171,6 +171,7 @@ vk_comp_print_summary (Comp * c)
     vk_json_int (b, "fg-frames-after-bg", field_uint (s, "fg-frames-after-bg"));
     vk_json_int (b, "retimed-frames", field_uint (s, "retimed-frames"));
     vk_json_string (b, "audio", c->audio_from ? c->audio_from : "none");
+    vk_json_string (b, "mode", c->mode);
     vk_json_double (b, "analysis-time", (c->t_render - c->t_start) / 1e6);
     vk_json_double (b, "alignment-time", field_double (s, "alignment-time"));
     vk_json_double (b, "render-time", render);
@@ -194,6 +195,9 @@ vk_comp_print_summary (Comp * c)
       frames, matched, c->out_w, c->out_h, c->fgp.fps_n, c->fgp.fps_d);
   print_coverage (s, frames);
   printf ("audio:        %s\n", c->audio_from ? c->audio_from : "none");
+  printf ("mode:         %s (%s; %s)\n", c->mode,
+      g_strcmp0 (c->mode, "global") == 0 ? "two decode passes" :
+      "one decode pass", c->mode_why);
   printf ("time:         analysis %.1f s (alignment %.1f s of it), render "
       "%.1f s, total %.1f s\n", (c->t_render - c->t_start) / 1e6,
       field_double (s, "alignment-time") + field_double (s, "refine-time"),

@@ -117,6 +117,27 @@ class OptsTest(unittest.TestCase):
         self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y))
         self.assertEqual(s["frames"], self.fg_frames)
 
+    def test_mode_choice(self):
+        """One decode pass (streaming) by default; two passes (global)
+        when asked or when a whole alignment is written or read, said in
+        the summary and the JSON; both find the same place and output
+        every fg frame."""
+        align = os.path.join(self.dir, "a.json")
+        cases = [([], "streaming", "the default for files"),
+                 (["--mode", "auto"], "streaming", "the default for files"),
+                 (["--mode", "global"], "global", "--mode"),
+                 (["--alignment", align], "global",
+                  "--alignment writes the whole alignment")]
+        for args, mode, why in cases:
+            s = json.loads(self.comp("--json", *args).stdout)
+            self.assertEqual(s["mode"], mode, args)
+            self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y), args)
+            self.assertEqual(s["frames"], self.fg_frames, args)
+            r = self.comp(*args)
+            self.assertIn("mode:         %s (%s; %s)" % (
+                mode, "two decode passes" if mode == "global" else
+                "one decode pass", why), r.stdout)
+
     def test_vidkompy_names(self):
         """Option names of the Python vidkompy: exit 2 with what to use."""
         cases = [
