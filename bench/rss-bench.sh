@@ -3,8 +3,8 @@
 # "memory stays bounded and flat with length"): 1080p60 pairs like
 # cli-bench.sh's (bg 1920x1080 60 fps, fg 1920x870 at (0,0), 60 fps, from
 # 0.5 s), LENGTHS seconds long (default "60 600"), each run once with the
-# default mode and once with --mode streaming (the one-decode-pass path);
-# prints peak RSS (MB, /usr/bin/time's maximum resident set) and wall
+# default (one decode pass: the streaming mode) and once with --mode global
+# (two passes); prints peak RSS (MB, /usr/bin/time's maximum resident set) and wall
 # seconds of each in one table.
 #
 # The footage is Debian's cockatoo.mp4 (python3-imageio, 14 s) looped
@@ -65,10 +65,11 @@ run () {
 }
 
 echo "vidkompy comp, peak RSS (MB) and wall time (s), 1080p60 pairs"
-printf "| %-7s | %-18s | %-18s |\n" length "default" "--mode streaming"
+printf "| %-7s | %-18s | %-18s |\n" length "default (one pass)" \
+  "--mode global"
 for n in $LENGTHS; do
   # shellcheck disable=SC2046
-  set -- $(run "$n") $(run "$n" --mode streaming)
+  set -- $(run "$n") $(run "$n" --mode global)
   printf "| %-7s | %-18s | %-18s |\n" "${n} s" "$1 MB, $2 s" "$3 MB, $4 s"
 done
 rm -f "$DIR/out.mp4" "$DIR/rss"
