@@ -472,6 +472,7 @@ decide_oldest (VkStreamRender * r)
   /* not found yet: the oldest held bg frame, unmatched; once the fg has
    * been searched for long enough, a warning (once), or with strict the
    * error */
+  b = g_queue_peek_head (&r->bg);
   if (!r->positioned && !r->unfound_warned && !r->flushing && !r->stopping
       && searched_enough (r, f)) {
     r->unfound_warned = TRUE;
@@ -483,10 +484,8 @@ decide_oldest (VkStreamRender * r)
             * GST_SECOND / r->fg_fps), r->cfg.latency,
         r->cfg.opts.fixed_position ? "at the given position" :
         "at the centre of the background");
-    b = g_queue_peek_head (&r->bg);
     vk_sr_post_unfound (r, f->index, b ? b->index : 0);
   }
-  b = g_queue_peek_head (&r->bg);
   GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",
       f->index, b ? (gint) b->index : -1);
   emit (r, b ? b->index : 0, 1.0f);

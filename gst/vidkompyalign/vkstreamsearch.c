@@ -134,8 +134,8 @@ typedef struct
   guint fg0, bg0;
   guint generation;
   gint64 start;                 /* when the search began */
-  gdouble motion;               /* of its fg frames (vk_fg_motion ()) */
-  gboolean motion_known;        /* (measured on the search's region) */
+  gdouble motion;               /* of its fg frames on the region found
+                                 * (vk_fg_motion ()); G_MAXDOUBLE before */
   gdouble refine_time;          /* seconds refining its placement */
 } SearchJob;
 
@@ -423,16 +423,13 @@ static void
 note_unsure (VkStreamRender * r, const SearchJob * job,
     const VkAlignResult * res, gdouble match)
 {
-  gdouble motion;
   VkFoundVerdict v;
 
   if (r->refused_why)
     return;
-  motion = vk_fg_motion (&job->fg, res->valid_x, res->valid_y, res->valid_w,
-      res->valid_h);
-  v = vk_found (match, res->spatial_score, motion);
+  v = vk_found (match, res->spatial_score, job->motion);
   r->refused_why = v != VK_FOUND_YES ? vk_found_reason (v, match,
-      res->spatial_score, motion) : g_strdup_printf ("the best placement "
+      res->spatial_score, job->motion) : g_strdup_printf ("the best placement "
       "found, %.0f,%.0f scale %.3f, is not sure enough: temporal confidence "
       "%.2f, spatial confidence %.2f", res->x, res->y, res->scale, match,
       res->spatial_score);
@@ -466,6 +463,15 @@ committed (VkStreamRender * r, const SearchJob * job,
   return FALSE;
 }
 
+/* The next search once the bg has been read @frames beyond the newest bg
+ * frame of @job's search (search_due ()). Called with the lock. */
+static void
+search_after_bg (VkStreamRender * r, const SearchJob * job, guint frames)
+{
+  r->next_search_bg = MAX (r->next_search_bg, job->bg0 + job->bg.n_frames +
+      frames);
+}
+
 /* Non-live inputs, after a search that did not find the fg: when its fg
  * frames tell nothing new to the next search (the fg ended, or they are
  * still: vk_fg_motion () below VK_FOUND_MIN_MOTION), the next waits until
@@ -478,11 +484,9 @@ committed (VkStreamRender * r, const SearchJob * job,
 static void
 fresh_bg_next (VkStreamRender * r, const SearchJob * job)
 {
-  if (r->live || !(r->fg_eos || (job->motion_known
-              && job->motion < VK_FOUND_MIN_MOTION)))
+  if (r->live || !(r->fg_eos || job->motion < VK_FOUND_MIN_MOTION))
     return;
-  r->next_search_bg = MAX (r->next_search_bg, job->bg0 + job->bg.n_frames +
-      job->bg.n_frames / 2);
+  search_after_bg (r, job, job->bg.n_frames / 2);
   GST_DEBUG_OBJECT (r->cfg.element, "the next search once bg frame %u has "
       "come (%s)", r->next_search_bg, r->fg_eos ? "the fg ended" :
       "a still fg");
@@ -520,7 +524,6 @@ search (GstElement * element, gpointer data)
     all = vk_align_match (&res, 0, res.n_fg);
     job->motion = vk_fg_motion (&job->fg, res.valid_x, res.valid_y,
         res.valid_w, res.valid_h);
-    job->motion_known = TRUE;
   }
 
   g_mutex_lock (&r->lock);
@@ -578,8 +581,8 @@ search (GstElement * element, gpointer data)
   /* (searched again once the bg has been read further) */
   if (edge && job->generation == r->generation) {
     r->next_search = MIN (r->next_search, r->n_fg + 1);
-    r->next_search_bg = job->bg0 + job->bg.n_frames +
-        (guint) ceil (r->bg_fps * NONLIVE_EDGE_SCAN / GST_SECOND);
+    search_after_bg (r, job, (guint) ceil (r->bg_fps * NONLIVE_EDGE_SCAN /
+            GST_SECOND));
   }
   r->searching = FALSE;
   /* live: the next one after a pause (in fg frames: the time passes with
@@ -656,6 +659,7 @@ vk_sr_try_position (VkStreamRender * r)
   }
   job = g_new0 (SearchJob, 1);
   job->r = r;
+  job->motion = G_MAXDOUBLE;
   job->fg0 = ((Held *) g_queue_peek_nth (&r->fg, skip))->index;
   job->bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
   job->bgd = summary_of_queue (r, FALSE, 0, &job->bg);
