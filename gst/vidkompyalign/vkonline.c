@@ -21,23 +21,16 @@
 /* a finite stand-in for "no restarts", so that every cell at or after the
  * committed one stays reachable */
 #define NO_RESTART 1e30
-#define TIE_EPS 1e-9
 
-/* how a cell was reached */
-enum
-{
-  HOW_START,
-  HOW_STEP,
-  HOW_RESTART,
-};
-
+/* a pending row: its band and, per bg frame of it, the cost, the path
+ * cost and how the path got there (vk_dp_row ()) */
 typedef struct
 {
   guint lo, hi;                 /* band, inclusive */
   gfloat *cost;
   gdouble *acc;
-  gint64 *back;                 /* bg frame of the previous row, -1: none */
-  guint8 *how;
+  guint8 *back;
+  guint *from;
 } Row;
 
 struct _VkOnline
@@ -76,7 +69,7 @@ row_free (gpointer data)
   g_free (r->cost);
   g_free (r->acc);
   g_free (r->back);
-  g_free (r->how);
+  g_free (r->from);
   g_free (r);
 }
 
@@ -161,77 +154,27 @@ vk_online_min_bg (const VkOnline * o)
   return o->have_committed ? o->committed.lo : 0;
 }
 
-static gboolean
-clearly_less (gdouble a, gdouble b)
-{
-  if (!(b < INFINITY))
-    return a < INFINITY;
-  return a < b - TIE_EPS * (1.0 + fabs (b));
-}
-
 /* (Re)computes the path costs of row @r (fg frame @i) from @prev. */
 static void
 compute_row (const VkOnline * o, guint i, const Row * prev, Row * r)
 {
-  guint8 order[VK_DP_MAX_JUMP + 1];
-  gdouble pen[VK_DP_MAX_JUMP + 1];
-  gdouble lambda = o->p.smoothness, rmin = INFINITY, pmin = INFINITY;
-  guint n = r->hi - r->lo + 1, k;
-  gint64 e, pm_j = -1, next_p;
-  guint j;
+  VkDpParams dp = { o->p.smoothness, o->p.max_jump };
+  gint64 e = i > 0 ? vk_line_frame (o->p.offset, o->p.rate, i) -
+      vk_line_frame (o->p.offset, o->p.rate, i - 1) : 0;
 
-  e = vk_line_frame (o->p.offset, o->p.rate, i) - (i > 0 ?
-      vk_line_frame (o->p.offset, o->p.rate, i - 1) : 0);
-  vk_dp_step_order (e, o->p.max_jump, order);
-  for (k = 0; k <= o->p.max_jump; k++)
-    pen[k] = lambda * fabs ((gdouble) k - (gdouble) e);
+  vk_dp_row (&dp, o->p.restart, e, prev ? prev->acc : NULL,
+      prev ? prev->lo : 0, prev ? prev->hi : 0, r->lo, r->hi, r->cost,
+      r->acc, r->back, r->from);
+}
 
-  next_p = prev ? prev->lo : 0;
-  for (j = r->lo; j <= r->hi; j++) {
-    gdouble best = INFINITY;
-    gint64 bj = -1;
-    guint8 how = HOW_START;
+/* the frame of the row before where the path through cell @j of @r came
+ * from */
+static guint
+came_from (const Row * r, guint j)
+{
+  guint k = j - r->lo;
 
-    if (prev == NULL) {
-      best = 0;
-    } else {
-      /* the cheapest cell of the previous row at or before j */
-      for (; next_p <= (gint64) j && next_p <= prev->hi; next_p++) {
-        gdouble v = prev->acc[next_p - prev->lo];
-
-        if (clearly_less (v, pmin)) {
-          pmin = v;
-          pm_j = next_p;
-        }
-      }
-      for (k = 0; k <= o->p.max_jump; k++) {
-        gint64 p = (gint64) j - order[k];
-        gdouble v;
-
-        if (p < prev->lo || p > prev->hi)
-          continue;
-        v = prev->acc[p - prev->lo] + pen[order[k]];
-        if (clearly_less (v, best)) {
-          best = v;
-          bj = p;
-          how = HOW_STEP;
-        }
-      }
-      if (pm_j >= 0 && clearly_less (pmin + o->p.restart, best)) {
-        best = pmin + o->p.restart;
-        bj = pm_j;
-        how = HOW_RESTART;
-      }
-    }
-    r->acc[j - r->lo] = best + r->cost[j - r->lo];
-    r->back[j - r->lo] = bj;
-    r->how[j - r->lo] = how;
-    rmin = MIN (rmin, r->acc[j - r->lo]);
-  }
-  /* keep the numbers small */
-  if (rmin < INFINITY)
-    for (k = 0; k < n; k++)
-      r->acc[k] -= rmin;
+  return r->from[k] != VK_DP_NO_RESTART ? r->from[k] : j - r->back[k];
 }
 
 static gfloat
@@ -274,8 +217,8 @@ vk_online_push_row (VkOnline * o, guint bg_lo, guint bg_hi, VkCostFunc cost,
   n = bg_hi - bg_lo + 1;
   r->cost = g_new (gfloat, n);
   r->acc = g_new (gdouble, n);
-  r->back = g_new (gint64, n);
-  r->how = g_new (guint8, n);
+  r->back = g_new (guint8, n);
+  r->from = g_new (guint, n);
   for (j = bg_lo; j <= bg_hi; j++)
     r->cost[j - bg_lo] = sanitize (cost (o->n_rows, j, user_data));
   compute_row (o, o->n_rows, prev, r);
@@ -300,33 +243,25 @@ vk_online_commit (VkOnline * o, VkOnlineDecision * d)
 {
   Row *last, *r;
   guint first = o->n_rows - o->pending->len, k, i;
-  gint64 target, j = -1;
-  gdouble best = INFINITY;
+  gint64 j;
 
   if (o->pending->len == 0)
     return FALSE;
 
   last = pending_row (o, o->pending->len - 1);
-  target = vk_line_frame (o->p.offset, o->p.rate, o->n_rows - 1);
-  for (k = 0; k <= last->hi - last->lo; k++) {
-    gdouble v = last->acc[k];
-    gint64 c = last->lo + k;
-
-    if (j < 0 || clearly_less (v, best) || (!clearly_less (best, v)
-            && ABS (c - target) < ABS (j - target))) {
-      best = v;
-      j = c;
-    }
-  }
+  j = vk_dp_row_end (last->acc, last->lo, last->hi,
+      vk_line_frame (o->p.offset, o->p.rate, o->n_rows - 1));
+  /* restarts reach every cell */
+  g_return_val_if_fail (j >= 0, FALSE);
   /* back to the oldest pending row */
   for (k = o->pending->len - 1; k > 0; k--)
-    j = pending_row (o, k)->back[j - pending_row (o, k)->lo];
+    j = came_from (pending_row (o, k), (guint) j);
 
   r = pending_row (o, 0);
   d->fg = first;
   d->bg = (guint) j;
   d->cost = r->cost[j - r->lo];
-  d->restarted = r->how[j - r->lo] == HOW_RESTART;
+  d->restarted = r->from[j - r->lo] != VK_DP_NO_RESTART;
 
   o->have_committed = TRUE;
   o->committed.lo = o->committed.hi = (guint) j;
@@ -385,19 +320,14 @@ gboolean
 vk_online_newest_best (const VkOnline * o, guint * bg)
 {
   Row *r;
-  gdouble best = INFINITY;
-  guint k;
+  gint64 j;
 
   if (o->pending->len == 0)
     return FALSE;
   r = pending_row (o, o->pending->len - 1);
-  *bg = r->lo;
-  for (k = 0; k <= r->hi - r->lo; k++) {
-    if (clearly_less (r->acc[k], best)) {
-      best = r->acc[k];
-      *bg = r->lo + k;
-    }
-  }
+  /* on ties the smaller frame */
+  j = vk_dp_row_end (r->acc, r->lo, r->hi, r->lo);
+  *bg = j >= 0 ? (guint) j : r->lo;
   return TRUE;
 }
 

@@ -19,11 +19,14 @@
  *                                        + λ · |k − e[i]|,
  *                                    min_{j' <= j} acc (i−1, j') + restart )
  *
- * where e[i] is the step of the rounded line L(i) = floor (offset + rate·i
+ where e[i] is the step of the rounded line L(i) = floor (offset + rate·i
  * + 0.5) (as in vk_dp_align ()), so static scenes and ties follow the line,
  * and the restart transition lets the path jump forward by any amount, at
  * a fixed price, to follow a cut (the fg lost and found again, or the fg
- * found far into the bg). Paths never step backwards.
+ * found far into the bg). Paths never step backwards. A row is computed by
+ * vk_dp_row () (vktemporal.c), the recurrence vk_dp_align () runs over the
+ * whole fg: the global mode's DP is this one with every row as look-ahead
+ * and no restarts (test align_online:test_online_equals_offline).
  *
  * vk_online_commit () fixes the oldest pending row: it backtracks the best
  * path from the newest row to it, and from then on every path must go
@@ -33,7 +36,7 @@
  * decrease.
  *
  * Memory: for every pending row its band's costs, path costs and back
- * pointers (12 bytes per bg frame of the band). Time per row: O(band ·
+ * pointers (17 bytes per bg frame of the band). Time per row: O(band ·
  * (max_jump + 1)) plus O(pending · band · (max_jump + 1)) per commit.
  * Pure: no GStreamer objects, no global state. */
 

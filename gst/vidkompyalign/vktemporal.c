@@ -306,7 +306,6 @@ vk_band_from_line (guint n_fg, guint n_bg, gdouble offset, gdouble rate,
 /* ---------------------------------------------------------------------- */
 /* Banded monotonic DP */
 
-#define BACK_NONE 0xff
 /* relative tolerance under which two path costs count as equal, so that
  * rounding differences do not decide between equally good paths */
 #define TIE_EPS 1e-9
@@ -318,9 +317,12 @@ line_step (gdouble offset, gdouble rate, guint i)
   return vk_line_frame (offset, rate, i) - vk_line_frame (offset, rate, i - 1);
 }
 
+/* a clearly below b; anything finite is below +INFINITY */
 static gboolean
 clearly_less (gdouble a, gdouble b)
 {
+  if (!(b < INFINITY))
+    return a < INFINITY;
   return a < b - TIE_EPS * (1.0 + fabs (b));
 }
 
@@ -349,6 +351,139 @@ vk_dp_step_order (gint64 e, guint max_jump, guint8 * order)
     if (d > 0 && k >= 0 && k <= max_jump)
       order[n++] = (guint8) k;
   }
+}
+
+/**
+ * vk_dp_row:
+ * @params: smoothness and largest step
+ * @restart: the cost of a restart (a forward jump of any size, from the
+ *   cheapest cell of the previous row at or before the frame); +INFINITY:
+ *   none
+ * @e: the expected step of this row (the step of the rounded line)
+ * @prev: (nullable): the previous row's path costs, or %NULL for the first
+ *   row (every cell starts a path)
+ * @plo: first bg frame of @prev's band
+ * @phi: last bg frame of @prev's band (inclusive)
+ * @lo: first bg frame of this row's band
+ * @hi: last bg frame of this row's band (inclusive), >= @lo
+ * @cost: @hi − @lo + 1 matching costs (+INFINITY: the cell is forbidden)
+ * @acc: (out): @hi − @lo + 1 path costs, less the returned minimum
+ *   (+INFINITY: unreachable)
+ * @back: (out): @hi − @lo + 1 steps from the previous row's frame
+ *   (0 .. max_jump), VK_DP_BACK_NONE where unreachable (or on a restart)
+ * @from: (out) (nullable): @hi − @lo + 1 previous frames of a restart,
+ *   VK_DP_NO_RESTART elsewhere; may be %NULL when @restart is +INFINITY
+ *
+ * One row of the banded monotonic DP, the one recurrence of both modes:
+ * vk_dp_align () runs it over the whole fg, the streaming mode's online
+ * DP (vkonline.c) over the rows of its lag:
+ *
+ *   acc (j) = cost (j) + min ( min_{0<=k<=max_jump} prev (j−k)
+ *                                  + λ · |k − e|,
+ *                              min_{j' <= j} prev (j') + restart ).
+ *
+ * Ties go to the step nearest @e, then the smaller step, then a step
+ * before a restart.
+ *
+ * Returns: the minimum subtracted from @acc, +INFINITY when no cell is
+ * reachable.
+ */
+gdouble
+vk_dp_row (const VkDpParams * params, gdouble restart, gint64 e,
+    const gdouble * prev, guint plo, guint phi, guint lo, guint hi,
+    const gfloat * cost, gdouble * acc, guint8 * back, guint * from)
+{
+  guint8 order[VK_DP_MAX_JUMP + 1];
+  gdouble pen[VK_DP_MAX_JUMP + 1];
+  gdouble rmin = INFINITY, pmin = INFINITY;
+  guint max_jump = params->max_jump, k, n = hi - lo + 1;
+  gint64 pm_j = -1, next_p = plo, j;
+
+  vk_dp_step_order (e, max_jump, order);
+  for (k = 0; k <= max_jump; k++)
+    pen[k] = params->smoothness * fabs ((gdouble) k - (gdouble) e);
+
+  for (j = lo; j <= hi; j++) {
+    gdouble best = prev ? INFINITY : 0.0, v;
+    guint8 bk = prev ? VK_DP_BACK_NONE : 0;
+    guint bf = VK_DP_NO_RESTART;
+
+    if (prev) {
+      for (k = 0; k <= max_jump; k++) {
+        gint64 p = j - order[k];
+
+        if (p < plo || p > phi)
+          continue;
+        v = prev[p - plo] + pen[order[k]];
+        if (clearly_less (v, best)) {
+          best = v;
+          bk = order[k];
+        }
+      }
+      if (restart < INFINITY) {
+        /* the cheapest cell of the previous row at or before j */
+        for (; next_p <= j && next_p <= phi; next_p++) {
+          if (clearly_less (prev[next_p - plo], pmin)) {
+            pmin = prev[next_p - plo];
+            pm_j = next_p;
+          }
+        }
+        if (pm_j >= 0 && clearly_less (pmin + restart, best)) {
+          best = pmin + restart;
+          bk = VK_DP_BACK_NONE;
+          bf = (guint) pm_j;
+        }
+      }
+    }
+    v = best + (isnan (cost[j - lo]) ? INFINITY : cost[j - lo]);
+    if (!(v < INFINITY)) {
+      v = INFINITY;
+      bk = VK_DP_BACK_NONE;
+      bf = VK_DP_NO_RESTART;
+    }
+    acc[j - lo] = v;
+    back[j - lo] = bk;
+    if (from)
+      from[j - lo] = bf;
+    rmin = MIN (rmin, v);
+  }
+  /* keep the numbers small */
+  if (rmin < INFINITY)
+    for (k = 0; k < n; k++)
+      acc[k] -= rmin;
+  return rmin;
+}
+
+/**
+ * vk_dp_row_end:
+ * @acc: a row's path costs
+ * @lo: its first bg frame
+ * @hi: its last bg frame (inclusive)
+ * @target: the rounded line's frame of the row
+ *
+ * Where the best path through the rows so far ends: the cheapest cell, on
+ * (near) ties the one nearest @target, then the smaller frame.
+ *
+ * Returns: the bg frame, -1 when no cell is reachable.
+ */
+gint64
+vk_dp_row_end (const gdouble * acc, guint lo, guint hi, gint64 target)
+{
+  gdouble best = INFINITY;
+  gint64 j, jbest = -1;
+
+  for (j = lo; j <= hi; j++) {
+    gdouble v = acc[j - lo];
+
+    if (!(v < INFINITY))
+      continue;
+    if (jbest < 0 || clearly_less (v, best) || (!clearly_less (best, v)
+            && ABS (j - target) < ABS (jbest - target))) {
+      best = v;
+      jbest = j;
+    }
+  }
+  return jbest;
 }
 
 static gdouble
@@ -381,7 +516,9 @@ sanitize_cost (gfloat c)
  *
  * where e[i] = L(i) − L(i−1) is the step of the rounded line
  * L(i) = vk_line_frame (offset, rate, i). The start and the end are free
- * (any frame of the first and last band).
+ * (any frame of the first and last band). This is the streaming mode's
+ * online DP (vkonline.c) with the whole fg as its look-ahead and no
+ * restarts: both run vk_dp_row () row by row and end with vk_dp_row_end ().
  *
  * The smoothness term is the total variation of j − L: any path parallel
  * to the rounded line costs nothing, so where costs tie (static scenes,
@@ -393,9 +530,9 @@ sanitize_cost (gfloat c)
  * towards the step e[i] and then the smaller step; at the end towards
  * L(n_fg−1) and then the smaller frame.
  *
- * Time O(Σ band width · (max_jump + 1)), one @cost call per reachable
- * cell; memory Σ band width bytes of back pointers (the step of each cell)
- * plus 8 bytes per row plus two rows of doubles.
+ * Time O(Σ band width · (max_jump + 1)), one @cost call per cell; memory
+ * Σ band width bytes of back pointers (the step of each cell) plus 8 bytes
+ * per row plus two rows of doubles and one of floats.
  *
  * Returns: FALSE and sets @error (@path untouched) for empty arguments, a
  * max_jump above VK_DP_MAX_JUMP, a negative or non-finite smoothness, a
@@ -409,14 +546,13 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
     VkCostFunc cost, gpointer user_data, guint * path, gdouble * total_cost,
     GError ** error)
 {
-  guint8 order[VK_DP_MAX_JUMP + 1];
-  gdouble pen[VK_DP_MAX_JUMP + 1];
   gsize *row_start = NULL;
   guint8 *back = NULL;
   gdouble *prev = NULL, *cur = NULL, *tmp;
-  gdouble lambda, base = 0.0, best;
-  guint max_jump, i, k, o, width_max = 0;
-  gint64 plo = 0, phi = 0, rlo, rhi, j, jbest, target;
+  gfloat *row_cost = NULL;
+  gdouble base = 0.0, rmin;
+  guint i, width_max = 0;
+  gint64 plo = 0, phi = 0, rlo, rhi, j;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -427,18 +563,16 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
         "invalid arguments (n_fg %u, n_bg %u, or a NULL pointer)", n_fg, n_bg);
     return FALSE;
   }
-  lambda = params->smoothness;
-  max_jump = params->max_jump;
-  if (max_jump > VK_DP_MAX_JUMP) {
+  if (params->max_jump > VK_DP_MAX_JUMP) {
     g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_INVALID,
-        "max_jump %u is above the limit %u", max_jump, VK_DP_MAX_JUMP);
+        "max_jump %u is above the limit %u", params->max_jump, VK_DP_MAX_JUMP);
     return FALSE;
   }
-  if (!(lambda >= 0.0) || !isfinite (lambda) || !isfinite (offset)
-      || !isfinite (rate)) {
+  if (!(params->smoothness >= 0.0) || !isfinite (params->smoothness)
+      || !isfinite (offset) || !isfinite (rate)) {
     g_set_error (error, VK_TEMPORAL_ERROR, VK_TEMPORAL_ERROR_INVALID,
         "smoothness %g must be finite and >= 0, line (%g, %g) finite",
-        lambda, offset, rate);
+        params->smoothness, offset, rate);
     return FALSE;
   }
 
@@ -463,57 +597,18 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
   back = g_try_malloc (row_start[n_fg]);
   prev = g_try_new (gdouble, width_max);
   cur = g_try_new (gdouble, width_max);
-  if (back == NULL || prev == NULL || cur == NULL)
+  row_cost = g_try_new (gfloat, width_max);
+  if (back == NULL || prev == NULL || cur == NULL || row_cost == NULL)
     goto no_memory;
 
   for (i = 0; i < n_fg; i++) {
-    guint8 *brow = back + row_start[i];
-    gdouble rmin = INFINITY;
-    gint64 e = 0;
-
     rlo = MAX (lo[i], 0);
     rhi = MIN ((gint64) hi[i], (gint64) n_bg - 1);
-
-    if (i > 0) {
-      e = line_step (offset, rate, i);
-      vk_dp_step_order (e, max_jump, order);
-      for (k = 0; k <= max_jump; k++)
-        pen[k] = lambda * fabs ((gdouble) k - (gdouble) e);
-    }
-
-    for (j = rlo; j <= rhi; j++) {
-      gdouble acc;
-      guint8 bk = BACK_NONE;
-
-      if (i == 0) {
-        acc = 0.0;
-        bk = 0;
-      } else {
-        acc = INFINITY;
-        for (o = 0; o <= max_jump; o++) {
-          gint64 p = j - order[o];
-          gdouble v;
-
-          if (p < plo || p > phi)
-            continue;
-          v = prev[p - plo] + pen[order[o]];
-          if (v < INFINITY && (bk == BACK_NONE || clearly_less (v, acc))) {
-            acc = v;
-            bk = order[o];
-          }
-        }
-      }
-      if (bk != BACK_NONE) {
-        acc += sanitize_cost (cost (i, (guint) j, user_data));
-        if (!(acc < INFINITY))
-          bk = BACK_NONE;
-      }
-      if (bk == BACK_NONE)
-        acc = INFINITY;
-      brow[j - rlo] = bk;
-      cur[j - rlo] = acc;
-      rmin = MIN (rmin, acc);
-    }
+    for (j = rlo; j <= rhi; j++)
+      row_cost[j - rlo] = sanitize_cost (cost (i, (guint) j, user_data));
+    rmin = vk_dp_row (params, INFINITY, i > 0 ? line_step (offset, rate,
+            i) : 0, i > 0 ? prev : NULL, (guint) plo, (guint) phi,
+        (guint) rlo, (guint) rhi, row_cost, cur, back + row_start[i], NULL);
 
     if (!(rmin < INFINITY)) {
       if (i == 0)
@@ -526,13 +621,9 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
             G_GINT64_FORMAT "] is reachable from the band [%" G_GINT64_FORMAT
             ", %" G_GINT64_FORMAT "] of fg frame %u with steps 0..%u "
             "(or all their costs are infinite)", i, rlo, rhi, plo, phi,
-            i - 1, max_jump);
+            i - 1, params->max_jump);
       goto out;
     }
-
-    /* keep the numbers small: subtract the row minimum */
-    for (j = 0; j <= rhi - rlo; j++)
-      cur[j] -= rmin;
     base += rmin;
 
     tmp = prev;
@@ -542,24 +633,11 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
     phi = rhi;
   }
 
-  /* free end: the cheapest frame of the last band, on (near) ties the one
-   * nearest the rounded line, then the smaller one */
-  target = vk_line_frame (offset, rate, n_fg - 1);
-  jbest = -1;
-  best = INFINITY;
-  for (j = plo; j <= phi; j++) {
-    gdouble v = prev[j - plo];
-
-    if (!(v < INFINITY))
-      continue;
-    if (jbest < 0 || clearly_less (v, best) || (!clearly_less (best, v)
-            && ABS (j - target) < ABS (jbest - target))) {
-      best = v;
-      jbest = j;
-    }
-  }
-
-  j = jbest;
+  /* free end */
+  j = vk_dp_row_end (prev, (guint) plo, (guint) phi,
+      vk_line_frame (offset, rate, n_fg - 1));
+  if (total_cost)
+    *total_cost = base + prev[j - plo];
   for (i = n_fg - 1;; i--) {
     path[i] = (guint) j;
     if (i == 0)
@@ -567,9 +645,6 @@ vk_dp_align (guint n_fg, guint n_bg, const gint * lo, const gint * hi,
     rlo = MAX (lo[i], 0);
     j -= back[row_start[i] + (gsize) (j - rlo)];
   }
-
-  if (total_cost)
-    *total_cost = base + best;
   ok = TRUE;
   goto out;
 
@@ -581,6 +656,7 @@ out:
   g_free (back);
   g_free (prev);
   g_free (cur);
+  g_free (row_cost);
   return ok;
 }
 

@@ -15,7 +15,9 @@
  * 3. vk_dp_align () picks, for every fg frame, one bg frame in its band:
  *    never backwards, at most max_jump frames forward per fg frame, with
  *    the least total matching cost plus a smoothness penalty that makes
- *    ties (static or frozen content) follow the line exactly.
+ *    ties (static or frozen content) follow the line exactly. Its row,
+ *    vk_dp_row (), is the one recurrence of both modes: the streaming
+ *    mode's online DP (vkonline.h) runs it over the rows of its lag.
  *
  * Frame numbers are 0-based indices. The rounded line is
  * vk_line_frame (offset, rate, i) = floor (offset + rate · i + 0.5). */
@@ -91,6 +93,18 @@ gboolean vk_dp_align (guint n_fg, guint n_bg, const gint * lo,
     GError ** error);
 
 void vk_dp_step_order (gint64 e, guint max_jump, guint8 * order);
+
+/* vk_dp_row ()'s back pointer of a cell no step reaches */
+#define VK_DP_BACK_NONE 0xff
+/* vk_dp_row ()'s previous frame of a cell not reached by a restart */
+#define VK_DP_NO_RESTART G_MAXUINT
+
+gdouble vk_dp_row (const VkDpParams * params, gdouble restart, gint64 e,
+    const gdouble * prev, guint plo, guint phi, guint lo, guint hi,
+    const gfloat * cost, gdouble * acc, guint8 * back, guint * from);
+
+gint64 vk_dp_row_end (const gdouble * acc, guint lo, guint hi,
+    gint64 target);
 
 gdouble vk_dp_path_cost (guint n_fg, guint n_bg, const guint * path,
     gdouble offset, gdouble rate, const VkDpParams * params,
