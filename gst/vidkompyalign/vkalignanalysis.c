@@ -26,14 +26,7 @@ static void estimate_partial (GstElement * element, gpointer user_data);
 static gboolean
 check_seekable (GstVidkompyAlign * self, Stream * s)
 {
-  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
-  gboolean seekable = FALSE;
-
-  if (gst_pad_peer_query (s->sinkpad, q))
-    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
-  gst_query_unref (q);
-
-  if (!seekable) {
+  if (!vk_seek_peer_seekable (s->sinkpad)) {
     GST_ELEMENT_ERROR (self, STREAM, NOT_IMPLEMENTED,
         ("The %s input (%s) is not seekable: vidkompyalign analyses both "
             "inputs to the end and then replays them, which needs files or "

@@ -21,13 +21,7 @@
 static gboolean
 peer_replayable (GstPad * sinkpad)
 {
-  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
-  gboolean seekable = FALSE;
-
-  if (gst_pad_peer_query (sinkpad, q))
-    gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
-  gst_query_unref (q);
-  return seekable && !vk_stream_peer_live (sinkpad);
+  return vk_seek_peer_seekable (sinkpad) && !vk_stream_peer_live (sinkpad);
 }
 
 /* Decides once between the global and the streaming mode. Returns the

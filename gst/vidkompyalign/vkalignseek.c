@@ -86,26 +86,21 @@ gst_vidkompy_align_streaming_queued_seek (GstVidkompyAlign * self)
 gboolean
 gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
 {
-  gdouble rate;
-  GstFormat format;
-  GstSeekFlags flags;
-  GstSeekType start_type, stop_type;
-  gint64 start, stop;
+  VkSeekArgs a;
   GstEvent *bg_seek;
   GstClockTime bg_pos, bg_stop = GST_CLOCK_TIME_NONE;
   guint i, end, j;
   gboolean ok;
 
-  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
-      &stop_type, &stop);
+  vk_seek_parse (event, &a);
   g_mutex_lock (&self->lock);
-  i = MIN (gst_vidkompy_align_frame_index (&self->fg, start),
+  i = MIN (gst_vidkompy_align_frame_index (&self->fg, a.start),
       self->result.n_fg - 1);
   /* a stop: the fg frames before it, the bg a little past their match
    * (a segment seek ends on both inputs with SEGMENT_DONE) */
   end = self->result.n_fg;
-  if (stop_type == GST_SEEK_TYPE_SET)
-    end = MAX (vk_seek_frames_before (self->fg.pts, stop), i + 1);
+  if (a.stop_type == GST_SEEK_TYPE_SET)
+    end = MAX (vk_seek_frames_before (self->fg.pts, a.stop), i + 1);
   j = self->result.map[end - 1] + VK_SEEK_BG_STOP_FRAMES (self->radius);
   if (end < self->result.n_fg && j < self->bg.pts->len)
     bg_stop = g_array_index (self->bg.pts, GstClockTime, j);
@@ -118,16 +113,16 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
    * would be from before the seek; without a flush, the streaming
    * threads must go on for the seek to happen: only the frames after
    * its segment (a new pass, such as a segment seek's loop) wait */
-  self->seek = (flags & GST_SEEK_FLAG_FLUSH) ? SEEK_FLUSHING : SEEK_NEW_PASS;
+  self->seek = (a.flags & GST_SEEK_FLAG_FLUSH) ? SEEK_FLUSHING : SEEK_NEW_PASS;
   self->bg.new_pass = self->fg.new_pass = self->seek == SEEK_NEW_PASS;
   g_mutex_unlock (&self->lock);
 
   GST_DEBUG_OBJECT (self, "seek to %" GST_TIME_FORMAT " (fg frames %u to "
       "%u), bg from %" GST_TIME_FORMAT " to %" GST_TIME_FORMAT,
-      GST_TIME_ARGS (start), i, end, GST_TIME_ARGS (bg_pos),
+      GST_TIME_ARGS (a.start), i, end, GST_TIME_ARGS (bg_pos),
       GST_TIME_ARGS (bg_stop));
-  bg_seek = gst_event_new_seek (rate, GST_FORMAT_TIME,
-      flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
+  bg_seek = gst_event_new_seek (a.rate, GST_FORMAT_TIME,
+      a.flags | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET, bg_pos,
       GST_CLOCK_TIME_IS_VALID (bg_stop) ? GST_SEEK_TYPE_SET :
       GST_SEEK_TYPE_NONE, bg_stop);
   gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
@@ -192,15 +187,10 @@ gboolean
 gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     GstEvent * event)
 {
-  gdouble rate;
-  GstFormat format;
-  GstSeekFlags flags;
-  GstSeekType start_type, stop_type;
-  gint64 start, stop;
+  VkSeekArgs a;
   guint32 seqnum = gst_event_get_seqnum (event);
 
-  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
-      &stop_type, &stop);
+  vk_seek_parse (event, &a);
   g_mutex_lock (&self->lock);
   /* a pipeline seek reaches both src pads: handle it once */
   if (seqnum == self->seek_seqnum) {
@@ -209,8 +199,8 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     gst_event_unref (event);
     return TRUE;
   }
-  if (self->phase == PHASE_DONE || format != GST_FORMAT_TIME || rate <= 0
-      || start_type != GST_SEEK_TYPE_SET || start < 0
+  if (self->phase == PHASE_DONE || a.format != GST_FORMAT_TIME || a.rate <= 0
+      || a.start_type != GST_SEEK_TYPE_SET || a.start < 0
       || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
     g_mutex_unlock (&self->lock);
     GST_WARNING_OBJECT (self, "refusing a seek: only forward time seeks to "
@@ -228,7 +218,7 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     GST_INFO_OBJECT (pad, "streaming: seek before both inputs have caps: "
         "queued");
     gst_event_replace (&self->queued_seek, event);
-    self->seek_flush_owed = (flags & GST_SEEK_FLAG_FLUSH) != 0;
+    self->seek_flush_owed = (a.flags & GST_SEEK_FLAG_FLUSH) != 0;
     gst_vidkompy_align_streaming_queued_seek (self);
     g_mutex_unlock (&self->lock);
     gst_event_unref (event);
@@ -261,15 +251,15 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
   }
   if (self->phase != PHASE_RENDER) {
     GST_INFO_OBJECT (pad, "seek to %" GST_TIME_FORMAT " before the render: "
-        "queued", GST_TIME_ARGS (start));
+        "queued", GST_TIME_ARGS (a.start));
     gst_event_replace (&self->queued_seek, event);
     g_mutex_unlock (&self->lock);
-    if (flags & GST_SEEK_FLAG_FLUSH)
+    if (a.flags & GST_SEEK_FLAG_FLUSH)
       vk_seek_flush_outputs (self->bg.srcpad, self->fg.srcpad, seqnum);
     gst_event_unref (event);
     return TRUE;
   }
-  if (!(flags & GST_SEEK_FLAG_FLUSH) && !pass_ended (self)) {
+  if (!(a.flags & GST_SEEK_FLAG_FLUSH) && !pass_ended (self)) {
     /* (the other pad's copy is refused too) */
     self->seek_seqnum = GST_SEQNUM_INVALID;
     g_mutex_unlock (&self->lock);

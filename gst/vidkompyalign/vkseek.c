@@ -17,8 +17,18 @@
 GST_DEBUG_CATEGORY_STATIC (vk_seek_debug);
 #define GST_CAT_DEFAULT vk_seek_debug
 
-static gboolean
-peer_seekable (GstPad * sinkpad)
+/* @event's fields, in @a */
+void
+vk_seek_parse (GstEvent * event, VkSeekArgs * a)
+{
+  gst_event_parse_seek (event, &a->rate, &a->format, &a->flags,
+      &a->start_type, &a->start, &a->stop_type, &a->stop);
+}
+
+/* whether the input of @sinkpad answers the SEEKING query as seekable in
+ * time */
+gboolean
+vk_seek_peer_seekable (GstPad * sinkpad)
 {
   GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
   gboolean seekable = FALSE;
@@ -57,7 +67,7 @@ vk_seek_flush_outputs (GstPad * bg_src, GstPad * fg_src, guint32 seqnum)
 gboolean
 vk_seek_peers_seekable (GstPad * bg_sink, GstPad * fg_sink)
 {
-  return peer_seekable (bg_sink) && peer_seekable (fg_sink);
+  return vk_seek_peer_seekable (bg_sink) && vk_seek_peer_seekable (fg_sink);
 }
 
 /* Streaming mode: @event (taken), a seek of the outputs, goes to both
@@ -72,18 +82,13 @@ vk_seek_streaming (GstElement * element, VkStreamRender * r,
     GstPad * bg_sink, GstPad * fg_sink, GstEvent * event, gboolean begun,
     GstClockTime latency)
 {
-  gdouble rate;
-  GstFormat format;
-  GstSeekFlags flags;
-  GstSeekType start_type, stop_type;
-  gint64 start, stop;
+  VkSeekArgs a;
   GstEvent *bg_seek;
   gboolean ok;
 
   GST_DEBUG_CATEGORY_INIT (vk_seek_debug, "vidkompyalign", 0,
       "vidkompy spatial and temporal alignment");
-  gst_event_parse_seek (event, &rate, &format, &flags, &start_type, &start,
-      &stop_type, &stop);
+  vk_seek_parse (event, &a);
   if (!vk_seek_peers_seekable (bg_sink, fg_sink)) {
     GST_WARNING_OBJECT (element, "streaming: refusing a seek: an input "
         "cannot seek (SEEKING query)");
@@ -93,13 +98,13 @@ vk_seek_streaming (GstElement * element, VkStreamRender * r,
     return FALSE;
   }
   GST_DEBUG_OBJECT (element, "streaming: seeking both inputs");
-  if ((flags & GST_SEEK_FLAG_FLUSH) && !begun)
+  if ((a.flags & GST_SEEK_FLAG_FLUSH) && !begun)
     vk_stream_render_seek_begin (r);
   /* the bg frames of the fg frames before a stop can be up to the latency
    * later */
-  if (stop_type == GST_SEEK_TYPE_SET && stop >= 0) {
-    bg_seek = gst_event_new_seek (rate, format, flags, start_type, start,
-        stop_type, stop + latency);
+  if (a.stop_type == GST_SEEK_TYPE_SET && a.stop >= 0) {
+    bg_seek = gst_event_new_seek (a.rate, a.format, a.flags, a.start_type,
+        a.start, a.stop_type, a.stop + latency);
     gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
   } else {
     bg_seek = gst_event_ref (event);

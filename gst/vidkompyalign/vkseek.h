@@ -26,6 +26,20 @@ G_BEGIN_DECLS
  * the choice by about as much) */
 #define VK_SEEK_BG_STOP_FRAMES(radius) (2 * (radius) + 2)
 
+/* the fields of a seek event (gst_event_parse_seek ()) */
+typedef struct
+{
+  gdouble rate;
+  GstFormat format;
+  GstSeekFlags flags;
+  GstSeekType start_type, stop_type;
+  gint64 start, stop;
+} VkSeekArgs;
+
+void vk_seek_parse (GstEvent * event, VkSeekArgs * a);
+
+gboolean vk_seek_peer_seekable (GstPad * sinkpad);
+
 void vk_seek_flush_outputs (GstPad * bg_src, GstPad * fg_src,
     guint32 seqnum);
 
