@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "gstvidkompyalign-priv.h"
+#include "vkalignout.h"
 
 void
 gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
@@ -96,13 +97,7 @@ ensure_src_ready (GstVidkompyAlign * self, Stream * s)
 
   gst_pad_push_event (s->srcpad, vk_stream_start_event (s->sinkpad, s->srcpad));
 
-  caps = gst_video_info_to_caps (&s->info);
-  if (s == &self->bg && self->fg.have_info) {
-    /* one bg buffer per fg frame: the fg's frame rate */
-    gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
-        GST_VIDEO_INFO_FPS_N (&self->fg.info),
-        GST_VIDEO_INFO_FPS_D (&self->fg.info), NULL);
-  }
+  caps = vk_out_caps (&s->info, self->fg.have_info ? &self->fg.info : NULL);
   gst_pad_push_event (s->srcpad, gst_event_new_caps (caps));
   gst_caps_unref (caps);
 
@@ -110,19 +105,16 @@ ensure_src_ready (GstVidkompyAlign * self, Stream * s)
   gst_pad_push_event (s->srcpad, gst_event_new_segment (&self->fg.segment));
 }
 
+/* the meta of fg frame @fg_index's outputs */
 static void
-add_meta (GstVidkompyAlign * self, GstBuffer * buf, guint fg_index,
-    guint bg_index, GstClockTime bg_pts, gfloat cost)
+out_meta (GstVidkompyAlign * self, guint fg_index, guint bg_index,
+    GstClockTime bg_pts, gfloat cost, VkOutMeta * m)
 {
-  GstVidkompyAlignmentMeta *m = gst_buffer_add_vidkompy_alignment_meta (buf);
-
   m->fg_index = fg_index;
   m->bg_index = bg_index;
   m->bg_pts = bg_pts;
   m->cost = cost;
-  m->confidence = CLAMP (1.0 - cost, 0.0, 1.0);
-  if (self->tie && fg_index < self->result.n_fg && self->tie[fg_index])
-    m->confidence = MIN (m->confidence, VK_TIE_CONFIDENCE);
+  m->tie = self->tie && fg_index < self->result.n_fg && self->tie[fg_index];
   m->x = self->out_x;
   m->y = self->out_y;
   m->scale = self->out_scale;
@@ -203,6 +195,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   VkAlignResult *r = &self->result;
   guint i, j;
   GstClockTime bg_pts;
+  VkOutMeta meta;
   gfloat *desc;
 
   g_mutex_lock (&self->lock);
@@ -265,7 +258,8 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_mutex_unlock (&self->lock);
 
   buf = gst_buffer_make_writable (buf);
-  add_meta (self, buf, i, j, bg_pts, r->cost[i]);
+  out_meta (self, i, j, bg_pts, r->cost[i], &meta);
+  vk_out_add_meta (buf, &meta);
   return gst_pad_push (self->fg.srcpad, buf);
 }
 
@@ -370,6 +364,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     Cand *c, *tail;
     GstBuffer *out;
     GstClockTime bg_pts;
+    VkOutMeta meta;
     guint i, m, lo, hi;
 
     g_mutex_lock (&self->lock);
@@ -439,12 +434,9 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
     ensure_src_ready (self, &self->bg);
 
-    /* a new buffer sharing the bg frame's memory, on the fg's timeline */
-    out = gst_buffer_copy (c->buffer);
-    GST_BUFFER_PTS (out) = g_array_index (self->fg.pts, GstClockTime, i);
-    GST_BUFFER_DTS (out) = GST_CLOCK_TIME_NONE;
-    GST_BUFFER_DURATION (out) = gst_vidkompy_align_fg_duration (self, i);
-    add_meta (self, out, i, c->index, bg_pts, r->cost[i]);
+    out_meta (self, i, c->index, bg_pts, r->cost[i], &meta);
+    out = vk_out_bg_buffer (c->buffer, g_array_index (self->fg.pts,
+            GstClockTime, i), gst_vidkompy_align_fg_duration (self, i), &meta);
     GST_LOG_OBJECT (self, "fg frame %u (%" GST_TIME_FORMAT ") <- bg frame %u "
         "(%" GST_TIME_FORMAT "; dense alignment: %u)", i,
         GST_TIME_ARGS (GST_BUFFER_PTS (out)), c->index,

@@ -145,14 +145,15 @@ vk_sr_queue_segment (VkStreamRender * r)
 }
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
- * nearest held one after it). Called with the lock. */
+ * nearest held one after it), their matching cost @cost (@tie: another
+ * frame matched as well). Called with the lock. */
 static void
-emit (VkStreamRender * r, guint bg, gfloat cost)
+emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
 {
   Held *f = g_queue_pop_head (&r->fg), *b = NULL;
-  GstBuffer *fgbuf, *bgbuf;
+  GstBuffer *fgbuf;
   GstClockTime dur;
-  OutInfo o;
+  VkOutMeta o;
   GList *l;
 
   if (r->have_out)
@@ -166,22 +167,18 @@ emit (VkStreamRender * r, guint bg, gfloat cost)
   o.bg_index = b ? b->index : 0;
   o.bg_pts = b ? b->pts : GST_CLOCK_TIME_NONE;
   o.cost = cost;
+  o.tie = tie;
+  vk_sr_out_place (r, &o);
 
   vk_sr_queue_segment (r);
   fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
   GST_BUFFER_PTS (fgbuf) = f->pts;      /* (retimed) */
   dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
       vk_sr_fg_frame_duration (r);
-  vk_sr_add_meta (r, fgbuf, &o);
+  vk_out_add_meta (fgbuf, &o);
   vk_sr_queue_out (r, 1, fgbuf);
   if (b) {
-    /* a new buffer sharing the bg frame's memory, on the fg's timeline */
-    bgbuf = gst_buffer_copy (b->buf);
-    GST_BUFFER_PTS (bgbuf) = f->pts;
-    GST_BUFFER_DTS (bgbuf) = GST_CLOCK_TIME_NONE;
-    GST_BUFFER_DURATION (bgbuf) = dur;
-    vk_sr_add_meta (r, bgbuf, &o);
-    vk_sr_queue_out (r, 0, bgbuf);
+    vk_sr_queue_out (r, 0, vk_out_bg_buffer (b->buf, f->pts, dur, &o));
     if (cost <= LOST_COST) {
       VkMatchPoint p = { f->index, b->index, 1.0 };
 
@@ -462,7 +459,7 @@ decide_oldest (VkStreamRender * r)
       bg = pick_frame (r, f, d.bg, &tie);
       if (bg != d.bg)
         raw = vk_sr_raw_cost (r, f->index, bg);
-      emit (r, bg, tie ? MAX (raw, 1.0 - VK_TIE_CONFIDENCE) : raw);
+      emit (r, bg, raw, tie);
       /* lost before it ever matched: the search was wrong, search again */
       if (r->lost && r->matched_since_found == 0)
         unposition (r);
@@ -488,7 +485,7 @@ decide_oldest (VkStreamRender * r)
   }
   GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",
       f->index, b ? (gint) b->index : -1);
-  emit (r, b ? b->index : 0, 1.0f);
+  emit (r, b ? b->index : 0, 1.0f, FALSE);
 }
 
 /* Live inputs: how long fg frame @f may still wait by the element's clock

@@ -42,16 +42,11 @@ vk_sr_unmatched_place (VkStreamRender * r, gint * x, gint * y, gdouble * scale)
   *y = (gint) cy;
 }
 
+/* The place in the meta of the outputs: the one found, or where an
+ * unmatched fg goes (vk_sr_unmatched_place ()). Called with the lock. */
 void
-vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o)
+vk_sr_out_place (VkStreamRender * r, VkOutMeta * m)
 {
-  GstVidkompyAlignmentMeta *m = gst_buffer_add_vidkompy_alignment_meta (buf);
-
-  m->fg_index = o->fg_index;
-  m->bg_index = o->bg_index;
-  m->bg_pts = o->bg_pts;
-  m->cost = o->cost;
-  m->confidence = CLAMP (1.0 - o->cost, 0.0, 1.0);
   if (r->positioned) {
     m->x = r->out_x;
     m->y = r->out_y;
@@ -70,12 +65,10 @@ send_headers (VkStreamRender * r, gint k)
 {
   GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
   GstPad *sink = k ? r->cfg.fg_sink : r->cfg.bg_sink;
-  GstCaps *caps = gst_video_info_to_caps (k ? r->cfg.fg_info : r->cfg.bg_info);
+  GstCaps *caps = vk_out_caps (k ? r->cfg.fg_info : r->cfg.bg_info,
+      r->cfg.fg_info);
 
   gst_pad_push_event (src, vk_stream_start_event (sink, src));
-  gst_caps_set_simple (caps, "framerate", GST_TYPE_FRACTION,
-      GST_VIDEO_INFO_FPS_N (r->cfg.fg_info),
-      GST_VIDEO_INFO_FPS_D (r->cfg.fg_info), NULL);
   gst_pad_push_event (src, gst_event_new_caps (caps));
   gst_caps_unref (caps);
 }

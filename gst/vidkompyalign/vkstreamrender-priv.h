@@ -22,6 +22,7 @@
 
 #include "vkstreamrender.h"
 #include "vkalignmsg.h"
+#include "vkalignout.h"
 #include "vkfingerprint.h"
 #include "vkonline.h"
 #include "vkretime.h"
@@ -126,13 +127,6 @@ typedef struct
   gboolean flat;                /* the descriptor is all zero */
 } Held;
 
-/* what a decision outputs */
-typedef struct
-{
-  guint fg_index, bg_index;
-  GstClockTime bg_pts;
-  gfloat cost;
-} OutInfo;
 
 struct _VkStreamRender
 {
@@ -301,7 +295,7 @@ void vk_sr_queue_segment (VkStreamRender * r);
 void vk_sr_trim_bg (VkStreamRender * r);
 
 /* vkstreamout.c */
-void vk_sr_add_meta (VkStreamRender * r, GstBuffer * buf, const OutInfo * o);
+void vk_sr_out_place (VkStreamRender * r, VkOutMeta * m);
 void vk_sr_unmatched_place (VkStreamRender * r, gint * x, gint * y,
     gdouble * scale);
 void vk_sr_end_output (VkStreamRender * r, gint k);
