@@ -35,6 +35,7 @@
 #include "vkalignmsg.h"
 #include "vkrefine.h"
 #include "vkframepick.h"
+#include "vkwait.h"
 
 G_BEGIN_DECLS
 
@@ -336,16 +337,14 @@ void gst_vidkompy_align_conds_clear (GstVidkompyAlign * self);
 void gst_vidkompy_align_wake_all (GstVidkompyAlign * self, const gchar * why);
 void gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase);
 void gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s);
-void gst_vidkompy_align_wait (GstVidkompyAlign * self, GCond * cond,
-    const gchar * name);
-gboolean gst_vidkompy_align_wait_until (GstVidkompyAlign * self, GCond * cond,
-    const gchar * name, gint64 end_time);
 /* waits on the named condition @c (a GCond field of @self) with the lock:
- * one wake-up, to be called in a loop on the condition's predicate */
-#define VK_ALIGN_WAIT(self, c) \
-    gst_vidkompy_align_wait ((self), &(self)->c, #c)
+ * one wake-up, to be called in a loop on the condition's predicate
+ * (vkwait.c); _UNTIL: FALSE when @end_time (monotonic, us) passed */
+#define VK_ALIGN_WAIT(self, c) vk_wait_named (gst_vidkompy_align_debug, \
+    (self), "", &(self)->c, &(self)->lock, #c)
 #define VK_ALIGN_WAIT_UNTIL(self, c, end_time) \
-    gst_vidkompy_align_wait_until ((self), &(self)->c, #c, (end_time))
+    vk_wait_named_until (gst_vidkompy_align_debug, (self), "", &(self)->c, \
+    &(self)->lock, #c, (end_time))
 
 /* vkalignmode.c */
 gboolean gst_vidkompy_align_streaming_latency (GstVidkompyAlign * self,

@@ -7,10 +7,11 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* vidkompyalign: the waits of the element on its named conditions (the
- * GCond fields of GstVidkompyAlign, all of its lock, each documented next to
- * the state it is about), and the changes that wake more than one of them:
- * the phase, a flush, an input's end. */
+/* vidkompyalign: the named conditions of the element (the GCond fields of
+ * GstVidkompyAlign, all of its lock, each documented next to the state it
+ * is about, each waited on with VK_ALIGN_WAIT (), vkwait.c), and the
+ * changes that wake more than one of them: the phase, a flush, an input's
+ * end. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,17 +20,10 @@
 #include "gstvidkompyalign-priv.h"
 
 /* every condition of the element, for init, clear and wake_all */
-#define FOR_EACH_COND(self, op) G_STMT_START {  \
-  op (&(self)->caps_cond);                      \
-  op (&(self)->seeks_cond);                     \
-  op (&(self)->reset_cond);                     \
-  op (&(self)->decided_cond);                   \
-  op (&(self)->desc_cond);                      \
-  op (&(self)->pass_end_cond);                  \
-  op (&(self)->replay_cond);                    \
-  op (&(self)->pair_cond);                      \
-  op (&(self)->refined_cond);                   \
-} G_STMT_END
+#define FOR_EACH_COND(self, op) VK_CONDS_EACH (op, &(self)->caps_cond, \
+    &(self)->seeks_cond, &(self)->reset_cond, &(self)->decided_cond,   \
+    &(self)->desc_cond, &(self)->pass_end_cond, &(self)->replay_cond,  \
+    &(self)->pair_cond, &(self)->refined_cond)
 
 void
 gst_vidkompy_align_conds_init (GstVidkompyAlign * self)
@@ -96,30 +90,4 @@ gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s)
     g_cond_broadcast (&self->pair_cond);
     g_cond_broadcast (&self->desc_cond);
   }
-}
-
-/* VK_ALIGN_WAIT (): one wait on @cond (called @name in the log), with the
- * lock */
-void
-gst_vidkompy_align_wait (GstVidkompyAlign * self, GCond * cond,
-    const gchar * name)
-{
-  GST_LOG_OBJECT (self, "waiting on %s", name);
-  g_cond_wait (cond, &self->lock);
-  GST_LOG_OBJECT (self, "woken on %s", name);
-}
-
-/* VK_ALIGN_WAIT_UNTIL (): the same until @end_time (monotonic, us); FALSE
- * when it passed */
-gboolean
-gst_vidkompy_align_wait_until (GstVidkompyAlign * self, GCond * cond,
-    const gchar * name, gint64 end_time)
-{
-  gboolean woken;
-
-  GST_LOG_OBJECT (self, "waiting on %s for at most %" G_GINT64_FORMAT " ms",
-      name, (end_time - g_get_monotonic_time ()) / 1000);
-  woken = g_cond_wait_until (cond, &self->lock, end_time);
-  GST_LOG_OBJECT (self, "%s on %s", woken ? "woken" : "timed out", name);
-  return woken;
 }

@@ -33,6 +33,7 @@
 #include "vkrefine.h"
 #include "vkstreamstart.h"
 #include "vktemporal.h"
+#include "vkwait.h"
 
 G_BEGIN_DECLS
 
@@ -308,14 +309,14 @@ void vk_sr_conds_init (VkStreamRender * r);
 void vk_sr_conds_clear (VkStreamRender * r);
 void vk_sr_wake_all (VkStreamRender * r, const gchar * why);
 void vk_sr_set_ended (VkStreamRender * r, gboolean is_fg);
-void vk_sr_wait (VkStreamRender * r, GCond * cond, const gchar * name);
-gboolean vk_sr_wait_until (VkStreamRender * r, GCond * cond,
-    const gchar * name, gint64 end_time);
 /* waits on the named condition @c (a GCond field of @r) with the lock: one
- * wake-up, to be called in a loop on the condition's predicate */
-#define VK_SR_WAIT(r, c) vk_sr_wait ((r), &(r)->c, #c)
+ * wake-up, to be called in a loop on the condition's predicate
+ * (vkwait.c); _UNTIL: FALSE when @end_time (monotonic, us) passed */
+#define VK_SR_WAIT(r, c) vk_wait_named (vk_stream_debug, (r)->cfg.element, \
+    "streaming: ", &(r)->c, &(r)->lock, #c)
 #define VK_SR_WAIT_UNTIL(r, c, end_time) \
-    vk_sr_wait_until ((r), &(r)->c, #c, (end_time))
+    vk_wait_named_until (vk_stream_debug, (r)->cfg.element, "streaming: ", \
+    &(r)->c, &(r)->lock, #c, (end_time))
 
 G_END_DECLS
 

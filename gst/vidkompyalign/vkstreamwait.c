@@ -7,11 +7,11 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* The streaming mode (vkstreamrender.c): the waits of the renderer on its
- * named conditions (the GCond fields of VkStreamRender, all of its lock,
- * each documented next to the state it is about), and the changes that
- * wake more than one of them: a flush, a stop, a clear of the state, an
- * input's end. */
+/* The streaming mode (vkstreamrender.c): the named conditions of the
+ * renderer (the GCond fields of VkStreamRender, all of its lock, each
+ * documented next to the state it is about, each waited on with
+ * VK_SR_WAIT (), vkwait.c), and the changes that wake more than one of
+ * them: a flush, a stop, a clear of the state, an input's end. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -20,16 +20,10 @@
 #include "vkstreamrender-priv.h"
 
 /* every condition of the renderer, for init, clear and wake_all */
-#define FOR_EACH_COND(r, op) G_STMT_START {     \
-  op (&(r)->gate_cond);                         \
-  op (&(r)->admit_cond);                        \
-  op (&(r)->search_cond);                       \
-  op (&(r)->fg_done_cond);                      \
-  op (&(r)->queued_cond[0]);                    \
-  op (&(r)->queued_cond[1]);                    \
-  op (&(r)->drained_cond[0]);                   \
-  op (&(r)->drained_cond[1]);                   \
-} G_STMT_END
+#define FOR_EACH_COND(r, op) VK_CONDS_EACH (op, &(r)->gate_cond,     \
+    &(r)->admit_cond, &(r)->search_cond, &(r)->fg_done_cond,         \
+    &(r)->queued_cond[0], &(r)->queued_cond[1], &(r)->drained_cond[0], \
+    &(r)->drained_cond[1])
 
 void
 vk_sr_conds_init (VkStreamRender * r)
@@ -68,30 +62,4 @@ vk_sr_set_ended (VkStreamRender * r, gboolean is_fg)
   }
   /* the other input's frames no longer wait for this one's */
   g_cond_broadcast (&r->admit_cond);
-}
-
-/* VK_SR_WAIT (): one wait on @cond (called @name in the log), with the
- * lock */
-void
-vk_sr_wait (VkStreamRender * r, GCond * cond, const gchar * name)
-{
-  GST_LOG_OBJECT (r->cfg.element, "streaming: waiting on %s", name);
-  g_cond_wait (cond, &r->lock);
-  GST_LOG_OBJECT (r->cfg.element, "streaming: woken on %s", name);
-}
-
-/* VK_SR_WAIT_UNTIL (): the same until @end_time (monotonic, us); FALSE
- * when it passed */
-gboolean
-vk_sr_wait_until (VkStreamRender * r, GCond * cond, const gchar * name,
-    gint64 end_time)
-{
-  gboolean woken;
-
-  GST_LOG_OBJECT (r->cfg.element, "streaming: waiting on %s for at most %"
-      G_GINT64_FORMAT " ms", name, (end_time - g_get_monotonic_time ()) / 1000);
-  woken = g_cond_wait_until (cond, &r->lock, end_time);
-  GST_LOG_OBJECT (r->cfg.element, "streaming: %s on %s",
-      woken ? "woken" : "timed out", name);
-  return woken;
 }
