@@ -256,17 +256,6 @@ add_rows (VkStreamRender * r, gboolean force, guint upto)
   }
 }
 
-/* forgets the descriptors of a queue's frames (taken at a position that
- * changed) */
-static void
-clear_descs (GQueue * q)
-{
-  GList *l;
-
-  for (l = q->head; l; l = l->next)
-    g_clear_pointer (&((Held *) l->data)->desc, g_free);
-}
-
 /* The search's frame pairs come from a line fitted on a second or two of
  * frames and may be a frame or two apart in time, which a moving picture
  * turns into a shift: once the DP has decided REFINE_AFTER frames that
@@ -337,7 +326,7 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   r->out_scale = out.scale;
   /* the bg descriptors were taken at the old position, and the DP's
    * pending costs with them */
-  clear_descs (&r->bg);
+  vk_sr_held_forget (&r->bg, HELD_DESC);
   vk_online_recost (r->dp, vk_sr_dp_cost, r);
 }
 
@@ -349,8 +338,8 @@ unposition (VkStreamRender * r)
       "matched: searching again", r->out_x, r->out_y, r->out_scale);
   g_clear_pointer (&r->dp, vk_online_free);
   /* (the next position's may be elsewhere) */
-  clear_descs (&r->bg);
-  clear_descs (&r->fg);
+  vk_sr_held_forget (&r->bg, HELD_DESC);
+  vk_sr_held_forget (&r->fg, HELD_DESC);
   r->positioned = FALSE;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;

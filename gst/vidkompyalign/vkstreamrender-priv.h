@@ -128,6 +128,13 @@ typedef struct
   gboolean flat;                /* the descriptor is all zero */
 } Held;
 
+/* what the held frames of a queue forget (vk_sr_held_forget ()) */
+typedef enum
+{
+  HELD_LOW = 1 << 0,            /* their low-resolution copies */
+  HELD_DESC = 1 << 1,           /* their descriptors */
+} HeldParts;
+
 
 struct _VkStreamRender
 {
@@ -269,6 +276,7 @@ gfloat vk_sr_dp_cost (guint row, guint bg, gpointer user_data);
 GstClockTime vk_sr_fg_frame_duration (VkStreamRender * r);
 Held *vk_sr_find_held (GQueue * q, guint index);
 void vk_sr_held_free (Held * h);
+void vk_sr_held_forget (GQueue * q, HeldParts parts);
 guint8 *vk_sr_low_copy (VkStreamRender * r, gboolean is_fg, GstBuffer * buf);
 gfloat vk_sr_raw_cost (VkStreamRender * r, guint fg, guint bg);
 GstClockTime vk_sr_retime (VkStreamRender * r, GstClockTime pts);

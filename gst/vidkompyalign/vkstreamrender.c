@@ -53,6 +53,24 @@ vk_sr_held_free (Held * h)
   g_free (h);
 }
 
+/* frees the @parts of each held frame of @q (taken before the position
+ * was found, or at a position that changed); they are made again when
+ * needed */
+void
+vk_sr_held_forget (GQueue * q, HeldParts parts)
+{
+  GList *l;
+
+  for (l = q->head; l; l = l->next) {
+    Held *h = l->data;
+
+    if (parts & HELD_LOW)
+      g_clear_pointer (&h->low, g_free);
+    if (parts & HELD_DESC)
+      g_clear_pointer (&h->desc, g_free);
+  }
+}
+
 static gdouble
 fps_of (const GstVideoInfo * info)
 {

@@ -113,15 +113,6 @@ estimate_cost_scale (VkStreamRender * r, const VkAlignResult * res,
   return s;
 }
 
-static void
-free_low_copies (GQueue * q)
-{
-  GList *l;
-
-  for (l = q->head; l; l = l->next)
-    g_clear_pointer (&((Held *) l->data)->low, g_free);
-}
-
 /* a search for the position (on the element's worker with live inputs) */
 typedef struct
 {
@@ -353,8 +344,8 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
       r->out_x, r->out_y, r->out_scale, r->spatial_conf, r->offset, r->rate,
       r->cost_scale);
   keep_alignment (r, job, res);
-  free_low_copies (&r->bg);
-  free_low_copies (&r->fg);
+  vk_sr_held_forget (&r->bg, HELD_LOW);
+  vk_sr_held_forget (&r->fg, HELD_LOW);
 }
 
 /* Non-live inputs whose bg goes on: whether the line of @job's search
