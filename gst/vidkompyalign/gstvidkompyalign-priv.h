@@ -242,6 +242,8 @@ struct _GstVidkompyAlign
    * longer give its frames for it (bg.eos, bg_finished): the fg's first
    * frame and the refinement pass' job wait for it */
   GCond refined_cond;
+  /* the placement of the fg in the outputs (take_place (),
+   * gst_vidkompy_align_out_place (), vkalignrefine.c) */
   gint out_x, out_y;
   gdouble out_scale, spatial_confidence;
   gdouble fg_motion;            /* vk_fg_motion () of the analysed fg */
@@ -297,6 +299,8 @@ gboolean gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self,
     GstBuffer * buf);
 void gst_vidkompy_align_offer_pair (GstVidkompyAlign * self, GstBuffer * buf);
 void gst_vidkompy_align_set_refined (GstVidkompyAlign * self);
+void gst_vidkompy_align_out_place (GstVidkompyAlign * self, gint * x, gint * y,
+    gdouble * scale, gdouble * confidence);
 
 /* vkalignrender.c */
 void gst_vidkompy_align_cand_free (Cand * c);

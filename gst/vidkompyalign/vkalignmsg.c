@@ -137,10 +137,8 @@ gst_vidkompy_align_post_alignment (GstVidkompyAlign * self, gdouble refine_time)
   VkAlignMsg m;
 
   gst_vidkompy_align_msg_init (self, &m, "final");
-  m.x = self->out_x;
-  m.y = self->out_y;
-  m.scale = self->out_scale;
-  m.spatial_confidence = self->spatial_confidence;
+  gst_vidkompy_align_out_place (self, &m.x, &m.y, &m.scale,
+      &m.spatial_confidence);
   m.confidence = self->result.confidence;
   m.refine_time = refine_time;
   vk_align_msg_post (GST_ELEMENT (self), &self->result, &m);

@@ -40,6 +40,32 @@ refine_fg_index (GstVidkompyAlign * self)
   return MIN (MAX (self->next_fg, r->covered_start), r->n_fg - 1);
 }
 
+/* The fg's placement in the outputs becomes @x, @y (rounded to whole bg
+ * pixels) at @scale, with @score as its confidence. With the lock. */
+static void
+take_place (GstVidkompyAlign * self, gdouble x, gdouble y, gdouble scale,
+    gdouble score)
+{
+  self->out_x = (gint) floor (x + 0.5);
+  self->out_y = (gint) floor (y + 0.5);
+  self->out_scale = scale;
+  self->spatial_confidence = CLAMP (score, 0.0, 1.0);
+}
+
+/* The fg's placement in the outputs (taken before the render, the same
+ * during it): its left edge @x and top edge @y in the bg, bg pixels, its
+ * @scale and @confidence (0 .. 1), for the meta, the message and the
+ * alignment file. */
+void
+gst_vidkompy_align_out_place (GstVidkompyAlign * self, gint * x, gint * y,
+    gdouble * scale, gdouble * confidence)
+{
+  *x = self->out_x;
+  *y = self->out_y;
+  *scale = self->out_scale;
+  *confidence = self->spatial_confidence;
+}
+
 /* Moving content: of the @n places found on full frames with the bg frames
  * @b around the match (each nearly perfect for its own moment), the moment
  * check (vk_moment_pick ()) keeps the one under which the whole fg matches
@@ -61,10 +87,8 @@ pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
         places[k].scale, scores[k]);
   if (winner < 0)
     return;
-  self->out_x = (gint) floor (places[winner].x + 0.5);
-  self->out_y = (gint) floor (places[winner].y + 0.5);
-  self->out_scale = places[winner].scale;
-  self->spatial_confidence = CLAMP (places[winner].score, 0.0, 1.0);
+  take_place (self, places[winner].x, places[winner].y, places[winner].scale,
+      places[winner].score);
   /* (the timing line goes through the moment: where the render's choice
    * ties, the frame on this line wins) */
   GST_DEBUG_OBJECT (self, "timing line: bg = %.2f + %.4f * fg", r->offset,
@@ -95,10 +119,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
   fixed = !self->settings.detect_position
       || self->settings.match_region == VK_MATCH_REGION_FULL || self->blind;
 
-  self->out_x = (gint) floor (r->x + 0.5);
-  self->out_y = (gint) floor (r->y + 0.5);
-  self->out_scale = r->scale;
-  self->spatial_confidence = CLAMP (r->spatial_score, 0.0, 1.0);
+  take_place (self, r->x, r->y, r->scale, r->spatial_score);
 
   if (fixed || fgbuf == NULL
       || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
@@ -129,10 +150,7 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
       }
       if (out.score > best) {
         best = out.score;
-        self->out_x = (gint) floor (out.x + 0.5);
-        self->out_y = (gint) floor (out.y + 0.5);
-        self->out_scale = out.scale;
-        self->spatial_confidence = CLAMP (out.score, 0.0, 1.0);
+        take_place (self, out.x, out.y, out.scale, out.score);
       }
     } else {
       GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);

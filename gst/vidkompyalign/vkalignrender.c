@@ -115,10 +115,8 @@ out_meta (GstVidkompyAlign * self, guint fg_index, guint bg_index,
   m->bg_pts = bg_pts;
   m->cost = cost;
   m->tie = self->tie && fg_index < self->result.n_fg && self->tie[fg_index];
-  m->x = self->out_x;
-  m->y = self->out_y;
-  m->scale = self->out_scale;
-  m->spatial_confidence = self->spatial_confidence;
+  gst_vidkompy_align_out_place (self, &m->x, &m->y, &m->scale,
+      &m->spatial_confidence);
 }
 
 /* the bg does not show fg frame @i (see vk_align_covered ()) */

@@ -246,10 +246,8 @@ gst_vidkompy_align_save_alignment (GstVidkompyAlign * self)
   f.bg = self->bg_id;
   f.fg = self->fg_id;
   f.options = self->file_opts;
-  f.x = self->out_x;
-  f.y = self->out_y;
-  f.scale = self->out_scale;
-  f.spatial_confidence = self->spatial_confidence;
+  gst_vidkompy_align_out_place (self, &f.x, &f.y, &f.scale,
+      &f.spatial_confidence);
   f.offset = r->offset;
   f.rate = r->rate;
   f.confidence = r->confidence;
