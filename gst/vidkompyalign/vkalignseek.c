@@ -203,11 +203,9 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
       || a.start_type != GST_SEEK_TYPE_SET || a.start < 0
       || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
     g_mutex_unlock (&self->lock);
-    GST_WARNING_OBJECT (self, "refusing a seek: only forward time seeks to "
-        "a position are supported, and none on inputs whose timestamps "
-        "were retimed");
-    gst_event_unref (event);
-    return FALSE;
+    return vk_seek_refuse (self, event, "refusing a seek: only forward time "
+        "seeks to a position are supported, and none on inputs whose "
+        "timestamps were retimed");
   }
   self->seek_seqnum = seqnum;
   if (self->streaming && !(self->bg.have_info && self->fg.have_info)) {
@@ -263,11 +261,9 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     /* (the other pad's copy is refused too) */
     self->seek_seqnum = GST_SEQNUM_INVALID;
     g_mutex_unlock (&self->lock);
-    GST_WARNING_OBJECT (pad, "refusing a seek without a flush in the middle "
-        "of the render: it is honoured at the end of a pass (a segment "
-        "seek's loop); use a flushing seek");
-    gst_event_unref (event);
-    return FALSE;
+    return vk_seek_refuse (pad, event, "refusing a seek without a flush in "
+        "the middle of the render: it is honoured at the end of a pass (a "
+        "segment seek's loop); use a flushing seek");
   }
   g_mutex_unlock (&self->lock);
   return gst_vidkompy_align_seek_inputs (self, event);

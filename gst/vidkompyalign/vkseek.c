@@ -13,9 +13,9 @@
 
 #include "vkseek.h"
 
-/* the element's category (same name: the same category) */
-GST_DEBUG_CATEGORY_STATIC (vk_seek_debug);
-#define GST_CAT_DEFAULT vk_seek_debug
+/* the element's category (gstvidkompyalign.c) */
+GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
+#define GST_CAT_DEFAULT gst_vidkompy_align_debug
 
 /* @event's fields, in @a */
 void
@@ -37,6 +37,16 @@ vk_seek_peer_seekable (GstPad * sinkpad)
     gst_query_parse_seeking (q, NULL, &seekable, NULL, NULL);
   gst_query_unref (q);
   return seekable;
+}
+
+/* Refuses the seek @event (taken), saying @why (a warning on @obj, an
+ * element or a pad); FALSE, for the event handler to return. */
+gboolean
+vk_seek_refuse (gpointer obj, GstEvent * event, const gchar * why)
+{
+  GST_WARNING_OBJECT (obj, "%s", why);
+  gst_event_unref (event);
+  return FALSE;
 }
 
 /* A flushing seek queued before the render: downstream flushed when it
@@ -86,16 +96,12 @@ vk_seek_streaming (GstElement * element, VkStreamRender * r,
   GstEvent *bg_seek;
   gboolean ok;
 
-  GST_DEBUG_CATEGORY_INIT (vk_seek_debug, "vidkompyalign", 0,
-      "vidkompy spatial and temporal alignment");
   vk_seek_parse (event, &a);
   if (!vk_seek_peers_seekable (bg_sink, fg_sink)) {
-    GST_WARNING_OBJECT (element, "streaming: refusing a seek: an input "
-        "cannot seek (SEEKING query)");
     if (begun)
       vk_stream_render_seek_end (r);
-    gst_event_unref (event);
-    return FALSE;
+    return vk_seek_refuse (element, event, "streaming: refusing a seek: an "
+        "input cannot seek (SEEKING query)");
   }
   GST_DEBUG_OBJECT (element, "streaming: seeking both inputs");
   if ((a.flags & GST_SEEK_FLAG_FLUSH) && !begun)

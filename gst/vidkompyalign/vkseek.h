@@ -40,6 +40,8 @@ void vk_seek_parse (GstEvent * event, VkSeekArgs * a);
 
 gboolean vk_seek_peer_seekable (GstPad * sinkpad);
 
+gboolean vk_seek_refuse (gpointer obj, GstEvent * event, const gchar * why);
+
 void vk_seek_flush_outputs (GstPad * bg_src, GstPad * fg_src,
     guint32 seqnum);
 
