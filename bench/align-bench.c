@@ -215,6 +215,9 @@ static gchar *opt_mode = NULL;
 static gboolean opt_files = FALSE;
 static gchar *opt_latency = NULL;
 static gdouble opt_speed = 1.0;
+static gboolean opt_check = FALSE;
+/* accuracy cases that missed their targets (--check) */
+static guint n_acc_failed = 0;
 /* the run in progress: streaming mode with this latency (ms), or global */
 static gboolean streaming = FALSE;
 static gint cur_latency_ms = 0;
@@ -255,6 +258,9 @@ static GOptionEntry opt_entries[] = {
         "real time; below 1 on a loaded machine: the aligner decides on "
         "running time, so only the delay column changes; 0: as fast as "
         "possible, the frames of both inputs in running-time order)", "X"},
+  {"check", 0, 0, G_OPTION_ARG_NONE, &opt_check,
+      "Exit with status 1 when an accuracy case misses its targets (CI: "
+        "scripts/test.sh)", NULL},
   {NULL}
 };
 
@@ -1414,11 +1420,14 @@ print_acc_table (AccResult * res, guint n, const Scale * sc)
     if (r->n_truth == 0) {
       g_print ("%-12s %-36s %6s  %s\n", r->c->id, r->c->what, "-",
           r->error ? r->error : "not run");
+      n_acc_failed++;
       continue;
     }
     verdict = acc_verdict (r);
     if (g_str_equal (verdict, "PASS"))
       n_pass++;
+    else
+      n_acc_failed++;
     g_print ("%-12s %-36s %6u %7.1f %7.1f %4d %4u %4d %6.2f %6.2f %6.2f "
         "%6.2f %5.2f %7.3f  %s\n", r->c->id, r->c->what, r->n_truth,
         pct (r->exact, r->n_truth), pct (r->within1, r->n_truth),
@@ -1999,5 +2008,8 @@ main (int argc, char **argv)
   g_free (version);
   g_date_time_unref (now);
 
-  return n_errors ? 1 : 0;
+  if (opt_check && n_acc_failed > 0)
+    g_print ("--check: %u accuracy case(s) missed their targets\n",
+        n_acc_failed);
+  return n_errors || (opt_check && n_acc_failed > 0) ? 1 : 0;
 }
