@@ -51,6 +51,7 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,7 @@ static gboolean opt_files = FALSE;
 static gchar *opt_latency = NULL;
 static gdouble opt_speed = 1.0;
 static gboolean opt_check = FALSE;
+static gchar *opt_pairs = NULL;
 /* accuracy cases that missed their targets (--check) */
 static guint n_acc_failed = 0;
 /* the run in progress: streaming mode with this latency (ms), or global */
@@ -258,6 +260,10 @@ static GOptionEntry opt_entries[] = {
         "real time; below 1 on a loaded machine: the aligner decides on "
         "running time, so only the delay column changes; 0: as fast as "
         "possible, the frames of both inputs in running-time order)", "X"},
+  {"pairs", 0, 0, G_OPTION_ARG_FILENAME, &opt_pairs,
+      "Make the pairs in DIR and keep them there; a pair already made "
+        "there with the same vk-mkpair arguments is used again (several "
+        "runs on the same pairs)", "DIR"},
   {"check", 0, 0, G_OPTION_ARG_NONE, &opt_check,
       "Exit with status 1 when an accuracy case misses its targets (CI: "
         "scripts/test.sh)", NULL},
@@ -1212,6 +1218,33 @@ evaluate (AccResult * res, VkTruth * truth, GArray * classes, GArray * bg_out,
   }
 }
 
+/* Whether the pair @name was made with the vk-mkpair arguments @args
+ * (--pairs: by an earlier run) */
+static gboolean
+pair_made (const gchar * name, const gchar * args, const gchar * truth_path)
+{
+  gchar *path = file_in_tmp (name, "-args.txt"), *made = NULL;
+  gboolean same;
+
+  same = g_file_test (truth_path, G_FILE_TEST_EXISTS)
+      && g_file_get_contents (path, &made, NULL, NULL)
+      && g_str_equal (made, args);
+  g_free (made);
+  g_free (path);
+  return same;
+}
+
+/* Notes the vk-mkpair arguments @args of the pair @name just made */
+static void
+note_pair (const gchar * name, const gchar * args)
+{
+  gchar *path = file_in_tmp (name, "-args.txt");
+
+  if (!g_file_set_contents (path, args, -1, NULL))
+    g_printerr ("(could not write %s) ", path);
+  g_free (path);
+}
+
 static void
 run_acc_case (const AccCase * c, const Scale * bench_sc, AccResult * res)
 {
@@ -1237,14 +1270,16 @@ run_acc_case (const AccCase * c, const Scale * bench_sc, AccResult * res)
   if (res->error)
     g_printerr ("(content identity: %s) ", res->error);
   truth_path = file_in_tmp (c->id, "-truth.csv");
-  if (!g_file_test (truth_path, G_FILE_TEST_EXISTS)
-      && !make_pair (c->id, args, &gen_s, &pair_error)) {
-    g_free (truth_path);
-    g_free (res->error);
-    res->error = pair_error;
-    g_printerr ("%s\n", res->error);
-    g_ptr_array_unref (args);
-    return;
+  if (!pair_made (c->id, res->args, truth_path)) {
+    if (!make_pair (c->id, args, &gen_s, &pair_error)) {
+      g_free (truth_path);
+      g_free (res->error);
+      res->error = pair_error;
+      g_printerr ("%s\n", res->error);
+      g_ptr_array_unref (args);
+      return;
+    }
+    note_pair (c->id, res->args);
   }
   g_ptr_array_unref (args);
 
@@ -1925,7 +1960,13 @@ main (int argc, char **argv)
       || !check_element ("imagefreeze"))
     return 1;
 
-  tmpdir = g_dir_make_tmp ("align-bench-XXXXXX", &err);
+  if (opt_pairs && g_mkdir_with_parents (opt_pairs, 0755) == 0)
+    tmpdir = g_strdup (opt_pairs);
+  else if (opt_pairs)
+    g_set_error (&err, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "%s: %s", opt_pairs, g_strerror (errno));
+  else
+    tmpdir = g_dir_make_tmp ("align-bench-XXXXXX", &err);
   if (tmpdir == NULL) {
     g_printerr ("align-bench: %s\n", err->message);
     g_clear_error (&err);
@@ -1996,7 +2037,7 @@ main (int argc, char **argv)
       (g_get_monotonic_time () - t_start) / 1e6, load ? load : "?");
 
   g_ptr_array_unref (twins);
-  if (opt_keep)
+  if (opt_keep || opt_pairs)
     g_print ("pairs kept in %s\n", tmpdir);
   else
     remove_dir (tmpdir);
