@@ -32,17 +32,17 @@ track_match (VkStreamRender * r, const Held * f, guint bg, gfloat cost)
     return;
   if (cost > LOST_COST) {
     r->good_run = 0;
-    if (r->bad_run++ == 0 && !r->lost)
+    if (r->bad_run++ == 0 && r->find != FIND_LOST)
       r->lost_from = f->index;
-    if (!r->lost && r->bad_run >= run) {
-      r->lost = TRUE;
+    if (r->find != FIND_LOST && r->bad_run >= run) {
+      r->find = FIND_LOST;
       vk_stream_post_match (r->cfg.element, TRUE, f->index, f->pts, bg, cost,
           0);
     }
   } else {
     r->bad_run = 0;
-    if (r->lost && ++r->good_run >= run) {
-      r->lost = FALSE;
+    if (r->find == FIND_LOST && ++r->good_run >= run) {
+      r->find = FIND_MATCHING;
       vk_stream_post_match (r->cfg.element, FALSE, f->index, f->pts, bg,
           cost, f->index - r->lost_from);
     }
@@ -210,10 +210,10 @@ vk_sr_expected_bg (VkStreamRender * r, guint i)
 
   /* the newest DP row's best cell: the freshest estimate (the fg may run
    * faster or slower than the nominal rate), unless the match is lost */
-  if (r->dp && r->dp_rows > 0 && !r->lost && r->bad_run == 0
+  if (r->dp && r->dp_rows > 0 && r->find != FIND_LOST && r->bad_run == 0
       && vk_online_newest_best (r->dp, &best))
     return best + r->rate * ((gdouble) i - (r->dp_first + r->dp_rows - 1));
-  if (r->have_out && r->positioned && r->last_out_fg >= r->dp_first)
+  if (r->have_out && VK_SR_PLACED (r) && r->last_out_fg >= r->dp_first)
     return r->last_out_bg + r->rate * ((gdouble) i - r->last_out_fg);
   return r->offset + r->rate * i;
 }
@@ -340,10 +340,9 @@ unposition (VkStreamRender * r)
   /* (the next position's may be elsewhere) */
   vk_sr_held_forget (&r->bg, HELD_DESC);
   vk_sr_held_forget (&r->fg, HELD_DESC);
-  r->positioned = FALSE;
+  r->find = FIND_UNPLACED;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
-  r->lost = FALSE;
   r->bad_run = r->good_run = 0;
   r->next_search = r->n_fg;
 }
@@ -416,7 +415,8 @@ fail_not_found (VkStreamRender * r)
 {
   vk_align_not_found (r->cfg.element, TRUE, r->refused_why ? r->refused_why :
       "no place of the background matches it", NULL);
-  r->failed = r->stopping = TRUE;
+  r->find = FIND_FAILED;
+  r->stopping = TRUE;
   r->out_flushing[0] = r->out_flushing[1] = TRUE;
   vk_sr_wake_all (r, "strict");
 }
@@ -450,7 +450,7 @@ decide_oldest (VkStreamRender * r)
         raw = vk_sr_raw_cost (r, f->index, bg);
       emit (r, bg, raw, tie);
       /* lost before it ever matched: the search was wrong, search again */
-      if (r->lost && r->matched_since_found == 0)
+      if (r->find == FIND_LOST && r->matched_since_found == 0)
         unposition (r);
       return;
     }
@@ -459,7 +459,7 @@ decide_oldest (VkStreamRender * r)
    * been searched for long enough, a warning (once), or with strict the
    * error */
   b = g_queue_peek_head (&r->bg);
-  if (!r->positioned && !r->unfound_warned && !r->flushing && !r->stopping
+  if (!VK_SR_PLACED (r) && !r->unfound_warned && !r->flushing && !r->stopping
       && searched_enough (r, f)) {
     r->unfound_warned = TRUE;
     if (r->cfg.strict) {
@@ -539,7 +539,7 @@ vk_sr_hold_unfound (VkStreamRender * r)
   gsize frame = MAX (1, GST_VIDEO_INFO_SIZE (r->cfg.fg_info));
   guint span;
 
-  if (r->live || r->positioned || r->bg_eos || r->flushing || r->stopping
+  if (r->live || VK_SR_PLACED (r) || r->bg_eos || r->flushing || r->stopping
       || !r->live_checked)
     return FALSE;
   span = (guint) (r->fg_fps * (vk_sr_window (r) - EXTRA_HOLD) / GST_SECOND);
@@ -589,7 +589,7 @@ vk_sr_process (VkStreamRender * r, gboolean may_wait)
 
   vk_sr_try_position (r);
   add_rows (r, FALSE, 0);
-  while ((oldest = g_queue_peek_head (&r->fg)) && !r->failed) {
+  while ((oldest = g_queue_peek_head (&r->fg)) && r->find != FIND_FAILED) {
     GstClockTime now;
 
     /* the time now: the newest frame's; live inputs are both clocks (the
@@ -602,7 +602,7 @@ vk_sr_process (VkStreamRender * r, gboolean may_wait)
     if (!r->fg_eos && now < oldest->rt + budget && r->fg.length <= max_held
         && vk_sr_due_in (r) > 0)
       break;
-    if (vk_sr_hold_unfound (r) || (!r->live && r->positioned
+    if (vk_sr_hold_unfound (r) || (!r->live && VK_SR_PLACED (r)
             && !bg_reached (r, oldest)))
       break;
     /* a frame is due while a search runs (on the element's worker, so that

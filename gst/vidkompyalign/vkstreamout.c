@@ -47,7 +47,7 @@ vk_sr_unmatched_place (VkStreamRender * r, gint * x, gint * y, gdouble * scale)
 void
 vk_sr_out_place (VkStreamRender * r, VkOutMeta * m)
 {
-  if (r->positioned) {
+  if (VK_SR_PLACED (r)) {
     m->x = r->out_x;
     m->y = r->out_y;
     m->scale = r->out_scale;

@@ -136,6 +136,25 @@ typedef enum
 } HeldParts;
 
 
+/* What the renderer knows of the fg's place (VkStreamRender.find). */
+typedef enum
+{
+  /* not found yet: the held fg frames wait for a search (and go out
+   * unmatched once they must) */
+  FIND_UNPLACED,
+  /* placed (apply_position ()): each fg frame's bg frame is decided */
+  FIND_MATCHING,
+  /* placed, but the last decisions match badly (track_match ()): lost
+   * until they match again, or searched for again if none ever did */
+  FIND_LOST,
+  /* strict and not found (fail_not_found ()): nothing is decided any
+   * more, until the renderer is freed (a flush keeps it) */
+  FIND_FAILED,
+} FindState;
+
+/* the fg's place is known (matching or lost) */
+#define VK_SR_PLACED(r) ((r)->find == FIND_MATCHING || (r)->find == FIND_LOST)
+
 struct _VkStreamRender
 {
   VkStreamConfig cfg;
@@ -211,8 +230,8 @@ struct _VkStreamRender
   gdouble bg_fps, fg_fps;
   gint low_w[2], low_h[2];      /* [0] bg, [1] fg */
 
-  /* position */
-  gboolean positioned;
+  /* position: what is known of the fg's place (FindState) */
+  FindState find;
   gboolean searching;           /* a search thread is running */
   /* search_cond: the running search ended (searching cleared: search ());
    * fg frames due meanwhile wait for it a while (wait_search ()) */
@@ -225,7 +244,6 @@ struct _VkStreamRender
   guint matched_since_found;    /* decided frames under LOST_COST */
   gboolean have_candidate, refused_warned, unfound_warned;
   gchar *refused_why;           /* why the last placement was refused */
-  gboolean failed;              /* strict: not found (fail_not_found ()) */
   VkStreamCandidate cand;       /* the previous search's placement */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */
@@ -267,7 +285,6 @@ struct _VkStreamRender
   GstClockTime lag_warned;      /* the largest bg lag warned about, or 0 */
   GstClockTimeDiff content_off; /* bg running time − fg running time of
                                  * the same content (the search's line) */
-  gboolean lost;
   guint bad_run, good_run, lost_from;
 };
 

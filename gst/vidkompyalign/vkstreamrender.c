@@ -122,7 +122,9 @@ clear_pass (VkStreamRender * r)
   r->n_bg = r->n_fg = 0;
   vk_retime_reset (&r->retime);
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
-  r->positioned = FALSE;
+  /* (a strict renderer that failed stays failed) */
+  if (r->find != FIND_FAILED)
+    r->find = FIND_UNPLACED;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
   r->have_candidate = FALSE;
@@ -130,7 +132,6 @@ clear_pass (VkStreamRender * r)
   r->have_out = FALSE;
   r->have_msg = FALSE;
   g_array_set_size (r->decided, 0);
-  r->lost = FALSE;
   r->lag_warned = 0;
   r->bad_run = r->good_run = 0;
   r->bg_eos = r->fg_eos = FALSE;
@@ -265,7 +266,7 @@ desc_region (VkStreamRender * r, gboolean is_fg, DescRegion * d)
 {
   gdouble s = is_fg ? 1.0 : r->out_scale;
 
-  if (!r->positioned)
+  if (!VK_SR_PLACED (r))
     return FALSE;
   d->x = (is_fg ? 0 : r->out_x) + r->valid_x * s;
   d->y = (is_fg ? 0 : r->out_y) + r->valid_y * s;
@@ -394,7 +395,7 @@ vk_sr_dp_cost (guint row, guint bg, gpointer user_data)
 static gboolean
 bg_after (VkStreamRender * r, const Held * f, const Held * b)
 {
-  if (r->positioned) {
+  if (VK_SR_PLACED (r)) {
     gdouble need = vk_sr_expected_bg (r, f->index) +
         vk_stream_dp_margin (r->rate);
 
@@ -499,7 +500,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   GST_LOG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "frame at %"
       GST_TIME_FORMAT ", running time %" GST_TIME_FORMAT,
       GST_TIME_ARGS (h->pts), GST_TIME_ARGS (h->rt));
-  if (!r->positioned && r->live_checked) {
+  if (!VK_SR_PLACED (r) && r->live_checked) {
     g_mutex_unlock (&r->lock);
     h->low = vk_sr_low_copy (r, is_fg, buf);
     g_mutex_lock (&r->lock);

@@ -232,7 +232,7 @@ vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
   gdouble last = (gdouble) r->n_bg - 0.5, bg;
   guint i;
 
-  if (!r->have_msg || r->failed || (!at_end && (r->msg_posted
+  if (!r->have_msg || r->find == FIND_FAILED || (!at_end && (r->msg_posted
               || (!r->msg_unfound
                   && r->decided->len < r->fg_fps * MSG_AFTER_S))))
     return;
@@ -293,7 +293,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   VkOnlineParams p;
   guint fg0 = ((Held *) g_queue_peek_head (&r->fg))->index;
 
-  r->positioned = TRUE;
+  r->find = FIND_MATCHING;
   r->matched_since_found = 0;
   /* moving content: the moment check chose the pair of the same moment;
    * the best-correlating pair around a decision is another moment's */
@@ -562,7 +562,7 @@ search (GstElement * element, gpointer data)
       res.spatial_score);
 
   g_mutex_lock (&r->lock);
-  if (ok && job->generation == r->generation && !r->positioned
+  if (ok && job->generation == r->generation && !VK_SR_PLACED (r)
       && !r->stopping && r->fg.length > 0)
     apply_position (r, job, &res, have_refined ? &refined : NULL);
   else if (!ok && job->generation == r->generation && !r->live)
@@ -632,7 +632,7 @@ vk_sr_try_position (VkStreamRender * r)
   SearchJob *job;
   guint n_fg, skip, first;
 
-  if (r->positioned || r->searching || !r->live_checked
+  if (VK_SR_PLACED (r) || r->searching || !r->live_checked
       || r->fg.length < 2 || r->bg.length < 2 || !search_due (r))
     return;
   /* the newest fg frames, half the bg window's (the fg frames held longer
