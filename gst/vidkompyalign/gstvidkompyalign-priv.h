@@ -142,7 +142,7 @@ typedef struct
  *
  * Waits: each on one named condition of @lock (the GCond fields *_cond
  * below, each next to the state it is about), in a loop on its predicate
- * (see vkalignwait.c). Every change that can make a predicate true
+ * (VK_ALIGN_WAIT (), vkwait.c). Every change that can make a predicate true
  * broadcasts its condition; what every predicate reads (an input's
  * flushing, the phase) wakes them all: gst_vidkompy_align_wake_all () at a
  * FLUSH_START, gst_vidkompy_align_set_phase () (a stop included); an

@@ -170,7 +170,7 @@ struct _VkStreamRender
    *
    * Waits: each on one named condition of @lock (the GCond fields *_cond
    * below, each next to the state it is about), in a loop on its predicate
-   * (VK_SR_WAIT (), vkstreamwait.c). Every change that can make a
+   * (VK_SR_WAIT (), vkwait.c). Every change that can make a
    * predicate true broadcasts its condition; what every predicate reads (a
    * flush, a stop, a clear of the state) wakes them all (vk_sr_wake_all ());
    * an input's end (vk_sr_set_ended ()) wakes those that read its eos. */
