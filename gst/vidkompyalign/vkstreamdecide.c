@@ -635,13 +635,13 @@ vk_sr_window (VkStreamRender * r)
 }
 
 /* Non-live inputs before the fg is found: how far the bg is read ahead of
- * the fg (plus the scan offset: bg_after ()): the latency, within
- * NONLIVE_LEAD_BYTES of bg frames */
+ * the fg (plus the scan offset: bg_after ()): the latency, at least
+ * NONLIVE_LEAD_MIN, within NONLIVE_LEAD_BYTES of bg frames */
 GstClockTime
 vk_sr_lead (VkStreamRender * r)
 {
-  return vk_stream_time_within (r->cfg.latency, NONLIVE_LEAD_BYTES,
-      r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info));
+  return vk_stream_time_within (MAX (r->cfg.latency, NONLIVE_LEAD_MIN),
+      NONLIVE_LEAD_BYTES, r->bg_fps * GST_VIDEO_INFO_SIZE (r->cfg.bg_info));
 }
 
 /* the most bg frames held: the window's, within UNFOUND_HOLD_BYTES beyond

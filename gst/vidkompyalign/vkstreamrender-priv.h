@@ -81,16 +81,21 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define NONLIVE_LAG_BYTES (192 * 1024 * 1024)
 /* ... before the fg is found their bg is read ahead of the fg (plus the
  * scan offset, which grows by a quarter window per search that does not
- * find the fg) for the latency, within what NONLIVE_LEAD_BYTES holds of
- * bg frames (vk_sr_lead ()): the bg frames of the lead are held full size
- * for the fg's coming frames (the latency's 2 s held 150 bg frames,
- * 470 MB, at 1080p60): 1080p60 1.08 s, 1080p30 and below the latency's.
- * A lead shorter than the offset of the fg's content in the bg lets a
- * pan lock on another moment of the bg at hand, at a shifted place: at
- * 1.37 s (a 144-MB budget) the world bench's pan-1080 (1080p30, content
- * 2 s into the bg) was placed 5 px off, 0 % exact; a shorter lead finds
- * such a fg after more searches (at_front ()) */
+ * find the fg) for the latency but at least NONLIVE_LEAD_MIN, within what
+ * NONLIVE_LEAD_BYTES holds of bg frames (vk_sr_lead ()): the bg frames of
+ * the lead are held full size for the fg's coming frames (2 s held 150 bg
+ * frames, 470 MB, at 1080p60): 1080p60 1.08 s, 1080p30 and below 2 s or
+ * the latency if longer. A lead shorter than the offset of the fg's
+ * content in the bg lets a pan lock on another moment of the bg at hand,
+ * at a shifted place: at 1.37 s (a 144-MB budget) the world bench's
+ * pan-1080 (1080p30, content 2 s into the bg) was placed 5 px off, 0 %
+ * exact; a shorter lead finds such a fg after more searches (at_front ()),
+ * but not always: with the latency's 1 s as the lead the world bench's
+ * scroll-50, zoom-50 and pan-1080 (content 1 and 2 s into the bg) were
+ * placed 1 to 30 px off at another moment, 0 % exact. The lead holds bg
+ * frames only: the fg frames still leave within the latency once found */
 #define NONLIVE_LEAD_BYTES (192 * 1024 * 1024)
+#define NONLIVE_LEAD_MIN (2 * GST_SECOND)
 /* ... a search whose line ends within NONLIVE_EDGE of the newest bg frame
  * it had is not taken (at_front ()): the scan moves on by
  * NONLIVE_EDGE_SCAN and the search is made again once the bg has been

@@ -596,7 +596,11 @@ search (GstElement * element, gpointer data)
 }
 
 /* Whether a search is due (and when the next one is): every SEARCH_EVERY_S
- * of fg frames, the first once a few frames show motion, after one at the
+ * of fg frames, the first after SEARCH_EVERY_S of fg (live inputs: 3/4 of
+ * the latency when shorter, as their frames due meanwhile go out
+ * unmatched; non-live ones are held until found, and a search on 10 fg
+ * frames of a slow zoom upscaled 2x placed it 1 px off, its frames 1 to 3
+ * late, at 0.5 s of latency: world bench zoom-50), after one at the
  * bg's front once the bg has been read further (at_front ()); non-live inputs
  * whose fg ended before it was found: every SEARCH_EVERY_S of bg frames
  * while the bg goes on (vk_sr_hold_unfound ()); non-live inputs whose fg
@@ -614,8 +618,9 @@ search_due (VkStreamRender * r)
   if (r->n_fg < r->next_search || r->n_bg < r->next_search_bg)
     return FALSE;
   if (r->next_search == 0) {
-    r->next_search = MAX (2, (guint) (r->fg_fps * MIN (SEARCH_EVERY_S,
-                0.75 * r->cfg.latency / GST_SECOND)));
+    r->next_search = MAX (2, (guint) (r->fg_fps * (r->live ?
+                MIN (SEARCH_EVERY_S, 0.75 * r->cfg.latency / GST_SECOND) :
+                SEARCH_EVERY_S)));
     if (r->n_fg < r->next_search)
       return FALSE;
   }
