@@ -62,7 +62,10 @@ G_BEGIN_DECLS
  * VK_FOUND_STREAM_SURE_SPATIAL: above it one search is enough (with live
  *   inputs; non-live ones need VK_FOUND_STREAM_SURE_MATCH too: the scan of
  *   their bg shows a near-static scene seconds before the fg's content,
- *   which matches it at about 0.93); below, the next search must find the
+ *   which matches it at about 0.93, and a line whose rate is within
+ *   VK_FOUND_STREAM_SURE_RATE of the nominal one: on half a second of a
+ *   scroll, a pan or a zoom another place matches at another, drifting
+ *   moment nearly as well); below, the next search must find the
  *   same placement at the same bg time, within
  *   VK_FOUND_STREAM_SAME_LINE_FRAMES bg frames (chance textures do not
  *   repeat); a fg that hardly moves (VK_FOUND_MIN_MOTION) at any bg time
@@ -71,6 +74,7 @@ G_BEGIN_DECLS
 #define VK_FOUND_STREAM_MIN_SPATIAL_UPSCALED 0.95
 #define VK_FOUND_STREAM_SURE_SPATIAL 0.97
 #define VK_FOUND_STREAM_SURE_MATCH 0.98
+#define VK_FOUND_STREAM_SURE_RATE 0.2
 #define VK_FOUND_STREAM_SAME_LINE_FRAMES 3.0
 
 /* fg frames sampled (evenly) for vk_fg_motion () */

@@ -28,7 +28,11 @@
  * the temporal match of all its fg frames must reach the search's
  * thresholds (vkfound.h); then it is taken from this search alone when its
  * spatial score leaves no doubt (with non-live inputs, whose bg is scanned
- * forward, its temporal match too), else only when @prev (the candidate
+ * forward, its temporal match too, and its line's rate @s->rate within
+ * VK_FOUND_STREAM_SURE_RATE of the nominal one: on half a second of a
+ * scroll, a pan or a zoom another place matches at a drifting moment
+ * nearly as well, a line of rate 1.45 for 1.0 placed a scrolling page
+ * 30 px too low), else only when @prev (the candidate
  * of an earlier search) is the same placement at the same bg time, found
  * on other fg frames: the search's first fg frame after the candidate's
  * middle one (two searches on mostly the same frames find the same chance
@@ -63,7 +67,9 @@ vk_stream_search_verdict (const VkStreamSearch * s,
       && fabs (s->cand.y - prev->y) <= 2.0
       && fabs (s->cand.scale / prev->scale - 1.0) <= 0.02
       && (s->still || fabs (s->bg_at_prev_mid - prev->bg_at_mid) <= tolerance);
-  if (sure && (s->live || s->match >= VK_FOUND_STREAM_SURE_MATCH))
+  if (sure && (s->live || (s->match >= VK_FOUND_STREAM_SURE_MATCH
+              && fabs (s->rate / s->bg_per_fg - 1.0) <=
+              VK_FOUND_STREAM_SURE_RATE)))
     return VK_STREAM_TAKEN;
   if (same)
     return s->cand.fg_first > prev->fg_mid ? VK_STREAM_TAKEN :

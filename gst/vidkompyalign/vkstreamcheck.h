@@ -49,6 +49,7 @@ typedef struct
  * @bg_at_prev_mid: the bg frame its line gives the previous candidate's
  *   middle fg frame
  * @bg_per_fg: nominal bg frames per fg frame
+ * @rate: the rate of the search's own line (bg frames per fg frame)
  * @sure_region: a fixed position or whole frames (no spatial doubt)
  * @live: live inputs (they do not wait for a second search when the
  *   spatial score leaves no doubt)
@@ -60,7 +61,7 @@ typedef struct
   VkStreamCandidate cand;
   gdouble spatial, match;
   gdouble bg_at_prev_mid;
-  gdouble bg_per_fg;
+  gdouble bg_per_fg, rate;
   gboolean sure_region, live, still;
 } VkStreamSearch;
 

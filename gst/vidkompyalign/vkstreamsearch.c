@@ -390,6 +390,7 @@ taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
   se.match = match;
   se.bg_at_prev_mid = search_line_at (r, job, res, r->cand.fg_mid);
   se.bg_per_fg = r->bg_fps / r->fg_fps;
+  se.rate = res->rate;
   se.sure_region = r->cfg.opts.fixed_position
       || r->cfg.opts.match_region == VK_MATCH_REGION_FULL;
   se.live = r->live;

@@ -39,6 +39,7 @@ search_at (gdouble spatial, gdouble match, gdouble first, gboolean live)
   s.spatial = spatial;
   s.match = match;
   s.bg_per_fg = 1.0;
+  s.rate = 1.0;
   s.live = live;
   return s;
 }
@@ -66,6 +67,21 @@ GST_START_TEST (test_search_thresholds)
   fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
       VK_STREAM_UNCONFIRMED);
   s.match = VK_FOUND_STREAM_SURE_MATCH;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
+  /* ... and a line near the nominal rate (a drifting line on a scroll: the
+   * place and the moment may both be off), as a ratio (fg at 24 fps, bg at
+   * 30: 1.25 nominal) */
+  s.rate = 1.0 + VK_FOUND_STREAM_SURE_RATE + 0.01;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
+      VK_STREAM_UNCONFIRMED);
+  s.rate = 1.0 - VK_FOUND_STREAM_SURE_RATE - 0.01;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
+      VK_STREAM_UNCONFIRMED);
+  s.bg_per_fg = 1.25;
+  s.rate = 1.25 * (1.0 + VK_FOUND_STREAM_SURE_RATE - 0.01);
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
+  s.live = TRUE;
+  s.rate = 2.0;
   fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
   /* a fixed position or whole frames: no spatial doubt */
   s = search_at (0.85, 0.9, 0, TRUE);
