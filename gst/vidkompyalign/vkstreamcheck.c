@@ -32,7 +32,7 @@
  * VK_FOUND_STREAM_SURE_RATE of the nominal one: on half a second of a
  * scroll, a pan or a zoom another place matches at a drifting moment
  * nearly as well, a line of rate 1.45 for 1.0 placed a scrolling page
- * 30 px too low), else only when @prev (the candidate
+ * 30 px too low; a still fg's line has any rate), else only when @prev (the candidate
  * of an earlier search) is the same placement at the same bg time, found
  * on other fg frames: the search's first fg frame after the candidate's
  * middle one (two searches on mostly the same frames find the same chance
@@ -68,8 +68,8 @@ vk_stream_search_verdict (const VkStreamSearch * s,
       && fabs (s->cand.scale / prev->scale - 1.0) <= 0.02
       && (s->still || fabs (s->bg_at_prev_mid - prev->bg_at_mid) <= tolerance);
   if (sure && (s->live || (s->match >= VK_FOUND_STREAM_SURE_MATCH
-              && fabs (s->rate / s->bg_per_fg - 1.0) <=
-              VK_FOUND_STREAM_SURE_RATE)))
+              && (s->still || fabs (s->rate / s->bg_per_fg - 1.0) <=
+                  VK_FOUND_STREAM_SURE_RATE))))
     return VK_STREAM_TAKEN;
   if (same)
     return s->cand.fg_first > prev->fg_mid ? VK_STREAM_TAKEN :

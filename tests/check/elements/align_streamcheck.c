@@ -77,6 +77,10 @@ GST_START_TEST (test_search_thresholds)
   s.rate = 1.0 - VK_FOUND_STREAM_SURE_RATE - 0.01;
   fail_unless_equals_int (vk_stream_search_verdict (&s, NULL),
       VK_STREAM_UNCONFIRMED);
+  /* (a still fg's line may have any rate: it tells no bg time) */
+  s.still = TRUE;
+  fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
+  s.still = FALSE;
   s.bg_per_fg = 1.25;
   s.rate = 1.25 * (1.0 + VK_FOUND_STREAM_SURE_RATE - 0.01);
   fail_unless_equals_int (vk_stream_search_verdict (&s, NULL), VK_STREAM_TAKEN);
