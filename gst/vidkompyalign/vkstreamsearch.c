@@ -21,19 +21,20 @@
 /* ------------------------------------------------------------------------ */
 /* Position */
 
-/* contiguous low-resolution frames of a queue, all but the first @skip */
+/* contiguous low-resolution frames of a queue: @count of them after the
+ * first @skip */
 static guint8 *
 summary_of_queue (VkStreamRender * r, gboolean is_fg, guint skip,
-    VkStreamSummary * s)
+    guint count, VkStreamSummary * s)
 {
   GQueue *q = is_fg ? &r->fg : &r->bg;
   const GstVideoInfo *info = is_fg ? r->cfg.fg_info : r->cfg.bg_info;
   gsize n = (gsize) r->low_w[is_fg] * r->low_h[is_fg];
-  guint8 *data = g_malloc0 (MAX (1, n * (q->length - skip)));
+  guint8 *data = g_malloc0 (MAX (1, n * count));
   guint k = 0;
   GList *l;
 
-  for (l = g_queue_peek_nth_link (q, skip); l; l = l->next) {
+  for (l = g_queue_peek_nth_link (q, skip); l && k < count; l = l->next) {
     Held *h = l->data;
 
     /* frames that came before the other input's caps */
@@ -48,20 +49,20 @@ summary_of_queue (VkStreamRender * r, gboolean is_fg, guint skip,
   s->low_width = r->low_w[is_fg];
   s->low_height = r->low_h[is_fg];
   s->fps = is_fg ? r->fg_fps : r->bg_fps;
-  s->n_frames = q->length - skip;
+  s->n_frames = count;
   s->low = data;
   return data;
 }
 
-/* references to the frames of a queue, all but the first @skip */
+/* references to @count frames of a queue after the first @skip */
 static GstBuffer **
-buffers_of_queue (GQueue * q, guint skip)
+buffers_of_queue (GQueue * q, guint skip, guint count)
 {
-  GstBuffer **bufs = g_new (GstBuffer *, MAX (1, q->length - skip));
+  GstBuffer **bufs = g_new (GstBuffer *, MAX (1, count));
   guint k = 0;
   GList *l;
 
-  for (l = g_queue_peek_nth_link (q, skip); l; l = l->next)
+  for (l = g_queue_peek_nth_link (q, skip); l && k < count; l = l->next)
     bufs[k++] = gst_buffer_ref (((Held *) l->data)->buf);
   return bufs;
 }
@@ -577,9 +578,14 @@ search (GstElement * element, gpointer data)
             GST_SECOND));
   }
   r->searching = FALSE;
-  /* live: the next one after a pause (in fg frames: the time passes with
-   * them) */
-  if (r->live)
+  /* live: once the fg has been searched for longer than the bg window,
+   * the next one after a pause (in fg frames: the time passes with them),
+   * so that a fg not in the bg, searched for all along, costs at most
+   * VK_STREAM_SEARCH_SHARE of the time; before, every SEARCH_EVERY_S
+   * (search_due ()), to find the fg while its first frames are held: on a
+   * loaded machine the pause after a first search before the fg's content
+   * had reached the bg window outlasted a 2-s fg */
+  if (r->live && r->n_fg > r->fg_fps * vk_sr_window (r) / GST_SECOND)
     r->next_search = MAX (r->next_search, r->n_fg + (guint) ceil (r->fg_fps *
             vk_stream_search_pause (g_get_monotonic_time () - start) /
             G_USEC_PER_SEC));
@@ -636,15 +642,28 @@ void
 vk_sr_try_position (VkStreamRender * r)
 {
   SearchJob *job;
-  guint n_fg, skip, first;
+  guint count, skip, first;
 
   if (VK_SR_PLACED (r) || r->searching || !r->live_checked
       || r->fg.length < 2 || r->bg.length < 2 || !search_due (r))
     return;
-  /* the newest fg frames, half the bg window's (the fg frames held longer
-   * for a search of non-live inputs would not fit in it) */
-  n_fg = MAX (2, (guint) (r->fg_fps * vk_sr_window (r) / 2 / GST_SECOND));
-  skip = r->fg.length > n_fg ? r->fg.length - n_fg : 0;
+  if (r->live) {
+    /* live inputs: the oldest held fg frames, half the latency's. A fg
+     * ahead of the bg shows in its newest frames what the bg window does
+     * not hold yet (with the fg 0.5 s ahead and a latency of 1 s, half of
+     * the held fg frames): searches on them were refused, or took a wrong
+     * place, until the fg had gone by; the oldest ones are in the bg
+     * window whether the fg is ahead of the bg (by up to half the
+     * latency) or behind it (the window holds twice the latency) */
+    skip = 0;
+    count = MAX (2, (guint) (r->fg_fps * r->cfg.latency / 2 / GST_SECOND));
+  } else {
+    /* non-live inputs: the newest fg frames, half the bg window's (the fg
+     * frames held longer, waiting for the fg to be found, would not fit in
+     * it) */
+    count = MAX (2, (guint) (r->fg_fps * vk_sr_window (r) / 2 / GST_SECOND));
+    skip = r->fg.length > count ? r->fg.length - count : 0;
+  }
   /* a candidate is confirmed on other fg frames (vk_stream_search_verdict
    * ()): those after its middle one, once there are enough of them */
   first = ((Held *) g_queue_peek_head (&r->fg))->index;
@@ -654,15 +673,16 @@ vk_sr_try_position (VkStreamRender * r)
     if (after + MAX (2, (guint) (SEARCH_EVERY_S * r->fg_fps)) <= r->fg.length)
       skip = MAX (skip, after);
   }
+  count = MIN (count, r->fg.length - skip);
   job = g_new0 (SearchJob, 1);
   job->r = r;
   job->motion = G_MAXDOUBLE;
   job->fg0 = ((Held *) g_queue_peek_nth (&r->fg, skip))->index;
   job->bg0 = ((Held *) g_queue_peek_head (&r->bg))->index;
-  job->bgd = summary_of_queue (r, FALSE, 0, &job->bg);
-  job->fgd = summary_of_queue (r, TRUE, skip, &job->fg);
-  job->bgbufs = buffers_of_queue (&r->bg, 0);
-  job->fgbufs = buffers_of_queue (&r->fg, skip);
+  job->bgd = summary_of_queue (r, FALSE, 0, r->bg.length, &job->bg);
+  job->fgd = summary_of_queue (r, TRUE, skip, count, &job->fg);
+  job->bgbufs = buffers_of_queue (&r->bg, 0, r->bg.length);
+  job->fgbufs = buffers_of_queue (&r->fg, skip, count);
   job->generation = r->generation;
   r->searching = TRUE;
   if (!r->live) {
