@@ -3,6 +3,8 @@
 #  1. builds with -Werror in build-ci/ and runs the whole test suite (the
 #     gst-check tests with the leaks tracer, some under valgrind's memcheck;
 #     failed tests run once more with the leaks tracer's stack traces);
+#  1b. runs the alignment accuracy bench (bench/align-bench --check) in
+#     both modes, the streaming one at 0.5, 1 and 2 s of latency;
 #  2. builds build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer
 #     and runs the whole test suite again there (any report fails; the
 #     suppressions and why: docs/hardening.md);
@@ -60,6 +62,24 @@ if [ -n "$FAILED" ]; then
   GST_LEAKS_TRACER_STACK_TRACE=1 meson test -C build-ci --print-errorlogs \
     --num-processes 2 $FAILED || true
 fi
+
+# the alignment accuracy bench (issue 10): every case, classic and world,
+# must meet its targets (align-bench --check) in the global mode and in
+# the streaming mode on file inputs at 0.5, 1 and 2 s of latency; the
+# four runs share their pairs (about 8 min on a 2-core machine)
+pairs=$(mktemp -d)
+for set in "" --world; do
+  for mode in "-m global" "-m streaming --files -l 500,1000,2000"; do
+    echo "== accuracy bench: $mode $set"
+    # shellcheck disable=SC2086
+    if ! build-ci/bench/align-bench --check --no-speed --pairs "$pairs" \
+        $mode $set; then
+      echo "== accuracy bench: $mode $set: FAILED"
+      status=1
+    fi
+  done
+done
+rm -rf "$pairs"
 
 # (the sanitizers slow the tests down 2-5x: longer timeouts)
 BUILD_DIR=build-asan ./scripts/build.sh --werror \
