@@ -30,6 +30,7 @@
 
 #include "vk-truth.h"
 #include "vk-aligncheck.h"
+#include "vk-pairrun.h"
 
 static gchar *tmpdir;
 
@@ -757,12 +758,7 @@ GST_END_TEST;
  * pairs. */
 GST_START_TEST (test_streaming_nonlive_scan)
 {
-  gchar *desc, *path;
-  GstElement *pipeline, *fgsink, *bgsink;
-  GArray *fg, *bg;
-  GThread *t;
-  GPtrArray *sums;
-  VkTruth *truth;
+  VkPairRun run;
   GstBus *bus;
   GstMessage *msg;
   guint i, first = G_MAXUINT, exact = 0, n, placements = 0;
@@ -771,43 +767,23 @@ GST_START_TEST (test_streaming_nonlive_scan)
   vk_check_make_pair (tmpdir, "scan", "--source cockatoo --bg-size 320x180 "
       "--bg-fps 30 --duration 7 --fg-rect 40,30,160,90 --fg-fps 30 "
       "--fg-start 2.5 --fg-duration 4");
-  path = g_strdup_printf ("%s/scan-truth.csv", tmpdir);
-  truth = vk_truth_load (path, NULL);
-  g_free (path);
-  fail_unless (truth != NULL);
-  desc = g_strdup_printf ("vidkompyalign name=a mode=streaming "
-      "latency=500000000 "
-      "filesrc location=%s/scan-bg.mp4 ! decodebin ! a.bg_sink "
-      "filesrc location=%s/scan-fg.mp4 ! decodebin ! a.fg_sink "
-      "a.fg_src ! appsink name=fg sync=false "
-      "a.bg_src ! appsink name=bg sync=false", tmpdir, tmpdir);
-  pipeline = gst_parse_launch (desc, NULL);
-  g_free (desc);
-  fail_unless (pipeline != NULL);
-  fgsink = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
-  bgsink = gst_bin_get_by_name (GST_BIN (pipeline), "bg");
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  t = vk_check_pull_in_thread (bgsink);
-  fg = vk_check_pull_all (fgsink);
-  bg = g_thread_join (t);
-  path = g_strdup_printf ("%s/scan-bg.mp4", tmpdir);
-  sums = vk_check_frame_checksums (path);
-  g_free (path);
+  vk_check_pair_run (&run, tmpdir, "scan", "vidkompyalign name=a "
+      "mode=streaming latency=500000000");
 
-  n = truth->rows->len;
-  fail_unless_equals_int (fg->len, n);
-  fail_unless_equals_int (bg->len, n);
+  n = run.truth->rows->len;
+  fail_unless_equals_int (run.fg->len, n);
+  fail_unless_equals_int (run.bg->len, n);
   for (i = 0; i < n; i++) {
-    const VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
-    const VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
+    const VkTruthRow *row = &g_array_index (run.truth->rows, VkTruthRow,
+        i);
+    const VkOutFrame *b = &g_array_index (run.bg, VkOutFrame, i);
     gint e = (gint) ((gint64) b->bg_index - (gint64) row->bg_index);
 
     fail_unless_equals_uint64 (b->pts, row->fg_pts);
     if (i > 0)
-      fail_unless (b->bg_index >= g_array_index (bg, VkOutFrame,
+      fail_unless (b->bg_index >= g_array_index (run.bg, VkOutFrame,
               i - 1).bg_index);
-    if (vk_check_same_content (sums, b->bg_index, row->bg_index)) {
+    if (vk_check_same_content (run.sums, b->bg_index, row->bg_index)) {
       if (first == G_MAXUINT)
         first = i;
       exact++;
@@ -834,7 +810,7 @@ GST_START_TEST (test_streaming_nonlive_scan)
    * still scene once matched the bg 2 s earlier nearly as well); non-live
    * inputs are read ahead as far as the content needs (the bg 2.5 s ahead
    * of the fg with latency 0.5 s): no warning that the bg lags */
-  bus = gst_element_get_bus (pipeline);
+  bus = gst_element_get_bus (run.pipeline);
   while ((msg = gst_bus_pop (bus))) {
     const GstStructure *st = gst_message_get_structure (msg);
     GError *err = NULL;
@@ -857,14 +833,7 @@ GST_START_TEST (test_streaming_nonlive_scan)
   gst_object_unref (bus);
   fail_unless (placements > 0);
 
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  g_array_unref (fg);
-  g_array_unref (bg);
-  g_ptr_array_unref (sums);
-  vk_truth_free (truth);
-  gst_object_unref (fgsink);
-  gst_object_unref (bgsink);
-  gst_object_unref (pipeline);
+  vk_check_pair_run_clear (&run);
 }
 
 GST_END_TEST;

@@ -21,6 +21,7 @@
 
 #include "vk-truth.h"
 #include "vk-aligncheck.h"
+#include "vk-pairrun.h"
 
 static gchar *tmpdir;
 
@@ -33,12 +34,7 @@ static gchar *tmpdir;
  * a search on later fg frames, which finds the truth. */
 GST_START_TEST (test_streaming_nonlive_scroll)
 {
-  gchar *desc, *path;
-  GstElement *pipeline, *fgsink, *bgsink;
-  GArray *fg, *bg;
-  GThread *t;
-  GPtrArray *sums;
-  VkTruth *truth;
+  VkPairRun run;
   guint i, n, exact = 0;
 
   vk_check_make_pair (tmpdir, "scroll", "--source text-page "
@@ -46,42 +42,21 @@ GST_START_TEST (test_streaming_nonlive_scroll)
       "--camera 0,0,640,360:0,1080,640,360 --duration 9 --bg-fps 30 "
       "--fg-rect 80,60,320,180 --fg-size 160x90 --fg-fps 30 --fg-start 1.0 "
       "--fg-duration 5");
-  path = g_strdup_printf ("%s/scroll-truth.csv", tmpdir);
-  truth = vk_truth_load (path, NULL);
-  g_free (path);
-  fail_unless (truth != NULL);
-  desc = g_strdup_printf ("vidkompyalign name=a mode=streaming "
-      "latency=1000000000 "
-      "filesrc location=%s/scroll-bg.mp4 ! decodebin ! a.bg_sink "
-      "filesrc location=%s/scroll-fg.mp4 ! decodebin ! a.fg_sink "
-      "a.fg_src ! appsink name=fg sync=false "
-      "a.bg_src ! appsink name=bg sync=false", tmpdir, tmpdir);
-  pipeline = gst_parse_launch (desc, NULL);
-  g_free (desc);
-  fail_unless (pipeline != NULL);
-  fgsink = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
-  bgsink = gst_bin_get_by_name (GST_BIN (pipeline), "bg");
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
-  t = vk_check_pull_in_thread (bgsink);
-  fg = vk_check_pull_all (fgsink);
-  bg = g_thread_join (t);
-  path = g_strdup_printf ("%s/scroll-bg.mp4", tmpdir);
-  sums = vk_check_frame_checksums (path);
-  g_free (path);
+  vk_check_pair_run (&run, tmpdir, "scroll", "vidkompyalign name=a "
+      "mode=streaming latency=1000000000");
 
-  n = truth->rows->len;
-  fail_unless_equals_int (fg->len, n);
-  fail_unless_equals_int (bg->len, n);
+  n = run.truth->rows->len;
+  fail_unless_equals_int (run.fg->len, n);
+  fail_unless_equals_int (run.bg->len, n);
   for (i = 0; i < n; i++) {
-    const VkTruthRow *row = &g_array_index (truth->rows, VkTruthRow, i);
-    const VkOutFrame *b = &g_array_index (bg, VkOutFrame, i);
+    const VkTruthRow *row = &g_array_index (run.truth->rows, VkTruthRow, i);
+    const VkOutFrame *b = &g_array_index (run.bg, VkOutFrame, i);
 
     fail_unless_equals_uint64 (b->pts, row->fg_pts);
     /* the place: within a pixel (the window at half size) */
     fail_unless (ABS (b->x - 80) <= 1 && ABS (b->y - 60) <= 1,
         "fg frame %u at %d,%d", i, b->x, b->y);
-    if (vk_check_same_content (sums, b->bg_index, row->bg_index))
+    if (vk_check_same_content (run.sums, b->bg_index, row->bg_index))
       exact++;
     else
       GST_INFO ("fg frame %u: bg %" G_GUINT64_FORMAT ", truth %"
@@ -89,15 +64,7 @@ GST_START_TEST (test_streaming_nonlive_scroll)
   }
   GST_INFO ("%u of %u exact", exact, n);
   fail_unless (exact >= 0.98 * n, "%u of %u exact", exact, n);
-
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  g_array_unref (fg);
-  g_array_unref (bg);
-  g_ptr_array_unref (sums);
-  vk_truth_free (truth);
-  gst_object_unref (fgsink);
-  gst_object_unref (bgsink);
-  gst_object_unref (pipeline);
+  vk_check_pair_run_clear (&run);
 }
 
 GST_END_TEST;
