@@ -28,7 +28,8 @@
  *
  * Plays the pair's files through decodebin into @aligner, each output into
  * an appsink, to the end; fails the test when the truth cannot be read or
- * the pipeline not made.
+ * the pipeline not made, and unless every fg frame of the truth came out
+ * once on each output, in order, on its own timestamp.
  */
 void
 vk_check_pair_run (VkPairRun * run, const gchar * dir, const gchar * name,
@@ -37,6 +38,7 @@ vk_check_pair_run (VkPairRun * run, const gchar * dir, const gchar * name,
   gchar *path = g_strdup_printf ("%s/%s-truth.csv", dir, name), *desc;
   GstElement *fgsink, *bgsink;
   GThread *t;
+  guint i, n;
 
   memset (run, 0, sizeof (*run));
   run->truth = vk_truth_load (path, NULL);
@@ -62,6 +64,17 @@ vk_check_pair_run (VkPairRun * run, const gchar * dir, const gchar * name,
   path = g_strdup_printf ("%s/%s-bg.mp4", dir, name);
   run->sums = vk_check_frame_checksums (path);
   g_free (path);
+
+  n = run->truth->rows->len;
+  fail_unless_equals_int (run->fg->len, n);
+  fail_unless_equals_int (run->bg->len, n);
+  for (i = 0; i < n; i++) {
+    GstClockTime pts = g_array_index (run->truth->rows, VkTruthRow,
+        i).fg_pts;
+
+    fail_unless_equals_uint64 (g_array_index (run->fg, VkOutFrame, i).pts, pts);
+    fail_unless_equals_uint64 (g_array_index (run->bg, VkOutFrame, i).pts, pts);
+  }
 }
 
 /* stops the run's pipeline and frees what it holds */

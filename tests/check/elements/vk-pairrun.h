@@ -8,8 +8,8 @@
  */
 
 /* A run of vidkompyalign on the files of a generated pair, both outputs
- * read back, for the tests that check its frames against the pair's
- * truth. */
+ * read back (every fg frame out once on each, on its own timestamp), for
+ * the tests that check its frames against the pair's truth. */
 
 #ifndef __VK_PAIR_RUN_H__
 #define __VK_PAIR_RUN_H__
