@@ -32,10 +32,10 @@
  * VK_FOUND_STREAM_SURE_RATE of the nominal one: on half a second of a
  * scroll, a pan or a zoom another place matches at a drifting moment
  * nearly as well, a line of rate 1.45 for 1.0 placed a scrolling page
- * 30 px too low; a still fg's line has any rate), else only when @prev (the candidate
- * of an earlier search) is the same placement at the same bg time, found
- * on other fg frames: the search's first fg frame after the candidate's
- * middle one (two searches on mostly the same frames find the same chance
+ * 30 px too low; a still fg's line has any rate), else only when @prev
+ * (the candidate of an earlier search) is the same placement at the same
+ * bg time, found on other fg frames: the search's first fg frame after
+ * the candidate's middle one (two searches on mostly the same frames find the same chance
  * match: a bg that lags the fg by more than the window showed a fg at the
  * wrong place and scale, confirmed that way, until 2026-12-06). A still fg
  * (@s->still) tells no bg time: any bg frame of the same content fits it,

@@ -140,7 +140,6 @@ typedef enum
   HELD_DESC = 1 << 1,           /* their descriptors */
 } HeldParts;
 
-
 /* What the renderer knows of the fg's place (VkStreamRender.find). */
 typedef enum
 {

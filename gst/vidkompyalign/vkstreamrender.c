@@ -388,10 +388,10 @@ vk_sr_dp_cost (guint row, guint bg, gpointer user_data)
  * before, the bg frames up to its running time plus the scan offset plus
  * the lead (vk_sr_lead (): the latency, at least 2 s, shorter for large
  * frames; the search window holds the bg from the window less the lead
- * before the fg's time to the lead after it). Each search that does not find the
- * fg moves the scan offset on by a quarter of the bg window, so the held
- * bg sweeps forward relative to the fg until it holds the fg's content
- * (the bg in between is dropped unseen). */
+ * before the fg's time to the lead after it). Each search that does not
+ * find the fg moves the scan offset on by a quarter of the bg window, so
+ * the held bg sweeps forward relative to the fg until it holds the fg's
+ * content (the bg in between is dropped unseen). */
 static gboolean
 bg_after (VkStreamRender * r, const Held * f, const Held * b)
 {
