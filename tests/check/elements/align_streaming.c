@@ -694,10 +694,16 @@ measure_lag (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
  * (plus a margin for a loaded machine) and the output keeps up with the
  * input. It fell 3-4 s behind before (58 s under load), with 49 of 200
  * frames out in 8 s: a frame due waited for the search, which took a
- * second, and the next began at once. */
+ * second, and the next began at once. Under the sanitizers (their CI run
+ * has align_matrix's encoders beside it) the threads that decide and push
+ * the frames are starved for a second at times: a 39-ms timed wait came
+ * back after 678 ms, and a frame was held 1.1 to 1.3 s with no search
+ * waited for; the margin is 2 s there. */
 GST_START_TEST (test_streaming_live_not_found_lag)
 {
   GstClockTime latency = 500 * GST_MSECOND;
+  GstClockTime margin = g_getenv ("VK_TEST_SANITIZED") ? 2 * GST_SECOND :
+      750 * GST_MSECOND;
   gchar *desc = g_strdup_printf ("vidkompyalign name=a mode=streaming "
       "latency=%" G_GUINT64_FORMAT " "
       "videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,"
@@ -731,7 +737,7 @@ GST_START_TEST (test_streaming_live_not_found_lag)
   gst_element_set_state (lp.pipeline, GST_STATE_NULL);
   GST_INFO ("%u frames in, %u out, held at most %" GST_TIME_FORMAT,
       lp.frames_in, lp.frames, GST_TIME_ARGS (lp.max_lag));
-  fail_unless (lp.max_lag <= latency + 750 * GST_MSECOND,
+  fail_unless (lp.max_lag <= latency + margin,
       "a fg frame was held %" GST_TIME_FORMAT, GST_TIME_ARGS (lp.max_lag));
   /* all that came in, less what the latency holds back (12.5 frames) */
   fail_unless (lp.frames_in >= 50, "%u frames in", lp.frames_in);
