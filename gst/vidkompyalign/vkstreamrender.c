@@ -104,6 +104,8 @@ vk_stream_render_new (const VkStreamConfig * config)
   r->seen_seg[0] = r->pass_seg[0].format == GST_FORMAT_TIME;
   r->seen_seg[1] = r->pass_seg[1].format == GST_FORMAT_TIME;
   r->seg_due = TRUE;
+  r->coupled_ahead = G_MAXINT64;
+  r->coupled_frames = G_MAXDOUBLE;
   vk_sr_start_output (r, 0);
   vk_sr_start_output (r, 1);
   return r;
@@ -395,14 +397,45 @@ vk_sr_dp_cost (guint row, guint bg, gpointer user_data)
 static gboolean
 bg_after (VkStreamRender * r, const Held * f, const Held * b)
 {
+  GstClockTimeDiff ahead;
+
   if (VK_SR_PLACED (r)) {
-    gdouble need = vk_sr_expected_bg (r, f->index) +
-        vk_stream_dp_margin (r->rate);
+    gdouble expected = vk_sr_expected_bg (r, f->index);
+    gdouble need = expected + MIN (vk_stream_dp_margin (r->rate),
+        r->coupled_frames);
 
     return b->index > MIN (need,
         vk_sr_lowest_pick (r) + vk_sr_bg_cap (r) - 2.0);
   }
-  return b->rt > f->rt + r->scan + vk_sr_lead (r);
+  ahead = MIN ((GstClockTimeDiff) (r->scan + vk_sr_lead (r)), r->coupled_ahead);
+  return (GstClockTimeDiff) b->rt > (GstClockTimeDiff) f->rt + ahead;
+}
+
+/* The fg frame @f waited NONLIVE_STALL for a bg frame that did not come
+ * while the bg's thread was upstream: one thread feeds both inputs (a tee,
+ * a demuxer) and blocks on the fg's full queue. From now on the bg is
+ * wanted no further ahead of the fg than it got (so @f is taken in).
+ * Called with the lock. */
+static void
+couple (VkStreamRender * r, const Held * f)
+{
+  Held *b = g_queue_peek_tail (&r->bg);
+
+  if (VK_SR_PLACED (r)) {
+    r->coupled_frames = b ? (gdouble) b->index - 1.0 -
+        vk_sr_expected_bg (r, f->index) : 0.0;
+    GST_INFO_OBJECT (r->cfg.element, "the bg did not come while fg frame "
+        "%u waited for it: one upstream thread feeds both inputs (a tee or "
+        "a demuxer?); the bg is wanted at most %.1f frames after the "
+        "expected one", f->index, r->coupled_frames);
+  } else {
+    r->coupled_ahead = b ? (GstClockTimeDiff) b->rt -
+        (GstClockTimeDiff) f->rt - 1 : 0;
+    GST_INFO_OBJECT (r->cfg.element, "the bg did not come while fg frame "
+        "%u waited for it: one upstream thread feeds both inputs (a tee or "
+        "a demuxer?); the bg is read at most %" GST_STIME_FORMAT " ahead "
+        "of the fg", f->index, GST_STIME_ARGS (r->coupled_ahead));
+  }
 }
 
 /* whether the pending frame of input @k ([0] bg, [1] fg) is next in stream
@@ -412,11 +445,40 @@ admitted (VkStreamRender * r, gint k)
 {
   if (r->live || r->flushing || r->stopping)
     return TRUE;
+  /* (a fg frame before the newest bg frame taken in is before the next
+   * one too) */
   if (k)
     return r->bg_eos || (r->pending[0]
-        && bg_after (r, r->pending[1], r->pending[0]));
+        && bg_after (r, r->pending[1], r->pending[0]))
+        || (r->bg.length > 0
+        && bg_after (r, r->pending[1], g_queue_peek_tail (&r->bg)));
   return r->fg_eos || (r->pending[1]
       && !bg_after (r, r->pending[1], r->pending[0]));
+}
+
+/* Waits until the pending frame of input @k is admitted (admitted ()). A
+ * non-live fg frame that waited NONLIVE_STALL for a bg that did not come
+ * meanwhile, the bg's thread upstream all along, couples the inputs
+ * (couple ()).
+ * Called with the lock. */
+static void
+wait_admitted (VkStreamRender * r, gint k)
+{
+  gboolean coupled = FALSE;
+  gint64 start = g_get_monotonic_time ();
+
+  while (!admitted (r, k)) {
+    gint64 left = r->bg_left;
+
+    if (k == 0 || r->live || left == 0 || coupled) {
+      VK_SR_WAIT (r, admit_cond);
+    } else if (!VK_SR_WAIT_UNTIL (r, admit_cond,
+            MAX (left, start) + NONLIVE_STALL / GST_USECOND)
+        && r->bg_left == left && !admitted (r, k)) {
+      couple (r, r->pending[1]);
+      coupled = TRUE;
+    }
+  }
 }
 
 /* A fg frame whose timestamp @pts is not after the previous one's gets one
@@ -433,8 +495,8 @@ vk_sr_retime (VkStreamRender * r, GstClockTime pts)
   return r->last_fg_pts;
 }
 
-GstFlowReturn
-vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
+static GstFlowReturn
+take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
 {
   const GstSegment *seg = is_fg ? r->cfg.fg_segment : r->cfg.bg_segment;
   Held *h = g_new0 (Held, 1);
@@ -452,6 +514,8 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   gboolean flat = FALSE;
 
   g_mutex_lock (&r->lock);
+  if (!is_fg)
+    r->bg_left = 0;
   if (!r->live_checked && !r->live) {
     g_mutex_unlock (&r->lock);
     in_live = vk_stream_peer_live (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink);
@@ -511,8 +575,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   r->fresh[is_fg] = FALSE;
   r->pending[is_fg] = h;
   g_cond_broadcast (&r->admit_cond);
-  while (!admitted (r, is_fg))
-    VK_SR_WAIT (r, admit_cond);
+  wait_admitted (r, is_fg);
   r->pending[is_fg] = NULL;
   if (r->flushing || r->stopping) {
     vk_sr_held_free (h);
@@ -540,6 +603,21 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     ret = r->out_flow[is_fg];
   g_mutex_unlock (&r->lock);
   g_free (desc);
+  return ret;
+}
+
+GstFlowReturn
+vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
+{
+  GstFlowReturn ret = take_frame (r, is_fg, buf);
+
+  if (!is_fg) {
+    /* (the bg's thread goes upstream: wait_admitted ()) */
+    g_mutex_lock (&r->lock);
+    r->bg_left = g_get_monotonic_time ();
+    g_cond_broadcast (&r->admit_cond);
+    g_mutex_unlock (&r->lock);
+  }
   return ret;
 }
 

@@ -361,8 +361,9 @@ at_front (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res)
   gdouble end = search_line_at (r, job, res, job->fg0 + job->fg.n_frames - 1);
   gdouble front = job->bg0 + job->bg.n_frames - 1.0;
 
-  if (r->live || r->bg_eos || end <= front - r->bg_fps * NONLIVE_EDGE /
-      GST_SECOND)
+  /* (coupled inputs: the bg cannot be read further ahead, couple ()) */
+  if (r->live || r->bg_eos || r->coupled_ahead != G_MAXINT64
+      || end <= front - r->bg_fps * NONLIVE_EDGE / GST_SECOND)
     return FALSE;
   GST_DEBUG_OBJECT (r->cfg.element, "the search's line ends at bg frame "
       "%.1f, the newest it had is %.0f: reading the bg further", end, front);
