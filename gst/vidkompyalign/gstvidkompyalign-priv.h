@@ -38,7 +38,6 @@
 #include "vkwait.h"
 
 G_BEGIN_DECLS
-
 /* the element's debug category */
 GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 #define GST_CAT_DEFAULT gst_vidkompy_align_debug
@@ -227,6 +226,12 @@ struct _GstVidkompyAlign
   GCond pass_end_cond;
   gint desc_w, desc_h;
   guint radius;                 /* bg frames around the dense choice */
+  /* how far beyond a fg frame's candidates' centre the bg may be wanted
+   * for its decision: G_MAXUINT (radius), or what the bg reached when one
+   * upstream thread feeds both inputs (a tee: gst_vidkompy_align_couple
+   * ()) */
+  guint coupled_ahead;
+  VkUpstream bg_up;             /* the bg's thread, for the fg's waits */
   gboolean fg_segment_ready;    /* the fg got its segment since the flush */
   /* replay_cond: an input plays again for the render (its pass became
    * PASS_REPLAYING at the flush of the seek back), or the fg got its
@@ -304,6 +309,8 @@ void gst_vidkompy_align_out_place (GstVidkompyAlign * self, gint * x, gint * y,
 
 /* vkalignrender.c */
 void gst_vidkompy_align_cand_free (Cand * c);
+guint gst_vidkompy_align_ahead (GstVidkompyAlign * self);
+void gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i);
 GstClockTime gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i);
 void gst_vidkompy_align_finish_bg (GstVidkompyAlign * self);
 guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
@@ -349,6 +356,11 @@ void gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s);
 #define VK_ALIGN_WAIT_UNTIL(self, c, end_time) \
     vk_wait_named_until (gst_vidkompy_align_debug, (self), "", &(self)->c, \
     &(self)->lock, #c, (end_time))
+/* ... or until the bg's thread was upstream VK_UPSTREAM_STALL from @since:
+ * TRUE then (vk_wait_or_stall ()) */
+#define VK_ALIGN_WAIT_OR_STALL(self, c, since) \
+    vk_wait_or_stall (gst_vidkompy_align_debug, (self), "", &(self)->c, \
+    &(self)->lock, #c, &(self)->bg_up, (since))
 
 /* vkalignmode.c */
 gboolean gst_vidkompy_align_streaming_latency (GstVidkompyAlign * self,
@@ -363,5 +375,4 @@ gboolean gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self,
 void gst_vidkompy_align_streaming_queued_seek (GstVidkompyAlign * self);
 
 G_END_DECLS
-
 #endif /* __GST_VIDKOMPY_ALIGN_PRIV_H__ */

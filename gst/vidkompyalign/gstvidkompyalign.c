@@ -212,6 +212,24 @@ gst_vidkompy_align_stream_fps (const Stream * s)
 /* ------------------------------------------------------------------------ */
 /* Pads */
 
+/* the bg's render, its thread watched by the fg's waits (VkUpstream) */
+static GstFlowReturn
+render_bg (GstVidkompyAlign * self, GstBuffer * buf)
+{
+  GstFlowReturn ret;
+
+  g_mutex_lock (&self->lock);
+  vk_upstream_enter (&self->bg_up);
+  g_mutex_unlock (&self->lock);
+  ret = gst_vidkompy_align_render_bg (self, buf);
+  g_mutex_lock (&self->lock);
+  vk_upstream_leave (&self->bg_up);
+  g_cond_broadcast (&self->refined_cond);
+  g_cond_broadcast (&self->decided_cond);
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
 static GstFlowReturn
 gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
@@ -255,7 +273,7 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
         return GST_FLOW_ERROR;
       }
       return s == &self->fg ? gst_vidkompy_align_render_fg (self,
-          buf) : gst_vidkompy_align_render_bg (self, buf);
+          buf) : render_bg (self, buf);
     case PHASE_DONE:
       gst_buffer_unref (buf);
       return GST_FLOW_EOS;

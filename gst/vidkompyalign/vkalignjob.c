@@ -86,6 +86,7 @@ gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius)
   g_queue_init (&self->cands);
   vk_desc_size (r->valid_w, r->valid_h, &self->desc_w, &self->desc_h);
   self->radius = radius;
+  self->coupled_ahead = G_MAXUINT;
   self->fg_segment_ready = FALSE;
   self->bg.last_seen = self->fg.last_seen = -1;
   /* the frames are analysed: their copies are not needed any more */

@@ -207,10 +207,21 @@ gst_vidkompy_align_offer_pair (GstVidkompyAlign * self, GstBuffer * buf)
 gboolean
 gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
 {
+  gint64 since = g_get_monotonic_time ();
+
   gst_vidkompy_align_offer_pair (self, buf);
   while (!self->refined && !self->fg.flushing && !self->bg_finished
-      && self->phase == PHASE_RENDER)
-    VK_ALIGN_WAIT (self, refined_cond);
+      && self->phase == PHASE_RENDER) {
+    if (VK_ALIGN_WAIT_OR_STALL (self, refined_cond, since) && !self->refined
+        && self->pair_fg != NULL) {
+      /* one upstream thread feeds both inputs: refined on the bg frames at
+       * hand, by this thread (the bg's waits upstream for it to go on) */
+      gst_vidkompy_align_couple (self, refine_fg_index (self));
+      refine_position (self, self->pair_fg);
+      gst_clear_buffer (&self->pair_fg);
+      gst_vidkompy_align_set_refined (self);
+    }
+  }
   if (!self->refined && self->bg_finished && !self->fg.flushing) {
     refine_position (self, NULL);
     gst_vidkompy_align_set_refined (self);
@@ -231,8 +242,8 @@ gst_vidkompy_align_bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
   if (self->refined || self->next_fg >= self->result.n_fg)
     return TRUE;
   m = self->result.map[refine_fg_index (self)];
-  if (!at_end && m + self->radius < self->bg.pts->len
-      && (tail == NULL || tail->index < m + self->radius))
+  if (!at_end && m + gst_vidkompy_align_ahead (self) < self->bg.pts->len
+      && (tail == NULL || tail->index < m + gst_vidkompy_align_ahead (self)))
     return TRUE;                /* more bg frames to come first */
 
   while (self->pair_fg == NULL && !self->bg.flushing && !self->fg.eos

@@ -187,6 +187,8 @@ gst_vidkompy_align_cand_free (Cand * c)
   g_free (c);
 }
 
+static gboolean decide_coupled (GstVidkompyAlign * self, guint i);
+
 GstFlowReturn
 gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 {
@@ -195,6 +197,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   GstClockTime bg_pts;
   VkOutMeta meta;
   gfloat *desc;
+  gint64 since;
 
   g_mutex_lock (&self->lock);
   i = MIN (gst_vidkompy_align_frame_index (&self->fg, GST_BUFFER_PTS (buf)),
@@ -240,11 +243,19 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   g_cond_broadcast (&self->desc_cond);
   /* (a seek's frames wait for its reset of the render state even when
    * the bg had finished before it) */
+  since = g_get_monotonic_time ();
   while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
               && !self->fg.new_pass) || (self->decision[i] == G_MAXUINT
               && !self->bg_finished))
-      && !self->fg.flushing && self->phase == PHASE_RENDER)
-    VK_ALIGN_WAIT (self, decided_cond);
+      && !self->fg.flushing && self->phase == PHASE_RENDER) {
+    if (decide_coupled (self, i))
+      continue;
+    if (VK_ALIGN_WAIT_OR_STALL (self, decided_cond, since)
+        && self->seek == SEEK_NONE && self->decision[i] == G_MAXUINT) {
+      gst_vidkompy_align_couple (self, i);
+      since = g_get_monotonic_time ();
+    }
+  }
   if (self->fg.flushing || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
@@ -263,31 +274,51 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 
 /* The bg frames fg frame @i may get: around the dense alignment's choice
  * and around the continuation of the frames picked so far (which come from
- * full-resolution comparisons), never before the last one picked. Called
- * with the lock. */
-static void
-candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
+ * full-resolution comparisons), never before the last one picked: those
+ * from @a less self->radius to @b plus gst_vidkompy_align_ahead ()
+ * (candidate_range ()); FALSE: only @a (== @b). Called with the lock. */
+static gboolean
+candidate_span (GstVidkompyAlign * self, guint i, guint * a, guint * b)
 {
-  guint m = self->result.map[i], a = m, b = m;
+  guint m = self->result.map[i];
 
+  *a = *b = m;
   /* a frame the bg does not show is on its first or last frame; a retimed
    * fg's frames are on the dense alignment's choice (a frame shown again
    * after a later one cannot be on its own bg frame: the bg never steps
    * back, and the nearest pick would run ahead on unrelated frames) */
   if (self->preset || fg_frame_outside (self, i)
-      || self->fg.retime.n_retimed > 0) {
-    *lo = *hi = m;
-    return;
-  }
+      || self->fg.retime.n_retimed > 0)
+    return FALSE;
   if (self->have_decision) {
     guint pred = self->last_decision +
         (guint) ceil (self->result.rate * (i - self->last_decided_fg));
 
-    a = MIN (a, pred);
-    b = MAX (b, pred);
+    *a = MIN (*a, pred);
+    *b = MAX (*b, pred);
+  }
+  return TRUE;
+}
+
+/* how far the bg is wanted beyond the dense choice: self->radius, or less
+ * once coupled (gst_vidkompy_align_couple ()). Called with the lock. */
+guint
+gst_vidkompy_align_ahead (GstVidkompyAlign * self)
+{
+  return MIN (self->radius, self->coupled_ahead);
+}
+
+static void
+candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
+{
+  guint a, b;
+
+  if (!candidate_span (self, i, &a, &b)) {
+    *lo = *hi = a;
+    return;
   }
   *lo = MAX (a > self->radius ? a - self->radius : 0, self->last_decision);
-  *hi = MIN (b + self->radius, self->bg.pts->len - 1);
+  *hi = MIN (b + gst_vidkompy_align_ahead (self), self->bg.pts->len - 1);
 }
 
 /* Picks the bg frame of fg frame @i among the dense alignment's choice and
@@ -350,6 +381,73 @@ decide (GstVidkompyAlign * self, guint i)
   return best;
 }
 
+/* Fg frame @i gets bg frame @c. Called with the lock. */
+static void
+take_decision (GstVidkompyAlign * self, guint i, Cand * c)
+{
+  self->decision[i] = c->index;
+  /* a seek back computes it again */
+  g_clear_pointer (&self->fg_desc[i], g_free);
+  self->last_decision = c->index;
+  self->last_decided_fg = i;
+  self->have_decision = TRUE;
+  g_cond_broadcast (&self->decided_cond);
+  /* (the bg's thread may wait for the descriptor to decide it) */
+  g_cond_broadcast (&self->desc_cond);
+}
+
+/* the received bg frame @index, or NULL. Called with the lock. */
+static Cand *
+cand_of (GstVidkompyAlign * self, guint index)
+{
+  GList *l;
+
+  for (l = self->cands.head; l; l = l->next)
+    if (((Cand *) l->data)->index == index)
+      return l->data;
+  return NULL;
+}
+
+/* One upstream thread feeds both inputs (a tee) and blocks on the fg's
+ * full queue: fg frame @i waited VK_UPSTREAM_STALL for bg frames that did
+ * not come, the bg's thread upstream all along. From now on the bg is
+ * wanted only as far ahead as it got. Called with the lock. */
+void
+gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i)
+{
+  Cand *tail = g_queue_peek_tail (&self->cands);
+  guint a, b;
+
+  candidate_span (self, MIN (i, self->result.n_fg - 1), &a, &b);
+  self->coupled_ahead = tail && tail->index > b ? tail->index - b : 0;
+  GST_INFO_OBJECT (self, "the bg did not come while fg frame %u waited for "
+      "it: one upstream thread feeds both inputs (a tee?); the bg is wanted "
+      "at most %u frames ahead of the dense alignment's choice", i,
+      self->coupled_ahead);
+}
+
+/* Coupled inputs (gst_vidkompy_align_couple ()): the fg's thread decides
+ * fg frame @i once its candidates are here (the bg's thread waits
+ * upstream for it to go on); its bg output goes out with the bg's next
+ * frame (push_bg_outputs ()). Returns TRUE when decided. Called with the
+ * lock. */
+static gboolean
+decide_coupled (GstVidkompyAlign * self, guint i)
+{
+  Cand *tail = g_queue_peek_tail (&self->cands), *c;
+  guint lo, hi;
+
+  if (self->coupled_ahead == G_MAXUINT || i != self->next_fg
+      || self->decision[i] != G_MAXUINT || self->seek != SEEK_NONE
+      || tail == NULL || (!self->preset && self->fg_desc[i] == NULL))
+    return FALSE;
+  candidate_range (self, i, &lo, &hi);
+  if (tail->index < hi || (c = decide (self, i)) == NULL)
+    return FALSE;
+  take_decision (self, i, c);
+  return TRUE;
+}
+
 /* Outputs the bg of every fg frame whose candidates have all arrived (all
  * remaining ones at the bg's end). */
 static GstFlowReturn
@@ -390,44 +488,51 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       g_mutex_unlock (&self->lock);
       continue;
     }
-    tail = g_queue_peek_tail (&self->cands);
-    candidate_range (self, i, &lo, &hi);
-    if (!at_end && (tail == NULL || tail->index < hi)) {
-      g_mutex_unlock (&self->lock);
-      break;                    /* the next candidate has not arrived yet */
-    }
-    /* the fg frame's descriptor, unless the fg is gone or past it */
-    while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
-        && self->fg.last_seen <= (gint64) i && !self->fg.flushing
-        && !self->bg.flushing && self->phase == PHASE_RENDER)
-      VK_ALIGN_WAIT (self, desc_cond);
-    if (self->bg.flushing || self->phase != PHASE_RENDER) {
-      g_mutex_unlock (&self->lock);
-      break;
-    }
-    if (!self->preset && self->fg_desc[i] == NULL
-        && self->fg.last_seen > (gint64) i) {
-      /* the fg did not play this frame again after the seek (a decoder
-       * can leave out the first frames): it has no output */
-      GST_DEBUG_OBJECT (self, "fg frame %u did not come: no bg output", i);
-      self->next_fg++;
-      g_mutex_unlock (&self->lock);
-      continue;
-    }
-
-    c = decide (self, i);
+    /* decided by the fg's thread (coupled inputs: decide_coupled ()) */
+    if (self->decision[i] != G_MAXUINT)
+      c = cand_of (self, self->decision[i]);
+    else
+      c = NULL;
     if (c == NULL) {
-      g_mutex_unlock (&self->lock);
-      break;
+      tail = g_queue_peek_tail (&self->cands);
+      candidate_range (self, i, &lo, &hi);
+      if (!at_end && (tail == NULL || tail->index < hi)) {
+        g_mutex_unlock (&self->lock);
+        break;                  /* the next candidate has not arrived yet */
+      }
+      /* the fg frame's descriptor, unless the fg is gone or past it (or
+       * its thread decided it meanwhile) */
+      while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
+          && self->fg.last_seen <= (gint64) i && !self->fg.flushing
+          && self->decision[i] == G_MAXUINT
+          && !self->bg.flushing && self->phase == PHASE_RENDER)
+        VK_ALIGN_WAIT (self, desc_cond);
+      if (self->bg.flushing || self->phase != PHASE_RENDER) {
+        g_mutex_unlock (&self->lock);
+        break;
+      }
+      if (self->decision[i] != G_MAXUINT)
+        c = cand_of (self, self->decision[i]);
+      if (c == NULL && !self->preset && self->fg_desc[i] == NULL
+          && self->fg.last_seen > (gint64) i) {
+        /* the fg did not play this frame again after the seek (a decoder
+         * can leave out the first frames): it has no output */
+        GST_DEBUG_OBJECT (self, "fg frame %u did not come: no bg output", i);
+        self->next_fg++;
+        g_mutex_unlock (&self->lock);
+        continue;
+      }
+
+      if (c == NULL) {
+        c = decide (self, i);
+        if (c == NULL) {
+          g_mutex_unlock (&self->lock);
+          break;
+        }
+        take_decision (self, i, c);
+      }
     }
-    self->decision[i] = c->index;
-    /* a seek back computes it again */
-    g_clear_pointer (&self->fg_desc[i], g_free);
-    self->last_decision = c->index;
-    self->last_decided_fg = i;
-    self->have_decision = TRUE;
     self->next_fg++;
-    g_cond_broadcast (&self->decided_cond);
 
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
     ensure_src_ready (self, &self->bg);

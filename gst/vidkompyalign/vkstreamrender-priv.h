@@ -95,16 +95,9 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
  * frames only: the fg frames still leave within the latency once found */
 #define NONLIVE_LEAD_BYTES (192 * 1024 * 1024)
 #define NONLIVE_LEAD_MIN (2 * GST_SECOND)
-/* ... unless the bg does not come: a fg frame that waited this long for
- * the bg while the bg's thread was outside the element (upstream) couples
- * the inputs (couple ()): one thread feeds both (a tee or a demuxer), and
- * the queue before the fg is full, so the bg cannot come before the fg
- * frame is taken. One decoded file through a tee into both inputs (fg a
- * crop of it) hung at the bg's seventh frame, the fg's queue full (10 MB,
- * 720p); now it waits once, then the bg is wanted only as far ahead as it
- * got. (Longer than the thread stalls of a loaded machine: 0.7 s seen
- * under the sanitizers) */
-#define NONLIVE_STALL (2 * GST_SECOND)
+/* ... unless the bg does not come: a fg frame that waited
+ * VK_UPSTREAM_STALL (vkwait.h) for it, the bg's thread upstream all along,
+ * couples the inputs (couple ()) */
 /* ... a search whose line ends within NONLIVE_EDGE of the newest bg frame
  * it had is not taken (at_front ()): the scan moves on by
  * NONLIVE_EDGE_SCAN and the search is made again once the bg has been
@@ -260,9 +253,7 @@ struct _VkStreamRender
   VkStreamCandidate cand;       /* the previous search's placement */
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */
-  /* non-live: when the bg's thread last left the element (monotonic us; 0
-   * while it is in it, or before its first frame), for wait_admitted () */
-  gint64 bg_left;
+  VkUpstream bg_up;             /* the bg's thread (wait_admitted ()) */
   /* non-live inputs fed by one upstream thread (couple ()): how far ahead
    * of a fg frame the bg is wanted at most, before the fg is found
    * (running time; G_MAXINT64 until coupled) and once found (bg frames
@@ -364,6 +355,11 @@ void vk_sr_set_ended (VkStreamRender * r, gboolean is_fg);
 #define VK_SR_WAIT_UNTIL(r, c, end_time) \
     vk_wait_named_until (vk_stream_debug, (r)->cfg.element, "streaming: ", \
     &(r)->c, &(r)->lock, #c, (end_time))
+/* ... or until the bg's thread was upstream VK_UPSTREAM_STALL from @since:
+ * TRUE then (vk_wait_or_stall ()) */
+#define VK_SR_WAIT_OR_STALL(r, c, since) \
+    vk_wait_or_stall (vk_stream_debug, (r)->cfg.element, "streaming: ", \
+    &(r)->c, &(r)->lock, #c, &(r)->bg_up, (since))
 
 G_END_DECLS
 #endif /* __VK_STREAM_RENDER_PRIV_H__ */

@@ -411,7 +411,7 @@ bg_after (VkStreamRender * r, const Held * f, const Held * b)
   return (GstClockTimeDiff) b->rt > (GstClockTimeDiff) f->rt + ahead;
 }
 
-/* The fg frame @f waited NONLIVE_STALL for a bg frame that did not come
+/* The fg frame @f waited VK_UPSTREAM_STALL for a bg frame that did not come
  * while the bg's thread was upstream: one thread feeds both inputs (a tee,
  * a demuxer) and blocks on the fg's full queue. From now on the bg is
  * wanted no further ahead of the fg than it got (so @f is taken in).
@@ -457,24 +457,21 @@ admitted (VkStreamRender * r, gint k)
 }
 
 /* Waits until the pending frame of input @k is admitted (admitted ()). A
- * non-live fg frame that waited NONLIVE_STALL for a bg that did not come
- * meanwhile, the bg's thread upstream all along, couples the inputs
+ * non-live fg frame that waited VK_UPSTREAM_STALL for a bg that did not
+ * come meanwhile, the bg's thread upstream all along, couples the inputs
  * (couple ()).
  * Called with the lock. */
 static void
 wait_admitted (VkStreamRender * r, gint k)
 {
   gboolean coupled = FALSE;
-  gint64 start = g_get_monotonic_time ();
+  gint64 since = g_get_monotonic_time ();
 
   while (!admitted (r, k)) {
-    gint64 left = r->bg_left;
-
-    if (k == 0 || r->live || left == 0 || coupled) {
+    if (k == 0 || r->live || coupled) {
       VK_SR_WAIT (r, admit_cond);
-    } else if (!VK_SR_WAIT_UNTIL (r, admit_cond,
-            MAX (left, start) + NONLIVE_STALL / GST_USECOND)
-        && r->bg_left == left && !admitted (r, k)) {
+    } else if (VK_SR_WAIT_OR_STALL (r, admit_cond, since)
+        && !admitted (r, k)) {
       couple (r, r->pending[1]);
       coupled = TRUE;
     }
@@ -515,7 +512,7 @@ take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
 
   g_mutex_lock (&r->lock);
   if (!is_fg)
-    r->bg_left = 0;
+    vk_upstream_enter (&r->bg_up);
   if (!r->live_checked && !r->live) {
     g_mutex_unlock (&r->lock);
     in_live = vk_stream_peer_live (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink);
@@ -614,7 +611,7 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   if (!is_fg) {
     /* (the bg's thread goes upstream: wait_admitted ()) */
     g_mutex_lock (&r->lock);
-    r->bg_left = g_get_monotonic_time ();
+    vk_upstream_leave (&r->bg_up);
     g_cond_broadcast (&r->admit_cond);
     g_mutex_unlock (&r->lock);
   }

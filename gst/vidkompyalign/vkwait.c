@@ -53,3 +53,45 @@ vk_conds_apply (void (*op) (GCond * cond), GCond * const *conds, guint n_conds)
   for (k = 0; k < n_conds; k++)
     op (conds[k]);
 }
+
+/* The watched input's thread enters the element's chain function. Called
+ * with the lock of the waits. */
+void
+vk_upstream_enter (VkUpstream * up)
+{
+  up->left = 0;
+}
+
+/* ... and leaves it (the waits on it must then be woken). Called with the
+ * lock of the waits. */
+void
+vk_upstream_leave (VkUpstream * up)
+{
+  up->left = g_get_monotonic_time ();
+}
+
+/* Waits on @cond as vk_wait_named () does, at most until a wait that began
+ * at @since (monotonic, us) has lasted VK_UPSTREAM_STALL with the thread
+ * @up watches upstream all along. Returns TRUE when it has: that input
+ * will not come before the waiting one goes on. */
+gboolean
+vk_wait_or_stall (GstDebugCategory * cat, gpointer obj, const gchar * prefix,
+    GCond * cond, GMutex * lock, const gchar * name, const VkUpstream * up,
+    gint64 since)
+{
+  gint64 left = up->left;
+
+  if (left == 0) {
+    vk_wait_named (cat, obj, prefix, cond, lock, name);
+    return FALSE;
+  }
+  if (vk_wait_named_until (cat, obj, prefix, cond, lock, name,
+          MAX (left, since) + VK_UPSTREAM_STALL / GST_USECOND))
+    return FALSE;
+  if (up->left != left)
+    return FALSE;
+  GST_CAT_DEBUG_OBJECT (cat, obj, "%s%s: the other input did not come for "
+      "%" GST_TIME_FORMAT ", its thread upstream", prefix, name,
+      GST_TIME_ARGS (VK_UPSTREAM_STALL));
+  return TRUE;
+}

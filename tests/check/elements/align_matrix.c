@@ -98,17 +98,28 @@ typedef struct
   gchar *error;
 } Run;
 
+/* each output buffer, and each GAP event in place of a bg frame (live
+ * inputs: a fg frame due before the bg's first frame came), as bg frame
+ * G_MAXUINT64 */
 static GstPadProbeReturn
 record_aligned (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   Run *run = data;
-  GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
   VkOutFrame f = { 0 };
 
-  f.pts = GST_BUFFER_PTS (b);
-  f.fg_index = m ? m->fg_index : G_MAXUINT64;
-  f.bg_index = m ? m->bg_index : G_MAXUINT64;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER (info);
+    GstVidkompyAlignmentMeta *m = gst_buffer_get_vidkompy_alignment_meta (b);
+
+    f.pts = GST_BUFFER_PTS (b);
+    f.fg_index = m ? m->fg_index : G_MAXUINT64;
+    f.bg_index = m ? m->bg_index : G_MAXUINT64;
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_GAP) {
+    gst_event_parse_gap (GST_PAD_PROBE_INFO_EVENT (info), &f.pts, NULL);
+    f.fg_index = f.bg_index = G_MAXUINT64;
+  } else {
+    return GST_PAD_PROBE_OK;
+  }
   g_mutex_lock (&run->lock);
   g_array_append_val (g_str_equal (GST_PAD_NAME (pad), "fg_src") ?
       run->fg : run->bg, f);
@@ -120,7 +131,11 @@ static GstPadProbeReturn
 record_out (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   Run *run = data;
-  GstClockTime pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstClockTime pts;
+
+  if (!(info->type & GST_PAD_PROBE_TYPE_BUFFER))
+    return GST_PAD_PROBE_OK;
+  pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
 
   g_mutex_lock (&run->lock);
   g_array_append_val (run->out, pts);
@@ -134,7 +149,8 @@ probe (GstElement * e, const gchar * pad, GstPadProbeCallback cb, Run * run)
   GstPad *p = gst_element_get_static_pad (e, pad);
 
   fail_unless (p != NULL, "%s has no %s", GST_ELEMENT_NAME (e), pad);
-  gst_pad_add_probe (p, GST_PAD_PROBE_TYPE_BUFFER, cb, run, NULL);
+  gst_pad_add_probe (p, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, cb, run, NULL);
   gst_object_unref (p);
 }
 

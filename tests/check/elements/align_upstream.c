@@ -37,11 +37,17 @@ static const struct
 {
   const gchar *mode;            /* vidkompyalign's */
   const gchar *fg_queue;        /* the queue before the fg's crop */
+  const gchar *out;             /* between an output and its appsink */
 } cases[] = {
-  {"streaming", "queue max-size-buffers=1"},
-  {"streaming", "queue max-size-buffers=5 max-size-bytes=0 max-size-time=0"},
-  {"streaming", "queue"},
-  {"global", "queue"},
+  {"streaming", "queue max-size-buffers=1", ""},
+  {"streaming", "queue max-size-buffers=5 max-size-bytes=0 max-size-time=0",
+      ""},
+  {"streaming", "queue", ""},
+  {"global", "queue", ""},
+  /* (the global mode pushes each output from its input's thread: a sink
+   * prerolling on the fg's first frame holds the thread that the tee's
+   * next frame, and so the bg's first output, waits for) */
+  {"global", "queue max-size-buffers=1", "queue !"},
 };
 
 GST_START_TEST (test_tee)
@@ -57,9 +63,9 @@ GST_START_TEST (test_tee)
   desc = g_strdup_printf ("vidkompyalign name=a mode=%s "
       "filesrc location=%s ! decodebin ! videoconvert ! tee name=t "
       "t. ! queue ! a.bg_sink t. ! %s ! " CROP " ! a.fg_sink "
-      "a.fg_src ! appsink name=fg sync=false "
-      "a.bg_src ! appsink name=bg sync=false", cases[__i__].mode, path,
-      cases[__i__].fg_queue);
+      "a.fg_src ! %s appsink name=fg sync=false "
+      "a.bg_src ! %s appsink name=bg sync=false", cases[__i__].mode, path,
+      cases[__i__].fg_queue, cases[__i__].out, cases[__i__].out);
   GST_INFO ("%s", desc);
   pipeline = gst_parse_launch (desc, NULL);
   fail_unless (pipeline != NULL, "%s", desc);
@@ -123,7 +129,7 @@ align_upstream_suite (void)
   Suite *s = suite_create ("align_upstream");
   TCase *tc = tcase_create ("upstream");
 
-  tcase_set_timeout (tc, 60);
+  tcase_set_timeout (tc, 120);
   tcase_add_unchecked_fixture (tc, setup, teardown);
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_tee, 0, G_N_ELEMENTS (cases));

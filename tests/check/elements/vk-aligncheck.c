@@ -36,6 +36,15 @@ vk_check_make_pair (const gchar * dir, const gchar * name, const gchar * args)
   g_free (err);
 }
 
+/* how long to wait for the next frame of a pipeline: 30 s, 90 s under the
+ * sanitizers (VK_TEST_SANITIZED), whose runs beside the rest of the suite
+ * can take longer than 30 s to the first frame of the global mode */
+static GstClockTime
+patience (void)
+{
+  return (g_getenv ("VK_TEST_SANITIZED") ? 90 : 30) * GST_SECOND;
+}
+
 /* The buffers of @appsink, waiting @timeout at most for each */
 static GArray *
 pull (GstElement * appsink, GstClockTime timeout)
@@ -70,7 +79,7 @@ pull (GstElement * appsink, GstClockTime timeout)
 GArray *
 vk_check_pull_all (GstElement * appsink)
 {
-  GArray *frames = pull (appsink, 30 * GST_SECOND);
+  GArray *frames = pull (appsink, patience ());
 
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (appsink)), "no EOS");
   return frames;
@@ -114,7 +123,7 @@ vk_check_frame_checksums (const gchar * path)
 
   gst_element_set_state (p, GST_STATE_PLAYING);
   while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              30 * GST_SECOND))) {
+              patience ()))) {
     GstMapInfo map;
 
     gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
@@ -147,7 +156,7 @@ vk_check_clip_decode (const gchar * path)
   c->sums = vk_check_frame_checksums (path);
   gst_element_set_state (p, GST_STATE_PLAYING);
   while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-              30 * GST_SECOND))) {
+              patience ()))) {
     if (c->caps == NULL)
       c->caps = gst_caps_ref (gst_sample_get_caps (sample));
     g_ptr_array_add (c->frames, gst_buffer_ref (gst_sample_get_buffer
