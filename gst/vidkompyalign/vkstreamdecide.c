@@ -416,9 +416,7 @@ fail_not_found (VkStreamRender * r)
   vk_align_not_found (r->cfg.element, TRUE, r->refused_why ? r->refused_why :
       "no place of the background matches it", NULL);
   r->find = FIND_FAILED;
-  r->stopping = TRUE;
-  r->out_flushing[0] = r->out_flushing[1] = TRUE;
-  vk_sr_wake_all (r, "strict");
+  vk_sr_halt (r, "strict");
 }
 
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
@@ -459,8 +457,8 @@ decide_oldest (VkStreamRender * r)
    * been searched for long enough, a warning (once), or with strict the
    * error */
   b = g_queue_peek_head (&r->bg);
-  if (!VK_SR_PLACED (r) && !r->unfound_warned && !r->flushing && !r->stopping
-      && searched_enough (r, f)) {
+  if (!VK_SR_PLACED (r) && !r->unfound_warned && !VK_SR_FLUSHING (r)
+      && !r->stopping && searched_enough (r, f)) {
     r->unfound_warned = TRUE;
     if (r->cfg.strict) {
       fail_not_found (r);
@@ -539,8 +537,8 @@ vk_sr_hold_unfound (VkStreamRender * r)
   gsize frame = MAX (1, GST_VIDEO_INFO_SIZE (r->cfg.fg_info));
   guint span;
 
-  if (r->live || VK_SR_PLACED (r) || r->bg_eos || r->flushing || r->stopping
-      || !r->live_checked)
+  if (r->live || VK_SR_PLACED (r) || r->bg_eos || VK_SR_FLUSHING (r)
+      || r->stopping || !r->live_checked)
     return FALSE;
   span = (guint) (r->fg_fps * (vk_sr_window (r) - EXTRA_HOLD) / GST_SECOND);
   return r->fg.length < MIN (span, UNFOUND_HOLD_BYTES / frame);
@@ -608,7 +606,7 @@ vk_sr_process (VkStreamRender * r, gboolean may_wait)
     /* a frame is due while a search runs (on the element's worker, so that
      * both inputs keep flowing meanwhile): its result first, as long as
      * the frame can wait (by the clock) */
-    if (r->searching && !r->stopping && !r->flushing) {
+    if (r->searching && !r->stopping && !VK_SR_FLUSHING (r)) {
       if (!may_wait && vk_sr_due_in (r) > 0)
         break;
       if (may_wait && wait_search (r, oldest)) {

@@ -91,7 +91,7 @@ wait_queued (VkStreamRender * r, gint k)
     VK_SR_WAIT (r, queued_cond[k]);
     return;
   }
-  if (left <= 0 && !r->flushing && !r->stopping) {
+  if (left <= 0 && !VK_SR_FLUSHING (r) && !r->stopping) {
     vk_sr_process (r, FALSE);
     if (g_queue_peek_head (&r->fg) != oldest)
       return;
@@ -111,19 +111,21 @@ out_loop (VkStreamRender * r, gint k)
   GstFlowReturn fr = GST_FLOW_OK;
 
   g_mutex_lock (&r->lock);
-  while (!r->out_flushing[k] && g_queue_is_empty (&r->out[k])
-      && !(r->eos_due[k] && !r->eos_sent[k]))
+  while (r->out_state[k] != OUT_PAUSED && g_queue_is_empty (&r->out[k])
+      && r->out_eos[k] != OUT_EOS_DUE)
     wait_queued (r, k);
-  if (r->out_flushing[k]) {
+  if (r->out_state[k] == OUT_PAUSED) {
     g_mutex_unlock (&r->lock);
     gst_pad_pause_task (src);
     return;
   }
   o = g_queue_pop_head (&r->out[k]);
-  if (o == NULL)
-    eos = r->eos_sent[k] = TRUE;
-  headers = !r->src_ready[k];
-  r->src_ready[k] = TRUE;
+  if (o == NULL) {
+    eos = TRUE;
+    vk_sr_set_out_eos (r, k, OUT_EOS_SENT, "its queue pushed");
+  }
+  headers = r->out_state[k] == OUT_HEADERS_DUE;
+  vk_sr_set_out (r, k, OUT_STREAMING, "its first push");
   /* room in the queue for the inputs */
   g_cond_broadcast (&r->drained_cond[k]);
   g_mutex_unlock (&r->lock);
@@ -170,7 +172,10 @@ void
 vk_sr_start_output (VkStreamRender * r, gint k)
 {
   g_mutex_lock (&r->lock);
-  r->out_flushing[k] = r->stopping;
+  if (r->stopping)
+    vk_sr_set_out (r, k, OUT_PAUSED, "stopped");
+  else if (r->out_state[k] == OUT_PAUSED)
+    vk_sr_set_out (r, k, OUT_HEADERS_DUE, "restarted");
   g_mutex_unlock (&r->lock);
   if (k)
     gst_pad_start_task (r->cfg.fg_src, fg_out_loop, r, NULL);
@@ -191,7 +196,9 @@ vk_sr_queue_out (VkStreamRender * r, gint k, gpointer obj)
 void
 vk_sr_end_output (VkStreamRender * r, gint k)
 {
-  r->eos_due[k] = TRUE;
+  /* (once: an EOS pushed is not pushed again) */
+  if (r->out_eos[k] == OUT_EOS_NONE)
+    vk_sr_set_out_eos (r, k, OUT_EOS_DUE, "the fg's pass ended");
   g_cond_broadcast (&r->queued_cond[k]);
 }
 
@@ -209,6 +216,6 @@ vk_sr_wait_output (VkStreamRender * r, gint k)
   if (r->live)
     max += (guint) (r->fg_fps * (r->cfg.latency + EXTRA_HOLD) / GST_SECOND);
   while (r->out[k].length > max && r->out_flow[k] == GST_FLOW_OK
-      && !r->out_flushing[k] && !r->flushing && !r->stopping)
+      && r->out_state[k] != OUT_PAUSED && !VK_SR_FLUSHING (r) && !r->stopping)
     VK_SR_WAIT (r, drained_cond[k]);
 }

@@ -161,6 +161,108 @@ typedef enum
 /* the fg's place is known (matching or lost) */
 #define VK_SR_PLACED(r) ((r)->find == FIND_MATCHING || (r)->find == FIND_LOST)
 
+/* Where input k ([0] bg, [1] fg) is in a flush (VkStreamRender.flush[k]).
+ * A flushing seek of both inputs announces their flushes
+ * (vk_stream_render_seek_begin ()): until each input's flush-start, or
+ * the seek's return (vk_stream_render_seek_end ()), the frames of neither
+ * are taken in. Changed by vk_sr_flush_event () only:
+ *
+ *   NONE --seek begins--> SEEK_DUE --flush-start--> FLUSHING
+ *   SEEK_DUE --seek returns--> NONE
+ *   NONE --flush-start--> FLUSHING --flush-stop--> NONE
+ *   FLUSHING --seek begins--> FLUSHING_SEEK_DUE --flush-stop--> SEEK_DUE
+ *   FLUSHING_SEEK_DUE --seek returns--> FLUSHING, --flush-start--> FLUSHING
+ */
+typedef enum
+{
+  /* its frames are taken in (top of vk_stream_render_chain ()) */
+  FLUSH_NONE,
+  /* a seek's flush of it is due: the frames of both inputs wait */
+  FLUSH_SEEK_DUE,
+  /* from its flush-start to its flush-stop: its frames are refused
+   * (GST_FLOW_FLUSHING), the other input's wait or are dropped */
+  FLUSH_FLUSHING,
+  /* flushing, and a seek began since its flush-start (which was not the
+   * seek's): its flush-stop leaves the seek's flush due */
+  FLUSH_FLUSHING_SEEK_DUE,
+} FlushState;
+
+/* what changes input k's FlushState (vk_sr_flush_event ()) */
+typedef enum
+{
+  FLUSH_EV_SEEK_BEGIN,          /* vk_stream_render_seek_begin () */
+  FLUSH_EV_SEEK_END,            /* vk_stream_render_seek_end () */
+  FLUSH_EV_START,               /* its FLUSH_START */
+  FLUSH_EV_STOP,                /* its FLUSH_STOP */
+} FlushEvent;
+
+/* input k flushes (between its flush-start and its flush-stop) */
+#define VK_SR_IN_FLUSH(r, k) ((r)->flush[k] == FLUSH_FLUSHING \
+    || (r)->flush[k] == FLUSH_FLUSHING_SEEK_DUE)
+/* a seek's flush of input k is due */
+#define VK_SR_SEEK_DUE(r, k) ((r)->flush[k] == FLUSH_SEEK_DUE \
+    || (r)->flush[k] == FLUSH_FLUSHING_SEEK_DUE)
+/* either input flushes: frames and decisions are dropped meanwhile */
+#define VK_SR_FLUSHING(r) (VK_SR_IN_FLUSH (r, 0) || VK_SR_IN_FLUSH (r, 1))
+
+/* Where input k is in the passes (VkStreamRender.pass[k], see
+ * vk_stream_render_segment ()); changed by vk_sr_set_pass () only:
+ *
+ *   UNSEGMENTED --a segment--> CURRENT
+ *   CURRENT --a changed segment before its first frame, the other input
+ *     having frames--> FRESH --its first frame--> CURRENT
+ *   CURRENT or FRESH --a changed segment after frames of the pass (or a
+ *     changed segment of the other input, when FRESH)--> NEXT
+ *   any but UNSEGMENTED --the state of the pass cleared (both inputs
+ *     began their next pass: switch_pass (), a flush-stop)--> CURRENT
+ */
+typedef enum
+{
+  /* no segment yet (the element's initial one is not in time) */
+  PASS_UNSEGMENTED,
+  /* its frames are of the current pass of both inputs */
+  PASS_CURRENT,
+  /* its segment changed before any of its frames of the pass while the
+   * other input has frames: its next frames are of a new pass already */
+  PASS_FRESH,
+  /* its pass ended at a new segment (next_seg[k]): its next frames wait
+   * until the other input begins its next pass too */
+  PASS_NEXT,
+} PassState;
+
+/* What output k's task ([0] bg_src, [1] fg_src: out_loop ()) does
+ * (VkStreamRender.out_state[k]); changed by vk_sr_set_out () only:
+ *
+ *   HEADERS_DUE --its first push--> STREAMING
+ *   STREAMING --the state cleared (a flush-stop)--> HEADERS_DUE
+ *   any --its input's flush-start, a stop--> PAUSED
+ *   PAUSED --restarted (vk_sr_start_output (), not stopped)--> HEADERS_DUE
+ */
+typedef enum
+{
+  /* the task pauses: its input flushes, or the renderer stopped (for
+   * good) */
+  OUT_PAUSED,
+  /* running, nothing pushed since it started or the state was cleared:
+   * stream-start and caps go before its first push */
+  OUT_HEADERS_DUE,
+  /* running, its headers pushed */
+  OUT_STREAMING,
+} OutState;
+
+/* The end of output k (VkStreamRender.out_eos[k]); changed by
+ * vk_sr_set_out_eos () only: NONE --the fg's pass ended
+ * (vk_sr_end_output ())--> DUE --pushed (out_loop ())--> SENT; any --the
+ * state cleared (a flush-stop)--> NONE */
+typedef enum
+{
+  OUT_EOS_NONE,
+  /* EOS once what is queued on out[k] is pushed */
+  OUT_EOS_DUE,
+  /* pushed: the task paused; nothing more until the state is cleared */
+  OUT_EOS_SENT,
+} OutEos;
+
 struct _VkStreamRender
 {
   VkStreamConfig cfg;
@@ -179,7 +281,11 @@ struct _VkStreamRender
    * (VK_SR_WAIT (), vkwait.c). Every change that can make a
    * predicate true broadcasts its condition; what every predicate reads (a
    * flush, a stop, a clear of the state) wakes them all (vk_sr_wake_all ());
-   * an input's end (vk_sr_set_ended ()) wakes those that read its eos. */
+   * an input's end (vk_sr_set_ended ()) wakes those that read its eos.
+   *
+   * States: each input's and each output's are enums (FlushState,
+   * PassState, OutState, OutEos, above), each changed in one place with
+   * the lock (vkstreamstate.c), which logs the change. */
   GMutex lock;
 
   /* fg_done_cond: the fg's pass ends (end_fg_pass ()) once the held fg
@@ -195,22 +301,22 @@ struct _VkStreamRender
    * preroll, a full queue) never blocks the thread that feeds the other */
   GQueue out[2];
   gboolean bg_eos, fg_eos, stopping;
-  /* flushes: input k flushes from its flush-start to its flush-stop
-   * (in_flush[k]); a seek of both inputs announces them (await_flush[k],
-   * see vk_stream_render_seek_begin ()); flushing: either input flushes */
-  gboolean in_flush[2], await_flush[2], flushing;
+  /* flushes and a seek's announced flushes of input k (FlushState,
+   * vk_sr_flush_event ()) */
+  FlushState flush[2];
   /* gate_cond: input k's frames may be taken in (top of
-   * vk_stream_render_chain ()): no seek's flush awaited (await_flush[],
+   * vk_stream_render_chain ()): no seek's flush due (FLUSH_SEEK_DUE left:
    * vk_stream_render_seek_end (), a flush-start), the other input not
-   * flushing (in_flush[], a flush-stop) and the input's next pass begun
-   * (next_pass[k] cleared: switch_pass ()), or input k flushes, or a stop */
+   * flushing (a flush-stop) and the input's next pass begun (PASS_NEXT
+   * left: switch_pass ()), or input k flushes, or a stop */
   GCond gate_cond;
-  gboolean eos_due[2];          /* EOS once out[k] is empty */
-  gboolean eos_sent[2], src_ready[2];
-  gboolean out_flushing[2];     /* src k's task pauses (flush, stop) */
+  /* output k: its task (OutState, vk_sr_set_out ()) and its end (OutEos,
+   * vk_sr_set_out_eos ()) */
+  OutState out_state[2];
+  OutEos out_eos[2];
   /* queued_cond[k]: output k's task has something to do (out_loop ()): a
    * buffer or event queued on out[k] (vk_sr_queue_out ()), EOS due
-   * (eos_due[k], vk_sr_end_output ()) or its pause (out_flushing[k]) */
+   * (OUT_EOS_DUE, vk_sr_end_output ()) or its pause (OUT_PAUSED) */
   GCond queued_cond[2];
   GstFlowReturn out_flow[2];    /* the last push's, returned upstream */
   /* drained_cond[k]: input k may queue more on output k
@@ -220,14 +326,14 @@ struct _VkStreamRender
   gboolean live, live_checked;
   /* passes: a new segment on an input after frames of the current pass (a
    * non-flushing seek, a segment seek's loop) ends the input's pass; the
-   * frames of its next pass wait (next_pass[k], with its segment
-   * next_seg[k]) until both inputs have begun theirs, then the state is
-   * reset (switch_pass ()); pass_seg[1], the fg's segment of the pass,
-   * goes out on both outputs before the pass's first output (seg_due);
-   * fresh[k]: input k's segment changed before any frame of its pass (its
-   * next frames are of a new pass already) */
+   * frames of its next pass wait (PASS_NEXT, with its segment next_seg[k])
+   * until both inputs have begun theirs, then the state is reset
+   * (switch_pass ()); pass_seg[1], the fg's segment of the pass, goes out
+   * on both outputs before the pass's first output (seg_due); pass[k]:
+   * where input k is in them (PassState, vk_sr_set_pass ()) */
   GstSegment pass_seg[2], next_seg[2];
-  gboolean next_pass[2], seg_due, fresh[2], seen_seg[2];
+  PassState pass[2];
+  gboolean seg_due;
   /* added to the bg's running times in a pass after a seek without a
    * flush: both inputs' segments start at the seek's position, but their
    * running times are those of how long each played before (a segment
@@ -341,6 +447,15 @@ void vk_sr_end_output (VkStreamRender * r, gint k);
 void vk_sr_queue_out (VkStreamRender * r, gint k, gpointer obj);
 void vk_sr_start_output (VkStreamRender * r, gint k);
 void vk_sr_wait_output (VkStreamRender * r, gint k);
+
+/* vkstreamstate.c */
+void vk_sr_flush_event (VkStreamRender * r, gint k, FlushEvent ev);
+void vk_sr_set_pass (VkStreamRender * r, gint k, PassState to,
+    const gchar * why);
+void vk_sr_set_out (VkStreamRender * r, gint k, OutState to, const gchar * why);
+void vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to,
+    const gchar * why);
+void vk_sr_halt (VkStreamRender * r, const gchar * why);
 
 /* vkstreamwait.c */
 void vk_sr_conds_init (VkStreamRender * r);

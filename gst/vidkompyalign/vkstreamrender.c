@@ -83,6 +83,7 @@ VkStreamRender *
 vk_stream_render_new (const VkStreamConfig * config)
 {
   VkStreamRender *r = g_new0 (VkStreamRender, 1);
+  gint k;
 
   GST_DEBUG_CATEGORY_INIT (vk_stream_debug, "vidkompyalign", 0,
       "vidkompy spatial and temporal alignment");
@@ -101,8 +102,9 @@ vk_stream_render_new (const VkStreamConfig * config)
   r->bg_fps = r->fg_fps = 30.0;
   r->pass_seg[0] = *config->bg_segment;
   r->pass_seg[1] = *config->fg_segment;
-  r->seen_seg[0] = r->pass_seg[0].format == GST_FORMAT_TIME;
-  r->seen_seg[1] = r->pass_seg[1].format == GST_FORMAT_TIME;
+  for (k = 0; k < 2; k++)
+    r->pass[k] = r->pass_seg[k].format == GST_FORMAT_TIME ? PASS_CURRENT :
+        PASS_UNSEGMENTED;
   r->seg_due = TRUE;
   r->coupled_ahead = G_MAXINT64;
   r->coupled_frames = G_MAXDOUBLE;
@@ -116,6 +118,8 @@ vk_stream_render_new (const VkStreamConfig * config)
 static void
 clear_pass (VkStreamRender * r)
 {
+  gint k;
+
   g_queue_clear_full (&r->bg, (GDestroyNotify) vk_sr_held_free);
   g_queue_clear_full (&r->fg, (GDestroyNotify) vk_sr_held_free);
   g_clear_pointer (&r->dp, vk_online_free);
@@ -138,8 +142,9 @@ clear_pass (VkStreamRender * r)
   r->bad_run = r->good_run = 0;
   r->bg_eos = r->fg_eos = FALSE;
   r->live_checked = FALSE;
-  r->next_pass[0] = r->next_pass[1] = FALSE;
-  r->fresh[0] = r->fresh[1] = FALSE;
+  for (k = 0; k < 2; k++)
+    if (r->pass[k] != PASS_UNSEGMENTED)
+      vk_sr_set_pass (r, k, PASS_CURRENT, "the pass's state cleared");
   r->seg_due = TRUE;
   vk_sr_wake_all (r, "the pass's state cleared");
 }
@@ -148,16 +153,21 @@ clear_pass (VkStreamRender * r)
 static void
 clear_state (VkStreamRender * r)
 {
+  gint k;
+
   clear_pass (r);
   g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
   g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   r->refused_warned = r->unfound_warned = FALSE;
   g_clear_pointer (&r->refused_why, g_free);
   r->bg_shift = 0;
-  r->eos_due[0] = r->eos_due[1] = FALSE;
-  r->eos_sent[0] = r->eos_sent[1] = FALSE;
-  r->src_ready[0] = r->src_ready[1] = FALSE;
-  r->out_flow[0] = r->out_flow[1] = GST_FLOW_OK;
+  for (k = 0; k < 2; k++) {
+    vk_sr_set_out_eos (r, k, OUT_EOS_NONE, "the state cleared");
+    /* (a paused output's headers are due once it restarts) */
+    if (r->out_state[k] == OUT_STREAMING)
+      vk_sr_set_out (r, k, OUT_HEADERS_DUE, "the state cleared");
+    r->out_flow[k] = GST_FLOW_OK;
+  }
 }
 
 void
@@ -185,9 +195,7 @@ void
 vk_stream_render_stop (VkStreamRender * r)
 {
   g_mutex_lock (&r->lock);
-  r->stopping = TRUE;
-  r->out_flushing[0] = r->out_flushing[1] = TRUE;
-  vk_sr_wake_all (r, "stop");
+  vk_sr_halt (r, "stop");
   g_mutex_unlock (&r->lock);
 }
 
@@ -443,7 +451,7 @@ couple (VkStreamRender * r, const Held * f)
 static gboolean
 admitted (VkStreamRender * r, gint k)
 {
-  if (r->live || r->flushing || r->stopping)
+  if (r->live || VK_SR_FLUSHING (r) || r->stopping)
     return TRUE;
   /* (a fg frame before the newest bg frame taken in is before the next
    * one too) */
@@ -530,10 +538,11 @@ take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   /* a seek of both inputs: the frames of neither are taken in until both
    * have flushed (the state is cleared at each flush-stop); this input's
    * frames before its own flush are dropped */
-  while (!r->stopping && !r->in_flush[is_fg] && (r->in_flush[!is_fg]
-          || r->await_flush[0] || r->await_flush[1] || r->next_pass[is_fg]))
+  while (!r->stopping && !VK_SR_IN_FLUSH (r, is_fg)
+      && (VK_SR_IN_FLUSH (r, !is_fg) || VK_SR_SEEK_DUE (r, 0)
+          || VK_SR_SEEK_DUE (r, 1) || r->pass[is_fg] == PASS_NEXT))
     VK_SR_WAIT (r, gate_cond);
-  if (r->in_flush[is_fg] || r->stopping) {
+  if (VK_SR_IN_FLUSH (r, is_fg) || r->stopping) {
     g_mutex_unlock (&r->lock);
     g_free (h);
     gst_buffer_unref (buf);
@@ -542,7 +551,7 @@ take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   if (!is_fg && r->fg_eos && r->fg.length == 0) {
     /* the fg ended: nothing more to align; the fg began a new pass: the
      * bg's frames until its own are dropped */
-    ret = r->next_pass[1] ? GST_FLOW_OK : GST_FLOW_EOS;
+    ret = r->pass[1] == PASS_NEXT ? GST_FLOW_OK : GST_FLOW_EOS;
     g_mutex_unlock (&r->lock);
     g_free (h);
     gst_buffer_unref (buf);
@@ -569,12 +578,13 @@ take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     desc = frame_desc (r, is_fg, buf, &at, &flat);
   }
   h->index = is_fg ? r->n_fg++ : r->n_bg++;
-  r->fresh[is_fg] = FALSE;
+  if (r->pass[is_fg] == PASS_FRESH)
+    vk_sr_set_pass (r, is_fg, PASS_CURRENT, "its first frame");
   r->pending[is_fg] = h;
   g_cond_broadcast (&r->admit_cond);
   wait_admitted (r, is_fg);
   r->pending[is_fg] = NULL;
-  if (r->flushing || r->stopping) {
+  if (VK_SR_FLUSHING (r) || r->stopping) {
     vk_sr_held_free (h);
   } else {
     /* (the position may have moved meanwhile) */
@@ -586,15 +596,15 @@ take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     if (!is_fg)
       vk_sr_trim_bg (r);
   }
-  if (!r->flushing && !r->stopping) {
+  if (!VK_SR_FLUSHING (r) && !r->stopping) {
     vk_sr_process (r, TRUE);
     vk_sr_wait_output (r, is_fg);
   }
-  if (r->in_flush[is_fg] || r->stopping)
+  if (VK_SR_IN_FLUSH (r, is_fg) || r->stopping)
     ret = GST_FLOW_FLUSHING;
-  else if (r->flushing)
+  else if (VK_SR_FLUSHING (r))
     ret = GST_FLOW_OK;          /* the other input flushes: frame dropped */
-  else if (!is_fg && r->fg_eos && r->fg.length == 0 && !r->next_pass[1])
+  else if (!is_fg && r->fg_eos && r->fg.length == 0 && r->pass[1] != PASS_NEXT)
     ret = GST_FLOW_EOS;         /* the fg ended: nothing more to align */
   else
     ret = r->out_flow[is_fg];
@@ -630,7 +640,7 @@ end_fg_pass (VkStreamRender * r)
    * may run a little ahead of the bg); the bg's time decides them as
    * usual, until the bg ends or for at most the latency */
   deadline = g_get_monotonic_time () + r->cfg.latency / GST_USECOND;
-  while (r->live && !r->bg_eos && !r->flushing && !r->stopping
+  while (r->live && !r->bg_eos && !VK_SR_FLUSHING (r) && !r->stopping
       && r->fg.length > 0) {
     if (!VK_SR_WAIT_UNTIL (r, fg_done_cond, deadline))
       break;
@@ -640,7 +650,7 @@ end_fg_pass (VkStreamRender * r)
   /* non-live: fg frames held for the search, or whose bg frames are still
    * to come, are decided in the bg's thread as its frames arrive (the bg
    * is read on after the fg's end, vk_sr_hold_unfound ()) */
-  while (!r->live && r->fg.length > 0 && !r->bg_eos && !r->flushing
+  while (!r->live && r->fg.length > 0 && !r->bg_eos && !VK_SR_FLUSHING (r)
       && !r->stopping)
     VK_SR_WAIT (r, fg_done_cond);
   vk_sr_process (r, TRUE);
@@ -712,14 +722,18 @@ vk_stream_render_segment (VkStreamRender * r, gboolean is_fg, GstEvent * event)
   n = is_fg ? r->n_fg : r->n_bg;
   other = is_fg ? r->n_bg : r->n_fg;
   ended = is_fg ? r->fg_eos : r->bg_eos;
-  if (r->next_pass[is_fg]) {
+  if (r->pass[is_fg] == PASS_NEXT) {
     /* another seek before the other input began its pass */
     r->next_seg[is_fg] = seg;
   } else if (n == 0 && !ended) {
     /* before the input's first frame of the pass: when the other input
      * has frames already, its next frames are of a new pass */
-    r->fresh[is_fg] = r->seen_seg[is_fg] && other > 0
-        && !gst_segment_is_equal (&seg, &r->pass_seg[is_fg]);
+    if (r->pass[is_fg] != PASS_UNSEGMENTED && other > 0
+        && !gst_segment_is_equal (&seg, &r->pass_seg[is_fg]))
+      vk_sr_set_pass (r, is_fg, PASS_FRESH, "a new segment before its "
+          "frames, the other input's came");
+    else if (r->pass[is_fg] == PASS_FRESH)
+      vk_sr_set_pass (r, is_fg, PASS_CURRENT, "a segment before its frames");
     r->pass_seg[is_fg] = seg;
   } else if (!gst_segment_is_equal (&seg, &r->pass_seg[is_fg])) {
     GST_DEBUG_OBJECT (is_fg ? r->cfg.fg_sink : r->cfg.bg_sink, "streaming: "
@@ -729,16 +743,17 @@ vk_stream_render_segment (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       end_fg_pass (r);
     if (!is_fg)
       vk_sr_set_ended (r, FALSE);
-    r->next_pass[is_fg] = TRUE;
+    vk_sr_set_pass (r, is_fg, PASS_NEXT, "a new segment after frames");
     r->next_seg[is_fg] = seg;
-    if (r->fresh[!is_fg]) {
-      r->next_pass[!is_fg] = TRUE;
+    if (r->pass[!is_fg] == PASS_FRESH) {
+      vk_sr_set_pass (r, !is_fg, PASS_NEXT, "the other input's pass ended");
       r->next_seg[!is_fg] = r->pass_seg[!is_fg];
     }
-    if (r->next_pass[!is_fg])
+    if (r->pass[!is_fg] == PASS_NEXT)
       switch_pass (r);
   }
-  r->seen_seg[is_fg] = TRUE;
+  if (r->pass[is_fg] == PASS_UNSEGMENTED)
+    vk_sr_set_pass (r, is_fg, PASS_CURRENT, "its first segment");
   g_mutex_unlock (&r->lock);
 }
 
@@ -775,9 +790,8 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       gboolean res;
 
       g_mutex_lock (&r->lock);
-      r->in_flush[is_fg] = r->flushing = TRUE;
-      r->await_flush[is_fg] = FALSE;
-      r->out_flushing[is_fg] = TRUE;
+      vk_sr_flush_event (r, is_fg, FLUSH_EV_START);
+      vk_sr_set_out (r, is_fg, OUT_PAUSED, "flush-start");
       vk_sr_wake_all (r, "flush-start");
       g_mutex_unlock (&r->lock);
       res = gst_pad_push_event (src, event);
@@ -788,8 +802,7 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       gboolean res;
 
       g_mutex_lock (&r->lock);
-      r->in_flush[is_fg] = FALSE;
-      r->flushing = r->in_flush[!is_fg];
+      vk_sr_flush_event (r, is_fg, FLUSH_EV_STOP);
       /* (clear_state () wakes every wait) */
       clear_state (r);
       g_mutex_unlock (&r->lock);
@@ -814,7 +827,8 @@ vk_stream_render_seek_begin (VkStreamRender * r)
 {
   g_mutex_lock (&r->lock);
   /* (no wait waits for this) */
-  r->await_flush[0] = r->await_flush[1] = TRUE;
+  vk_sr_flush_event (r, 0, FLUSH_EV_SEEK_BEGIN);
+  vk_sr_flush_event (r, 1, FLUSH_EV_SEEK_BEGIN);
   g_mutex_unlock (&r->lock);
 }
 
@@ -824,7 +838,8 @@ void
 vk_stream_render_seek_end (VkStreamRender * r)
 {
   g_mutex_lock (&r->lock);
-  r->await_flush[0] = r->await_flush[1] = FALSE;
+  vk_sr_flush_event (r, 0, FLUSH_EV_SEEK_END);
+  vk_sr_flush_event (r, 1, FLUSH_EV_SEEK_END);
   g_cond_broadcast (&r->gate_cond);
   g_mutex_unlock (&r->lock);
 }

@@ -1,0 +1,154 @@
+/* gst-vidkompy
+ * Copyright (C) 2026 gst-vidkompy developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* The streaming mode (vkstreamrender.c): the states of its inputs and
+ * outputs (FlushState, PassState, OutState, OutEos in
+ * vkstreamrender-priv.h), each changed here only, with the lock; every
+ * change is logged (GST_DEBUG=vidkompyalign:5), on the input's sink pad or
+ * the output's src pad. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "vkstreamrender-priv.h"
+
+static const gchar *const flush_names[] = {
+  [FLUSH_NONE] = "none",
+  [FLUSH_SEEK_DUE] = "seek-due",
+  [FLUSH_FLUSHING] = "flushing",
+  [FLUSH_FLUSHING_SEEK_DUE] = "flushing-seek-due",
+};
+
+static const gchar *const flush_event_names[] = {
+  [FLUSH_EV_SEEK_BEGIN] = "a seek begins",
+  [FLUSH_EV_SEEK_END] = "the seek returned",
+  [FLUSH_EV_START] = "flush-start",
+  [FLUSH_EV_STOP] = "flush-stop",
+};
+
+static const gchar *const pass_names[] = {
+  [PASS_UNSEGMENTED] = "unsegmented",
+  [PASS_CURRENT] = "current",
+  [PASS_FRESH] = "fresh",
+  [PASS_NEXT] = "next",
+};
+
+static const gchar *const out_names[] = {
+  [OUT_PAUSED] = "paused",
+  [OUT_HEADERS_DUE] = "headers-due",
+  [OUT_STREAMING] = "streaming",
+};
+
+static const gchar *const eos_names[] = {
+  [OUT_EOS_NONE] = "none",
+  [OUT_EOS_DUE] = "due",
+  [OUT_EOS_SENT] = "sent",
+};
+
+static GstPad *
+in_pad (VkStreamRender * r, gint k)
+{
+  return k ? r->cfg.fg_sink : r->cfg.bg_sink;
+}
+
+static GstPad *
+out_pad (VkStreamRender * r, gint k)
+{
+  return k ? r->cfg.fg_src : r->cfg.bg_src;
+}
+
+/* input k's FlushState after @ev in @s (the transitions drawn at
+ * FlushState) */
+static FlushState
+flush_next (FlushState s, FlushEvent ev)
+{
+  switch (ev) {
+    case FLUSH_EV_SEEK_BEGIN:
+      if (s == FLUSH_NONE)
+        return FLUSH_SEEK_DUE;
+      if (s == FLUSH_FLUSHING)
+        return FLUSH_FLUSHING_SEEK_DUE;
+      return s;
+    case FLUSH_EV_SEEK_END:
+      if (s == FLUSH_SEEK_DUE)
+        return FLUSH_NONE;
+      if (s == FLUSH_FLUSHING_SEEK_DUE)
+        return FLUSH_FLUSHING;
+      return s;
+    case FLUSH_EV_START:
+      return FLUSH_FLUSHING;
+    case FLUSH_EV_STOP:
+      if (s == FLUSH_FLUSHING)
+        return FLUSH_NONE;
+      if (s == FLUSH_FLUSHING_SEEK_DUE)
+        return FLUSH_SEEK_DUE;
+      return s;
+  }
+  g_return_val_if_reached (s);
+}
+
+/* Input @k's flush state at @ev. With the lock; the caller wakes the
+ * waits that read it. */
+void
+vk_sr_flush_event (VkStreamRender * r, gint k, FlushEvent ev)
+{
+  FlushState to = flush_next (r->flush[k], ev);
+
+  if (to == r->flush[k])
+    return;
+  GST_DEBUG_OBJECT (in_pad (r, k), "streaming: flush %s -> %s (%s)",
+      flush_names[r->flush[k]], flush_names[to], flush_event_names[ev]);
+  r->flush[k] = to;
+}
+
+/* With the lock. */
+void
+vk_sr_set_pass (VkStreamRender * r, gint k, PassState to, const gchar * why)
+{
+  if (to == r->pass[k])
+    return;
+  GST_DEBUG_OBJECT (in_pad (r, k), "streaming: pass %s -> %s (%s)",
+      pass_names[r->pass[k]], pass_names[to], why);
+  r->pass[k] = to;
+}
+
+/* With the lock; the caller wakes the waits that read it. */
+void
+vk_sr_set_out (VkStreamRender * r, gint k, OutState to, const gchar * why)
+{
+  if (to == r->out_state[k])
+    return;
+  GST_DEBUG_OBJECT (out_pad (r, k), "streaming: output %s -> %s (%s)",
+      out_names[r->out_state[k]], out_names[to], why);
+  r->out_state[k] = to;
+}
+
+/* With the lock; the caller wakes the waits that read it. */
+void
+vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to, const gchar * why)
+{
+  if (to == r->out_eos[k])
+    return;
+  GST_DEBUG_OBJECT (out_pad (r, k), "streaming: EOS %s -> %s (%s)",
+      eos_names[r->out_eos[k]], eos_names[to], why);
+  r->out_eos[k] = to;
+}
+
+/* Stops the renderer for good (@why: a stop, a strict fg not found): the
+ * outputs' tasks pause, every wait wakes. With the lock. */
+void
+vk_sr_halt (VkStreamRender * r, const gchar * why)
+{
+  GST_DEBUG_OBJECT (r->cfg.element, "streaming: stopping (%s)", why);
+  r->stopping = TRUE;
+  vk_sr_set_out (r, 0, OUT_PAUSED, why);
+  vk_sr_set_out (r, 1, OUT_PAUSED, why);
+  vk_sr_wake_all (r, why);
+}
