@@ -230,6 +230,20 @@ typedef enum
   PASS_NEXT,
 } PassState;
 
+/* The pass's vidkompy-alignment message (VkStreamRender.msg_state,
+ * vk_sr_post_alignment ()); changed by vk_sr_set_msg () only: any --a
+ * placement taken or a fg not found (keep_msg ())--> KEPT --posted once
+ * enough fg matched--> POSTED; KEPT or POSTED --posted at the fg's end,
+ * the pass's state cleared--> NONE */
+typedef enum
+{
+  MSG_NONE,
+  /* its fields kept (msg, msg_region, msg_unfound), not posted yet */
+  MSG_KEPT,
+  /* posted; posted again at the fg's end with the whole output's figures */
+  MSG_POSTED,
+} MsgState;
+
 /* What output k's task ([0] bg_src, [1] fg_src: out_loop ()) does
  * (VkStreamRender.out_state[k]); changed by vk_sr_set_out () only:
  *
@@ -284,7 +298,8 @@ struct _VkStreamRender
    * an input's end (vk_sr_set_ended ()) wakes those that read its eos.
    *
    * States: each input's and each output's are enums (FlushState,
-   * PassState, OutState, OutEos, above), each changed in one place with
+   * PassState, OutState, OutEos, MsgState,
+   * above), each changed in one place with
    * the lock (vkstreamstate.c), which logs the change. */
   GMutex lock;
 
@@ -388,11 +403,11 @@ struct _VkStreamRender
   gboolean have_out;
   guint last_out_bg;            /* bg index of the last output */
   /* the pass's message (vk_sr_post_alignment ()): the fields of the
-   * placement's (keep_alignment ()), whether it was posted, and the matched
-   * decisions (emit ()) */
+   * placement's (keep_alignment ()), whether it was posted (MsgState,
+   * vk_sr_set_msg ()), and the matched decisions (emit ()) */
   VkAlignMsg msg;
   gint msg_region[4];
-  gboolean have_msg, msg_posted;
+  MsgState msg_state;
   /* ... the message is of a fg not found (vk_sr_post_unfound ()): its
    * line's offset (bg frames) at the nominal rate */
   gboolean msg_unfound;
@@ -455,6 +470,7 @@ void vk_sr_set_pass (VkStreamRender * r, gint k, PassState to,
 void vk_sr_set_out (VkStreamRender * r, gint k, OutState to, const gchar * why);
 void vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to,
     const gchar * why);
+void vk_sr_set_msg (VkStreamRender * r, MsgState to, const gchar * why);
 void vk_sr_halt (VkStreamRender * r, const gchar * why);
 
 /* vkstreamwait.c */

@@ -136,7 +136,7 @@ clear_pass (VkStreamRender * r)
   r->have_candidate = FALSE;
   r->next_search = r->next_search_bg = 0;
   r->have_out = FALSE;
-  r->have_msg = FALSE;
+  vk_sr_set_msg (r, MSG_NONE, "the pass's state cleared");
   g_array_set_size (r->decided, 0);
   r->lag_warned = 0;
   r->bad_run = r->good_run = 0;

@@ -150,8 +150,7 @@ keep_msg (VkStreamRender * r, VkAlignMsg * m, const gint * region,
   r->msg = *m;
   memcpy (r->msg_region, region, sizeof (r->msg_region));
   r->msg_unfound = unfound;
-  r->have_msg = TRUE;
-  r->msg_posted = FALSE;
+  vk_sr_set_msg (r, MSG_KEPT, unfound ? "a fg not found" : "a placement taken");
 }
 
 /* The message of the placement taken: the frames of the search, the time
@@ -233,7 +232,8 @@ vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
   gdouble last = (gdouble) r->n_bg - 0.5, bg;
   guint i;
 
-  if (!r->have_msg || r->find == FIND_FAILED || (!at_end && (r->msg_posted
+  if (r->msg_state == MSG_NONE || r->find == FIND_FAILED || (!at_end
+          && (r->msg_state == MSG_POSTED
               || (!r->msg_unfound
                   && r->decided->len < r->fg_fps * MSG_AFTER_S))))
     return;
@@ -267,9 +267,8 @@ vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
   m.n_fg = r->decided->len;
   m.n_bg = r->n_bg;
   m.retimed = r->retime.n_retimed;
-  r->msg_posted = TRUE;
-  if (at_end)
-    r->have_msg = FALSE;
+  vk_sr_set_msg (r, at_end ? MSG_NONE : MSG_POSTED, at_end ? "posted at the "
+      "fg's end" : "posted");
   vk_align_msg_post (r->cfg.element, &line, &m);
 }
 

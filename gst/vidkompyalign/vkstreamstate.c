@@ -9,7 +9,7 @@
 
 /* The streaming mode (vkstreamrender.c): the states of its inputs and
  * outputs (FlushState, PassState, OutState, OutEos in
- * vkstreamrender-priv.h), each changed here only, with the lock; every
+ * vkstreamrender-priv.h) and of the pass's message (MsgState), each changed here only, with the lock; every
  * change is logged (GST_DEBUG=vidkompyalign:5), on the input's sink pad or
  * the output's src pad. */
 
@@ -38,6 +38,12 @@ static const gchar *const pass_names[] = {
   [PASS_CURRENT] = "current",
   [PASS_FRESH] = "fresh",
   [PASS_NEXT] = "next",
+};
+
+static const gchar *const msg_names[] = {
+  [MSG_NONE] = "none",
+  [MSG_KEPT] = "kept",
+  [MSG_POSTED] = "posted",
 };
 
 static const gchar *const out_names[] = {
@@ -139,6 +145,17 @@ vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to, const gchar * why)
   GST_DEBUG_OBJECT (out_pad (r, k), "streaming: EOS %s -> %s (%s)",
       eos_names[r->out_eos[k]], eos_names[to], why);
   r->out_eos[k] = to;
+}
+
+/* The pass's message. With the lock. */
+void
+vk_sr_set_msg (VkStreamRender * r, MsgState to, const gchar * why)
+{
+  if (to == r->msg_state)
+    return;
+  GST_DEBUG_OBJECT (r->cfg.element, "streaming: message %s -> %s (%s)",
+      msg_names[r->msg_state], msg_names[to], why);
+  r->msg_state = to;
 }
 
 /* Stops the renderer for good (@why: a stop, a strict fg not found): the
