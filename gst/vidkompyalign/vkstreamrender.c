@@ -817,29 +817,3 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       return TRUE;
   }
 }
-
-/* A flushing seek of both inputs is about to go upstream: until each input
- * has flushed (or vk_stream_render_seek_end ()), the frames of neither are
- * taken in, so that no frame from before the seek meets one from after it
- * (the inputs flush one after the other). */
-void
-vk_stream_render_seek_begin (VkStreamRender * r)
-{
-  g_mutex_lock (&r->lock);
-  /* (no wait waits for this) */
-  vk_sr_flush_event (r, 0, FLUSH_EV_SEEK_BEGIN);
-  vk_sr_flush_event (r, 1, FLUSH_EV_SEEK_BEGIN);
-  g_mutex_unlock (&r->lock);
-}
-
-/* The seek returned: an input that did not flush (its source could not
- * seek) goes on from where it is. */
-void
-vk_stream_render_seek_end (VkStreamRender * r)
-{
-  g_mutex_lock (&r->lock);
-  vk_sr_flush_event (r, 0, FLUSH_EV_SEEK_END);
-  vk_sr_flush_event (r, 1, FLUSH_EV_SEEK_END);
-  g_cond_broadcast (&r->gate_cond);
-  g_mutex_unlock (&r->lock);
-}

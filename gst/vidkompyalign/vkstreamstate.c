@@ -9,9 +9,11 @@
 
 /* The streaming mode (vkstreamrender.c): the states of its inputs and
  * outputs (FlushState, PassState, OutState, OutEos in
- * vkstreamrender-priv.h) and of the pass's message (MsgState), each changed here only, with the lock; every
- * change is logged (GST_DEBUG=vidkompyalign:5), on the input's sink pad or
- * the output's src pad. */
+ * vkstreamrender-priv.h) and of the pass's message (MsgState), each
+ * changed here only, with the lock; every change is logged
+ * (GST_DEBUG=vidkompyalign:5), on the input's sink pad or the output's src
+ * pad. And a seek's begin and return, which announce and withdraw the
+ * inputs' flushes. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -98,6 +100,32 @@ flush_next (FlushState s, FlushEvent ev)
       return s;
   }
   g_return_val_if_reached (s);
+}
+
+/* A flushing seek of both inputs is about to go upstream: until each input
+ * has flushed (or vk_stream_render_seek_end ()), the frames of neither are
+ * taken in, so that no frame from before the seek meets one from after it
+ * (the inputs flush one after the other). */
+void
+vk_stream_render_seek_begin (VkStreamRender * r)
+{
+  g_mutex_lock (&r->lock);
+  /* (no wait waits for this) */
+  vk_sr_flush_event (r, 0, FLUSH_EV_SEEK_BEGIN);
+  vk_sr_flush_event (r, 1, FLUSH_EV_SEEK_BEGIN);
+  g_mutex_unlock (&r->lock);
+}
+
+/* The seek returned: an input that did not flush (its source could not
+ * seek) goes on from where it is. */
+void
+vk_stream_render_seek_end (VkStreamRender * r)
+{
+  g_mutex_lock (&r->lock);
+  vk_sr_flush_event (r, 0, FLUSH_EV_SEEK_END);
+  vk_sr_flush_event (r, 1, FLUSH_EV_SEEK_END);
+  g_cond_broadcast (&r->gate_cond);
+  g_mutex_unlock (&r->lock);
 }
 
 /* Input @k's flush state at @ev. With the lock; the caller wakes the
