@@ -226,6 +226,10 @@ struct _GstVidkompyAlign
   GCond pass_end_cond;
   gint desc_w, desc_h;
   guint radius;                 /* bg frames around the dense choice */
+  /* the last fg frame output in this pass (-1): one upstream thread
+   * feeding both inputs (a tee) brings the frames of the replay again at
+   * the flush of the other input's seek; they are not output twice */
+  gint64 fg_rendered;
   /* how far beyond a fg frame's candidates' centre the bg may be wanted
    * for its decision: G_MAXUINT (radius), or what the bg reached when one
    * upstream thread feeds both inputs (a tee: gst_vidkompy_align_couple

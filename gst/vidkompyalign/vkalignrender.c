@@ -226,6 +226,12 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
+  if (self->seek == SEEK_NONE && (gint64) i <= self->fg_rendered) {
+    g_mutex_unlock (&self->lock);
+    GST_LOG_OBJECT (self, "fg frame %u is out already: dropped", i);
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
   if (!self->refined && !gst_vidkompy_align_fg_wait_refined (self, buf)) {
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
@@ -264,6 +270,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
   bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
   ensure_src_ready (self, &self->fg);
+  self->fg_rendered = MAX (self->fg_rendered, (gint64) i);
   g_mutex_unlock (&self->lock);
 
   buf = gst_buffer_make_writable (buf);
@@ -659,6 +666,7 @@ gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from)
   for (i = from; i < self->result.n_fg; i++)
     self->decision[i] = G_MAXUINT;
   self->next_fg = from;
+  self->fg_rendered = (gint64) from - 1;
   /* from the first frame on, every frame gets its decision again */
   self->map_complete = from == 0;
   self->have_decision = FALSE;

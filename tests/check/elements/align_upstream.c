@@ -8,7 +8,8 @@
  */
 
 /* vidkompyalign with both inputs fed by one upstream thread: one decoded
- * file through a tee into the bg input and, cropped, into the fg input.
+ * file through a tee into the bg input and, cropped, into the fg input;
+ * two tracks of one file through one demuxer.
  * The streaming mode wants the bg read ahead of the fg on files; with a
  * full queue before the fg the tee cannot bring the bg before the fg frame
  * is taken, and the pipeline hung (at the bg's seventh 720p frame, the fg's
@@ -50,22 +51,19 @@ static const struct
   {"global", "queue max-size-buffers=1", "queue !"},
 };
 
-GST_START_TEST (test_tee)
+/* Plays @desc (an aligner named a, its outputs into appsinks named fg and
+ * bg) to the end; every fg frame of @bg_path's crop must come out once on
+ * each output, on its own timestamp, at the crop's place, on its own bg
+ * frame */
+static void
+check_run (const gchar * desc, const gchar * bg_path)
 {
-  gchar *desc, *path;
   GstElement *pipeline, *fgsink, *bgsink;
   GArray *fg, *bg;
   GPtrArray *sums;
   GThread *t;
   guint i;
 
-  path = g_strdup_printf ("%s/t-bg.mp4", tmpdir);
-  desc = g_strdup_printf ("vidkompyalign name=a mode=%s "
-      "filesrc location=%s ! decodebin ! videoconvert ! tee name=t "
-      "t. ! queue ! a.bg_sink t. ! %s ! " CROP " ! a.fg_sink "
-      "a.fg_src ! %s appsink name=fg sync=false "
-      "a.bg_src ! %s appsink name=bg sync=false", cases[__i__].mode, path,
-      cases[__i__].fg_queue, cases[__i__].out, cases[__i__].out);
   GST_INFO ("%s", desc);
   pipeline = gst_parse_launch (desc, NULL);
   fail_unless (pipeline != NULL, "%s", desc);
@@ -76,7 +74,7 @@ GST_START_TEST (test_tee)
   t = vk_check_pull_in_thread (bgsink);
   fg = vk_check_pull_all (fgsink);
   bg = g_thread_join (t);
-  sums = vk_check_frame_checksums (path);
+  sums = vk_check_frame_checksums (bg_path);
 
   fail_unless_equals_int (fg->len, sums->len);
   fail_unless_equals_int (bg->len, sums->len);
@@ -102,11 +100,82 @@ GST_START_TEST (test_tee)
   gst_object_unref (fgsink);
   gst_object_unref (bgsink);
   gst_object_unref (pipeline);
+}
+
+/* One file through a tee */
+GST_START_TEST (test_tee)
+{
+  gchar *path = g_strdup_printf ("%s/t-bg.mp4", tmpdir);
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a mode=%s "
+      "filesrc location=%s ! decodebin ! videoconvert ! tee name=t "
+      "t. ! queue ! a.bg_sink t. ! %s ! " CROP " ! a.fg_sink "
+      "a.fg_src ! %s appsink name=fg sync=false "
+      "a.bg_src ! %s appsink name=bg sync=false", cases[__i__].mode, path,
+      cases[__i__].fg_queue, cases[__i__].out, cases[__i__].out);
+
+  check_run (desc, path);
   g_free (desc);
   g_free (path);
 }
 
 GST_END_TEST;
+
+/* plays @desc to its end */
+static void
+play (const gchar * desc)
+{
+  GstElement *p = gst_parse_launch (desc, NULL);
+  GstMessage *m;
+
+  fail_unless (p != NULL, "%s", desc);
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS, "%s",
+      desc);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+/* Two video tracks of one Matroska file (the bg and its crop), through
+ * one demuxer with default queues: the streaming mode hung there too
+ * until 2026-12-06 (the demuxer's thread blocked on the fg's full queue,
+ * 1 s of it, while the fg waited for 2 s of bg) */
+GST_START_TEST (test_demux)
+{
+  gchar *path = g_strdup_printf ("%s/t-bg.mp4", tmpdir);
+  gchar *mkv = g_strdup_printf ("%s/t-two.mkv", tmpdir);
+  gchar *desc;
+
+  /* the bg and its crop as two tracks of one file (made in the test, not
+   * in the fixture: that runs before the fork, where no pipeline may run) */
+  if (!g_file_test (mkv, G_FILE_TEST_EXISTS)) {
+    desc = g_strdup_printf ("filesrc location=%s ! decodebin ! videoconvert "
+        "! tee name=t t. ! queue ! x264enc speed-preset=ultrafast ! "
+        "h264parse ! mux. t. ! queue ! " CROP " ! x264enc "
+        "speed-preset=ultrafast ! h264parse ! mux. matroskamux name=mux ! "
+        "filesink location=%s", path, mkv);
+    play (desc);
+    g_free (desc);
+  }
+  desc = g_strdup_printf ("vidkompyalign name=a mode=%s "
+      "filesrc location=%s/t-two.mkv ! matroskademux name=d "
+      "d.video_0 ! queue ! decodebin ! a.bg_sink "
+      "d.video_1 ! queue ! decodebin ! a.fg_sink "
+      "a.fg_src ! queue ! appsink name=fg sync=false "
+      "a.bg_src ! queue ! appsink name=bg sync=false",
+      __i__ ? "global" : "streaming", tmpdir);
+
+  check_run (desc, path);
+  g_free (desc);
+  g_free (mkv);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 
 static void
 setup (void)
@@ -133,6 +202,7 @@ align_upstream_suite (void)
   tcase_add_unchecked_fixture (tc, setup, teardown);
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_tee, 0, G_N_ELEMENTS (cases));
+  tcase_add_loop_test (tc, test_demux, 0, 2);
   return s;
 }
 
