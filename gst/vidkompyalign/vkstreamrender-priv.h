@@ -473,6 +473,9 @@ void vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to,
 void vk_sr_set_msg (VkStreamRender * r, MsgState to, const gchar * why);
 void vk_sr_halt (VkStreamRender * r, const gchar * why);
 
+/* vkstreamadmit.c */
+void vk_sr_wait_admitted (VkStreamRender * r, gint k);
+
 /* vkstreamwait.c */
 void vk_sr_conds_init (VkStreamRender * r);
 void vk_sr_conds_clear (VkStreamRender * r);
