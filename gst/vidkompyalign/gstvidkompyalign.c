@@ -224,8 +224,6 @@ render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   ret = gst_vidkompy_align_render_bg (self, buf);
   g_mutex_lock (&self->lock);
   vk_upstream_leave (&self->bg_up);
-  g_cond_broadcast (&self->refined_cond);
-  g_cond_broadcast (&self->decided_cond);
   g_mutex_unlock (&self->lock);
   return ret;
 }

@@ -521,7 +521,6 @@ vk_stream_render_chain (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
     /* (the bg's thread goes upstream: vk_sr_wait_admitted ()) */
     g_mutex_lock (&r->lock);
     vk_upstream_leave (&r->bg_up);
-    g_cond_broadcast (&r->admit_cond);
     g_mutex_unlock (&r->lock);
   }
   return ret;

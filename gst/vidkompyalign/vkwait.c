@@ -62,33 +62,30 @@ vk_upstream_enter (VkUpstream * up)
   up->left = 0;
 }
 
-/* ... and leaves it (the waits on it must then be woken). Called with the
- * lock of the waits. */
+/* ... and leaves it. Called with the lock of the waits. */
 void
 vk_upstream_leave (VkUpstream * up)
 {
   up->left = g_get_monotonic_time ();
 }
 
-/* Waits on @cond as vk_wait_named () does, at most until a wait that began
- * at @since (monotonic, us) has lasted VK_UPSTREAM_STALL with the thread
- * @up watches upstream all along. Returns TRUE when it has: that input
- * will not come before the waiting one goes on. */
+/* Waits on @cond as vk_wait_named () does, or until a wait that began at
+ * @since (monotonic, us) has lasted VK_UPSTREAM_STALL with the thread @up
+ * watches upstream for that long. Returns TRUE when it has: that input
+ * will not come before the waiting one goes on. (Timed: the watched thread
+ * going upstream wakes no one, so that its every frame costs nothing.) */
 gboolean
 vk_wait_or_stall (GstDebugCategory * cat, gpointer obj, const gchar * prefix,
     GCond * cond, GMutex * lock, const gchar * name, const VkUpstream * up,
     gint64 since)
 {
-  gint64 left = up->left;
+  gint64 left = up->left ? up->left : g_get_monotonic_time ();
+  gint64 stall = VK_UPSTREAM_STALL / GST_USECOND;
 
-  if (left == 0) {
-    vk_wait_named (cat, obj, prefix, cond, lock, name);
-    return FALSE;
-  }
   if (vk_wait_named_until (cat, obj, prefix, cond, lock, name,
-          MAX (left, since) + VK_UPSTREAM_STALL / GST_USECOND))
+          MAX (left, since) + stall))
     return FALSE;
-  if (up->left != left)
+  if (up->left == 0 || g_get_monotonic_time () - up->left < stall)
     return FALSE;
   GST_CAT_DEBUG_OBJECT (cat, obj, "%s%s: the other input did not come for "
       "%" GST_TIME_FORMAT ", its thread upstream", prefix, name,
