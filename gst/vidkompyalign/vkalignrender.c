@@ -328,6 +328,18 @@ candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
   *hi = MIN (b + gst_vidkompy_align_ahead (self), self->bg.pts->len - 1);
 }
 
+/* the received bg frame @index, or NULL. Called with the lock. */
+static Cand *
+cand_of (GstVidkompyAlign * self, guint index)
+{
+  GList *l;
+
+  for (l = self->cands.head; l; l = l->next)
+    if (((Cand *) l->data)->index == index)
+      return l->data;
+  return NULL;
+}
+
 /* Picks the bg frame of fg frame @i among the dense alignment's choice and
  * its self->radius neighbours on each side, by comparing full-resolution descriptors (the dense
  * alignment works on low-resolution copies, which cannot always tell
@@ -372,11 +384,8 @@ decide (GstVidkompyAlign * self, guint i)
    * alignment's choice ties with it (vk_frame_pick_result ()) */
   chosen = vk_frame_pick_result (&pick, &tie, &why);
   self->tie[i] = tie;
-  for (l = self->cands.head; l && chosen >= 0; l = l->next)
-    if (((Cand *) l->data)->index == chosen) {
-      best = l->data;
-      break;
-    }
+  if (chosen >= 0)
+    best = cand_of (self, (guint) chosen);
   if (why == VK_FRAME_PICK_LINE || why == VK_FRAME_PICK_DENSE)
     GST_LOG_OBJECT (self, "fg frame %u: bg frame %u ties with %u: the %s",
         i, (guint) chosen, (guint) pick.best, why == VK_FRAME_PICK_LINE ?
@@ -401,18 +410,6 @@ take_decision (GstVidkompyAlign * self, guint i, Cand * c)
   g_cond_broadcast (&self->decided_cond);
   /* (the bg's thread may wait for the descriptor to decide it) */
   g_cond_broadcast (&self->desc_cond);
-}
-
-/* the received bg frame @index, or NULL. Called with the lock. */
-static Cand *
-cand_of (GstVidkompyAlign * self, guint index)
-{
-  GList *l;
-
-  for (l = self->cands.head; l; l = l->next)
-    if (((Cand *) l->data)->index == index)
-      return l->data;
-  return NULL;
 }
 
 /* One upstream thread feeds both inputs (a tee) and blocks on the fg's
