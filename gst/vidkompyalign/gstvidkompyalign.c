@@ -337,6 +337,9 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       s->have_info = TRUE;
       vk_low_size (info.width, info.height, &s->low_width, &s->low_height);
       s->src_ready = FALSE;
+      /* (with the lock: a renderer made meanwhile copies the info) */
+      if (self->streaming)
+        vk_stream_render_caps (self->streaming, s == &self->fg, &info);
       /* a mode=auto decision may wait for both inputs' caps */
       g_cond_broadcast (&self->caps_cond);
       g_mutex_unlock (&self->lock);

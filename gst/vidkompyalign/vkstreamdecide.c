@@ -131,17 +131,17 @@ correct_line (VkStreamRender * r)
         "after");
 }
 
-/* The fg's segment of the pass, on both outputs before the pass's first
- * output (the bg's outputs are on the fg's timeline). Called with the
- * lock. */
+/* The fg's segment of the pass, on output @k before its first output of
+ * the pass (the bg's outputs are on the fg's timeline), once its caps are
+ * known: sticky events go in the order stream-start, caps, segment.
+ * Called with the lock. */
 void
-vk_sr_queue_segment (VkStreamRender * r)
+vk_sr_queue_segment (VkStreamRender * r, gint k)
 {
-  if (!r->seg_due)
+  if (!r->seg_due[k] || r->out_caps[k] == NULL)
     return;
-  r->seg_due = FALSE;
-  vk_sr_queue_out (r, 0, gst_event_new_segment (&r->pass_seg[1]));
-  vk_sr_queue_out (r, 1, gst_event_new_segment (&r->pass_seg[1]));
+  r->seg_due[k] = FALSE;
+  vk_sr_queue_out (r, k, gst_event_new_segment (&r->pass_seg[1]));
 }
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
@@ -170,7 +170,8 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
   o.tie = tie;
   vk_sr_out_place (r, &o);
 
-  vk_sr_queue_segment (r);
+  vk_sr_queue_segment (r, 0);
+  vk_sr_queue_segment (r, 1);
   fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
   GST_BUFFER_PTS (fgbuf) = f->pts;      /* (retimed) */
   dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
@@ -187,8 +188,9 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
     }
     r->have_out = TRUE;
     r->last_out_bg = b->index;
-  } else {
-    /* no bg frame at all yet */
+  } else if (r->out_caps[0]) {
+    /* no bg frame at all yet (none without the bg's caps: a gap needs a
+     * segment, which needs caps) */
     vk_sr_queue_out (r, 0, gst_event_new_gap (f->pts, dur));
   }
   r->last_out_fg = f->index;

@@ -58,19 +58,47 @@ vk_sr_out_place (VkStreamRender * r, VkOutMeta * m)
   }
 }
 
-/* stream-start and caps (the fg's frame rate: one buffer per fg frame);
- * the segment is queued (vk_sr_queue_segment ()) */
+/* Output @k's caps from the inputs' formats, marked due when they change
+ * after its first push. With the lock. */
 static void
-send_headers (VkStreamRender * r, gint k)
+update_caps (VkStreamRender * r, gint k)
 {
-  GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
-  GstPad *sink = k ? r->cfg.fg_sink : r->cfg.bg_sink;
-  GstCaps *caps = vk_out_caps (k ? r->cfg.fg_info : r->cfg.bg_info,
-      r->cfg.fg_info);
+  GstCaps *caps;
 
-  gst_pad_push_event (src, vk_stream_start_event (sink, src));
-  gst_pad_push_event (src, gst_event_new_caps (caps));
-  gst_caps_unref (caps);
+  if (GST_VIDEO_INFO_FORMAT (&r->in_info[k]) == GST_VIDEO_FORMAT_UNKNOWN)
+    return;
+  caps = vk_out_caps (&r->in_info[k],
+      GST_VIDEO_INFO_FORMAT (&r->in_info[1]) == GST_VIDEO_FORMAT_UNKNOWN ?
+      NULL : &r->in_info[1]);
+  if (r->out_caps[k] && gst_caps_is_equal (caps, r->out_caps[k])) {
+    gst_caps_unref (caps);
+    return;
+  }
+  GST_DEBUG_OBJECT (k ? r->cfg.fg_src : r->cfg.bg_src, "caps %" GST_PTR_FORMAT,
+      caps);
+  gst_caps_take (&r->out_caps[k], caps);
+  if (r->out_state[k] == OUT_STREAMING)
+    vk_sr_set_out (r, k, OUT_CAPS_DUE, "its input's caps changed");
+}
+
+/**
+ * vk_stream_render_caps:
+ * @info: the new format of input @is_fg
+ *
+ * Each output has the caps of its input at the fg's frame rate; new caps
+ * of an input go out before the next push of its output (of both for the
+ * fg's: its frame rate).
+ */
+void
+vk_stream_render_caps (VkStreamRender * r, gboolean is_fg,
+    const GstVideoInfo * info)
+{
+  g_mutex_lock (&r->lock);
+  r->in_info[is_fg] = *info;
+  update_caps (r, is_fg);
+  if (is_fg)
+    update_caps (r, 0);
+  g_mutex_unlock (&r->lock);
 }
 
 /* The task of output @k ([0] bg, [1] fg): pushes what is queued for it,
@@ -107,6 +135,7 @@ out_loop (VkStreamRender * r, gint k)
 {
   GstPad *src = k ? r->cfg.fg_src : r->cfg.bg_src;
   GstMiniObject *o;
+  GstCaps *caps = NULL;
   gboolean headers, eos = FALSE;
   GstFlowReturn fr = GST_FLOW_OK;
 
@@ -125,13 +154,21 @@ out_loop (VkStreamRender * r, gint k)
     vk_sr_set_out_eos (r, k, OUT_EOS_SENT, "its queue pushed");
   }
   headers = r->out_state[k] == OUT_HEADERS_DUE;
-  vk_sr_set_out (r, k, OUT_STREAMING, "its first push");
+  /* (none before its input's came: an EOS of an input without any) */
+  if (headers || r->out_state[k] == OUT_CAPS_DUE)
+    caps = r->out_caps[k] ? gst_caps_ref (r->out_caps[k]) : NULL;
+  vk_sr_set_out (r, k, OUT_STREAMING, "pushing");
   /* room in the queue for the inputs */
   g_cond_broadcast (&r->drained_cond[k]);
   g_mutex_unlock (&r->lock);
 
+  /* (the segment is queued: vk_sr_queue_segment ()) */
   if (headers)
-    send_headers (r, k);
+    gst_pad_push_event (src, vk_stream_start_event (k ? r->cfg.fg_sink :
+            r->cfg.bg_sink, src));
+  if (caps)
+    gst_pad_push_event (src, gst_event_new_caps (caps));
+  gst_clear_caps (&caps);
   if (eos) {
     GST_DEBUG_OBJECT (src, "EOS");
     gst_pad_push_event (src, gst_event_new_eos ());

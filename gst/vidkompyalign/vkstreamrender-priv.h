@@ -248,7 +248,9 @@ typedef enum
  * (VkStreamRender.out_state[k]); changed by vk_sr_set_out () only:
  *
  *   HEADERS_DUE --its first push--> STREAMING
- *   STREAMING --the state cleared (a flush-stop)--> HEADERS_DUE
+ *   STREAMING --new caps of its input (vk_stream_render_caps ())--> CAPS_DUE
+ *   CAPS_DUE --its next push--> STREAMING
+ *   STREAMING, CAPS_DUE --the state cleared (a flush-stop)--> HEADERS_DUE
  *   any --its input's flush-start, a stop--> PAUSED
  *   PAUSED --restarted (vk_sr_start_output (), not stopped)--> HEADERS_DUE
  */
@@ -262,6 +264,8 @@ typedef enum
   OUT_HEADERS_DUE,
   /* running, its headers pushed */
   OUT_STREAMING,
+  /* running, its input's caps changed: they go before its next push */
+  OUT_CAPS_DUE,
 } OutState;
 
 /* The end of output k (VkStreamRender.out_eos[k]); changed by
@@ -329,6 +333,11 @@ struct _VkStreamRender
    * vk_sr_set_out_eos ()) */
   OutState out_state[2];
   OutEos out_eos[2];
+  /* output k's caps (vk_out_caps ()), NULL until its input's came, from
+   * the copies in_info[k] of the inputs' formats (vk_stream_render_caps ()):
+   * the element's may change under a task that reads them */
+  GstCaps *out_caps[2];
+  GstVideoInfo in_info[2];
   /* queued_cond[k]: output k's task has something to do (out_loop ()): a
    * buffer or event queued on out[k] (vk_sr_queue_out ()), EOS due
    * (OUT_EOS_DUE, vk_sr_end_output ()) or its pause (OUT_PAUSED) */
@@ -344,11 +353,11 @@ struct _VkStreamRender
    * frames of its next pass wait (PASS_NEXT, with its segment next_seg[k])
    * until both inputs have begun theirs, then the state is reset
    * (switch_pass ()); pass_seg[1], the fg's segment of the pass, goes out
-   * on both outputs before the pass's first output (seg_due); pass[k]:
+   * on output k before its first of the pass (seg_due[k]); pass[k]:
    * where input k is in them (PassState, vk_sr_set_pass ()) */
   GstSegment pass_seg[2], next_seg[2];
   PassState pass[2];
-  gboolean seg_due;
+  gboolean seg_due[2];
   /* added to the bg's running times in a pass after a seek without a
    * flush: both inputs' segments start at the seek's position, but their
    * running times are those of how long each played before (a segment
@@ -451,7 +460,7 @@ guint vk_sr_lowest_pick (VkStreamRender * r);
 void vk_sr_process (VkStreamRender * r, gboolean may_wait);
 void vk_sr_post_alignment (VkStreamRender * r, gboolean at_end);
 GstClockTimeDiff vk_sr_due_in (VkStreamRender * r);
-void vk_sr_queue_segment (VkStreamRender * r);
+void vk_sr_queue_segment (VkStreamRender * r, gint k);
 void vk_sr_trim_bg (VkStreamRender * r);
 
 /* vkstreamout.c */

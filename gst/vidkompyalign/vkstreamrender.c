@@ -105,9 +105,17 @@ vk_stream_render_new (const VkStreamConfig * config)
   for (k = 0; k < 2; k++)
     r->pass[k] = r->pass_seg[k].format == GST_FORMAT_TIME ? PASS_CURRENT :
         PASS_UNSEGMENTED;
-  r->seg_due = TRUE;
+  r->seg_due[0] = r->seg_due[1] = TRUE;
   r->coupled_ahead = G_MAXINT64;
   r->coupled_frames = G_MAXDOUBLE;
+  gst_video_info_init (&r->in_info[0]);
+  gst_video_info_init (&r->in_info[1]);
+  for (k = 0; k < 2; k++) {
+    const GstVideoInfo *info = k ? config->fg_info : config->bg_info;
+
+    if (GST_VIDEO_INFO_WIDTH (info) > 0)
+      vk_stream_render_caps (r, k, info);
+  }
   vk_sr_start_output (r, 0);
   vk_sr_start_output (r, 1);
   return r;
@@ -145,7 +153,7 @@ clear_pass (VkStreamRender * r)
   for (k = 0; k < 2; k++)
     if (r->pass[k] != PASS_UNSEGMENTED)
       vk_sr_set_pass (r, k, PASS_CURRENT, "the pass's state cleared");
-  r->seg_due = TRUE;
+  r->seg_due[0] = r->seg_due[1] = TRUE;
   vk_sr_wake_all (r, "the pass's state cleared");
 }
 
@@ -164,7 +172,7 @@ clear_state (VkStreamRender * r)
   for (k = 0; k < 2; k++) {
     vk_sr_set_out_eos (r, k, OUT_EOS_NONE, "the state cleared");
     /* (a paused output's headers are due once it restarts) */
-    if (r->out_state[k] == OUT_STREAMING)
+    if (r->out_state[k] == OUT_STREAMING || r->out_state[k] == OUT_CAPS_DUE)
       vk_sr_set_out (r, k, OUT_HEADERS_DUE, "the state cleared");
     r->out_flow[k] = GST_FLOW_OK;
   }
@@ -185,6 +193,8 @@ vk_stream_render_free (VkStreamRender * r)
   gst_object_unref (r->cfg.fg_src);
   gst_clear_object (&r->clock);
   vk_retime_clear (&r->retime);
+  gst_clear_caps (&r->out_caps[0]);
+  gst_clear_caps (&r->out_caps[1]);
   g_array_unref (r->decided);
   g_free (r);
 }
@@ -563,7 +573,8 @@ finish (VkStreamRender * r, GstEvent * done)
   g_mutex_lock (&r->lock);
   end_fg_pass (r);
   vk_sr_post_alignment (r, TRUE);
-  vk_sr_queue_segment (r);
+  vk_sr_queue_segment (r, 0);
+  vk_sr_queue_segment (r, 1);
   if (done) {
     vk_sr_queue_out (r, 0, gst_event_copy (done));
     vk_sr_queue_out (r, 1, done);

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * @element: the aligner (messages, errors)
  * @bg_sink, @fg_sink, @bg_src, @fg_src: its pads
  * @bg_info, @fg_info: the inputs' video info, owned by the element and
- *   valid once their caps arrived
+ *   valid once their caps arrived (the element tells each new one with
+ *   vk_stream_render_caps ())
  * @bg_segment, @fg_segment: the inputs' segments, owned by the element
  * @latency: the largest time from a fg frame's arrival to its output (ns)
  * @opts: position options (fixed position/scale, prefer_unscaled,
@@ -60,6 +61,9 @@ gboolean vk_stream_render_event (VkStreamRender * r, gboolean is_fg,
 
 void vk_stream_render_segment (VkStreamRender * r, gboolean is_fg,
     GstEvent * event);
+
+void vk_stream_render_caps (VkStreamRender * r, gboolean is_fg,
+    const GstVideoInfo * info);
 
 void vk_stream_render_stop (VkStreamRender * r);
 

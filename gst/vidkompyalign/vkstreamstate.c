@@ -52,6 +52,7 @@ static const gchar *const out_names[] = {
   [OUT_PAUSED] = "paused",
   [OUT_HEADERS_DUE] = "headers-due",
   [OUT_STREAMING] = "streaming",
+  [OUT_CAPS_DUE] = "caps-due",
 };
 
 static const gchar *const eos_names[] = {
