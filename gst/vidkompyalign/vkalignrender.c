@@ -86,23 +86,35 @@ analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
   return FALSE;
 }
 
+/* The sticky events output @s owes before its next buffer (stream-start,
+ * caps, segment), in @headers (NULL when none is owed). Made with the lock,
+ * pushed without it (push_headers ()): a push may block (a full queue
+ * downstream) until the other output moves on, which needs the lock. */
 static void
-ensure_src_ready (GstVidkompyAlign * self, Stream * s)
+take_headers (GstVidkompyAlign * self, Stream * s, GstEvent * headers[3])
 {
   GstCaps *caps;
 
+  memset (headers, 0, 3 * sizeof (GstEvent *));
   if (s->src_ready)
     return;
   s->src_ready = TRUE;
-
-  gst_pad_push_event (s->srcpad, vk_stream_start_event (s->sinkpad, s->srcpad));
-
+  headers[0] = vk_stream_start_event (s->sinkpad, s->srcpad);
   caps = vk_out_caps (&s->info, self->fg.have_info ? &self->fg.info : NULL);
-  gst_pad_push_event (s->srcpad, gst_event_new_caps (caps));
+  headers[1] = gst_event_new_caps (caps);
   gst_caps_unref (caps);
-
   /* both outputs are on the fg's timeline */
-  gst_pad_push_event (s->srcpad, gst_event_new_segment (&self->fg.segment));
+  headers[2] = gst_event_new_segment (&self->fg.segment);
+}
+
+static void
+push_headers (Stream * s, GstEvent * headers[3])
+{
+  guint k;
+
+  for (k = 0; k < 3; k++)
+    if (headers[k])
+      gst_pad_push_event (s->srcpad, headers[k]);
 }
 
 /* the meta of fg frame @fg_index's outputs */
@@ -195,6 +207,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   VkAlignResult *r = &self->result;
   guint i, j;
   GstClockTime bg_pts;
+  GstEvent *headers[3];
   VkOutMeta meta;
   gfloat *desc;
   gint64 since;
@@ -269,10 +282,11 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   }
   j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
   bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
-  ensure_src_ready (self, &self->fg);
+  take_headers (self, &self->fg, headers);
   self->fg_rendered = MAX (self->fg_rendered, (gint64) i);
   g_mutex_unlock (&self->lock);
 
+  push_headers (&self->fg, headers);
   buf = gst_buffer_make_writable (buf);
   out_meta (self, i, j, bg_pts, r->cost[i], &meta);
   vk_out_add_meta (buf, &meta);
@@ -464,6 +478,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     Cand *c, *tail;
     GstBuffer *out;
     GstClockTime bg_pts;
+    GstEvent *headers[3];
     VkOutMeta meta;
     guint i, m, lo, hi;
 
@@ -539,7 +554,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     self->next_fg++;
 
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
-    ensure_src_ready (self, &self->bg);
+    take_headers (self, &self->bg, headers);
 
     out_meta (self, i, c->index, bg_pts, r->cost[i], &meta);
     out = vk_out_bg_buffer (c->buffer, g_array_index (self->fg.pts,
@@ -555,6 +570,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       gst_vidkompy_align_cand_free (g_queue_pop_head (&self->cands));
     g_mutex_unlock (&self->lock);
 
+    push_headers (&self->bg, headers);
     ret = gst_pad_push (self->bg.srcpad, out);
     if (ret != GST_FLOW_OK)
       break;
