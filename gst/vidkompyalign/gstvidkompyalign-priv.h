@@ -51,7 +51,15 @@ GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 /* a refined position correlating within this of 1 is not searched further */
 #define REFINE_DONE 1e-3
 
-/* A seek of the outputs on its way to the inputs (seek_inputs ()) */
+/* A seek of the outputs on its way to the inputs (GstVidkompyAlign.seek,
+ * gst_vidkompy_align_seek_inputs ()); changed by
+ * gst_vidkompy_align_set_seek () only:
+ *
+ *   NONE --a flushing seek sent upstream--> FLUSHING
+ *   NONE --a seek without a flush sent upstream--> NEW_PASS
+ *   FLUSHING, NEW_PASS --the seek returned, the render state reset to its
+ *     position--> NONE
+ */
 typedef enum
 {
   SEEK_NONE,
@@ -64,11 +72,26 @@ typedef enum
   SEEK_NEW_PASS,
 } SeekState;
 
+/* The element's phase in the global mode (GstVidkompyAlign.phase; the
+ * streaming mode leaves it at ANALYSIS until a stop); changed by
+ * gst_vidkompy_align_set_phase () only, which wakes every wait:
+ *
+ *   DONE --READY->PAUSED--> ANALYSIS
+ *   ANALYSIS --both inputs analysed to their ends, or a saved alignment of
+ *     them found--> ALIGNING --the alignment job's result (or the saved
+ *     one's) taken--> RENDER
+ *   any --PAUSED->READY, a strict fg not found--> DONE (also the state
+ *     of a new element)
+ */
 typedef enum
 {
+  /* both inputs' frames are analysed (a low-resolution copy of each) */
   PHASE_ANALYSIS,
+  /* the alignment job runs; frames that come meanwhile are dropped */
   PHASE_ALIGNING,
+  /* the inputs play again and are rendered */
   PHASE_RENDER,
+  /* stopped (or not started): every wait ends, frames get EOS */
   PHASE_DONE,
 } Phase;
 
@@ -80,7 +103,15 @@ typedef struct
   gfloat *desc;
 } Cand;
 
-/* Where an input is in the run (global mode): its pass over the frames */
+/* Where an input is in the run (global mode): its pass over the frames
+ * (Stream.pass); changed by gst_vidkompy_align_set_pass () only:
+ *
+ *   ANALYSIS --the render starts with a pass to refine the position on
+ *     (refine_first ())--> REFINING
+ *   ANALYSIS, or REFINING once refined --the flush-stop of the seek back
+ *     in the render--> REPLAYING
+ *   any --READY->PAUSED, the render's start--> ANALYSIS
+ */
 typedef enum
 {
   /* the analysis; in the render, until the flush of the seek back: the
@@ -96,19 +127,161 @@ typedef enum
   PASS_REPLAYING,
 } InputPass;
 
+/* Whether an input's frames come, it ended its pass or it flushes
+ * (Stream.flow); changed by gst_vidkompy_align_input_event () only:
+ *
+ *   FLOWING --EOS (or SEGMENT_DONE in the render)--> ENDED
+ *   FLOWING --FLUSH_START--> FLUSHING
+ *   ENDED --FLUSH_START--> FLUSHING_ENDED
+ *   ENDED --a new pass (a segment in the render, the render's start)-->
+ *     FLOWING (and FLUSHING_ENDED --the same--> FLUSHING)
+ *   any --FLUSH_STOP, READY->PAUSED--> FLOWING
+ *
+ * "Flushing" (VK_IN_FLUSHING ()) and "ended" (VK_IN_ENDED ()) are read
+ * from it: an input that ended and then flushes is both until its
+ * flush-stop. */
+typedef enum
+{
+  /* its frames come (or may come: no EOS since its last flush or pass) */
+  INPUT_FLOWING,
+  /* it ended its pass: EOS, or SEGMENT_DONE in the render */
+  INPUT_ENDED,
+  /* between its FLUSH_START and its FLUSH_STOP: every wait ends */
+  INPUT_FLUSHING,
+  /* flushing after it ended its pass (a seek after its EOS) */
+  INPUT_FLUSHING_ENDED,
+} InputFlow;
+
+/* what changes an input's InputFlow (gst_vidkompy_align_input_event ()) */
+typedef enum
+{
+  INPUT_EV_RESET,               /* READY->PAUSED */
+  INPUT_EV_END,                 /* gst_vidkompy_align_input_ended () */
+  INPUT_EV_NEW_PASS,            /* a segment in the render, its start */
+  INPUT_EV_FLUSH_START,
+  INPUT_EV_FLUSH_STOP,
+} InputEvent;
+
+#define VK_IN_FLUSHING(s) ((s)->flow == INPUT_FLUSHING \
+    || (s)->flow == INPUT_FLUSHING_ENDED)
+#define VK_IN_ENDED(s) ((s)->flow == INPUT_ENDED \
+    || (s)->flow == INPUT_FLUSHING_ENDED)
+
+/* The bg output's decisions in a render pass (GstVidkompyAlign.bg_out);
+ * changed by gst_vidkompy_align_bg_out_event () only:
+ *
+ *   START --a decision (take_decision ())--> DECIDING
+ *   START --the bg output's end (gst_vidkompy_align_finish_bg ())-->
+ *     FINISHED_EMPTY --a decision--> FINISHED
+ *   DECIDING --the bg output's end--> FINISHED
+ *   any --the render state reset (the render's start, a seek:
+ *     gst_vidkompy_align_render_reset ())--> START
+ *
+ * "A decision was made" (VK_HAVE_DECISION (): last_decision and
+ * last_decided_fg are the last one's) and "the bg output decided its last
+ * frames" (VK_BG_FINISHED ()) are read from it. */
+typedef enum
+{
+  /* no decision since the reset */
+  BG_OUT_START,
+  /* decisions made, the bg output goes on */
+  BG_OUT_DECIDING,
+  /* the bg output ended before any decision was made */
+  BG_OUT_FINISHED_EMPTY,
+  /* the bg output ended after decisions */
+  BG_OUT_FINISHED,
+} BgOutState;
+
+/* what changes the BgOutState (gst_vidkompy_align_bg_out_event ()) */
+typedef enum
+{
+  BG_OUT_EV_RESET,
+  BG_OUT_EV_DECIDED,
+  BG_OUT_EV_FINISHED,
+} BgOutEvent;
+
+#define VK_HAVE_DECISION(self) ((self)->bg_out == BG_OUT_DECIDING \
+    || (self)->bg_out == BG_OUT_FINISHED)
+#define VK_BG_FINISHED(self) ((self)->bg_out == BG_OUT_FINISHED \
+    || (self)->bg_out == BG_OUT_FINISHED_EMPTY)
+
+/* A saved alignment (alignment-location with use-alignment, cache-dir)
+ * rendered instead of the analysis' (GstVidkompyAlign.preset_state); changed by
+ * gst_vidkompy_align_set_preset () only:
+ *
+ *   UNCHECKED --the heads of both inputs hashed, with use-alignment or
+ *     cache-dir (gst_vidkompy_align_maybe_use_saved ())--> NONE
+ *   NONE --a saved alignment of these inputs found: rendered
+ *     (render_saved ())--> VERIFYING
+ *   VERIFYING --a seek of the outputs--> UNVERIFIED
+ *   any --READY->PAUSED, PAUSED->READY--> UNCHECKED
+ *
+ * "Rendering a saved alignment" is VK_PRESET (): its frame map is
+ * rendered as it is. */
+typedef enum
+{
+  /* not looked for: the alignment is analysed */
+  PRESET_UNCHECKED,
+  /* looked for (once a run); until one found is rendered (render_saved
+   * ()), the alignment is the analysis' */
+  PRESET_NONE,
+  /* rendering a saved alignment; the whole inputs are checked against
+   * it at their ends (gst_vidkompy_align_verify_input ()) */
+  PRESET_VERIFYING,
+  /* rendering a saved alignment after a seek: the inputs are checked on
+   * whole passes only, so not any more */
+  PRESET_UNVERIFIED,
+} PresetState;
+
+#define VK_PRESET(self) ((self)->preset_state == PRESET_VERIFYING \
+    || (self)->preset_state == PRESET_UNVERIFIED)
+
+/* Writing the alignment rendered to alignment-location and the cache
+ * (GstVidkompyAlign.write_state); changed by gst_vidkompy_align_set_write
+ * () only:
+ *
+ *   PARTIAL, DUE --the render state reset from fg frame 0 (the render's
+ *     start, a seek to the start)--> DUE
+ *   PARTIAL, DUE --the render state reset from a later fg frame (a seek)-->
+ *     PARTIAL
+ *   DUE --the bg output past the last fg frame--> WRITTEN
+ *   any --READY->PAUSED, PAUSED->READY--> PARTIAL
+ *
+ * WRITTEN stays until the next run: the alignment is written once. */
+typedef enum
+{
+  /* the render pass did not decide every fg frame from frame 0 on:
+   * nothing to write */
+  WRITE_PARTIAL,
+  /* every fg frame decided since frame 0: written after the last one
+   * (push_bg_outputs ()) */
+  WRITE_DUE,
+  /* written */
+  WRITE_WRITTEN,
+} WriteState;
+
+/* An input and its output. Its states are enums (pass: InputPass, flow:
+ * InputFlow, above); its booleans are single facts, each independent of
+ * the states and of one another: have_info (caps received: they stay
+ * across flushes and passes), checked_seekable (a once-per-run check of
+ * the analysis), src_ready (the output's sticky events pushed: reset by
+ * caps and by a segment of either input in the render, not by a flush,
+ * set by the next output) and new_pass (a seek without a flush was sent:
+ * set by the seek, cleared by the input's next segment, whether the input
+ * flows, ended its pass or flushes meanwhile). */
 typedef struct
 {
   const gchar *name;
   GstPad *sinkpad, *srcpad;
 
-  /* streaming thread of the stream, or the object lock; have_info, eos
-   * and flushing are written with the lock (have_info: caps_cond, eos:
-   * gst_vidkompy_align_input_ended (), flushing: every condition) */
+  /* streaming thread of the stream, or the object lock; have_info and
+   * flow are written with the lock (have_info: caps_cond, flow:
+   * gst_vidkompy_align_input_ended () when it ends, every condition when
+   * it flushes) */
   GstVideoInfo info;
   gboolean have_info;
   GstSegment segment;
-  gboolean eos;
-  gboolean flushing;
+  InputFlow flow;               /* gst_vidkompy_align_input_event () */
 
   /* analysis: one entry per frame */
   GArray *pts;                  /* GstClockTime */
@@ -121,7 +294,8 @@ typedef struct
   VkIdentityHasher hasher;      /* fingerprints of the frames seen */
   VkRetime retime;              /* timestamps that repeat or go backwards */
 
-  InputPass pass;               /* lock; replay_cond */
+  InputPass pass;               /* lock; replay_cond;
+                                 * gst_vidkompy_align_set_pass () */
   /* render: the src pad got its sticky events */
   gboolean src_ready;
   /* render: the last frame since the flush (the fg's: desc_cond) */
@@ -146,7 +320,21 @@ typedef struct
  * flushing, the phase) wakes them all: gst_vidkompy_align_wake_all () at a
  * FLUSH_START, gst_vidkompy_align_set_phase () (a stop included); an
  * input's end (gst_vidkompy_align_input_ended ()) wakes the conditions
- * whose predicates read its eos. */
+ * whose predicates read its end.
+ *
+ * States: the element's and each input's are enums (Phase, SeekState,
+ * BgOutState, PresetState, WriteState; per input InputPass, InputFlow;
+ * above), each changed with the lock in vkalignstate.c only, which logs
+ * the change (GST_DEBUG=vidkompyalign:5). The element's booleans are
+ * single facts, independent of those states: mode_decided (the mode is
+ * chosen, once a run), replay_seek (the alignment job's seeks back to
+ * render are on their way: from the render's start to the job's return; a
+ * seek queued before the render goes as one of them, with its own
+ * SeekState meanwhile), seek_flush_owed (streaming mode: the outputs did
+ * not flush for a queued seek yet), fg_segment_ready (the fg has a
+ * segment since its flush or the render's start, whatever its flow and
+ * pass), refined (the position, once a render: a seek's reset of the
+ * decisions keeps it) and blind (a result of the alignment). */
 struct _GstVidkompyAlign
 {
   GstElement parent;
@@ -165,15 +353,12 @@ struct _GstVidkompyAlign
 
   /* saved alignments (alignment-location, cache-dir), lock */
   GMutex saved_lock;            /* one look-up at a time */
-  gboolean saved_checked;       /* looked for once the heads are hashed */
-  gboolean preset;              /* rendering an alignment read from a file */
+  PresetState preset_state;     /* gst_vidkompy_align_set_preset () */
   const gchar *source;          /* "analysis", "file" or "cache" */
-  VkAlignFile *saved;           /* the file rendered, with preset */
+  VkAlignFile *saved;           /* the file rendered, with VK_PRESET () */
   gchar *saved_path;            /* its path */
   gchar *cache_path;            /* where to cache this alignment */
-  gboolean verify;              /* preset: check the whole inputs at EOS */
-  gboolean map_complete;        /* every fg frame decided since frame 0 */
-  gboolean written;
+  WriteState write_state;       /* gst_vidkompy_align_set_write () */
   VkAlignFileOptions file_opts; /* what the alignment was made with */
   VkStreamIdentity bg_id, fg_id;
 
@@ -206,23 +391,25 @@ struct _GstVidkompyAlign
   guint seg_end;                /* the fg frame a seek's stop is before */
   guint last_decision;          /* bg frame of the last bg output */
   guint last_decided_fg;        /* and its fg frame */
-  gboolean have_decision;
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
-  gboolean bg_finished;         /* the bg output decided its last frames */
+  /* the bg output's decisions: made, finished (VK_HAVE_DECISION (),
+   * VK_BG_FINISHED (), gst_vidkompy_align_bg_out_event ()) */
+  BgOutState bg_out;
   /* decided_cond: the bg output's decisions moved on (a decision[] made,
-   * bg_finished, or a seek's reset of them done, seek back to
+   * VK_BG_FINISHED (), or a seek's reset of them done, seek back to
    * SEEK_NONE): each fg frame waits for its bg frame */
   GCond decided_cond;
   guint8 *tie;                  /* per fg frame: the decision was a tie */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
   /* desc_cond: the fg is done with the fg frame the bg output decides
-   * next (its fg_desc[] made, fg.last_seen past it, or fg.eos): the bg
-   * output waits for it */
+   * next (its fg_desc[] made, fg.last_seen past it, or the fg ended): the
+   * bg output waits for it */
   GCond desc_cond;
   GQueue cands;                 /* Cand: received bg frames still needed */
   /* pass_end_cond: both inputs ended their pass and the bg output made
-   * its last decisions (bg.eos, fg.eos, bg_finished): a seek without a
-   * flush waits for it (see pass_ended () in vkalignseek.c) */
+   * its last decisions (VK_IN_ENDED () of both, VK_BG_FINISHED ()): a
+   * seek without a flush waits for it (see pass_ended () in
+   * vkalignseek.c) */
   GCond pass_end_cond;
   gint desc_w, desc_h;
   guint radius;                 /* bg frames around the dense choice */
@@ -248,8 +435,8 @@ struct _GstVidkompyAlign
   GCond pair_cond;
   gboolean refined;
   /* refined_cond: the position is refined (refined), or the bg can no
-   * longer give its frames for it (bg.eos, bg_finished): the fg's first
-   * frame and the refinement pass' job wait for it */
+   * longer give its frames for it (the bg ended, VK_BG_FINISHED ()): the
+   * fg's first frame and the refinement pass' job wait for it */
   GCond refined_cond;
   /* the placement of the fg in the outputs (take_place (),
    * gst_vidkompy_align_out_place (), vkalignrefine.c) */
@@ -350,7 +537,6 @@ gboolean gst_vidkompy_align_verify_input (GstVidkompyAlign * self, Stream * s);
 void gst_vidkompy_align_conds_init (GstVidkompyAlign * self);
 void gst_vidkompy_align_conds_clear (GstVidkompyAlign * self);
 void gst_vidkompy_align_wake_all (GstVidkompyAlign * self, const gchar * why);
-void gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase);
 void gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s);
 /* waits on the named condition @c (a GCond field of @self) with the lock:
  * one wake-up, to be called in a loop on the condition's predicate
@@ -365,6 +551,19 @@ void gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s);
 #define VK_ALIGN_WAIT_OR_STALL(self, c, since) \
     vk_wait_or_stall (gst_vidkompy_align_debug, (self), "", &(self)->c, \
     &(self)->lock, #c, &(self)->bg_up, (since))
+
+/* vkalignstate.c: each state's one setter, with the lock; logged */
+void gst_vidkompy_align_stream_reset (Stream * s);
+void gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase);
+void gst_vidkompy_align_set_seek (GstVidkompyAlign * self, SeekState to,
+    const gchar * why);
+void gst_vidkompy_align_set_pass (Stream * s, InputPass to, const gchar * why);
+void gst_vidkompy_align_input_event (Stream * s, InputEvent ev);
+void gst_vidkompy_align_bg_out_event (GstVidkompyAlign * self, BgOutEvent ev);
+void gst_vidkompy_align_set_preset (GstVidkompyAlign * self, PresetState to,
+    const gchar * why);
+void gst_vidkompy_align_set_write (GstVidkompyAlign * self, WriteState to,
+    const gchar * why);
 
 /* vkalignmode.c */
 gboolean gst_vidkompy_align_streaming_latency (GstVidkompyAlign * self,

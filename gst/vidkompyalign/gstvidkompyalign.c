@@ -169,29 +169,6 @@ gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self, GstPad * pad)
   return &self->fg;
 }
 
-static void
-stream_reset (Stream * s)
-{
-  if (s->pts)
-    g_array_set_size (s->pts, 0);
-  if (s->durations)
-    g_array_set_size (s->durations, 0);
-  if (s->low)
-    g_byte_array_set_size (s->low, 0);
-  s->have_info = FALSE;
-  s->eos = FALSE;
-  s->flushing = FALSE;
-  s->duration = GST_CLOCK_TIME_NONE;
-  s->checked_seekable = FALSE;
-  s->src_ready = FALSE;
-  s->pass = PASS_ANALYSIS;
-  s->new_pass = FALSE;
-  s->last_seen = -1;
-  vk_identity_hasher_reset (&s->hasher);
-  vk_retime_reset (&s->retime);
-  gst_segment_init (&s->segment, GST_FORMAT_TIME);
-}
-
 gdouble
 gst_vidkompy_align_stream_fps (const Stream * s)
 {
@@ -354,7 +331,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
          * for the fg's; a new pass of the input (after a segment's end,
          * or a seek without a flush): its frames play again */
         s->src_ready = FALSE;
-        s->eos = FALSE;
+        gst_vidkompy_align_input_event (s, INPUT_EV_NEW_PASS);
         if (s->new_pass) {
           s->new_pass = FALSE;
           s->last_seen = -1;
@@ -396,10 +373,12 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         }
         g_mutex_unlock (&self->lock);
         ok = gst_vidkompy_align_maybe_use_saved (self);
-        /* (before gst_vidkompy_align_analysis_done (): the render resets the EOS flags) */
+        /* (before gst_vidkompy_align_analysis_done (): the render starts a
+         * new pass of both inputs, which are no longer ended) */
         gst_vidkompy_align_post_progress (self);
         g_mutex_lock (&self->lock);
-        if (ok && self->phase == PHASE_ANALYSIS && self->bg.eos && self->fg.eos)
+        if (ok && self->phase == PHASE_ANALYSIS && VK_IN_ENDED (&self->bg)
+            && VK_IN_ENDED (&self->fg))
           gst_vidkompy_align_analysis_done (self);
         else if (ok && self->phase == PHASE_ANALYSIS && other->pts->len == 0)
           vk_link_check_arm_starved (&self->link_check, GST_ELEMENT (self),
@@ -435,24 +414,23 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       break;
     case GST_EVENT_FLUSH_START:
       g_mutex_lock (&self->lock);
-      s->flushing = TRUE;
+      gst_vidkompy_align_input_event (s, INPUT_EV_FLUSH_START);
       gst_vidkompy_align_wake_all (self, s == &self->bg ? "the bg flushes" :
           "the fg flushes");
       g_mutex_unlock (&self->lock);
       break;
     case GST_EVENT_FLUSH_STOP:
       g_mutex_lock (&self->lock);
-      s->flushing = FALSE;
-      s->eos = FALSE;
+      gst_vidkompy_align_input_event (s, INPUT_EV_FLUSH_STOP);
       s->last_seen = -1;
       /* the seek back to render (after the refinement pass, if any):
        * rendering starts */
       if (self->phase == PHASE_RENDER && (s->pass == PASS_ANALYSIS
               || (s->pass == PASS_REFINING && self->refined))) {
-        s->pass = PASS_REPLAYING;
+        gst_vidkompy_align_set_pass (s, PASS_REPLAYING, "the seek back");
         g_cond_broadcast (&self->replay_cond);
       }
-      if (self->preset)
+      if (VK_PRESET (self))
         vk_identity_hasher_reset (&s->hasher);
       if (s == &self->fg)
         self->fg_segment_ready = FALSE;
@@ -595,8 +573,8 @@ gst_vidkompy_align_change_state (GstElement * element,
       vk_link_check_arm (&self->link_check, element);
       g_mutex_lock (&self->lock);
       gst_vidkompy_align_saved_reset (self);
-      stream_reset (&self->bg);
-      stream_reset (&self->fg);
+      gst_vidkompy_align_stream_reset (&self->bg);
+      gst_vidkompy_align_stream_reset (&self->fg);
       gst_vidkompy_align_set_phase (self, PHASE_ANALYSIS);
       self->replay_seek = FALSE;
       self->seek_seqnum = GST_SEQNUM_INVALID;
@@ -636,8 +614,8 @@ gst_vidkompy_align_change_state (GstElement * element,
     g_clear_pointer (&self->streaming, vk_stream_render_free);
     gst_clear_event (&self->queued_seek);
     self->mode_decided = FALSE;
-    stream_reset (&self->bg);
-    stream_reset (&self->fg);
+    gst_vidkompy_align_stream_reset (&self->bg);
+    gst_vidkompy_align_stream_reset (&self->fg);
     gst_vidkompy_align_saved_reset (self);
     g_mutex_unlock (&self->lock);
   }
@@ -763,7 +741,7 @@ stream_init (GstVidkompyAlign * self, Stream * s, const gchar * name,
   s->durations = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   s->low = g_byte_array_new ();
   vk_retime_init (&s->retime, TRUE);
-  stream_reset (s);
+  gst_vidkompy_align_stream_reset (s);
 }
 
 static void

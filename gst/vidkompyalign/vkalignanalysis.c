@@ -54,7 +54,7 @@ gst_vidkompy_align_post_progress (GstVidkompyAlign * self)
   for (i = 0; i < 2; i++) {
     Stream *s = ss[i];
 
-    if (s->eos)
+    if (VK_IN_ENDED (s))
       p[i] = 1.0;
     else if (GST_CLOCK_TIME_IS_VALID (s->duration) && s->duration > 0
         && s->pts->len > 0)
@@ -304,7 +304,7 @@ estimate_snapshot (GstVidkompyAlign * self, gint percent)
     self->next_estimate++;
 
   saved = self->settings.use_alignment || (self->settings.cache_dir
-      && !self->saved_checked);
+      && self->preset_state == PRESET_UNCHECKED);
   if (saved || self->bg.pts->len == 0 || self->fg.pts->len == 0)
     return NULL;
   GST_DEBUG_OBJECT (self, "estimate at %d %% of the analysis (%u bg, %u fg "
@@ -361,7 +361,7 @@ gst_vidkompy_align_starved (GstElement * element, GstPad * pad)
   gboolean ret;
 
   g_mutex_lock (&self->lock);
-  ret = self->phase == PHASE_ANALYSIS && s->pts->len == 0 && !s->eos;
+  ret = self->phase == PHASE_ANALYSIS && s->pts->len == 0 && !VK_IN_ENDED (s);
   g_mutex_unlock (&self->lock);
   return ret;
 }

@@ -96,8 +96,10 @@ gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius)
   self->fg.low = g_byte_array_new ();
   self->t_aligned = g_get_monotonic_time ();
   self->replay_seek = TRUE;
-  self->bg.eos = self->fg.eos = FALSE;
-  self->bg.pass = self->fg.pass = PASS_ANALYSIS;
+  gst_vidkompy_align_input_event (&self->bg, INPUT_EV_NEW_PASS);
+  gst_vidkompy_align_input_event (&self->fg, INPUT_EV_NEW_PASS);
+  gst_vidkompy_align_set_pass (&self->bg, PASS_ANALYSIS, "the render starts");
+  gst_vidkompy_align_set_pass (&self->fg, PASS_ANALYSIS, "the render starts");
   self->refined = FALSE;
   gst_vidkompy_align_set_phase (self, PHASE_RENDER);
 }
@@ -163,7 +165,8 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   GstClockTime fg_pts;
 
   g_mutex_lock (&self->lock);
-  self->bg.pass = self->fg.pass = PASS_REFINING;
+  gst_vidkompy_align_set_pass (&self->bg, PASS_REFINING, "refining first");
+  gst_vidkompy_align_set_pass (&self->fg, PASS_REFINING, "refining first");
   fg_pts = g_array_index (self->fg.pts, GstClockTime,
       self->result.covered_start);
   g_mutex_unlock (&self->lock);
@@ -174,7 +177,8 @@ refine_first (GstVidkompyAlign * self, GstClockTime bg_start)
   seek_to (self, &self->fg, fg_pts);
 
   g_mutex_lock (&self->lock);
-  while (!self->refined && !self->bg.eos && self->phase == PHASE_RENDER)
+  while (!self->refined && !VK_IN_ENDED (&self->bg)
+      && self->phase == PHASE_RENDER)
     VK_ALIGN_WAIT (self, refined_cond);
   if (!self->refined && self->phase == PHASE_RENDER) {
     /* the bg ended before the frames around the match */

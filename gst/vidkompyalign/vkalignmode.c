@@ -55,12 +55,14 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
 
     g_mutex_lock (&self->lock);
     while (!(self->bg.have_info && self->fg.have_info)
-        && !self->bg.flushing && !self->fg.flushing
-        && !self->bg.eos && !self->fg.eos && self->phase == PHASE_ANALYSIS) {
+        && !VK_IN_FLUSHING (&self->bg) && !VK_IN_FLUSHING (&self->fg)
+        && !VK_IN_ENDED (&self->bg) && !VK_IN_ENDED (&self->fg)
+        && self->phase == PHASE_ANALYSIS) {
       if (!VK_ALIGN_WAIT_UNTIL (self, caps_cond, deadline))
         break;
     }
-    if (self->bg.flushing || self->fg.flushing || self->phase != PHASE_ANALYSIS) {
+    if (VK_IN_FLUSHING (&self->bg) || VK_IN_FLUSHING (&self->fg)
+        || self->phase != PHASE_ANALYSIS) {
       /* stopping or seeking: decided with a later buffer */
       g_mutex_unlock (&self->lock);
       return NULL;

@@ -210,7 +210,8 @@ gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
   gint64 since = g_get_monotonic_time ();
 
   gst_vidkompy_align_offer_pair (self, buf);
-  while (!self->refined && !self->fg.flushing && !self->bg_finished
+  while (!self->refined && !VK_IN_FLUSHING (&self->fg)
+      && !VK_BG_FINISHED (self)
       && self->phase == PHASE_RENDER) {
     if (VK_ALIGN_WAIT_OR_STALL (self, refined_cond, since) && !self->refined
         && self->pair_fg != NULL) {
@@ -222,7 +223,8 @@ gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
       gst_vidkompy_align_set_refined (self);
     }
   }
-  if (!self->refined && self->bg_finished && !self->fg.flushing) {
+  if (!self->refined && VK_BG_FINISHED (self)
+      && !VK_IN_FLUSHING (&self->fg)) {
     refine_position (self, NULL);
     gst_vidkompy_align_set_refined (self);
   }
@@ -246,10 +248,11 @@ gst_vidkompy_align_bg_try_refine (GstVidkompyAlign * self, gboolean at_end)
       && (tail == NULL || tail->index < m + gst_vidkompy_align_ahead (self)))
     return TRUE;                /* more bg frames to come first */
 
-  while (self->pair_fg == NULL && !self->bg.flushing && !self->fg.eos
+  while (self->pair_fg == NULL && !VK_IN_FLUSHING (&self->bg)
+      && !VK_IN_ENDED (&self->fg)
       && self->phase == PHASE_RENDER)
     VK_ALIGN_WAIT (self, pair_cond);
-  if (self->bg.flushing || self->phase != PHASE_RENDER)
+  if (VK_IN_FLUSHING (&self->bg) || self->phase != PHASE_RENDER)
     return FALSE;
 
   refine_position (self, self->pair_fg);

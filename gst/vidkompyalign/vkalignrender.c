@@ -226,7 +226,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
      * is the refinement's; nothing goes out until the seek back */
     if (!self->refined && i >= r->covered_start)
       gst_vidkompy_align_offer_pair (self, buf);
-    while (self->fg.pass == PASS_REFINING && !self->fg.flushing
+    while (self->fg.pass == PASS_REFINING && !VK_IN_FLUSHING (&self->fg)
         && self->phase == PHASE_RENDER)
       VK_ALIGN_WAIT (self, replay_cond);
     g_mutex_unlock (&self->lock);
@@ -254,7 +254,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 
   /* the bg thread picks the bg frame with this, see decide (); a saved
    * frame map is rendered as it is */
-  desc = self->preset ? NULL : fg_descriptor (self, buf);
+  desc = VK_PRESET (self) ? NULL : fg_descriptor (self, buf);
 
   g_mutex_lock (&self->lock);
   g_free (self->fg_desc[i]);
@@ -265,8 +265,8 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   since = g_get_monotonic_time ();
   while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
               && !self->fg.new_pass) || (self->decision[i] == G_MAXUINT
-              && !self->bg_finished))
-      && !self->fg.flushing && self->phase == PHASE_RENDER) {
+              && !VK_BG_FINISHED (self)))
+      && !VK_IN_FLUSHING (&self->fg) && self->phase == PHASE_RENDER) {
     if (decide_coupled (self, i))
       continue;
     if (VK_ALIGN_WAIT_OR_STALL (self, decided_cond, since)
@@ -275,7 +275,7 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
       since = g_get_monotonic_time ();
     }
   }
-  if (self->fg.flushing || self->phase != PHASE_RENDER) {
+  if (VK_IN_FLUSHING (&self->fg) || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
@@ -308,10 +308,10 @@ candidate_span (GstVidkompyAlign * self, guint i, guint * a, guint * b)
    * fg's frames are on the dense alignment's choice (a frame shown again
    * after a later one cannot be on its own bg frame: the bg never steps
    * back, and the nearest pick would run ahead on unrelated frames) */
-  if (self->preset || fg_frame_outside (self, i)
+  if (VK_PRESET (self) || fg_frame_outside (self, i)
       || self->fg.retime.n_retimed > 0)
     return FALSE;
-  if (self->have_decision) {
+  if (VK_HAVE_DECISION (self)) {
     guint pred = self->last_decision +
         (guint) ceil (self->result.rate * (i - self->last_decided_fg));
 
@@ -381,7 +381,7 @@ decide (GstVidkompyAlign * self, guint i)
 
     if (c->index < lo || c->index > hi)
       continue;
-    if (self->preset)
+    if (VK_PRESET (self))
       return c;
     if (c->desc == NULL)
       c->desc = bg_descriptor (self, c->buffer);
@@ -420,7 +420,7 @@ take_decision (GstVidkompyAlign * self, guint i, Cand * c)
   g_clear_pointer (&self->fg_desc[i], g_free);
   self->last_decision = c->index;
   self->last_decided_fg = i;
-  self->have_decision = TRUE;
+  gst_vidkompy_align_bg_out_event (self, BG_OUT_EV_DECIDED);
   g_cond_broadcast (&self->decided_cond);
   /* (the bg's thread may wait for the descriptor to decide it) */
   g_cond_broadcast (&self->desc_cond);
@@ -457,7 +457,7 @@ decide_coupled (GstVidkompyAlign * self, guint i)
 
   if (self->coupled_ahead == G_MAXUINT || i != self->next_fg
       || self->decision[i] != G_MAXUINT || self->seek != SEEK_NONE
-      || tail == NULL || (!self->preset && self->fg_desc[i] == NULL))
+      || tail == NULL || (!VK_PRESET (self) && self->fg_desc[i] == NULL))
     return FALSE;
   candidate_range (self, i, &lo, &hi);
   if (tail->index < hi || (c = decide (self, i)) == NULL)
@@ -484,17 +484,20 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
 
     g_mutex_lock (&self->lock);
     /* decisions wait for a seek's reset of the render state */
-    while (self->seek == SEEK_FLUSHING && !self->bg.flushing
+    while (self->seek == SEEK_FLUSHING && !VK_IN_FLUSHING (&self->bg)
         && self->phase == PHASE_RENDER)
       VK_ALIGN_WAIT (self, reset_cond);
-    if (self->next_fg >= self->seg_end || self->bg.flushing
+    if (self->next_fg >= self->seg_end || VK_IN_FLUSHING (&self->bg)
         || self->phase != PHASE_RENDER) {
       /* (a cached alignment is written to alignment-location too) */
-      gboolean save = self->next_fg >= r->n_fg && self->map_complete
-          && (!self->preset || g_strcmp0 (self->source, "cache") == 0)
-          && !self->written && self->phase == PHASE_RENDER;
+      gboolean save = self->next_fg >= r->n_fg
+          && self->write_state == WRITE_DUE
+          && (!VK_PRESET (self) || g_strcmp0 (self->source, "cache") == 0)
+          && self->phase == PHASE_RENDER;
 
-      self->written |= save;
+      if (save)
+        gst_vidkompy_align_set_write (self, WRITE_WRITTEN, "every fg frame "
+            "decided");
       g_mutex_unlock (&self->lock);
       if (save)
         gst_vidkompy_align_save_alignment (self);
@@ -521,18 +524,18 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       }
       /* the fg frame's descriptor, unless the fg is gone or past it (or
        * its thread decided it meanwhile) */
-      while (!self->preset && self->fg_desc[i] == NULL && !self->fg.eos
-          && self->fg.last_seen <= (gint64) i && !self->fg.flushing
-          && self->decision[i] == G_MAXUINT
-          && !self->bg.flushing && self->phase == PHASE_RENDER)
+      while (!VK_PRESET (self) && self->fg_desc[i] == NULL
+          && !VK_IN_ENDED (&self->fg) && self->fg.last_seen <= (gint64) i
+          && !VK_IN_FLUSHING (&self->fg) && self->decision[i] == G_MAXUINT
+          && !VK_IN_FLUSHING (&self->bg) && self->phase == PHASE_RENDER)
         VK_ALIGN_WAIT (self, desc_cond);
-      if (self->bg.flushing || self->phase != PHASE_RENDER) {
+      if (VK_IN_FLUSHING (&self->bg) || self->phase != PHASE_RENDER) {
         g_mutex_unlock (&self->lock);
         break;
       }
       if (self->decision[i] != G_MAXUINT)
         c = cand_of (self, self->decision[i]);
-      if (c == NULL && !self->preset && self->fg_desc[i] == NULL
+      if (c == NULL && !VK_PRESET (self) && self->fg_desc[i] == NULL
           && self->fg.last_seen > (gint64) i) {
         /* the fg did not play this frame again after the seek (a decoder
          * can leave out the first frames): it has no output */
@@ -589,7 +592,7 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   /* a seek's frames wait for its reset of the render state */
   while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
               && !self->bg.new_pass))
-      && !self->bg.flushing && self->phase == PHASE_RENDER)
+      && !VK_IN_FLUSHING (&self->bg) && self->phase == PHASE_RENDER)
     VK_ALIGN_WAIT (self, reset_cond);
   k = gst_vidkompy_align_frame_index (&self->bg, GST_BUFFER_PTS (buf));
   if (self->next_fg < self->seg_end)
@@ -601,13 +604,13 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
     return GST_FLOW_OK;
   }
   /* the bg output is on the fg's timeline: wait for the fg's segment */
-  while (!self->fg_segment_ready && !self->bg.flushing
+  while (!self->fg_segment_ready && !VK_IN_FLUSHING (&self->bg)
       && self->phase == PHASE_RENDER)
     VK_ALIGN_WAIT (self, replay_cond);
   c = g_new0 (Cand, 1);
   c->index = k;
   c->buffer = buf;
-  if (self->bg.flushing || self->phase != PHASE_RENDER) {
+  if (VK_IN_FLUSHING (&self->bg) || self->phase != PHASE_RENDER) {
     g_mutex_unlock (&self->lock);
     gst_vidkompy_align_cand_free (c);
     return GST_FLOW_FLUSHING;
@@ -620,8 +623,8 @@ gst_vidkompy_align_render_bg (GstVidkompyAlign * self, GstBuffer * buf)
   if (self->bg.pass == PASS_REFINING) {
     /* the refinement pass (refine_first ()): frames until the refinement,
      * then nothing until the seek back */
-    while (self->bg.pass == PASS_REFINING && self->refined && !self->bg.flushing
-        && self->phase == PHASE_RENDER)
+    while (self->bg.pass == PASS_REFINING && self->refined
+        && !VK_IN_FLUSHING (&self->bg) && self->phase == PHASE_RENDER)
       VK_ALIGN_WAIT (self, replay_cond);
     refined = self->refined;
     g_mutex_unlock (&self->lock);
@@ -659,7 +662,7 @@ gst_vidkompy_align_finish_bg (GstVidkompyAlign * self)
     push_bg_outputs (self, TRUE);
   }
   g_mutex_lock (&self->lock);
-  self->bg_finished = TRUE;
+  gst_vidkompy_align_bg_out_event (self, BG_OUT_EV_FINISHED);
   /* the fg frames left get their decisions, the first one its position
    * (without the bg's frames), a seek without a flush its pass' end */
   g_cond_broadcast (&self->decided_cond);
@@ -681,13 +684,15 @@ gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from)
   self->next_fg = from;
   self->fg_rendered = (gint64) from - 1;
   /* from the first frame on, every frame gets its decision again */
-  self->map_complete = from == 0;
-  self->have_decision = FALSE;
+  if (self->write_state != WRITE_WRITTEN)
+    gst_vidkompy_align_set_write (self, from == 0 ? WRITE_DUE :
+        WRITE_PARTIAL, from == 0 ? "a pass from fg frame 0" :
+        "a pass from a later fg frame");
+  gst_vidkompy_align_bg_out_event (self, BG_OUT_EV_RESET);
   self->last_decision = 0;
   if (from > 0)
     self->last_decision = MIN (self->result.map[from - 1],
         self->result.map[from]);
-  self->bg_finished = FALSE;
 }
 
 /* Whether @buf, replayed after the seek back, is the next analysed frame

@@ -44,7 +44,7 @@ gst_vidkompy_align_stream_identity (Stream * s, gboolean whole,
 static gboolean
 head_ready (Stream * s)
 {
-  return s->eos || vk_identity_hasher_head_done (&s->hasher);
+  return VK_IN_ENDED (s) || vk_identity_hasher_head_done (&s->hasher);
 }
 
 /* Once the first frames of both inputs are fingerprinted: with
@@ -68,12 +68,14 @@ gst_vidkompy_align_maybe_use_saved (GstVidkompyAlign * self)
 
   g_mutex_lock (&self->saved_lock);
   g_mutex_lock (&self->lock);
-  if (self->saved_checked || self->phase != PHASE_ANALYSIS || !(use || dir)
+  if (self->preset_state != PRESET_UNCHECKED || self->phase != PHASE_ANALYSIS
+      || !(use || dir)
       || !head_ready (&self->bg) || !head_ready (&self->fg)) {
     g_mutex_unlock (&self->lock);
     goto done;
   }
-  self->saved_checked = TRUE;
+  gst_vidkompy_align_set_preset (self, PRESET_NONE, "looked for once the "
+      "inputs' heads are hashed");
   gst_vidkompy_align_stream_identity (&self->bg, FALSE, &bg);
   gst_vidkompy_align_stream_identity (&self->fg, FALSE, &fg);
   g_mutex_unlock (&self->lock);
@@ -197,8 +199,7 @@ render_saved (GstElement * element, gpointer user_data)
   self->file_opts = f->options;
 
   /* the file's frame map as it is: no choice among neighbours */
-  self->preset = TRUE;
-  self->verify = TRUE;
+  gst_vidkompy_align_set_preset (self, PRESET_VERIFYING, self->source);
   gst_vidkompy_align_start_render (self, 0);
   gst_vidkompy_align_set_refined (self);
   gst_vidkompy_align_post_alignment (self, 0.0);
@@ -226,7 +227,7 @@ gst_vidkompy_align_save_alignment (GstVidkompyAlign * self)
   guint i;
 
   g_mutex_lock (&self->lock);
-  cache_path = self->preset ? NULL : g_strdup (self->cache_path);
+  cache_path = VK_PRESET (self) ? NULL : g_strdup (self->cache_path);
   if (self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
     /* its timestamps are not those of the input */
     g_mutex_unlock (&self->lock);
@@ -304,7 +305,7 @@ gst_vidkompy_align_verify_frame (GstVidkompyAlign * self, Stream * s,
   guint8 *fp;
   gint n = s->low_width * s->low_height;
 
-  if (!self->preset || !self->verify)
+  if (self->preset_state != PRESET_VERIFYING)
     return TRUE;
   fp = g_newa (guint8, n);
   if (!gst_vidkompy_align_frame_fingerprint (self, s, buf, fp))
@@ -326,7 +327,7 @@ gst_vidkompy_align_verify_input (GstVidkompyAlign * self, Stream * s)
   gboolean cached;
 
   g_mutex_lock (&self->lock);
-  if (!self->preset || !self->verify) {
+  if (self->preset_state != PRESET_VERIFYING) {
     g_mutex_unlock (&self->lock);
     return TRUE;
   }
@@ -359,10 +360,7 @@ gst_vidkompy_align_saved_reset (GstVidkompyAlign * self)
   }
   g_clear_pointer (&self->saved_path, g_free);
   g_clear_pointer (&self->cache_path, g_free);
-  self->saved_checked = FALSE;
-  self->preset = FALSE;
-  self->verify = FALSE;
-  self->written = FALSE;
-  self->map_complete = FALSE;
+  gst_vidkompy_align_set_preset (self, PRESET_UNCHECKED, "reset");
+  gst_vidkompy_align_set_write (self, WRITE_PARTIAL, "reset");
   self->source = "analysis";
 }

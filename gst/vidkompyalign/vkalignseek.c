@@ -105,7 +105,8 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   if (end < self->result.n_fg && j < self->bg.pts->len)
     bg_stop = g_array_index (self->bg.pts, GstClockTime, j);
   /* the saved alignment's inputs are checked on whole passes only */
-  self->verify = FALSE;
+  if (self->preset_state == PRESET_VERIFYING)
+    gst_vidkompy_align_set_preset (self, PRESET_UNVERIFIED, "a seek");
   bg_pos = g_array_index (self->bg.pts, GstClockTime,
       self->result.map[i] > self->radius ?
       self->result.map[i] - self->radius : 0);
@@ -113,7 +114,8 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
    * would be from before the seek; without a flush, the streaming
    * threads must go on for the seek to happen: only the frames after
    * its segment (a new pass, such as a segment seek's loop) wait */
-  self->seek = (a.flags & GST_SEEK_FLAG_FLUSH) ? SEEK_FLUSHING : SEEK_NEW_PASS;
+  gst_vidkompy_align_set_seek (self, (a.flags & GST_SEEK_FLAG_FLUSH) ?
+      SEEK_FLUSHING : SEEK_NEW_PASS, "a seek of the outputs sent upstream");
   self->bg.new_pass = self->fg.new_pass = self->seek == SEEK_NEW_PASS;
   g_mutex_unlock (&self->lock);
 
@@ -132,7 +134,8 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   g_mutex_lock (&self->lock);
   gst_vidkompy_align_render_reset (self, i);
   self->seg_end = end;
-  self->seek = SEEK_NONE;
+  gst_vidkompy_align_set_seek (self, SEEK_NONE, "the seek returned, the "
+      "render state reset");
   /* the bg's frames and decisions go on, the fg's frames get the
    * decisions of the new position */
   g_cond_broadcast (&self->reset_cond);
@@ -153,7 +156,8 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
 static gboolean
 pass_done (GstVidkompyAlign * self)
 {
-  return self->bg.eos && self->fg.eos && self->bg_finished;
+  return VK_IN_ENDED (&self->bg) && VK_IN_ENDED (&self->fg)
+      && VK_BG_FINISHED (self);
 }
 
 /* Whether the pass is done (pass_done ()), waiting for it: a seek without
@@ -170,7 +174,8 @@ pass_ended (GstVidkompyAlign * self)
 
   while (!pass_done (self) && self->phase == PHASE_RENDER)
     if (!VK_ALIGN_WAIT_UNTIL (self, pass_end_cond,
-            self->bg.eos || self->fg.eos ? finish_by : start_by))
+            VK_IN_ENDED (&self->bg) || VK_IN_ENDED (&self->fg) ? finish_by :
+            start_by))
       break;
   return pass_done (self);
 }

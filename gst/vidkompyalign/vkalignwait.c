@@ -10,8 +10,8 @@
 /* vidkompyalign: the named conditions of the element (the GCond fields of
  * GstVidkompyAlign, all of its lock, each documented next to the state it
  * is about, each waited on with VK_ALIGN_WAIT (), vkwait.c), and the
- * changes that wake more than one of them: the phase, a flush, an input's
- * end. */
+ * changes that wake more than one of them: the phase (in vkalignstate.c),
+ * a flush, an input's end. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -46,38 +46,14 @@ gst_vidkompy_align_wake_all (GstVidkompyAlign * self, const gchar * why)
   FOR_EACH_COND (self, g_cond_broadcast);
 }
 
-static const gchar *
-phase_name (Phase phase)
-{
-  static const gchar *const names[] = {
-    [PHASE_ANALYSIS] = "analysis",
-    [PHASE_ALIGNING] = "aligning",
-    [PHASE_RENDER] = "render",
-    [PHASE_DONE] = "done",
-  };
-
-  return phase < G_N_ELEMENTS (names) ? names[phase] : "?";
-}
-
-/* The phase becomes @phase; every wait loops on it (a stop, PHASE_DONE,
- * ends them all). With the lock. */
-void
-gst_vidkompy_align_set_phase (GstVidkompyAlign * self, Phase phase)
-{
-  GST_DEBUG_OBJECT (self, "phase %s -> %s", phase_name (self->phase),
-      phase_name (phase));
-  self->phase = phase;
-  gst_vidkompy_align_wake_all (self, "phase changed");
-}
-
 /* @s ended its pass (EOS, or SEGMENT_DONE in the render): the conditions
- * whose predicates read its eos. With the lock. */
+ * whose predicates read its end. With the lock. */
 void
 gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s)
 {
   GST_LOG_OBJECT (s->sinkpad, "the %s ended its pass: waking the waits "
       "for it", s->name);
-  s->eos = TRUE;
+  gst_vidkompy_align_input_event (s, INPUT_EV_END);
   /* mode=auto's choice does not wait for an input that ended */
   g_cond_broadcast (&self->caps_cond);
   g_cond_broadcast (&self->pass_end_cond);
