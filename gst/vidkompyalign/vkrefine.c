@@ -135,6 +135,25 @@ refine_pair (gpointer data)
   gst_video_frame_unmap (&bf);
 }
 
+/* The pair @t refined once more at the whole-region scale near @best's
+ * (vk_whole_region_scale ()), @best replaced when it matches nearly as
+ * well there. */
+static void
+whole_region (PairTask * t, VkPlacementEstimate * best)
+{
+  gdouble s = t->fixed_scale > 0 ? 0.0 :
+      vk_whole_region_scale (t->fg->width, t->fg->height, best->scale);
+  PairTask w = *t;
+
+  if (s <= 0.0 || s == best->scale)
+    return;
+  w.fixed_scale = s;
+  w.ok = FALSE;
+  refine_pair (&w);
+  if (w.ok && w.place.score >= best->score - VK_WHOLE_REGION_EPSILON)
+    *best = w.place;
+}
+
 /**
  * vk_refine_pairs:
  * @res: the placement found (position, scale, score, compared region);
@@ -158,7 +177,9 @@ refine_pair (gpointer data)
  * (vk_refine_pick_moment ()), else the pair that correlates best wins
  * (the first of equals, as one after the other). Moving content is what
  * @res's moment check says, or, with @bg_low and @fg_low, places that move
- * with the moment (a search on a short span).
+ * with the moment (a search on a short span). The pair kept is refined
+ * again at the scale of a whole-pixel region near its own, taken when it
+ * matches nearly as well there (whole_region ()).
  *
  * Returns: whether any pair could be refined
  */
@@ -173,8 +194,8 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   VkPlacementEstimate places[VK_REFINE_MAX_PAIRS];
   PairTask tasks[VK_REFINE_MAX_PAIRS];
   gpointer ptrs[VK_REFINE_MAX_PAIRS];
-  guint b[VK_REFINE_MAX_PAIRS], n = 0, k, n_tasks = MIN (n_bg,
-      VK_REFINE_MAX_PAIRS);
+  guint b[VK_REFINE_MAX_PAIRS], task[VK_REFINE_MAX_PAIRS], n = 0, k;
+  guint n_tasks = MIN (n_bg, VK_REFINE_MAX_PAIRS);
   gdouble scores[VK_REFINE_MAX_PAIRS];
   GstVideoFrame ff;
   VkLuma fl;
@@ -197,15 +218,17 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     ptrs[k] = t;
   }
   vk_parallel_for (par, refine_pair, ptrs, n_tasks);
-  gst_video_frame_unmap (&ff);
   for (k = 0; k < n_tasks; k++) {
     if (!tasks[k].ok)
       continue;
     places[n] = tasks[k].place;
+    task[n] = k;
     b[n++] = bg_index ? bg_index[k] : k;
   }
-  if (n == 0)
+  if (n == 0) {
+    gst_video_frame_unmap (&ff);
     return FALSE;
+  }
   /* moving content that the alignment's samples did not tell (a search's
    * short span): the places move with the moment */
   if (res->moment == NULL && bg_low && fg_low && bg_index && fixed_scale <= 0
@@ -220,6 +243,8 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
         winner = (gint) k;
   }
   *best = places[winner];
+  whole_region (&tasks[task[winner]], best);
+  gst_video_frame_unmap (&ff);
   return TRUE;
 }
 

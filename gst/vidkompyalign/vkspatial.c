@@ -461,3 +461,42 @@ vk_detect_static_bars (const VkLuma * frames, guint n_frames,
   content->h = bottom - top;
   return TRUE;
 }
+
+/* how far @v is from the nearest whole number */
+static gdouble
+off_whole (gdouble v)
+{
+  return fabs (v - floor (v + 0.5));
+}
+
+/**
+ * vk_whole_region_scale:
+ * @fg_width: the fg's size
+ * @fg_height:
+ * @scale: a refined scale (bg pixels per fg pixel)
+ *
+ * A fg made from the bg is a region of whole bg pixels, resized: the scale
+ * within VK_WHOLE_REGION_RANGE of @scale under which both of the region's
+ * sides are within VK_WHOLE_REGION_PX of a whole number of bg pixels, the
+ * nearest to @scale of those.
+ *
+ * Returns: that scale, or 0 when there is none
+ */
+gdouble
+vk_whole_region_scale (gint fg_width, gint fg_height, gdouble scale)
+{
+  gdouble best = 0.0, lo = scale * (1.0 - VK_WHOLE_REGION_RANGE);
+  gdouble hi = scale * (1.0 + VK_WHOLE_REGION_RANGE);
+  gint w;
+
+  if (fg_width <= 0 || fg_height <= 0 || scale <= 0.0)
+    return 0.0;
+  for (w = (gint) ceil (lo * fg_width); w <= (gint) floor (hi * fg_width); w++) {
+    gdouble s = (gdouble) w / fg_width;
+
+    if (off_whole (s * fg_height) <= VK_WHOLE_REGION_PX
+        && (best == 0.0 || fabs (s - scale) < fabs (best - scale)))
+      best = s;
+  }
+  return best;
+}

@@ -24,6 +24,7 @@
 
 #include "vkframepick.h"
 #include "vkjoint.h"
+#include "vkrefine.h"
 
 #define BG_W 64
 #define BG_H 36
@@ -462,6 +463,26 @@ GST_START_TEST (test_tie)
 
 GST_END_TEST;
 
+GST_START_TEST (test_whole_region)
+{
+  /* a 320x180 region at 0.5x (160x90), refined 0.22 % large (measured:
+   * world zoom-50, the streaming search's pick) and 0.16 % small */
+  fail_unless_equals_float (vk_whole_region_scale (160, 90, 2.0044), 2.0);
+  fail_unless_equals_float (vk_whole_region_scale (160, 90, 1.9968), 2.0);
+  /* beyond the range: as refined */
+  fail_unless_equals_float (vk_whole_region_scale (160, 90, 2.01), 0.0);
+  /* 320x180 at 106x60: no scale makes both sides whole near 3.0189 */
+  fail_unless_equals_float (vk_whole_region_scale (106, 60, 3.0124), 0.0);
+  /* 1280x720 of a 1920x1080 bg at 0.5x (640x360) */
+  fail_unless_equals_float (vk_whole_region_scale (640, 360, 1.997), 2.0);
+  /* the nearest of several: 1920x1080 has a whole region every 1/120 */
+  fail_unless_equals_float (vk_whole_region_scale (1920, 1080, 1.0085),
+      121.0 / 120.0);
+  fail_unless_equals_float (vk_whole_region_scale (0, 90, 2.0), 0.0);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_places_move)
 {
   /* a slow pan, fg frame 11 on bg frames 39 to 43 (measured: world pan-33,
@@ -634,6 +655,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_frame_pick);
   tcase_add_test (tc, test_line_shift);
   tcase_add_test (tc, test_places_move);
+  tcase_add_test (tc, test_whole_region);
   return s;
 }
 
