@@ -282,6 +282,10 @@ typedef struct
   gboolean have_info;
   GstSegment segment;
   InputFlow flow;               /* gst_vidkompy_align_input_event () */
+  /* (atomic) the GThread that last called in with the input's buffer or
+   * event: one thread feeding both inputs (a tee or a demuxer without
+   * queues) cannot wait in one input for the other */
+  gpointer feeder;
 
   /* analysis: one entry per frame */
   GArray *pts;                  /* GstClockTime */

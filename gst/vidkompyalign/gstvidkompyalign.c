@@ -213,6 +213,7 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
   VkStreamRender *stream;
   Phase phase;
 
+  g_atomic_pointer_set (&s->feeder, g_thread_self ());
   if (!GST_BUFFER_PTS_IS_VALID (buf)) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,
         ("%s: received a video buffer without a timestamp; vidkompyalign "
@@ -268,6 +269,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
   VkStreamRender *stream;
   gboolean forward;
 
+  if (GST_EVENT_IS_SERIALIZED (event))
+    g_atomic_pointer_set (&s->feeder, g_thread_self ());
   g_mutex_lock (&self->lock);
   forward = self->phase == PHASE_RENDER && !self->replay_seek;
   stream = self->streaming;

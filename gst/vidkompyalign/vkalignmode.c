@@ -93,6 +93,8 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
       cfg.fg_info = &self->fg.info;
       cfg.bg_segment = &self->bg.segment;
       cfg.fg_segment = &self->fg.segment;
+      cfg.bg_feeder = &self->bg.feeder;
+      cfg.fg_feeder = &self->fg.feeder;
       cfg.run_job = gst_vidkompy_align_run_job;
       self->streaming = vk_stream_render_new (&cfg);
       gst_vidkompy_align_streaming_queued_seek (self);

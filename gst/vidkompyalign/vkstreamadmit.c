@@ -50,31 +50,43 @@ bg_after (VkStreamRender * r, const Held * f, const Held * b)
   return (GstClockTimeDiff) b->rt > (GstClockTimeDiff) f->rt + ahead;
 }
 
-/* The fg frame @f waited VK_UPSTREAM_STALL for a bg frame that did not come
- * while the bg's thread was upstream: one thread feeds both inputs (a tee,
- * a demuxer) and blocks on the fg's full queue. From now on the bg is
- * wanted no further ahead of the fg than it got (so @f is taken in).
- * Called with the lock. */
+/* One thread feeds both inputs (a tee, a demuxer), @why we know: the fg
+ * frame @f waited VK_UPSTREAM_STALL for a bg frame that did not come while
+ * the bg's thread was upstream (blocked on the fg's full queue), or @f
+ * comes from the thread that fed the bg last (no queue: one_feeder ()).
+ * From now on the bg is wanted no further ahead of the fg than it got (so
+ * @f is taken in). Called with the lock. */
 static void
-couple (VkStreamRender * r, const Held * f)
+couple (VkStreamRender * r, const Held * f, const gchar * why)
 {
   Held *b = g_queue_peek_tail (&r->bg);
 
   if (VK_SR_PLACED (r)) {
     r->coupled_frames = b ? (gdouble) b->index - 1.0 -
         vk_sr_expected_bg (r, f->index) : 0.0;
-    GST_INFO_OBJECT (r->cfg.element, "the bg did not come while fg frame "
-        "%u waited for it: one upstream thread feeds both inputs (a tee or "
-        "a demuxer?); the bg is wanted at most %.1f frames after the "
-        "expected one", f->index, r->coupled_frames);
+    GST_INFO_OBJECT (r->cfg.element, "fg frame %u: %s: one upstream "
+        "thread feeds both inputs (a tee or a demuxer?); the bg is wanted "
+        "at most %.1f frames after the expected one", f->index, why,
+        r->coupled_frames);
   } else {
     r->coupled_ahead = b ? (GstClockTimeDiff) b->rt -
         (GstClockTimeDiff) f->rt - 1 : 0;
-    GST_INFO_OBJECT (r->cfg.element, "the bg did not come while fg frame "
-        "%u waited for it: one upstream thread feeds both inputs (a tee or "
-        "a demuxer?); the bg is read at most %" GST_STIME_FORMAT " ahead "
-        "of the fg", f->index, GST_STIME_ARGS (r->coupled_ahead));
+    GST_INFO_OBJECT (r->cfg.element, "fg frame %u: %s: one upstream "
+        "thread feeds both inputs (a tee or a demuxer?); the bg is read at "
+        "most %" GST_STIME_FORMAT " ahead of the fg", f->index, why,
+        GST_STIME_ARGS (r->coupled_ahead));
   }
+}
+
+/* whether the calling thread, which feeds input @k, fed the other input
+ * last: one upstream thread without queues feeds both (a tee, a demuxer),
+ * and the other input's next frame cannot come while it waits here */
+static gboolean
+one_feeder (VkStreamRender * r, gint k)
+{
+  gpointer *other = k ? r->cfg.bg_feeder : r->cfg.fg_feeder;
+
+  return g_atomic_pointer_get (other) == (gpointer) g_thread_self ();
 }
 
 /* whether the pending frame of input @k ([0] bg, [1] fg) is next in stream
@@ -107,11 +119,18 @@ vk_sr_wait_admitted (VkStreamRender * r, gint k)
   gint64 since = g_get_monotonic_time ();
 
   while (!admitted (r, k)) {
+    if (one_feeder (r, k)) {
+      /* the other input's next frame comes after this one, from this
+       * thread: taken in as they come, the fg coupled at once */
+      if (k)
+        couple (r, r->pending[1], "it comes from the thread that fed the bg");
+      break;
+    }
     if (k == 0 || r->live || coupled) {
       VK_SR_WAIT (r, admit_cond);
     } else if (VK_SR_WAIT_OR_STALL (r, admit_cond, since)
         && !admitted (r, k)) {
-      couple (r, r->pending[1]);
+      couple (r, r->pending[1], "the bg did not come while it waited");
       coupled = TRUE;
     }
   }

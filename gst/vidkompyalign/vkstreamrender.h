@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  *   valid once their caps arrived (the element tells each new one with
  *   vk_stream_render_caps ())
  * @bg_segment, @fg_segment: the inputs' segments, owned by the element
+ * @bg_feeder, @fg_feeder: (atomic) the thread that last fed each input,
+ *   owned by the element
  * @latency: the largest time from a fg frame's arrival to its output (ns)
  * @opts: position options (fixed position/scale, prefer_unscaled,
  *   match_region)
@@ -37,6 +39,7 @@ G_BEGIN_DECLS
   GstPad *bg_sink, *fg_sink, *bg_src, *fg_src;
   const GstVideoInfo *bg_info, *fg_info;
   const GstSegment *bg_segment, *fg_segment;
+  gpointer *bg_feeder, *fg_feeder;
   GstClockTime latency;
   VkAlignOptions opts;
   gboolean strict;

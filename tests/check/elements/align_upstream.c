@@ -37,18 +37,22 @@ static gchar *tmpdir;
 static const struct
 {
   const gchar *mode;            /* vidkompyalign's */
-  const gchar *fg_queue;        /* the queue before the fg's crop */
+  const gchar *bg_queue;        /* between the tee and the bg input */
+  const gchar *fg_queue;        /* between the tee and the fg's crop */
   const gchar *out;             /* between an output and its appsink */
 } cases[] = {
-  {"streaming", "queue max-size-buffers=1", ""},
-  {"streaming", "queue max-size-buffers=5 max-size-bytes=0 max-size-time=0",
-      ""},
-  {"streaming", "queue", ""},
-  {"global", "queue", ""},
+  {"streaming", "queue !", "queue max-size-buffers=1 !", ""},
+  {"streaming", "queue !",
+      "queue max-size-buffers=5 max-size-bytes=0 max-size-time=0 !", ""},
+  {"streaming", "queue !", "queue !", ""},
+  /* no queue: the tee's thread calls both inputs in turn (it hung in the
+   * bg's first frame, waiting for the fg's, until 2026-12-07) */
+  {"streaming", "", "", ""},
+  {"global", "queue !", "queue !", ""},
   /* (the global mode pushes each output from its input's thread: a sink
    * prerolling on the fg's first frame holds the thread that the tee's
    * next frame, and so the bg's first output, waits for) */
-  {"global", "queue max-size-buffers=1", "queue !"},
+  {"global", "queue !", "queue max-size-buffers=1 !", "queue !"},
 };
 
 /* Plays @desc (an aligner named a, its outputs into appsinks named fg and
@@ -108,10 +112,11 @@ GST_START_TEST (test_tee)
   gchar *path = g_strdup_printf ("%s/t-bg.mp4", tmpdir);
   gchar *desc = g_strdup_printf ("vidkompyalign name=a mode=%s "
       "filesrc location=%s ! decodebin ! videoconvert ! tee name=t "
-      "t. ! queue ! a.bg_sink t. ! %s ! " CROP " ! a.fg_sink "
+      "t. ! %s a.bg_sink t. ! %s " CROP " ! a.fg_sink "
       "a.fg_src ! %s appsink name=fg sync=false "
       "a.bg_src ! %s appsink name=bg sync=false", cases[__i__].mode, path,
-      cases[__i__].fg_queue, cases[__i__].out, cases[__i__].out);
+      cases[__i__].bg_queue, cases[__i__].fg_queue, cases[__i__].out,
+      cases[__i__].out);
 
   check_run (desc, path);
   g_free (desc);
