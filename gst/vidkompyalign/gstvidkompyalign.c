@@ -269,7 +269,10 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
   VkStreamRender *stream;
   gboolean forward;
 
-  if (GST_EVENT_IS_SERIALIZED (event))
+  /* (not a flush-stop: the thread of whoever seeked sends it, to both
+   * inputs) */
+  if (GST_EVENT_IS_SERIALIZED (event)
+      && GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
     g_atomic_pointer_set (&s->feeder, g_thread_self ());
   g_mutex_lock (&self->lock);
   forward = self->phase == PHASE_RENDER && !self->replay_seek;
