@@ -45,11 +45,6 @@ GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 /* mode=auto waits this long (us) for both inputs' caps before deciding */
 #define AUTO_WAIT (10 * G_TIME_SPAN_SECOND)
 
-/* the position is refined on full-resolution pairs of the first fg frame
- * and the bg frames this far from its match (vkrefine.h) */
-#define REFINE_RADIUS VK_REFINE_RADIUS
-/* a refined position correlating within this of 1 is not searched further */
-#define REFINE_DONE 1e-3
 
 /* A seek of the outputs on its way to the inputs (GstVidkompyAlign.seek,
  * gst_vidkompy_align_seek_inputs ()); changed by
@@ -504,6 +499,8 @@ void gst_vidkompy_align_out_place (GstVidkompyAlign * self, gint * x, gint * y,
 
 /* vkalignrender.c */
 void gst_vidkompy_align_cand_free (Cand * c);
+GstBuffer *gst_vidkompy_align_cand_buffer (GstVidkompyAlign * self,
+    guint index);
 guint gst_vidkompy_align_ahead (GstVidkompyAlign * self);
 void gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i);
 GstClockTime gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i);

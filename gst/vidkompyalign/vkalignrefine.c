@@ -18,18 +18,6 @@
 
 #include "gstvidkompyalign-priv.h"
 
-/* orders candidates by their distance to the matched bg frame */
-static gint
-cand_distance_cmp (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  guint m = GPOINTER_TO_UINT (user_data);
-  const Cand *ca = a, *cb = b;
-  guint da = ca->index > m ? ca->index - m : m - ca->index;
-  guint db = cb->index > m ? cb->index - m : m - cb->index;
-
-  return da < db ? -1 : da > db ? 1 : (ca->index < cb->index ? -1 : 1);
-}
-
 /* the fg frame the position is refined with: the first one to render
  * that the bg shows; with the lock */
 static guint
@@ -66,53 +54,24 @@ gst_vidkompy_align_out_place (GstVidkompyAlign * self, gint * x, gint * y,
   *confidence = self->spatial_confidence;
 }
 
-/* Moving content: of the @n places found on full frames with the bg frames
- * @b around the match (each nearly perfect for its own moment), the moment
- * check (vk_moment_pick ()) keeps the one under which the whole fg matches
- * along the line; the timing line goes through that moment. With the
- * lock. */
-static void
-pick_moment (GstVidkompyAlign * self, const VkPlacementEstimate * places,
-    const guint * b, guint n)
-{
-  VkAlignResult *r = &self->result;
-  guint f = refine_fg_index (self), k;
-  gdouble scores[2 * REFINE_RADIUS + 1];
-  gint winner;
-
-  winner = vk_refine_pick_moment (r, places, b, n, f, scores);
-  for (k = 0; k < n; k++)
-    GST_DEBUG_OBJECT (self, "moment check: fg frame %u on bg frame %u at "
-        "%.2f,%.2f scale %.4f: %.6f", f, b[k], places[k].x, places[k].y,
-        places[k].scale, scores[k]);
-  if (winner < 0)
-    return;
-  take_place (self, places[winner].x, places[winner].y, places[winner].scale,
-      places[winner].score);
-  /* (the timing line goes through the moment: where the render's choice
-   * ties, the frame on this line wins) */
-  GST_DEBUG_OBJECT (self, "timing line: bg = %.2f + %.4f * fg", r->offset,
-      r->rate);
-}
-
 /* The alignment's position is exact to a low-resolution pixel: refine it
- * on full resolution, pairing the first fg frame with each bg frame up to
- * REFINE_RADIUS frames from its match, nearest first, and keep the best
- * (the pair that shows the same moment correlates best). A pair that
- * correlates within REFINE_DONE of perfectly ends the search. Without a
- * pair, the alignment's position is kept. Called with the lock. */
+ * on full resolution, as the streaming mode does (vk_refine_pairs ()),
+ * pairing the first fg frame with the bg frames around its match
+ * (vk_refine_frames ()); on moving content the moment check picks the pair
+ * and puts the timing line through it. Without a pair, the alignment's
+ * position is kept. Called with the lock. */
 static void
 refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
 {
   VkAlignResult *r = &self->result;
-  GstVideoFrame ff, bf;
   gint64 t0 = g_get_monotonic_time ();
-  gdouble best = -G_MAXDOUBLE;
   gboolean fixed;
-  guint m = r->map[refine_fg_index (self)];
-  GList *l, *near;
-  VkPlacementEstimate places[2 * REFINE_RADIUS + 1];
-  guint place_b[2 * REFINE_RADIUS + 1], n_places = 0;
+  guint f = refine_fg_index (self);
+  guint index[VK_REFINE_MAX_PAIRS], n, k, n_bufs = 0;
+  GstBuffer *bufs[VK_REFINE_MAX_PAIRS];
+  VkPlacementEstimate best;
+  VkParallel par;
+  GList *l;
 
   /* detect-position=false: the position is the user's (at the scale
    * property, 1.0 when unset), see vk_alignment_compute () */
@@ -120,48 +79,30 @@ refine_position (GstVidkompyAlign * self, GstBuffer * fgbuf)
       || self->settings.match_region == VK_MATCH_REGION_FULL || self->blind;
 
   take_place (self, r->x, r->y, r->scale, r->spatial_score);
-
-  if (fixed || fgbuf == NULL
-      || !gst_video_frame_map (&ff, &self->fg.info, fgbuf, GST_MAP_READ))
+  if (fixed || fgbuf == NULL)
     goto done;
 
-  /* nearest first; on moving content every pair is a place for its own
-   * moment: all are refined, and the moment check picks one */
-  near = g_list_sort_with_data (g_list_copy (self->cands.head),
-      cand_distance_cmp, GUINT_TO_POINTER (m));
-  for (l = near; l && (r->moment || best < 1.0 - REFINE_DONE); l = l->next) {
-    Cand *c = l->data;
-    VkLuma fl, bl;
-    VkPlacementEstimate out;
-    GError *err = NULL;
-
-    if (c->index + REFINE_RADIUS < m || c->index > m + REFINE_RADIUS
-        || !gst_video_frame_map (&bf, &self->bg.info, c->buffer, GST_MAP_READ))
-      continue;
-    fl = vk_luma_of_frame (&ff);
-    bl = vk_luma_of_frame (&bf);
-    if (vk_refine_placement (&bl, &fl, r, self->settings.unscaled, 0.0,
-            self->bg.low_width, &out, &err)) {
-      GST_DEBUG_OBJECT (self, "with bg frame %u: %.2f,%.2f scale %.4f, "
-          "score %.4f", c->index, out.x, out.y, out.scale, out.score);
-      if (n_places < G_N_ELEMENTS (places)) {
-        places[n_places] = out;
-        place_b[n_places++] = c->index;
-      }
-      if (out.score > best) {
-        best = out.score;
-        take_place (self, out.x, out.y, out.scale, out.score);
-      }
-    } else {
-      GST_WARNING_OBJECT (self, "refinement failed: %s", err->message);
-      g_error_free (err);
-    }
-    gst_video_frame_unmap (&bf);
+  n = vk_refine_frames (r->map[f], self->bg.pts->len, r->moment != NULL, index);
+  for (k = 0; k < n; k++)
+    if ((bufs[n_bufs] =
+            gst_vidkompy_align_cand_buffer (self, index[k])) != NULL)
+      index[n_bufs++] = index[k];
+  vk_thread_pool_lend (self->helpers, &par);
+  if (n_bufs > 0
+      && vk_refine_pairs (&self->fg.info, fgbuf, f, &self->bg.info, bufs, index,
+          n_bufs, r, NULL, NULL, self->settings.unscaled, 0.0,
+          self->bg.low_width, &par, &best)) {
+    take_place (self, best.x, best.y, best.scale, best.score);
+    /* (on moving content the timing line goes through the moment: where
+     * the render's choice ties, the frame on this line wins) */
+    GST_DEBUG_OBJECT (self, "refined on %u pairs around bg frame %u: "
+        "%.2f,%.2f scale %.4f, score %.4f; timing line: bg = %.2f + %.4f * "
+        "fg", n_bufs, r->map[f], best.x, best.y, best.scale, best.score,
+        r->offset, r->rate);
+  } else if (n_bufs > 0) {
+    GST_WARNING_OBJECT (self, "could not refine the position on full frames "
+        "(%u pairs)", n_bufs);
   }
-  g_list_free (near);
-  gst_video_frame_unmap (&ff);
-  if (r->moment)
-    pick_moment (self, places, place_b, n_places);
 
   /* descriptors made at the coarse placement are stale */
   for (l = self->cands.head; l; l = l->next)

@@ -354,6 +354,15 @@ cand_of (GstVidkompyAlign * self, guint index)
   return NULL;
 }
 
+/* the buffer of the received bg frame @index, or NULL. With the lock. */
+GstBuffer *
+gst_vidkompy_align_cand_buffer (GstVidkompyAlign * self, guint index)
+{
+  Cand *c = cand_of (self, index);
+
+  return c ? c->buffer : NULL;
+}
+
 /* Picks the bg frame of fg frame @i among the dense alignment's choice and
  * its self->radius neighbours on each side, by comparing full-resolution descriptors (the dense
  * alignment works on low-resolution copies, which cannot always tell

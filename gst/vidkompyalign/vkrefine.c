@@ -74,6 +74,38 @@ vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
 }
 
 /**
+ * vk_refine_frames:
+ * @match: the bg frame a fg frame matched on low-resolution frames
+ * @n_frames: the bg frames there are (0 .. @n_frames − 1)
+ * @moving: moving content (the moment check picks among the pairs)
+ * @index: (out caller-allocates): VK_REFINE_MAX_PAIRS bg frames
+ *
+ * The bg frames both modes pair the fg frame with to refine its
+ * placement on full frames (vk_refine_pairs ()): up to VK_REFINE_RADIUS
+ * frames on each side of @match on moving content, VK_REFINE_RADIUS_STILL
+ * on still content, nearest first (of two as near, the earlier), so that
+ * of pairs that match equally well the nearest to @match wins.
+ *
+ * Returns: the number of frames in @index
+ */
+guint
+vk_refine_frames (guint match, guint n_frames, gboolean moving, guint * index)
+{
+  guint radius = moving ? VK_REFINE_RADIUS : VK_REFINE_RADIUS_STILL;
+  guint d, n = 0;
+
+  if (match < n_frames)
+    index[n++] = match;
+  for (d = 1; d <= radius; d++) {
+    if (d <= match && match - d < n_frames)
+      index[n++] = match - d;
+    if (match + d < n_frames)
+      index[n++] = match + d;
+  }
+  return n;
+}
+
+/**
  * vk_refine_pick_moment:
  * @res: the alignment, with its moment check (@res->moment: moving content)
  * @places: the placements refined on full frames: fg frame @f (of @res)

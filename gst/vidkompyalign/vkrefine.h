@@ -40,6 +40,9 @@ gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
 /* the most bg frames vk_refine_pairs () pairs a fg frame with */
 #define VK_REFINE_MAX_PAIRS (2 * VK_REFINE_RADIUS + 1)
 
+guint vk_refine_frames (guint match, guint n_frames, gboolean moving,
+    guint * index);
+
 gint vk_refine_pick_moment (VkAlignResult * res,
     const VkPlacementEstimate * places, const guint * b, guint n, guint f,
     gdouble * scores);

@@ -494,7 +494,7 @@ search (GstElement * element, gpointer data)
   VkPlacementEstimate refined;
   GstBuffer *fgbuf = NULL, *bgbufs[VK_REFINE_MAX_PAIRS];
   guint bg_index[VK_REFINE_MAX_PAIRS];
-  guint n_bg = 0, k, best_k = G_MAXUINT, radius;
+  guint n_bg = 0, k, best_k = G_MAXUINT;
   gboolean ok, edge, have_refined = FALSE;
   gdouble all = 0.0, spatial;
   GError *err = NULL;
@@ -536,15 +536,11 @@ search (GstElement * element, gpointer data)
         best_k = k;
     if (best_k != G_MAXUINT)
       fgbuf = job->fgbufs[best_k];
-    radius = res.moment ? VK_REFINE_RADIUS : VK_REFINE_RADIUS_STILL;
-    for (k = 0; k <= 2 * radius && fgbuf; k++) {
-      guint m = res.map[best_k] + k - MIN (radius, res.map[best_k]);
-
-      if (m < job->bg.n_frames) {
-        bg_index[n_bg] = m;
-        bgbufs[n_bg++] = job->bgbufs[m];
-      }
-    }
+    if (fgbuf)
+      n_bg = vk_refine_frames (res.map[best_k], job->bg.n_frames,
+          res.moment != NULL, bg_index);
+    for (k = 0; k < n_bg; k++)
+      bgbufs[k] = job->bgbufs[bg_index[k]];
   }
   if (fgbuf) {
     gint64 t0 = g_get_monotonic_time ();
