@@ -89,6 +89,22 @@ one_feeder (VkStreamRender * r, gint k)
   return g_atomic_pointer_get (other) == (gpointer) g_thread_self ();
 }
 
+/* Whether bg frame @b comes after the fg's first frame, were it at the
+ * start of the fg's segment: with a fg late to begin its pass
+ * (fg_first_late), which is what a tee with a queue on the fg's branch
+ * only looks like (the fg's first frame comes after the bg's, from the
+ * bg's thread, once it returns). */
+static gboolean
+fg_start_after (VkStreamRender * r, const Held * b)
+{
+  Held first = { 0 };
+  GstClockTime rt = gst_segment_to_running_time (&r->pass_seg[1],
+      GST_FORMAT_TIME, r->pass_seg[1].start);
+
+  first.rt = GST_CLOCK_TIME_IS_VALID (rt) ? rt : 0;
+  return bg_after (r, &first, b);
+}
+
 /* whether the pending frame of input @k ([0] bg, [1] fg) is next in stream
  * order (non-live inputs); called with the lock */
 static gboolean
@@ -103,6 +119,8 @@ admitted (VkStreamRender * r, gint k)
         && bg_after (r, r->pending[1], r->pending[0]))
         || (r->bg.length > 0
         && bg_after (r, r->pending[1], g_queue_peek_tail (&r->bg)));
+  if (r->n_fg == 0 && r->fg_first_late)
+    return !fg_start_after (r, r->pending[0]);
   return r->fg_eos || (r->pending[1]
       && !bg_after (r, r->pending[1], r->pending[0]));
 }
@@ -110,13 +128,16 @@ admitted (VkStreamRender * r, gint k)
 /* Waits until the pending frame of input @k is admitted (admitted ()). A
  * non-live fg frame that waited VK_UPSTREAM_STALL for a bg that did not
  * come meanwhile, the bg's thread upstream all along, couples the inputs
- * (couple ()).
+ * (couple ()). A non-live bg frame waits as long for the fg's first frame
+ * of the pass, then as if it were at the start of the fg's segment
+ * (fg_first_late).
  * Called with the lock. */
 void
 vk_sr_wait_admitted (VkStreamRender * r, gint k)
 {
   gboolean coupled = FALSE;
   gint64 since = g_get_monotonic_time ();
+  gint64 stall = since + VK_UPSTREAM_STALL / GST_USECOND;
 
   while (!admitted (r, k)) {
     if (one_feeder (r, k)) {
@@ -126,7 +147,17 @@ vk_sr_wait_admitted (VkStreamRender * r, gint k)
         couple (r, r->pending[1], "it comes from the thread that fed the bg");
       break;
     }
-    if (k == 0 || r->live || coupled) {
+    if (k == 0 && !r->live && r->n_fg == 0 && !r->fg_first_late) {
+      VK_SR_WAIT_UNTIL (r, admit_cond, stall);
+      if (g_get_monotonic_time () >= stall && r->n_fg == 0) {
+        r->fg_first_late = TRUE;
+        GST_INFO_OBJECT (r->cfg.element, "bg frame %u: no fg frame came for "
+            "%" GST_TIME_FORMAT " (a tee with a queue on the fg's branch "
+            "only?): the bg is taken in as if the fg's first frame were at "
+            "the start of its segment", r->pending[0]->index,
+            GST_TIME_ARGS (VK_UPSTREAM_STALL));
+      }
+    } else if (k == 0 || r->live || coupled) {
       VK_SR_WAIT (r, admit_cond);
     } else if (VK_SR_WAIT_OR_STALL (r, admit_cond, since)
         && !admitted (r, k)) {

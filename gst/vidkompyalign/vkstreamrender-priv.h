@@ -390,6 +390,10 @@ struct _VkStreamRender
    * after the expected one; G_MAXDOUBLE until coupled) */
   GstClockTimeDiff coupled_ahead;
   gdouble coupled_frames;
+  /* non-live: the bg waited VK_UPSTREAM_STALL for the fg's first frame of
+   * the pass; until it comes, the bg is taken in as if it were at the
+   * start of the fg's segment (fg_start_after ()) */
+  gboolean fg_first_late;
   /* admit_cond: non-live inputs' stream order (admitted ()): the other
    * input's pending frame is set, or it ended (bg_eos, fg_eos:
    * vk_sr_set_ended ()), or what bg_after () reads moved on (the

@@ -134,6 +134,7 @@ clear_pass (VkStreamRender * r)
   r->generation++;
   r->scan = 0;
   r->n_bg = r->n_fg = 0;
+  r->fg_first_late = FALSE;
   vk_retime_reset (&r->retime);
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
   /* (a strict renderer that failed stays failed) */

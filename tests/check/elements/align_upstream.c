@@ -48,6 +48,10 @@ static const struct
   /* no queue: the tee's thread calls both inputs in turn (it hung in the
    * bg's first frame, waiting for the fg's, until 2026-12-07) */
   {"streaming", "", "", ""},
+  /* a queue on the fg's branch only: the fg's first frame comes from the
+   * tee's thread once the bg's returns (it hung in the bg's first frame,
+   * waiting for the fg's, until 2026-12-07) */
+  {"streaming", "", "queue !", ""},
   {"global", "queue !", "queue !", ""},
   /* (the global mode pushes each output from its input's thread: a sink
    * prerolling on the fg's first frame holds the thread that the tee's
