@@ -510,11 +510,14 @@ gst_vidkompy_align_src_query (GstPad * pad, GstObject * parent,
         return gst_vidkompy_align_streaming_latency (self, query);
       return gst_pad_query_default (pad, parent, query);
     case GST_QUERY_CAPS:{
-      GstCaps *caps;
+      GstCaps *caps = NULL;
 
+      /* (the input's thread writes its format with the lock) */
+      g_mutex_lock (&self->lock);
       if (s->have_info)
         caps = gst_video_info_to_caps (&s->info);
-      else
+      g_mutex_unlock (&self->lock);
+      if (caps == NULL)
         caps = gst_pad_get_pad_template_caps (pad);
       if (s == &self->bg) {
         caps = gst_caps_make_writable (caps);
