@@ -13,6 +13,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include "vkalignment.h"
 #include "vkframepick.h"
 
@@ -133,4 +135,90 @@ vk_line_shift (const gfloat * costs, guint n)
   if (to_before == to_after)
     return 0;
   return to_before ? -1 : 1;
+}
+
+/* how many of the @n frames (@pref: the bg frame most similar to each, −1,
+ * 0 or +1 from the line's; 2: none) the line moved by @delta gives their
+ * most similar frame (@frac: where the unrounded line falls in each
+ * line's frame, −0.5 .. 0.5) */
+static guint
+phase_agreement (const gint8 * pref, const gdouble * frac, guint n,
+    gdouble delta)
+{
+  guint i, agree = 0;
+
+  for (i = 0; i < n; i++)
+    agree += pref[i] != 2 && (gint) floor (frac[i] + delta + 0.5) == pref[i];
+  return agree;
+}
+
+/**
+ * vk_line_phase:
+ * @costs: (array): as vk_line_shift ()'s
+ * @frac: (array): for each of the @n fg frames, where the unrounded line
+ *   falls within the line's frame: x − floor (x + 0.5), −0.5 .. 0.5
+ * @n: fg frames
+ *
+ * Whether the timing line is a fraction of a frame off: the frames whose
+ * bg frame (of the three) is strictly the most similar are counted; when
+ * the line's rounding gives that frame on fewer than VK_LINE_SHIFT_SHARE
+ * of them, the smallest shift under half a frame, in steps of
+ * VK_LINE_PHASE_STEP, whose rounding gives it on at least that share.
+ *
+ * Returns: the shift, in frames (0: keep the line)
+ */
+gdouble
+vk_line_phase (const gfloat * costs, const gdouble * frac, guint n)
+{
+  gint steps = (gint) (1.0 / VK_LINE_PHASE_STEP + 0.5), k, best = 0, lo, hi;
+  gint8 *pref = g_new (gint8, MAX (n, 1));
+  guint *agree = g_new0 (guint, 2 * steps + 1);
+  guint counted = 0, i;
+
+  for (i = 0; i < n; i++) {
+    const gfloat *c = costs + 3 * i;
+
+    pref[i] = 2;
+    if (!(c[0] >= 0 && c[1] >= 0 && c[2] >= 0))
+      continue;
+    if (c[0] < c[1] && c[0] < c[2])
+      pref[i] = -1;
+    else if (c[1] < c[0] && c[1] < c[2])
+      pref[i] = 0;
+    else if (c[2] < c[0] && c[2] < c[1])
+      pref[i] = 1;
+    counted += pref[i] != 2;
+  }
+  /* (agree[steps + k]: the line moved by k steps, under a frame: whole
+   * frames are vk_line_shift ()'s) */
+  for (k = 1 - steps; k < steps; k++)
+    agree[steps + k] = phase_agreement (pref, frac, n, k * VK_LINE_PHASE_STEP);
+  if (counted < VK_LINE_SHIFT_MIN_FRAMES
+      || agree[steps] >= VK_LINE_SHIFT_SHARE * counted)
+    goto keep;
+  /* the nearest shift that agrees best, then the middle of the shifts
+   * around it that agree as well (as far from both roundings' edges as
+   * the frames say) */
+  for (k = 1; k < steps; k++) {
+    if (agree[steps - k] > agree[steps + best])
+      best = -k;
+    if (agree[steps + k] > agree[steps + best])
+      best = k;
+  }
+  if (agree[steps + best] < VK_LINE_SHIFT_SHARE * counted) {
+    best = 0;
+    goto keep;
+  }
+  for (lo = best; lo > 1 - steps && agree[steps + lo - 1] == agree[steps +
+          best]; lo--);
+  for (hi = best; hi < steps - 1 && agree[steps + hi + 1] == agree[steps +
+          best]; hi++);
+  g_free (pref);
+  g_free (agree);
+  return (lo + hi) / 2.0 * VK_LINE_PHASE_STEP;
+
+keep:
+  g_free (pref);
+  g_free (agree);
+  return 0.0;
 }

@@ -64,6 +64,21 @@ typedef struct
 
 gint vk_line_shift (const gfloat * costs, guint n);
 
+/* The line is moved by a fraction of a frame (vk_line_phase ()) in steps
+ * of VK_LINE_PHASE_STEP, when its rounding disagrees with the frames in
+ * hand on more than 1 − VK_LINE_SHIFT_SHARE of them and a shifted line
+ * agrees with at least VK_LINE_SHIFT_SHARE (at least
+ * VK_LINE_SHIFT_MIN_FRAMES). A frame-rate conversion holds each bg frame
+ * until the next one: a 30 fps fg of a 24 fps bg shows bg frame
+ * floor (o + 0.8 i), and a line whose fraction is off by more than a
+ * fifth of a frame rounds to the next bg frame on some fg frames (world
+ * zone plate 24 -> 30 with live inputs: the search's line 0.7 of a frame
+ * late, 36 % of the frames a frame late, each a near tie that the line
+ * decides). */
+#define VK_LINE_PHASE_STEP 0.05
+
+gdouble vk_line_phase (const gfloat * costs, const gdouble * frac, guint n);
+
 void vk_frame_pick_init (VkFramePick * p, gint64 line, gint64 dense);
 
 void vk_frame_pick_add (VkFramePick * p, guint index, gdouble score);

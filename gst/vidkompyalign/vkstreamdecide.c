@@ -84,27 +84,46 @@ pick_frame (VkStreamRender * r, const Held * f, guint bg, gboolean * tie)
   return (guint) chosen;
 }
 
-/* Whether the DP's pending rows (the fg frames in hand) say the timing line
- * is a frame off (vk_line_shift ()): -1 or +1 the side it should move to.
- * Called with the lock. */
-static gint
-line_off (VkStreamRender * r)
+/* What the DP's pending rows (the fg frames in hand) say of the timing
+ * line: for each, the costs of the line's bg frame and of its neighbours
+ * (@costs, 3 per row, −1 where not known) and where the unrounded line
+ * falls in the line's frame (@frac). Returns the rows. Called with the
+ * lock. */
+static guint
+line_evidence (VkStreamRender * r, gfloat ** costs, gdouble ** frac)
 {
   guint n = vk_online_n_pending (r->dp), k;
   guint first = r->dp_first + vk_online_n_rows (r->dp) - n;
-  gfloat *costs = g_new (gfloat, 3 * MAX (n, 1));
-  gint shift, d;
+  gint d;
 
+  *costs = g_new (gfloat, 3 * MAX (n, 1));
+  *frac = g_new (gdouble, MAX (n, 1));
   for (k = 0; k < n; k++) {
+    gdouble x = r->offset + r->rate * (first + k);
     gint64 line = vk_line_frame (r->offset, r->rate, first + k);
 
+    (*frac)[k] = x - line;
     for (d = -1; d <= 1; d++)
       if (line + d < 0 || !vk_online_pending_cost (r->dp, k,
-              (guint) (line + d), &costs[3 * k + d + 1]))
-        costs[3 * k + d + 1] = -1.0f;
+              (guint) (line + d), &(*costs)[3 * k + d + 1]))
+        (*costs)[3 * k + d + 1] = -1.0f;
   }
-  shift = vk_line_shift (costs, n);
+  return n;
+}
+
+/* Whether the frames in hand say the timing line is a frame off
+ * (vk_line_shift ()): -1 or +1 the side it should move to. Called with the
+ * lock. */
+static gint
+line_off (VkStreamRender * r)
+{
+  gfloat *costs;
+  gdouble *frac;
+  guint n = line_evidence (r, &costs, &frac);
+  gint shift = vk_line_shift (costs, n);
+
   g_free (costs);
+  g_free (frac);
   return shift;
 }
 
@@ -112,12 +131,16 @@ line_off (VkStreamRender * r)
  * is off (line_off ()), before a decision: the search's line comes from a
  * second or two of frames, and on slow motion (an eased zoom) a frame or
  * two hide in them; the frame choice follows the line through ties. It
- * stops where the frames beyond it are not held (not counted). Called
- * with the lock. */
+ * stops where the frames beyond it are not held (not counted). Then by a
+ * fraction of a frame, when the frames in hand say its rounding is off
+ * (vk_line_phase ()). Called with the lock. */
 static void
 correct_line (VkStreamRender * r)
 {
   gint shift = line_off (r), moved = 0;
+  gfloat *costs;
+  gdouble *frac, phase;
+  guint n;
 
   while (shift != 0 && (moved == 0 || (shift < 0) == (moved < 0))) {
     r->offset += shift;
@@ -129,6 +152,16 @@ correct_line (VkStreamRender * r)
         "= %.2f + %.4f * fg frame (the frames %s it matched the fg frames "
         "in hand better)", moved, r->offset, r->rate, moved < 0 ? "before" :
         "after");
+  n = line_evidence (r, &costs, &frac);
+  phase = vk_line_phase (costs, frac, n);
+  g_free (costs);
+  g_free (frac);
+  if (phase != 0.0) {
+    r->offset += phase;
+    GST_INFO_OBJECT (r->cfg.element, "the line moves %+.2f frame: bg frame = "
+        "%.2f + %.4f * fg frame (its rounding gave the fg frames in hand "
+        "their most similar bg frame less often)", phase, r->offset, r->rate);
+  }
 }
 
 /* The fg's segment of the pass, on output @k before its first output of

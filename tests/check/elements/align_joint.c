@@ -25,6 +25,7 @@
 #include "vkframepick.h"
 #include "vkjoint.h"
 #include "vkrefine.h"
+#include "vktemporal.h"
 
 #define BG_W 64
 #define BG_H 36
@@ -637,6 +638,62 @@ GST_START_TEST (test_line_shift)
 
 GST_END_TEST;
 
+/* the costs of the bg frames before, on and after the line's for a fg
+ * frame whose most similar bg frame is @truth (the line's frame @line) */
+static void
+phase_costs (gfloat * c, gint64 line, gint64 truth)
+{
+  gint d;
+
+  for (d = -1; d <= 1; d++)
+    c[d + 1] = line + d == truth ? 0.001f : 0.003f;
+}
+
+/* vk_line_phase: a line a fraction of a frame off. A 30 fps fg of a 24 fps
+ * bg shows bg frame floor (12 + 0.8 i) (a frame held until the next:
+ * vk-mkpair's zp-24-30); a line rounds to the nearest frame, so the lines
+ * that give every fg frame its bg frame have offsets 11.5 to 11.7. */
+GST_START_TEST (test_line_phase)
+{
+  gfloat c[3 * 50];
+  gdouble frac[50], shift, offset;
+  guint i, n = 50;
+
+  /* the live search's line, 12.18: 40 % of the frames a frame late */
+  offset = 12.18;
+  for (i = 0; i < n; i++) {
+    gint64 line = vk_line_frame (offset, 0.8, i);
+
+    frac[i] = offset + 0.8 * i - line;
+    phase_costs (c + 3 * i, line, (gint64) floor (12.0 + 0.8 * i));
+  }
+  shift = vk_line_phase (c, frac, n);
+  /* the middle of the lines that agree with every frame */
+  fail_unless (fabs (offset + shift - 11.6) < 0.026, "shift %f", shift);
+  for (i = 0; i < n; i++)
+    fail_unless_equals_int (vk_line_frame (offset + shift, 0.8, i),
+        (gint64) floor (12.0 + 0.8 * i));
+  /* too few frames to tell */
+  fail_unless (vk_line_phase (c, frac, VK_LINE_SHIFT_MIN_FRAMES - 1) == 0.0);
+  /* a line within the range is kept */
+  offset = 11.55;
+  for (i = 0; i < n; i++) {
+    gint64 line = vk_line_frame (offset, 0.8, i);
+
+    frac[i] = offset + 0.8 * i - line;
+    phase_costs (c + 3 * i, line, (gint64) floor (12.0 + 0.8 * i));
+  }
+  fail_unless (vk_line_phase (c, frac, n) == 0.0);
+  /* frames that tie or only noise tells apart: kept */
+  for (i = 0; i < n; i++) {
+    c[3 * i] = c[3 * i + 1] = c[3 * i + 2] = 0.002f;
+    c[3 * i + (i % 3)] = 0.0019f;
+  }
+  fail_unless (vk_line_phase (c, frac, n) == 0.0);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_joint_suite (void)
 {
@@ -654,6 +711,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_tie);
   tcase_add_test (tc, test_frame_pick);
   tcase_add_test (tc, test_line_shift);
+  tcase_add_test (tc, test_line_phase);
   tcase_add_test (tc, test_places_move);
   tcase_add_test (tc, test_whole_region);
   return s;
