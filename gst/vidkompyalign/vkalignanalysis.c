@@ -365,3 +365,44 @@ gst_vidkompy_align_starved (GstElement * element, GstPad * pad)
   g_mutex_unlock (&self->lock);
   return ret;
 }
+
+/* the frame rate of @s: its caps', else its timestamps', else 25 */
+gdouble
+gst_vidkompy_align_stream_fps (const Stream * s)
+{
+  if (s->have_info && GST_VIDEO_INFO_FPS_N (&s->info) > 0)
+    return (gdouble) GST_VIDEO_INFO_FPS_N (&s->info) /
+        GST_VIDEO_INFO_FPS_D (&s->info);
+  /* from the timestamps */
+  if (s->pts->len >= 2) {
+    GstClockTime first = g_array_index (s->pts, GstClockTime, 0);
+    GstClockTime last = g_array_index (s->pts, GstClockTime, s->pts->len - 1);
+
+    if (last > first)
+      return (s->pts->len - 1) * (gdouble) GST_SECOND / (last - first);
+  }
+  return 25.0;
+}
+
+/* index of the analysed frame with timestamp @pts */
+guint
+gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts)
+{
+  const GstClockTime *t = (const GstClockTime *) s->pts->data;
+  guint lo = 0, hi = s->pts->len;
+
+  if (hi == 0)
+    return 0;
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+
+    if (t[mid] <= pts)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* nearest of lo and lo + 1 */
+  if (pts > t[lo] && lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
+    lo++;
+  return lo;
+}
