@@ -31,7 +31,6 @@
 #include "vkretime.h"
 #include "vkstreamrender.h"
 #include "vkseek.h"
-#include "vkout.h"
 #include "vkalignprops.h"
 #include "vkalignmsg.h"
 #include "vkrefine.h"
@@ -257,12 +256,14 @@ typedef enum
 } WriteState;
 
 /* An input and its output. Its states are enums (pass: InputPass, flow:
- * InputFlow, above; its output's in vkout.h); its booleans are single
- * facts, each independent of the states and of one another: have_info
- * (caps received: they stay across flushes and passes), checked_seekable
- * (a once-per-run check of the analysis) and new_pass (a seek without a
- * flush was sent: set by the seek, cleared by the input's next segment,
- * whether the input flows, ended its pass or flushes meanwhile). */
+ * InputFlow, above); its booleans are single facts, each independent of
+ * the states and of one another: have_info (caps received: they stay
+ * across flushes and passes), checked_seekable (a once-per-run check of
+ * the analysis), src_ready (the output's sticky events pushed: reset by
+ * caps and by a segment of either input in the render, not by a flush,
+ * set by the next output) and new_pass (a seek without a flush was sent:
+ * set by the seek, cleared by the input's next segment, whether the input
+ * flows, ended its pass or flushes meanwhile). */
 typedef struct
 {
   const gchar *name;
@@ -294,10 +295,8 @@ typedef struct
 
   InputPass pass;               /* lock; replay_cond;
                                  * gst_vidkompy_align_set_pass () */
-  /* render: its output (vkout.c, of @lock): what the render queues, the
-   * task of the src pad pushes (started with the render, halted at a
-   * stop) */
-  VkOut out;
+  /* render: the src pad got its sticky events */
+  gboolean src_ready;
   /* render: the last frame since the flush (the fg's: desc_cond) */
   gint64 last_seen;
   /* render: a seek without a flush was sent; its segment starts a new
@@ -310,8 +309,8 @@ typedef struct
  * element's state), then the streaming renderer's own lock
  * (vkstreamrender.c), then worker_lock (queueing a job); the object lock
  * guards @prop only and is never held with another. Buffers are pushed
- * (by the outputs' tasks, Stream.out) and seeks sent upstream without a
- * lock; the worker and the tasks are joined without a lock.
+ * and seeks sent upstream without a lock; the worker is joined without a
+ * lock.
  *
  * Waits: each on one named condition of @lock (the GCond fields *_cond
  * below, each next to the state it is about), in a loop on its predicate
@@ -455,6 +454,7 @@ struct _GstVidkompyAlign
 };
 
 /* gstvidkompyalign.c */
+gdouble gst_vidkompy_align_stream_fps (const Stream * s);
 Stream *gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self,
     GstPad * pad);
 
@@ -476,8 +476,6 @@ gboolean gst_vidkompy_align_frame_fingerprint (GstVidkompyAlign * self,
 void gst_vidkompy_align_post_progress (GstVidkompyAlign * self);
 gboolean gst_vidkompy_align_starved (GstElement * element, GstPad * pad);
 void gst_vidkompy_align_summary_of (const Stream * s, VkStreamSummary * sum);
-gdouble gst_vidkompy_align_stream_fps (const Stream * s);
-guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
 
 /* vkalignjob.c */
 void gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data);
@@ -485,8 +483,6 @@ gboolean gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
     gdouble confidence, gdouble spatial);
 void gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
     GstClockTime fg_start);
-gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
-    GstBuffer ** buf);
 void gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius);
 void gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
     const VkAlignResult * r);
@@ -509,14 +505,15 @@ guint gst_vidkompy_align_ahead (GstVidkompyAlign * self);
 void gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i);
 GstClockTime gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i);
 void gst_vidkompy_align_finish_bg (GstVidkompyAlign * self);
+guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
 GstFlowReturn gst_vidkompy_align_render_bg (GstVidkompyAlign * self,
     GstBuffer * buf);
 GstFlowReturn gst_vidkompy_align_render_fg (GstVidkompyAlign * self,
     GstBuffer * buf);
 void gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from);
-gboolean gst_vidkompy_align_forward (GstVidkompyAlign * self, Stream * s,
-    GstEvent * event);
 void gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self);
+gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer ** buf);
 
 /* vkalignmsg.c */
 void gst_vidkompy_align_msg_estimate (VkAlignMsg * m, const VkAlignResult * e);

@@ -154,10 +154,8 @@ gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
   while (!self->refined && !VK_IN_FLUSHING (&self->fg)
       && !VK_BG_FINISHED (self)
       && self->phase == PHASE_RENDER) {
-    /* (this thread fed the bg last: no queue, the bg cannot come) */
-    if ((vk_fed_by_self (&self->bg.feeder)
-            || VK_ALIGN_WAIT_OR_STALL (self, refined_cond, since))
-        && !self->refined && self->pair_fg != NULL) {
+    if (VK_ALIGN_WAIT_OR_STALL (self, refined_cond, since) && !self->refined
+        && self->pair_fg != NULL) {
       /* one upstream thread feeds both inputs: refined on the bg frames at
        * hand, by this thread (the bg's waits upstream for it to go on) */
       gst_vidkompy_align_couple (self, refine_fg_index (self));

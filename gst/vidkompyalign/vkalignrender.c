@@ -38,66 +38,83 @@ gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
 /* ------------------------------------------------------------------------ */
 /* Render */
 
-/* Queues @buf (taken) on @s's output, then waits while it holds more than
- * VK_OUT_MAX_FRAMES (downstream is slower: the input waits for it, as a
- * queue would); the flow of the output's pushes. Called without the
- * lock. */
-static GstFlowReturn
-queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
+/* index of the analysed frame with timestamp @pts */
+guint
+gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts)
 {
-  GstFlowReturn ret = GST_FLOW_FLUSHING;
+  const GstClockTime *t = (const GstClockTime *) s->pts->data;
+  guint lo = 0, hi = s->pts->len;
 
-  g_mutex_lock (&self->lock);
-  if (VK_IN_FLUSHING (s) || self->phase != PHASE_RENDER) {
-    g_mutex_unlock (&self->lock);
-    gst_buffer_unref (buf);
-    return ret;
+  if (hi == 0)
+    return 0;
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+
+    if (t[mid] <= pts)
+      lo = mid;
+    else
+      hi = mid;
   }
-  /* both outputs are on the fg's timeline */
-  vk_out_queue_segment (&s->out, &self->fg.segment);
-  vk_out_queue (&s->out, buf);
-  while (vk_out_full (&s->out, VK_OUT_MAX_FRAMES) && !VK_IN_FLUSHING (s)
-      && self->phase == PHASE_RENDER)
-    vk_out_wait_drained (&s->out);
-  if (!VK_IN_FLUSHING (s) && self->phase == PHASE_RENDER)
-    ret = s->out.flow;
-  g_mutex_unlock (&self->lock);
-  return ret;
+  /* nearest of lo and lo + 1 */
+  if (pts > t[lo] && lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
+    lo++;
+  return lo;
 }
 
-/* An event of input @s (taken) in the render: on its output, after what
- * is queued there (a flush at once: vk_out_forward_flush ()); EOS once
- * that is out. */
-gboolean
-gst_vidkompy_align_forward (GstVidkompyAlign * self, Stream * s,
-    GstEvent * event)
+/* a frame seen again has its timestamp within this of the first time */
+#define PTS_TOLERANCE (GST_MSECOND / 2)
+
+/* The analysed frame that @buf shows again, in @index; FALSE for a buffer
+ * that is none (before the analysed frames after a seek back, or the end
+ * of a frame that a decoder clipped at the seek's position). With the
+ * lock. */
+static gboolean
+analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
+    guint * index)
 {
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_FLUSH_START:
-    case GST_EVENT_FLUSH_STOP:
-      g_mutex_lock (&self->lock);
-      if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START)
-        vk_out_pause (&s->out, "flush-start");
-      else
-        vk_out_reset (&s->out, "flush-stop");
-      g_mutex_unlock (&self->lock);
-      return vk_out_forward_flush (&s->out, event);
-    case GST_EVENT_EOS:
-      GST_DEBUG_OBJECT (s->sinkpad, "EOS");
-      gst_event_unref (event);
-      g_mutex_lock (&self->lock);
-      vk_out_queue_segment (&s->out, &self->fg.segment);
-      vk_out_end (&s->out, "its input ended");
-      g_mutex_unlock (&self->lock);
-      return TRUE;
-    default:
-      if (!GST_EVENT_IS_SERIALIZED (event))
-        return gst_pad_push_event (s->srcpad, event);
-      g_mutex_lock (&self->lock);
-      vk_out_queue (&s->out, event);
-      g_mutex_unlock (&self->lock);
-      return TRUE;
-  }
+  GstClockTime pts = GST_BUFFER_PTS (buf), t;
+
+  if (s->pts->len == 0)
+    return FALSE;
+  *index = gst_vidkompy_align_frame_index (s, pts);
+  t = g_array_index (s->pts, GstClockTime, *index);
+  if ((pts > t ? pts - t : t - pts) <= PTS_TOLERANCE)
+    return TRUE;
+  GST_DEBUG_OBJECT (s->sinkpad, "%" GST_TIME_FORMAT " is not an analysed "
+      "frame (the nearest is frame %u at %" GST_TIME_FORMAT "): dropped",
+      GST_TIME_ARGS (pts), *index, GST_TIME_ARGS (t));
+  return FALSE;
+}
+
+/* The sticky events output @s owes before its next buffer (stream-start,
+ * caps, segment), in @headers (NULL when none is owed). Made with the lock,
+ * pushed without it (push_headers ()): a push may block (a full queue
+ * downstream) until the other output moves on, which needs the lock. */
+static void
+take_headers (GstVidkompyAlign * self, Stream * s, GstEvent * headers[3])
+{
+  GstCaps *caps;
+
+  memset (headers, 0, 3 * sizeof (GstEvent *));
+  if (s->src_ready)
+    return;
+  s->src_ready = TRUE;
+  headers[0] = vk_stream_start_event (s->sinkpad, s->srcpad);
+  caps = vk_out_caps (&s->info, self->fg.have_info ? &self->fg.info : NULL);
+  headers[1] = gst_event_new_caps (caps);
+  gst_caps_unref (caps);
+  /* both outputs are on the fg's timeline */
+  headers[2] = gst_event_new_segment (&self->fg.segment);
+}
+
+static void
+push_headers (Stream * s, GstEvent * headers[3])
+{
+  guint k;
+
+  for (k = 0; k < 3; k++)
+    if (headers[k])
+      gst_pad_push_event (s->srcpad, headers[k]);
 }
 
 /* the meta of fg frame @fg_index's outputs */
@@ -182,8 +199,7 @@ gst_vidkompy_align_cand_free (Cand * c)
   g_free (c);
 }
 
-static gboolean decide_coupled (GstVidkompyAlign * self, guint i,
-    gboolean at_hand);
+static gboolean decide_coupled (GstVidkompyAlign * self, guint i);
 
 GstFlowReturn
 gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
@@ -191,10 +207,10 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   VkAlignResult *r = &self->result;
   guint i, j;
   GstClockTime bg_pts;
+  GstEvent *headers[3];
   VkOutMeta meta;
   gfloat *desc;
   gint64 since;
-  gboolean stalled = FALSE;
 
   g_mutex_lock (&self->lock);
   i = MIN (gst_vidkompy_align_frame_index (&self->fg, GST_BUFFER_PTS (buf)),
@@ -251,14 +267,11 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
               && !self->fg.new_pass) || (self->decision[i] == G_MAXUINT
               && !VK_BG_FINISHED (self)))
       && !VK_IN_FLUSHING (&self->fg) && self->phase == PHASE_RENDER) {
-    /* (the bg cannot come before this frame goes on: one thread feeds
-     * both inputs, or the bg's stalled upstream) */
-    if (decide_coupled (self, i, stalled || vk_fed_by_self (&self->bg.feeder)))
+    if (decide_coupled (self, i))
       continue;
     if (VK_ALIGN_WAIT_OR_STALL (self, decided_cond, since)
         && self->seek == SEEK_NONE && self->decision[i] == G_MAXUINT) {
       gst_vidkompy_align_couple (self, i);
-      stalled = TRUE;
       since = g_get_monotonic_time ();
     }
   }
@@ -269,13 +282,15 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   }
   j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
   bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
+  take_headers (self, &self->fg, headers);
   self->fg_rendered = MAX (self->fg_rendered, (gint64) i);
   g_mutex_unlock (&self->lock);
 
+  push_headers (&self->fg, headers);
   buf = gst_buffer_make_writable (buf);
   out_meta (self, i, j, bg_pts, r->cost[i], &meta);
   vk_out_add_meta (buf, &meta);
-  return queue_output (self, &self->fg, buf);
+  return gst_pad_push (self->fg.srcpad, buf);
 }
 
 /* The bg frames fg frame @i may get: around the dense alignment's choice
@@ -440,12 +455,11 @@ gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i)
 
 /* Coupled inputs (gst_vidkompy_align_couple ()): the fg's thread decides
  * fg frame @i once its candidates are here (the bg's thread waits
- * upstream for it to go on), or among those at hand (@at_hand: the bg
- * cannot come before it goes on); its bg output goes out with the bg's
- * next frame (push_bg_outputs ()). Returns TRUE when decided. Called with
- * the lock. */
+ * upstream for it to go on); its bg output goes out with the bg's next
+ * frame (push_bg_outputs ()). Returns TRUE when decided. Called with the
+ * lock. */
 static gboolean
-decide_coupled (GstVidkompyAlign * self, guint i, gboolean at_hand)
+decide_coupled (GstVidkompyAlign * self, guint i)
 {
   Cand *tail = g_queue_peek_tail (&self->cands), *c;
   guint lo, hi;
@@ -455,7 +469,7 @@ decide_coupled (GstVidkompyAlign * self, guint i, gboolean at_hand)
       || tail == NULL || (!VK_PRESET (self) && self->fg_desc[i] == NULL))
     return FALSE;
   candidate_range (self, i, &lo, &hi);
-  if ((tail->index < hi && !at_hand) || (c = decide (self, i)) == NULL)
+  if (tail->index < hi || (c = decide (self, i)) == NULL)
     return FALSE;
   take_decision (self, i, c);
   return TRUE;
@@ -473,6 +487,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     Cand *c, *tail;
     GstBuffer *out;
     GstClockTime bg_pts;
+    GstEvent *headers[3];
     VkOutMeta meta;
     guint i, m, lo, hi;
 
@@ -516,17 +531,6 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
         g_mutex_unlock (&self->lock);
         break;                  /* the next candidate has not arrived yet */
       }
-      if (!at_end && !VK_PRESET (self) && self->fg_desc[i] == NULL
-          && self->decision[i] == G_MAXUINT && self->fg.last_seen < (gint64) i
-          && vk_fed_by_self (&self->fg.feeder)) {
-        /* the fg frame comes from this thread (a tee without queues),
-         * after this bg frame: the fg's thread decides it
-         * (decide_coupled ()), its bg output goes with the bg's next */
-        if (self->coupled_ahead == G_MAXUINT)
-          gst_vidkompy_align_couple (self, i);
-        g_mutex_unlock (&self->lock);
-        break;
-      }
       /* the fg frame's descriptor, unless the fg is gone or past it (or
        * its thread decided it meanwhile) */
       while (!VK_PRESET (self) && self->fg_desc[i] == NULL
@@ -562,6 +566,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     self->next_fg++;
 
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
+    take_headers (self, &self->bg, headers);
 
     out_meta (self, i, c->index, bg_pts, r->cost[i], &meta);
     out = vk_out_bg_buffer (c->buffer, g_array_index (self->fg.pts,
@@ -577,7 +582,8 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       gst_vidkompy_align_cand_free (g_queue_pop_head (&self->cands));
     g_mutex_unlock (&self->lock);
 
-    ret = queue_output (self, &self->bg, out);
+    push_headers (&self->bg, headers);
+    ret = gst_pad_push (self->bg.srcpad, out);
     if (ret != GST_FLOW_OK)
       break;
   }
@@ -696,4 +702,49 @@ gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from)
   if (from > 0)
     self->last_decision = MIN (self->result.map[from - 1],
         self->result.map[from]);
+}
+
+/* Whether @buf, replayed after the seek back, is the next analysed frame
+ * of @s (and not before the analysed ones, a repeat, or the end of a frame
+ * that a decoder clipped at the seek's position). */
+gboolean
+gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer ** buf)
+{
+  GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
+  gboolean ok;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  if (s->retime.n_retimed > 0) {
+    /* by its own timestamp, after the last frame seen; it gets the
+     * timestamp it was given in the analysis, and the time to the next
+     * frame's as its duration */
+    ok = vk_retime_find (&s->retime, s->last_seen, GST_BUFFER_PTS (*buf),
+        PTS_TOLERANCE, &i);
+    if (ok)
+      pts = g_array_index (s->pts, GstClockTime, i);
+    if (ok && i + 1 < s->pts->len)
+      duration = g_array_index (s->pts, GstClockTime, i + 1) - pts;
+  } else {
+    ok = analysed_frame (self, s, *buf, &i) && (gint64) i > s->last_seen;
+  }
+  if (ok) {
+    s->last_seen = i;
+    /* the bg output may wait for an fg frame this one is past */
+    if (s == &self->fg)
+      g_cond_broadcast (&self->desc_cond);
+  }
+  g_mutex_unlock (&self->lock);
+  if (ok && GST_CLOCK_TIME_IS_VALID (pts)) {
+    GST_LOG_OBJECT (s->sinkpad, "frame %u at %" GST_TIME_FORMAT " retimed to %"
+        GST_TIME_FORMAT, i, GST_TIME_ARGS (GST_BUFFER_PTS (*buf)),
+        GST_TIME_ARGS (pts));
+    *buf = gst_buffer_make_writable (*buf);
+    GST_BUFFER_PTS (*buf) = pts;
+    GST_BUFFER_DTS (*buf) = GST_CLOCK_TIME_NONE;
+    if (GST_CLOCK_TIME_IS_VALID (duration))
+      GST_BUFFER_DURATION (*buf) = duration;
+  }
+  return ok;
 }

@@ -53,11 +53,10 @@ static const struct
    * waiting for the fg's, until 2026-12-07) */
   {"streaming", "", "queue !", ""},
   {"global", "queue !", "queue !", ""},
-  {"global", "queue !", "queue max-size-buffers=1 !", ""},
-  /* no queue: until 2026-12-07 the global mode pushed each output from its
-   * input's thread, and the bg's sink, prerolling, held the tee's thread
-   * that the fg's first frame waited for */
-  {"global", "", "", ""},
+  /* (the global mode pushes each output from its input's thread: a sink
+   * prerolling on the fg's first frame holds the thread that the tee's
+   * next frame, and so the bg's first output, waits for) */
+  {"global", "queue !", "queue max-size-buffers=1 !", "queue !"},
 };
 
 /* Plays @desc (an aligner named a, its outputs into appsinks named fg and
