@@ -183,7 +183,7 @@ gst_vidkompy_align_stream_fps (const Stream * s)
     if (last > first)
       return (s->pts->len - 1) * (gdouble) GST_SECOND / (last - first);
   }
-  return 25.0;
+  return VK_DEFAULT_FPS;
 }
 
 /* ------------------------------------------------------------------------ */

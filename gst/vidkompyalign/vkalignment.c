@@ -101,7 +101,7 @@ vk_align_options_init (VkAlignOptions * opts)
   memset (opts, 0, sizeof (*opts));
   opts->prefer_unscaled = TRUE;
   opts->window = 60;
-  opts->smoothness = 0.2;
+  opts->smoothness = VK_DP_SMOOTHNESS;
 }
 
 void
@@ -478,9 +478,8 @@ coarse_line (const VkStreamSummary * bg, const VkStreamSummary * fg,
     r->offset = 0;
     r->rate = nominal;
     r->inlier_fraction = 0;
-  } else if (fabs (r->rate / nominal - 1.0) < 0.005) {
-    /* the nominal rate, unless the content says otherwise: a small rate
-     * error would shift where static scenes step */
+  } else if (fabs (r->rate / nominal - 1.0) < VK_RATE_SNAP) {
+    /* the nominal rate, unless the content says otherwise */
     r->rate = nominal;
   }
   g_free (pts);
@@ -557,7 +556,7 @@ refine_on_pairs (const VkStreamSummary * bg, const VkStreamSummary * fg,
     /* a coarse scale a few percent off 1.0 is often a crop taken for a
      * zoom; the refinement only looks ±3 % around it, so try 1.0 itself */
     if (opts->prefer_unscaled && est.scale != 1.0
-        && fabs (r->scale - 1.0) < 0.1) {
+        && fabs (r->scale - 1.0) < VK_UNSCALED_RETRY) {
       VkSpatialParams p1 = p;
 
       p1.min_scale = p1.max_scale = 1.0;
@@ -654,7 +653,7 @@ vk_alignment_compute (const VkStreamSummary * bg, const VkStreamSummary * fg,
     vk_band_from_line (fg->n_frames, bg->n_frames, result->offset,
         result->rate, opts->window, lo, hi);
     dp.smoothness = opts->smoothness;
-    dp.max_jump = MIN (VK_DP_MAX_JUMP, (guint) ceil (result->rate * 2.0) + 2);
+    dp.max_jump = vk_dp_max_jump (result->rate);
     if (!vk_dp_align (fg->n_frames, bg->n_frames, lo, hi, result->offset,
             result->rate, &dp, thumb_cost, &cd, result->map, NULL, error))
       goto done;

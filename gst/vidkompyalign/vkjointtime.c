@@ -26,6 +26,7 @@
 #include <math.h>
 
 #include "vkjoint.h"
+#include "vktemporal.h"
 
 /* fg samples spread over the fg */
 #define TIME_SAMPLES 12
@@ -221,7 +222,7 @@ shrink_for (gdouble scale, gdouble detail)
  * the line's own wins only when it matches better beyond a tie
  * (vk_is_tie (): on a slow zoom at 64 pixels both rates' best lines match
  * within 2e-5, and the nominal one was right) */
-#define TIME_RATE_SNAP 0.005
+#define TIME_RATE_SNAP VK_RATE_SNAP
 
 /* vk_joint_time_search () with the fg samples @shrink times their size at
  * the bg's factor (vk_fg_at_factor ()); the placements in bg

@@ -55,9 +55,9 @@ void
 vk_online_params_init (VkOnlineParams * p, gdouble rate)
 {
   memset (p, 0, sizeof (*p));
-  p->smoothness = 0.2;
+  p->smoothness = VK_DP_SMOOTHNESS;
   p->rate = rate > 0 && isfinite (rate) ? rate : 1.0;
-  p->max_jump = MIN (VK_DP_MAX_JUMP, (guint) ceil (p->rate * 2.0) + 2);
+  p->max_jump = vk_dp_max_jump (p->rate);
   p->restart = 4.0;
 }
 

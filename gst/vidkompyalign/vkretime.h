@@ -18,8 +18,12 @@
 
 G_BEGIN_DECLS
 
+/* an input's frame rate when neither its caps nor its timestamps say it,
+ * both modes (it was 25 in the global mode and 30 in the streaming mode
+ * until 2026-12-07) */
+#define VK_DEFAULT_FPS 30
 /* a frame's duration when neither the caps nor the buffer say it */
-#define VK_RETIME_DEFAULT_STEP (GST_SECOND / 25)
+#define VK_RETIME_DEFAULT_STEP (GST_SECOND / VK_DEFAULT_FPS)
 /* a buffer's duration longer than this is not taken as a frame's */
 #define VK_RETIME_MAX_STEP GST_SECOND
 

@@ -132,6 +132,13 @@ gboolean vk_spatial_search_small (const VkLuma * bg, const VkLuma * fg,
 gboolean vk_detect_static_bars (const VkLuma * frames, guint n_frames,
     GstVideoRectangle * content);
 
+/* A scale this close to 1.0 is refined at 1.0 itself too, which wins when
+ * it matches within VkSpatialParams.unscaled_epsilon (prefer_unscaled):
+ * a scale a few percent off 1.0 is often a crop mistaken for a zoom, and a
+ * refinement looks only ±3 % around its scale (both modes:
+ * vk_alignment_compute (), the streaming mode's refinement on decisions) */
+#define VK_UNSCALED_RETRY 0.1
+
 /* A refined scale this close (relative) to one under which the fg is a
  * resized whole-pixel region of the bg (vk_whole_region_scale ()) is taken
  * as that one: the refinement's own error. On the first half second of a

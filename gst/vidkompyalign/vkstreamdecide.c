@@ -334,7 +334,7 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
    * the refinement only looks ±3 % around it: try 1.0 itself (as the
    * global mode does) */
   if (r->cfg.opts.prefer_unscaled && out.scale != 1.0
-      && fabs (out.scale - 1.0) < 0.1) {
+      && fabs (out.scale - 1.0) < VK_UNSCALED_RETRY) {
     VkPlacementEstimate one;
     VkSpatialParams sp;
 

@@ -76,7 +76,7 @@ fps_of (const GstVideoInfo * info)
 {
   if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0)
     return (gdouble) GST_VIDEO_INFO_FPS_N (info) / GST_VIDEO_INFO_FPS_D (info);
-  return 30.0;
+  return VK_DEFAULT_FPS;
 }
 
 VkStreamRender *
@@ -99,7 +99,7 @@ vk_stream_render_new (const VkStreamConfig * config)
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
   g_queue_init (&r->out[0]);
   g_queue_init (&r->out[1]);
-  r->bg_fps = r->fg_fps = 30.0;
+  r->bg_fps = r->fg_fps = VK_DEFAULT_FPS;
   r->pass_seg[0] = *config->bg_segment;
   r->pass_seg[1] = *config->fg_segment;
   for (k = 0; k < 2; k++)

@@ -354,6 +354,22 @@ vk_dp_step_order (gint64 e, guint max_jump, guint8 * order)
 }
 
 /**
+ * vk_dp_max_jump:
+ * @rate: bg frames per fg frame
+ *
+ * The largest step of the DP's path for @rate, both DPs (vk_dp_align (),
+ * vkonline.c): twice the rate and two frames more, so that a bg frame a
+ * frame or two off on either side of the line stays reachable.
+ *
+ * Returns: VkDpParams.max_jump for @rate
+ */
+guint
+vk_dp_max_jump (gdouble rate)
+{
+  return MIN (VK_DP_MAX_JUMP, (guint) ceil (rate * 2.0) + 2);
+}
+
+/**
  * vk_dp_row:
  * @params: smoothness and largest step
  * @restart: the cost of a restart (a forward jump of any size, from the

@@ -64,6 +64,18 @@ void vk_band_from_line (guint n_fg, guint n_bg, gdouble offset,
 /* the largest VkDpParams.max_jump (back pointers are single bytes) */
 #define VK_DP_MAX_JUMP 254
 
+/* the DP's λ on the low-resolution thumbnails (vk_alignment_compute (): the
+ * global mode's alignment, a streaming search's), in units of the typical
+ * cost of a frame's neighbours over its own; also VkOnlineParams' default */
+#define VK_DP_SMOOTHNESS 0.2
+
+/* a line's rate within this share of the nominal one (the frame rates')
+ * is the nominal one, unless its content says otherwise: a small rate
+ * error would shift where static scenes step */
+#define VK_RATE_SNAP 0.005
+
+guint vk_dp_max_jump (gdouble rate);
+
 /**
  * VkDpParams:
  * @smoothness: λ >= 0, the cost of one frame of deviation from the slope
