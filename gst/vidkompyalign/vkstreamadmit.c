@@ -119,10 +119,11 @@ admitted (VkStreamRender * r, gint k)
         && bg_after (r, r->pending[1], r->pending[0]))
         || (r->bg.length > 0
         && bg_after (r, r->pending[1], g_queue_peek_tail (&r->bg)));
+  if (r->fg_eos)
+    return TRUE;
   if (r->n_fg == 0 && r->fg_first_late)
     return !fg_start_after (r, r->pending[0]);
-  return r->fg_eos || (r->pending[1]
-      && !bg_after (r, r->pending[1], r->pending[0]));
+  return r->pending[1] && !bg_after (r, r->pending[1], r->pending[0]);
 }
 
 /* Waits until the pending frame of input @k is admitted (admitted ()). A
