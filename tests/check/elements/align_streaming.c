@@ -25,6 +25,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/video/video.h>
 #include <gst/vidkompy/vidkompy.h>
 
@@ -865,6 +866,45 @@ GST_START_TEST (test_streaming_live_bg_before_fg)
 
 GST_END_TEST;
 
+/* Non-live inputs, a fg that ends without a frame (nor caps) after more
+ * than VK_UPSTREAM_STALL (2 s): the bg's first frame waits that long for
+ * the fg's first one, then the bg is taken in as far as its lead; once the
+ * fg has ended the pipeline ends. (It ended too before a170d77, which
+ * checks the fg's end before the late fg's rule: this fg never had caps,
+ * and its end stops the bg otherwise.) */
+GST_START_TEST (test_streaming_fg_ends_late_without_frames)
+{
+  GstElement *p, *fg;
+  GstBus *bus;
+  GstMessage *msg;
+
+  p = gst_parse_launch ("vidkompyalign name=a mode=streaming "
+      "latency=500000000 videotestsrc num-buffers=150 ! "
+      "video/x-raw,format=I420,width=160,height=90,framerate=25/1 ! "
+      "a.bg_sink appsrc name=fg format=time caps=video/x-raw,format=I420,"
+      "width=64,height=36,framerate=25/1 ! a.fg_sink "
+      "a.bg_src ! fakesink async=false a.fg_src ! fakesink async=false", NULL);
+  fail_unless (p != NULL);
+  fg = gst_bin_get_by_name (GST_BIN (p), "fg");
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_usleep (3 * G_USEC_PER_SEC);
+  fail_unless_equals_int (gst_app_src_end_of_stream (GST_APP_SRC (fg)),
+      GST_FLOW_OK);
+  bus = gst_element_get_bus (p);
+  msg = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "the pipeline did not end");
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (fg);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -894,6 +934,7 @@ align_streaming_suite (void)
   tcase_add_test (tc, test_streaming_live_not_found_lag);
   tcase_add_test (tc, test_streaming_nonlive_scan);
   tcase_add_test (tc, test_streaming_live_bg_before_fg);
+  tcase_add_test (tc, test_streaming_fg_ends_late_without_frames);
   return s;
 }
 
