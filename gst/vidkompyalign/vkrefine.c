@@ -249,7 +249,18 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     t->ok = FALSE;
     ptrs[k] = t;
   }
-  vk_parallel_for (par, refine_pair, ptrs, n_tasks);
+  /* still content with no moment check to make (the alignment's samples
+   * said so): the nearest pair first, which is enough when it correlates
+   * within VK_REFINE_DONE of perfectly (the pairs of still content show
+   * the same picture) */
+  k = 0;
+  if (res->moment == NULL && !(bg_low && fg_low && bg_index) && n_tasks > 1) {
+    refine_pair (ptrs[0]);
+    k = 1;
+    if (tasks[0].ok && tasks[0].place.score >= 1.0 - VK_REFINE_DONE)
+      n_tasks = 1;
+  }
+  vk_parallel_for (par, refine_pair, ptrs + k, n_tasks - k);
   for (k = 0; k < n_tasks; k++) {
     if (!tasks[k].ok)
       continue;
