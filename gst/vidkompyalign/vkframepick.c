@@ -162,8 +162,9 @@ phase_agreement (const gint8 * pref, const gdouble * frac, guint n,
  * Whether the timing line is a fraction of a frame off: the frames whose
  * bg frame (of the three) is strictly the most similar are counted; when
  * the line's rounding gives that frame on fewer than VK_LINE_SHIFT_SHARE
- * of them, the smallest shift under half a frame, in steps of
- * VK_LINE_PHASE_STEP, whose rounding gives it on at least that share.
+ * of them, the shifts under a frame, in steps of VK_LINE_PHASE_STEP, are
+ * tried: of those that agree best (with at least that share), the middle
+ * of the run around the nearest one.
  *
  * Returns: the shift, in frames (0: keep the line)
  */
@@ -190,12 +191,13 @@ vk_line_phase (const gfloat * costs, const gdouble * frac, guint n)
     counted += pref[i] != 2;
   }
   /* (agree[steps + k]: the line moved by k steps, under a frame: whole
-   * frames are vk_line_shift ()'s) */
+   * frames are vk_line_shift ()'s; the line kept, the common case, costs
+   * one count) */
+  if (counted < VK_LINE_SHIFT_MIN_FRAMES
+      || phase_agreement (pref, frac, n, 0.0) >= VK_LINE_SHIFT_SHARE * counted)
+    goto keep;
   for (k = 1 - steps; k < steps; k++)
     agree[steps + k] = phase_agreement (pref, frac, n, k * VK_LINE_PHASE_STEP);
-  if (counted < VK_LINE_SHIFT_MIN_FRAMES
-      || agree[steps] >= VK_LINE_SHIFT_SHARE * counted)
-    goto keep;
   /* the nearest shift that agrees best, then the middle of the shifts
    * around it that agree as well (as far from both roundings' edges as
    * the frames say) */

@@ -72,7 +72,7 @@ gint vk_line_shift (const gfloat * costs, guint n);
  * until the next one: a 30 fps fg of a 24 fps bg shows bg frame
  * floor (o + 0.8 i), and a line whose fraction is off by more than a
  * fifth of a frame rounds to the next bg frame on some fg frames (world
- * zone plate 24 -> 30 with live inputs: the search's line 0.7 of a frame
+ * zone plate 24 -> 30 with live inputs: the search's line 0.58 of a frame
  * late, 36 % of the frames a frame late, each a near tie that the line
  * decides). */
 #define VK_LINE_PHASE_STEP 0.05

@@ -217,13 +217,6 @@ shrink_for (gdouble scale, gdouble detail)
   return detail > 1.0 && scale > 1.0 ? MIN (scale, detail) : 1.0;
 }
 
-/* the rate of the lines is the nominal one, and the line's own when it
- * differs by more than this share (a wrong place makes a wrong rate too);
- * the line's own wins only when it matches better beyond a tie
- * (vk_is_tie (): on a slow zoom at 64 pixels both rates' best lines match
- * within 2e-5, and the nominal one was right) */
-#define TIME_RATE_SNAP VK_RATE_SNAP
-
 /* vk_joint_time_search () with the fg samples @shrink times their size at
  * the bg's factor (vk_fg_at_factor ()); the placements in bg
  * low-resolution pixels with the scale in bg pixels per fg pixel, as in
@@ -306,7 +299,12 @@ vk_joint_time_refine (const VkStreamSummary * bg, const VkStreamSummary * fg,
   line_place = guess;
   nominal = fg->fps > 0 && bg->fps > 0 ? bg->fps / fg->fps : 1.0;
   rates[0] = nominal;
-  if (fabs (r->rate / nominal - 1.0) > TIME_RATE_SNAP)
+  /* the rate of the lines is the nominal one, and the line's own when it
+   * differs by more than VK_RATE_SNAP (a wrong place makes a wrong rate
+   * too); the line's own wins only when it matches better beyond a tie
+   * (vk_is_tie (): on a slow zoom at 64 pixels both rates' best lines
+   * match within 2e-5, and the nominal one was right) */
+  if (fabs (r->rate / nominal - 1.0) > VK_RATE_SNAP)
     rates[n_rates++] = r->rate;
   for (k = 0; k < n_rates; k++) {
     /* the line through the same middle fg frame */

@@ -229,6 +229,8 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   guint b[VK_REFINE_MAX_PAIRS], task[VK_REFINE_MAX_PAIRS], n = 0, k;
   guint n_tasks = MIN (n_bg, VK_REFINE_MAX_PAIRS);
   gdouble scores[VK_REFINE_MAX_PAIRS];
+  /* a moment check can be made from places that move */
+  gboolean may_move = bg_low && fg_low && bg_index;
   GstVideoFrame ff;
   VkLuma fl;
   gint winner;
@@ -254,7 +256,7 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
    * within VK_REFINE_DONE of perfectly (the pairs of still content show
    * the same picture) */
   k = 0;
-  if (res->moment == NULL && !(bg_low && fg_low && bg_index) && n_tasks > 1) {
+  if (res->moment == NULL && !may_move && n_tasks > 1) {
     refine_pair (ptrs[0]);
     k = 1;
     if (tasks[0].ok && tasks[0].place.score >= 1.0 - VK_REFINE_DONE)
@@ -274,7 +276,7 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   }
   /* moving content that the alignment's samples did not tell (a search's
    * short span): the places move with the moment */
-  if (res->moment == NULL && bg_low && fg_low && bg_index && fixed_scale <= 0
+  if (res->moment == NULL && may_move && fixed_scale <= 0
       && vk_places_move (places, n))
     res->moment = vk_moment_check_new (bg_low, fg_low, res, VK_MOMENT_RADIUS);
   winner = fixed_scale > 0 ? -1 : vk_refine_pick_moment (res, places, b, n,

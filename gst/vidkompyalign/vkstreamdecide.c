@@ -111,51 +111,40 @@ line_evidence (VkStreamRender * r, gfloat ** costs, gdouble ** frac)
   return n;
 }
 
-/* Whether the frames in hand say the timing line is a frame off
- * (vk_line_shift ()): -1 or +1 the side it should move to. Called with the
+/* Moves the timing line before a decision while the frames in hand say
+ * it is off: a frame at a time (vk_line_shift ()), in one direction, then
+ * by a fraction of a frame (vk_line_phase ()). The search's line comes
+ * from a second or two of frames, and on slow motion (an eased zoom) a
+ * frame or two hide in them; the frame choice follows the line through
+ * ties. The frames beyond the held ones are not counted. Called with the
  * lock. */
-static gint
-line_off (VkStreamRender * r)
-{
-  gfloat *costs;
-  gdouble *frac;
-  guint n = line_evidence (r, &costs, &frac);
-  gint shift = vk_line_shift (costs, n);
-
-  g_free (costs);
-  g_free (frac);
-  return shift;
-}
-
-/* Moves the timing line a frame at a time while the frames in hand say it
- * is off (line_off ()), before a decision: the search's line comes from a
- * second or two of frames, and on slow motion (an eased zoom) a frame or
- * two hide in them; the frame choice follows the line through ties. It
- * stops where the frames beyond it are not held (not counted). Then by a
- * fraction of a frame, when the frames in hand say its rounding is off
- * (vk_line_phase ()). Called with the lock. */
 static void
 correct_line (VkStreamRender * r)
 {
-  gint shift = line_off (r), moved = 0;
+  gint shift, moved = 0;
   gfloat *costs;
   gdouble *frac, phase;
   guint n;
 
-  while (shift != 0 && (moved == 0 || (shift < 0) == (moved < 0))) {
+  for (;;) {
+    n = line_evidence (r, &costs, &frac);
+    shift = vk_line_shift (costs, n);
+    if (shift == 0 || (moved != 0 && (shift < 0) != (moved < 0))) {
+      phase = vk_line_phase (costs, frac, n);
+      g_free (costs);
+      g_free (frac);
+      break;
+    }
+    g_free (costs);
+    g_free (frac);
     r->offset += shift;
     moved += shift;
-    shift = line_off (r);
   }
   if (moved != 0)
     GST_INFO_OBJECT (r->cfg.element, "the line moves %d frame(s): bg frame "
         "= %.2f + %.4f * fg frame (the frames %s it matched the fg frames "
         "in hand better)", moved, r->offset, r->rate, moved < 0 ? "before" :
         "after");
-  n = line_evidence (r, &costs, &frac);
-  phase = vk_line_phase (costs, frac, n);
-  g_free (costs);
-  g_free (frac);
   if (phase != 0.0) {
     r->offset += phase;
     GST_INFO_OBJECT (r->cfg.element, "the line moves %+.2f frame: bg frame = "
