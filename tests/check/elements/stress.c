@@ -31,9 +31,7 @@
 #include "vk-aligncheck.h"
 #include "vk-truth.h"
 
-/* (fewer under the sanitizers, VK_TEST_SANITIZED: each cycle is 2-5x as
- * slow there, and the plain tree runs them all) */
-#define STATE_CYCLES (g_getenv ("VK_TEST_SANITIZED") ? 80 : 200)
+#define STATE_CYCLES 200
 #define PULL_TIMEOUT (30 * GST_SECOND)
 
 /* the main pair: fg = a 160x90 crop of the bg from 0.4 s for 1.4 s */
