@@ -21,6 +21,13 @@
  * the fg frame's PTS and duration. Anything that pairs buffers by timestamp,
  * `vidkompycomposite` in particular, then composites them exactly.
  *
+ * The inputs may be in any raw video format, each its own: the element
+ * compares luma only, read in place from an 8-bit luma plane (I420, NV12,
+ * Y444, GRAY8 and the like, the formats it prefers) and converted to grey
+ * for its comparisons from any other (RGB, packed or high-bit-depth YUV, as
+ * screen recordings and 10-bit phone videos decode to). Both outputs keep
+ * their input's format, the frames untouched.
+ *
  * Both outputs carry a #GstVidkompyAlignmentMeta (fg and bg frame index,
  * the bg frame's original PTS, match cost and confidence, position and
  * scale), which `vidkompycomposite` uses for placement.
@@ -140,20 +147,24 @@
 
 GST_DEBUG_CATEGORY (gst_vidkompy_align_debug);
 
+/* the formats whose luma is read in place (vk_luma_is_plane ()) first,
+ * then every other: their luma is converted to grey (vkluma.c) */
 #define FORMATS "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8 }"
+#define CAPS GST_VIDEO_CAPS_MAKE (FORMATS) "; " \
+    GST_VIDEO_CAPS_MAKE (GST_VIDEO_FORMATS_ALL)
 
 static GstStaticPadTemplate bg_sink_template =
 GST_STATIC_PAD_TEMPLATE ("bg_sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_STATIC_CAPS (CAPS));
 static GstStaticPadTemplate fg_sink_template =
 GST_STATIC_PAD_TEMPLATE ("fg_sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_STATIC_CAPS (CAPS));
 static GstStaticPadTemplate bg_src_template =
 GST_STATIC_PAD_TEMPLATE ("bg_src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_STATIC_CAPS (CAPS));
 static GstStaticPadTemplate fg_src_template =
 GST_STATIC_PAD_TEMPLATE ("fg_src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (FORMATS)));
+    GST_STATIC_CAPS (CAPS));
 
 #define gst_vidkompy_align_parent_class parent_class
 G_DEFINE_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST_TYPE_ELEMENT);

@@ -18,20 +18,8 @@
 
 #include "vkfingerprint.h"
 #include "vkjoint.h"
+#include "vkluma.h"
 #include "vkrefine.h"
-
-/* The luma plane of a mapped frame. */
-VkLuma
-vk_luma_of_frame (const GstVideoFrame * frame)
-{
-  VkLuma l;
-
-  l.data = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
-  l.stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
-  l.width = GST_VIDEO_FRAME_WIDTH (frame);
-  l.height = GST_VIDEO_FRAME_HEIGHT (frame);
-  return l;
-}
 
 /**
  * vk_refine_placement:
@@ -156,15 +144,13 @@ static void
 refine_pair (gpointer data)
 {
   PairTask *t = data;
-  GstVideoFrame bf;
-  VkLuma bl;
+  VkLumaMap bf;
 
-  if (!gst_video_frame_map (&bf, t->bg_info, t->bgbuf, GST_MAP_READ))
+  if (!vk_luma_map (&bf, t->bg_info, t->bgbuf))
     return;
-  bl = vk_luma_of_frame (&bf);
-  t->ok = vk_refine_placement (&bl, t->fg, t->res, t->prefer_unscaled,
+  t->ok = vk_refine_placement (&bf.luma, t->fg, t->res, t->prefer_unscaled,
       t->fixed_scale, t->bg_low_width, &t->place, NULL);
-  gst_video_frame_unmap (&bf);
+  vk_luma_unmap (&bf);
 }
 
 /* The pair @t refined once more at the whole-region scale near @best's
@@ -231,17 +217,15 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   gdouble scores[VK_REFINE_MAX_PAIRS];
   /* a moment check can be made from places that move */
   gboolean may_move = bg_low && fg_low && bg_index;
-  GstVideoFrame ff;
-  VkLuma fl;
+  VkLumaMap ff;
   gint winner;
 
-  if (!gst_video_frame_map (&ff, fg_info, fgbuf, GST_MAP_READ))
+  if (!vk_luma_map (&ff, fg_info, fgbuf))
     return FALSE;
-  fl = vk_luma_of_frame (&ff);
   for (k = 0; k < n_tasks; k++) {
     PairTask *t = &tasks[k];
 
-    t->fg = &fl;
+    t->fg = &ff.luma;
     t->bg_info = bg_info;
     t->bgbuf = bgbufs[k];
     t->res = res;
@@ -271,7 +255,7 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
     b[n++] = bg_index ? bg_index[k] : k;
   }
   if (n == 0) {
-    gst_video_frame_unmap (&ff);
+    vk_luma_unmap (&ff);
     return FALSE;
   }
   /* moving content that the alignment's samples did not tell (a search's
@@ -289,7 +273,7 @@ vk_refine_pairs (const GstVideoInfo * fg_info, GstBuffer * fgbuf,
   }
   *best = places[winner];
   whole_region (&tasks[task[winner]], best);
-  gst_video_frame_unmap (&ff);
+  vk_luma_unmap (&ff);
   return TRUE;
 }
 
@@ -309,14 +293,13 @@ gboolean
 vk_low_copy (const GstVideoInfo * info, GstBuffer * buf, gint width,
     gint height, guint8 * dst)
 {
-  GstVideoFrame f;
+  VkLumaMap f;
 
-  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+  if (!vk_luma_map (&f, info, buf))
     return FALSE;
-  vk_luma_resample_u8 (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), dst, width, height);
-  gst_video_frame_unmap (&f);
+  vk_luma_resample_u8 (f.luma.data, f.luma.stride, f.luma.width,
+      f.luma.height, dst, width, height);
+  vk_luma_unmap (&f);
   return TRUE;
 }
 
@@ -334,14 +317,13 @@ gfloat *
 vk_desc_of_buffer (const GstVideoInfo * info, GstBuffer * buf, gdouble rx,
     gdouble ry, gdouble rw, gdouble rh, gint desc_width, gint desc_height)
 {
-  GstVideoFrame f;
+  VkLumaMap f;
   gfloat *d;
 
-  if (!gst_video_frame_map (&f, info, buf, GST_MAP_READ))
+  if (!vk_luma_map (&f, info, buf))
     return NULL;
-  d = vk_desc_compute (GST_VIDEO_FRAME_PLANE_DATA (&f, 0),
-      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), GST_VIDEO_FRAME_WIDTH (&f),
-      GST_VIDEO_FRAME_HEIGHT (&f), rx, ry, rw, rh, desc_width, desc_height);
-  gst_video_frame_unmap (&f);
+  d = vk_desc_compute (f.luma.data, f.luma.stride, f.luma.width,
+      f.luma.height, rx, ry, rw, rh, desc_width, desc_height);
+  vk_luma_unmap (&f);
   return d;
 }

@@ -23,8 +23,6 @@
 
 G_BEGIN_DECLS
 
-VkLuma vk_luma_of_frame (const GstVideoFrame * frame);
-
 gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
     const VkAlignResult * res, gboolean prefer_unscaled, gdouble fixed_scale,
     gint bg_low_width, VkPlacementEstimate * out, GError ** error);

@@ -35,6 +35,9 @@ typedef struct
   const gchar *args;            /* vk-mkpair arguments */
   gdouble min_exact;            /* share of fg frames with exactly the truth */
   gint max_error;               /* largest |bg index - truth| allowed */
+  const gchar *props;           /* the aligner's (NULL: defaults) */
+  const gchar *bg_format;       /* the inputs converted to these formats */
+  const gchar *fg_format;       /* (NULL: as decoded) */
 } AlignCase;
 
 /* The project's accuracy target (issue 3): at least 99 % of the fg frames
@@ -53,7 +56,24 @@ static const AlignCase cases[] = {
   {"letterbox", "--source cockatoo --bg-size 320x180 --bg-fps 30 "
         "--duration 5 --fg-rect 50,30,160,90 --fg-fps 30 --fg-start 0.7 "
         "--fg-duration 4 --letterbox 10", 0.99, 1},
+  /* formats without an 8-bit luma plane, as screen recordings and 10-bit
+   * phone videos decode to: their luma converted (vkluma.c), both modes */
+  {"formats", "--source cockatoo --bg-size 320x180 --bg-fps 24 "
+        "--duration 6 --fg-rect 41,31,160,90 --fg-fps 30 --fg-start 1.0 "
+        "--fg-duration 4", 0.99, 1, NULL, "I420_10LE", "BGRx"},
+  {"formats-streaming", "--source cockatoo --bg-size 320x180 --bg-fps 30 "
+        "--duration 6 --fg-rect 41,31,160,90 --fg-fps 30 --fg-start 1.0 "
+        "--fg-duration 4", 0.99, 1, "mode=streaming latency=2000000000",
+      "YUY2", "RGBA"},
 };
+
+/* "videoconvert ! video/x-raw,format=@format ! ", or "" */
+static gchar *
+convert_to (const gchar * format)
+{
+  return format ? g_strdup_printf ("videoconvert ! video/x-raw,format=%s ! ",
+      format) : g_strdup ("");
+}
 
 static gchar *tmpdir;
 
@@ -93,6 +113,21 @@ check_rectangle (GstElement * pipeline, VkTruth * truth)
   fail_unless (seen, "no final vidkompy-alignment message");
 }
 
+/* @appsink got frames of @format (NULL: anything) */
+static void
+check_format (GstElement * appsink, const gchar * format)
+{
+  GstPad *pad = gst_element_get_static_pad (appsink, "sink");
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+
+  fail_unless (caps != NULL);
+  if (format)
+    fail_unless_equals_string (gst_structure_get_string
+        (gst_caps_get_structure (caps, 0), "format"), format);
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+}
+
 GST_START_TEST (test_align_generated)
 {
   const AlignCase *c = &cases[__i__];
@@ -102,6 +137,8 @@ GST_START_TEST (test_align_generated)
   VkTruth *truth;
   GThread *t;
   GArray *fg, *bg;
+  gchar *bgconv = convert_to (c->bg_format), *fgconv =
+      convert_to (c->fg_format);
   guint i, exact = 0, n;
   gint max_err = 0, backwards = 0, tx, ty, tw;
   gdouble tscale;
@@ -114,12 +151,12 @@ GST_START_TEST (test_align_generated)
   truth = vk_truth_load (truth_path, &err);
   fail_unless (truth != NULL, "%s", err ? err->message : "");
 
-  desc = g_strdup_printf ("vidkompyalign name=a "
-      "filesrc location=%s/%s-bg.mp4 ! decodebin ! a.bg_sink "
-      "filesrc location=%s/%s-fg.mp4 ! decodebin ! a.fg_sink "
+  desc = g_strdup_printf ("vidkompyalign name=a %s "
+      "filesrc location=%s/%s-bg.mp4 ! decodebin ! %sa.bg_sink "
+      "filesrc location=%s/%s-fg.mp4 ! decodebin ! %sa.fg_sink "
       "a.fg_src ! appsink name=fg sync=false "
-      "a.bg_src ! appsink name=bg sync=false", tmpdir, c->name, tmpdir,
-      c->name);
+      "a.bg_src ! appsink name=bg sync=false", c->props ? c->props : "",
+      tmpdir, c->name, bgconv, tmpdir, c->name, fgconv);
   pipeline = gst_parse_launch (desc, &err);
   fail_unless (pipeline != NULL, "%s", err ? err->message : "");
   fgsink = gst_bin_get_by_name (GST_BIN (pipeline), "fg");
@@ -130,6 +167,9 @@ GST_START_TEST (test_align_generated)
   t = vk_check_pull_in_thread (bgsink);
   fg = vk_check_pull_all (fgsink);
   bg = g_thread_join (t);
+  /* the outputs keep their input's format */
+  check_format (fgsink, c->fg_format);
+  check_format (bgsink, c->bg_format);
 
   bg_path = g_strdup_printf ("%s/%s-bg.mp4", tmpdir, c->name);
   sums = vk_check_frame_checksums (bg_path);
@@ -199,6 +239,8 @@ GST_START_TEST (test_align_generated)
   g_ptr_array_unref (sums);
   g_free (truth_path);
   g_free (desc);
+  g_free (bgconv);
+  g_free (fgconv);
 }
 
 GST_END_TEST;

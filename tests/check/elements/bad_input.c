@@ -614,9 +614,11 @@ GST_START_TEST (test_interlaced)
 
 GST_END_TEST;
 
-/* A format the aligner does not take (RGB; 10-bit): a not-negotiated
- * error, or with a converter in front, correct output. */
-GST_START_TEST (test_unsupported_format)
+/* A fg in a format without an 8-bit luma plane (RGB; 10-bit), straight
+ * into the aligner (its luma converted, vkluma.c): every frame out, no
+ * error. Until 2026-12-07 both failed negotiation without a videoconvert in
+ * front (align_element's "formats" cases check the frame map). */
+GST_START_TEST (test_other_formats)
 {
   FrameSrc bg, fg;
   Outcome o;
@@ -626,13 +628,6 @@ GST_START_TEST (test_unsupported_format)
   frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
   frame_src_init (&fg, fmt, 32, 24, 20, 16, 8);
   run ("appsrc name=bgsrc", "appsrc name=fgsrc ! capsfilter", "", &bg, &fg, &o);
-  assert_error (&o, "not-negotiated");
-  outcome_clear (&o);
-
-  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 64, 48, 20, 0, 0);
-  frame_src_init (&fg, fmt, 32, 24, 20, 16, 8);
-  run ("appsrc name=bgsrc", "appsrc name=fgsrc ! videoconvert", "", &bg, &fg,
-      &o);
   fail_unless (o.error == NULL, "%s", o.error);
   fail_unless_equals_int (o.n_out, 20);
   outcome_clear (&o);
@@ -730,7 +725,7 @@ bad_input_suite (void)
   tcase_add_loop_test (tc, test_fg_timestamps_not_increasing, 0, 4);
   tcase_add_test (tc, test_bg_ends_early);
   tcase_add_test (tc, test_interlaced);
-  tcase_add_loop_test (tc, test_unsupported_format, 0, 2);
+  tcase_add_loop_test (tc, test_other_formats, 0, 2);
   tcase_add_test (tc, test_non_video_input);
   tcase_add_test (tc, test_truncated_file);
   suite_add_tcase (s, tc);
