@@ -183,18 +183,12 @@ gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self, GstPad * pad)
 gdouble
 gst_vidkompy_align_stream_fps (const Stream * s)
 {
-  if (s->have_info && GST_VIDEO_INFO_FPS_N (&s->info) > 0)
-    return (gdouble) GST_VIDEO_INFO_FPS_N (&s->info) /
-        GST_VIDEO_INFO_FPS_D (&s->info);
-  /* from the timestamps */
-  if (s->pts->len >= 2) {
-    GstClockTime first = g_array_index (s->pts, GstClockTime, 0);
-    GstClockTime last = g_array_index (s->pts, GstClockTime, s->pts->len - 1);
+  guint n = s->pts->len;
 
-    if (last > first)
-      return (s->pts->len - 1) * (gdouble) GST_SECOND / (last - first);
-  }
-  return VK_DEFAULT_FPS;
+  return vk_fps_estimate (s->have_info ? GST_VIDEO_INFO_FPS_N (&s->info) : 0,
+      s->have_info ? GST_VIDEO_INFO_FPS_D (&s->info) : 0,
+      n ? g_array_index (s->pts, GstClockTime, 0) : GST_CLOCK_TIME_NONE,
+      n ? g_array_index (s->pts, GstClockTime, n - 1) : GST_CLOCK_TIME_NONE, n);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -11,6 +11,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include "vkretime.h"
 
 /* @keep: keep every frame's own timestamp, for vk_retime_find () (an
@@ -78,4 +80,27 @@ vk_retime_find (const VkRetime * rt, gint64 after, GstClockTime pts,
     }
   }
   return FALSE;
+}
+
+/* An input's frame rate, both modes: the mean rate of @n frames whose
+ * first and last timestamps are @first and @last when its caps have none
+ * (@fps_n 0: a variable frame rate file's caps say 0/1: a screen or phone
+ * recording), or when at least VK_FPS_MIN_FRAMES frames miss the caps'
+ * @fps_n / @fps_d by more than VK_FPS_CAPS_TOLERANCE; else the caps'
+ * rate, else VK_DEFAULT_FPS. */
+gdouble
+vk_fps_estimate (gint fps_n, gint fps_d, GstClockTime first,
+    GstClockTime last, guint n)
+{
+  gdouble caps = fps_n > 0 && fps_d > 0 ? (gdouble) fps_n / fps_d : 0.0;
+  gdouble mean;
+
+  if (n < 2 || !GST_CLOCK_TIME_IS_VALID (first)
+      || !GST_CLOCK_TIME_IS_VALID (last) || last <= first)
+    return caps > 0.0 ? caps : VK_DEFAULT_FPS;
+  mean = (n - 1) * (gdouble) GST_SECOND / (last - first);
+  if (caps > 0.0 && (n < VK_FPS_MIN_FRAMES
+          || fabs (mean / caps - 1.0) <= VK_FPS_CAPS_TOLERANCE))
+    return caps;
+  return mean;
 }

@@ -71,12 +71,13 @@ vk_sr_held_forget (GQueue * q, HeldParts parts)
   }
 }
 
+/* the frame rate of an input's caps (0/1: a variable frame rate file)
+ * until its held frames' timestamps tell it (fps_from_held ()) */
 static gdouble
 fps_of (const GstVideoInfo * info)
 {
-  if (GST_VIDEO_INFO_FPS_N (info) > 0 && GST_VIDEO_INFO_FPS_D (info) > 0)
-    return (gdouble) GST_VIDEO_INFO_FPS_N (info) / GST_VIDEO_INFO_FPS_D (info);
-  return VK_DEFAULT_FPS;
+  return vk_fps_estimate (GST_VIDEO_INFO_FPS_N (info),
+      GST_VIDEO_INFO_FPS_D (info), GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE, 0);
 }
 
 VkStreamRender *

@@ -631,6 +631,33 @@ search_due (VkStreamRender * r)
   return TRUE;
 }
 
+/* Until the fg is placed, each input's frame rate from its caps and the
+ * timestamps of its held frames (vk_fps_estimate (), the global mode's
+ * estimate on all of its frames): their mean rate when the caps have none
+ * (0/1: a variable frame rate file, a screen or phone recording) or a
+ * rate they miss; the placement's line keeps it. Called with the lock. */
+static void
+fps_from_held (VkStreamRender * r)
+{
+  gint k;
+
+  for (k = 0; k < 2; k++) {
+    const GstVideoInfo *info = k ? r->cfg.fg_info : r->cfg.bg_info;
+    GQueue *q = k ? &r->fg : &r->bg;
+    gdouble *fps = k ? &r->fg_fps : &r->bg_fps;
+    Held *first, *last;
+
+    if (q->length < 2)
+      continue;
+    first = g_queue_peek_head (q);
+    last = g_queue_peek_tail (q);
+    *fps = vk_fps_estimate (GST_VIDEO_INFO_FPS_N (info),
+        GST_VIDEO_INFO_FPS_D (info), first->rt, last->rt,
+        last->index - first->index + 1);
+    GST_LOG_OBJECT (r->cfg.element, "%s: %.3f fps", k ? "fg" : "bg", *fps);
+  }
+}
+
 /* Starts a search for the fg in the held bg frames when one is due, on the
  * element's worker with live inputs (called with the lock, which it may
  * release meanwhile). */
@@ -640,8 +667,10 @@ vk_sr_try_position (VkStreamRender * r)
   SearchJob *job;
   guint count, skip, first;
 
-  if (VK_SR_PLACED (r) || r->searching || !r->live_checked
-      || r->fg.length < 2 || r->bg.length < 2 || !search_due (r))
+  if (VK_SR_PLACED (r) || r->searching || !r->live_checked)
+    return;
+  fps_from_held (r);
+  if (r->fg.length < 2 || r->bg.length < 2 || !search_due (r))
     return;
   if (r->live) {
     /* live inputs: the oldest held fg frames, half the latency's. A fg

@@ -266,6 +266,39 @@ GST_START_TEST (test_retime)
 
 GST_END_TEST;
 
+/* an input's frame rate, both modes (vk_fps_estimate ()): the caps'; the
+ * timestamps' mean when the caps have none (0/1) or when at least 10
+ * frames miss the caps' rate by more than 10 %; else 30 */
+GST_START_TEST (test_fps_estimate)
+{
+  GstClockTime s = GST_SECOND, none = GST_CLOCK_TIME_NONE;
+
+  /* caps, nothing else */
+  fail_unless_equals_float (vk_fps_estimate (25, 1, none, none, 0), 25.0);
+  fail_unless_equals_float (vk_fps_estimate (30000, 1001, none, none, 0),
+      30000.0 / 1001);
+  /* no caps rate: the timestamps' mean, else the default */
+  fail_unless_equals_float (vk_fps_estimate (0, 1, 0, 2 * s, 51), 25.0);
+  fail_unless_equals_float (vk_fps_estimate (0, 1, s, 3 * s, 32), 15.5);
+  fail_unless_equals_float (vk_fps_estimate (0, 1, 0, 0, 5), VK_DEFAULT_FPS);
+  fail_unless_equals_float (vk_fps_estimate (0, 1, 0, s, 1), VK_DEFAULT_FPS);
+  fail_unless_equals_float (vk_fps_estimate (0, 1, none, s, 9), VK_DEFAULT_FPS);
+  fail_unless_equals_float (vk_fps_estimate (0, 0, none, none, 0),
+      VK_DEFAULT_FPS);
+  /* caps whose timestamps agree, within 10 %: the caps' (a dropped frame,
+   * a live input's jitter) */
+  fail_unless_equals_float (vk_fps_estimate (25, 1, 0, 2 * s, 51), 25.0);
+  fail_unless_equals_float (vk_fps_estimate (25, 1, 0, 2 * s, 47), 25.0);
+  fail_unless_equals_float (vk_fps_estimate (25, 1, 0, 2 * s, 55), 25.0);
+  /* caps they miss: the timestamps' mean (gaps of 1 to 3 frames of
+   * 25/1), unless fewer than 10 frames say it */
+  fail_unless_equals_float (vk_fps_estimate (25, 1, 0, 2 * s, 32), 15.5);
+  fail_unless_equals_float (vk_fps_estimate (25, 1, 0, s, 9), 25.0);
+  fail_unless_equals_float (vk_fps_estimate (25, 1, 0, s, 10), 9.0);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_streamcheck_suite (void)
 {
@@ -279,6 +312,7 @@ align_streamcheck_suite (void)
   tcase_add_test (tc, test_budget);
   tcase_add_test (tc, test_held_bytes);
   tcase_add_test (tc, test_retime);
+  tcase_add_test (tc, test_fps_estimate);
   return s;
 }
 
