@@ -60,7 +60,9 @@ typedef struct
   const GstClockTime *pts;      /* or NULL: i / FPS */
   gboolean no_pts;              /* buffers without timestamps */
   /* the frame content: a crop at (crop_x, crop_y) of a bg_w x bg_h noise
-   * picture that depends on the content frame index (pts * FPS) */
+   * picture that depends on the content frame index: content[i], or
+   * without content, pts * FPS */
+  const guint *content;
   gint crop_x, crop_y, bg_w, bg_h;
   GMutex lock;
   guint next;
@@ -89,7 +91,8 @@ make_frame (FrameSrc * fs, guint i)
 {
   GstBuffer *buf = gst_buffer_new_allocate (NULL, fs->info.size, NULL);
   GstClockTime pts = frame_pts (fs, i);
-  guint content = (guint) gst_util_uint64_scale (pts, FPS, GST_SECOND);
+  guint content = fs->content ? fs->content[i] :
+      (guint) gst_util_uint64_scale (pts, FPS, GST_SECOND);
   GstVideoFrame f;
   guint p;
 
@@ -432,44 +435,119 @@ GST_START_TEST (test_8k_frames)
 
 GST_END_TEST;
 
-/* a variable frame rate fg (gaps of 1 to 3 frames), its caps saying 25/1
- * or, as a variable-rate file does, 0/1: every fg frame comes out with its
- * own timestamp, on the bg frame of its time (and no critical: 0/1 gave
- * "denom != 0" in the compositor until 2026-12-06) */
-GST_START_TEST (test_vfr_fg)
+/* gaps of 1 to 3 frames of FPS: the timestamps of @n frames of a variable
+ * frame rate input, in @pts; returns the frames of FPS they span */
+static guint
+vfr_timestamps (GstClockTime * pts, guint n)
 {
   static const guint steps[] = { 1, 2, 1, 3, 1, 1, 2 };
-  GstClockTime pts[40];
-  FrameSrc bg, fg;
-  Outcome o;
-  guint i, t = 0, exact = 0;
+  guint i, t = 0;
 
-  for (i = 0; i < G_N_ELEMENTS (pts); i++) {
+  for (i = 0; i < n; i++) {
     pts[i] = gst_util_uint64_scale (t, GST_SECOND, FPS);
     t += steps[i % G_N_ELEMENTS (steps)];
   }
+  return t;
+}
+
+/* Asserts that the @n frames of @o went out with the timestamps @pts, on
+ * the bg frames @want within one, and on that very frame on at least 90 %
+ * of them; the message gives the counts and the largest error. */
+static void
+assert_vfr_frames (const Outcome * o, const GstClockTime * pts,
+    const guint64 * want, guint n)
+{
+  guint i, exact = 0, off = 0, first_off = 0;
+  gint64 max_err = 0;
+
+  fail_unless (o->error == NULL, "%s", o->error);
+  fail_unless_equals_int (o->n_out, n);
+  for (i = 0; i < n; i++) {
+    gint64 err = (gint64) g_array_index (o->bg_index, guint64, i) -
+        (gint64) want[i];
+
+    fail_unless_equals_uint64 (g_array_index (o->pts, GstClockTime, i), pts[i]);
+    GST_INFO ("fg frame %u at %" GST_TIME_FORMAT ": bg frame %"
+        G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT, i,
+        GST_TIME_ARGS (pts[i]), g_array_index (o->bg_index, guint64, i),
+        want[i]);
+    if (ABS (err) > 1 && off++ == 0)
+      first_off = i;
+    max_err = MAX (max_err, ABS (err));
+    exact += err == 0;
+  }
+  GST_INFO ("%u of %u exact, %u off by more than one, max error %"
+      G_GINT64_FORMAT, exact, n, off, max_err);
+  fail_unless (off == 0 && exact >= n * 9 / 10, "%u of %u exact, %u "
+      "off by more than one (the first: fg frame %u, bg frame %"
+      G_GUINT64_FORMAT " for %" G_GUINT64_FORMAT "), max error %"
+      G_GINT64_FORMAT, exact, n, off, first_off,
+      g_array_index (o->bg_index, guint64, first_off), want[first_off],
+      max_err);
+}
+
+/* a variable frame rate fg (gaps of 1 to 3 frames), its caps saying 25/1
+ * or, as a variable-rate file does, 0/1 (@__i__ odd), in the global mode
+ * (@__i__ 0, 1) and in the streaming mode (2, 3): every fg frame comes
+ * out with its own timestamp, on the bg frame of its time (and no
+ * critical: 0/1 gave "denom != 0" in the compositor until 2026-12-06) */
+GST_START_TEST (test_vfr_fg)
+{
+  GstClockTime pts[40];
+  guint64 want[G_N_ELEMENTS (pts)];
+  FrameSrc bg, fg;
+  Outcome o;
+  guint i, t;
+
+  t = vfr_timestamps (pts, G_N_ELEMENTS (pts));
+  for (i = 0; i < G_N_ELEMENTS (pts); i++)
+    want[i] = gst_util_uint64_scale (pts[i], FPS, GST_SECOND);
   frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, t + 2, 0, 0);
   frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, G_N_ELEMENTS (pts),
       32, 24);
   fg.pts = pts;
-  if (__i__ == 1)
+  if (__i__ % 2 == 1)
     GST_VIDEO_INFO_FPS_N (&fg.info) = 0;
-  run (APPSRCS, "", &bg, &fg, &o);
-  fail_unless (o.error == NULL, "%s", o.error);
-  fail_unless_equals_int (o.n_out, G_N_ELEMENTS (pts));
-  for (i = 0; i < o.n_out; i++) {
-    guint64 want = gst_util_uint64_scale (pts[i], FPS, GST_SECOND);
-    guint64 got = g_array_index (o.bg_index, guint64, i);
+  run (APPSRCS, __i__ >= 2 ? "mode=streaming" : "", &bg, &fg, &o);
+  assert_vfr_frames (&o, pts, want, G_N_ELEMENTS (pts));
+  outcome_clear (&o);
+}
 
-    fail_unless_equals_uint64 (g_array_index (o.pts, GstClockTime, i), pts[i]);
-    fail_unless (ABS ((gint64) got - (gint64) want) <= 1, "fg frame %u at "
-        "%" GST_TIME_FORMAT ": bg frame %" G_GUINT64_FORMAT ", expected %"
-        G_GUINT64_FORMAT, i, GST_TIME_ARGS (pts[i]), got, want);
-    if (got == want)
-      exact++;
+GST_END_TEST;
+
+/* a variable frame rate bg (gaps of 1 to 3 frames, caps 25/1 or 0/1 with
+ * @__i__ odd), as a screen recorder makes one (a frame only when the
+ * picture changes), under a regular 25 fps fg of the same screen, in the
+ * global mode (@__i__ 0, 1) and in the streaming mode (2, 3): every fg
+ * frame comes out with its own timestamp, on the bg frame shown at its
+ * time (the last one at or before it) or a neighbour, and on that very
+ * frame on at least 90 % of the fg frames */
+GST_START_TEST (test_vfr_bg)
+{
+  GstClockTime pts[60], at[100];
+  guint64 want[G_N_ELEMENTS (at)];
+  guint content[G_N_ELEMENTS (at)];
+  FrameSrc bg, fg;
+  Outcome o;
+  guint i, n_fg;
+
+  n_fg = vfr_timestamps (pts, G_N_ELEMENTS (pts)) - 2;
+  fail_unless (n_fg <= G_N_ELEMENTS (at));
+  for (i = 0; i < n_fg; i++) {
+    at[i] = gst_util_uint64_scale (i, GST_SECOND, FPS);
+    for (want[i] = 0; want[i] + 1 < G_N_ELEMENTS (pts)
+        && pts[want[i] + 1] <= at[i]; want[i]++);
+    content[i] = (guint) gst_util_uint64_scale (pts[want[i]], FPS, GST_SECOND);
   }
-  fail_unless (exact >= o.n_out * 9 / 10, "only %u of %u exact", exact,
-      o.n_out);
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, G_N_ELEMENTS (pts),
+      0, 0);
+  bg.pts = pts;
+  if (__i__ % 2 == 1)
+    GST_VIDEO_INFO_FPS_N (&bg.info) = 0;
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, n_fg, 32, 24);
+  fg.content = content;
+  run (APPSRCS, __i__ >= 2 ? "mode=streaming" : "", &bg, &fg, &o);
+  assert_vfr_frames (&o, at, want, n_fg);
   outcome_clear (&o);
 }
 
@@ -720,7 +798,8 @@ bad_input_suite (void)
   tcase_add_test (tc, test_fg_larger_than_bg);
   tcase_add_loop_test (tc, test_1x1_frames, 0, 2);
   tcase_add_test (tc, test_8k_frames);
-  tcase_add_loop_test (tc, test_vfr_fg, 0, 2);
+  tcase_add_loop_test (tc, test_vfr_fg, 0, 4);
+  tcase_add_loop_test (tc, test_vfr_bg, 0, 4);
   tcase_add_test (tc, test_missing_timestamps);
   tcase_add_loop_test (tc, test_fg_timestamps_not_increasing, 0, 4);
   tcase_add_test (tc, test_bg_ends_early);
