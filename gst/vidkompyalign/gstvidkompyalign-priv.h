@@ -45,6 +45,14 @@ GST_DEBUG_CATEGORY_EXTERN (gst_vidkompy_align_debug);
 /* mode=auto waits this long (us) for both inputs' caps before deciding */
 #define AUTO_WAIT (10 * G_TIME_SPAN_SECOND)
 
+/* Coupled inputs (vkaligncouple.c): the fg's thread holds at most this many
+ * bytes of fg frames before it waits for the bg's again (as long as the
+ * bg's thread is not upstream VK_UPSTREAM_STALL). A tee's thread gets no
+ * further ahead of the bg's than the bg's queue holds (10 MB by default);
+ * two threads coupled by a stall of one of them would otherwise let the fg
+ * run ahead without bound. */
+#define HELD_FG_BYTES (64 * 1024 * 1024)
+
 
 /* A seek of the outputs on its way to the inputs (GstVidkompyAlign.seek,
  * gst_vidkompy_align_seek_inputs ()); changed by
@@ -302,6 +310,9 @@ typedef struct
   /* render: a seek without a flush was sent; its segment starts a new
    * pass of the input */
   gboolean new_pass;
+  /* render: the input's thread, in its render or upstream, for the other
+   * input's waits on it (VK_ALIGN_WAIT_OR_STALL ()); lock */
+  VkUpstream up;
 } Stream;
 
 /* Locks, in the order they are taken (never the other way round):
@@ -395,8 +406,9 @@ struct _GstVidkompyAlign
    * VK_BG_FINISHED (), gst_vidkompy_align_bg_out_event ()) */
   BgOutState bg_out;
   /* decided_cond: the bg output's decisions moved on (a decision[] made,
-   * VK_BG_FINISHED (), or a seek's reset of them done, seek back to
-   * SEEK_NONE): each fg frame waits for its bg frame */
+   * the bg output of next_fg taken, VK_BG_FINISHED (), or a seek's reset
+   * of them done, seek back to SEEK_NONE): each fg frame waits for its bg
+   * frame, the fg's end for its held frames' */
   GCond decided_cond;
   guint8 *tie;                  /* per fg frame: the decision was a tie */
   gfloat **fg_desc;             /* descriptor of each fg frame until used */
@@ -419,9 +431,14 @@ struct _GstVidkompyAlign
   /* how far beyond a fg frame's candidates' centre the bg may be wanted
    * for its decision: G_MAXUINT (radius), or what the bg reached when one
    * upstream thread feeds both inputs (a tee: gst_vidkompy_align_couple
-   * ()) */
+   * ()); "the inputs are coupled" is coupled_ahead != G_MAXUINT: set by
+   * a stall of either input's wait for the other, G_MAXUINT again at the
+   * render's start (gst_vidkompy_align_start_render ()) */
   guint coupled_ahead;
-  VkUpstream bg_up;             /* the bg's thread, for the fg's waits */
+  /* coupled inputs: the fg frames taken whose decision or bg output is
+   * not made yet, oldest first (HeldFg, vkaligncouple.c): the fg's thread
+   * does not wait for the bg's, it outputs them once both are */
+  GQueue fg_held;
   gboolean fg_segment_ready;    /* the fg got its segment since the flush */
   /* replay_cond: an input plays again for the render (its pass became
    * PASS_REPLAYING at the flush of the seek back), or the fg got its
@@ -502,7 +519,8 @@ void gst_vidkompy_align_cand_free (Cand * c);
 GstBuffer *gst_vidkompy_align_cand_buffer (GstVidkompyAlign * self,
     guint index);
 guint gst_vidkompy_align_ahead (GstVidkompyAlign * self);
-void gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i);
+gboolean gst_vidkompy_align_candidate_span (GstVidkompyAlign * self, guint i,
+    guint * a, guint * b);
 GstClockTime gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i);
 void gst_vidkompy_align_finish_bg (GstVidkompyAlign * self);
 guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
@@ -510,6 +528,20 @@ GstFlowReturn gst_vidkompy_align_render_bg (GstVidkompyAlign * self,
     GstBuffer * buf);
 GstFlowReturn gst_vidkompy_align_render_fg (GstVidkompyAlign * self,
     GstBuffer * buf);
+GstFlowReturn gst_vidkompy_align_push_fg (GstVidkompyAlign * self, guint i,
+    GstBuffer * buf);
+
+/* vkaligncouple.c */
+void gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i,
+    const gchar * why);
+gboolean gst_vidkompy_align_bg_wait_fg_desc (GstVidkompyAlign * self, guint i,
+    gboolean at_end);
+gboolean gst_vidkompy_align_fg_may_hold (GstVidkompyAlign * self);
+gboolean gst_vidkompy_align_fg_hold (GstVidkompyAlign * self, guint i,
+    GstBuffer * buf);
+GstFlowReturn gst_vidkompy_align_fg_release (GstVidkompyAlign * self,
+    gboolean all);
+void gst_vidkompy_align_fg_drop_held (GstVidkompyAlign * self);
 void gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from);
 void gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self);
 gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
@@ -547,11 +579,11 @@ void gst_vidkompy_align_input_ended (GstVidkompyAlign * self, Stream * s);
 #define VK_ALIGN_WAIT_UNTIL(self, c, end_time) \
     vk_wait_named_until (gst_vidkompy_align_debug, (self), "", &(self)->c, \
     &(self)->lock, #c, (end_time))
-/* ... or until the bg's thread was upstream VK_UPSTREAM_STALL from @since:
- * TRUE then (vk_wait_or_stall ()) */
-#define VK_ALIGN_WAIT_OR_STALL(self, c, since) \
+/* ... or until the thread of the other input @s (a Stream) was upstream
+ * VK_UPSTREAM_STALL from @since: TRUE then (vk_wait_or_stall ()) */
+#define VK_ALIGN_WAIT_OR_STALL(self, c, s, since) \
     vk_wait_or_stall (gst_vidkompy_align_debug, (self), "", &(self)->c, \
-    &(self)->lock, #c, &(self)->bg_up, (since))
+    &(self)->lock, #c, &(s)->up, (since))
 
 /* vkalignstate.c: each state's one setter, with the lock; logged */
 void gst_vidkompy_align_stream_reset (Stream * s);

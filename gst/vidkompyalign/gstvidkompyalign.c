@@ -194,18 +194,20 @@ gst_vidkompy_align_stream_fps (const Stream * s)
 /* ------------------------------------------------------------------------ */
 /* Pads */
 
-/* the bg's render, its thread watched by the fg's waits (VkUpstream) */
+/* the render of @s's frame, its thread watched by the other input's waits
+ * (VkUpstream) */
 static GstFlowReturn
-render_bg (GstVidkompyAlign * self, GstBuffer * buf)
+render_watched (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
 {
   GstFlowReturn ret;
 
   g_mutex_lock (&self->lock);
-  vk_upstream_enter (&self->bg_up);
+  vk_upstream_enter (&s->up);
   g_mutex_unlock (&self->lock);
-  ret = gst_vidkompy_align_render_bg (self, buf);
+  ret = s == &self->fg ? gst_vidkompy_align_render_fg (self, buf) :
+      gst_vidkompy_align_render_bg (self, buf);
   g_mutex_lock (&self->lock);
-  vk_upstream_leave (&self->bg_up);
+  vk_upstream_leave (&s->up);
   g_mutex_unlock (&self->lock);
   return ret;
 }
@@ -253,8 +255,7 @@ gst_vidkompy_align_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
         gst_buffer_unref (buf);
         return GST_FLOW_ERROR;
       }
-      return s == &self->fg ? gst_vidkompy_align_render_fg (self,
-          buf) : render_bg (self, buf);
+      return render_watched (self, s, buf);
     case PHASE_DONE:
       gst_buffer_unref (buf);
       return GST_FLOW_EOS;
@@ -293,6 +294,13 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       && GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT
       && GST_EVENT_TYPE (event) != GST_EVENT_STREAM_START)
     return vk_stream_render_event (stream, s == &self->fg, event);
+
+  /* coupled inputs: the fg frames held go out before the fg's events, all
+   * of them before its end (vkaligncouple.c) */
+  if (s == &self->fg && GST_EVENT_IS_SERIALIZED (event)
+      && GST_EVENT_TYPE (event) != GST_EVENT_FLUSH_STOP)
+    gst_vidkompy_align_fg_release (self, GST_EVENT_TYPE (event) ==
+        GST_EVENT_EOS || GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT_DONE);
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:{
@@ -426,6 +434,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
     case GST_EVENT_FLUSH_START:
       g_mutex_lock (&self->lock);
       gst_vidkompy_align_input_event (s, INPUT_EV_FLUSH_START);
+      if (s == &self->fg)
+        gst_vidkompy_align_fg_drop_held (self);
       gst_vidkompy_align_wake_all (self, s == &self->bg ? "the bg flushes" :
           "the fg flushes");
       g_mutex_unlock (&self->lock);

@@ -87,6 +87,9 @@ gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius)
   vk_desc_size (r->valid_w, r->valid_h, &self->desc_w, &self->desc_h);
   self->radius = radius;
   self->coupled_ahead = G_MAXUINT;
+  /* (no input's thread is upstream before its first frame of the render) */
+  vk_upstream_enter (&self->bg.up);
+  vk_upstream_enter (&self->fg.up);
   self->fg_segment_ready = FALSE;
   self->bg.last_seen = self->fg.last_seen = -1;
   /* the frames are analysed: their copies are not needed any more */

@@ -154,11 +154,12 @@ gst_vidkompy_align_fg_wait_refined (GstVidkompyAlign * self, GstBuffer * buf)
   while (!self->refined && !VK_IN_FLUSHING (&self->fg)
       && !VK_BG_FINISHED (self)
       && self->phase == PHASE_RENDER) {
-    if (VK_ALIGN_WAIT_OR_STALL (self, refined_cond, since) && !self->refined
-        && self->pair_fg != NULL) {
+    if (VK_ALIGN_WAIT_OR_STALL (self, refined_cond, &self->bg, since)
+        && !self->refined && self->pair_fg != NULL) {
       /* one upstream thread feeds both inputs: refined on the bg frames at
        * hand, by this thread (the bg's waits upstream for it to go on) */
-      gst_vidkompy_align_couple (self, refine_fg_index (self));
+      gst_vidkompy_align_couple (self, refine_fg_index (self), "the bg did "
+          "not come while it waited for the position");
       refine_position (self, self->pair_fg);
       gst_clear_buffer (&self->pair_fg);
       gst_vidkompy_align_set_refined (self);

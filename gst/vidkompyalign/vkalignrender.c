@@ -26,6 +26,7 @@ gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
 
   g_queue_clear_full (&self->cands,
       (GDestroyNotify) gst_vidkompy_align_cand_free);
+  gst_vidkompy_align_fg_drop_held (self);
   gst_clear_buffer (&self->pair_fg);
   if (self->fg_desc)
     for (i = 0; i < self->result.n_fg; i++)
@@ -205,13 +206,17 @@ GstFlowReturn
 gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 {
   VkAlignResult *r = &self->result;
-  guint i, j;
-  GstClockTime bg_pts;
-  GstEvent *headers[3];
-  VkOutMeta meta;
+  GstFlowReturn ret;
+  gboolean stalled;
   gfloat *desc;
   gint64 since;
+  guint i;
 
+  /* (coupled inputs: the frames held that can go out first) */
+  if ((ret = gst_vidkompy_align_fg_release (self, FALSE)) != GST_FLOW_OK) {
+    gst_buffer_unref (buf);
+    return ret;
+  }
   g_mutex_lock (&self->lock);
   i = MIN (gst_vidkompy_align_frame_index (&self->fg, GST_BUFFER_PTS (buf)),
       r->n_fg - 1);
@@ -263,15 +268,24 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
   /* (a seek's frames wait for its reset of the render state even when
    * the bg had finished before it) */
   since = g_get_monotonic_time ();
+  stalled = FALSE;
   while ((self->seek == SEEK_FLUSHING || (self->seek == SEEK_NEW_PASS
               && !self->fg.new_pass) || (self->decision[i] == G_MAXUINT
               && !VK_BG_FINISHED (self)))
       && !VK_IN_FLUSHING (&self->fg) && self->phase == PHASE_RENDER) {
     if (decide_coupled (self, i))
       continue;
-    if (VK_ALIGN_WAIT_OR_STALL (self, decided_cond, since)
-        && self->seek == SEEK_NONE && self->decision[i] == G_MAXUINT) {
-      gst_vidkompy_align_couple (self, i);
+    /* coupled: the bg's thread may not come before this one returns, the
+     * frame is held (gst_vidkompy_align_fg_hold ()); beyond the frames
+     * that may be held, only when the bg does not come */
+    if (self->coupled_ahead != G_MAXUINT && self->seek == SEEK_NONE
+        && (stalled || gst_vidkompy_align_fg_may_hold (self)))
+      break;
+    stalled = VK_ALIGN_WAIT_OR_STALL (self, decided_cond, &self->bg, since)
+        && self->seek == SEEK_NONE && self->decision[i] == G_MAXUINT;
+    if (stalled) {
+      gst_vidkompy_align_couple (self, i, "the bg did not come while it "
+          "waited for its decision");
       since = g_get_monotonic_time ();
     }
   }
@@ -280,6 +294,25 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
   }
+  if (gst_vidkompy_align_fg_hold (self, i, buf)) {
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_OK;
+  }
+  return gst_vidkompy_align_push_fg (self, i, buf);
+}
+
+/* Outputs fg frame @i, @buf, with the meta of its decision (the dense
+ * alignment's choice after the bg ended). Called with the lock, which it
+ * releases (before the push). */
+GstFlowReturn
+gst_vidkompy_align_push_fg (GstVidkompyAlign * self, guint i, GstBuffer * buf)
+{
+  VkAlignResult *r = &self->result;
+  GstClockTime bg_pts;
+  GstEvent *headers[3];
+  VkOutMeta meta;
+  guint j;
+
   j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
   bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
   take_headers (self, &self->fg, headers);
@@ -298,8 +331,9 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
  * full-resolution comparisons), never before the last one picked: those
  * from @a less self->radius to @b plus gst_vidkompy_align_ahead ()
  * (candidate_range ()); FALSE: only @a (== @b). Called with the lock. */
-static gboolean
-candidate_span (GstVidkompyAlign * self, guint i, guint * a, guint * b)
+gboolean
+gst_vidkompy_align_candidate_span (GstVidkompyAlign * self, guint i,
+    guint * a, guint * b)
 {
   guint m = self->result.map[i];
 
@@ -334,7 +368,7 @@ candidate_range (GstVidkompyAlign * self, guint i, guint * lo, guint * hi)
 {
   guint a, b;
 
-  if (!candidate_span (self, i, &a, &b)) {
+  if (!gst_vidkompy_align_candidate_span (self, i, &a, &b)) {
     *lo = *hi = a;
     return;
   }
@@ -435,24 +469,6 @@ take_decision (GstVidkompyAlign * self, guint i, Cand * c)
   g_cond_broadcast (&self->desc_cond);
 }
 
-/* One upstream thread feeds both inputs (a tee) and blocks on the fg's
- * full queue: fg frame @i waited VK_UPSTREAM_STALL for bg frames that did
- * not come, the bg's thread upstream all along. From now on the bg is
- * wanted only as far ahead as it got. Called with the lock. */
-void
-gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i)
-{
-  Cand *tail = g_queue_peek_tail (&self->cands);
-  guint a, b;
-
-  candidate_span (self, MIN (i, self->result.n_fg - 1), &a, &b);
-  self->coupled_ahead = tail && tail->index > b ? tail->index - b : 0;
-  GST_INFO_OBJECT (self, "the bg did not come while fg frame %u waited for "
-      "it: one upstream thread feeds both inputs (a tee?); the bg is wanted "
-      "at most %u frames ahead of the dense alignment's choice", i,
-      self->coupled_ahead);
-}
-
 /* Coupled inputs (gst_vidkompy_align_couple ()): the fg's thread decides
  * fg frame @i once its candidates are here (the bg's thread waits
  * upstream for it to go on); its bg output goes out with the bg's next
@@ -533,12 +549,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       }
       /* the fg frame's descriptor, unless the fg is gone or past it (or
        * its thread decided it meanwhile) */
-      while (!VK_PRESET (self) && self->fg_desc[i] == NULL
-          && !VK_IN_ENDED (&self->fg) && self->fg.last_seen <= (gint64) i
-          && !VK_IN_FLUSHING (&self->fg) && self->decision[i] == G_MAXUINT
-          && !VK_IN_FLUSHING (&self->bg) && self->phase == PHASE_RENDER)
-        VK_ALIGN_WAIT (self, desc_cond);
-      if (VK_IN_FLUSHING (&self->bg) || self->phase != PHASE_RENDER) {
+      if (!gst_vidkompy_align_bg_wait_fg_desc (self, i, at_end)) {
         g_mutex_unlock (&self->lock);
         break;
       }
@@ -564,6 +575,8 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       }
     }
     self->next_fg++;
+    /* (held fg frames wait for their bg output to be taken) */
+    g_cond_broadcast (&self->decided_cond);
 
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
     take_headers (self, &self->bg, headers);

@@ -69,6 +69,14 @@ vk_upstream_leave (VkUpstream * up)
   up->left = g_get_monotonic_time ();
 }
 
+/* Whether the watched input's thread is upstream now (it left the chain
+ * function since it last entered it). Called with the lock of the waits. */
+gboolean
+vk_upstream_away (const VkUpstream * up)
+{
+  return up->left != 0;
+}
+
 /* Waits on @cond as vk_wait_named () does, or until a wait that began at
  * @since (monotonic, us) has lasted VK_UPSTREAM_STALL with the thread @up
  * watches upstream for that long. Returns TRUE when it has: that input

@@ -55,6 +55,8 @@ void vk_upstream_enter (VkUpstream * up);
 
 void vk_upstream_leave (VkUpstream * up);
 
+gboolean vk_upstream_away (const VkUpstream * up);
+
 gboolean vk_wait_or_stall (GstDebugCategory * cat, gpointer obj,
     const gchar * prefix, GCond * cond, GMutex * lock, const gchar * name,
     const VkUpstream * up, gint64 since);

@@ -53,6 +53,15 @@ static const struct
    * waiting for the fg's, until 2026-12-07) */
   {"streaming", "", "queue !", ""},
   {"global", "queue !", "queue !", ""},
+  /* a queue on one branch only: once the inputs are coupled, the fg's
+   * thread holds its frames until their bg outputs went out from the bg's
+   * thread (with the bg's queue only, the fg's first output blocked the
+   * tee's thread in the fg sink's preroll, waiting for the bg's first,
+   * which the bg's thread could not push before the tee's next frame; with
+   * the fg's only, the tee's thread waited in the bg for the fg's last
+   * frame, which it had still to bring: both hung until 2026-12-07) */
+  {"global", "queue !", "", ""},
+  {"global", "", "queue !", ""},
   /* (the global mode pushes each output from its input's thread: a sink
    * prerolling on the fg's first frame holds the thread that the tee's
    * next frame, and so the bg's first output, waits for) */
