@@ -14,11 +14,12 @@
  * One element for the whole job: finds a foreground video (fg) inside a
  * background video (bg) that shows the same content, retimes the bg onto
  * the fg frame by frame and composites the fg there. A #GstBin wrapping
- * `videoconvert ! videoflip ! vidkompyalign ! vidkompycomposite !
- * videoconvert` (one `videoconvert` and one `videoflip` per input and one
- * `videoconvert` for the output, passthrough when the formats already fit:
- * the decoder's output has a luma plane, the encoder takes the bg's
- * format), with ghost pads `bg_sink`, `fg_sink` and `src`.
+ * `videoconvert ! videoflip ! capsfilter ! vidkompyalign ! vidkompycomposite
+ * ! videoconvert` (one `videoconvert`, `videoflip` and `capsfilter` per input
+ * and one `videoconvert` for the output, passthrough when the formats
+ * already fit: the decoder's output has an 8-bit luma plane, which the
+ * inputs' `capsfilter`s ask for, as the compositor blends it; the encoder
+ * takes the bg's format), with ghost pads `bg_sink`, `fg_sink` and `src`.
  *
  * Orientation: each input's `videoflip` has `video-direction=auto`, so an
  * input with an `image-orientation` tag (what qtdemux reports for an MP4
@@ -311,6 +312,10 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
   GstElement *outconv = add_child (self, "videoconvert", "out_convert");
   GstElement *bgflip = add_child (self, "videoflip", "bg_orient");
   GstElement *fgflip = add_child (self, "videoflip", "fg_orient");
+  GstElement *bgfmt = add_child (self, "capsfilter", "bg_formats");
+  GstElement *fgfmt = add_child (self, "capsfilter", "fg_formats");
+  GstCaps *luma = gst_caps_from_string ("video/x-raw, format = (string) "
+      GST_VIDKOMPY_ALIGN_LUMA_FORMATS);
 
   self->align = add_child (self, "vidkompyalign", "align");
   self->composite = add_child (self, "vidkompycomposite", "composite");
@@ -321,12 +326,20 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
     vk_orient_setup (bgflip);
     vk_orient_setup (fgflip);
   }
-  if (bgconv && fgconv && outconv && bgflip && fgflip && self->align
-      && self->composite) {
-    gst_element_link (bgconv, bgflip);
-    gst_element_link (fgconv, fgflip);
-    gst_element_link_pads (bgflip, "src", self->align, "bg_sink");
-    gst_element_link_pads (fgflip, "src", self->align, "fg_sink");
+  /* the inputs converted to the formats the aligner reads in place, which
+   * the compositor blends (the aligner would convert the luma of any other
+   * format for itself, and the compositor the whole frame) */
+  if (bgfmt && fgfmt) {
+    g_object_set (bgfmt, "caps", luma, NULL);
+    g_object_set (fgfmt, "caps", luma, NULL);
+  }
+  gst_caps_unref (luma);
+  if (bgconv && fgconv && outconv && bgflip && fgflip && bgfmt && fgfmt
+      && self->align && self->composite) {
+    gst_element_link_many (bgconv, bgflip, bgfmt, NULL);
+    gst_element_link_many (fgconv, fgflip, fgfmt, NULL);
+    gst_element_link_pads (bgfmt, "src", self->align, "bg_sink");
+    gst_element_link_pads (fgfmt, "src", self->align, "fg_sink");
     gst_element_link_pads (self->align, "bg_src", self->composite, "bg_sink");
     gst_element_link_pads (self->align, "fg_src", self->composite, "fg_sink");
     gst_element_link_pads (self->composite, "src", outconv, "sink");

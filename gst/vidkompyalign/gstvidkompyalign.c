@@ -147,10 +147,8 @@
 
 GST_DEBUG_CATEGORY (gst_vidkompy_align_debug);
 
-/* the formats whose luma is read in place (vk_luma_is_plane ()) first,
- * then every other: their luma is converted to grey (vkluma.c) */
-#define FORMATS "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8 }"
-#define CAPS GST_VIDEO_CAPS_MAKE (FORMATS) "; " \
+/* the formats whose luma is read in place first, then every other */
+#define CAPS GST_VIDEO_CAPS_MAKE (GST_VIDKOMPY_ALIGN_LUMA_FORMATS) "; " \
     GST_VIDEO_CAPS_MAKE (GST_VIDEO_FORMATS_ALL)
 
 static GstStaticPadTemplate bg_sink_template =

@@ -13,14 +13,13 @@
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
-
 /**
  * GstVidkompyUnmatchedFrames:
  * @GST_VIDKOMPY_UNMATCHED_CLAMP: fg frames before the bg's start or after
  *   its end get the first or last bg frame
  * @GST_VIDKOMPY_UNMATCHED_DROP: such fg frames are not output
  */
-typedef enum
+    typedef enum
 {
   GST_VIDKOMPY_UNMATCHED_CLAMP,
   GST_VIDKOMPY_UNMATCHED_DROP,
@@ -57,6 +56,12 @@ typedef enum
   GST_VIDKOMPY_ALIGN_MODE_STREAMING,
 } GstVidkompyAlignMode;
 
+/* the formats whose luma vidkompyalign reads in place (an 8-bit luma
+ * plane, vk_luma_is_plane ()); it takes every other raw format too,
+ * converting its luma to grey (vkluma.c) */
+#define GST_VIDKOMPY_ALIGN_LUMA_FORMATS \
+    "{ I420, YV12, NV12, NV21, Y41B, Y42B, Y444, GRAY8 }"
+
 #define GST_TYPE_VIDKOMPY_ALIGN (gst_vidkompy_align_get_type ())
 G_DECLARE_FINAL_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST,
     VIDKOMPY_ALIGN, GstElement);
@@ -64,5 +69,4 @@ G_DECLARE_FINAL_TYPE (GstVidkompyAlign, gst_vidkompy_align, GST,
 GST_ELEMENT_REGISTER_DECLARE (vidkompyalign);
 
 G_END_DECLS
-
 #endif /* __GST_VIDKOMPY_ALIGN_H__ */
