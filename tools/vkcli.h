@@ -28,7 +28,7 @@ typedef struct
   gchar *uri;
   gboolean has_video, has_audio, is_image;
   gint width, height;
-  gint fps_n, fps_d;
+  gint fps_n, fps_d;            /* 0/1: a variable frame rate */
   GstClockTime duration;
 } VkProbe;
 
@@ -37,6 +37,12 @@ VkExit vk_probe_path (const gchar * path, const gchar * role, gchar ** uri);
 VkExit vk_probe_file (const gchar * path, const gchar * role, VkProbe * out);
 
 void vk_probe_clear (VkProbe * p);
+
+gboolean vk_probe_has_rate (const VkProbe * p);
+
+void vk_probe_nominal_rate (const VkProbe * p, gint * fps_n, gint * fps_d);
+
+gchar *vk_probe_rate_text (const VkProbe * p);
 
 void vk_cli_error (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 

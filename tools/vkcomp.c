@@ -52,6 +52,11 @@
  * with it */
 #define INPUT_QUEUE_FRAMES 8
 #define INPUT_QUEUE_BYTES (12 * 1024 * 1024)
+/* a frame out lasting less than this has no usable length (a variable
+ * frame rate fg's frames often have none, or 1 ns): it gets its gap from
+ * the frame before, for the muxer's last sample (mp4mux writes the last
+ * sample's length from its buffer's: 0, and qtdemux then drops it) */
+#define MIN_FRAME_DURATION (GST_MSECOND)
 
 /* ---------- pipeline building ---------- */
 
@@ -292,12 +297,31 @@ add_input_queue (Comp * c, const gchar * pad_name)
   return q;
 }
 
+/* every frame out: counted, and given a length when it has none (the gap
+ * from the frame before: its own timestamp is kept) */
 static GstPadProbeReturn
-count_frames (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+frame_out (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Comp *c = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime prev = c->prev_pts_out;
 
   g_atomic_int_inc (&c->frames_out);
+  c->prev_pts_out = GST_BUFFER_PTS (buf);
+  if (GST_CLOCK_TIME_IS_VALID (prev) && GST_BUFFER_PTS_IS_VALID (buf)
+      && GST_BUFFER_PTS (buf) > prev && (!GST_BUFFER_DURATION_IS_VALID (buf)
+          || GST_BUFFER_DURATION (buf) < MIN_FRAME_DURATION)) {
+    buf = gst_buffer_make_writable (buf);
+    GST_BUFFER_DURATION (buf) = GST_BUFFER_PTS (buf) - prev;
+    GST_PAD_PROBE_INFO_DATA (info) = buf;
+  }
+  /* the progress, by time (a variable frame rate fg has no frame count) */
+  if (GST_BUFFER_PTS_IS_VALID (buf)) {
+    g_mutex_lock (&c->lock);
+    c->time_out = GST_BUFFER_PTS (buf) + (GST_BUFFER_DURATION_IS_VALID (buf)
+        ? GST_BUFFER_DURATION (buf) : 0);
+    g_mutex_unlock (&c->lock);
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -370,7 +394,7 @@ build_pipeline (Comp * c)
     return VK_EXIT_FAILED;
   }
   src = gst_element_get_static_pad (c->vk, "src");
-  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, count_frames, c, NULL);
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, frame_out, c, NULL);
   gst_object_unref (src);
 
   if (c->audio_from == NULL)
@@ -581,14 +605,12 @@ probe_inputs (Comp * c)
   if ((r = vk_probe_file (c->o->bg, "background", &c->bgp)) != VK_EXIT_OK
       || (r = vk_probe_file (c->o->fg, "foreground", &c->fgp)) != VK_EXIT_OK)
     return r;
-  if (c->fgp.fps_n <= 0 || c->fgp.fps_d <= 0 || c->fgp.is_image) {
-    vk_cli_error ("the foreground %s is not a video with a frame rate",
-        c->o->fg);
+  /* a variable frame rate fg (caps 0/1) is a video: its frames keep their
+   * own times in the output */
+  if (c->fgp.is_image) {
+    vk_cli_error ("the foreground %s is a still image, not a video", c->o->fg);
     return VK_EXIT_NO_VIDEO;
   }
-  c->fg_frames = GST_CLOCK_TIME_IS_VALID (c->fgp.duration) ?
-      gst_util_uint64_scale_round (c->fgp.duration, c->fgp.fps_n,
-      c->fgp.fps_d * GST_SECOND) : 0;
   if (want == NULL)
     c->audio_from = c->fgp.has_audio ? "fg" : c->bgp.has_audio ? "bg" : NULL;
   else if (g_str_equal (want, "none"))
@@ -624,11 +646,15 @@ run (Comp * c)
   c->last_plain[0] = c->last_plain[1] = -1;
   c->t_start = c->t_render = c->t_end = g_get_monotonic_time ();
 
-  if (c->o->verbose)
-    g_printerr ("vidkompy: %s (%dx%d) + %s (%dx%d, %d/%d fps) -> %s, audio "
+  if (c->o->verbose) {
+    gchar *rate = vk_probe_rate_text (&c->fgp);
+
+    g_printerr ("vidkompy: %s (%dx%d) + %s (%dx%d, %s) -> %s, audio "
         "from %s\n", c->o->bg, c->bgp.width, c->bgp.height, c->o->fg,
-        c->fgp.width, c->fgp.height, c->fgp.fps_n, c->fgp.fps_d, c->out,
+        c->fgp.width, c->fgp.height, rate, c->out,
         c->audio_from ? c->audio_from : "nowhere");
+    g_free (rate);
+  }
   if (vk_guard_interrupted (c->guard))  /* Ctrl-C during the checks */
     stop (c, VK_EXIT_INTERRUPTED);
   else if (gst_element_set_state (c->pipeline, GST_STATE_PLAYING) ==
@@ -685,6 +711,7 @@ vk_cli_comp (int argc, char **argv)
   /* from here on Ctrl-C stops cleanly, always (vkguard.c) */
   c.guard = vk_guard_new (on_signal, &c);
   c.o = &o;
+  c.prev_pts_out = GST_CLOCK_TIME_NONE;
   r = vk_comp_options_parse (&o, argc, argv);
   if (r == VK_EXIT_OK)
     r = run (&c);

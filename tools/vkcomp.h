@@ -61,7 +61,8 @@ typedef struct
   gdouble an_percent;
   guint64 an_frames;
   gint frames_out;              /* atomic */
-  guint64 fg_frames;
+  GstClockTime time_out;        /* the end of the last frame out (lock) */
+  GstClockTime prev_pts_out;    /* (vidkompy's src pad's thread) */
   GstStructure *alignment;
   gboolean tty;
   gint last_plain[2];

@@ -187,16 +187,16 @@ static GstPadProbeReturn
 first_frame (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Comp *c = user_data;
-  GstVidkompyAlignmentMeta *m =
-      alignment_meta (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstVidkompyAlignmentMeta *m = alignment_meta (buf);
 
-  if (m == NULL || !GST_CLOCK_TIME_IS_VALID (m->bg_pts))
+  if (m == NULL || !GST_CLOCK_TIME_IS_VALID (m->bg_pts)
+      || !GST_BUFFER_PTS_IS_VALID (buf))
     return GST_PAD_PROBE_OK;
   g_mutex_lock (&c->lock);
-  /* (the bg time at the fg's first frame, the fg at its own speed) */
-  c->first_offset = (gint64) m->bg_pts - (gint64)
-      gst_util_uint64_scale (m->fg_index, GST_SECOND * c->fgp.fps_d,
-      c->fgp.fps_n);
+  /* (the bg time at the output's start, the fg at its own speed: the
+   * frame is out at its fg frame's own time, whatever the fg's rate) */
+  c->first_offset = (gint64) m->bg_pts - (gint64) GST_BUFFER_PTS (buf);
   g_mutex_unlock (&c->lock);
   return GST_PAD_PROBE_REMOVE;
 }

@@ -10,8 +10,9 @@
 /* What `vidkompy comp` adds to its pipeline so that the inputs fit the
  * aligner and the encoder:
  *
- * - a still image as bg: imagefreeze repeats it at the fg's frame rate for
- *   the fg's length (a still bg under a moving fg);
+ * - a still image as bg: imagefreeze repeats it at the fg's frame rate
+ *   (a nominal one for a variable frame rate fg) for the fg's length (a
+ *   still bg under a moving fg);
  * - a bg of odd width or height with an H.264 encoder (4:2:0 needs even
  *   sizes; x264enc refuses to start otherwise): videobox adds one black
  *   column on the right and/or one black row at the bottom. */
@@ -50,7 +51,7 @@ end_still (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* imagefreeze ! capsfilter (the fg's rate) linked to @bg_sink, in @bin,
+/* imagefreeze ! capsfilter (the fg's nominal rate) linked to @bg_sink, in @bin,
  * for the length of the fg @fg and one frame more (the last fg frame
  * still has a bg frame). Returns the element the image decoder links to,
  * NULL when an element is missing (said). */
@@ -63,6 +64,7 @@ vk_comp_still_bg (GstBin * bin, GstPad * bg_sink, const VkProbe * fg)
   GstCaps *caps;
   GstPad *src;
   gboolean ok;
+  gint fps_n, fps_d;
 
   if (freeze == NULL || filter == NULL)
     return NULL;
@@ -70,13 +72,15 @@ vk_comp_still_bg (GstBin * bin, GstPad * bg_sink, const VkProbe * fg)
     vk_cli_error ("a still background needs a foreground of known length");
     return NULL;
   }
+  /* a variable frame rate fg: the bg at a nominal rate, each fg frame
+   * then shows the bg frame at its time */
+  vk_probe_nominal_rate (fg, &fps_n, &fps_d);
   caps = gst_caps_new_simple ("video/x-raw", "framerate", GST_TYPE_FRACTION,
-      fg->fps_n, fg->fps_d, NULL);
+      fps_n, fps_d, NULL);
   g_object_set (filter, "caps", caps, NULL);
   gst_caps_unref (caps);
   src = gst_element_get_static_pad (filter, "src");
-  limit = fg->duration + gst_util_uint64_scale_int (GST_SECOND, fg->fps_d,
-      fg->fps_n);
+  limit = fg->duration + gst_util_uint64_scale_int (GST_SECOND, fps_d, fps_n);
   gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, end_still,
       g_memdup2 (&limit, sizeof (limit)), g_free);
   ok = gst_element_link (freeze, filter)

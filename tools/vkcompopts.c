@@ -312,7 +312,9 @@ vk_comp_options_parse (VkCompOptions * o, int argc, char **argv)
   if (!vk_cli_parse ("comp", "- align and composite a foreground video "
           "onto a background video", "Output: the bg's size (padded to "
           "even with black for H.264), the fg's frame rate and length "
-          "(every fg frame).\n\n" VK_EXIT_CODES_HELP, entries, &argc, &argv))
+          "(every fg frame at its own time: a variable frame rate fg gives "
+          "a variable frame rate output).\n\n" VK_EXIT_CODES_HELP, entries,
+          &argc, &argv))
     return VK_EXIT_USAGE;
   if (argc > 1) {
     vk_cli_error ("unexpected argument \"%s\" (inputs go with --bg and "

@@ -78,9 +78,14 @@ vk_comp_tick (gpointer user_data)
   } else if (c->phase == PHASE_RENDER) {
     gdouble t = now_s (c, c->t_render);
     gint n = g_atomic_int_get (&c->frames_out);
+    GstClockTime done;
 
-    show_progress (c, "render", c->fg_frames ? 100.0 * n / c->fg_frames : 0,
-        t > 0 ? n / t : 0, t);
+    g_mutex_lock (&c->lock);
+    done = c->time_out;
+    g_mutex_unlock (&c->lock);
+    show_progress (c, "render", GST_CLOCK_TIME_IS_VALID (c->fgp.duration)
+        && c->fgp.duration > 0 ? MIN (100.0, 100.0 * done /
+            c->fgp.duration) : 0, t > 0 ? n / t : 0, t);
   }
   return G_SOURCE_CONTINUE;
 }
@@ -144,6 +149,7 @@ vk_comp_print_summary (Comp * c)
   gdouble render = (c->t_end - c->t_render) / 1e6;
   gdouble total = (c->t_end - c->t_start) / 1e6;
   gint frames = g_atomic_int_get (&c->frames_out);
+  gchar *rate;
 
   if (s) {
     gst_structure_get_int64 (s, "bg-offset", &offset);
@@ -191,8 +197,10 @@ vk_comp_print_summary (Comp * c)
       field_double (s, "rate"));
   printf ("confidence:   %.2f (spatial %.2f)\n",
       field_double (s, "confidence"), field_double (s, "spatial-confidence"));
-  printf ("frames:       %d written, %u matched, %dx%d at %d/%d fps\n",
-      frames, matched, c->out_w, c->out_h, c->fgp.fps_n, c->fgp.fps_d);
+  rate = vk_probe_rate_text (&c->fgp);
+  printf ("frames:       %d written, %u matched, %dx%d at %s\n", frames,
+      matched, c->out_w, c->out_h, rate);
+  g_free (rate);
   print_coverage (s, frames);
   printf ("audio:        %s\n", c->audio_from ? c->audio_from : "none");
   printf ("mode:         %s (%s; %s)\n", c->mode,

@@ -25,6 +25,7 @@
 #include "vkcli.h"
 #include "vkfilesafe.h"
 #include "vkoptcheck.h"
+#include "vkretime.h"
 
 #define PROBE_TIMEOUT (30 * GST_SECOND)
 
@@ -131,6 +132,34 @@ void
 vk_probe_clear (VkProbe * p)
 {
   g_clear_pointer (&p->uri, g_free);
+}
+
+/* TRUE when @p's caps have a frame rate; FALSE for a variable frame rate
+ * file (its caps say 0/1: a screen or phone recording, its frames at
+ * their own times) */
+gboolean
+vk_probe_has_rate (const VkProbe * p)
+{
+  return p->fps_n > 0 && p->fps_d > 0;
+}
+
+/* A rate for what needs one whatever the input (a still bg repeated under
+ * the fg): @p's, else the aligner's default (VK_DEFAULT_FPS) */
+void
+vk_probe_nominal_rate (const VkProbe * p, gint * fps_n, gint * fps_d)
+{
+  gboolean has = vk_probe_has_rate (p);
+
+  *fps_n = has ? p->fps_n : VK_DEFAULT_FPS;
+  *fps_d = has ? p->fps_d : 1;
+}
+
+/* "30/1 fps", or "a variable frame rate" */
+gchar *
+vk_probe_rate_text (const VkProbe * p)
+{
+  return vk_probe_has_rate (p) ? g_strdup_printf ("%d/%d fps", p->fps_n,
+      p->fps_d) : g_strdup ("a variable frame rate");
 }
 
 /* The size as shown: a quarter-turn orientation (an MP4 display matrix,
