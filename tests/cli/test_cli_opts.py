@@ -3,7 +3,7 @@
 # point 5): every option value checked (exit 2 naming what is allowed),
 # errors as JSON with --json, the Python vidkompy's option names hinted,
 # missing output folders made, a still image as bg, odd bg sizes padded for
-# H.264, --crf and --preset reaching x264enc.
+# H.264, --crf and --preset reaching x264enc, a variable frame rate fg.
 #
 # Run by meson (tests/cli/meson.build, test "cli_opts") like test_cli.py,
 # whose helpers it uses.
@@ -15,10 +15,14 @@ import shutil
 import tempfile
 import unittest
 
+import gi
 import numpy as np
 
 from test_cli import (COCKATOO, VIDKOMPY, VK_MKPAIR, Gst, decode,
                       gst_launch, make_small_pair, mad, run, write_png)
+
+gi.require_version("GstPbutils", "1.0")
+from gi.repository import GstPbutils  # noqa: E402
 
 def frame_png(path, seconds, out):
     """The luma of @path's frame at @seconds, as a PNG at @out."""
@@ -38,6 +42,36 @@ def frame_png(path, seconds, out):
     write_png(out, img[:, :w].copy())
     buf.unmap(info)
     pipe.set_state(Gst.State.NULL)
+
+
+def make_vfr(src, dst):
+    """A variable frame rate copy of the video @src at @dst (Matroska, MJPEG,
+    caps 0/1 as a screen recording's): a fixed pattern of its frames
+    dropped (gaps of 1 to 4 frames), the others at their own times.
+    Returns the number of frames kept."""
+    pipe = Gst.parse_launch(
+        "filesrc location=%s ! decodebin ! videoconvert ! identity name=d "
+        "! capssetter caps=video/x-raw,framerate=0/1 ! jpegenc "
+        "! matroskamux ! filesink location=%s" % (src, dst))
+    seen = [0, 0]
+
+    def drop(pad, info):
+        i = seen[0]
+        seen[0] += 1
+        if i > 0 and (i % 5 in (1, 2) or i % 7 == 3):
+            return Gst.PadProbeReturn.DROP
+        seen[1] += 1
+        return Gst.PadProbeReturn.OK
+
+    pipe.get_by_name("d").get_static_pad("sink").add_probe(
+        Gst.PadProbeType.BUFFER, drop)
+    pipe.set_state(Gst.State.PLAYING)
+    msg = pipe.get_bus().timed_pop_filtered(
+        60 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    pipe.set_state(Gst.State.NULL)
+    if msg is None or msg.type != Gst.MessageType.EOS:
+        raise RuntimeError("cannot make %s" % dst)
+    return seen[1]
 
 
 def cpu_time(args, timeout=120):
@@ -244,6 +278,35 @@ class OptsTest(unittest.TestCase):
         # in the image): every fg frame, no hang
         r = self.comp("--json", "--force", bg=still, out="moving.mp4")
         self.assertEqual(json.loads(r.stdout)["frames"], self.fg_frames)
+
+    def test_vfr_fg(self):
+        """A variable frame rate fg (caps 0/1): every fg frame out at its
+        own time, in both modes, placed right; under a still bg too."""
+        fg = os.path.join(self.dir, "vfr.mkv")
+        kept = make_vfr(self.fg, fg)
+        src = decode(fg)
+        self.assertEqual(src["frames"], kept)
+        gaps = np.diff(src["pts"]) / (Gst.SECOND / 25)
+        self.assertEqual(set(np.round(gaps)), {1, 2, 3, 4})
+        info = GstPbutils.Discoverer.new(30 * Gst.SECOND).discover_uri(
+            Gst.filename_to_uri(fg)).get_video_streams()[0]
+        self.assertEqual(info.get_framerate_num(), 0)   # as the probe sees
+        still = os.path.join(self.dir, "still.png")
+        gst_launch("filesrc location=%s ! decodebin ! videoconvert ! pngenc "
+                   "snapshot=true ! filesink location=%s" % (self.bg, still))
+        for mode, bg in (("global", None), ("streaming", None),
+                         ("streaming", still)):
+            out = "out-%s-%s.mp4" % (mode, "still" if bg else "video")
+            r = self.comp("--json", "--mode", mode, "--force", bg=bg, fg=fg,
+                          out=out)
+            s = json.loads(r.stdout)
+            self.assertEqual(s["frames"], kept, mode)
+            if bg is None:
+                self.assertEqual((s["x"], s["y"]), (FG_X, FG_Y), mode)
+            o = decode(os.path.join(self.dir, out))
+            self.assertEqual(o["frames"], kept, (mode, out))
+            for k, (a, b) in enumerate(zip(o["pts"], src["pts"])):
+                self.assertLess(abs(a - b), Gst.MSECOND, (mode, out, k))
 
     def test_encoder_options(self):
         """The default encoder settings and --crf/--preset, read back from
