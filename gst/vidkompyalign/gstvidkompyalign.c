@@ -395,9 +395,12 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
         gst_vidkompy_align_post_progress (self);
         g_mutex_lock (&self->lock);
         if (ok && self->phase == PHASE_ANALYSIS && VK_IN_ENDED (&self->bg)
-            && VK_IN_ENDED (&self->fg))
-          gst_vidkompy_align_analysis_done (self);
-        else if (ok && self->phase == PHASE_ANALYSIS && other->pts->len == 0)
+            && VK_IN_ENDED (&self->fg)) {
+          /* (the other input ended with no frame: it said so itself, and
+           * an alignment would fail with another error meanwhile) */
+          if (other->pts->len > 0)
+            gst_vidkompy_align_analysis_done (self);
+        } else if (ok && self->phase == PHASE_ANALYSIS && other->pts->len == 0)
           vk_link_check_arm_starved (&self->link_check, GST_ELEMENT (self),
               other->sinkpad, GST_PAD_NAME (pad), gst_vidkompy_align_starved);
         g_mutex_unlock (&self->lock);
