@@ -401,6 +401,10 @@ struct _GstVidkompyAlign
   guint seg_end;                /* the fg frame a seek's stop is before */
   guint last_decision;          /* bg frame of the last bg output */
   guint last_decided_fg;        /* and its fg frame */
+  /* frames the timing line of the decisions is moved from the
+   * alignment's (vk_line_anchor ()): 0 at the render's start, kept over
+   * seeks */
+  gdouble line_shift;
   guint *decision;              /* bg frame of each fg frame, or G_MAXUINT */
   /* the bg output's decisions: made, finished (VK_HAVE_DECISION (),
    * VK_BG_FINISHED (), gst_vidkompy_align_bg_out_event ()) */

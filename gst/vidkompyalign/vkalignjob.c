@@ -86,6 +86,7 @@ gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius)
   g_queue_init (&self->cands);
   vk_desc_size (r->valid_w, r->valid_h, &self->desc_w, &self->desc_h);
   self->radius = radius;
+  self->line_shift = 0.0;
   self->coupled_ahead = G_MAXUINT;
   /* (no input's thread is upstream before its first frame of the render) */
   vk_upstream_enter (&self->bg.up);

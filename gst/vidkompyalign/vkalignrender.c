@@ -398,51 +398,77 @@ gst_vidkompy_align_cand_buffer (GstVidkompyAlign * self, guint index)
 }
 
 /* Picks the bg frame of fg frame @i among the dense alignment's choice and
- * its self->radius neighbours on each side, by comparing full-resolution descriptors (the dense
- * alignment works on low-resolution copies, which cannot always tell
- * neighbouring frames apart). Never steps backwards. Called with the lock,
- * once the position is refined; returns NULL when no candidate has
- * arrived. */
+ * its self->radius neighbours on each side, by comparing full-resolution
+ * descriptors (the dense alignment works on low-resolution copies, which
+ * cannot always tell neighbouring frames apart). Never steps backwards.
+ * The timing line that decides ties first moves onto a still picture held
+ * over several bg frames that shows the fg frame's moment elsewhere
+ * (vk_line_anchor ()). Called with the lock, once the position is refined;
+ * returns NULL when no candidate has arrived. */
 static Cand *
 decide (GstVidkompyAlign * self, guint i)
 {
-  guint m = self->result.map[i], lo, hi;
-  Cand *best = NULL;
+  guint m = self->result.map[i], lo, hi, max, n = 0, k;
   const gfloat *fd = self->fg_desc[i];
   VkFramePick pick;
   VkFramePickWhy why;
   gint64 chosen;
   gboolean tie;
+  Cand **in_range, *best = NULL;
+  guint *index;
+  gdouble *score, shift = 0.0, offset;
   GList *l;
 
   candidate_range (self, i, &lo, &hi);
-  vk_frame_pick_init (&pick, vk_line_frame (self->result.offset,
-          self->result.rate, i), m);
+  /* (none when the decisions are past the range) */
+  max = hi >= lo ? hi - lo + 1 : 1;
+  in_range = g_new (Cand *, max);
+  index = g_new (guint, max);
+  score = g_new (gdouble, max);
   for (l = self->cands.head; l; l = l->next) {
     Cand *c = l->data;
-    gdouble score;
 
     if (c->index < lo || c->index > hi)
       continue;
-    if (VK_PRESET (self))
-      return c;
+    if (VK_PRESET (self)) {
+      best = c;
+      goto done;
+    }
     if (c->desc == NULL)
       c->desc = bg_descriptor (self, c->buffer);
     if (fd == NULL || c->desc == NULL) {
-      score = c->index == m ? 1.0 : -1.0;
+      score[n] = c->index == m ? 1.0 : -1.0;
     } else {
-      score = vk_desc_similarity (fd, c->desc, self->desc_w * self->desc_h);
+      score[n] = vk_desc_similarity (fd, c->desc, self->desc_w * self->desc_h);
     }
     GST_TRACE_OBJECT (self, "fg frame %u: bg frame %u scores %.6f", i,
-        c->index, score);
-    vk_frame_pick_add (&pick, c->index, score);
+        c->index, score[n]);
+    in_range[n] = c;
+    index[n++] = c->index;
   }
+  /* the line that decides ties, moved onto a still picture held elsewhere
+   * that shows the fg frame's moment (vk_line_anchor ()) */
+  offset = self->result.offset + self->line_shift;
+  if (fd)
+    shift = vk_line_anchor (offset + self->result.rate * i, index, score, n);
+  if (shift != 0.0) {
+    self->line_shift += shift;
+    offset += shift;
+    GST_DEBUG_OBJECT (self, "fg frame %u: the timing line moves %+.2f "
+        "frame(s) to bg frame = %.2f + %.4f * fg frame (a still picture held "
+        "elsewhere looks like the fg frame)", i, shift, offset,
+        self->result.rate);
+  }
+  vk_frame_pick_init (&pick, vk_line_frame (offset, self->result.rate, i), m);
+  for (k = 0; k < n; k++)
+    vk_frame_pick_add (&pick, index[k], score[k]);
   /* the best, unless the frame on the timing line or the dense
    * alignment's choice ties with it (vk_frame_pick_result ()) */
   chosen = vk_frame_pick_result (&pick, &tie, &why);
   self->tie[i] = tie;
-  if (chosen >= 0)
-    best = cand_of (self, (guint) chosen);
+  for (k = 0; k < n && chosen >= 0; k++)
+    if (index[k] == (guint) chosen)
+      best = in_range[k];
   if (why == VK_FRAME_PICK_LINE || why == VK_FRAME_PICK_DENSE)
     GST_LOG_OBJECT (self, "fg frame %u: bg frame %u ties with %u: the %s",
         i, (guint) chosen, (guint) pick.best, why == VK_FRAME_PICK_LINE ?
@@ -451,6 +477,11 @@ decide (GstVidkompyAlign * self, guint i)
     /* none in range (frames missing): the latest one received */
     best = g_queue_peek_tail (&self->cands);
   }
+
+done:
+  g_free (in_range);
+  g_free (index);
+  g_free (score);
   return best;
 }
 

@@ -224,3 +224,57 @@ keep:
   g_free (agree);
   return 0.0;
 }
+
+/**
+ * vk_line_anchor:
+ * @x: the unrounded timing line at a fg frame (offset + rate · fg)
+ * @index: (array length=n): the candidate bg frames of that fg frame
+ * @score: (array length=n): their similarity with it (vk_desc_similarity ())
+ * @n: candidates
+ *
+ * How far the timing line that decides ties must move to give a fg frame
+ * of still content its moment. A still picture held over several bg
+ * frames: at least VK_LINE_ANCHOR_RUN candidates tie with the most
+ * similar one (vk_is_tie ()), each no more than VK_LINE_ANCHOR_SAME times
+ * as far from the fg frame (a smooth motion's best frame has neighbours
+ * within the tie tolerance but several times as far: those near ties are
+ * the frame choice's, and the line stays). When the line's frame is not
+ * one of them, and not every candidate is (a still fg region tells
+ * nothing), the line moves the least that makes it round to the nearest
+ * one (VK_LINE_PHASE_STEP inside its rounding).
+ *
+ * A line fitted on low-resolution copies of mostly still content (a screen
+ * recording: a terminal where a few keys are typed) is a few frames off:
+ * through the ties of the still stretches it chose bg frames a few frames
+ * early, or, its frame out of the candidates, the dense alignment's choice
+ * ran ahead and the frames after it could not step back.
+ *
+ * Returns: the shift, in frames (0: the line stays)
+ */
+gdouble
+vk_line_anchor (gdouble x, const guint * index, const gdouble * score, guint n)
+{
+  gint64 line = (gint64) floor (x + 0.5), nearest = -1;
+  gdouble best = -G_MAXDOUBLE;
+  guint k, tied = 0;
+
+  for (k = 0; k < n; k++)
+    best = MAX (best, score[k]);
+  for (k = 0; k < n; k++) {
+    gint64 f = index[k];
+
+    if (score[k] != best && (!vk_is_tie (best, score[k])
+            || 1.0 - score[k] > VK_LINE_ANCHOR_SAME * (1.0 - best)))
+      continue;
+    if (f == line)
+      return 0.0;
+    tied++;
+    if (nearest < 0 || ABS (f - line) < ABS (nearest - line))
+      nearest = f;
+  }
+  if (tied < VK_LINE_ANCHOR_RUN || tied == n)
+    return 0.0;
+  if (nearest > line)
+    return nearest - 0.5 + VK_LINE_PHASE_STEP - x;
+  return nearest + 0.5 - VK_LINE_PHASE_STEP - x;
+}

@@ -86,5 +86,17 @@ void vk_frame_pick_add (VkFramePick * p, guint index, gdouble score);
 gint64 vk_frame_pick_result (const VkFramePick * p, gboolean * tie,
     VkFramePickWhy * why);
 
+/* vk_line_anchor () moves the line only where at least this many bg
+ * frames tie with the most similar one: a still picture held (a smooth
+ * motion's best frame has a neighbour within compression noise, the zone
+ * plate's near ties, which the best decides) */
+#define VK_LINE_ANCHOR_RUN 3
+/* ... each no more than this many times as far from the fg frame (1 −
+ * similarity) as the best one */
+#define VK_LINE_ANCHOR_SAME 2.0
+
+gdouble vk_line_anchor (gdouble x, const guint * index, const gdouble * score,
+    guint n);
+
 G_END_DECLS
 #endif /* __VK_FRAME_PICK_H__ */

@@ -694,6 +694,36 @@ GST_START_TEST (test_line_phase)
 
 GST_END_TEST;
 
+/* vk_line_anchor (): a still picture held over bg frames 167-169 (the
+ * frames 164-166 and 170 show other moments) while the line says 164: it
+ * moves the least that makes it round to 167; a line on the run, a run of
+ * one or two (a smooth motion's near ties), a candidate within the tie
+ * tolerance but several times as far from the fg frame, and all
+ * candidates alike keep it */
+GST_START_TEST (test_line_anchor)
+{
+  guint index[7] = { 164, 165, 166, 167, 168, 169, 170 };
+  gdouble held[7] = { 0.982, 0.982, 0.982, 0.99947, 0.99947, 0.99946, 0.9966 };
+  gdouble smooth[7] = { 0.99, 0.995, 0.99996, 0.99977, 0.995, 0.99, 0.98 };
+  gdouble alike[7] = { 0.9994, 0.9994, 0.9994, 0.9994, 0.9994, 0.9994,
+    0.9994
+  };
+  gdouble shift;
+
+  shift = vk_line_anchor (163.76, index, held, 7);
+  fail_unless_equals_int (vk_line_frame (163.76 + shift, 1.0, 0), 167);
+  fail_unless (fabs (163.76 + shift - (166.5 + VK_LINE_PHASE_STEP)) < 1e-9);
+  /* from above: to the top of the run */
+  shift = vk_line_anchor (171.2, index, held, 7);
+  fail_unless_equals_int (vk_line_frame (171.2 + shift, 1.0, 0), 169);
+  fail_unless (vk_line_anchor (167.8, index, held, 7) == 0.0);
+  /* 166 and 167 tie within the tolerance, 167 is 7 times as far */
+  fail_unless (vk_line_anchor (163.76, index, smooth, 7) == 0.0);
+  fail_unless (vk_line_anchor (163.76, index, alike, 7) == 0.0);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_joint_suite (void)
 {
@@ -712,6 +742,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_frame_pick);
   tcase_add_test (tc, test_line_shift);
   tcase_add_test (tc, test_line_phase);
+  tcase_add_test (tc, test_line_anchor);
   tcase_add_test (tc, test_places_move);
   tcase_add_test (tc, test_whole_region);
   return s;
