@@ -68,14 +68,19 @@ G_BEGIN_DECLS
  *   moment nearly as well); below, the next search must find the
  *   same placement at the same bg time, within
  *   VK_FOUND_STREAM_SAME_LINE_FRAMES bg frames (chance textures do not
- *   repeat); a fg that hardly moves (VK_FOUND_MIN_MOTION) at any bg time
- *   (it tells none; VK_FOUND_MIN_SPATIAL_STATIC is then asked of it). */
+ *   repeat) as one of the VK_FOUND_STREAM_CANDIDATES latest unconfirmed
+ *   searches did (a chance match in between does not undo a true one: on
+ *   a bg with uneven gaps a search found 338,176 four frames late between
+ *   two that found 333,181); a fg that hardly moves (VK_FOUND_MIN_MOTION)
+ *   at any bg time (it tells none; VK_FOUND_MIN_SPATIAL_STATIC is then
+ *   asked of it). */
 #define VK_FOUND_STREAM_MIN_SPATIAL 0.8
 #define VK_FOUND_STREAM_MIN_SPATIAL_UPSCALED 0.95
 #define VK_FOUND_STREAM_SURE_SPATIAL 0.97
 #define VK_FOUND_STREAM_SURE_MATCH 0.98
 #define VK_FOUND_STREAM_SURE_RATE 0.2
 #define VK_FOUND_STREAM_SAME_LINE_FRAMES 3.0
+#define VK_FOUND_STREAM_CANDIDATES 3
 
 /* fg frames sampled (evenly) for vk_fg_motion () */
 #define VK_MOTION_SAMPLES 32

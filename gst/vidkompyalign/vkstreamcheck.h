@@ -29,7 +29,8 @@ G_BEGIN_DECLS
 
 /**
  * VkStreamCandidate:
- * @x, @y, @scale: a search's placement (low resolution)
+ * @x, @y, @scale: a search's placement (bg pixels: refined on full
+ *   resolution when it could be)
  * @fg_first: the first fg frame of its search (absolute index)
  * @fg_mid: the middle one
  * @bg_at_mid: the bg frame its line gives @fg_mid

@@ -378,9 +378,11 @@ struct _VkStreamRender
   gboolean refined_pairs;       /* refined on a decided pair */
   guint good_decisions;
   guint matched_since_found;    /* decided frames under LOST_COST */
-  gboolean have_candidate, refused_warned, unfound_warned;
+  gboolean refused_warned, unfound_warned;
   gchar *refused_why;           /* why the last placement was refused */
-  VkStreamCandidate cand;       /* the previous search's placement */
+  /* the latest unconfirmed searches' placements, the newest first */
+  VkStreamCandidate cand[VK_FOUND_STREAM_CANDIDATES];
+  guint n_cand;
   GstClockTime scan;            /* non-live: how far the bg is ahead */
   Held *pending[2];             /* a frame waiting to be taken in */
   VkUpstream bg_up;             /* the bg's thread (wait_admitted ()) */

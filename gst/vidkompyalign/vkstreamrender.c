@@ -143,7 +143,7 @@ clear_pass (VkStreamRender * r)
     r->find = FIND_UNPLACED;
   r->refined_pairs = FALSE;
   r->good_decisions = 0;
-  r->have_candidate = FALSE;
+  r->n_cand = 0;
   r->next_search = r->next_search_bg = 0;
   r->have_out = FALSE;
   vk_sr_set_msg (r, MSG_NONE, "the pass's state cleared");

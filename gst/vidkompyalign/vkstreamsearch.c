@@ -372,24 +372,29 @@ at_front (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res)
 /* Whether a search's placement is taken (vk_stream_search_verdict ()),
  * on its @spatial score (the lower of the search's and the refined one);
  * a placement that passes the thresholds but is not taken is the next
- * searches' candidate. Before the refinement (@final unset) only the
- * thresholds. Called with the lock. */
+ * searches' candidate: the @refined one when there is one (the
+ * low-resolution one strays where the bg lacks some fg moments: a 20 fps
+ * fg over a 10 fps bg had places 5 px apart, 185.9 then 180.7 for 181,
+ * on searches whose refinements all gave 333,181: never confirmed, until
+ * 2026-12-07). Before the refinement (@final unset) only the thresholds.
+ * Called with the lock. */
 static gboolean
 taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
-    gdouble match, gdouble spatial, gboolean final)
+    const VkPlacementEstimate * refined, gdouble match, gdouble spatial,
+    gboolean final)
 {
   VkStreamSearch se;
   VkStreamVerdict v;
+  guint k;
 
-  se.cand.x = res->x;
-  se.cand.y = res->y;
-  se.cand.scale = res->scale;
+  se.cand.x = refined ? refined->x : res->x;
+  se.cand.y = refined ? refined->y : res->y;
+  se.cand.scale = refined ? refined->scale : res->scale;
   se.cand.fg_first = job->fg0;
   se.cand.fg_mid = job->fg0 + job->fg.n_frames / 2.0;
   se.cand.bg_at_mid = search_line_at (r, job, res, se.cand.fg_mid);
   se.spatial = spatial;
   se.match = match;
-  se.bg_at_prev_mid = search_line_at (r, job, res, r->cand.fg_mid);
   se.bg_per_fg = r->bg_fps / r->fg_fps;
   se.rate = res->rate;
   se.sure_region = r->cfg.opts.fixed_position
@@ -398,10 +403,17 @@ taken (VkStreamRender * r, const SearchJob * job, const VkAlignResult * res,
   se.still = job->motion < VK_FOUND_MIN_MOTION;
   if (!final)
     return vk_stream_search_verdict (&se, NULL) != VK_STREAM_NO_MATCH;
-  v = vk_stream_search_verdict (&se, r->have_candidate ? &r->cand : NULL);
+  /* confirmed by any of the latest candidates, the newest first */
+  v = VK_STREAM_UNCONFIRMED;
+  for (k = 0; k < MAX (r->n_cand, 1) && v == VK_STREAM_UNCONFIRMED; k++) {
+    if (r->n_cand > 0)
+      se.bg_at_prev_mid = search_line_at (r, job, res, r->cand[k].fg_mid);
+    v = vk_stream_search_verdict (&se, r->n_cand > 0 ? &r->cand[k] : NULL);
+  }
   if (v == VK_STREAM_UNCONFIRMED) {
-    r->have_candidate = TRUE;
-    r->cand = se.cand;
+    memmove (r->cand + 1, r->cand, sizeof (r->cand) - sizeof (r->cand[0]));
+    r->cand[0] = se.cand;
+    r->n_cand = MIN (r->n_cand + 1, VK_FOUND_STREAM_CANDIDATES);
   }
   if (v == VK_STREAM_UNCONFIRMED || v == VK_STREAM_PENDING)
     GST_DEBUG_OBJECT (r->cfg.element, "to be confirmed by a search on "
@@ -521,11 +533,11 @@ search (GstElement * element, gpointer data)
 
   g_mutex_lock (&r->lock);
   edge = ok && at_front (r, job, &res);
-  if (ok && !edge && !taken (r, job, &res, all, res.spatial_score, FALSE)) {
+  ok = ok && !edge;
+  if (ok && !taken (r, job, &res, NULL, all, res.spatial_score, FALSE)) {
     ok = FALSE;
     note_unsure (r, job, &res, all);
   }
-  ok = ok && !edge;
   g_mutex_unlock (&r->lock);
   if (ok && !r->cfg.opts.fixed_position
       && r->cfg.opts.match_region != VK_MATCH_REGION_FULL) {
@@ -554,7 +566,8 @@ search (GstElement * element, gpointer data)
   spatial = have_refined ? MIN (refined.score, res.spatial_score) :
       res.spatial_score;
   g_mutex_lock (&r->lock);
-  ok = ok && taken (r, job, &res, all, spatial, TRUE);
+  ok = ok && taken (r, job, &res, have_refined ? &refined : NULL, all,
+      spatial, TRUE);
   g_mutex_unlock (&r->lock);
   ok = ok && committed (r, job, &res, all, have_refined ? refined.score :
       res.spatial_score);
@@ -692,8 +705,8 @@ vk_sr_try_position (VkStreamRender * r)
   /* a candidate is confirmed on other fg frames (vk_stream_search_verdict
    * ()): those after its middle one, once there are enough of them */
   first = ((Held *) g_queue_peek_head (&r->fg))->index;
-  if (r->have_candidate && r->cand.fg_mid + 1 > first) {
-    guint after = (guint) ceil (r->cand.fg_mid + 1) - first;
+  if (r->n_cand > 0 && r->cand[0].fg_mid + 1 > first) {
+    guint after = (guint) ceil (r->cand[0].fg_mid + 1) - first;
 
     if (after + MAX (2, (guint) (SEARCH_EVERY_S * r->fg_fps)) <= r->fg.length)
       skip = MAX (skip, after);

@@ -35,6 +35,21 @@ void
 vk_check_pair_run (VkPairRun * run, const gchar * dir, const gchar * name,
     const gchar * aligner)
 {
+  vk_check_pair_run_bg (run, dir, name, aligner, NULL, NULL);
+}
+
+/**
+ * vk_check_pair_run_bg:
+ * @bg_probe: (nullable): a buffer probe on the decoded bg frames before
+ *   the aligner (it may drop frames: a bg with gaps)
+ * @user_data: for @bg_probe
+ *
+ * vk_check_pair_run () with @bg_probe on the bg.
+ */
+void
+vk_check_pair_run_bg (VkPairRun * run, const gchar * dir, const gchar * name,
+    const gchar * aligner, GstPadProbeCallback bg_probe, gpointer user_data)
+{
   gchar *path = g_strdup_printf ("%s/%s-truth.csv", dir, name), *desc;
   GstElement *fgsink, *bgsink;
   GThread *t;
@@ -45,13 +60,23 @@ vk_check_pair_run (VkPairRun * run, const gchar * dir, const gchar * name,
   g_free (path);
   fail_unless (run->truth != NULL);
   desc = g_strdup_printf ("%s "
-      "filesrc location=%s/%s-bg.mp4 ! decodebin ! a.bg_sink "
+      "filesrc location=%s/%s-bg.mp4 ! decodebin ! %s a.bg_sink "
       "filesrc location=%s/%s-fg.mp4 ! decodebin ! a.fg_sink "
       "a.fg_src ! appsink name=fg sync=false "
-      "a.bg_src ! appsink name=bg sync=false", aligner, dir, name, dir, name);
+      "a.bg_src ! appsink name=bg sync=false", aligner, dir, name,
+      bg_probe ? "identity name=bgin silent=true !" : "", dir, name);
   run->pipeline = gst_parse_launch (desc, NULL);
   fail_unless (run->pipeline != NULL, "%s", desc);
   g_free (desc);
+  if (bg_probe) {
+    GstElement *e = gst_bin_get_by_name (GST_BIN (run->pipeline), "bgin");
+    GstPad *pad = gst_element_get_static_pad (e, "src");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, bg_probe, user_data,
+        NULL);
+    gst_object_unref (pad);
+    gst_object_unref (e);
+  }
   fgsink = gst_bin_get_by_name (GST_BIN (run->pipeline), "fg");
   bgsink = gst_bin_get_by_name (GST_BIN (run->pipeline), "bg");
   fail_unless (gst_element_set_state (run->pipeline, GST_STATE_PLAYING) !=

@@ -33,6 +33,10 @@ typedef struct
 void vk_check_pair_run (VkPairRun * run, const gchar * dir,
     const gchar * name, const gchar * aligner);
 
+void vk_check_pair_run_bg (VkPairRun * run, const gchar * dir,
+    const gchar * name, const gchar * aligner, GstPadProbeCallback bg_probe,
+    gpointer user_data);
+
 void vk_check_pair_run_clear (VkPairRun * run);
 
 G_END_DECLS
