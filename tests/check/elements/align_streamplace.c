@@ -99,14 +99,13 @@ drop_bg (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
  * (2 s): every fg frame at 333,181, on the bg frame shown at its moment
  * (the last kept one at or before it) or the next (the nearest moment) on
  * at least 90 % of them, at most two frames off (with gaps, one frame of
- * 80 two after, as the DP's line counts frame indices, not times; the
- * global mode is up to 3 off on the longer clip). A fg frame
- * between two bg frames matches them less well, and the place each search
- * found strayed with the moments it lacked (185.9 then 180.7 for 181 at
- * 10 fps; with gaps one search put it 7 px off, four frames late, between
- * two that found 333,181): no search confirmed another, and until
- * 2026-12-07 every frame went out unmatched (0.8 % and 0.4 % exact on
- * longer clips, 6 and 2.5 % here). */
+ * 80 two after; the global mode is up to 3 off on the longer clip). A fg
+ * frame between two bg frames matches them less well, and the place each
+ * search found strayed with the moments it lacked (185.9 then 180.7 for
+ * 181 at 10 fps; with gaps one search put it 7 px off, four frames late,
+ * between two that found 333,181): no search confirmed another, and until
+ * 2026-12-07 every frame went out unmatched (fg frame 0 at 320,180 in
+ * both cases; 0.8 % and 0.4 % exact on the longer clips). */
 GST_START_TEST (test_streaming_bg_lacks_moments)
 {
   BgDrop d = { __i__ == 1, 0, 0, g_array_new (FALSE, FALSE, sizeof (guint)) };
