@@ -79,14 +79,11 @@ couple (VkStreamRender * r, const Held * f, const gchar * why)
 }
 
 /* whether the calling thread, which feeds input @k, fed the other input
- * last: one upstream thread without queues feeds both (a tee, a demuxer),
- * and the other input's next frame cannot come while it waits here */
+ * last (vk_fed_by_self ()) */
 static gboolean
 one_feeder (VkStreamRender * r, gint k)
 {
-  gpointer *other = k ? r->cfg.bg_feeder : r->cfg.fg_feeder;
-
-  return g_atomic_pointer_get (other) == (gpointer) g_thread_self ();
+  return vk_fed_by_self (k ? r->cfg.bg_feeder : r->cfg.fg_feeder);
 }
 
 /* Whether bg frame @b comes after the fg's first frame, were it at the

@@ -153,19 +153,6 @@ correct_line (VkStreamRender * r)
   }
 }
 
-/* The fg's segment of the pass, on output @k before its first output of
- * the pass (the bg's outputs are on the fg's timeline), once its caps are
- * known: sticky events go in the order stream-start, caps, segment.
- * Called with the lock. */
-void
-vk_sr_queue_segment (VkStreamRender * r, gint k)
-{
-  if (!r->seg_due[k] || r->out_caps[k] == NULL)
-    return;
-  r->seg_due[k] = FALSE;
-  vk_sr_queue_out (r, k, gst_event_new_segment (&r->pass_seg[1]));
-}
-
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
  * nearest held one after it), their matching cost @cost (@tie: another
  * frame matched as well). Called with the lock. */
@@ -192,16 +179,18 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
   o.tie = tie;
   vk_sr_out_place (r, &o);
 
-  vk_sr_queue_segment (r, 0);
-  vk_sr_queue_segment (r, 1);
+  /* the fg's segment of the pass before their first output of the pass
+   * (the bg's outputs are on the fg's timeline) */
+  vk_out_queue_segment (&r->out[0], &r->pass_seg[1]);
+  vk_out_queue_segment (&r->out[1], &r->pass_seg[1]);
   fgbuf = gst_buffer_make_writable (gst_buffer_ref (f->buf));
   GST_BUFFER_PTS (fgbuf) = f->pts;      /* (retimed) */
   dur = GST_BUFFER_DURATION_IS_VALID (fgbuf) ? GST_BUFFER_DURATION (fgbuf) :
       vk_sr_fg_frame_duration (r);
   vk_out_add_meta (fgbuf, &o);
-  vk_sr_queue_out (r, 1, fgbuf);
+  vk_out_queue (&r->out[1], fgbuf);
   if (b) {
-    vk_sr_queue_out (r, 0, vk_out_bg_buffer (b->buf, f->pts, dur, &o));
+    vk_out_queue (&r->out[0], vk_out_bg_buffer (b->buf, f->pts, dur, &o));
     if (cost <= LOST_COST) {
       VkMatchPoint p = { f->index, b->index, 1.0 };
 
@@ -210,10 +199,10 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
     }
     r->have_out = TRUE;
     r->last_out_bg = b->index;
-  } else if (r->out_caps[0]) {
+  } else if (r->out[0].caps) {
     /* no bg frame at all yet (none without the bg's caps: a gap needs a
      * segment, which needs caps) */
-    vk_sr_queue_out (r, 0, gst_event_new_gap (f->pts, dur));
+    vk_out_queue (&r->out[0], gst_event_new_gap (f->pts, dur));
   }
   r->last_out_fg = f->index;
   vk_sr_held_free (f);
@@ -532,7 +521,7 @@ wait_search (VkStreamRender * r, const Held * f)
 
 /* Live inputs: how long until the oldest held fg frame is due by the clock
  * (vk_sr_process ()), G_MAXINT64 when none is held or the inputs are not
- * live. The fg's output task decides it then (out_loop ()), so that a
+ * live. The fg's output task decides it then (vk_sr_out_due ()), so that a
  * frame leaves within the latency even when both sources stall or are
  * starved of CPU (the frames' own times, which are the sources', then
  * stand still). Called with the lock. */

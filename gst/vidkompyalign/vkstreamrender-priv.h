@@ -23,6 +23,7 @@
 #include "vkstreamrender.h"
 #include "vkalignmsg.h"
 #include "vkalignout.h"
+#include "vkout.h"
 #include "vkfingerprint.h"
 #include "vkonline.h"
 #include "vkretime.h"
@@ -121,8 +122,6 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define MSG_AFTER_S 1.0
 #define END_FIT_TOLERANCE 2.0
 #define MSG_RATE_SNAP 0.01
-/* fg frames queued on an output before its input waits for downstream */
-#define OUT_MAX_FRAMES 8
 
 typedef struct
 {
@@ -244,43 +243,6 @@ typedef enum
   MSG_POSTED,
 } MsgState;
 
-/* What output k's task ([0] bg_src, [1] fg_src: out_loop ()) does
- * (VkStreamRender.out_state[k]); changed by vk_sr_set_out () only:
- *
- *   HEADERS_DUE --its first push--> STREAMING
- *   STREAMING --new caps of its input (vk_stream_render_caps ())--> CAPS_DUE
- *   CAPS_DUE --its next push--> STREAMING
- *   STREAMING, CAPS_DUE --the state cleared (a flush-stop)--> HEADERS_DUE
- *   any --its input's flush-start, a stop--> PAUSED
- *   PAUSED --restarted (vk_sr_start_output (), not stopped)--> HEADERS_DUE
- */
-typedef enum
-{
-  /* the task pauses: its input flushes, or the renderer stopped (for
-   * good) */
-  OUT_PAUSED,
-  /* running, nothing pushed since it started or the state was cleared:
-   * stream-start and caps go before its first push */
-  OUT_HEADERS_DUE,
-  /* running, its headers pushed */
-  OUT_STREAMING,
-  /* running, its input's caps changed: they go before its next push */
-  OUT_CAPS_DUE,
-} OutState;
-
-/* The end of output k (VkStreamRender.out_eos[k]); changed by
- * vk_sr_set_out_eos () only: NONE --the fg's pass ended
- * (vk_sr_end_output ())--> DUE --pushed (out_loop ())--> SENT; any --the
- * state cleared (a flush-stop)--> NONE */
-typedef enum
-{
-  OUT_EOS_NONE,
-  /* EOS once what is queued on out[k] is pushed */
-  OUT_EOS_DUE,
-  /* pushed: the task paused; nothing more until the state is cleared */
-  OUT_EOS_SENT,
-} OutEos;
-
 struct _VkStreamRender
 {
   VkStreamConfig cfg;
@@ -302,9 +264,9 @@ struct _VkStreamRender
    * an input's end (vk_sr_set_ended ()) wakes those that read its eos.
    *
    * States: each input's and each output's are enums (FlushState,
-   * PassState, OutState, OutEos, MsgState,
-   * above), each changed in one place with
-   * the lock (vkstreamstate.c), which logs the change. */
+   * PassState, MsgState above; the outputs' OutState, OutEos in vkout.h),
+   * each changed in one place with the lock (vkstreamstate.c, vkout.c),
+   * which logs the change. */
   GMutex lock;
 
   /* fg_done_cond: the fg's pass ends (end_fg_pass ()) once the held fg
@@ -314,11 +276,10 @@ struct _VkStreamRender
   guint n_bg, n_fg;             /* frames received */
   VkRetime retime;              /* fg timestamps that repeat or go back */
   GstClockTime last_fg_pts;     /* the last fg frame's (retimed) */
-  /* per output ([0] bg, [1] fg): buffers and gap events to push, each by
-   * the task of its own src pad (out_loop ()): no input thread ever pushes,
-   * so a downstream that waits for one output (an aggregator, a sink in
-   * preroll, a full queue) never blocks the thread that feeds the other */
-  GQueue out[2];
+  /* the outputs ([0] bg, [1] fg, vkout.c, of @lock): buffers and gap
+   * events queued for the task of their src pads; the fg's task also
+   * decides the live fg frames due by the clock (vk_sr_out_due ()) */
+  VkOut out[2];
   gboolean bg_eos, fg_eos, stopping;
   /* flushes and a seek's announced flushes of input k (FlushState,
    * vk_sr_flush_event ()) */
@@ -329,35 +290,16 @@ struct _VkStreamRender
    * flushing (a flush-stop) and the input's next pass begun (PASS_NEXT
    * left: switch_pass ()), or input k flushes, or a stop */
   GCond gate_cond;
-  /* output k: its task (OutState, vk_sr_set_out ()) and its end (OutEos,
-   * vk_sr_set_out_eos ()) */
-  OutState out_state[2];
-  OutEos out_eos[2];
-  /* output k's caps (vk_out_caps ()), NULL until its input's came, from
-   * the copies in_info[k] of the inputs' formats (vk_stream_render_caps ()):
-   * the element's may change under a task that reads them */
-  GstCaps *out_caps[2];
-  GstVideoInfo in_info[2];
-  /* queued_cond[k]: output k's task has something to do (out_loop ()): a
-   * buffer or event queued on out[k] (vk_sr_queue_out ()), EOS due
-   * (OUT_EOS_DUE, vk_sr_end_output ()) or its pause (OUT_PAUSED) */
-  GCond queued_cond[2];
-  GstFlowReturn out_flow[2];    /* the last push's, returned upstream */
-  /* drained_cond[k]: input k may queue more on output k
-   * (vk_sr_wait_output ()): its task took one from out[k] or its push
-   * failed (out_flow[k]), or a flush or a stop */
-  GCond drained_cond[2];
   gboolean live, live_checked;
   /* passes: a new segment on an input after frames of the current pass (a
    * non-flushing seek, a segment seek's loop) ends the input's pass; the
    * frames of its next pass wait (PASS_NEXT, with its segment next_seg[k])
    * until both inputs have begun theirs, then the state is reset
    * (switch_pass ()); pass_seg[1], the fg's segment of the pass, goes out
-   * on output k before its first of the pass (seg_due[k]); pass[k]:
-   * where input k is in them (PassState, vk_sr_set_pass ()) */
+   * on output k before its first of the pass (vk_out_queue_segment ());
+   * pass[k]: where input k is in them (PassState, vk_sr_set_pass ()) */
   GstSegment pass_seg[2], next_seg[2];
   PassState pass[2];
-  gboolean seg_due[2];
   /* added to the bg's running times in a pass after a seek without a
    * flush: both inputs' segments start at the seek's position, but their
    * running times are those of how long each played before (a segment
@@ -466,24 +408,18 @@ guint vk_sr_lowest_pick (VkStreamRender * r);
 void vk_sr_process (VkStreamRender * r, gboolean may_wait);
 void vk_sr_post_alignment (VkStreamRender * r, gboolean at_end);
 GstClockTimeDiff vk_sr_due_in (VkStreamRender * r);
-void vk_sr_queue_segment (VkStreamRender * r, gint k);
 void vk_sr_trim_bg (VkStreamRender * r);
 
 /* vkstreamout.c */
 void vk_sr_out_place (VkStreamRender * r, VkOutMeta * m);
 void vk_sr_unmatched_place (VkStreamRender * r, gint * x, gint * y,
     gdouble * scale);
-void vk_sr_end_output (VkStreamRender * r, gint k);
-void vk_sr_queue_out (VkStreamRender * r, gint k, gpointer obj);
-void vk_sr_start_output (VkStreamRender * r, gint k);
+GstClockTimeDiff vk_sr_out_due (gpointer data);
 void vk_sr_wait_output (VkStreamRender * r, gint k);
 
 /* vkstreamstate.c */
 void vk_sr_flush_event (VkStreamRender * r, gint k, FlushEvent ev);
 void vk_sr_set_pass (VkStreamRender * r, gint k, PassState to,
-    const gchar * why);
-void vk_sr_set_out (VkStreamRender * r, gint k, OutState to, const gchar * why);
-void vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to,
     const gchar * why);
 void vk_sr_set_msg (VkStreamRender * r, MsgState to, const gchar * why);
 void vk_sr_halt (VkStreamRender * r, const gchar * why);

@@ -98,27 +98,27 @@ vk_stream_render_new (const VkStreamConfig * config)
   r->decided = g_array_new (FALSE, FALSE, sizeof (VkMatchPoint));
   vk_retime_init (&r->retime, FALSE);
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
-  g_queue_init (&r->out[0]);
-  g_queue_init (&r->out[1]);
+  vk_out_init (&r->out[0], config->element, config->bg_sink, config->bg_src,
+      &r->lock, "streaming: ");
+  vk_out_init (&r->out[1], config->element, config->fg_sink, config->fg_src,
+      &r->lock, "streaming: ");
+  vk_out_set_due (&r->out[1], vk_sr_out_due, r);
   r->bg_fps = r->fg_fps = VK_DEFAULT_FPS;
   r->pass_seg[0] = *config->bg_segment;
   r->pass_seg[1] = *config->fg_segment;
   for (k = 0; k < 2; k++)
     r->pass[k] = r->pass_seg[k].format == GST_FORMAT_TIME ? PASS_CURRENT :
         PASS_UNSEGMENTED;
-  r->seg_due[0] = r->seg_due[1] = TRUE;
   r->coupled_ahead = G_MAXINT64;
   r->coupled_frames = G_MAXDOUBLE;
-  gst_video_info_init (&r->in_info[0]);
-  gst_video_info_init (&r->in_info[1]);
   for (k = 0; k < 2; k++) {
     const GstVideoInfo *info = k ? config->fg_info : config->bg_info;
 
     if (GST_VIDEO_INFO_WIDTH (info) > 0)
       vk_stream_render_caps (r, k, info);
   }
-  vk_sr_start_output (r, 0);
-  vk_sr_start_output (r, 1);
+  vk_out_start (&r->out[0]);
+  vk_out_start (&r->out[1]);
   return r;
 }
 
@@ -155,7 +155,8 @@ clear_pass (VkStreamRender * r)
   for (k = 0; k < 2; k++)
     if (r->pass[k] != PASS_UNSEGMENTED)
       vk_sr_set_pass (r, k, PASS_CURRENT, "the pass's state cleared");
-  r->seg_due[0] = r->seg_due[1] = TRUE;
+  vk_out_segment_due (&r->out[0]);
+  vk_out_segment_due (&r->out[1]);
   vk_sr_wake_all (r, "the pass's state cleared");
 }
 
@@ -163,21 +164,12 @@ clear_pass (VkStreamRender * r)
 static void
 clear_state (VkStreamRender * r)
 {
-  gint k;
-
   clear_pass (r);
-  g_queue_clear_full (&r->out[0], (GDestroyNotify) gst_mini_object_unref);
-  g_queue_clear_full (&r->out[1], (GDestroyNotify) gst_mini_object_unref);
   r->refused_warned = r->unfound_warned = FALSE;
   g_clear_pointer (&r->refused_why, g_free);
   r->bg_shift = 0;
-  for (k = 0; k < 2; k++) {
-    vk_sr_set_out_eos (r, k, OUT_EOS_NONE, "the state cleared");
-    /* (a paused output's headers are due once it restarts) */
-    if (r->out_state[k] == OUT_STREAMING || r->out_state[k] == OUT_CAPS_DUE)
-      vk_sr_set_out (r, k, OUT_HEADERS_DUE, "the state cleared");
-    r->out_flow[k] = GST_FLOW_OK;
-  }
+  vk_out_reset (&r->out[0], "the state cleared");
+  vk_out_reset (&r->out[1], "the state cleared");
 }
 
 void
@@ -186,8 +178,8 @@ vk_stream_render_free (VkStreamRender * r)
   if (r == NULL)
     return;
   vk_stream_render_stop (r);
-  gst_pad_stop_task (r->cfg.bg_src);
-  gst_pad_stop_task (r->cfg.fg_src);
+  vk_out_join (&r->out[0]);
+  vk_out_join (&r->out[1]);
   clear_state (r);
   g_mutex_clear (&r->lock);
   vk_sr_conds_clear (r);
@@ -195,8 +187,8 @@ vk_stream_render_free (VkStreamRender * r)
   gst_object_unref (r->cfg.fg_src);
   gst_clear_object (&r->clock);
   vk_retime_clear (&r->retime);
-  gst_clear_caps (&r->out_caps[0]);
-  gst_clear_caps (&r->out_caps[1]);
+  vk_out_clear (&r->out[0]);
+  vk_out_clear (&r->out[1]);
   g_array_unref (r->decided);
   g_free (r);
 }
@@ -518,7 +510,7 @@ take_frame (VkStreamRender * r, gboolean is_fg, GstBuffer * buf)
   else if (!is_fg && r->fg_eos && r->fg.length == 0 && r->pass[1] != PASS_NEXT)
     ret = GST_FLOW_EOS;         /* the fg ended: nothing more to align */
   else
-    ret = r->out_flow[is_fg];
+    ret = r->out[is_fg].flow;
   g_mutex_unlock (&r->lock);
   g_free (desc);
   return ret;
@@ -575,14 +567,14 @@ finish (VkStreamRender * r, GstEvent * done)
   g_mutex_lock (&r->lock);
   end_fg_pass (r);
   vk_sr_post_alignment (r, TRUE);
-  vk_sr_queue_segment (r, 0);
-  vk_sr_queue_segment (r, 1);
+  vk_out_queue_segment (&r->out[0], &r->pass_seg[1]);
+  vk_out_queue_segment (&r->out[1], &r->pass_seg[1]);
   if (done) {
-    vk_sr_queue_out (r, 0, gst_event_copy (done));
-    vk_sr_queue_out (r, 1, done);
+    vk_out_queue (&r->out[0], gst_event_copy (done));
+    vk_out_queue (&r->out[1], done);
   } else {
-    vk_sr_end_output (r, 0);
-    vk_sr_end_output (r, 1);
+    vk_out_end (&r->out[0], "the fg's pass ended");
+    vk_out_end (&r->out[1], "the fg's pass ended");
   }
   g_mutex_unlock (&r->lock);
 }
@@ -671,8 +663,6 @@ vk_stream_render_segment (VkStreamRender * r, gboolean is_fg, GstEvent * event)
 gboolean
 vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
 {
-  GstPad *src = is_fg ? r->cfg.fg_src : r->cfg.bg_src;
-
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_GAP:
       gst_event_unref (event);
@@ -697,30 +687,20 @@ vk_stream_render_event (VkStreamRender * r, gboolean is_fg, GstEvent * event)
       vk_sr_set_ended (r, FALSE);
       g_mutex_unlock (&r->lock);
       return TRUE;
-    case GST_EVENT_FLUSH_START:{
-      gboolean res;
-
+    case GST_EVENT_FLUSH_START:
       g_mutex_lock (&r->lock);
       vk_sr_flush_event (r, is_fg, FLUSH_EV_START);
-      vk_sr_set_out (r, is_fg, OUT_PAUSED, "flush-start");
+      vk_out_pause (&r->out[is_fg], "flush-start");
       vk_sr_wake_all (r, "flush-start");
       g_mutex_unlock (&r->lock);
-      res = gst_pad_push_event (src, event);
-      gst_pad_pause_task (src);
-      return res;
-    }
-    case GST_EVENT_FLUSH_STOP:{
-      gboolean res;
-
+      return vk_out_forward_flush (&r->out[is_fg], event);
+    case GST_EVENT_FLUSH_STOP:
       g_mutex_lock (&r->lock);
       vk_sr_flush_event (r, is_fg, FLUSH_EV_STOP);
       /* (clear_state () wakes every wait) */
       clear_state (r);
       g_mutex_unlock (&r->lock);
-      res = gst_pad_push_event (src, event);
-      vk_sr_start_output (r, is_fg);
-      return res;
-    }
+      return vk_out_forward_flush (&r->out[is_fg], event);
     default:
       /* caps and segments are kept by the element and sent with the
        * first output; other events are dropped */

@@ -7,12 +7,11 @@
  * version 2 of the License, or (at your option) any later version.
  */
 
-/* The streaming mode (vkstreamrender.c): the states of its inputs and
- * outputs (FlushState, PassState, OutState, OutEos in
- * vkstreamrender-priv.h) and of the pass's message (MsgState), each
- * changed here only, with the lock; every change is logged
- * (GST_DEBUG=vidkompyalign:5), on the input's sink pad or the output's src
- * pad. And a seek's begin and return, which announce and withdraw the
+/* The streaming mode (vkstreamrender.c): the states of its inputs
+ * (FlushState, PassState in vkstreamrender-priv.h; its outputs' are in
+ * vkout.c) and of the pass's message (MsgState), each changed here only,
+ * with the lock; every change is logged (GST_DEBUG=vidkompyalign:5), on
+ * the input's sink pad. And a seek's begin and return, which announce and withdraw the
  * inputs' flushes. */
 
 #ifdef HAVE_CONFIG_H
@@ -48,29 +47,10 @@ static const gchar *const msg_names[] = {
   [MSG_POSTED] = "posted",
 };
 
-static const gchar *const out_names[] = {
-  [OUT_PAUSED] = "paused",
-  [OUT_HEADERS_DUE] = "headers-due",
-  [OUT_STREAMING] = "streaming",
-  [OUT_CAPS_DUE] = "caps-due",
-};
-
-static const gchar *const eos_names[] = {
-  [OUT_EOS_NONE] = "none",
-  [OUT_EOS_DUE] = "due",
-  [OUT_EOS_SENT] = "sent",
-};
-
 static GstPad *
 in_pad (VkStreamRender * r, gint k)
 {
   return k ? r->cfg.fg_sink : r->cfg.bg_sink;
-}
-
-static GstPad *
-out_pad (VkStreamRender * r, gint k)
-{
-  return k ? r->cfg.fg_src : r->cfg.bg_src;
 }
 
 /* input k's FlushState after @ev in @s (the transitions drawn at
@@ -154,28 +134,6 @@ vk_sr_set_pass (VkStreamRender * r, gint k, PassState to, const gchar * why)
   r->pass[k] = to;
 }
 
-/* With the lock; the caller wakes the waits that read it. */
-void
-vk_sr_set_out (VkStreamRender * r, gint k, OutState to, const gchar * why)
-{
-  if (to == r->out_state[k])
-    return;
-  GST_DEBUG_OBJECT (out_pad (r, k), "streaming: output %s -> %s (%s)",
-      out_names[r->out_state[k]], out_names[to], why);
-  r->out_state[k] = to;
-}
-
-/* With the lock; the caller wakes the waits that read it. */
-void
-vk_sr_set_out_eos (VkStreamRender * r, gint k, OutEos to, const gchar * why)
-{
-  if (to == r->out_eos[k])
-    return;
-  GST_DEBUG_OBJECT (out_pad (r, k), "streaming: EOS %s -> %s (%s)",
-      eos_names[r->out_eos[k]], eos_names[to], why);
-  r->out_eos[k] = to;
-}
-
 /* The pass's message. With the lock. */
 void
 vk_sr_set_msg (VkStreamRender * r, MsgState to, const gchar * why)
@@ -194,7 +152,7 @@ vk_sr_halt (VkStreamRender * r, const gchar * why)
 {
   GST_DEBUG_OBJECT (r->cfg.element, "streaming: stopping (%s)", why);
   r->stopping = TRUE;
-  vk_sr_set_out (r, 0, OUT_PAUSED, why);
-  vk_sr_set_out (r, 1, OUT_PAUSED, why);
+  vk_out_halt (&r->out[0], why);
+  vk_out_halt (&r->out[1], why);
   vk_sr_wake_all (r, why);
 }

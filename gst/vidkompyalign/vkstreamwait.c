@@ -21,9 +21,7 @@
 
 /* every condition of the renderer, for init, clear and wake_all */
 #define FOR_EACH_COND(r, op) VK_CONDS_EACH (op, &(r)->gate_cond,     \
-    &(r)->admit_cond, &(r)->search_cond, &(r)->fg_done_cond,         \
-    &(r)->queued_cond[0], &(r)->queued_cond[1], &(r)->drained_cond[0], \
-    &(r)->drained_cond[1])
+    &(r)->admit_cond, &(r)->search_cond, &(r)->fg_done_cond)
 
 void
 vk_sr_conds_init (VkStreamRender * r)
@@ -44,6 +42,9 @@ vk_sr_wake_all (VkStreamRender * r, const gchar * why)
 {
   GST_LOG_OBJECT (r->cfg.element, "streaming: waking every wait: %s", why);
   FOR_EACH_COND (r, g_cond_broadcast);
+  /* (the outputs' own: their tasks, the inputs' waits for room) */
+  vk_out_wake (&r->out[0]);
+  vk_out_wake (&r->out[1]);
 }
 
 /* Input @is_fg ended its pass (EOS, SEGMENT_DONE, a new pass): the

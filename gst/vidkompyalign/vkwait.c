@@ -77,6 +77,16 @@ vk_upstream_away (const VkUpstream * up)
   return up->left != 0;
 }
 
+/* Whether the calling thread is @feeder (atomic: the thread that last
+ * fed the other input): one upstream thread without queues feeds both
+ * inputs (a tee, a demuxer), and the other input's next frame cannot come
+ * while this one waits. */
+gboolean
+vk_fed_by_self (gpointer * feeder)
+{
+  return g_atomic_pointer_get (feeder) == (gpointer) g_thread_self ();
+}
+
 /* Waits on @cond as vk_wait_named () does, or until a wait that began at
  * @since (monotonic, us) has lasted VK_UPSTREAM_STALL with the thread @up
  * watches upstream for that long. Returns TRUE when it has: that input

@@ -57,6 +57,8 @@ void vk_upstream_leave (VkUpstream * up);
 
 gboolean vk_upstream_away (const VkUpstream * up);
 
+gboolean vk_fed_by_self (gpointer * feeder);
+
 gboolean vk_wait_or_stall (GstDebugCategory * cat, gpointer obj,
     const gchar * prefix, GCond * cond, GMutex * lock, const gchar * name,
     const VkUpstream * up, gint64 since);
