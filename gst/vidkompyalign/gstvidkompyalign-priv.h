@@ -31,6 +31,7 @@
 #include "vkretime.h"
 #include "vkstreamrender.h"
 #include "vkseek.h"
+#include "vkout.h"
 #include "vkalignprops.h"
 #include "vkalignmsg.h"
 #include "vkrefine.h"
@@ -264,14 +265,12 @@ typedef enum
 } WriteState;
 
 /* An input and its output. Its states are enums (pass: InputPass, flow:
- * InputFlow, above); its booleans are single facts, each independent of
- * the states and of one another: have_info (caps received: they stay
- * across flushes and passes), checked_seekable (a once-per-run check of
- * the analysis), src_ready (the output's sticky events pushed: reset by
- * caps and by a segment of either input in the render, not by a flush,
- * set by the next output) and new_pass (a seek without a flush was sent:
- * set by the seek, cleared by the input's next segment, whether the input
- * flows, ended its pass or flushes meanwhile). */
+ * InputFlow, above; its output's in vkout.h); its booleans are single
+ * facts, each independent of the states and of one another: have_info
+ * (caps received: they stay across flushes and passes), checked_seekable
+ * (a once-per-run check of the analysis) and new_pass (a seek without a
+ * flush was sent: set by the seek, cleared by the input's next segment,
+ * whether the input flows, ended its pass or flushes meanwhile). */
 typedef struct
 {
   const gchar *name;
@@ -303,8 +302,10 @@ typedef struct
 
   InputPass pass;               /* lock; replay_cond;
                                  * gst_vidkompy_align_set_pass () */
-  /* render: the src pad got its sticky events */
-  gboolean src_ready;
+  /* render: its output (vkout.c, of @lock): what the render queues, the
+   * task of the src pad pushes (started with the render, halted at a
+   * stop) */
+  VkOut out;
   /* render: the last frame since the flush (the fg's: desc_cond) */
   gint64 last_seen;
   /* render: a seek without a flush was sent; its segment starts a new
@@ -320,8 +321,8 @@ typedef struct
  * element's state), then the streaming renderer's own lock
  * (vkstreamrender.c), then worker_lock (queueing a job); the object lock
  * guards @prop only and is never held with another. Buffers are pushed
- * and seeks sent upstream without a lock; the worker is joined without a
- * lock.
+ * (by the outputs' tasks, Stream.out) and seeks sent upstream without a
+ * lock; the worker and the tasks are joined without a lock.
  *
  * Waits: each on one named condition of @lock (the GCond fields *_cond
  * below, each next to the state it is about), in a loop on its predicate
@@ -497,6 +498,7 @@ gboolean gst_vidkompy_align_frame_fingerprint (GstVidkompyAlign * self,
 void gst_vidkompy_align_post_progress (GstVidkompyAlign * self);
 gboolean gst_vidkompy_align_starved (GstElement * element, GstPad * pad);
 void gst_vidkompy_align_summary_of (const Stream * s, VkStreamSummary * sum);
+guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
 
 /* vkalignjob.c */
 void gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data);
@@ -505,6 +507,8 @@ gboolean gst_vidkompy_align_confidence_check (GstVidkompyAlign * self,
 void gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
     GstClockTime fg_start);
 void gst_vidkompy_align_start_render (GstVidkompyAlign * self, guint radius);
+gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer ** buf);
 void gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
     const VkAlignResult * r);
 
@@ -527,13 +531,14 @@ gboolean gst_vidkompy_align_candidate_span (GstVidkompyAlign * self, guint i,
     guint * a, guint * b);
 GstClockTime gst_vidkompy_align_fg_duration (GstVidkompyAlign * self, guint i);
 void gst_vidkompy_align_finish_bg (GstVidkompyAlign * self);
-guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
 GstFlowReturn gst_vidkompy_align_render_bg (GstVidkompyAlign * self,
     GstBuffer * buf);
 GstFlowReturn gst_vidkompy_align_render_fg (GstVidkompyAlign * self,
     GstBuffer * buf);
 GstFlowReturn gst_vidkompy_align_push_fg (GstVidkompyAlign * self, guint i,
     GstBuffer * buf);
+gboolean gst_vidkompy_align_forward (GstVidkompyAlign * self, Stream * s,
+    GstEvent * event);
 
 /* vkaligncouple.c */
 void gst_vidkompy_align_couple (GstVidkompyAlign * self, guint i,
@@ -548,8 +553,6 @@ GstFlowReturn gst_vidkompy_align_fg_release (GstVidkompyAlign * self,
 void gst_vidkompy_align_fg_drop_held (GstVidkompyAlign * self);
 void gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from);
 void gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self);
-gboolean gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
-    GstBuffer ** buf);
 
 /* vkalignmsg.c */
 void gst_vidkompy_align_msg_estimate (VkAlignMsg * m, const VkAlignResult * e);

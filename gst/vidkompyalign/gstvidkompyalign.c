@@ -330,7 +330,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       s->info = info;
       s->have_info = TRUE;
       vk_low_size (info.width, info.height, &s->low_width, &s->low_height);
-      s->src_ready = FALSE;
+      vk_out_input_caps (&self->bg.out, &self->fg.out, s == &self->fg, &info);
       /* (with the lock: a renderer made meanwhile copies the info) */
       if (self->streaming)
         vk_stream_render_caps (self->streaming, s == &self->fg, &info);
@@ -344,10 +344,8 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       g_mutex_lock (&self->lock);
       gst_event_copy_segment (event, &s->segment);
       if (self->phase == PHASE_RENDER) {
-        /* the new segment goes out with the next frame, on both outputs
-         * for the fg's; a new pass of the input (after a segment's end,
-         * or a seek without a flush): its frames play again */
-        s->src_ready = FALSE;
+        /* a new pass of the input (after a segment's end, or a seek
+         * without a flush): its frames play again */
         gst_vidkompy_align_input_event (s, INPUT_EV_NEW_PASS);
         if (s->new_pass) {
           s->new_pass = FALSE;
@@ -357,7 +355,9 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
                 (GDestroyNotify) gst_vidkompy_align_cand_free);
         }
         if (s == &self->fg) {
-          self->bg.src_ready = FALSE;
+          /* it goes out before the next frame of both outputs */
+          vk_out_segment_due (&self->bg.out);
+          vk_out_segment_due (&self->fg.out);
           self->fg_segment_ready = TRUE;
           g_cond_broadcast (&self->replay_cond);
         }
@@ -420,7 +420,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
       if (s == &self->bg)
         gst_vidkompy_align_finish_bg (self);
       GST_DEBUG_OBJECT (s->sinkpad, "EOS");
-      return gst_pad_push_event (s->srcpad, event);
+      return gst_vidkompy_align_forward (self, s, event);
     case GST_EVENT_SEGMENT_DONE:
       /* the end of a segment seek's segment: the end of the input for the
        * render, but the event goes on instead of EOS */
@@ -466,7 +466,7 @@ gst_vidkompy_align_sink_event (GstPad * pad, GstObject * parent,
   }
 
   if (forward)
-    return gst_pad_push_event (s->srcpad, event);
+    return gst_vidkompy_align_forward (self, s, event);
   gst_event_unref (event);
   return TRUE;
 }
@@ -597,6 +597,8 @@ gst_vidkompy_align_change_state (GstElement * element,
       }
       vk_link_check_arm (&self->link_check, element);
       g_mutex_lock (&self->lock);
+      vk_out_begin (&self->bg.out);
+      vk_out_begin (&self->fg.out);
       gst_vidkompy_align_saved_reset (self);
       gst_vidkompy_align_stream_reset (&self->bg);
       gst_vidkompy_align_stream_reset (&self->fg);
@@ -617,6 +619,8 @@ gst_vidkompy_align_change_state (GstElement * element,
       g_mutex_lock (&self->lock);
       if (self->streaming)
         vk_stream_render_stop (self->streaming);
+      vk_out_halt (&self->bg.out, "stop");
+      vk_out_halt (&self->fg.out, "stop");
       gst_vidkompy_align_set_phase (self, PHASE_DONE);
       /* an alignment job seeking the inputs back must be done with the
        * pads before they are deactivated (the jobs are joined after) */
@@ -633,6 +637,8 @@ gst_vidkompy_align_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     /* before the state they use goes */
     gst_vidkompy_align_join_jobs (self);
+    vk_out_join (&self->bg.out);
+    vk_out_join (&self->fg.out);
     g_mutex_lock (&self->lock);
     gst_vidkompy_align_render_state_clear (self);
     vk_align_result_clear (&self->result);
@@ -696,6 +702,8 @@ gst_vidkompy_align_finalize (GObject * object)
   vk_identity_hasher_clear (&self->fg.hasher);
   vk_retime_clear (&self->bg.retime);
   vk_retime_clear (&self->fg.retime);
+  vk_out_clear (&self->bg.out);
+  vk_out_clear (&self->fg.out);
   gst_vidkompy_align_saved_reset (self);
   vk_align_settings_clear (&self->prop);
   vk_align_settings_clear (&self->settings);
@@ -766,6 +774,8 @@ stream_init (GstVidkompyAlign * self, Stream * s, const gchar * name,
   s->durations = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
   s->low = g_byte_array_new ();
   vk_retime_init (&s->retime, TRUE);
+  vk_out_init (&s->out, GST_ELEMENT (self), s->sinkpad, s->srcpad,
+      &self->lock, "");
   gst_vidkompy_align_stream_reset (s);
 }
 

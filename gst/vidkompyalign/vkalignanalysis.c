@@ -365,3 +365,26 @@ gst_vidkompy_align_starved (GstElement * element, GstPad * pad)
   g_mutex_unlock (&self->lock);
   return ret;
 }
+
+/* index of the analysed frame with timestamp @pts */
+guint
+gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts)
+{
+  const GstClockTime *t = (const GstClockTime *) s->pts->data;
+  guint lo = 0, hi = s->pts->len;
+
+  if (hi == 0)
+    return 0;
+  while (hi - lo > 1) {
+    guint mid = (lo + hi) / 2;
+
+    if (t[mid] <= pts)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  /* nearest of lo and lo + 1 */
+  if (pts > t[lo] && lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
+    lo++;
+  return lo;
+}

@@ -117,6 +117,9 @@ gst_vidkompy_align_replay (GstVidkompyAlign * self, GstClockTime bg_start,
   gboolean rendering, from_start = TRUE;
   GstEvent *queued;
 
+  /* the outputs' tasks push what the render queues */
+  vk_out_start (&self->bg.out);
+  vk_out_start (&self->fg.out);
   for (;;) {
     g_mutex_lock (&self->lock);
     rendering = self->phase == PHASE_RENDER;
@@ -427,4 +430,77 @@ gst_vidkompy_align_and_replay (GstElement * element, gpointer user_data)
   if (first)
     refine_first (self, bg_start);
   gst_vidkompy_align_replay (self, bg_start, fg_start);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The frames replayed after the seek back */
+
+/* a frame seen again has its timestamp within this of the first time */
+#define PTS_TOLERANCE (GST_MSECOND / 2)
+
+/* The analysed frame that @buf shows again, in @index; FALSE for a buffer
+ * that is none (before the analysed frames after a seek back, or the end
+ * of a frame that a decoder clipped at the seek's position). With the
+ * lock. */
+static gboolean
+analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
+    guint * index)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf), t;
+
+  if (s->pts->len == 0)
+    return FALSE;
+  *index = gst_vidkompy_align_frame_index (s, pts);
+  t = g_array_index (s->pts, GstClockTime, *index);
+  if ((pts > t ? pts - t : t - pts) <= PTS_TOLERANCE)
+    return TRUE;
+  GST_DEBUG_OBJECT (s->sinkpad, "%" GST_TIME_FORMAT " is not an analysed "
+      "frame (the nearest is frame %u at %" GST_TIME_FORMAT "): dropped",
+      GST_TIME_ARGS (pts), *index, GST_TIME_ARGS (t));
+  return FALSE;
+}
+
+/* Whether @buf, replayed after the seek back, is the next analysed frame
+ * of @s (and not before the analysed ones, a repeat, or the end of a frame
+ * that a decoder clipped at the seek's position). */
+gboolean
+gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
+    GstBuffer ** buf)
+{
+  GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
+  gboolean ok;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  if (s->retime.n_retimed > 0) {
+    /* by its own timestamp, after the last frame seen; it gets the
+     * timestamp it was given in the analysis, and the time to the next
+     * frame's as its duration */
+    ok = vk_retime_find (&s->retime, s->last_seen, GST_BUFFER_PTS (*buf),
+        PTS_TOLERANCE, &i);
+    if (ok)
+      pts = g_array_index (s->pts, GstClockTime, i);
+    if (ok && i + 1 < s->pts->len)
+      duration = g_array_index (s->pts, GstClockTime, i + 1) - pts;
+  } else {
+    ok = analysed_frame (self, s, *buf, &i) && (gint64) i > s->last_seen;
+  }
+  if (ok) {
+    s->last_seen = i;
+    /* the bg output may wait for an fg frame this one is past */
+    if (s == &self->fg)
+      g_cond_broadcast (&self->desc_cond);
+  }
+  g_mutex_unlock (&self->lock);
+  if (ok && GST_CLOCK_TIME_IS_VALID (pts)) {
+    GST_LOG_OBJECT (s->sinkpad, "frame %u at %" GST_TIME_FORMAT " retimed to %"
+        GST_TIME_FORMAT, i, GST_TIME_ARGS (GST_BUFFER_PTS (*buf)),
+        GST_TIME_ARGS (pts));
+    *buf = gst_buffer_make_writable (*buf);
+    GST_BUFFER_PTS (*buf) = pts;
+    GST_BUFFER_DTS (*buf) = GST_CLOCK_TIME_NONE;
+    if (GST_CLOCK_TIME_IS_VALID (duration))
+      GST_BUFFER_DURATION (*buf) = duration;
+  }
+  return ok;
 }

@@ -39,83 +39,78 @@ gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
 /* ------------------------------------------------------------------------ */
 /* Render */
 
-/* index of the analysed frame with timestamp @pts */
-guint
-gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts)
+/* an input waits while its output holds more than this many frames and
+ * the other output holds some (the fg frames and their bg outputs are
+ * made in step, so the queues stay near it; a sink prerolling on one
+ * output, or an aggregator, waits for the other, so an output whose other
+ * one is empty takes more rather than block the thread, maybe the only
+ * one, that would fill it) */
+#define OUT_MAX_FRAMES 2
+
+/* Queues @buf (taken) on @s's output for its task, with the fg's segment
+ * before it when one is due (both outputs are on the fg's timeline), then
+ * waits while the output is full (OUT_MAX_FRAMES: downstream is slower,
+ * the input waits for it as a queue would). Returns the flow of the
+ * output's pushes. Called without the lock. */
+static GstFlowReturn
+queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
 {
-  const GstClockTime *t = (const GstClockTime *) s->pts->data;
-  guint lo = 0, hi = s->pts->len;
+  VkOut *other = s == &self->bg ? &self->fg.out : &self->bg.out;
+  GstFlowReturn ret = GST_FLOW_FLUSHING;
 
-  if (hi == 0)
-    return 0;
-  while (hi - lo > 1) {
-    guint mid = (lo + hi) / 2;
-
-    if (t[mid] <= pts)
-      lo = mid;
-    else
-      hi = mid;
+  g_mutex_lock (&self->lock);
+  if (VK_IN_FLUSHING (s) || self->phase != PHASE_RENDER) {
+    g_mutex_unlock (&self->lock);
+    gst_buffer_unref (buf);
+    return ret;
   }
-  /* nearest of lo and lo + 1 */
-  if (pts > t[lo] && lo + 1 < s->pts->len && t[lo + 1] - pts < pts - t[lo])
-    lo++;
-  return lo;
+  vk_out_queue_segment (&s->out, &self->fg.segment);
+  vk_out_queue (&s->out, buf);
+  while (vk_out_full (&s->out, OUT_MAX_FRAMES)
+      && !g_queue_is_empty (&other->queue) && !VK_IN_FLUSHING (s)
+      && self->phase == PHASE_RENDER)
+    vk_out_wait_drained (&s->out);
+  if (!VK_IN_FLUSHING (s) && self->phase == PHASE_RENDER)
+    ret = s->out.flow;
+  g_mutex_unlock (&self->lock);
+  return ret;
 }
 
-/* a frame seen again has its timestamp within this of the first time */
-#define PTS_TOLERANCE (GST_MSECOND / 2)
-
-/* The analysed frame that @buf shows again, in @index; FALSE for a buffer
- * that is none (before the analysed frames after a seek back, or the end
- * of a frame that a decoder clipped at the seek's position). With the
- * lock. */
-static gboolean
-analysed_frame (GstVidkompyAlign * self, Stream * s, GstBuffer * buf,
-    guint * index)
+/* Event @event (taken) of input @s in the render goes out on its output:
+ * a flush at once (vk_out_forward_flush ()), a serialized event after
+ * what is queued there, EOS once that is out. */
+gboolean
+gst_vidkompy_align_forward (GstVidkompyAlign * self, Stream * s,
+    GstEvent * event)
 {
-  GstClockTime pts = GST_BUFFER_PTS (buf), t;
-
-  if (s->pts->len == 0)
-    return FALSE;
-  *index = gst_vidkompy_align_frame_index (s, pts);
-  t = g_array_index (s->pts, GstClockTime, *index);
-  if ((pts > t ? pts - t : t - pts) <= PTS_TOLERANCE)
-    return TRUE;
-  GST_DEBUG_OBJECT (s->sinkpad, "%" GST_TIME_FORMAT " is not an analysed "
-      "frame (the nearest is frame %u at %" GST_TIME_FORMAT "): dropped",
-      GST_TIME_ARGS (pts), *index, GST_TIME_ARGS (t));
-  return FALSE;
-}
-
-/* The sticky events output @s owes before its next buffer (stream-start,
- * caps, segment), in @headers (NULL when none is owed). Made with the lock,
- * pushed without it (push_headers ()): a push may block (a full queue
- * downstream) until the other output moves on, which needs the lock. */
-static void
-take_headers (GstVidkompyAlign * self, Stream * s, GstEvent * headers[3])
-{
-  GstCaps *caps;
-
-  memset (headers, 0, 3 * sizeof (GstEvent *));
-  if (s->src_ready)
-    return;
-  s->src_ready = TRUE;
-  headers[0] = vk_stream_start_event (s->sinkpad, s->srcpad);
-  caps = vk_out_caps (&s->info, self->fg.have_info ? &self->fg.info : NULL);
-  headers[1] = gst_event_new_caps (caps);
-  gst_caps_unref (caps);
-  /* both outputs are on the fg's timeline */
-  headers[2] = gst_event_new_segment (&self->fg.segment);
-}
-
-static void
-push_headers (Stream * s, GstEvent * headers[3])
-{
-  guint k;
-
-  for (k = 0; k < 3; k++)
-    if (headers[k])
-      gst_pad_push_event (s->srcpad, headers[k]);
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+      g_mutex_lock (&self->lock);
+      if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_START)
+        vk_out_pause (&s->out, "flush-start");
+      else
+        vk_out_reset (&s->out, "flush-stop");
+      g_mutex_unlock (&self->lock);
+      return vk_out_forward_flush (&s->out, event);
+    case GST_EVENT_EOS:
+      gst_event_unref (event);
+      g_mutex_lock (&self->lock);
+      vk_out_queue_segment (&s->out, &self->fg.segment);
+      vk_out_end (&s->out, "its input ended");
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    default:
+      if (!GST_EVENT_IS_SERIALIZED (event))
+        return gst_pad_push_event (s->srcpad, event);
+      g_mutex_lock (&self->lock);
+      /* (a segment's end after the segment: an output with nothing yet) */
+      if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT_DONE)
+        vk_out_queue_segment (&s->out, &self->fg.segment);
+      vk_out_queue (&s->out, event);
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+  }
 }
 
 /* the meta of fg frame @fg_index's outputs */
@@ -303,27 +298,24 @@ gst_vidkompy_align_render_fg (GstVidkompyAlign * self, GstBuffer * buf)
 
 /* Outputs fg frame @i, @buf, with the meta of its decision (the dense
  * alignment's choice after the bg ended). Called with the lock, which it
- * releases (before the push). */
+ * releases (before queueing it). */
 GstFlowReturn
 gst_vidkompy_align_push_fg (GstVidkompyAlign * self, guint i, GstBuffer * buf)
 {
   VkAlignResult *r = &self->result;
   GstClockTime bg_pts;
-  GstEvent *headers[3];
   VkOutMeta meta;
   guint j;
 
   j = self->decision[i] != G_MAXUINT ? self->decision[i] : r->map[i];
   bg_pts = g_array_index (self->bg.pts, GstClockTime, j);
-  take_headers (self, &self->fg, headers);
   self->fg_rendered = MAX (self->fg_rendered, (gint64) i);
   g_mutex_unlock (&self->lock);
 
-  push_headers (&self->fg, headers);
   buf = gst_buffer_make_writable (buf);
   out_meta (self, i, j, bg_pts, r->cost[i], &meta);
   vk_out_add_meta (buf, &meta);
-  return gst_pad_push (self->fg.srcpad, buf);
+  return queue_output (self, &self->fg, buf);
 }
 
 /* The bg frames fg frame @i may get: around the dense alignment's choice
@@ -534,7 +526,6 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     Cand *c, *tail;
     GstBuffer *out;
     GstClockTime bg_pts;
-    GstEvent *headers[3];
     VkOutMeta meta;
     guint i, m, lo, hi;
 
@@ -610,7 +601,6 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
     g_cond_broadcast (&self->decided_cond);
 
     bg_pts = g_array_index (self->bg.pts, GstClockTime, c->index);
-    take_headers (self, &self->bg, headers);
 
     out_meta (self, i, c->index, bg_pts, r->cost[i], &meta);
     out = vk_out_bg_buffer (c->buffer, g_array_index (self->fg.pts,
@@ -626,8 +616,7 @@ push_bg_outputs (GstVidkompyAlign * self, gboolean at_end)
       gst_vidkompy_align_cand_free (g_queue_pop_head (&self->cands));
     g_mutex_unlock (&self->lock);
 
-    push_headers (&self->bg, headers);
-    ret = gst_pad_push (self->bg.srcpad, out);
+    ret = queue_output (self, &self->bg, out);
     if (ret != GST_FLOW_OK)
       break;
   }
@@ -746,49 +735,4 @@ gst_vidkompy_align_render_reset (GstVidkompyAlign * self, guint from)
   if (from > 0)
     self->last_decision = MIN (self->result.map[from - 1],
         self->result.map[from]);
-}
-
-/* Whether @buf, replayed after the seek back, is the next analysed frame
- * of @s (and not before the analysed ones, a repeat, or the end of a frame
- * that a decoder clipped at the seek's position). */
-gboolean
-gst_vidkompy_align_replayed_frame (GstVidkompyAlign * self, Stream * s,
-    GstBuffer ** buf)
-{
-  GstClockTime pts = GST_CLOCK_TIME_NONE, duration = GST_CLOCK_TIME_NONE;
-  gboolean ok;
-  guint i;
-
-  g_mutex_lock (&self->lock);
-  if (s->retime.n_retimed > 0) {
-    /* by its own timestamp, after the last frame seen; it gets the
-     * timestamp it was given in the analysis, and the time to the next
-     * frame's as its duration */
-    ok = vk_retime_find (&s->retime, s->last_seen, GST_BUFFER_PTS (*buf),
-        PTS_TOLERANCE, &i);
-    if (ok)
-      pts = g_array_index (s->pts, GstClockTime, i);
-    if (ok && i + 1 < s->pts->len)
-      duration = g_array_index (s->pts, GstClockTime, i + 1) - pts;
-  } else {
-    ok = analysed_frame (self, s, *buf, &i) && (gint64) i > s->last_seen;
-  }
-  if (ok) {
-    s->last_seen = i;
-    /* the bg output may wait for an fg frame this one is past */
-    if (s == &self->fg)
-      g_cond_broadcast (&self->desc_cond);
-  }
-  g_mutex_unlock (&self->lock);
-  if (ok && GST_CLOCK_TIME_IS_VALID (pts)) {
-    GST_LOG_OBJECT (s->sinkpad, "frame %u at %" GST_TIME_FORMAT " retimed to %"
-        GST_TIME_FORMAT, i, GST_TIME_ARGS (GST_BUFFER_PTS (*buf)),
-        GST_TIME_ARGS (pts));
-    *buf = gst_buffer_make_writable (*buf);
-    GST_BUFFER_PTS (*buf) = pts;
-    GST_BUFFER_DTS (*buf) = GST_CLOCK_TIME_NONE;
-    if (GST_CLOCK_TIME_IS_VALID (duration))
-      GST_BUFFER_DURATION (*buf) = duration;
-  }
-  return ok;
 }

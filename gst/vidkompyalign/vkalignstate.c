@@ -105,7 +105,6 @@ gst_vidkompy_align_stream_reset (Stream * s)
   gst_vidkompy_align_input_event (s, INPUT_EV_RESET);
   s->duration = GST_CLOCK_TIME_NONE;
   s->checked_seekable = FALSE;
-  s->src_ready = FALSE;
   gst_vidkompy_align_set_pass (s, PASS_ANALYSIS, "reset");
   s->new_pass = FALSE;
   s->last_seen = -1;

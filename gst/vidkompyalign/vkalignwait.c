@@ -44,6 +44,9 @@ gst_vidkompy_align_wake_all (GstVidkompyAlign * self, const gchar * why)
 {
   GST_LOG_OBJECT (self, "waking every wait: %s", why);
   FOR_EACH_COND (self, g_cond_broadcast);
+  /* (the outputs' own: their tasks, the inputs' waits for room) */
+  vk_out_wake (&self->bg.out);
+  vk_out_wake (&self->fg.out);
 }
 
 /* @s ended its pass (EOS, or SEGMENT_DONE in the render): the conditions
