@@ -63,7 +63,7 @@ static const struct
   {"global", "queue !", "", ""},
   {"global", "", "queue !", ""},
   {"global", "queue !", "queue max-size-buffers=1 !", ""},
-  /* no queue: until 2026-12-08 the global mode pushed each output from its
+  /* no queue: until 2026-12-07 the global mode pushed each output from its
    * input's thread, and a sink prerolling on the fg's first frame held the
    * tee's thread that the bg's first output waited for */
   {"global", "", "", ""},
