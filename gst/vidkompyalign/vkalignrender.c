@@ -39,19 +39,11 @@ gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
 /* ------------------------------------------------------------------------ */
 /* Render */
 
-/* an input waits while its output holds more than this many frames and
- * the other output holds some (the fg frames and their bg outputs are
- * made in step, so the queues stay near it; a sink prerolling on one
- * output, or an aggregator, waits for the other, so an output whose other
- * one is empty takes more rather than block the thread, maybe the only
- * one, that would fill it) */
-#define OUT_MAX_FRAMES 2
-
 /* Queues @buf (taken) on @s's output for its task, with the fg's segment
  * before it when one is due (both outputs are on the fg's timeline), then
- * waits while the output is full (OUT_MAX_FRAMES: downstream is slower,
- * the input waits for it as a queue would). Returns the flow of the
- * output's pushes. Called without the lock. */
+ * waits while the output is full (VK_OUT_MAX_FRAMES_GLOBAL: downstream is
+ * slower, the input waits for it as a queue would). Returns the flow of
+ * the output's pushes. Called without the lock. */
 static GstFlowReturn
 queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
 {
@@ -66,7 +58,7 @@ queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   }
   vk_out_queue_segment (&s->out, &self->fg.segment);
   vk_out_queue (&s->out, buf);
-  while (vk_out_full (&s->out, OUT_MAX_FRAMES)
+  while (vk_out_full (&s->out, VK_OUT_MAX_FRAMES_GLOBAL)
       && !g_queue_is_empty (&other->queue) && !VK_IN_FLUSHING (s)
       && self->phase == PHASE_RENDER)
     vk_out_wait_drained (&s->out);

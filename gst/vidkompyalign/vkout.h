@@ -24,9 +24,19 @@
 
 G_BEGIN_DECLS
 
-/* frames (and events) queued on an output before its input waits for
- * downstream (vk_out_full ()) */
+/* frames (and events) queued on an output of the streaming mode before
+ * its input waits for downstream (vk_out_full ()) */
 #define VK_OUT_MAX_FRAMES 8
+
+/* the same in the global mode, whose input waits only while the other
+ * output holds some: its decisions make the fg frames and their bg
+ * outputs in step, so the two queues stay near it; a sink prerolling on
+ * one output, or an aggregator, waits for the other, so an output whose
+ * other one is empty takes more rather than block the thread, maybe the
+ * only one, that would fill that one. Each frame queued is memory (a
+ * 1080p frame 3 MB): 8 made `vidkompy comp --mode global` peak 42 MB
+ * higher on a 60-s 1080p60 pair (the reverted 38f3a96) */
+#define VK_OUT_MAX_FRAMES_GLOBAL 2
 
 /* What an output's task does (VkOut.state); changed by vk_out_set_state ()
  * only:
