@@ -59,7 +59,7 @@ queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   vk_out_queue_segment (&s->out, &self->fg.segment);
   vk_out_queue (&s->out, buf);
   while (vk_out_full (&s->out, VK_OUT_MAX_FRAMES_GLOBAL)
-      && !g_queue_is_empty (&other->queue) && !VK_IN_FLUSHING (s)
+      && !vk_out_idle (other) && !VK_IN_FLUSHING (s)
       && self->phase == PHASE_RENDER)
     vk_out_wait_drained (&s->out);
   if (!VK_IN_FLUSHING (s) && self->phase == PHASE_RENDER)

@@ -98,6 +98,7 @@ vk_out_begin (VkOut * o)
   gst_video_info_init (&o->info);
   o->seg_due = TRUE;
   o->flow = GST_FLOW_OK;
+  o->pushing = FALSE;
 }
 
 /* Whether one of @o's states (@what, its values named in @names) changes
@@ -205,14 +206,23 @@ vk_out_end (VkOut * o, const gchar * why)
   g_cond_broadcast (&o->queued_cond);
 }
 
-/* Whether @o's input waits before it queues more: more than @max queued
- * (downstream is slower: the input waits for it, as a queue would), the
- * task running and its pushes flowing. With the lock. */
+/* Whether @o's input waits before it queues more: more than @max not
+ * taken downstream yet (queued, or being pushed: downstream is slower, the
+ * input waits for it as a queue would), the task running and its pushes
+ * flowing. With the lock. */
 gboolean
 vk_out_full (VkOut * o, guint max)
 {
-  return o->queue.length > max && o->flow == GST_FLOW_OK
-      && o->state != OUT_PAUSED;
+  return o->queue.length + (o->pushing ? 1 : 0) > max
+      && o->flow == GST_FLOW_OK && o->state != OUT_PAUSED;
+}
+
+/* Whether @o has nothing queued nor being pushed: downstream may be
+ * waiting for it (a sink in preroll, an aggregator). With the lock. */
+gboolean
+vk_out_idle (VkOut * o)
+{
+  return g_queue_is_empty (&o->queue) && !o->pushing;
 }
 
 /* One wake-up of the input's wait for room (vk_out_full ()). With the
@@ -307,6 +317,7 @@ out_loop (gpointer data)
     eos = TRUE;
     vk_out_set_eos (o, OUT_EOS_SENT, "its queue pushed");
   }
+  o->pushing = obj != NULL;
   headers = o->state == OUT_HEADERS_DUE;
   /* (none before its input's came: an EOS of an input without any) */
   if (headers || o->state == OUT_CAPS_DUE)
@@ -333,16 +344,20 @@ out_loop (gpointer data)
   else
     gst_pad_push_event (o->src, GST_EVENT_CAST (obj));
   /* an unlinked output does not stop the other one */
-  if (fr == GST_FLOW_OK || fr == GST_FLOW_NOT_LINKED)
-    return;
-  GST_DEBUG_OBJECT (o->src, "pausing: %s", gst_flow_get_name (fr));
-  if (fr == GST_FLOW_NOT_NEGOTIATED || fr < GST_FLOW_EOS)
-    GST_ELEMENT_FLOW_ERROR (o->element, fr);
+  if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED) {
+    GST_DEBUG_OBJECT (o->src, "pausing: %s", gst_flow_get_name (fr));
+    if (fr == GST_FLOW_NOT_NEGOTIATED || fr < GST_FLOW_EOS)
+      GST_ELEMENT_FLOW_ERROR (o->element, fr);
+  }
   g_mutex_lock (o->lock);
-  o->flow = fr;
+  o->pushing = FALSE;
+  if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED)
+    o->flow = fr;
+  /* taken downstream: room for the input */
   g_cond_broadcast (&o->drained_cond);
   g_mutex_unlock (o->lock);
-  gst_pad_pause_task (o->src);
+  if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED)
+    gst_pad_pause_task (o->src);
 }
 
 /* (Re)starts the task; a halted output's pauses at once. Without the

@@ -24,19 +24,21 @@
 
 G_BEGIN_DECLS
 
-/* frames (and events) queued on an output of the streaming mode before
- * its input waits for downstream (vk_out_full ()) */
+/* frames (and events) on an output of the streaming mode, queued or being
+ * pushed, before its input waits for downstream (vk_out_full ()) */
 #define VK_OUT_MAX_FRAMES 8
 
-/* the same in the global mode, whose input waits only while the other
- * output holds some: its decisions make the fg frames and their bg
- * outputs in step, so the two queues stay near it; a sink prerolling on
- * one output, or an aggregator, waits for the other, so an output whose
- * other one is empty takes more rather than block the thread, maybe the
- * only one, that would fill that one. Each frame queued is memory (a
- * 1080p frame 3 MB): 8 made `vidkompy comp --mode global` peak 42 MB
- * higher on a 60-s 1080p60 pair (the reverted 38f3a96) */
-#define VK_OUT_MAX_FRAMES_GLOBAL 2
+/* the same in the global mode: its input waits until its frame is taken
+ * downstream, as when it pushed it itself, but only while the other
+ * output is not idle (vk_out_idle ()): a sink prerolling on one output,
+ * or an aggregator, waits for the other, so an output whose other one is
+ * idle takes more rather than block the thread, maybe the only one, that
+ * would fill that one; its decisions make the fg frames and their bg
+ * outputs in step, so that stays a few frames. Each frame on an output is
+ * memory (a 1080p frame 3 MB): 8 queued made `vidkompy comp --mode
+ * global` peak 42 MB higher on a 60-s 1080p60 pair (the reverted
+ * 38f3a96), 2 about 13 MB */
+#define VK_OUT_MAX_FRAMES_GLOBAL 0
 
 /* What an output's task does (VkOut.state); changed by vk_out_set_state ()
  * only:
@@ -114,6 +116,8 @@ typedef struct
   /* the segment goes before the next buffer (vk_out_queue_segment ()) */
   gboolean seg_due;
   GstFlowReturn flow;           /* the last push's, returned upstream */
+  /* the task pushes what it took from the queue (drained_cond when done) */
+  gboolean pushing;
   GCond queued_cond, drained_cond;
 } VkOut;
 
@@ -133,6 +137,7 @@ void vk_out_segment_due (VkOut * o);
 void vk_out_queue_segment (VkOut * o, const GstSegment * seg);
 void vk_out_end (VkOut * o, const gchar * why);
 gboolean vk_out_full (VkOut * o, guint max);
+gboolean vk_out_idle (VkOut * o);
 void vk_out_wait_drained (VkOut * o);
 void vk_out_wake (VkOut * o);
 void vk_out_pause (VkOut * o, const gchar * why);
