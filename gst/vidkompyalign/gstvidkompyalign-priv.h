@@ -476,7 +476,6 @@ struct _GstVidkompyAlign
 };
 
 /* gstvidkompyalign.c */
-gdouble gst_vidkompy_align_stream_fps (const Stream * s);
 Stream *gst_vidkompy_align_stream_of_pad (GstVidkompyAlign * self,
     GstPad * pad);
 
@@ -498,6 +497,7 @@ gboolean gst_vidkompy_align_frame_fingerprint (GstVidkompyAlign * self,
 void gst_vidkompy_align_post_progress (GstVidkompyAlign * self);
 gboolean gst_vidkompy_align_starved (GstElement * element, GstPad * pad);
 void gst_vidkompy_align_summary_of (const Stream * s, VkStreamSummary * sum);
+gdouble gst_vidkompy_align_stream_fps (const Stream * s);
 guint gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts);
 
 /* vkalignjob.c */

@@ -366,6 +366,18 @@ gst_vidkompy_align_starved (GstElement * element, GstPad * pad)
   return ret;
 }
 
+/* the frame rate of @s: its caps', or its timestamps' (vk_fps_estimate ()) */
+gdouble
+gst_vidkompy_align_stream_fps (const Stream * s)
+{
+  guint n = s->pts->len;
+
+  return vk_fps_estimate (s->have_info ? GST_VIDEO_INFO_FPS_N (&s->info) : 0,
+      s->have_info ? GST_VIDEO_INFO_FPS_D (&s->info) : 0,
+      n ? g_array_index (s->pts, GstClockTime, 0) : GST_CLOCK_TIME_NONE,
+      n ? g_array_index (s->pts, GstClockTime, n - 1) : GST_CLOCK_TIME_NONE, n);
+}
+
 /* index of the analysed frame with timestamp @pts */
 guint
 gst_vidkompy_align_frame_index (const Stream * s, GstClockTime pts)
