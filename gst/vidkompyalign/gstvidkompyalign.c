@@ -789,4 +789,5 @@ gst_vidkompy_align_init (GstVidkompyAlign * self)
       &bg_src_template);
   stream_init (self, &self->fg, "foreground", &fg_sink_template,
       &fg_src_template);
+  vk_out_set_peers (&self->bg.out, &self->fg.out);
 }

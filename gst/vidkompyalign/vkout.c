@@ -76,6 +76,16 @@ vk_out_clear (VkOut * o)
   gst_clear_object (&o->src);
 }
 
+/* @a and @b (of one owner) are each other's peer: the input of one may
+ * wait for room only while the other is not idle (vk_out_idle ()), and is
+ * woken when the other has pushed. Before the tasks start. */
+void
+vk_out_set_peers (VkOut * a, VkOut * b)
+{
+  a->peer = b;
+  b->peer = a;
+}
+
 /* The owner's work due by the clock, done in the task's wait (before the
  * task starts). */
 void
@@ -353,8 +363,11 @@ out_loop (gpointer data)
   o->pushing = FALSE;
   if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED)
     o->flow = fr;
-  /* taken downstream: room for the input */
+  /* taken downstream: room for the input; the peer's input may wait for
+   * this one to be idle (vk_out_idle ()) */
   g_cond_broadcast (&o->drained_cond);
+  if (o->peer)
+    g_cond_broadcast (&o->peer->drained_cond);
   g_mutex_unlock (o->lock);
   if (fr != GST_FLOW_OK && fr != GST_FLOW_NOT_LINKED)
     gst_pad_pause_task (o->src);

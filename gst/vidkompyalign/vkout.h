@@ -88,7 +88,7 @@ typedef GstClockTimeDiff (*VkOutDueFunc) (gpointer owner);
  * VkOut:
  *
  * One output. Every field but the constant ones (lock, element, sink, src,
- * prefix, due, owner) is guarded by the owner's @lock (the streaming
+ * prefix, due, owner, peer) is guarded by the owner's @lock (the streaming
  * renderer's for the streaming mode, the element's for the global mode),
  * so that no new lock order appears; the task takes it, and pushes
  * without it. Its waits are on its two named conditions of @lock:
@@ -96,7 +96,7 @@ typedef GstClockTimeDiff (*VkOutDueFunc) (gpointer owner);
  * its pause) and @drained_cond (its input may queue more: the task took
  * one, its push failed, or vk_out_wake () for the owner's own reasons).
  */
-typedef struct
+typedef struct _VkOut
 {
   GMutex *lock;
   GstElement *element;
@@ -118,6 +118,8 @@ typedef struct
   GstFlowReturn flow;           /* the last push's, returned upstream */
   /* the task pushes what it took from the queue (drained_cond when done) */
   gboolean pushing;
+  /* the other output of the owner (vk_out_set_peers ()), or NULL */
+  struct _VkOut *peer;
   GCond queued_cond, drained_cond;
 } VkOut;
 
@@ -125,6 +127,7 @@ void vk_out_init (VkOut * o, GstElement * element, GstPad * sink,
     GstPad * src, GMutex * lock, const gchar * prefix);
 void vk_out_clear (VkOut * o);
 void vk_out_set_due (VkOut * o, VkOutDueFunc due, gpointer owner);
+void vk_out_set_peers (VkOut * a, VkOut * b);
 
 /* with the owner's lock */
 void vk_out_begin (VkOut * o);
