@@ -47,7 +47,7 @@ gst_vidkompy_align_render_state_clear (GstVidkompyAlign * self)
 static GstFlowReturn
 queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
 {
-  VkOut *other = s == &self->bg ? &self->fg.out : &self->bg.out;
+  Stream *other = s == &self->bg ? &self->fg : &self->bg;
   GstFlowReturn ret = GST_FLOW_FLUSHING;
 
   g_mutex_lock (&self->lock);
@@ -58,9 +58,12 @@ queue_output (GstVidkompyAlign * self, Stream * s, GstBuffer * buf)
   }
   vk_out_queue_segment (&s->out, &self->fg.segment);
   vk_out_queue (&s->out, buf);
+  /* (one thread feeding both inputs, a tee or a demuxer without queues,
+   * does not wait here while the other output is idle: its downstream
+   * may wait for that one, which only this thread can fill) */
   while (vk_out_full (&s->out, VK_OUT_MAX_FRAMES_GLOBAL)
-      && !vk_out_idle (other) && !VK_IN_FLUSHING (s)
-      && self->phase == PHASE_RENDER)
+      && !(vk_out_idle (&other->out) && vk_fed_by_self (&other->feeder))
+      && !VK_IN_FLUSHING (s) && self->phase == PHASE_RENDER)
     vk_out_wait_drained (&s->out);
   if (!VK_IN_FLUSHING (s) && self->phase == PHASE_RENDER)
     ret = s->out.flow;

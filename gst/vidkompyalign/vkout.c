@@ -227,12 +227,17 @@ vk_out_full (VkOut * o, guint max)
       && o->flow == GST_FLOW_OK && o->state != OUT_PAUSED;
 }
 
-/* Whether @o has nothing queued nor being pushed: downstream may be
- * waiting for it (a sink in preroll, an aggregator). With the lock. */
+/* Whether @o has nothing queued nor being pushed while linked: downstream
+ * may be waiting for it (a sink in preroll, an aggregator). An unlinked
+ * output is never waited for (its pushes return at once: were it idle,
+ * the other output's input would never wait, and a file would be read
+ * into memory ahead of a synchronised sink). With the lock (the pad's
+ * object lock is taken inside it). */
 gboolean
 vk_out_idle (VkOut * o)
 {
-  return g_queue_is_empty (&o->queue) && !o->pushing;
+  return g_queue_is_empty (&o->queue) && !o->pushing
+      && gst_pad_is_linked (o->src);
 }
 
 /* One wake-up of the input's wait for room (vk_out_full ()). With the

@@ -29,12 +29,13 @@ G_BEGIN_DECLS
 #define VK_OUT_MAX_FRAMES 8
 
 /* the same in the global mode: its input waits until its frame is taken
- * downstream, as when it pushed it itself, but only while the other
- * output is not idle (vk_out_idle ()): a sink prerolling on one output,
- * or an aggregator, waits for the other, so an output whose other one is
- * idle takes more rather than block the thread, maybe the only one, that
- * would fill that one; its decisions make the fg frames and their bg
- * outputs in step, so that stays a few frames. Each frame on an output is
+ * downstream, as when it pushed it itself, unless one thread feeds both
+ * inputs (a tee or a demuxer without queues) and the other output is idle
+ * (vk_out_idle ()): a sink prerolling on one output, or an aggregator,
+ * waits for the other, which only that thread can fill; its decisions
+ * make the fg frames and their bg outputs in step, so that stays a few
+ * frames (with threads of their own, an input whose output was idle
+ * anyway was read ahead of a slow other output: the whole file). Each frame on an output is
  * memory (a 1080p frame 3 MB): 8 queued made `vidkompy comp --mode
  * global` peak 42 MB higher on a 60-s 1080p60 pair (the reverted
  * 38f3a96), 2 about 13 MB */

@@ -196,6 +196,91 @@ GST_START_TEST (test_demux)
 GST_END_TEST;
 
 
+/* the newest fg frame the fg input took in, and the most it was ahead of
+ * the fg output, in frames (of 40 ms: the global mode's analysis pass
+ * outputs nothing, its render replays from the start) */
+typedef struct
+{
+  GMutex lock;
+  GstClockTime last_in;
+  gint ahead;
+} Ahead;
+
+static GstPadProbeReturn
+count_in (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Ahead *a = data;
+
+  g_mutex_lock (&a->lock);
+  a->last_in = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+  g_mutex_unlock (&a->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_out (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Ahead *a = data;
+  GstClockTime out = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  g_mutex_lock (&a->lock);
+  if (a->last_in > out)
+    a->ahead = MAX (a->ahead, (gint) ((a->last_in - out) / (40 * GST_MSECOND)));
+  g_mutex_unlock (&a->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A slow fg output and a fast bg one, the inputs on threads of their own:
+ * the fg input waits for its output, it is not read ahead of it (until
+ * 2026-12-07 the global mode's fg went on while the bg output was idle,
+ * and a 60-s 1080p60 pair peaked at 4184 MB into a synchronised sink for
+ * 165 MB) */
+GST_START_TEST (test_slow_output)
+{
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a mode=%s "
+      "filesrc location=%s/t-bg.mp4 ! decodebin ! videoconvert ! tee name=t "
+      "t. ! queue ! a.bg_sink t. ! queue ! " CROP " ! a.fg_sink "
+      "a.fg_src ! identity sleep-time=20000 ! fakesink sync=false "
+      "a.bg_src ! fakesink sync=false", __i__ ? "global" : "streaming",
+      tmpdir);
+  GstElement *p = gst_parse_launch (desc, NULL), *a;
+  GstPad *pad;
+  GstMessage *m;
+  Ahead ahead;
+
+  fail_unless (p != NULL, "%s", desc);
+  g_mutex_init (&ahead.lock);
+  ahead.last_in = 0;
+  ahead.ahead = 0;
+  a = gst_bin_get_by_name (GST_BIN (p), "a");
+  pad = gst_element_get_static_pad (a, "fg_sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_in, &ahead, NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (a, "fg_src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_out, &ahead, NULL);
+  gst_object_unref (pad);
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS, "%s",
+      desc);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+  /* (of 100 frames: the global mode's fg frames waiting for their
+   * decision, a few; the streaming mode's 8 queued ones and its lag) */
+  GST_INFO ("the fg input was at most %d frames ahead of its output",
+      ahead.ahead);
+  fail_unless (ahead.ahead <= (__i__ ? 12 : 60), "the fg input was %d "
+      "frames ahead of its output", ahead.ahead);
+  g_mutex_clear (&ahead.lock);
+  gst_object_unref (a);
+  gst_object_unref (p);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 static void
 setup (void)
 {
@@ -222,6 +307,7 @@ align_upstream_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_tee, 0, G_N_ELEMENTS (cases));
   tcase_add_loop_test (tc, test_demux, 0, 2);
+  tcase_add_loop_test (tc, test_slow_output, 0, 2);
   return s;
 }
 
