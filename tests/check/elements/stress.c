@@ -33,6 +33,8 @@
 
 #define STATE_CYCLES 200
 #define PULL_TIMEOUT (30 * GST_SECOND)
+/* how often pull_frame () looks for an error while it waits */
+#define PULL_SLICE (GST_SECOND / 10)
 
 /* the main pair: fg = a 160x90 crop of the bg from 0.4 s for 1.4 s */
 #define MAIN_ARGS "--source cockatoo --bg-size 320x180 --bg-fps 25 " \
@@ -157,12 +159,19 @@ get (GstElement * pipeline, const gchar * name)
   return e;
 }
 
+/* the error a pull_frame () saw, kept for pop_error () */
+#define ERROR_KEY "stress-error"
+
+/* the pipeline's error as text, NULL without one */
 static gchar *
 pop_error (GstElement * pipeline)
 {
   GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  GstMessage *msg = g_object_steal_data (G_OBJECT (pipeline), ERROR_KEY);
   gchar *text = NULL;
+
+  if (msg == NULL)
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
 
   if (msg) {
     GError *err = NULL;
@@ -208,16 +217,33 @@ typedef struct
   gint x, y;
 } OutFrame;
 
-/* One output frame, checked: alignment meta, and if @size, the bg's size.
- * FALSE at EOS (or after an error: see pop_error ()). */
+/* One output frame of @sink, checked: alignment meta. FALSE at EOS, after
+ * an error of @pipeline (kept for pop_error ()) or PULL_TIMEOUT. */
 static gboolean
-pull_frame (GstElement * sink, OutFrame * f)
+pull_frame (GstElement * pipeline, GstElement * sink, OutFrame * f)
 {
-  GstSample *s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
-      PULL_TIMEOUT);
+  GstSample *s = NULL;
   GstBuffer *b;
   GstVidkompyAlignmentMeta *m;
+  GstClockTime waited;
 
+  /* (an error ends the stream without an EOS: no waiting for the timeout) */
+  for (waited = 0; s == NULL && waited < PULL_TIMEOUT; waited += PULL_SLICE) {
+    GstBus *bus;
+    GstMessage *msg;
+
+    s = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), PULL_SLICE);
+    if (s || gst_app_sink_is_eos (GST_APP_SINK (sink)))
+      break;
+    bus = gst_element_get_bus (pipeline);
+    msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    gst_object_unref (bus);
+    if (msg) {
+      g_object_set_data_full (G_OBJECT (pipeline), ERROR_KEY, msg,
+          (GDestroyNotify) gst_message_unref);
+      break;
+    }
+  }
   if (s == NULL)
     return FALSE;
   b = gst_sample_get_buffer (s);
@@ -240,7 +266,7 @@ pull_all (GstElement * pipeline, GstElement * sink)
   OutFrame f;
   gchar *err;
 
-  while (pull_frame (sink, &f))
+  while (pull_frame (pipeline, sink, &f))
     g_array_append_val (frames, f);
   err = pop_error (pipeline);
   fail_unless (err == NULL, "error: %s", err);
@@ -363,7 +389,7 @@ GST_START_TEST (test_state_cycles)
         break;
       default:                 /* while rendering */
         for (n = g_rand_int_range (rand, 1, 8); n > 0; n--)
-          fail_unless (pull_frame (sink, &f), "cycle %u: no frame: %s",
+          fail_unless (pull_frame (p, sink, &f), "cycle %u: no frame: %s",
               cycle, pop_error (p));
         n_rendering++;
         break;
@@ -408,7 +434,7 @@ GST_START_TEST (test_flushing_seeks)
   fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE);
 
-  while (pull_frame (sink, &f)) {
+  while (pull_frame (p, sink, &f)) {
     check_ref_map (&f, "after a seek");
     if (expect_target) {
       fail_unless_equals_uint64 (f.fg_index, target);
@@ -709,7 +735,7 @@ GST_START_TEST (test_caps_change)
 
   fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE);
-  while (pull_frame (sink, &f))
+  while (pull_frame (p, sink, &f))
     n++;
   err = pop_error (p);
   GST_INFO ("%s %s %s: %u frames, error: %s", cc->input, cc->where, cc->to,
