@@ -84,31 +84,80 @@ pick_frame (VkStreamRender * r, const Held * f, guint bg, gboolean * tie)
   return (guint) chosen;
 }
 
-/* What the DP's pending rows (the fg frames in hand) say of the timing
- * line: for each, the costs of the line's bg frame and of its neighbours
- * (@costs, 3 per row, −1 where not known) and where the unrounded line
- * falls in the line's frame (@frac). Returns the rows. Called with the
- * lock. */
+/* the costs of the line's bg frame of fg frame @fg and of its neighbours
+ * (@costs, 3, −1 where not known) from those of @e, and where the
+ * unrounded line falls in the line's frame (@frac) */
+static void
+evidence_of (VkStreamRender * r, guint fg, const LineEvidence * e,
+    gfloat * costs, gdouble * frac)
+{
+  gdouble x = r->offset + r->rate * fg;
+  gint64 line = vk_line_frame (r->offset, r->rate, fg), k;
+  gint d;
+
+  *frac = x - line;
+  for (d = -1; d <= 1; d++) {
+    k = line + d - e->bg0;
+    costs[d + 1] = k >= 0 && k < (gint64) G_N_ELEMENTS (e->cost) ?
+        e->cost[k] : -1.0f;
+  }
+}
+
+/* Keeps decided fg frame @f's costs around the line's bg frame (the DP's
+ * costs) for line_evidence (), the latest LINE_EVIDENCE_ROWS. Called with
+ * the lock. */
+static void
+record_evidence (VkStreamRender * r, const Held * f)
+{
+  LineEvidence e;
+  guint k;
+
+  e.fg = f->index;
+  e.bg0 = vk_line_frame (r->offset, r->rate, f->index) - 2;
+  for (k = 0; k < G_N_ELEMENTS (e.cost); k++)
+    e.cost[k] = e.bg0 + k >= 0 && vk_sr_find_held (&r->bg,
+        (guint) (e.bg0 + k)) ? vk_sr_dp_cost (f->index - r->dp_first,
+        (guint) (e.bg0 + k), r) : -1.0f;
+  if (r->evidence->len == LINE_EVIDENCE_ROWS)
+    g_array_remove_index (r->evidence, 0);
+  g_array_append_val (r->evidence, e);
+}
+
+/* What the fg frames in hand say of the timing line: the DP's pending
+ * rows, and while they are fewer than LINE_EVIDENCE_ROWS the latest
+ * decided frames (record_evidence ()); for each, the costs of the line's
+ * bg frame and of its neighbours (@costs, 3 per frame, −1 where not known)
+ * and where the unrounded line falls in the line's frame (@frac). Returns
+ * the frames. Called with the lock. */
 static guint
 line_evidence (VkStreamRender * r, gfloat ** costs, gdouble ** frac)
 {
   guint n = vk_online_n_pending (r->dp), k;
   guint first = r->dp_first + vk_online_n_rows (r->dp) - n;
+  guint old = MIN (r->evidence->len, LINE_EVIDENCE_ROWS - MIN (n,
+          LINE_EVIDENCE_ROWS));
   gint d;
 
-  *costs = g_new (gfloat, 3 * MAX (n, 1));
-  *frac = g_new (gdouble, MAX (n, 1));
+  *costs = g_new (gfloat, 3 * MAX (old + n, 1));
+  *frac = g_new (gdouble, MAX (old + n, 1));
+  for (k = 0; k < old; k++) {
+    const LineEvidence *e = &g_array_index (r->evidence, LineEvidence,
+        r->evidence->len - old + k);
+
+    evidence_of (r, e->fg, e, *costs + 3 * k, *frac + k);
+  }
   for (k = 0; k < n; k++) {
+    gfloat *c = *costs + 3 * (old + k);
     gdouble x = r->offset + r->rate * (first + k);
     gint64 line = vk_line_frame (r->offset, r->rate, first + k);
 
-    (*frac)[k] = x - line;
+    (*frac)[old + k] = x - line;
     for (d = -1; d <= 1; d++)
       if (line + d < 0 || !vk_online_pending_cost (r->dp, k,
-              (guint) (line + d), &(*costs)[3 * k + d + 1]))
-        (*costs)[3 * k + d + 1] = -1.0f;
+              (guint) (line + d), &c[d + 1]))
+        c[d + 1] = -1.0f;
   }
-  return n;
+  return old + n;
 }
 
 /* Moves the timing line before a decision while the frames in hand say
@@ -338,9 +387,10 @@ refine_on_decision (VkStreamRender * r, Held * f, guint bg, gfloat raw)
   r->out_y = (gint) floor (out.y + 0.5);
   r->out_scale = out.scale;
   /* the bg descriptors were taken at the old position, and the DP's
-   * pending costs with them */
+   * pending costs and the decided frames' evidence with them */
   vk_sr_held_forget (&r->bg, HELD_DESC);
   vk_online_recost (r->dp, vk_sr_dp_cost, r);
+  g_array_set_size (r->evidence, 0);
 }
 
 /* Forgets a position that never matched (called with the lock) */
@@ -350,6 +400,7 @@ unposition (VkStreamRender * r)
   GST_INFO_OBJECT (r->cfg.element, "the fg at %d,%d scale %.4f never "
       "matched: searching again", r->out_x, r->out_y, r->out_scale);
   g_clear_pointer (&r->dp, vk_online_free);
+  g_array_set_size (r->evidence, 0);
   /* (the next position's may be elsewhere) */
   vk_sr_held_forget (&r->bg, HELD_DESC);
   vk_sr_held_forget (&r->fg, HELD_DESC);
@@ -456,6 +507,7 @@ decide_oldest (VkStreamRender * r)
       track_match (r, f, d.bg, raw);
       if (raw <= LOST_COST)
         r->matched_since_found++;
+      record_evidence (r, f);
       bg = pick_frame (r, f, d.bg, &tie);
       if (bg != d.bg)
         raw = vk_sr_raw_cost (r, f->index, bg);

@@ -96,6 +96,7 @@ vk_stream_render_new (const VkStreamConfig * config)
   g_queue_init (&r->bg);
   g_queue_init (&r->fg);
   r->decided = g_array_new (FALSE, FALSE, sizeof (VkMatchPoint));
+  r->evidence = g_array_new (FALSE, FALSE, sizeof (LineEvidence));
   vk_retime_init (&r->retime, FALSE);
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
   vk_out_init (&r->out[0], config->element, config->bg_sink, config->bg_src,
@@ -132,6 +133,7 @@ clear_pass (VkStreamRender * r)
   g_queue_clear_full (&r->bg, (GDestroyNotify) vk_sr_held_free);
   g_queue_clear_full (&r->fg, (GDestroyNotify) vk_sr_held_free);
   g_clear_pointer (&r->dp, vk_online_free);
+  g_array_set_size (r->evidence, 0);
   r->generation++;
   r->scan = 0;
   r->n_bg = r->n_fg = 0;
@@ -190,6 +192,7 @@ vk_stream_render_free (VkStreamRender * r)
   vk_out_clear (&r->out[0]);
   vk_out_clear (&r->out[1]);
   g_array_unref (r->decided);
+  g_array_unref (r->evidence);
   g_free (r);
 }
 

@@ -338,6 +338,7 @@ apply_position (VkStreamRender * r, SearchJob * job, VkAlignResult * res,
   r->dp = vk_online_new (&p);
   r->dp_first = fg0;
   r->dp_rows = 0;
+  g_array_set_size (r->evidence, 0);
 
   GST_INFO_OBJECT (r->cfg.element, "streaming: fg at %d,%d scale %.4f "
       "(confidence %.3f), bg frame = %.2f + %.4f * fg frame, cost unit %.4f",
