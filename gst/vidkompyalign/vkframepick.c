@@ -17,6 +17,7 @@
 
 #include "vkalignment.h"
 #include "vkframepick.h"
+#include "vktemporal.h"
 
 /**
  * vk_frame_pick_init:
@@ -223,6 +224,119 @@ keep:
   g_free (pref);
   g_free (agree);
   return 0.0;
+}
+
+/**
+ * vk_line_evidence_init:
+ * @e: (out caller-allocates): the evidence
+ * @fg: its fg frame
+ * @line: the timing line's bg frame of @fg (vk_line_frame ())
+ *
+ * Centres @e on @line, every cost not known.
+ */
+void
+vk_line_evidence_init (VkLineEvidence * e, guint fg, gint64 line)
+{
+  guint k;
+
+  e->fg = fg;
+  e->bg0 = line - VK_LINE_EVIDENCE_SPAN / 2;
+  for (k = 0; k < VK_LINE_EVIDENCE_SPAN; k++)
+    e->cost[k] = -1.0f;
+}
+
+/**
+ * vk_line_evidence_set:
+ * @e: the evidence
+ * @bg: a bg frame
+ * @cost: the fg frame's cost of @bg
+ *
+ * Returns: FALSE when @bg is outside @e's span (nothing kept)
+ */
+gboolean
+vk_line_evidence_set (VkLineEvidence * e, gint64 bg, gfloat cost)
+{
+  if (bg < e->bg0 || bg >= e->bg0 + VK_LINE_EVIDENCE_SPAN)
+    return FALSE;
+  e->cost[bg - e->bg0] = cost;
+  return TRUE;
+}
+
+/**
+ * vk_line_evidence_keep:
+ * @history: (element-type VkLineEvidence): the decided fg frames' evidence,
+ *   oldest first
+ * @e: a decided fg frame's
+ *
+ * Appends @e, keeping the latest VK_LINE_EVIDENCE_ROWS.
+ */
+void
+vk_line_evidence_keep (GArray * history, const VkLineEvidence * e)
+{
+  if (history->len >= VK_LINE_EVIDENCE_ROWS)
+    g_array_remove_range (history, 0, history->len - VK_LINE_EVIDENCE_ROWS + 1);
+  g_array_append_val (history, *e);
+}
+
+/* the costs of vk_line_shift () and the fractions of vk_line_phase () of
+ * the @n frames of @ev on the line (@offset, @rate) */
+static void
+line_costs (const VkLineEvidence * ev, guint n, gdouble offset, gdouble rate,
+    gfloat * costs, gdouble * frac)
+{
+  guint i;
+  gint d;
+
+  for (i = 0; i < n; i++) {
+    gdouble x = offset + rate * ev[i].fg;
+    gint64 line = vk_line_frame (offset, rate, ev[i].fg), k;
+
+    frac[i] = x - line;
+    for (d = -1; d <= 1; d++) {
+      k = line + d - ev[i].bg0;
+      costs[3 * i + d + 1] = k >= 0 && k < VK_LINE_EVIDENCE_SPAN ?
+          ev[i].cost[k] : -1.0f;
+    }
+  }
+}
+
+/**
+ * vk_line_correct:
+ * @ev: (array length=n): what the fg frames in hand say of the line
+ * @n: their number
+ * @offset: the timing line: bg frame = @offset + @rate · fg frame
+ * @rate: its slope
+ * @moved: (out): whole frames the line moved
+ * @phase: (out): the fraction of a frame it moved then
+ *
+ * Moves the timing line while the frames say it is off: a frame at a time
+ * (vk_line_shift ()), in one direction, then by a fraction of a frame
+ * (vk_line_phase ()). Frames whose span no longer covers the moved line
+ * are not counted.
+ *
+ * Returns: the line's new offset
+ */
+gdouble
+vk_line_correct (const VkLineEvidence * ev, guint n, gdouble offset,
+    gdouble rate, gint * moved, gdouble * phase)
+{
+  gfloat *costs = g_new (gfloat, 3 * MAX (n, 1));
+  gdouble *frac = g_new (gdouble, MAX (n, 1));
+  gint shift;
+
+  *moved = 0;
+  for (;;) {
+    line_costs (ev, n, offset, rate, costs, frac);
+    shift = vk_line_shift (costs, n);
+    if (shift == 0 || (*moved != 0 && (shift < 0) != (*moved < 0)))
+      break;
+    offset += shift;
+    *moved += shift;
+  }
+  *phase = vk_line_phase (costs, frac, n);
+  g_free (costs);
+  g_free (frac);
+  return offset + *phase;
 }
 
 /**

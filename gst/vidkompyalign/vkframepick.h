@@ -79,6 +79,49 @@ gint vk_line_shift (const gfloat * costs, guint n);
 
 gdouble vk_line_phase (const gfloat * costs, const gdouble * frac, guint n);
 
+/**
+ * VkLineEvidence:
+ * @fg: a fg frame
+ * @bg0: the first bg frame of @cost
+ * @cost: the fg frame's costs (any measure that grows with the mismatch)
+ *   of bg frames @bg0 .. @bg0 + VK_LINE_EVIDENCE_SPAN − 1, centred on a
+ *   timing line's frame; −1 where not known
+ *
+ * What a fg frame says of the timing line (vk_line_correct ()). The span
+ * keeps 5 bg frames on each side of the line's, so that a decided frame
+ * still tells after the line moved a few frames (zp-24-30 at 0.5 s of
+ * live latency: the search's line 3 frames late; with 3 on each side the
+ * frames decided before that move told nothing for the next 20 decisions,
+ * 84-85 % exact, with 5 95 %).
+ */
+#define VK_LINE_EVIDENCE_SPAN 11
+typedef struct
+{
+  guint fg;
+  gint64 bg0;
+  gfloat cost[VK_LINE_EVIDENCE_SPAN];
+} VkLineEvidence;
+
+/* The line's corrections read the fg frames in hand (the streaming mode's
+ * DP rows) and, while they are fewer than this, the latest decided ones
+ * (vk_line_evidence_keep ()): at 0.5 s of live latency with a bg that comes
+ * late the rows in hand stayed under VK_LINE_SHIFT_MIN_FRAMES, and a
+ * 24 -> 30 fps zone plate had every fifth fg frame a frame late all along.
+ * Twice that minimum. (The global mode does not correct its line so: its
+ * line comes from the whole inputs, and on the frames it decided last the
+ * same rules moved it wrongly: align-bench -m global, zoom-33 6 % exact,
+ * zp-24-30 90 %, 2026-12-07.) */
+#define VK_LINE_EVIDENCE_ROWS 20
+
+void vk_line_evidence_init (VkLineEvidence * e, guint fg, gint64 line);
+
+gboolean vk_line_evidence_set (VkLineEvidence * e, gint64 bg, gfloat cost);
+
+void vk_line_evidence_keep (GArray * history, const VkLineEvidence * e);
+
+gdouble vk_line_correct (const VkLineEvidence * ev, guint n, gdouble offset,
+    gdouble rate, gint * moved, gdouble * phase);
+
 void vk_frame_pick_init (VkFramePick * p, gint64 line, gint64 dense);
 
 void vk_frame_pick_add (VkFramePick * p, guint index, gdouble score);

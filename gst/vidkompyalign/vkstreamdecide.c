@@ -15,6 +15,7 @@
 #endif
 
 #include <math.h>
+#include <string.h>
 
 #include "vkstreamrender-priv.h"
 
@@ -84,122 +85,78 @@ pick_frame (VkStreamRender * r, const Held * f, guint bg, gboolean * tie)
   return (guint) chosen;
 }
 
-/* the costs of the line's bg frame of fg frame @fg and of its neighbours
- * (@costs, 3, −1 where not known) from those of @e, and where the
- * unrounded line falls in the line's frame (@frac) */
-static void
-evidence_of (VkStreamRender * r, guint fg, const LineEvidence * e,
-    gfloat * costs, gdouble * frac)
-{
-  gdouble x = r->offset + r->rate * fg;
-  gint64 line = vk_line_frame (r->offset, r->rate, fg), k;
-  gint d;
-
-  *frac = x - line;
-  for (d = -1; d <= 1; d++) {
-    k = line + d - e->bg0;
-    costs[d + 1] = k >= 0 && k < (gint64) G_N_ELEMENTS (e->cost) ?
-        e->cost[k] : -1.0f;
-  }
-}
-
 /* Keeps decided fg frame @f's costs around the line's bg frame (the DP's
- * costs) for line_evidence (), the latest LINE_EVIDENCE_ROWS. Called with
- * the lock. */
+ * costs) for line_evidence (). Called with the lock. */
 static void
 record_evidence (VkStreamRender * r, const Held * f)
 {
-  LineEvidence e;
-  guint k;
+  VkLineEvidence e;
+  gint64 bg;
 
-  e.fg = f->index;
-  e.bg0 = vk_line_frame (r->offset, r->rate, f->index) - 2;
-  for (k = 0; k < G_N_ELEMENTS (e.cost); k++)
-    e.cost[k] = e.bg0 + k >= 0 && vk_sr_find_held (&r->bg,
-        (guint) (e.bg0 + k)) ? vk_sr_dp_cost (f->index - r->dp_first,
-        (guint) (e.bg0 + k), r) : -1.0f;
-  if (r->evidence->len == LINE_EVIDENCE_ROWS)
-    g_array_remove_index (r->evidence, 0);
-  g_array_append_val (r->evidence, e);
+  vk_line_evidence_init (&e, f->index, vk_line_frame (r->offset, r->rate,
+          f->index));
+  for (bg = MAX (e.bg0, 0); bg < e.bg0 + VK_LINE_EVIDENCE_SPAN; bg++)
+    if (vk_sr_find_held (&r->bg, (guint) bg))
+      vk_line_evidence_set (&e, bg, vk_sr_dp_cost (f->index - r->dp_first,
+              (guint) bg, r));
+  vk_line_evidence_keep (r->evidence, &e);
 }
 
-/* What the fg frames in hand say of the timing line: the DP's pending
- * rows, and while they are fewer than LINE_EVIDENCE_ROWS the latest
- * decided frames (record_evidence ()); for each, the costs of the line's
- * bg frame and of its neighbours (@costs, 3 per frame, −1 where not known)
- * and where the unrounded line falls in the line's frame (@frac). Returns
- * the frames. Called with the lock. */
+/* What the fg frames in hand say of the timing line (vk_line_correct ()):
+ * the DP's pending rows, and while they are fewer than
+ * VK_LINE_EVIDENCE_ROWS the latest decided frames (record_evidence ()).
+ * Returns the frames (@ev, to be freed). Called with the lock. */
 static guint
-line_evidence (VkStreamRender * r, gfloat ** costs, gdouble ** frac)
+line_evidence (VkStreamRender * r, VkLineEvidence ** ev)
 {
   guint n = vk_online_n_pending (r->dp), k;
   guint first = r->dp_first + vk_online_n_rows (r->dp) - n;
-  guint old = MIN (r->evidence->len, LINE_EVIDENCE_ROWS - MIN (n,
-          LINE_EVIDENCE_ROWS));
-  gint d;
+  guint old = MIN (r->evidence->len, VK_LINE_EVIDENCE_ROWS - MIN (n,
+          VK_LINE_EVIDENCE_ROWS));
+  gint64 bg;
+  gfloat c;
 
-  *costs = g_new (gfloat, 3 * MAX (old + n, 1));
-  *frac = g_new (gdouble, MAX (old + n, 1));
-  for (k = 0; k < old; k++) {
-    const LineEvidence *e = &g_array_index (r->evidence, LineEvidence,
-        r->evidence->len - old + k);
-
-    evidence_of (r, e->fg, e, *costs + 3 * k, *frac + k);
-  }
+  *ev = g_new (VkLineEvidence, MAX (old + n, 1));
+  if (old > 0)
+    memcpy (*ev, &g_array_index (r->evidence, VkLineEvidence,
+            r->evidence->len - old), old * sizeof (VkLineEvidence));
   for (k = 0; k < n; k++) {
-    gfloat *c = *costs + 3 * (old + k);
-    gdouble x = r->offset + r->rate * (first + k);
-    gint64 line = vk_line_frame (r->offset, r->rate, first + k);
+    VkLineEvidence *e = *ev + old + k;
 
-    (*frac)[old + k] = x - line;
-    for (d = -1; d <= 1; d++)
-      if (line + d < 0 || !vk_online_pending_cost (r->dp, k,
-              (guint) (line + d), &c[d + 1]))
-        c[d + 1] = -1.0f;
+    vk_line_evidence_init (e, first + k, vk_line_frame (r->offset, r->rate,
+            first + k));
+    for (bg = MAX (e->bg0, 0); bg < e->bg0 + VK_LINE_EVIDENCE_SPAN; bg++)
+      if (vk_online_pending_cost (r->dp, k, (guint) bg, &c))
+        vk_line_evidence_set (e, bg, c);
   }
   return old + n;
 }
 
 /* Moves the timing line before a decision while the frames in hand say
- * it is off: a frame at a time (vk_line_shift ()), in one direction, then
- * by a fraction of a frame (vk_line_phase ()). The search's line comes
- * from a second or two of frames, and on slow motion (an eased zoom) a
- * frame or two hide in them; the frame choice follows the line through
- * ties. The frames beyond the held ones are not counted. Called with the
- * lock. */
+ * it is off (vk_line_correct ()): a frame at a time, in one direction, then
+ * by a fraction of a frame. The search's line comes from a second or two
+ * of frames, and on slow motion (an eased zoom) a frame or two hide in
+ * them; the frame choice follows the line through ties. The frames beyond
+ * the held ones are not counted. Called with the lock. */
 static void
 correct_line (VkStreamRender * r)
 {
-  gint shift, moved = 0;
-  gfloat *costs;
-  gdouble *frac, phase;
-  guint n;
+  VkLineEvidence *ev;
+  guint n = line_evidence (r, &ev);
+  gdouble phase;
+  gint moved;
 
-  for (;;) {
-    n = line_evidence (r, &costs, &frac);
-    shift = vk_line_shift (costs, n);
-    if (shift == 0 || (moved != 0 && (shift < 0) != (moved < 0))) {
-      phase = vk_line_phase (costs, frac, n);
-      g_free (costs);
-      g_free (frac);
-      break;
-    }
-    g_free (costs);
-    g_free (frac);
-    r->offset += shift;
-    moved += shift;
-  }
+  r->offset = vk_line_correct (ev, n, r->offset, r->rate, &moved, &phase);
+  g_free (ev);
   if (moved != 0)
     GST_INFO_OBJECT (r->cfg.element, "the line moves %d frame(s): bg frame "
         "= %.2f + %.4f * fg frame (the frames %s it matched the fg frames "
-        "in hand better)", moved, r->offset, r->rate, moved < 0 ? "before" :
-        "after");
-  if (phase != 0.0) {
-    r->offset += phase;
+        "in hand better)", moved, r->offset - phase, r->rate, moved < 0 ?
+        "before" : "after");
+  if (phase != 0.0)
     GST_INFO_OBJECT (r->cfg.element, "the line moves %+.2f frame: bg frame = "
         "%.2f + %.4f * fg frame (its rounding gave the fg frames in hand "
         "their most similar bg frame less often)", phase, r->offset, r->rate);
-  }
 }
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the

@@ -49,13 +49,6 @@ GST_DEBUG_CATEGORY_EXTERN (vk_stream_debug);
 #define REFINE_COST 0.2
 /* the DP's costs are capped here */
 #define CAP_COST 0.3
-/* fg frames that tell whether the timing line is off (correct_line ()):
- * the DP's pending rows, and while they are fewer (a short latency, a bg
- * that arrives late: at 0.5 s of live latency the rows in hand stayed
- * under vk_line_phase ()'s VK_LINE_SHIFT_MIN_FRAMES, and a 24 -> 30 fps
- * zone plate had every fifth fg frame a frame late all along), the latest
- * decided frames up to this many */
-#define LINE_EVIDENCE_ROWS 20
 /* consecutive frames (seconds of fg) that make the match lost or back */
 #define LOST_RUN_S 0.25
 /* weight of the DP's smoothness term, in units of the typical one-frame
@@ -140,16 +133,6 @@ typedef struct
   gfloat *desc;                 /* descriptor once positioned */
   gboolean flat;                /* the descriptor is all zero */
 } Held;
-
-/* a decided fg frame's costs around the timing line (record_evidence ()):
- * the DP's costs (vk_sr_dp_cost ()) of bg frames bg0 .. bg0 + 4, its line's
- * frame then in the middle, −1 where not known */
-typedef struct
-{
-  guint fg;
-  gint64 bg0;
-  gfloat cost[5];
-} LineEvidence;
 
 /* what the held frames of a queue forget (vk_sr_held_forget ()) */
 typedef enum
@@ -387,8 +370,8 @@ struct _VkStreamRender
   gboolean msg_unfound;
   gdouble unfound_offset;
   GArray *decided;              /* VkMatchPoint, cost under LOST_COST */
-  /* the latest decided fg frames' costs around the line (LineEvidence,
-   * oldest first, at most LINE_EVIDENCE_ROWS; record_evidence ()) */
+  /* the latest decided fg frames' costs around the line (VkLineEvidence,
+   * oldest first, VK_LINE_EVIDENCE_ROWS; record_evidence ()) */
   GArray *evidence;
   guint last_out_fg;
 

@@ -96,7 +96,7 @@ vk_stream_render_new (const VkStreamConfig * config)
   g_queue_init (&r->bg);
   g_queue_init (&r->fg);
   r->decided = g_array_new (FALSE, FALSE, sizeof (VkMatchPoint));
-  r->evidence = g_array_new (FALSE, FALSE, sizeof (LineEvidence));
+  r->evidence = g_array_new (FALSE, FALSE, sizeof (VkLineEvidence));
   vk_retime_init (&r->retime, FALSE);
   r->last_fg_pts = GST_CLOCK_TIME_NONE;
   vk_out_init (&r->out[0], config->element, config->bg_sink, config->bg_src,

@@ -18,7 +18,6 @@
 #endif
 
 #include <math.h>
-#include <string.h>
 
 #include <gst/check/gstcheck.h>
 
@@ -694,6 +693,69 @@ GST_START_TEST (test_line_phase)
 
 GST_END_TEST;
 
+/* the evidence of the zp-24-30 fg frames floor (12 + 0.8 i) decided on
+ * the line (@offset, 0.8): fg frames @first .. @first + @n − 1 kept in
+ * @history */
+static void
+keep_evidence (GArray * history, gdouble offset, guint first, guint n)
+{
+  VkLineEvidence e;
+  guint i;
+  gint64 bg;
+
+  for (i = first; i < first + n; i++) {
+    gint64 truth = (gint64) floor (12.0 + 0.8 * i);
+
+    vk_line_evidence_init (&e, i, vk_line_frame (offset, 0.8, i));
+    for (bg = e.bg0; bg < e.bg0 + VK_LINE_EVIDENCE_SPAN; bg++)
+      fail_unless (vk_line_evidence_set (&e, bg, bg == truth ? 0.001f :
+              0.003f));
+    fail_if (vk_line_evidence_set (&e, e.bg0 + VK_LINE_EVIDENCE_SPAN, 0.f));
+    vk_line_evidence_keep (history, &e);
+  }
+}
+
+/* vk_line_correct (): on the evidence of fg frames decided on a line a
+ * frame late (12.6 for the zp-24-30 frames floor (12 + 0.8 i)) the line
+ * moves back a frame; on a line a fraction late (12.18) by the fraction
+ * that gives every frame its bg frame (the lines 11.5 to 11.7 do); too few
+ * frames keep it. The history keeps the latest VK_LINE_EVIDENCE_ROWS (the
+ * streaming mode's evidence of decided frames while its DP has few rows in
+ * hand). */
+GST_START_TEST (test_line_correct)
+{
+  GArray *history = g_array_new (FALSE, FALSE, sizeof (VkLineEvidence));
+  const VkLineEvidence *ev;
+  gdouble phase, to;
+  gint moved;
+  guint i, n = VK_LINE_EVIDENCE_ROWS;
+
+  keep_evidence (history, 12.6, 0, n + 5);
+  fail_unless_equals_int (history->len, n);
+  ev = (const VkLineEvidence *) history->data;
+  fail_unless_equals_int (ev[0].fg, 5);
+  to = vk_line_correct (ev, n, 12.6, 0.8, &moved, &phase);
+  fail_unless_equals_int (moved, -1);
+  fail_unless (to >= 11.5 && to <= 11.7, "offset %f (phase %f)", to, phase);
+  /* too few frames to tell */
+  to = vk_line_correct (ev, VK_LINE_SHIFT_MIN_FRAMES - 1, 12.6, 0.8, &moved,
+      &phase);
+  fail_unless (to == 12.6 && moved == 0 && phase == 0.0);
+
+  g_array_set_size (history, 0);
+  keep_evidence (history, 12.18, 0, n);
+  ev = (const VkLineEvidence *) history->data;
+  to = vk_line_correct (ev, n, 12.18, 0.8, &moved, &phase);
+  fail_unless_equals_int (moved, 0);
+  fail_unless (fabs (to - 11.6) < 0.026, "offset %f (phase %f)", to, phase);
+  for (i = 0; i < 60; i++)
+    fail_unless_equals_int (vk_line_frame (to, 0.8, i),
+        (gint64) floor (12.0 + 0.8 * i));
+  g_array_unref (history);
+}
+
+GST_END_TEST;
+
 /* vk_line_anchor (): a still picture held over bg frames 167-169 (the
  * frames 164-166 and 170 show other moments) while the line says 164: it
  * moves the least that makes it round to 167; a line on the run, a run of
@@ -742,6 +804,7 @@ align_joint_suite (void)
   tcase_add_test (tc, test_frame_pick);
   tcase_add_test (tc, test_line_shift);
   tcase_add_test (tc, test_line_phase);
+  tcase_add_test (tc, test_line_correct);
   tcase_add_test (tc, test_line_anchor);
   tcase_add_test (tc, test_places_move);
   tcase_add_test (tc, test_whole_region);
