@@ -296,6 +296,17 @@ play_result_clear (PlayResult * res)
   g_array_unref (res->bg_out);
 }
 
+/* frees a case's rig, result, truth and clips */
+static void
+case_free (Rig * r, PlayResult * res, VkTruth * truth, VkClip * bg, VkClip * fg)
+{
+  play_result_clear (res);
+  rig_free (r);
+  vk_truth_free (truth);
+  vk_check_clip_free (bg);
+  vk_check_clip_free (fg);
+}
+
 /* share of fg frames given the truth's bg frame (or one with identical
  * luma), the largest error, backward steps */
 static gdouble
@@ -392,11 +403,7 @@ GST_START_TEST (test_streaming_warp_pair)
   fail_unless (r->max_alive[1] <= 30 + 2, "%d fg held", r->max_alive[1]);
   fail_unless (r->max_alive[0] <= 3 * 24 + 5 + 1, "%d bg held",
       r->max_alive[0]);
-  play_result_clear (&res);
-  rig_free (r);
-  vk_truth_free (truth);
-  vk_check_clip_free (bg);
-  vk_check_clip_free (fg);
+  case_free (r, &res, truth, bg, fg);
 }
 
 GST_END_TEST;
@@ -404,7 +411,7 @@ GST_END_TEST;
 /* Live inputs at a short latency (0.5 s), a 24 -> 30 fps zone plate whose
  * bg frames arrive BG_DELAY late: when a fg frame is due, few of the DP's
  * rows are in hand, and the timing line's corrections read the frames
- * decided last too (LINE_EVIDENCE_ROWS). Past the frames out before the
+ * decided last too (VK_LINE_EVIDENCE_ROWS). Past the frames out before the
  * search found the fg, and a second more, every fg frame gets its bg
  * frame. (A guard: on this harness the search's line has the right phase
  * from the start, and main before the evidence of decided frames passes
@@ -440,11 +447,7 @@ GST_START_TEST (test_streaming_short_latency_line)
   fail_unless (exact >= 0.98, "exact %.3f (max error %d) after fg frame %u",
       exact, max_err, found + 30);
   fail_unless_equals_int (res.late, 0);
-  play_result_clear (&res);
-  rig_free (r);
-  vk_truth_free (truth);
-  vk_check_clip_free (bg);
-  vk_check_clip_free (fg);
+  case_free (r, &res, truth, bg, fg);
 }
 
 GST_END_TEST;
@@ -503,12 +506,8 @@ GST_START_TEST (test_streaming_lost_and_recovered)
   fail_unless (exact >= 0.98, "exact %.3f", exact);
   fail_unless (max_err <= 2, "max error %d", max_err);
   fail_unless_equals_int (res.late, 0);
-  play_result_clear (&res);
-  rig_free (r);
-  vk_truth_free (truth);
+  case_free (r, &res, truth, bg, fg);
   vk_truth_free (t2);
-  vk_check_clip_free (bg);
-  vk_check_clip_free (fg);
   vk_check_clip_free (other);
   vk_check_clip_free (other_fg);
 }
@@ -564,11 +563,7 @@ GST_START_TEST (test_streaming_bg_lag_warning)
   fail_unless (warnings >= 1 && last >= 1250 * GST_MSECOND
       && last <= 1600 * GST_MSECOND, "%u warnings, lag %" GST_TIME_FORMAT,
       warnings, GST_TIME_ARGS (last));
-  play_result_clear (&res);
-  rig_free (r);
-  vk_truth_free (truth);
-  vk_check_clip_free (bg);
-  vk_check_clip_free (fg);
+  case_free (r, &res, truth, bg, fg);
 }
 
 GST_END_TEST;
@@ -650,11 +645,7 @@ GST_START_TEST (test_streaming_bg_beyond_window)
   /* the final message of a fg not found, with the warning (and again at
    * the fg's end unless a placement was found meanwhile) */
   fail_unless (unfound_msgs >= 1);
-  play_result_clear (&res);
-  rig_free (r);
-  vk_truth_free (truth);
-  vk_check_clip_free (bg);
-  vk_check_clip_free (fg);
+  case_free (r, &res, truth, bg, fg);
 }
 
 GST_END_TEST;
