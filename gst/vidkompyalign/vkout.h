@@ -35,10 +35,10 @@ G_BEGIN_DECLS
  * waits for the other, which only that thread can fill; its decisions
  * make the fg frames and their bg outputs in step, so that stays a few
  * frames (with threads of their own, an input whose output was idle
- * anyway was read ahead of a slow other output: the whole file). Each frame on an output is
- * memory (a 1080p frame 3 MB): 8 queued made `vidkompy comp --mode
- * global` peak 42 MB higher on a 60-s 1080p60 pair (the reverted
- * 38f3a96), 2 about 13 MB */
+ * anyway was read ahead of a slow other output: the whole file). Each
+ * frame on an output is memory (a 1080p frame 3 MB): 8 queued made
+ * `vidkompy comp --mode global` peak 42 MB higher on a 60-s 1080p60 pair
+ * (the reverted 38f3a96), 2 about 13 MB */
 #define VK_OUT_MAX_FRAMES_GLOBAL 0
 
 /* What an output's task does (VkOut.state); changed by vk_out_set_state ()
