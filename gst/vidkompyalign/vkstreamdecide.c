@@ -161,9 +161,11 @@ correct_line (VkStreamRender * r)
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
  * nearest held one after it), their matching cost @cost (@tie: another
- * frame matched as well). Called with the lock. */
+ * frame matched as well); @matched: @bg is a decision, later ones never go
+ * before it and the bg frames before it are let go (an unmatched frame's
+ * bg frame is a guess, unmatched_bg ()). Called with the lock. */
 static void
-emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
+emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie, gboolean matched)
 {
   Held *f = g_queue_pop_head (&r->fg), *b = NULL;
   GstBuffer *fgbuf;
@@ -203,8 +205,10 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
       g_array_append_val (r->decided, p);
       vk_sr_post_alignment (r, FALSE);
     }
-    r->have_out = TRUE;
-    r->last_out_bg = b->index;
+    if (matched) {
+      r->have_out = TRUE;
+      r->last_out_bg = b->index;
+    }
   } else if (r->out[0].caps) {
     /* no bg frame at all yet (none without the bg's caps: a gap needs a
      * segment, which needs caps) */
@@ -216,8 +220,9 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie)
   if (r->fg.length == 0)
     g_cond_broadcast (&r->fg_done_cond);
 
-  /* bg frames before it are never shown again */
-  while ((b = g_queue_peek_head (&r->bg)) && b->index < r->last_out_bg)
+  /* bg frames before the last decision are never shown again */
+  while (r->have_out && (b = g_queue_peek_head (&r->bg))
+      && b->index < r->last_out_bg)
     vk_sr_held_free (g_queue_pop_head (&r->bg));
 }
 
@@ -440,6 +445,31 @@ fail_not_found (VkStreamRender * r)
   vk_sr_halt (r, "strict");
 }
 
+/* The bg frame of fg frame @f while the fg is not found: the held one
+ * shown at its running time (what a compositor of the two inputs shows: for
+ * inputs in step, the fg's own moment), else the oldest held one. A guess:
+ * the frames before it stay held for the searches, and the first decision
+ * may go back before it. Until 2026-12-07 the oldest held one, up to twice
+ * the latency before the fg's moment: live inputs in step at 0.5 s of
+ * latency had their first frames 22 to 43 bg frames late, then a jump
+ * forward once found (align-bench -m streaming -l 500: scaled-50,
+ * zp-30). Called with the lock. */
+static Held *
+unmatched_bg (VkStreamRender * r, const Held * f)
+{
+  Held *shown = g_queue_peek_head (&r->bg);
+  GList *l;
+
+  for (l = r->bg.head; l; l = l->next) {
+    Held *b = l->data;
+
+    if (b->rt > f->rt)
+      break;
+    shown = b;
+  }
+  return shown;
+}
+
 /* Outputs the oldest fg frame (its time is up). Called with the lock. */
 static void
 decide_oldest (VkStreamRender * r)
@@ -468,17 +498,17 @@ decide_oldest (VkStreamRender * r)
       bg = pick_frame (r, f, d.bg, &tie);
       if (bg != d.bg)
         raw = vk_sr_raw_cost (r, f->index, bg);
-      emit (r, bg, raw, tie);
+      emit (r, bg, raw, tie, TRUE);
       /* lost before it ever matched: the search was wrong, search again */
       if (r->find == FIND_LOST && r->matched_since_found == 0)
         unposition (r);
       return;
     }
   }
-  /* not found yet: the oldest held bg frame, unmatched; once the fg has
-   * been searched for long enough, a warning (once), or with strict the
+  /* not found yet: unmatched (unmatched_bg ()); once the fg has been
+   * searched for long enough, a warning (once), or with strict the
    * error */
-  b = g_queue_peek_head (&r->bg);
+  b = unmatched_bg (r, f);
   if (!VK_SR_PLACED (r) && !r->unfound_warned && !VK_SR_FLUSHING (r)
       && !r->stopping && searched_enough (r, f)) {
     r->unfound_warned = TRUE;
@@ -494,7 +524,7 @@ decide_oldest (VkStreamRender * r)
   }
   GST_LOG_OBJECT (r->cfg.element, "fg frame %u unmatched (bg frame %d)",
       f->index, b ? (gint) b->index : -1);
-  emit (r, b ? b->index : 0, 1.0f, FALSE);
+  emit (r, b ? b->index : 0, 1.0f, FALSE, FALSE);
 }
 
 /* Live inputs: how long fg frame @f may still wait by the element's clock

@@ -452,6 +452,53 @@ GST_START_TEST (test_streaming_short_latency_line)
 
 GST_END_TEST;
 
+/* Live inputs in step (the fg's frames arrive at the running time at
+ * which the bg shows their content), a fg the bg does not show (the
+ * cockatoo clip over videotestsrc's ball): every fg frame goes out
+ * unmatched, at the bg's centre, with the bg frame shown at its running
+ * time (what a compositor of the two shows). Until 2026-12-07 they got
+ * the oldest held bg frame: bg frame 0 until the bg window filled (2 ·
+ * latency + 1 s), then up to that much before the fg's moment. */
+GST_START_TEST (test_streaming_unmatched_in_step)
+{
+  GstClockTime latency = GST_SECOND / 2, fg_base = GST_SECOND / 2;
+  VkClip *bg, *fg, *ball_fg, *cockatoo_bg;
+  VkTruth *ball = make_pair ("ball", "--source 'videotestsrc pattern=ball' "
+      "--bg-size 320x180 --bg-fps 30 --duration 6 --fg-rect 0,0,160,90",
+      &bg, &ball_fg);
+  VkTruth *cockatoo = make_pair ("coc", "--source cockatoo --bg-size "
+      "320x180 --bg-fps 30 --duration 5 --fg-rect 60,40,160,90 --fg-fps 30 "
+      "--fg-duration 4", &cockatoo_bg, &fg);
+  Rig *r = rig_new (latency, "streaming");
+  PlayResult res;
+  guint i;
+
+  play (r, bg, fg, fg_base, latency, 0, 0, NULL, &res);
+  fail_unless_equals_int (res.fg_out->len, fg->frames->len);
+  fail_unless_equals_int (res.bg_out->len, fg->frames->len);
+  for (i = 0; i < res.bg_out->len; i++) {
+    const Out *o = &g_array_index (res.bg_out, Out, i);
+    /* fg frame i at fg_base + i / 30 s, bg frame j at j / 30 s */
+    guint64 shown = 15 + i;
+
+    fail_unless (o->bg_index == shown && o->x == 80 && o->y == 45,
+        "fg frame %u: bg frame %" G_GUINT64_FORMAT " at %d,%d, the one "
+        "shown at its running time is %" G_GUINT64_FORMAT " (at 80,45)", i,
+        o->bg_index, o->x, o->y, shown);
+  }
+  fail_unless_equals_int (res.late, 0);
+  play_result_clear (&res);
+  rig_free (r);
+  vk_truth_free (ball);
+  vk_truth_free (cockatoo);
+  vk_check_clip_free (bg);
+  vk_check_clip_free (fg);
+  vk_check_clip_free (ball_fg);
+  vk_check_clip_free (cockatoo_bg);
+}
+
+GST_END_TEST;
+
 /* The bg shows unrelated content (videotestsrc's ball) for 1.5 s in the middle:
  * the match is lost there (vidkompy-match-lost) and found again after
  * (vidkompy-match-recovered), the frames outside the splice map right. */
@@ -968,6 +1015,7 @@ align_streaming_suite (void)
   tcase_add_test (tc, test_streaming_latency_query);
   tcase_add_test (tc, test_streaming_warp_pair);
   tcase_add_test (tc, test_streaming_short_latency_line);
+  tcase_add_test (tc, test_streaming_unmatched_in_step);
   tcase_add_test (tc, test_streaming_lost_and_recovered);
   tcase_add_test (tc, test_streaming_bg_lag_warning);
   tcase_add_test (tc, test_streaming_bg_beyond_window);
