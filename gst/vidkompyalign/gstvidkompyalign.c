@@ -45,8 +45,9 @@
  * is searched on the first frames; a forward dynamic programme over the
  * held bg frames decides each fg frame after a fixed lag. fg frames whose
  * time is up before the fg is found get the held bg frame shown at their
- * running time, with confidence 0. `vidkompy-match-lost` and `vidkompy-match-recovered`
- * messages tell when the fg stops and starts matching the bg.
+ * running time, with confidence 0. `vidkompy-match-lost` and
+ * `vidkompy-match-recovered` messages tell when the fg stops and starts
+ * matching the bg.
  *
  * Alignment: the fg is searched in the bg with a multi-scale normalised
  * cross-correlation on low-resolution frames, then refined on the first

@@ -161,11 +161,11 @@ correct_line (VkStreamRender * r)
 
 /* Queues the outputs of the oldest held fg frame with bg frame @bg (or the
  * nearest held one after it), their matching cost @cost (@tie: another
- * frame matched as well); @matched: @bg is a decision, later ones never go
+ * frame matched as well); @decided: @bg is a decision, later ones never go
  * before it and the bg frames before it are let go (an unmatched frame's
  * bg frame is a guess, unmatched_bg ()). Called with the lock. */
 static void
-emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie, gboolean matched)
+emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie, gboolean decided)
 {
   Held *f = g_queue_pop_head (&r->fg), *b = NULL;
   GstBuffer *fgbuf;
@@ -205,7 +205,7 @@ emit (VkStreamRender * r, guint bg, gfloat cost, gboolean tie, gboolean matched)
       g_array_append_val (r->decided, p);
       vk_sr_post_alignment (r, FALSE);
     }
-    if (matched) {
+    if (decided) {
       r->have_out = TRUE;
       r->last_out_bg = b->index;
     }
@@ -449,11 +449,12 @@ fail_not_found (VkStreamRender * r)
  * shown at its running time (what a compositor of the two inputs shows: for
  * inputs in step, the fg's own moment), else the oldest held one. A guess:
  * the frames before it stay held for the searches, and the first decision
- * may go back before it. Until 2026-12-07 the oldest held one, up to twice
- * the latency before the fg's moment: live inputs in step at 0.5 s of
- * latency had their first frames 22 to 43 bg frames late, then a jump
- * forward once found (align-bench -m streaming -l 500: scaled-50,
- * zp-30). Called with the lock. */
+ * may go back before it. Until 2026-12-07 the oldest held one, the bg's
+ * first until the window filled, then up to 2 · latency + 1 s before the
+ * fg's moment: live inputs in step at 0.5 s of latency had their first
+ * frames up to 22 and 47 bg frames behind, then a jump forward once found
+ * (align-bench -m streaming -l 500: scaled-50, zp-30). Called with the
+ * lock. */
 static Held *
 unmatched_bg (VkStreamRender * r, const Held * f)
 {
