@@ -216,6 +216,7 @@ static gchar *opt_mode = NULL;
 static gboolean opt_files = FALSE;
 static gchar *opt_latency = NULL;
 static gdouble opt_speed = 1.0;
+static gint opt_fg_lead_ms = 0;
 static gboolean opt_check = FALSE;
 static gchar *opt_pairs = NULL;
 /* accuracy cases that missed their targets (--check) */
@@ -255,6 +256,10 @@ static GOptionEntry opt_entries[] = {
   {"latency", 'l', 0, G_OPTION_ARG_STRING, &opt_latency,
       "Streaming mode: the latency property in ms; a comma-separated list "
         "runs the cases once per value (default 2000)", "MS[,MS...]"},
+  {"fg-lead", 0, 0, G_OPTION_ARG_INT, &opt_fg_lead_ms,
+      "Streaming mode, live inputs: the fg comes this many ms before the bg "
+        "shows its moment (negative: after it; default 0: the fg joins "
+        "when the bg plays its first frame's moment)", "MS"},
   {"speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed,
       "Streaming mode: play the live inputs at this speed (default 1.0 = "
         "real time; below 1 on a loaded machine: the aligner decides on "
@@ -1049,6 +1054,7 @@ run_align (const gchar * name, GArray * bg_out, GArray * fg_out,
   probe_pad (pipeline, "a", "fg_sink", record_frame, fg_in);
   if (streaming && !opt_files) {
     Feeder feeders[2];
+    gint64 join;
 
     newest_in_rt = 0;
     probe_pad (pipeline, "a", "fg_sink", note_input, NULL);
@@ -1058,9 +1064,10 @@ run_align (const gchar * name, GArray * bg_out, GArray * fg_out,
     probe_pad (pipeline, "a", "fg_sink", note_delivered, NULL);
     probe_pad (pipeline, "a", "bg_sink", note_delivered, NULL);
 
-    feeder_start (&feeders[0], pipeline, "bgsrc", bg, 0);
-    feeder_start (&feeders[1], pipeline, "fgsrc", fg,
-        (GstClockTime) (fg_start * GST_SECOND));
+    /* (the fg's running time less the bg's, for its first frame) */
+    join = (gint64) (fg_start * GST_SECOND) - opt_fg_lead_ms * GST_MSECOND;
+    feeder_start (&feeders[0], pipeline, "bgsrc", bg, join < 0 ? -join : 0);
+    feeder_start (&feeders[1], pipeline, "fgsrc", fg, join > 0 ? join : 0);
     ok = run_pipeline (pipeline, ACC_TIMEOUT, ri);
     feeder_stop (&feeders[0]);
     feeder_stop (&feeders[1]);
@@ -1436,9 +1443,9 @@ print_acc_table (AccResult * res, guint n, const Scale * sc)
         cur_latency_ms);
   else if (streaming)
     g_print ("Streaming mode, latency %d ms, live inputs (%s, the fg "
-        "joining at its start in the bg): ", cur_latency_ms, opt_speed == 0 ?
-        "in running-time order as fast as possible" : opt_speed == 1 ?
-        "real time" : "slowed down");
+        "joining %d ms before the bg shows its start): ", cur_latency_ms,
+        opt_speed == 0 ? "in running-time order as fast as possible" :
+        opt_speed == 1 ? "real time" : "slowed down", opt_fg_lead_ms);
   g_print ("Accuracy: bg %dx%d, %.0f s (zone plate: < 256 frames), fg %.0f s; "
       "vk-mkpair default quality (quantizer 18) unless noted\n",
       sc->bg_w, sc->bg_h, sc->duration, sc->fg_duration);
