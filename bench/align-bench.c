@@ -1065,7 +1065,9 @@ run_align (const gchar * name, GArray * bg_out, GArray * fg_out,
     probe_pad (pipeline, "a", "bg_sink", note_delivered, NULL);
 
     /* (the fg's running time less the bg's, for its first frame) */
-    join = (gint64) (fg_start * GST_SECOND) - opt_fg_lead_ms * GST_MSECOND;
+    join =
+        (gint64) (fg_start * GST_SECOND) -
+        opt_fg_lead_ms * (gint64) GST_MSECOND;
     feeder_start (&feeders[0], pipeline, "bgsrc", bg, join < 0 ? -join : 0);
     feeder_start (&feeders[1], pipeline, "fgsrc", fg, join > 0 ? join : 0);
     ok = run_pipeline (pipeline, ACC_TIMEOUT, ri);

@@ -324,29 +324,52 @@ GST_END_TEST;
 
 /* --- segment seeks ----------------------------------------------------- */
 
-/* the ends seen on the outputs ([0] bg_src, [1] fg_src) */
+/* the ends seen on the outputs ([0] bg_src, [1] fg_src), and what passed
+ * each input and output (for the failure messages: which side stopped) */
 typedef struct
 {
   GMutex lock;
   GCond cond;
   guint segment_done[2], eos[2];
+  guint in_frames[2], in_done[2], out_frames[2];
 } Ends;
 
 static GstPadProbeReturn
 count_ends (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   Ends *e = user_data;
-  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
   gint k = g_str_has_prefix (GST_PAD_NAME (pad), "fg");
+  gboolean in = g_str_has_suffix (GST_PAD_NAME (pad), "_sink");
+  GstEventType type = GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER
+      ? GST_EVENT_UNKNOWN : GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info));
 
   g_mutex_lock (&e->lock);
-  if (GST_EVENT_TYPE (ev) == GST_EVENT_SEGMENT_DONE)
-    e->segment_done[k]++;
-  else if (GST_EVENT_TYPE (ev) == GST_EVENT_EOS)
+  if (type == GST_EVENT_UNKNOWN)
+    (in ? e->in_frames : e->out_frames)[k]++;
+  else if (type == GST_EVENT_SEGMENT_DONE)
+    (in ? e->in_done : e->segment_done)[k]++;
+  else if (type == GST_EVENT_EOS && !in)
     e->eos[k]++;
   g_cond_broadcast (&e->cond);
   g_mutex_unlock (&e->lock);
   return GST_PAD_PROBE_OK;
+}
+
+/* what passed the aligner's pads so far, for a failure message (to be
+ * freed) */
+static gchar *
+ends_state (Ends * e)
+{
+  gchar *s;
+
+  g_mutex_lock (&e->lock);
+  s = g_strdup_printf ("in: bg %u frames, %u SEGMENT_DONE, fg %u frames, %u "
+      "SEGMENT_DONE; out: bg %u frames, %u SEGMENT_DONE, fg %u frames, %u "
+      "SEGMENT_DONE", e->in_frames[0], e->in_done[0], e->in_frames[1],
+      e->in_done[1], e->out_frames[0], e->segment_done[0], e->out_frames[1],
+      e->segment_done[1]);
+  g_mutex_unlock (&e->lock);
+  return s;
 }
 
 /* pulls @n frames from each output */
@@ -378,12 +401,12 @@ segment_seek (GstElement * p, GstSeekFlags flags, guint from, guint to)
 
 /* the pipeline's next SEGMENT_DONE message (not EOS, not an error) */
 static void
-wait_segment_done_message (GstElement * p)
+wait_segment_done_message (GstElement * p, Ends * ends)
 {
   GstMessage *msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), WAIT,
       GST_MESSAGE_SEGMENT_DONE | GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
 
-  fail_unless (msg != NULL, "no SEGMENT_DONE message");
+  fail_unless (msg != NULL, "no SEGMENT_DONE message (%s)", ends_state (ends));
   fail_unless_equals_string (GST_MESSAGE_TYPE_NAME (msg), "segment-done");
   gst_message_unref (msg);
 }
@@ -415,7 +438,7 @@ segment (GstElement * p, Ends * ends, GstSeekFlags flags, guint from,
   GArray *fg, *bg;
 
   segment_seek (p, flags, from, to);
-  wait_segment_done_message (p);
+  wait_segment_done_message (p, ends);
   wait_ends (ends, n);
   fg = vk_check_pull_queued (child (p, "fg"));
   bg = vk_check_pull_queued (child (p, "bg"));
@@ -429,15 +452,19 @@ segment (GstElement * p, Ends * ends, GstSeekFlags flags, guint from,
 static GstElement *
 segment_pipeline (gboolean streaming, Ends * ends)
 {
+  static const gchar *const pads[] = { "bg_src", "fg_src", "bg_sink",
+    "fg_sink"
+  };
   GstElement *p = file_pipeline (streaming ? "mode=streaming" : "", "");
   guint k;
 
   memset (ends, 0, sizeof (Ends));
   g_mutex_init (&ends->lock);
   g_cond_init (&ends->cond);
-  for (k = 0; k < 2; k++)
-    gst_pad_add_probe (align_pad (p, k ? "fg_src" : "bg_src"),
-        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_ends, ends, NULL);
+  for (k = 0; k < G_N_ELEMENTS (pads); k++)
+    gst_pad_add_probe (align_pad (p, pads[k]),
+        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
+        count_ends, ends, NULL);
   fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   pull_some (p, 8);
@@ -491,10 +518,10 @@ GST_START_TEST (test_segment_loop_at_once)
 
   segment_seek (p, GST_SEEK_FLAG_FLUSH, 30, 60);
   for (k = 0; k < LOOPS; k++) {
-    wait_segment_done_message (p);
+    wait_segment_done_message (p, &ends);
     segment_seek (p, 0, 30, 60);
   }
-  wait_segment_done_message (p);
+  wait_segment_done_message (p, &ends);
   wait_ends (&ends, LOOPS + 1);
   fg = vk_check_pull_queued (child (p, "fg"));
   bg = vk_check_pull_queued (child (p, "bg"));
