@@ -340,16 +340,18 @@ count_ends (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   Ends *e = user_data;
   gint k = g_str_has_prefix (GST_PAD_NAME (pad), "fg");
   gboolean in = g_str_has_suffix (GST_PAD_NAME (pad), "_sink");
-  GstEventType type = GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER
-      ? GST_EVENT_UNKNOWN : GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info));
 
   g_mutex_lock (&e->lock);
-  if (type == GST_EVENT_UNKNOWN)
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_BUFFER) {
     (in ? e->in_frames : e->out_frames)[k]++;
-  else if (type == GST_EVENT_SEGMENT_DONE)
-    (in ? e->in_done : e->segment_done)[k]++;
-  else if (type == GST_EVENT_EOS && !in)
-    e->eos[k]++;
+  } else {
+    GstEventType type = GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info));
+
+    if (type == GST_EVENT_SEGMENT_DONE)
+      (in ? e->in_done : e->segment_done)[k]++;
+    else if (type == GST_EVENT_EOS && !in)
+      e->eos[k]++;
+  }
   g_cond_broadcast (&e->cond);
   g_mutex_unlock (&e->lock);
   return GST_PAD_PROBE_OK;

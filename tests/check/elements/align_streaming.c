@@ -487,12 +487,8 @@ GST_START_TEST (test_streaming_unmatched_in_step)
         o->bg_index, o->x, o->y, shown);
   }
   fail_unless_equals_int (res.late, 0);
-  play_result_clear (&res);
-  rig_free (r);
-  vk_truth_free (ball);
+  case_free (r, &res, ball, bg, fg);
   vk_truth_free (cockatoo);
-  vk_check_clip_free (bg);
-  vk_check_clip_free (fg);
   vk_check_clip_free (ball_fg);
   vk_check_clip_free (cockatoo_bg);
 }
