@@ -636,6 +636,73 @@ GST_START_TEST (test_state_cycles)
 
 GST_END_TEST;
 
+/* A scaler and a rate converter downstream (a smaller output at another
+ * rate): they offer their own output's size and rate first, the output
+ * has the bg's size and the fg's rate all the same, and the scaled
+ * frames show the fg at its scaled place. Until 2026-12-07 the output
+ * took downstream's first size and failed ("Downstream does not accept
+ * the background's size"). */
+GST_START_TEST (test_scaled_downstream)
+{
+  GstElement *p = gst_parse_launch ("vidkompycomposite name=c "
+      "fg_sink::xpos=32 fg_sink::ypos=16 fg_sink::border=0 "
+      "! videoscale method=nearest-neighbour "
+      "! video/x-raw,width=32,height=24 ! videorate "
+      "! video/x-raw,framerate=15/1 ! appsink name=out sync=false "
+      "videotestsrc num-buffers=30 pattern=black "
+      "! video/x-raw,format=GRAY8,width=64,height=48,framerate=30/1 "
+      "! c.bg_sink videotestsrc num-buffers=30 pattern=white "
+      "! video/x-raw,format=GRAY8,width=16,height=16,framerate=30/1 "
+      "! c.fg_sink", NULL);
+  GstElement *comp, *sink;
+  GstSample *sample;
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  GstCaps *caps;
+  GstPad *src;
+  const guint8 *row;
+  guint n = 0;
+
+  fail_unless (p != NULL);
+  comp = gst_bin_get_by_name (GST_BIN (p), "c");
+  sink = gst_bin_get_by_name (GST_BIN (p), "out");
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              PULL_TIMEOUT))) {
+    fail_unless (gst_video_info_from_caps (&info,
+            gst_sample_get_caps (sample)));
+    fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), 32);
+    fail_unless_equals_int (GST_VIDEO_INFO_FPS_N (&info), 15);
+    fail_unless (gst_video_frame_map (&frame, &info,
+            gst_sample_get_buffer (sample), GST_MAP_READ));
+    /* the fg's middle (40,24) is at (20,12), the bg at (2,2) */
+    row = GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
+    fail_unless (row[12 * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 20] > 200);
+    fail_unless (row[2 * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0) + 2] < 50);
+    gst_video_frame_unmap (&frame);
+    gst_sample_unref (sample);
+    n++;
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)), "no EOS");
+  /* (videorate may close the second with one more frame) */
+  fail_unless (n == 15 || n == 16, "%u frames", n);
+  src = gst_element_get_static_pad (comp, "src");
+  caps = gst_pad_get_current_caps (src);
+  fail_unless (gst_video_info_from_caps (&info, caps));
+  fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), 64);
+  fail_unless_equals_int (GST_VIDEO_INFO_HEIGHT (&info), 48);
+  fail_unless_equals_int (GST_VIDEO_INFO_FPS_N (&info), 30);
+  gst_caps_unref (caps);
+  gst_object_unref (src);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (comp);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 composite_timing_suite (void)
 {
@@ -658,6 +725,7 @@ composite_timing_suite (void)
   tcase_add_test (tc, test_controlled_position);
   tcase_add_test (tc, test_alignment_meta);
   tcase_add_test (tc, test_state_cycles);
+  tcase_add_test (tc, test_scaled_downstream);
   tcase_add_test (bad, test_no_timestamp);
   tcase_add_test (bad, test_interlaced);
   tcase_add_test (bad, test_bg_without_frames);
