@@ -397,6 +397,8 @@ struct _GstVidkompyAlign
   gboolean seek_flush_owed;     /* the outputs did not flush for a queued
                                  * streaming seek yet */
   guint32 seek_seqnum;          /* of the last src seek handled */
+  gboolean seek_ok;             /* its answer, for its copy on the other
+                                 * src pad */
   VkAlignResult result;
   guint next_fg;                /* next fg frame the bg output is for */
   guint seg_end;                /* the fg frame a seek's stop is before */

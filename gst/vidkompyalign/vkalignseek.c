@@ -90,7 +90,7 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   GstEvent *bg_seek;
   GstClockTime bg_pos, bg_stop = GST_CLOCK_TIME_NONE;
   guint i, end, j;
-  gboolean ok;
+  gboolean fg_ok, bg_ok;
 
   vk_seek_parse (event, &a);
   g_mutex_lock (&self->lock);
@@ -128,8 +128,10 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
       GST_CLOCK_TIME_IS_VALID (bg_stop) ? GST_SEEK_TYPE_SET :
       GST_SEEK_TYPE_NONE, bg_stop);
   gst_event_set_seqnum (bg_seek, gst_event_get_seqnum (event));
-  ok = gst_pad_push_event (self->fg.sinkpad, event);
-  ok &= gst_pad_push_event (self->bg.sinkpad, bg_seek);
+  fg_ok = gst_pad_push_event (self->fg.sinkpad, event);
+  bg_ok = gst_pad_push_event (self->bg.sinkpad, bg_seek);
+  GST_DEBUG_OBJECT (self, "the fg's upstream %s the seek, the bg's %s it",
+      fg_ok ? "took" : "refused", bg_ok ? "took" : "refused");
 
   g_mutex_lock (&self->lock);
   gst_vidkompy_align_render_reset (self, i);
@@ -141,7 +143,7 @@ gst_vidkompy_align_seek_inputs (GstVidkompyAlign * self, GstEvent * event)
   g_cond_broadcast (&self->reset_cond);
   g_cond_broadcast (&self->decided_cond);
   g_mutex_unlock (&self->lock);
-  return ok;
+  return fg_ok && bg_ok;
 }
 
 /* how long a seek without a flush waits for the inputs to end their pass
@@ -188,22 +190,14 @@ pass_ended (GstVidkompyAlign * self)
  * render, it waits for them. In the global mode's render a seek without a
  * flush is honoured at the end of a pass only (see pass_ended ()).
  * Refused at once, with no effect, otherwise. */
-gboolean
-gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
-    GstEvent * event)
+static gboolean
+handle_seek_once (GstVidkompyAlign * self, GstPad * pad, GstEvent * event)
 {
   VkSeekArgs a;
   guint32 seqnum = gst_event_get_seqnum (event);
 
   vk_seek_parse (event, &a);
   g_mutex_lock (&self->lock);
-  /* a pipeline seek reaches both src pads: handle it once */
-  if (seqnum == self->seek_seqnum) {
-    g_mutex_unlock (&self->lock);
-    GST_DEBUG_OBJECT (pad, "seek already handled on the other pad");
-    gst_event_unref (event);
-    return TRUE;
-  }
   if (self->phase == PHASE_DONE || a.format != GST_FORMAT_TIME || a.rate <= 0
       || a.start_type != GST_SEEK_TYPE_SET || a.start < 0
       || self->bg.retime.n_retimed > 0 || self->fg.retime.n_retimed > 0) {
@@ -263,8 +257,6 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
     return TRUE;
   }
   if (!(a.flags & GST_SEEK_FLAG_FLUSH) && !pass_ended (self)) {
-    /* (the other pad's copy is refused too) */
-    self->seek_seqnum = GST_SEQNUM_INVALID;
     g_mutex_unlock (&self->lock);
     return vk_seek_refuse (pad, event, "refusing a seek without a flush in "
         "the middle of the render: it is honoured at the end of a pass (a "
@@ -272,4 +264,33 @@ gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
   }
   g_mutex_unlock (&self->lock);
   return gst_vidkompy_align_seek_inputs (self, event);
+}
+
+/* A pipeline seek reaches both src pads: handled once (handle_seek_once
+ * ()), the other pad's copy gets the same answer. */
+gboolean
+gst_vidkompy_align_handle_seek (GstVidkompyAlign * self, GstPad * pad,
+    GstEvent * event)
+{
+  guint32 seqnum = gst_event_get_seqnum (event);
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  if (seqnum == self->seek_seqnum) {
+    ok = self->seek_ok;
+    g_mutex_unlock (&self->lock);
+    GST_DEBUG_OBJECT (pad, "seek already handled on the other pad: %s",
+        ok ? "done" : "refused");
+    gst_event_unref (event);
+    return ok;
+  }
+  /* (a copy that comes while the first is handled is answered TRUE) */
+  self->seek_ok = TRUE;
+  g_mutex_unlock (&self->lock);
+  ok = handle_seek_once (self, pad, event);
+  g_mutex_lock (&self->lock);
+  if (self->seek_seqnum == seqnum)
+    self->seek_ok = ok;
+  g_mutex_unlock (&self->lock);
+  return ok;
 }
