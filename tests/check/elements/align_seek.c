@@ -325,13 +325,15 @@ GST_END_TEST;
 /* --- segment seeks ----------------------------------------------------- */
 
 /* the ends seen on the outputs ([0] bg_src, [1] fg_src), and what passed
- * each input and output (for the failure messages: which side stopped) */
+ * each input and output (for the failure messages: which side stopped,
+ * and whether an input's upstream began the pass it was seeked to) */
 typedef struct
 {
   GMutex lock;
   GCond cond;
   guint segment_done[2], eos[2];
-  guint in_frames[2], in_done[2], out_frames[2];
+  guint in_frames[2], in_segments[2], in_done[2], out_frames[2];
+  guint seeks_up[2];            /* seeks sent to each input's upstream */
 } Ends;
 
 static GstPadProbeReturn
@@ -351,6 +353,10 @@ count_ends (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       (in ? e->in_done : e->segment_done)[k]++;
     else if (type == GST_EVENT_EOS && !in)
       e->eos[k]++;
+    else if (type == GST_EVENT_SEGMENT && in)
+      e->in_segments[k]++;
+    else if (type == GST_EVENT_SEEK && in)
+      e->seeks_up[k]++;
   }
   g_cond_broadcast (&e->cond);
   g_mutex_unlock (&e->lock);
@@ -365,9 +371,11 @@ ends_state (Ends * e)
   gchar *s;
 
   g_mutex_lock (&e->lock);
-  s = g_strdup_printf ("in: bg %u frames, %u SEGMENT_DONE, fg %u frames, %u "
+  s = g_strdup_printf ("in: bg %u seeks sent up, %u segments, %u frames, %u "
+      "SEGMENT_DONE, fg %u seeks sent up, %u segments, %u frames, %u "
       "SEGMENT_DONE; out: bg %u frames, %u SEGMENT_DONE, fg %u frames, %u "
-      "SEGMENT_DONE", e->in_frames[0], e->in_done[0], e->in_frames[1],
+      "SEGMENT_DONE", e->seeks_up[0], e->in_segments[0], e->in_frames[0],
+      e->in_done[0], e->seeks_up[1], e->in_segments[1], e->in_frames[1],
       e->in_done[1], e->out_frames[0], e->segment_done[0], e->out_frames[1],
       e->segment_done[1]);
   g_mutex_unlock (&e->lock);
@@ -465,8 +473,8 @@ segment_pipeline (gboolean streaming, Ends * ends)
   g_cond_init (&ends->cond);
   for (k = 0; k < G_N_ELEMENTS (pads); k++)
     gst_pad_add_probe (align_pad (p, pads[k]),
-        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
-        count_ends, ends, NULL);
+        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER |
+        GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, count_ends, ends, NULL);
   fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
       GST_STATE_CHANGE_FAILURE);
   pull_some (p, 8);
