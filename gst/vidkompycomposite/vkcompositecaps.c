@@ -113,39 +113,39 @@ gst_vidkompy_composite_find_best_format (GstVideoAggregator * vagg,
   gst_caps_unref (possible);
 }
 
+/* The structures of @caps (taken) that intersect @want (taken), when
+ * there are any; else @caps */
+static GstCaps *
+prefer (GstCaps * caps, GstCaps * want)
+{
+  GstCaps *both;
+
+  gst_caps_set_features_simple (want, gst_caps_features_new_any ());
+  both = gst_caps_intersect_full (caps, want, GST_CAPS_INTERSECT_FIRST);
+  gst_caps_unref (want);
+  if (gst_caps_is_empty (both)) {
+    gst_caps_unref (both);
+    return caps;
+  }
+  gst_caps_unref (caps);
+  return both;
+}
+
 /* The structures of @caps (taken) that hold the bg's size and, when one
  * does, the fg's frame rate: downstream's preferred caps come first, and
  * a scaler or a rate converter prefers its own output's size or rate
  * (videoscale ! video/x-raw,width=320 offers width 320 first, then any),
- * which the output cannot have: it is the bg's size. */
+ * which the output cannot have: it is the bg's size (when no structure
+ * holds it, negotiated_src_caps () says so). */
 static GstCaps *
 bg_size_first (GstCaps * caps, const GstVideoInfo * bg, const GstVideoInfo * fg)
 {
-  GstCaps *want, *sized, *timed;
-
-  want = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT,
-      GST_VIDEO_INFO_WIDTH (bg), "height", G_TYPE_INT,
-      GST_VIDEO_INFO_HEIGHT (bg), NULL);
-  gst_caps_set_features_simple (want, gst_caps_features_new_any ());
-  sized = gst_caps_intersect_full (caps, want, GST_CAPS_INTERSECT_FIRST);
-  gst_caps_unref (want);
-  if (gst_caps_is_empty (sized)) {
-    /* (negotiated_src_caps () says why it fails) */
-    gst_caps_unref (sized);
-    return caps;
-  }
-  gst_caps_unref (caps);
-  want = gst_caps_new_simple ("video/x-raw", "framerate", GST_TYPE_FRACTION,
-      GST_VIDEO_INFO_FPS_N (fg), GST_VIDEO_INFO_FPS_D (fg), NULL);
-  gst_caps_set_features_simple (want, gst_caps_features_new_any ());
-  timed = gst_caps_intersect_full (sized, want, GST_CAPS_INTERSECT_FIRST);
-  gst_caps_unref (want);
-  if (gst_caps_is_empty (timed)) {
-    gst_caps_unref (timed);
-    return sized;
-  }
-  gst_caps_unref (sized);
-  return timed;
+  caps = prefer (caps, gst_caps_new_simple ("video/x-raw", "width",
+          G_TYPE_INT, GST_VIDEO_INFO_WIDTH (bg), "height", G_TYPE_INT,
+          GST_VIDEO_INFO_HEIGHT (bg), NULL));
+  return prefer (caps, gst_caps_new_simple ("video/x-raw", "framerate",
+          GST_TYPE_FRACTION, GST_VIDEO_INFO_FPS_N (fg),
+          GST_VIDEO_INFO_FPS_D (fg), NULL));
 }
 
 /* Output size and pixel-aspect-ratio are the bg's, frame rate the fg's. */
