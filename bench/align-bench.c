@@ -1034,9 +1034,20 @@ align_description (const gchar * bg, const gchar * fg)
   return desc;
 }
 
+/* Whether @copy exists and was written after @orig (a pair remade since
+ * has a newer MP4) */
+static gboolean
+newer_than (const gchar * copy, const gchar * orig)
+{
+  GStatBuf a, b;
+
+  return g_stat (copy, &a) == 0 && g_stat (orig, &b) == 0
+      && a.st_mtime >= b.st_mtime;
+}
+
 /* The file of the pair @name's @suffix ("-bg.mp4", "-fg.mp4") that the
- * runs read: the pair's MP4, or a copy remuxed into --container's (%NULL
- * with @ri's error set when that fails) */
+ * runs read: the pair's MP4, or its copy remuxed into --container's, made
+ * once per pair (%NULL with @ri's error set when that fails) */
 static gchar *
 input_file (const gchar * name, const gchar * suffix, RunInfo * ri)
 {
@@ -1047,6 +1058,10 @@ input_file (const gchar * name, const gchar * suffix, RunInfo * ri)
   if (opt_container == NULL || g_str_equal (opt_container, "mp4"))
     return mp4;
   out = g_strdup_printf ("%s.%s", mp4, opt_container);
+  if (newer_than (out, mp4)) {
+    g_free (mp4);
+    return out;
+  }
   desc = g_strdup_printf ("filesrc location=\"%s\" ! qtdemux ! h264parse "
       "! %s ! filesink location=\"%s\"", mp4, g_str_equal (opt_container,
           "ts") ? "mpegtsmux" : "matroskamux", out);
@@ -1058,8 +1073,11 @@ input_file (const gchar * name, const gchar * suffix, RunInfo * ri)
     ri->error = g_strdup_printf ("could not remux %s", mp4);
   g_free (desc);
   g_free (mp4);
-  if (!ok)
+  if (!ok) {
+    /* (not to be taken for a copy next time) */
+    g_remove (out);
     g_clear_pointer (&out, g_free);
+  }
   return out;
 }
 
