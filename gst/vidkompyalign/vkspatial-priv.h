@@ -56,6 +56,7 @@ G_BEGIN_DECLS
   const guint8 *u8;             /* level 0 */
   gfloat *pix;                  /* levels > 0, stride == w */
   gdouble *sat, *sat2;          /* (w+1) × (h+1), built on demand */
+  gfloat *u8f;                  /* level 0 as floats, stride w, on demand */
 } Level;
 
 typedef struct
@@ -167,6 +168,7 @@ gboolean vk_sp_ctx_init (Ctx * c, const VkLuma * bg, const VkLuma * fg,
     GError ** error);
 const gfloat *vk_sp_fg_level (Ctx * c, guint k, gint m);
 void vk_sp_level_build_sats (Level * l);
+const gfloat *vk_sp_level_floats (Level * l, gint * stride);
 gboolean vk_sp_plane_ok (const VkLuma * l);
 guint32 *vk_sp_sat_u8 (const guint8 * data, gint stride, gint w, gint h);
 gboolean vk_sp_tmpl_make (Ctx * c, gint level, gdouble s, gint max_pixels,

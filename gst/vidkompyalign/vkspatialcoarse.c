@@ -20,40 +20,7 @@
 #include <string.h>
 
 #include "vkspatial-priv.h"
-
-/* Σ t·b over the template rows; b advances bstep samples per template row.
- * One body for float and 8-bit images: the type of b is the only
- * difference, and a conversion per sample would cost more than the dot. */
-#define DEFINE_CORR_DOT(name, btype)                                    \
-static gdouble                                                          \
-name (const gfloat * t, gint tw, gint nrows, const btype * b,           \
-    gsize bstep)                                                        \
-{                                                                       \
-  gdouble dot = 0;                                                      \
-  gint r, i;                                                            \
-                                                                        \
-  for (r = 0; r < nrows; r++) {                                         \
-    gfloat a0 = 0, a1 = 0, a2 = 0, a3 = 0;                              \
-                                                                        \
-    for (i = 0; i + 4 <= tw; i += 4) {                                  \
-      a0 += t[i] * b[i];                                                \
-      a1 += t[i + 1] * b[i + 1];                                        \
-      a2 += t[i + 2] * b[i + 2];                                        \
-      a3 += t[i + 3] * b[i + 3];                                        \
-    }                                                                   \
-    for (; i < tw; i++)                                                 \
-      a0 += t[i] * b[i];                                                \
-    dot += (gdouble) ((a0 + a1) + (a2 + a3));                           \
-    t += tw;                                                            \
-    b += bstep;                                                         \
-  }                                                                     \
-  return dot;                                                           \
-}
-
-/* *INDENT-OFF* */
-DEFINE_CORR_DOT (corr_dot, gfloat)
-DEFINE_CORR_DOT (corr_dot_u8, guint8)
-/* *INDENT-ON* */
+#include "vkspatialorc.h"
 
 /* Σ t·b, Σ b, Σ b² */
 static void
@@ -340,6 +307,34 @@ cand_offer (const Ctx * c, GArray * list, guint max, const Cand * cd)
     g_array_index (list, Cand, worst) = *cd;
 }
 
+/* Σ t·b of the template @tk (t->th rows of t->tw) at the @nx × @ny
+ * positions of the level plane @b (floats, @stride per row) from its first
+ * sample on, into @dot (nx × ny). Each template sample adds its value
+ * times the plane, shifted by its place, to the whole map (ORC): in float
+ * within a template row and in double across rows, as score_at () sums;
+ * @row is scratch of nx × ny floats. */
+static void
+coarse_dots (const gfloat * b, gint stride, const gfloat * tk,
+    const Tmpl * t, gint nx, gint ny, gfloat * row, gdouble * dot)
+{
+  gsize len = (gsize) nx * ny;
+  gint r, i;
+
+  memset (dot, 0, len * sizeof (gdouble));
+  for (r = 0; r < t->th; r++, tk += t->tw, b += stride) {
+    gint bs = stride * sizeof (gfloat);
+
+    memset (row, 0, len * sizeof (gfloat));
+    for (i = 0; i + 4 <= t->tw; i += 4)
+      vk_orc_mac4_f32 (row, nx * sizeof (gfloat), b + i, bs, b + i + 1, bs,
+          b + i + 2, bs, b + i + 3, bs, tk[i], tk[i + 1], tk[i + 2],
+          tk[i + 3], nx, ny);
+    for (; i < t->tw; i++)
+      vk_orc_mac_f32 (row, nx * sizeof (gfloat), b + i, bs, tk[i], nx, ny);
+    vk_orc_add_f64_f32 (dot, row, len);
+  }
+}
+
 /* every position of scale @s at its coarse level; local maxima go to
  * @list */
 void
@@ -349,7 +344,8 @@ vk_sp_coarse_scale (Ctx * c, gdouble s, gboolean fixed, GArray * list,
   gint level = coarse_level (c, s);
   Tmpl t;
   gint px0, px1, py0, py1, nx, ny, x, y;
-  gdouble *map, u;
+  gdouble *map, *dots = NULL, u;
+  gfloat *row = NULL;
   gsize n;
   guint k;
 
@@ -362,6 +358,10 @@ vk_sp_coarse_scale (Ctx * c, gdouble s, gboolean fixed, GArray * list,
   ny = py1 - py0 + 1;
   n = (gsize) t.tw * t.th;
   map = g_new0 (gdouble, (gsize) nx * ny);
+  if (!t.fg_u8) {
+    dots = g_new (gdouble, (gsize) nx * ny);
+    row = g_new (gfloat, (gsize) nx * ny);
+  }
 
   for (k = 0; k < c->n; k++) {
     Level *l = &c->pairs[k].lv[level];
@@ -371,6 +371,13 @@ vk_sp_coarse_scale (Ctx * c, gdouble s, gboolean fixed, GArray * list,
     if (t.norm2[k] <= 0)
       continue;
     vk_sp_level_build_sats (l);
+    if (!t.fg_u8) {
+      gint fstride;
+      const gfloat *f = vk_sp_level_floats (l, &fstride);
+
+      coarse_dots (f + (gsize) py0 * fstride + px0, fstride, tk, &t, nx, ny,
+          row, dots);
+    }
     for (y = py0; y <= py1; y++) {
       const gdouble *a = l->sat + (gsize) y * sw;
       const gdouble *b = l->sat + (gsize) (y + t.th) * sw;
@@ -381,25 +388,26 @@ vk_sp_coarse_scale (Ctx * c, gdouble s, gboolean fixed, GArray * list,
       for (x = px0; x <= px1; x++) {
         gdouble sb = b[x + t.tw] - b[x] - a[x + t.tw] + a[x];
         gdouble sbb = b2[x + t.tw] - b2[x] - a2[x + t.tw] + a2[x];
-        gsize off = (gsize) y * l->stride + x;
+        gsize off = (gsize) (y - py0) * nx + (x - px0);
         gdouble dot, s1, s2;
 
         if (t.fg_u8) {
           const VkLuma *fg = c->pairs[k].fg;
 
           vk_sp_corr_u8_u8 (fg->data + (gsize) c->vy * fg->stride + c->vx,
-              fg->stride, t.tw, t.th, l->u8 + off, l->stride, &dot, &s1, &s2);
+              fg->stride, t.tw, t.th,
+              l->u8 + (gsize) y * l->stride + x, l->stride, &dot, &s1, &s2);
           dot -= t.sum[k] * sb / n;
-        } else if (l->u8) {
-          dot = corr_dot_u8 (tk, t.tw, t.th, l->u8 + off, l->stride);
         } else {
-          dot = corr_dot (tk, t.tw, t.th, l->pix + off, l->stride);
+          dot = dots[off];
         }
 
         m[x] += vk_sp_ncc_from_sums (dot, sb, sbb, n, t.norm2[k]);
       }
     }
   }
+  g_free (dots);
+  g_free (row);
 
   /* local maxima (ties: the first in scan order wins) */
   for (y = 0; y < ny; y++) {

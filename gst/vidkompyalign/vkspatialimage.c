@@ -52,6 +52,27 @@ vk_sp_level_build_sats (Level * l)
   }
 }
 
+/* the level's samples as floats (the coarse stage's kernels): the level
+ * itself above level 0, a copy of level 0's u8 plane made once */
+const gfloat *
+vk_sp_level_floats (Level * l, gint * stride)
+{
+  gint x, y;
+
+  if (!l->u8) {
+    *stride = l->stride;
+    return l->pix;
+  }
+  if (!l->u8f) {
+    l->u8f = g_new (gfloat, (gsize) l->w * l->h);
+    for (y = 0; y < l->h; y++)
+      for (x = 0; x < l->w; x++)
+        l->u8f[(gsize) y * l->w + x] = l->u8[(gsize) y * l->stride + x];
+  }
+  *stride = l->w;
+  return l->u8f;
+}
+
 /* level 0 = the bg plane, then 2×2 box means (odd last row/col dropped) */
 static gint
 build_pyramid (Pair * pair, const VkLuma * bg, gint max_levels)
@@ -179,6 +200,7 @@ vk_sp_ctx_clear (Ctx * c)
       g_free (c->pairs[k].lv[l].pix);
       g_free (c->pairs[k].lv[l].sat);
       g_free (c->pairs[k].lv[l].sat2);
+      g_free (c->pairs[k].lv[l].u8f);
     }
     g_free (c->pairs[k].fg_sat);
     g_free (c->pairs[k].bg_sat);
