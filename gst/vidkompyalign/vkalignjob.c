@@ -23,6 +23,34 @@ static void seek_to (GstVidkompyAlign * self, Stream * s,
 
 /* see seek_to () */
 #define SEEK_MARGIN GST_MSECOND
+/* see analysed_end () */
+#define ANALYSED_END_MARGIN GST_SECOND
+
+/* Where the render of @s may stop: a little after its last analysed frame
+ * when the analysis ended ANALYSED_END_MARGIN or more before the input's
+ * duration (an EOS sent by the application, as gst-launch-1.0 -e sends on
+ * Ctrl-C: the render then went on decoding the rest of the input for
+ * frames past the alignment, which it drops), else none. With the lock. */
+static GstClockTime
+analysed_end (Stream * s)
+{
+  GstClockTime first, last, end;
+  guint n = s->pts->len;
+
+  if (n == 0 || s->retime.n_retimed > 0
+      || !GST_CLOCK_TIME_IS_VALID (s->duration))
+    return GST_CLOCK_TIME_NONE;
+  first = g_array_index (s->pts, GstClockTime, 0);
+  last = g_array_index (s->pts, GstClockTime, n - 1);
+  if (!GST_CLOCK_TIME_IS_VALID (first) || !GST_CLOCK_TIME_IS_VALID (last)
+      || last < first)
+    return GST_CLOCK_TIME_NONE;
+  /* (the duration is in stream time, which starts at time0) */
+  end = s->time0 + (last - first) + ANALYSED_END_MARGIN;
+  if (end >= s->duration)
+    return GST_CLOCK_TIME_NONE;
+  return last + ANALYSED_END_MARGIN;
+}
 
 /* Seeks @s back to its analysed frame at @position: to the stream's start
  * for its first frame (qtdemux and a decoder can lose the first frames of
@@ -34,7 +62,7 @@ static void seek_to (GstVidkompyAlign * self, Stream * s,
 static void
 seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
 {
-  GstClockTime first;
+  GstClockTime first, stop;
   GstEvent *seek;
 
   g_mutex_lock (&self->lock);
@@ -42,6 +70,9 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   /* a retimed input's frames are found in their order from the start */
   if (s->retime.n_retimed > 0)
     first = GST_CLOCK_TIME_NONE;
+  /* (a saved alignment is rendered whole: its analysis may have been cut
+   * short when it was taken) */
+  stop = VK_PRESET (self) ? GST_CLOCK_TIME_NONE : analysed_end (s);
   g_mutex_unlock (&self->lock);
   if (position <= first)
     position = 0;
@@ -49,10 +80,17 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
     position -= MIN (position, SEEK_MARGIN);
   seek = gst_event_new_seek (1.0, GST_FORMAT_TIME,
       GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
-      position, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+      position, GST_CLOCK_TIME_IS_VALID (stop) ? GST_SEEK_TYPE_SET :
+      GST_SEEK_TYPE_NONE, stop);
 
-  GST_DEBUG_OBJECT (s->sinkpad, "replaying from %" GST_TIME_FORMAT,
-      GST_TIME_ARGS (position));
+  if (GST_CLOCK_TIME_IS_VALID (stop))
+    GST_INFO_OBJECT (s->sinkpad, "replaying from %" GST_TIME_FORMAT " to %"
+        GST_TIME_FORMAT ": the analysis ended before the input's duration %"
+        GST_TIME_FORMAT, GST_TIME_ARGS (position), GST_TIME_ARGS (stop),
+        GST_TIME_ARGS (s->duration));
+  else
+    GST_DEBUG_OBJECT (s->sinkpad, "replaying from %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (position));
   if (!gst_pad_push_event (s->sinkpad, seek)) {
     gboolean stopping;
 
