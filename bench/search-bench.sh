@@ -4,14 +4,11 @@
 # ORC's plain C backups (ORC_CODE=backup: the C the .orc file compiles to,
 # as a build without ORC runs it) and, with BASE=DIR, another build's
 # `vidkompy` (DIR/tools/vidkompy, e.g. the previous commit's): `vidkompy
-# align FG BG --json` on two generated pairs whose fg is searched over the
-# whole scale range (scale 1 does not match):
-#
-#   scaled-50  bg 640x360 30 fps (cockatoo), fg its 320x180 at (80,60)
-#              scaled to 160x90, from 0.5 s, 5 s
-#   zoom-150   bg 640x360 30 fps, a slow zoom on a still picture
-#              (chelsea), fg its 320x180 at (80,60) scaled to 480x270,
-#              from 1 s, 5 s
+# align FG BG --json` on two of align-bench's pairs (made by align-bench
+# --pairs, which holds their definitions), whose fg is searched over the
+# whole scale range (scale 1 does not match): scaled-50 (the cockatoo
+# clip's 320x180 at (80,60) scaled to 160x90) and the world case zoom-150
+# (a slow zoom on a still picture, the fg scaled 1.5x).
 #
 # Runs interleaved, REPS times each (default 5); prints the medians of the
 # alignment's own time (the "time" of the JSON: decoding both files and
@@ -28,17 +25,11 @@ export GST_PLUGIN_PATH="$PWD/$B/gst"
 export GST_REGISTRY="$DIR/registry.bin"
 gst-inspect-1.0 vidkompy >/dev/null 2>&1 || true
 
-CHELSEA=/usr/lib/python3/dist-packages/imageio/resources/images/chelsea.png
-"$B/tests/media/vk-mkpair" --quiet --source cockatoo --outdir "$DIR" \
-  --name scaled-50 --bg-size 640x360 --bg-fps 30 --duration 9 \
-  --fg-rect 80,60,320,180 --fg-size 160x90 --fg-fps 30 --fg-start 0.5 \
-  --fg-duration 5
-"$B/tests/media/vk-mkpair" --quiet --outdir "$DIR" --name zoom-150 \
-  --source "filesrc location=\"$CHELSEA\" ! pngdec ! imagefreeze" \
-  --canvas 1024x680 \
-  --camera 0.00,0.00,1024.00,576.00:192.00,108.00,640.00,360.00 \
-  --bg-size 640x360 --bg-fps 30 --duration 9 --fg-rect 80,60,320,180 \
-  --fg-size 480x270 --fg-fps 30 --fg-start 1 --fg-duration 5
+# (align-bench aligns each pair once as it makes it: not timed here)
+"$B/bench/align-bench" --no-speed --pairs "$DIR" --only scaled-50 \
+  >/dev/null 2>&1 || { echo "search-bench: no scaled-50 pair" >&2; exit 1; }
+"$B/bench/align-bench" --no-speed --pairs "$DIR" --world --only zoom-150 \
+  >/dev/null 2>&1 || { echo "search-bench: no zoom-150 pair" >&2; exit 1; }
 
 # the alignment's time in seconds: VARIANT PAIR
 align_time () {

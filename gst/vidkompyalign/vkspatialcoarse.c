@@ -318,12 +318,10 @@ coarse_dots (const gfloat * b, gint stride, const gfloat * tk,
     const Tmpl * t, gint nx, gint ny, gfloat * row, gdouble * dot)
 {
   gsize len = (gsize) nx * ny;
-  gint r, i;
+  gint bs = stride * sizeof (gfloat), r, i;
 
   memset (dot, 0, len * sizeof (gdouble));
   for (r = 0; r < t->th; r++, tk += t->tw, b += stride) {
-    gint bs = stride * sizeof (gfloat);
-
     memset (row, 0, len * sizeof (gfloat));
     for (i = 0; i + 4 <= t->tw; i += 4)
       vk_orc_mac4_f32 (row, nx * sizeof (gfloat), b + i, bs, b + i + 1, bs,
@@ -384,11 +382,11 @@ vk_sp_coarse_scale (Ctx * c, gdouble s, gboolean fixed, GArray * list,
       const gdouble *a2 = l->sat2 + (gsize) y * sw;
       const gdouble *b2 = l->sat2 + (gsize) (y + t.th) * sw;
       gdouble *m = map + (gsize) (y - py0) * nx - px0;
+      const gdouble *d = dots ? dots + (gsize) (y - py0) * nx - px0 : NULL;
 
       for (x = px0; x <= px1; x++) {
         gdouble sb = b[x + t.tw] - b[x] - a[x + t.tw] + a[x];
         gdouble sbb = b2[x + t.tw] - b2[x] - a2[x + t.tw] + a2[x];
-        gsize off = (gsize) (y - py0) * nx + (x - px0);
         gdouble dot, s1, s2;
 
         if (t.fg_u8) {
@@ -399,7 +397,7 @@ vk_sp_coarse_scale (Ctx * c, gdouble s, gboolean fixed, GArray * list,
               l->u8 + (gsize) y * l->stride + x, l->stride, &dot, &s1, &s2);
           dot -= t.sum[k] * sb / n;
         } else {
-          dot = dots[off];
+          dot = d[x];
         }
 
         m[x] += vk_sp_ncc_from_sums (dot, sb, sbb, n, t.norm2[k]);
