@@ -175,30 +175,33 @@ search_sample (gpointer data)
   search_sample_with (ss, ss->p);
 }
 
-/* Whether the samples' placements leave a doubt: some sample not found
- * nearly perfectly at scale 1, and the placements of the samples found best
- * (within @margin of the best) differ from @est by more than
- * SPATIAL_AGREE_PX or SPATIAL_AGREE_SCALE: on moving content each sample
- * finds its own place (a shifted place for a shifted moment); on a still
- * camera they agree, also when the bg does not show all samples. */
+/* Whether the samples' placements leave a doubt: the placements of the
+ * samples found best (within @margin of the best) differ from @est by more
+ * than SPATIAL_AGREE_PX or SPATIAL_AGREE_SCALE: on moving content each
+ * sample finds its own place (a shifted place for a shifted moment); on a
+ * still camera they agree, also when the bg does not show all samples.
+ * Samples found perfectly at scale 1 in places that differ are moving
+ * content too: on a pan of an even texture a sample matches perfectly in
+ * every bg frame, at the place of that frame's moment, and the joint place
+ * of pairs from several moments is none of theirs (test align_joint:
+ * test_long_pan) */
 static gboolean
 samples_disagree (const SampleSearch * ss, guint n, gdouble max_best,
     const VkPlacementEstimate * est)
 {
   guint k;
-  gboolean all_exact = TRUE, disagree = FALSE;
+  gboolean disagree = FALSE;
 
   for (k = 0; k < n; k++) {
     const VkPlacementEstimate *e = &ss[k].best_est;
 
-    all_exact = all_exact && ss[k].unit_exact;
     if (ss[k].best <= -2.0 || ss[k].best < max_best - SPATIAL_SAMPLE_MARGIN)
       continue;
     disagree = disagree || fabs (e->x - est->x) > SPATIAL_AGREE_PX
         || fabs (e->y - est->y) > SPATIAL_AGREE_PX
         || fabs (e->scale / est->scale - 1.0) > SPATIAL_AGREE_SCALE;
   }
-  return !all_exact && disagree;
+  return disagree;
 }
 
 /* Moving content: the samples' placements, each found on one frame pair,
@@ -224,6 +227,11 @@ joint_placement (const VkStreamSummary * bg, const VkStreamSummary * fg,
   g_array_unref (cands);
 }
 
+/* Where the fg is in the bg (@r's x, y, scale and spatial_score);
+ * @moving: the samples' places disagree, so the placement is the joint
+ * search's of space and time; @exact: a still camera, every sample found
+ * perfectly at scale 1 in one place (the caller's search of the line with
+ * the place is then not needed) */
 gboolean
 vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
     const VkAlignOptions * opts, VkAlignResult * r, gboolean * moving,
@@ -293,7 +301,7 @@ vk_al_coarse_spatial (const VkStreamSummary * bg, const VkStreamSummary * fg,
         ss[0].detail, n_pairs, &p, &est, error);
   }
   *moving = ok && samples_disagree (ss, n_samples, max_best, &est);
-  for (k = 0, *exact = TRUE; k < n_samples; k++)
+  for (k = 0, *exact = !*moving; k < n_samples; k++)
     *exact = *exact && ss[k].unit_exact;
   if (*moving)
     joint_placement (bg, fg, &p, ss, n_samples, &est);
