@@ -287,7 +287,7 @@ on_partial_estimate (const VkAlignResult * e, gpointer user_data)
 }
 
 /* The analysis reached @percent: the snapshot for the next estimate, when
- * one is due (at 10, 25 and 50 % of the analysis, not when a saved
+ * one is due (at 50 % of the analysis, not when a saved
  * alignment may be used instead); with the lock. */
 static gpointer
 estimate_snapshot (GstVidkompyAlign * self, gint percent)

@@ -94,7 +94,8 @@ gboolean vk_joint_time_refine (const VkStreamSummary * bg,
     VkAlignResult * r);
 
 /* bg frames on each side of a fg frame's match that a moment check can
- * score (vk_moment_check_new ()) */
+ * score (vk_moment_check_new ()); the refinement on full frames pairs a
+ * fg frame with as many (VK_REFINE_RADIUS, vkrefine.h, is this) */
 #define VK_MOMENT_RADIUS 4
 /* the refinement on full frames hands the moment check the placements
  * found on the bg frames around the match that correlate within this

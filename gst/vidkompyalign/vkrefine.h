@@ -19,6 +19,7 @@
 #include <gst/video/video.h>
 
 #include "vkalignment.h"
+#include "vkjoint.h"
 #include "vkspatial.h"
 
 G_BEGIN_DECLS
@@ -30,8 +31,8 @@ gboolean vk_refine_placement (const VkLuma * bg, const VkLuma * fg,
 /* the position is refined on full frames pairing a fg frame with the bg
  * frames up to this far from its match (on moving content the moment
  * check needs them all: the match is a frame or two off where the coarse
- * place was), both modes */
-#define VK_REFINE_RADIUS 4
+ * place was), both modes: the moment check's own radius, one value */
+#define VK_REFINE_RADIUS VK_MOMENT_RADIUS
 /* ... on still content, where the best-correlating pair wins, up to this
  * far (a search of live inputs must not keep their frames waiting) */
 #define VK_REFINE_RADIUS_STILL 2
