@@ -26,6 +26,24 @@ static void seek_to (GstVidkompyAlign * self, Stream * s,
 /* see analysed_end () */
 #define ANALYSED_END_MARGIN GST_SECOND
 
+/* The stream time of @s's analysed frame at @pts, in which a seek counts:
+ * a demuxer's segment maps the first PTS of a file to its stream time
+ * (an MKV muxed with a start offset: PTS 5 s, stream time 0; an MP4 whose
+ * edit list skips the B-frame delay: 0.1 s and 0), and a seek to the PTS
+ * went that much too far (past the end of a 4-s MKV with a 5-s offset:
+ * nothing replayed). With the lock. */
+static GstClockTime
+stream_time_of (Stream * s, GstClockTime pts)
+{
+  GstClockTime first = s->pts->len > 0 ? g_array_index (s->pts, GstClockTime,
+      0) : GST_CLOCK_TIME_NONE;
+
+  if (!GST_CLOCK_TIME_IS_VALID (first) || !GST_CLOCK_TIME_IS_VALID (pts)
+      || pts < first)
+    return pts;
+  return s->time0 + (pts - first);
+}
+
 /* Where the render of @s may stop: a little after its last analysed frame
  * when the analysis ended ANALYSED_END_MARGIN or more before the input's
  * duration (an EOS sent by the application, as gst-launch-1.0 -e sends on
@@ -46,13 +64,14 @@ analysed_end (Stream * s)
       || last < first)
     return GST_CLOCK_TIME_NONE;
   /* (the duration is in stream time, which starts at time0) */
-  end = s->time0 + (last - first) + ANALYSED_END_MARGIN;
+  end = stream_time_of (s, last) + ANALYSED_END_MARGIN;
   if (end >= s->duration)
     return GST_CLOCK_TIME_NONE;
-  return last + ANALYSED_END_MARGIN;
+  return end;
 }
 
-/* Seeks @s back to its analysed frame at @position: to the stream's start
+/* Seeks @s back to its analysed frame at PTS @position (at its stream
+ * time, stream_time_of ()): to the stream's start
  * for its first frame (qtdemux and a decoder can lose the first frames of
  * a file with B-frames after an accurate seek to their timestamp), else a
  * little before the frame (a decoder can give it a timestamp a nanosecond
@@ -73,11 +92,13 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   /* (a saved alignment is rendered whole: its analysis may have been cut
    * short when it was taken) */
   stop = VK_PRESET (self) ? GST_CLOCK_TIME_NONE : analysed_end (s);
-  g_mutex_unlock (&self->lock);
   if (position <= first)
     position = 0;
-  else
+  else {
+    position = stream_time_of (s, position);
     position -= MIN (position, SEEK_MARGIN);
+  }
+  g_mutex_unlock (&self->lock);
   seek = gst_event_new_seek (1.0, GST_FORMAT_TIME,
       GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, GST_SEEK_TYPE_SET,
       position, GST_CLOCK_TIME_IS_VALID (stop) ? GST_SEEK_TYPE_SET :
