@@ -167,9 +167,15 @@ gst_vidkompy_composite_fixate_src_caps (GstAggregator * agg, GstCaps * caps)
       GST_VIDEO_INFO_HEIGHT (bg));
   gst_structure_fixate_field_nearest_fraction (s, "framerate",
       GST_VIDEO_INFO_FPS_N (fg), GST_VIDEO_INFO_FPS_D (fg));
+  /* (caps without the field accept any: the bg's, not the 1/1 a missing
+   * field means to an encoder, which gave a 720x576 16:15 bg's composite a
+   * 5:4 display aspect) */
   if (gst_structure_has_field (s, "pixel-aspect-ratio"))
     gst_structure_fixate_field_nearest_fraction (s, "pixel-aspect-ratio",
         GST_VIDEO_INFO_PAR_N (bg), GST_VIDEO_INFO_PAR_D (bg));
+  else
+    gst_structure_set (s, "pixel-aspect-ratio", GST_TYPE_FRACTION,
+        GST_VIDEO_INFO_PAR_N (bg), GST_VIDEO_INFO_PAR_D (bg), NULL);
   caps = gst_caps_fixate (caps);
 
   GST_DEBUG_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);

@@ -707,6 +707,45 @@ GST_START_TEST (test_scaled_downstream)
 
 GST_END_TEST;
 
+/* the output has the bg's pixel aspect ratio also when downstream does not
+ * name one (an encoder then writes it: a 720x576 bg of 16:15 pixels is
+ * 4:3, not 5:4); until 2026-12-08 the caps had none, which means 1/1 */
+GST_START_TEST (test_bg_pixel_aspect)
+{
+  GstElement *p = gst_parse_launch ("vidkompycomposite name=c "
+      "! appsink name=out sync=false "
+      "videotestsrc num-buffers=3 ! video/x-raw,format=GRAY8,width=72,"
+      "height=48,pixel-aspect-ratio=16/15,framerate=30/1 ! c.bg_sink "
+      "videotestsrc num-buffers=3 ! video/x-raw,format=GRAY8,width=16,"
+      "height=16,framerate=30/1 ! c.fg_sink", NULL);
+  GstElement *sink;
+  GstSample *sample;
+  GstVideoInfo info;
+  guint n = 0;
+
+  fail_unless (p != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (p), "out");
+  fail_unless (gst_element_set_state (p, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              PULL_TIMEOUT))) {
+    fail_unless (gst_video_info_from_caps (&info,
+            gst_sample_get_caps (sample)));
+    fail_unless_equals_int (GST_VIDEO_INFO_WIDTH (&info), 72);
+    fail_unless_equals_int (GST_VIDEO_INFO_PAR_N (&info), 16);
+    fail_unless_equals_int (GST_VIDEO_INFO_PAR_D (&info), 15);
+    gst_sample_unref (sample);
+    n++;
+  }
+  fail_unless_equals_int (n, 3);
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (p);
+}
+
+GST_END_TEST;
+
 static Suite *
 composite_timing_suite (void)
 {
@@ -730,6 +769,7 @@ composite_timing_suite (void)
   tcase_add_test (tc, test_alignment_meta);
   tcase_add_test (tc, test_state_cycles);
   tcase_add_test (tc, test_scaled_downstream);
+  tcase_add_test (tc, test_bg_pixel_aspect);
   tcase_add_test (bad, test_no_timestamp);
   tcase_add_test (bad, test_interlaced);
   tcase_add_test (bad, test_bg_without_frames);
