@@ -615,7 +615,8 @@ search (GstElement * element, gpointer data)
 /* Whether a search is due (and when the next one is): every SEARCH_EVERY_S
  * of fg frames, the first after SEARCH_EVERY_S of fg (live inputs: 3/4 of
  * the latency when shorter, as their frames due meanwhile go out
- * unmatched; non-live ones are held until found, and a search on 10 fg
+ * unmatched; once when both inputs ended before it; non-live ones are
+ * held until found, and a search on 10 fg
  * frames of a slow zoom upscaled 2x placed it 1 px off, its frames 1 to 3
  * late, at 0.5 s of latency: world bench zoom-50), after one at the
  * bg's front once the bg has been read further (at_front ()); non-live inputs
@@ -626,6 +627,12 @@ search (GstElement * element, gpointer data)
 static gboolean
 search_due (VkStreamRender * r)
 {
+  /* both inputs ended before the first search was due (a fg of a frame
+   * or a few): one search on what they left */
+  if (r->fg_eos && r->bg_eos && r->next_search == 0) {
+    r->next_search = G_MAXUINT;
+    return TRUE;
+  }
   if (r->fg_eos) {
     if (!vk_sr_hold_unfound (r) || r->n_bg < r->next_search_bg)
       return FALSE;
@@ -684,7 +691,9 @@ vk_sr_try_position (VkStreamRender * r)
   if (VK_SR_PLACED (r) || r->searching || !r->live_checked)
     return;
   fps_from_held (r);
-  if (r->fg.length < 2 || r->bg.length < 2 || !search_due (r))
+  /* (an input that ended with one frame, a still, is searched on it) */
+  if (r->fg.length < (r->fg_eos ? 1 : 2) || r->bg.length < (r->bg_eos ? 1 :
+          2) || !search_due (r))
     return;
   if (r->live) {
     /* live inputs: the oldest held fg frames, half the latency's. A fg

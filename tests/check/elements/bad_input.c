@@ -486,6 +486,38 @@ assert_vfr_frames (const Outcome * o, const GstClockTime * pts,
       max_err);
 }
 
+/* an input of one frame (a still: an image, a 1-frame clip) in the
+ * global mode (@__i__ 0, 1) and the streaming mode (2, 3), the fg (@__i__
+ * even) or the bg (odd): the fg found at its place, every fg frame out.
+ * Until 2026-12-08 the streaming mode searched inputs of two frames or
+ * more only, and put the fg at the bg's centre */
+GST_START_TEST (test_one_frame_input)
+{
+  guint still[20] = { 0 };
+  gboolean one_fg = __i__ % 2 == 0;
+  FrameSrc bg, fg;
+  Outcome o;
+  gint x = -1, y = -1;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, one_fg ? 20 : 1, 0, 0);
+  /* (not at the bg's centre, 32,24, where an unmatched fg goes) */
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, one_fg ? 1 : 20, 16, 40);
+  /* (a still fg over the bg's one frame) */
+  if (!one_fg)
+    fg.content = still;
+  run (APPSRCS, __i__ >= 2 ? "mode=streaming" : "", &bg, &fg, &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, one_fg ? 1 : 20);
+  fail_unless (o.alignment != NULL, "no final vidkompy-alignment");
+  gst_structure_get_int (o.alignment, "x", &x);
+  gst_structure_get_int (o.alignment, "y", &y);
+  fail_unless (x == 16 && y == 40, "placed at %d,%d", x, y);
+  fail_unless (o.warning == NULL, "%s", o.warning);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
 /* a variable frame rate fg (gaps of 1 to 3 frames), its caps saying 25/1
  * or, as a variable-rate file does, 0/1 (@__i__ odd), in the global mode
  * (@__i__ 0, 1) and in the streaming mode (2, 3): every fg frame comes
@@ -800,6 +832,7 @@ bad_input_suite (void)
   tcase_add_test (tc, test_8k_frames);
   tcase_add_loop_test (tc, test_vfr_fg, 0, 4);
   tcase_add_loop_test (tc, test_vfr_bg, 0, 4);
+  tcase_add_loop_test (tc, test_one_frame_input, 0, 4);
   tcase_add_test (tc, test_missing_timestamps);
   tcase_add_loop_test (tc, test_fg_timestamps_not_increasing, 0, 4);
   tcase_add_test (tc, test_bg_ends_early);
