@@ -21,6 +21,13 @@
  * inputs' `capsfilter`s ask for, as the compositor blends it; the encoder
  * takes the bg's format), with ghost pads `bg_sink`, `fg_sink` and `src`.
  *
+ * Interlaced inputs (1080i broadcast or camcorder footage): each input
+ * passes a `deinterlace` (gst-plugins-good) after its `videoconvert`,
+ * passthrough for progressive video; an interlaced input comes out at its
+ * field rate (the element's default, `fields=all`: 25i gives 50 frames a
+ * second). Without that plugin the compositor refuses interlaced video with
+ * an error that says so.
+ *
  * Orientation: each input's `videoflip` has `video-direction=auto`, so an
  * input with an `image-orientation` tag (what qtdemux reports for an MP4
  * display matrix, e.g. `rotate-90` for a phone video stored 540x960 with a
@@ -284,6 +291,31 @@ add_child (GstVidkompyBin * self, const gchar * factory, const gchar * name)
   return e;
 }
 
+/* A child whose plugin may be missing: NULL then, without error */
+static GstElement *
+add_optional_child (GstVidkompyBin * self, const gchar * factory,
+    const gchar * name)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL) {
+    GST_INFO_OBJECT (self, "no %s element: left out", factory);
+    return NULL;
+  }
+  gst_bin_add (GST_BIN (self), e);
+  return e;
+}
+
+/* Links @a, @b (when not NULL: an optional child left out), @c and @d */
+static void
+link_input (GstElement * a, GstElement * b, GstElement * c, GstElement * d)
+{
+  if (b)
+    gst_element_link_many (a, b, c, d, NULL);
+  else
+    gst_element_link_many (a, c, d, NULL);
+}
+
 /* A ghost pad from @templ to @element's pad @target (a pad without target
  * when the child is missing). */
 static GstPad *
@@ -310,6 +342,10 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
   GstElement *bgconv = add_child (self, "videoconvert", "bg_convert");
   GstElement *fgconv = add_child (self, "videoconvert", "fg_convert");
   GstElement *outconv = add_child (self, "videoconvert", "out_convert");
+  GstElement *bgdeint = add_optional_child (self, "deinterlace",
+      "bg_deinterlace");
+  GstElement *fgdeint = add_optional_child (self, "deinterlace",
+      "fg_deinterlace");
   GstElement *bgflip = add_child (self, "videoflip", "bg_orient");
   GstElement *fgflip = add_child (self, "videoflip", "fg_orient");
   GstElement *bgfmt = add_child (self, "capsfilter", "bg_formats");
@@ -336,8 +372,8 @@ gst_vidkompy_bin_init (GstVidkompyBin * self)
   gst_caps_unref (luma);
   if (bgconv && fgconv && outconv && bgflip && fgflip && bgfmt && fgfmt
       && self->align && self->composite) {
-    gst_element_link_many (bgconv, bgflip, bgfmt, NULL);
-    gst_element_link_many (fgconv, fgflip, fgfmt, NULL);
+    link_input (bgconv, bgdeint, bgflip, bgfmt);
+    link_input (fgconv, fgdeint, fgflip, fgfmt);
     gst_element_link_pads (bgfmt, "src", self->align, "bg_sink");
     gst_element_link_pads (fgfmt, "src", self->align, "fg_sink");
     gst_element_link_pads (self->align, "bg_src", self->composite, "bg_sink");

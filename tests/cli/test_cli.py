@@ -604,6 +604,29 @@ class BinTest(Base):
             self.assertLess(mad(img[:FG_Y - 2], want_bg[:FG_Y - 2]), 4.0)
 
 
+    def test_interlaced_input(self):
+        """A bg whose caps say interlaced (1080i footage, here the pair's
+        bg relabelled by capssetter): deinterlaced in the bin, every fg
+        frame out with the fg inside its border; until 2026-12-08 the
+        compositor's error ("interlaced video cannot be blended")."""
+        out = os.path.join(self.out_dir, "bin-interlaced.mp4")
+        gst_launch("vidkompy name=v border=16 ! x264enc ! mp4mux ! filesink "
+                   "location=%s uridecodebin uri=%s ! capssetter "
+                   "caps=video/x-raw,interlace-mode=interleaved ! v.bg_sink "
+                   "uridecodebin uri=%s ! v.fg_sink" % (out,
+                       Gst.filename_to_uri(self.pair.bg),
+                       Gst.filename_to_uri(self.pair.fg)))
+        o = decode(out, keep_frames=True)
+        fg = decode(self.pair.fg, keep_frames=True)
+        n = len(self.pair.truth)
+        self.assertEqual(o["frames"], n)
+        self.assertEqual((o["width"], o["height"]), (BG_W, BG_H))
+        b = 16
+        for k in (0, n // 2, n - 1):
+            inner = o["images"][k][FG_Y + b:FG_Y + FG_H - b,
+                                   FG_X + b:FG_X + FG_W - b]
+            self.assertLess(mad(inner, fg["images"][k][b:-b, b:-b]), 4.0)
+
     def test_proxied_properties(self):
         """The bin's properties are the children's: same type, range,
         default and description; setting one sets the child's."""
