@@ -24,6 +24,22 @@ peer_replayable (GstPad * sinkpad)
   return vk_seek_peer_seekable (sinkpad) && !vk_stream_peer_live (sinkpad);
 }
 
+/* The properties set that the streaming mode does not support, named for
+ * a warning (static), or NULL */
+static const gchar *
+global_only_set (const VkAlignSettings * st)
+{
+  if (st->unmatched == GST_VIDKOMPY_UNMATCHED_DROP)
+    return "unmatched-frames=drop";
+  if (st->alignment_location && *st->alignment_location)
+    return "alignment-location";
+  if (st->use_alignment)
+    return "use-alignment";
+  if (st->cache_dir && *st->cache_dir)
+    return "cache-dir";
+  return NULL;
+}
+
 /* Decides once between the global and the streaming mode. Returns the
  * streaming renderer, or NULL in global mode. */
 VkStreamRender *
@@ -32,6 +48,7 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
   GstVidkompyAlignMode mode;
   VkStreamConfig cfg;
   gboolean streaming;
+  const gchar *ignored = NULL;
 
   g_mutex_lock (&self->lock);
   if (self->mode_decided) {
@@ -98,9 +115,14 @@ gst_vidkompy_align_streaming_of (GstVidkompyAlign * self)
       cfg.run_job = gst_vidkompy_align_run_job;
       self->streaming = vk_stream_render_new (&cfg);
       gst_vidkompy_align_streaming_queued_seek (self);
+      ignored = global_only_set (&self->settings);
     }
   }
   g_mutex_unlock (&self->lock);
+  if (ignored)
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS, ("%s applies to the global "
+            "mode only: ignored in the streaming mode (mode=global needs "
+            "seekable inputs, such as files).", ignored), (NULL));
   return self->streaming;
 }
 

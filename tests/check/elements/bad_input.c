@@ -518,6 +518,26 @@ GST_START_TEST (test_one_frame_input)
 
 GST_END_TEST;
 
+/* a property of the global mode only set in the streaming mode: a
+ * warning names it, every fg frame comes out (until 2026-12-08 it was
+ * ignored without a word) */
+GST_START_TEST (test_streaming_global_only)
+{
+  FrameSrc bg, fg;
+  Outcome o;
+
+  frame_src_init (&bg, GST_VIDEO_FORMAT_I420, 128, 96, 20, 0, 0);
+  frame_src_init (&fg, GST_VIDEO_FORMAT_I420, 64, 48, 10, 16, 40);
+  run (APPSRCS, "mode=streaming unmatched-frames=drop", &bg, &fg, &o);
+  fail_unless (o.error == NULL, "%s", o.error);
+  fail_unless_equals_int (o.n_out, 10);
+  fail_unless (o.warning && strstr (o.warning, "unmatched-frames=drop "
+          "applies to the global mode only"), "%s", o.warning);
+  outcome_clear (&o);
+}
+
+GST_END_TEST;
+
 /* a variable frame rate fg (gaps of 1 to 3 frames), its caps saying 25/1
  * or, as a variable-rate file does, 0/1 (@__i__ odd), in the global mode
  * (@__i__ 0, 1) and in the streaming mode (2, 3): every fg frame comes
@@ -833,6 +853,7 @@ bad_input_suite (void)
   tcase_add_loop_test (tc, test_vfr_fg, 0, 4);
   tcase_add_loop_test (tc, test_vfr_bg, 0, 4);
   tcase_add_loop_test (tc, test_one_frame_input, 0, 4);
+  tcase_add_test (tc, test_streaming_global_only);
   tcase_add_test (tc, test_missing_timestamps);
   tcase_add_loop_test (tc, test_fg_timestamps_not_increasing, 0, 4);
   tcase_add_test (tc, test_bg_ends_early);
