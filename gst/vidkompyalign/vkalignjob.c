@@ -327,17 +327,23 @@ gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
   guint before = MIN (r->covered_start, r->n_fg);
   guint after = r->n_fg - MIN (r->covered_end, r->n_fg);
   Stream *ss[2] = { &self->bg, &self->fg };
-  gboolean drop;
+  gboolean drop, cut;
   guint k;
 
   drop = self->settings.unmatched == GST_VIDKOMPY_UNMATCHED_DROP;
+  g_mutex_lock (&self->lock);
+  /* (the application ended the bg's analysis: gst-launch-1.0 -e) */
+  cut = GST_CLOCK_TIME_IS_VALID (analysed_end (&self->bg));
+  g_mutex_unlock (&self->lock);
   if (after > 0)
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
-        ("The background ends before the foreground: the last %u of %u "
-            "foreground frames are past its end and %s.", after, r->n_fg,
+        ("The background %s before the foreground: the last %u of %u "
+            "foreground frames are past its %s and %s.", cut ?
+            "was stopped (an end of stream before its end)" : "ends",
+            after, r->n_fg, cut ? "last analysed frame" : "end",
             drop ? "are dropped (unmatched-frames=drop)" :
-            "show its last frame"), ("the bg shows fg frames %u to %u",
-            before, r->n_fg - after));
+            cut ? "show that frame" : "show its last frame"),
+        ("the bg shows fg frames %u to %u", before, r->n_fg - after));
   if (before > 0)
     GST_ELEMENT_WARNING (self, STREAM, FAILED,
         ("The background starts after the foreground: the first %u of %u "

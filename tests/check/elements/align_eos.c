@@ -165,6 +165,73 @@ GST_START_TEST (test_eos_during_analysis)
 
 GST_END_TEST;
 
+/* the same EOS sent to the bg's source: its analysis ends after a second
+ * while the fg is analysed to its end; every fg frame comes out, those
+ * past the bg's last analysed frame on that frame, and the warning says
+ * the bg was stopped (until 2026-12-08: "The background ends before the
+ * foreground", of a file that did not end) */
+GST_START_TEST (test_eos_to_bg)
+{
+  gchar *desc = g_strdup_printf ("vidkompyalign name=a detect-position=false "
+      "x=80 y=40 filesrc name=bgsrc location=%s/eos-bg.mp4 ! decodebin ! "
+      "a.bg_sink filesrc location=%s/eos-fg.mp4 ! decodebin ! a.fg_sink "
+      "a.fg_src ! fakesink sync=false a.bg_src ! fakesink sync=false",
+      tmpdir, tmpdir);
+  GstElement *p = gst_parse_launch (desc, NULL), *a, *src;
+  Counts bg_counts = { 0, 0, FALSE }, out = { 0, 0, FALSE };
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *warning = NULL;
+  GstPad *pad;
+  gint64 until;
+
+  fail_unless (p != NULL);
+  a = gst_bin_get_by_name (GST_BIN (p), "a");
+  pad = gst_element_get_static_pad (a, "bg_sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_FLUSH, count_frames, &bg_counts, NULL);
+  gst_object_unref (pad);
+  pad = gst_element_get_static_pad (a, "fg_src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_frames, &out, NULL);
+  gst_object_unref (pad);
+  fail_if (gst_element_set_state (p, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  until = g_get_monotonic_time () + WAIT / GST_USECOND;
+  while (g_atomic_int_get (&bg_counts.analysed) < EOS_AFTER
+      && g_get_monotonic_time () < until)
+    g_usleep (G_USEC_PER_SEC / 100);
+  src = gst_bin_get_by_name (GST_BIN (p), "bgsrc");
+  fail_unless (gst_element_send_event (src, gst_event_new_eos ()));
+  gst_object_unref (src);
+  while ((msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), WAIT,
+              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING))) {
+    GstMessageType t = GST_MESSAGE_TYPE (msg);
+
+    if (t == GST_MESSAGE_WARNING && warning == NULL) {
+      gst_message_parse_warning (msg, &err, NULL);
+      warning = g_strdup (err->message);
+      g_clear_error (&err);
+    }
+    gst_message_unref (msg);
+    fail_if (t == GST_MESSAGE_ERROR, "error");
+    if (t == GST_MESSAGE_EOS)
+      break;
+  }
+  GST_INFO ("%d bg frames analysed; %s", g_atomic_int_get
+      (&bg_counts.analysed), warning);
+  fail_unless_equals_int (g_atomic_int_get (&out.analysed), 5 * FPS);
+  fail_unless (warning && g_str_has_prefix (warning,
+          "The background was stopped (an end of stream before its end) "
+          "before the foreground"), "%s", warning);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (a);
+  gst_object_unref (p);
+  g_free (warning);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 static Suite *
 align_eos_suite (void)
 {
@@ -174,6 +241,7 @@ align_eos_suite (void)
   tcase_set_timeout (tc, 120);
   tcase_add_unchecked_fixture (tc, media_setup, media_teardown);
   tcase_add_test (tc, test_eos_during_analysis);
+  tcase_add_test (tc, test_eos_to_bg);
   suite_add_tcase (s, tc);
   return s;
 }
