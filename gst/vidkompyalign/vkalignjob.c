@@ -335,22 +335,8 @@ gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
   /* (the application ended the bg's analysis: gst-launch-1.0 -e) */
   cut = GST_CLOCK_TIME_IS_VALID (analysed_end (&self->bg));
   g_mutex_unlock (&self->lock);
-  if (after > 0)
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
-        ("The background %s before the foreground: the last %u of %u "
-            "foreground frames are past its %s and %s.", cut ?
-            "was stopped (an end of stream before its end)" : "ends",
-            after, r->n_fg, cut ? "last analysed frame" : "end",
-            drop ? "are dropped (unmatched-frames=drop)" :
-            cut ? "show that frame" : "show its last frame"),
-        ("the bg shows fg frames %u to %u", before, r->n_fg - after));
-  if (before > 0)
-    GST_ELEMENT_WARNING (self, STREAM, FAILED,
-        ("The background starts after the foreground: the first %u of %u "
-            "foreground frames are before its start and %s.", before,
-            r->n_fg, drop ? "are dropped (unmatched-frames=drop)" :
-            "show its first frame"), ("the bg shows fg frames %u to %u",
-            before, r->n_fg - after));
+  vk_align_warn_uncovered (GST_ELEMENT (self), before, after, r->n_fg, drop,
+      cut);
   for (k = 0; k < 2; k++) {
     const VkRetime *rt = &ss[k]->retime;
 

@@ -174,3 +174,38 @@ gst_vidkompy_align_on_estimate (const VkAlignResult * e, gpointer user_data)
   }
   g_mutex_unlock (&self->lock);
 }
+
+/**
+ * vk_align_warn_uncovered:
+ * @element: the aligner
+ * @before: fg frames before the bg's start
+ * @after: fg frames past its end
+ * @n_fg: fg frames in all
+ * @drop: they are not output (unmatched-frames=drop)
+ * @cut: the bg's analysis was stopped before its end (an EOS from the
+ *   application)
+ *
+ * The warnings, in both modes, that a rendered alignment has fg frames
+ * the bg does not show, and what they got.
+ */
+void
+vk_align_warn_uncovered (GstElement * element, guint before, guint after,
+    guint n_fg, gboolean drop, gboolean cut)
+{
+  if (after > 0)
+    GST_ELEMENT_WARNING (element, STREAM, FAILED,
+        ("The background %s before the foreground: the last %u of %u "
+            "foreground frames are past its %s and %s.", cut ?
+            "was stopped (an end of stream before its end)" : "ends",
+            after, n_fg, cut ? "last analysed frame" : "end",
+            drop ? "are dropped (unmatched-frames=drop)" :
+            cut ? "show that frame" : "show its last frame"),
+        ("the bg shows fg frames %u to %u", before, n_fg - after));
+  if (before > 0)
+    GST_ELEMENT_WARNING (element, STREAM, FAILED,
+        ("The background starts after the foreground: the first %u of %u "
+            "foreground frames are before its start and %s.", before,
+            n_fg, drop ? "are dropped (unmatched-frames=drop)" :
+            "show its first frame"), ("the bg shows fg frames %u to %u",
+            before, n_fg - after));
+}
