@@ -70,6 +70,15 @@ analysed_end (Stream * s)
   return end;
 }
 
+/* analysed_end () of @s, unless a saved alignment is rendered (it is
+ * rendered whole: its analysis may have been cut short on purpose when it
+ * was taken). With the lock. */
+static GstClockTime
+replay_stop (GstVidkompyAlign * self, Stream * s)
+{
+  return VK_PRESET (self) ? GST_CLOCK_TIME_NONE : analysed_end (s);
+}
+
 /* Seeks @s back to its analysed frame at PTS @position (at its stream
  * time, stream_time_of ()): to the stream's start
  * for its first frame (qtdemux and a decoder can lose the first frames of
@@ -89,9 +98,7 @@ seek_to (GstVidkompyAlign * self, Stream * s, GstClockTime position)
   /* a retimed input's frames are found in their order from the start */
   if (s->retime.n_retimed > 0)
     first = GST_CLOCK_TIME_NONE;
-  /* (a saved alignment is rendered whole: its analysis may have been cut
-   * short when it was taken) */
-  stop = VK_PRESET (self) ? GST_CLOCK_TIME_NONE : analysed_end (s);
+  stop = replay_stop (self, s);
   if (position <= first)
     position = 0;
   else {
@@ -333,7 +340,7 @@ gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
   drop = self->settings.unmatched == GST_VIDKOMPY_UNMATCHED_DROP;
   g_mutex_lock (&self->lock);
   /* (the application ended the bg's analysis: gst-launch-1.0 -e) */
-  cut = GST_CLOCK_TIME_IS_VALID (analysed_end (&self->bg));
+  cut = GST_CLOCK_TIME_IS_VALID (replay_stop (self, &self->bg));
   g_mutex_unlock (&self->lock);
   vk_align_warn_uncovered (GST_ELEMENT (self), before, after, r->n_fg, drop,
       cut);
