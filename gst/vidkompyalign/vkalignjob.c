@@ -331,8 +331,6 @@ void
 gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
     const VkAlignResult * r)
 {
-  guint before = MIN (r->covered_start, r->n_fg);
-  guint after = r->n_fg - MIN (r->covered_end, r->n_fg);
   Stream *ss[2] = { &self->bg, &self->fg };
   gboolean drop, cut;
   guint k;
@@ -342,8 +340,7 @@ gst_vidkompy_align_warn_inputs (GstVidkompyAlign * self,
   /* (the application ended the bg's analysis: gst-launch-1.0 -e) */
   cut = GST_CLOCK_TIME_IS_VALID (replay_stop (self, &self->bg));
   g_mutex_unlock (&self->lock);
-  vk_align_warn_uncovered (GST_ELEMENT (self), before, after, r->n_fg, drop,
-      cut);
+  vk_align_warn_uncovered (GST_ELEMENT (self), r, drop, cut);
   for (k = 0; k < 2; k++) {
     const VkRetime *rt = &ss[k]->retime;
 

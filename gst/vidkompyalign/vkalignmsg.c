@@ -47,6 +47,14 @@ vk_align_not_found (GstElement * element, gboolean strict,
   return TRUE;
 }
 
+/* the fg frames of @r before the bg's start and past its end */
+static void
+uncovered (const VkAlignResult * r, guint * before, guint * after)
+{
+  *before = MIN (r->covered_start, r->n_fg);
+  *after = r->n_fg - MIN (r->covered_end, r->n_fg);
+}
+
 /**
  * vk_align_msg_post:
  * @element: the aligner
@@ -99,12 +107,15 @@ vk_align_msg_post (GstElement * element, const VkAlignResult * r,
       "analysis-time", G_TYPE_DOUBLE, m->analysis_time,
       "alignment-time", G_TYPE_DOUBLE, m->alignment_time,
       "refine-time", G_TYPE_DOUBLE, m->refine_time, NULL);
-  if (g_str_equal (m->stage, "final"))
+  if (g_str_equal (m->stage, "final")) {
+    guint before, after;
+
     /* the fg frames the bg does not show, and those retimed */
-    gst_structure_set (st, "fg-frames-before-bg", G_TYPE_UINT,
-        MIN (r->covered_start, r->n_fg), "fg-frames-after-bg", G_TYPE_UINT,
-        r->n_fg - MIN (r->covered_end, r->n_fg), "retimed-frames",
+    uncovered (r, &before, &after);
+    gst_structure_set (st, "fg-frames-before-bg", G_TYPE_UINT, before,
+        "fg-frames-after-bg", G_TYPE_UINT, after, "retimed-frames",
         G_TYPE_UINT, m->retimed, NULL);
+  }
   gst_element_post_message (element,
       gst_message_new_element (GST_OBJECT (element), st));
 }
@@ -178,20 +189,22 @@ gst_vidkompy_align_on_estimate (const VkAlignResult * e, gpointer user_data)
 /**
  * vk_align_warn_uncovered:
  * @element: the aligner
- * @before: fg frames before the bg's start
- * @after: fg frames past its end
- * @n_fg: fg frames in all
- * @drop: they are not output (unmatched-frames=drop)
+ * @r: the alignment rendered (its fg frames the bg shows)
+ * @drop: the others are not output (unmatched-frames=drop)
  * @cut: the bg's analysis was stopped before its end (an EOS from the
  *   application)
  *
  * The warnings, in both modes, that a rendered alignment has fg frames
- * the bg does not show, and what they got.
+ * the bg does not show (the final message's fg-frames-before-bg and
+ * fg-frames-after-bg), and what they got.
  */
 void
-vk_align_warn_uncovered (GstElement * element, guint before, guint after,
-    guint n_fg, gboolean drop, gboolean cut)
+vk_align_warn_uncovered (GstElement * element, const VkAlignResult * r,
+    gboolean drop, gboolean cut)
 {
+  guint before, after, n_fg = r->n_fg;
+
+  uncovered (r, &before, &after);
   if (after > 0)
     GST_ELEMENT_WARNING (element, STREAM, FAILED,
         ("The background %s before the foreground: the last %u of %u "

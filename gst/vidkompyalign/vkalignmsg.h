@@ -60,8 +60,8 @@ G_BEGIN_DECLS
 void vk_align_msg_post (GstElement * element, const VkAlignResult * r,
     const VkAlignMsg * m);
 
-void vk_align_warn_uncovered (GstElement * element, guint before,
-    guint after, guint n_fg, gboolean drop, gboolean cut);
+void vk_align_warn_uncovered (GstElement * element, const VkAlignResult * r,
+    gboolean drop, gboolean cut);
 
 gboolean vk_align_not_found (GstElement * element, gboolean strict,
     const gchar * reason, const gchar * then);

@@ -272,9 +272,7 @@ vk_sr_post_alignment (VkStreamRender * r, gboolean at_end)
   vk_align_msg_post (r->cfg.element, &line, &m);
   /* (the global mode's warnings of the fg frames the bg does not show) */
   if (at_end && !r->msg_unfound)
-    vk_align_warn_uncovered (r->cfg.element, MIN (line.covered_start,
-            r->n_fg), r->n_fg - MIN (line.covered_end, r->n_fg), r->n_fg,
-        FALSE, FALSE);
+    vk_align_warn_uncovered (r->cfg.element, &line, FALSE, FALSE);
 }
 
 /* The (absolute) bg frame that the line of @job's search @res gives fg
